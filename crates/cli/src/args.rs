@@ -1,0 +1,96 @@
+//! Command-line flags, each defined once with its help.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// throughline: connect technology work to the mission it is for.
+///
+/// A model is a folder of YAML files (goals, programs, nodes, links, initiatives, indicators,
+/// teams, value weights). `throughline check` validates it and reports every problem with its
+/// file, line and column. Exit codes: 0 clean, 1 problems found, 2 usage or I/O failure.
+#[derive(Debug, Parser)]
+#[command(name = "throughline", version, max_term_width = 100)]
+pub struct Args {
+    /// When to colour output: auto (a terminal and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Color {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a model folder and report every problem.
+    ///
+    /// Reads every *.yaml / *.yml file under DIR (the folder with throughline.yaml) and reports
+    /// syntax errors, unknown keys, wrong types, duplicate and unknown ids, links that skip or
+    /// invert levels, cycles, unit mismatches, impossible numbers, and framework gaps (warnings).
+    /// Exits 1 when errors are found (or warnings, with --deny-warnings).
+    Check {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print diagnostics as JSON (format `throughline.check.v1`).
+        #[arg(long)]
+        json: bool,
+        /// Treat warnings as errors for the exit code.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Hide warnings; print errors only.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Create a new model folder from a template.
+    Init {
+        /// The folder to create (must be empty or absent).
+        dir: PathBuf,
+        /// Which template.
+        #[arg(long, short, value_enum, default_value_t = Template::LogicModel)]
+        template: Template,
+        /// Write into a folder that already has files (existing files are replaced).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Explain the validation rules: all of them, or one by code or name.
+    Rules {
+        /// A rule code (TL102) or name (unknown-reference).
+        rule: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print the Markdown reference (docs/rules.md).
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+    },
+    /// Print the JSON Schema of model files, for editors.
+    Schema,
+}
+
+/// A model template for `init`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    /// An empty logic model: one goal, one program, one chain, ready to fill in.
+    LogicModel,
+    /// The Wikimedia example: strategy goals, four programs, 30+ initiatives.
+    Wikimedia,
+}
+
+/// Parses the process arguments; exits 2 with usage on bad flags.
+pub fn parse() -> Args {
+    Args::parse()
+}

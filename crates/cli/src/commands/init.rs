@@ -1,0 +1,70 @@
+//! `throughline init DIR`: a new model from a template, so a new user starts from something that
+//! already passes `check`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use include_dir::{Dir, DirEntry, include_dir};
+
+use crate::args::Template;
+use crate::commands::EXIT_FAILURE;
+
+static LOGIC_MODEL: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/logic-model");
+static WIKIMEDIA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../examples/wikimedia");
+
+/// The embedded files of a template, as (relative path, contents), sorted.
+pub fn template_files(template: Template) -> Vec<(String, &'static str)> {
+    let dir = match template {
+        Template::LogicModel => &LOGIC_MODEL,
+        Template::Wikimedia => &WIKIMEDIA,
+    };
+    let mut files = Vec::new();
+    collect(dir, &mut files);
+    files.sort();
+    files
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+    for entry in dir.entries() {
+        match entry {
+            DirEntry::Dir(d) => collect(d, out),
+            DirEntry::File(f) => {
+                if let Some(text) = f.contents_utf8() {
+                    out.push((f.path().to_string_lossy().replace('\\', "/"), text));
+                }
+            }
+        }
+    }
+}
+
+pub fn run(dir: &Path, template: Template, force: bool) -> anyhow::Result<ExitCode> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            eprintln!("error: {} exists and is not a folder", dir.display());
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+        let has_files = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .next()
+            .is_some();
+        if has_files && !force {
+            eprintln!(
+                "error: {} is not empty; choose a new folder, or pass --force to write the template's files into it",
+                dir.display()
+            );
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    let files = template_files(template);
+    for (rel, text) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!("created {} with {} files", dir.display(), files.len());
+    println!("next: edit the YAML files, then run `throughline check {}`", dir.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,33 @@
+//! One module per command.
+
+use std::process::ExitCode;
+
+use crate::args::{Args, Command};
+
+mod check;
+mod init;
+mod rules;
+
+/// Exit code for "the input has problems".
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code for usage and I/O failures.
+pub const EXIT_FAILURE: u8 = 2;
+
+/// Runs the chosen command and returns the process exit code.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let color = crate::render::use_color(args.color);
+    match args.command {
+        Command::Check { dir, json, deny_warnings, quiet } => {
+            check::run(&dir, check::Options { json, deny_warnings, quiet, color })
+        }
+        Command::Init { dir, template, force } => init::run(&dir, template, force),
+        Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
+        Command::Schema => {
+            let schema = modelfile::schema::json_schema();
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &schema)?;
+            std::io::Write::write_all(&mut out, b"\n")?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

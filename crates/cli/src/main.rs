@@ -1,0 +1,24 @@
+//! The `throughline` command. Kept tiny: parsing lives in `args`, each command in `commands`.
+
+use std::process::ExitCode;
+
+mod args;
+mod commands;
+mod render;
+
+fn main() -> ExitCode {
+    let args = args::parse();
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`throughline rules | head`) is not a failure.
+            if let Some(io) = err.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(commands::EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! The items a model is made of. Field meanings follow `docs/format.md`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::{Distribution, Id, Level, TrackerRef};
+
+/// A whole model: everything the files of one folder describe.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Model {
+    /// Name, mission and currency.
+    pub meta: Meta,
+    /// Coherent bodies of work with their own logic.
+    pub programs: Vec<Program>,
+    /// Every step of every chain, goals included (goals are nodes at [`Level::Impact`] with
+    /// [`NodeKind::Goal`]).
+    pub nodes: Vec<Node>,
+    /// "This leads to that".
+    pub links: Vec<Link>,
+    /// Engineering work.
+    pub initiatives: Vec<Initiative>,
+    /// Who benefits or takes part.
+    pub audiences: Vec<Audience>,
+    /// How nodes are measured.
+    pub indicators: Vec<Indicator>,
+    /// Who does the work.
+    pub teams: Vec<Team>,
+    /// The judgement weights that turn changes in goals into one scale.
+    pub value: ValueFunction,
+}
+
+/// Model-wide facts from the manifest.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Meta {
+    /// Display name of the model.
+    pub name: String,
+    /// The organisation whose plan this is.
+    pub organisation: Option<String>,
+    /// The mission every goal serves.
+    pub mission: Option<String>,
+    /// Currency of all costs (ISO 4217 code), `USD` unless stated.
+    pub currency: String,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// A coherent body of work with its own logic (New Readers, Wiki Loves Monuments, …).
+#[derive(Clone, Debug, Serialize)]
+pub struct Program {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Who answers for the program.
+    pub owner: Option<String>,
+    /// Audiences the program serves.
+    pub audiences: Vec<Id>,
+    /// What the program cannot control (logic models list these beside assumptions).
+    pub external_factors: Vec<String>,
+}
+
+/// Whether a node is a strategic goal or an ordinary step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A goal of the strategy: the top of a chain.
+    Goal,
+    /// Any other step.
+    Step,
+}
+
+/// The 2030 strategic direction a goal serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Knowledge as a Service.
+    KnowledgeAsAService,
+    /// Knowledge Equity.
+    KnowledgeEquity,
+    /// Both directions.
+    Both,
+}
+
+/// A step in a results chain, or a goal.
+#[derive(Clone, Debug, Serialize)]
+pub struct Node {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// Goal or step.
+    pub kind: NodeKind,
+    /// Position in the chain.
+    pub level: Level,
+    /// What the node counts; needed to quantify links.
+    pub unit: Option<String>,
+    /// The program the node belongs to, if any (goals usually belong to none).
+    pub program: Option<Id>,
+    /// Who the change is for.
+    pub audiences: Vec<Id>,
+    /// Free text.
+    pub description: Option<String>,
+    /// For goals: the strategic direction.
+    pub direction: Option<Direction>,
+    /// For goals: the strategy recommendation served, as free text.
+    pub recommendation: Option<String>,
+}
+
+/// An assumption a link rests on.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assumption {
+    /// An id, when the assumption is referred to elsewhere (e.g. for value of information).
+    pub id: Option<Id>,
+    /// The assumption in words.
+    pub text: String,
+}
+
+/// How much an evidence item should move belief.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// A story or single observation.
+    Anecdotal,
+    /// Suggestive but weak.
+    Weak,
+    /// Reasonable support.
+    Moderate,
+    /// Rigorous, replicated or directly measured.
+    Strong,
+}
+
+/// What kind of evidence an item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// An evaluation of this or similar work.
+    Evaluation,
+    /// Published or internal research.
+    Research,
+    /// Observed data.
+    Data,
+    /// Expert judgement.
+    Expert,
+    /// Reasoning from a similar case.
+    Analogy,
+}
+
+/// Support for a link.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    /// Citation.
+    pub source: String,
+    /// Where to read it.
+    pub url: Option<String>,
+    /// How strong it is.
+    pub strength: Option<Strength>,
+    /// What kind it is.
+    pub kind: Option<EvidenceKind>,
+    /// Year of publication or observation.
+    pub year: Option<i32>,
+}
+
+/// "`from` leads to `to`".
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    /// Source node.
+    pub from: Id,
+    /// Target node.
+    pub to: Id,
+    /// Why the one leads to the other.
+    pub rationale: Option<String>,
+    /// What must hold for the link to work.
+    pub assumptions: Vec<Assumption>,
+    /// What supports it.
+    pub evidence: Vec<Evidence>,
+    /// Change in `to` per unit change in `from`.
+    pub effect: Option<Distribution>,
+    /// The effect's unit as written, `TARGET / SOURCE`.
+    pub effect_unit: Option<String>,
+    /// Probability that the link works at all.
+    pub probability: Option<f64>,
+    /// Why a link that skips or inverts levels is right.
+    pub skip_reason: Option<String>,
+    /// Closes a feedback loop: drawn, never quantified.
+    pub feedback: bool,
+}
+
+/// Lifecycle of an initiative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// An idea under consideration.
+    Proposed,
+    /// In the plan.
+    Planned,
+    /// Being built.
+    InProgress,
+    /// Deployed.
+    Shipped,
+    /// Deployed and measured.
+    Evaluated,
+    /// Stopped.
+    Cancelled,
+}
+
+/// A non-mission benefit scored in multi-criteria decision analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// Security.
+    Security,
+    /// Reliability.
+    Reliability,
+    /// Maintainability.
+    Maintainability,
+    /// Performance.
+    Performance,
+}
+
+impl Criterion {
+    /// Every criterion.
+    pub const ALL: [Criterion; 4] =
+        [Criterion::Security, Criterion::Reliability, Criterion::Maintainability, Criterion::Performance];
+
+    /// The name used in model files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Criterion::Security => "security",
+            Criterion::Reliability => "reliability",
+            Criterion::Maintainability => "maintainability",
+            Criterion::Performance => "performance",
+        }
+    }
+}
+
+/// A node an initiative realises, and how much of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Delivery {
+    /// The activity or output realised.
+    pub node: Id,
+    /// How much of the node the initiative produces, in the node's unit.
+    pub amount: Option<Distribution>,
+    /// Probability that the delivery happens at all.
+    pub probability: Option<f64>,
+}
+
+/// A piece of engineering work.
+#[derive(Clone, Debug, Serialize)]
+pub struct Initiative {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// The program it belongs to.
+    pub program: Option<Id>,
+    /// Owner team.
+    pub team: Id,
+    /// Lifecycle status.
+    pub status: Status,
+    /// Money, in the model's currency.
+    pub cost: Option<Distribution>,
+    /// Person-quarters of the owner team.
+    pub effort: Option<Distribution>,
+    /// Initiatives that must come first.
+    pub depends_on: Vec<Id>,
+    /// Initiatives it cannot be combined with.
+    pub excludes: Vec<Id>,
+    /// Always in the plan (security, legal).
+    pub must_do: bool,
+    /// Tracker tasks.
+    pub tracker: Vec<TrackerRef>,
+    /// Audiences served.
+    pub audiences: Vec<Id>,
+    /// Non-mission benefit scores, 0 to 5.
+    pub benefits: BTreeMap<Criterion, f64>,
+    /// What it realises.
+    pub delivers: Vec<Delivery>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// Broad end users or an organizing community.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceKind {
+    /// Readers, editors: people who use the platform.
+    EndUsers,
+    /// Educators, librarians, activists, campaign organizers: people who organise others.
+    OrganizingCommunity,
+}
+
+/// Who benefits or takes part.
+#[derive(Clone, Debug, Serialize)]
+pub struct Audience {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// End users or organizers.
+    pub kind: AudienceKind,
+    /// How much a unit of benefit to this audience counts, relative to 1.
+    pub equity_weight: f64,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// Which way is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// Higher is better.
+    Increase,
+    /// Lower is better.
+    Decrease,
+}
+
+/// The Results-Based Accountability question an indicator answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RbaQuestion {
+    /// How much did we do?
+    HowMuch,
+    /// How well did we do it?
+    HowWell,
+    /// Is anyone better off?
+    BetterOff,
+}
+
+/// A calendar date, as written in model files (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u8,
+    /// Day 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Validates the calendar (leap years included).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A dated value.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatedValue {
+    /// The value.
+    pub value: f64,
+    /// When.
+    pub date: Date,
+    /// Where the figure comes from.
+    pub source: Option<String>,
+}
+
+/// Where measurements of an indicator come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// The Wikimedia analytics REST metrics.
+    WikimediaRest,
+    /// A CSV file.
+    Csv,
+    /// Phabricator.
+    Phabricator,
+    /// Entered by hand.
+    Manual,
+}
+
+/// A data source for an indicator.
+#[derive(Clone, Debug, Serialize)]
+pub struct DataSource {
+    /// Kind of source.
+    pub kind: SourceKind,
+    /// For the REST metrics: the metric family (`pageviews/aggregate`, `unique-devices`, …).
+    pub metric: Option<String>,
+    /// For CSV: the file, relative to the model folder.
+    pub path: Option<String>,
+    /// Parameters of the request.
+    pub params: BTreeMap<String, String>,
+}
+
+/// How a node is measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct Indicator {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// The node it measures.
+    pub measures: Id,
+    /// What exactly is counted.
+    pub definition: Option<String>,
+    /// Unit of the values.
+    pub unit: Option<String>,
+    /// Which way is better.
+    pub direction: Polarity,
+    /// The RBA question it answers.
+    pub rba: Option<RbaQuestion>,
+    /// The starting point.
+    pub baseline: Option<DatedValue>,
+    /// Where we want to be, by when.
+    pub target: Option<DatedValue>,
+    /// Where the data comes from.
+    pub source: Option<DataSource>,
+}
+
+/// A team and its capacity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Team {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// People (FTE) available per quarter.
+    pub capacity: f64,
+}
+
+/// The judgement weights that put goals of different units on one scale.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ValueFunction {
+    /// Name of the common scale.
+    pub unit: Option<String>,
+    /// Value per unit of each goal.
+    pub goals: BTreeMap<Id, f64>,
+    /// Value per benefit score point of each non-mission criterion.
+    pub criteria: BTreeMap<Criterion, f64>,
+}
+
+impl Model {
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id.as_str() == id)
+    }
+
+    /// Goals, in file order.
+    pub fn goals(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.kind == NodeKind::Goal)
+    }
+}

@@ -1,0 +1,893 @@
+//! Decoding: the spanned YAML tree of each file into model items and their spans.
+//!
+//! Decoding never stops at the first problem. Each reader returns `None` for a value it cannot
+//! use and records why, so one run reports every problem in every file. An item whose id is
+//! readable is always *defined* (so references to it resolve and no cascade of "unknown id"
+//! follows), but it only enters the model when all its required parts are usable.
+
+use std::collections::BTreeMap;
+
+use model::{
+    Assumption, AudienceKind, Criterion, DataSource, Date, DatedValue, Delivery, Direction,
+    Distribution, Evidence, EvidenceKind, Id, Indicator, Initiative, Level, Link, Meta, Model,
+    Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion, SourceKind, Status, Strength,
+    Team, TrackerRef,
+};
+
+use crate::diagnostic::Diagnostic;
+use crate::format::{self, Record};
+use crate::quantity::{self, QuantityError};
+use crate::rules;
+use crate::sourcemap::{Definition, ItemKind, ItemSpans, Reference, SourceMap};
+use crate::source::{FileId, Span};
+use crate::suggest::did_you_mean;
+use crate::yaml::{Node, Value};
+
+const NODE_LIKE: &[ItemKind] = &[ItemKind::Node, ItemKind::Goal];
+const NODE_ONLY: &[ItemKind] = &[ItemKind::Node];
+const GOAL_ONLY: &[ItemKind] = &[ItemKind::Goal];
+const TEAM: &[ItemKind] = &[ItemKind::Team];
+const PROGRAM: &[ItemKind] = &[ItemKind::Program];
+const AUDIENCE: &[ItemKind] = &[ItemKind::Audience];
+const INITIATIVE: &[ItemKind] = &[ItemKind::Initiative];
+
+/// Decodes files one at a time into one model.
+pub(crate) struct Decoder<'a> {
+    pub out: &'a mut Vec<Diagnostic>,
+    pub model: &'a mut Model,
+    pub map: &'a mut SourceMap,
+    /// Where `format_version` and `model` were found, once found.
+    pub manifest_seen: bool,
+    file: FileId,
+    default_program: Option<Id>,
+}
+
+/// The keys of one mapping, checked against its [`Record`].
+struct Rec<'n> {
+    entries: &'n [(Node, Node)],
+    head: Span,
+    record: &'static Record,
+}
+
+impl<'n> Rec<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key)).map(|(_, v)| v)
+    }
+
+    fn spans(&self) -> ItemSpans {
+        let fields = self
+            .entries
+            .iter()
+            .filter_map(|(k, v)| match &k.value {
+                Value::Str(s) => self.record.field(s).map(|f| (f.key, v.span)),
+                _ => None,
+            })
+            .collect();
+        ItemSpans { item: self.head, fields }
+    }
+}
+
+impl<'a> Decoder<'a> {
+    pub fn new(out: &'a mut Vec<Diagnostic>, model: &'a mut Model, map: &'a mut SourceMap) -> Self {
+        Decoder { out, model, map, manifest_seen: false, file: FileId(0), default_program: None }
+    }
+
+    /// Decodes one file's root.
+    pub fn file(&mut self, file: FileId, root: Option<&Node>, is_manifest: bool) {
+        self.file = file;
+        self.default_program = None;
+        let Some(root) = root else {
+            if is_manifest {
+                self.missing_format_version(Span::file_start(file));
+            }
+            return;
+        };
+        if let Value::Null = root.value {
+            if is_manifest {
+                self.missing_format_version(root.span);
+            }
+            return;
+        }
+        let Some(r) = self.record(root, &format::FILE) else { return };
+
+        match r.get("format_version") {
+            Some(v) => {
+                if let Some(n) = self.integer(v)
+                    && n != i64::from(model::FORMAT_VERSION)
+                {
+                    self.push(
+                        Diagnostic::new(
+                            &rules::format_version::RULE,
+                            v.span,
+                            format!("format_version {n} is not supported by this throughline"),
+                        )
+                        .help(format!(
+                            "this build reads format_version {}; upgrade throughline or convert the model",
+                            model::FORMAT_VERSION
+                        )),
+                    );
+                }
+            }
+            None if is_manifest => self.missing_format_version(r.head),
+            None => {}
+        }
+        if let Some(v) = r.get("model") {
+            if is_manifest {
+                self.meta(v);
+            } else {
+                self.push(
+                    Diagnostic::new(
+                        &rules::duplicate_section::RULE,
+                        v.span,
+                        "the `model` section belongs in throughline.yaml",
+                    )
+                    .help("move this section to the manifest, throughline.yaml"),
+                );
+            }
+        } else if is_manifest {
+            self.push(
+                Diagnostic::new(&rules::missing_field::RULE, r.head, "throughline.yaml has no `model` section")
+                    .help("add `model:` with at least `name:`"),
+            );
+        }
+        if let Some(v) = r.get("program")
+            && let Some(id) = self.program(v)
+        {
+            self.default_program = Some(id);
+        }
+        self.each(r.get("programs"), |d, n| {
+            d.program(n);
+        });
+        self.each(r.get("goals"), |d, n| d.node(n, true));
+        self.each(r.get("nodes"), |d, n| d.node(n, false));
+        self.each(r.get("links"), Decoder::link);
+        self.each(r.get("initiatives"), Decoder::initiative);
+        self.each(r.get("audiences"), Decoder::audience);
+        self.each(r.get("indicators"), Decoder::indicator);
+        self.each(r.get("teams"), Decoder::team);
+        if let Some(v) = r.get("value") {
+            self.value(v);
+        }
+    }
+
+    fn missing_format_version(&mut self, span: Span) {
+        self.push(
+            Diagnostic::new(&rules::format_version::RULE, span, "throughline.yaml has no `format_version`")
+                .help(format!("add `format_version: {}` as the first line", model::FORMAT_VERSION)),
+        );
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    // ---- generic readers -------------------------------------------------------------------
+
+    fn wrong_type(&mut self, node: &Node, expected: &str) {
+        let found = node.value.kind();
+        self.push(
+            Diagnostic::new(&rules::wrong_type::RULE, node.span, format!("expected {expected}, found {found}"))
+                .help(format!("write {expected} here")),
+        );
+    }
+
+    fn invalid(&mut self, span: Span, message: String, help: String) {
+        self.push(Diagnostic::new(&rules::invalid_value::RULE, span, message).help(help));
+    }
+
+    fn record<'n>(&mut self, node: &'n Node, record: &'static Record) -> Option<Rec<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, &format!("a mapping ({})", record.name));
+            return None;
+        };
+        for (k, _) in entries {
+            match &k.value {
+                Value::Str(key) if record.field(key).is_some() => {}
+                Value::Str(key) => {
+                    let keys = record.fields.iter().map(|f| f.key);
+                    let help = match did_you_mean(key, keys) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "{} {} takes: {}",
+                            article(record.name),
+                            record.name,
+                            record.fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            &rules::unknown_key::RULE,
+                            k.span,
+                            format!("unknown key `{key}` in {} {}", article(record.name), record.name),
+                        )
+                        .help(help),
+                    );
+                }
+                _ => self.wrong_type(k, "a key made of words"),
+            }
+        }
+        let head = entries.first().map_or(node.span, |(k, _)| k.span);
+        let rec = Rec { entries, head, record };
+        for f in record.fields.iter().filter(|f| f.required) {
+            if rec.get(f.key).is_none() {
+                self.push(
+                    Diagnostic::new(
+                        &rules::missing_field::RULE,
+                        head,
+                        format!("this {} has no `{}`", record.name, f.key),
+                    )
+                    .help(format!("add `{}:` ({})", f.key, f.doc.trim_end_matches('.').to_lowercase())),
+                );
+            }
+        }
+        Some(rec)
+    }
+
+    fn each(&mut self, node: Option<&Node>, mut f: impl FnMut(&mut Self, &Node)) {
+        if let Some(items) = node.and_then(|n| self.list(n)) {
+            for item in items {
+                f(self, item);
+            }
+        }
+    }
+
+    fn list<'n>(&mut self, node: &'n Node) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Seq(items) => Some(items),
+            Value::Null => Some(&[]),
+            _ => {
+                self.wrong_type(node, "a list");
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, node: &Node) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => {
+                self.wrong_type(node, "text");
+                None
+            }
+        }
+    }
+
+    fn opt_text(&mut self, r: &Rec<'_>, key: &str) -> Option<String> {
+        r.get(key).and_then(|v| self.text(v))
+    }
+
+    fn id(&mut self, node: &Node) -> Option<Id> {
+        let Value::Str(s) = &node.value else {
+            self.wrong_type(node, "an id (like `new_readers`)");
+            return None;
+        };
+        match Id::parse(s) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                let suggestion = s.to_lowercase().replace([' ', '.', '/'], "_");
+                let help = if Id::parse(&suggestion).is_ok() {
+                    format!("ids are lowercase words joined by '_' or '-', e.g. `{suggestion}`")
+                } else {
+                    "ids are lowercase words joined by '_' or '-', e.g. `new_readers`".into()
+                };
+                self.invalid(node.span, format!("`{s}` is not a valid id: {e}"), help);
+                None
+            }
+        }
+    }
+
+    fn define(&mut self, node: Option<&Node>, kind: ItemKind) -> Option<Id> {
+        let node = node?;
+        let id = self.id(node)?;
+        self.map.definitions.push(Definition { id: id.clone(), kind, span: node.span });
+        Some(id)
+    }
+
+    fn reference(&mut self, node: &Node, expected: &'static [ItemKind], field: &'static str) -> Option<Id> {
+        let id = self.id(node)?;
+        self.map.references.push(Reference { id: id.clone(), expected, span: node.span, field });
+        Some(id)
+    }
+
+    fn references(&mut self, node: Option<&Node>, expected: &'static [ItemKind], field: &'static str) -> Vec<Id> {
+        let Some(node) = node else { return vec![] };
+        let Some(items) = self.list(node) else { return vec![] };
+        items.iter().filter_map(|n| self.reference(n, expected, field)).collect()
+    }
+
+    fn number(&mut self, node: &Node) -> Option<f64> {
+        let v = match &node.value {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            Value::Str(s) => match quantity::parse_number(s) {
+                Some(v) => v,
+                None => {
+                    self.wrong_type(node, "a number");
+                    return None;
+                }
+            },
+            _ => {
+                self.wrong_type(node, "a number");
+                return None;
+            }
+        };
+        if !v.is_finite() {
+            self.invalid(node.span, "this number is not finite".into(), "write a finite number".into());
+            return None;
+        }
+        Some(v)
+    }
+
+    fn non_negative(&mut self, node: &Node, what: &str) -> Option<f64> {
+        let v = self.number(node)?;
+        if v < 0.0 {
+            self.push(
+                Diagnostic::new(&rules::negative_quantity::RULE, node.span, format!("{what} cannot be negative, found {v}"))
+                    .help(format!("write {what} of zero or more")),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn probability(&mut self, node: &Node) -> Option<f64> {
+        let p = self.number(node)?;
+        if !(0.0..=1.0).contains(&p) {
+            self.push(
+                Diagnostic::new(
+                    &rules::impossible_distribution::RULE,
+                    node.span,
+                    format!("a probability is between 0 and 1, found {p}"),
+                )
+                .help("write a probability such as 0.8 or \"80%\""),
+            );
+            return None;
+        }
+        Some(p)
+    }
+
+    fn bool(&mut self, node: &Node) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, "true or false");
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, node: &Node) -> Option<i64> {
+        match node.value {
+            Value::Int(i) => Some(i),
+            _ => {
+                self.wrong_type(node, "a whole number");
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, node: &Node) -> Option<Date> {
+        let parsed = match &node.value {
+            Value::Int(y) => i32::try_from(*y).ok().and_then(|y| Date::new(y, 1, 1)),
+            Value::Str(s) => parse_date(s),
+            _ => {
+                self.wrong_type(node, "a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+                return None;
+            }
+        };
+        if parsed.is_none() {
+            self.invalid(
+                node.span,
+                "not a valid date".into(),
+                "write a date as YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2027-06-30".into(),
+            );
+        }
+        parsed
+    }
+
+    fn distribution(&mut self, node: &Node) -> Option<Distribution> {
+        let result = match &node.value {
+            Value::Int(i) => Distribution::point(*i as f64).map_err(QuantityError::from),
+            Value::Float(f) => Distribution::point(*f).map_err(QuantityError::from),
+            Value::Str(s) => quantity::parse_distribution(s),
+            _ => {
+                self.wrong_type(node, "a number or a distribution such as \"2 to 8\"");
+                return None;
+            }
+        };
+        match result {
+            Ok(d) => Some(d),
+            Err(QuantityError::Syntax(msg)) => {
+                self.invalid(
+                    node.span,
+                    msg,
+                    "write a number (\"200k\"), a 90% interval (\"2 to 8\") or a distribution \
+                     (normal, lognormal, uniform, triangular, pert, beta)"
+                        .into(),
+                );
+                None
+            }
+            Err(QuantityError::Impossible(e)) => {
+                self.push(
+                    Diagnostic::new(
+                        &rules::impossible_distribution::RULE,
+                        node.span,
+                        format!("impossible distribution: {e}"),
+                    )
+                    .help("check the order and signs of the parameters: low, most likely, high"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A distribution that must not go below zero (cost, effort, amounts).
+    fn quantity(&mut self, node: &Node, what: &str) -> Option<Distribution> {
+        let d = self.distribution(node)?;
+        let low = match d {
+            Distribution::Normal { mean, sd } => mean - model::distribution::Z90 * sd,
+            other => other.support().0,
+        };
+        if low < -1e-9 * d.mean().abs().max(1.0) {
+            self.push(
+                Diagnostic::new(
+                    &rules::negative_quantity::RULE,
+                    node.span,
+                    format!("{what} cannot be negative, but this range goes down to {}", fmt_num(low)),
+                )
+                .help(format!("{what} is zero or more; write a range with a low end of 0 or above")),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
+    fn word<'w>(&mut self, node: &Node, allowed: &'w [&'w str], what: &str) -> Option<&'w str> {
+        let Value::Str(s) = &node.value else {
+            self.wrong_type(node, &format!("one of: {}", allowed.join(", ")));
+            return None;
+        };
+        if let Some(w) = allowed.iter().find(|w| **w == s.as_str()) {
+            return Some(w);
+        }
+        let help = match did_you_mean(s, allowed.iter().copied()) {
+            Some(w) => format!("did you mean `{w}`?"),
+            None => format!("write one of: {}", allowed.join(", ")),
+        };
+        self.invalid(node.span, format!("`{s}` is not {what}"), help);
+        None
+    }
+
+    fn criteria_map(&mut self, node: &Node, what: &str) -> BTreeMap<Criterion, f64> {
+        let mut out = BTreeMap::new();
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, "a mapping of criteria to numbers");
+            return out;
+        };
+        for (k, v) in entries {
+            let Some(word) = self.word(k, format::CRITERIA, "a criterion") else { continue };
+            let Some(c) = Criterion::ALL.into_iter().find(|c| c.key() == word) else { continue };
+            if let Some(x) = self.non_negative(v, what) {
+                out.insert(c, x);
+            }
+        }
+        out
+    }
+
+    // ---- sections ---------------------------------------------------------------------------
+
+    fn meta(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::META) else { return };
+        self.manifest_seen = true;
+        self.model.meta = Meta {
+            name: self.opt_text(&r, "name").unwrap_or_default(),
+            organisation: self.opt_text(&r, "organisation"),
+            mission: self.opt_text(&r, "mission"),
+            currency: self.opt_text(&r, "currency").unwrap_or_else(|| "USD".into()),
+            description: self.opt_text(&r, "description"),
+        };
+    }
+
+    fn program(&mut self, node: &Node) -> Option<Id> {
+        let r = self.record(node, &format::PROGRAM)?;
+        let id = self.define(r.get("id"), ItemKind::Program)?;
+        let name = self.opt_text(&r, "name");
+        let audiences = self.references(r.get("audiences"), AUDIENCE, "audiences");
+        let external_factors = self.texts(r.get("external_factors"));
+        let program = Program {
+            id: id.clone(),
+            name: name?,
+            description: self.opt_text(&r, "description"),
+            owner: self.opt_text(&r, "owner"),
+            audiences,
+            external_factors,
+        };
+        self.model.programs.push(program);
+        self.map.programs.push(r.spans());
+        Some(id)
+    }
+
+    fn texts(&mut self, node: Option<&Node>) -> Vec<String> {
+        let Some(items) = node.and_then(|n| self.list(n)) else { return vec![] };
+        items.iter().filter_map(|n| self.text(n)).collect()
+    }
+
+    fn node(&mut self, node: &Node, goal: bool) {
+        let record = if goal { &format::GOAL } else { &format::NODE };
+        let Some(r) = self.record(node, record) else { return };
+        let kind = if goal { ItemKind::Goal } else { ItemKind::Node };
+        let id = self.define(r.get("id"), kind);
+        let name = self.opt_text(&r, "name");
+        let level = if goal {
+            Some(Level::Impact)
+        } else {
+            r.get("level").and_then(|v| self.word(v, format::LEVELS, "a level")).and_then(Level::from_key)
+        };
+        let program = match r.get("program") {
+            Some(v) => self.reference(v, PROGRAM, "program"),
+            None if goal => None,
+            None => self.default_program.clone(),
+        };
+        let direction = r.get("direction").and_then(|v| self.word(v, format::DIRECTIONS, "a strategic direction")).map(|w| match w {
+            "knowledge_as_a_service" => Direction::KnowledgeAsAService,
+            "knowledge_equity" => Direction::KnowledgeEquity,
+            _ => Direction::Both,
+        });
+        let audiences = self.references(r.get("audiences"), AUDIENCE, "audiences");
+        let (Some(id), Some(name), Some(level)) = (id, name, level) else { return };
+        let item = ModelNode {
+            id,
+            name,
+            kind: if goal { NodeKind::Goal } else { NodeKind::Step },
+            level,
+            unit: self.opt_text(&r, "unit"),
+            program,
+            audiences,
+            description: self.opt_text(&r, "description"),
+            direction,
+            recommendation: self.opt_text(&r, "recommendation"),
+        };
+        self.model.nodes.push(item);
+        self.map.nodes.push(r.spans());
+    }
+
+    fn link(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::LINK) else { return };
+        let from = r.get("from").and_then(|v| self.reference(v, NODE_LIKE, "from"));
+        let to = r.get("to").and_then(|v| self.reference(v, NODE_LIKE, "to"));
+        let mut assumptions = Vec::new();
+        if let Some(items) = r.get("assumptions").and_then(|n| self.list(n)) {
+            for a in items {
+                match &a.value {
+                    Value::Map(_) => {
+                        if let Some(ar) = self.record(a, &format::ASSUMPTION) {
+                            let id = self.define(ar.get("id"), ItemKind::Assumption);
+                            if let Some(text) = self.opt_text(&ar, "text") {
+                                assumptions.push(Assumption { id, text });
+                            }
+                        }
+                    }
+                    _ => {
+                        if let Some(text) = self.text(a) {
+                            assumptions.push(Assumption { id: None, text });
+                        }
+                    }
+                }
+            }
+        }
+        let mut evidence = Vec::new();
+        if let Some(items) = r.get("evidence").and_then(|n| self.list(n)) {
+            for e in items {
+                if let Some(er) = self.record(e, &format::EVIDENCE) {
+                    let strength = er.get("strength").and_then(|v| self.word(v, format::STRENGTHS, "an evidence strength")).map(|w| match w {
+                        "anecdotal" => Strength::Anecdotal,
+                        "weak" => Strength::Weak,
+                        "moderate" => Strength::Moderate,
+                        _ => Strength::Strong,
+                    });
+                    let kind = er.get("kind").and_then(|v| self.word(v, format::EVIDENCE_KINDS, "an evidence kind")).map(|w| match w {
+                        "evaluation" => EvidenceKind::Evaluation,
+                        "research" => EvidenceKind::Research,
+                        "data" => EvidenceKind::Data,
+                        "expert" => EvidenceKind::Expert,
+                        _ => EvidenceKind::Analogy,
+                    });
+                    let year = er.get("year").and_then(|v| self.integer(v)).and_then(|y| i32::try_from(y).ok());
+                    let url = self.opt_text(&er, "url");
+                    if let Some(source) = self.opt_text(&er, "source") {
+                        evidence.push(Evidence { source, url, strength, kind, year });
+                    }
+                }
+            }
+        }
+        let effect = r.get("effect").and_then(|v| self.distribution(v));
+        let probability = r.get("probability").and_then(|v| self.probability(v));
+        let feedback = r.get("feedback").and_then(|v| self.bool(v)).unwrap_or(false);
+        let (Some(from), Some(to)) = (from, to) else { return };
+        let item = Link {
+            from,
+            to,
+            rationale: self.opt_text(&r, "rationale"),
+            assumptions,
+            evidence,
+            effect,
+            effect_unit: self.opt_text(&r, "effect_unit"),
+            probability,
+            skip_reason: self.opt_text(&r, "skip_reason"),
+            feedback,
+        };
+        self.model.links.push(item);
+        self.map.links.push(r.spans());
+    }
+
+    fn initiative(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::INITIATIVE) else { return };
+        let id = self.define(r.get("id"), ItemKind::Initiative);
+        let name = self.opt_text(&r, "name");
+        let program = match r.get("program") {
+            Some(v) => self.reference(v, PROGRAM, "program"),
+            None => self.default_program.clone(),
+        };
+        let team = r.get("team").and_then(|v| self.reference(v, TEAM, "team"));
+        let status = r.get("status").map(|v| self.word(v, format::STATUSES, "a status")).unwrap_or(Some("proposed")).map(|w| match w {
+            "planned" => Status::Planned,
+            "in_progress" => Status::InProgress,
+            "shipped" => Status::Shipped,
+            "evaluated" => Status::Evaluated,
+            "cancelled" => Status::Cancelled,
+            _ => Status::Proposed,
+        });
+        let cost = r.get("cost").and_then(|v| self.quantity(v, "a cost"));
+        let effort = r.get("effort").and_then(|v| self.quantity(v, "effort"));
+        let depends_on = self.references(r.get("depends_on"), INITIATIVE, "depends_on");
+        let excludes = self.references(r.get("excludes"), INITIATIVE, "excludes");
+        let must_do = r.get("must_do").and_then(|v| self.bool(v)).unwrap_or(false);
+        let mut tracker = Vec::new();
+        if let Some(items) = r.get("tracker").and_then(|n| self.list(n)) {
+            for t in items {
+                let Some(s) = self.text(t) else { continue };
+                match TrackerRef::parse(&s) {
+                    Ok(t) => tracker.push(t),
+                    Err(e) => self.invalid(t.span, format!("`{s}` is not a tracker reference"), e.to_string()),
+                }
+            }
+        }
+        let audiences = self.references(r.get("audiences"), AUDIENCE, "audiences");
+        let benefits = match r.get("benefits") {
+            Some(v) => {
+                let m = self.criteria_map(v, "a benefit score");
+                for (c, s) in &m {
+                    if *s > 5.0 {
+                        self.invalid(
+                            v.span,
+                            format!("the {} score {s} is above 5", c.key()),
+                            "benefit scores run from 0 (none) to 5 (decisive)".into(),
+                        );
+                    }
+                }
+                m
+            }
+            None => BTreeMap::new(),
+        };
+        let mut delivers = Vec::new();
+        let mut delivery_spans = Vec::new();
+        if let Some(items) = r.get("delivers").and_then(|n| self.list(n)) {
+            for d in items {
+                let delivery = match &d.value {
+                    Value::Map(_) => self.record(d, &format::DELIVERY).and_then(|dr| {
+                        let node = dr.get("node").and_then(|v| self.reference(v, NODE_ONLY, "delivers"));
+                        let amount = dr.get("amount").and_then(|v| self.quantity(v, "a delivered amount"));
+                        let probability = dr.get("probability").and_then(|v| self.probability(v));
+                        node.map(|node| Delivery { node, amount, probability })
+                    }),
+                    _ => self.reference(d, NODE_ONLY, "delivers").map(|node| Delivery { node, amount: None, probability: None }),
+                };
+                if let Some(delivery) = delivery {
+                    delivers.push(delivery);
+                    delivery_spans.push(d.span);
+                }
+            }
+        }
+        let (Some(id), Some(name), Some(team), Some(status)) = (id, name, team, status) else { return };
+        let item = Initiative {
+            id,
+            name,
+            program,
+            team,
+            status,
+            cost,
+            effort,
+            depends_on,
+            excludes,
+            must_do,
+            tracker,
+            audiences,
+            benefits,
+            delivers,
+            description: self.opt_text(&r, "description"),
+        };
+        self.model.initiatives.push(item);
+        self.map.initiatives.push(r.spans());
+        self.map.deliveries.push(delivery_spans);
+    }
+
+    fn audience(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::AUDIENCE) else { return };
+        let id = self.define(r.get("id"), ItemKind::Audience);
+        let name = self.opt_text(&r, "name");
+        let kind = r.get("kind").and_then(|v| self.word(v, format::AUDIENCE_KINDS, "an audience kind")).map(|w| {
+            if w == "end_users" { AudienceKind::EndUsers } else { AudienceKind::OrganizingCommunity }
+        });
+        let equity_weight = match r.get("equity_weight") {
+            Some(v) => self.non_negative(v, "an equity weight"),
+            None => Some(1.0),
+        };
+        let (Some(id), Some(name), Some(kind), Some(equity_weight)) = (id, name, kind, equity_weight) else { return };
+        let item = model::Audience {
+            id,
+            name,
+            kind,
+            equity_weight,
+            description: self.opt_text(&r, "description"),
+        };
+        self.model.audiences.push(item);
+        self.map.audiences.push(r.spans());
+    }
+
+    fn dated_value(&mut self, node: &Node) -> Option<DatedValue> {
+        let r = self.record(node, &format::DATED_VALUE)?;
+        let value = r.get("value").and_then(|v| self.number(v));
+        let date = r.get("date").and_then(|v| self.date(v));
+        let source = self.opt_text(&r, "source");
+        Some(DatedValue { value: value?, date: date?, source })
+    }
+
+    fn data_source(&mut self, node: &Node) -> Option<DataSource> {
+        let r = self.record(node, &format::DATA_SOURCE)?;
+        let kind = r.get("kind").and_then(|v| self.word(v, format::SOURCE_KINDS, "a data source kind")).map(|w| match w {
+            "wikimedia_rest" => SourceKind::WikimediaRest,
+            "csv" => SourceKind::Csv,
+            "phabricator" => SourceKind::Phabricator,
+            _ => SourceKind::Manual,
+        });
+        let mut params = BTreeMap::new();
+        if let Some(p) = r.get("params") {
+            match &p.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        if let (Some(k), Some(v)) = (self.text(k), self.text(v)) {
+                            params.insert(k, v);
+                        }
+                    }
+                }
+                _ => self.wrong_type(p, "a mapping of parameters"),
+            }
+        }
+        Some(DataSource { kind: kind?, metric: self.opt_text(&r, "metric"), path: self.opt_text(&r, "path"), params })
+    }
+
+    fn indicator(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::INDICATOR) else { return };
+        let id = self.define(r.get("id"), ItemKind::Indicator);
+        let name = self.opt_text(&r, "name");
+        let measures = r.get("measures").and_then(|v| self.reference(v, NODE_LIKE, "measures"));
+        let direction = r.get("direction").map(|v| self.word(v, format::POLARITIES, "a direction")).unwrap_or(Some("increase")).map(|w| {
+            if w == "decrease" { Polarity::Decrease } else { Polarity::Increase }
+        });
+        let rba = r.get("rba").and_then(|v| self.word(v, format::RBA, "an RBA question")).map(|w| match w {
+            "how_much" => RbaQuestion::HowMuch,
+            "how_well" => RbaQuestion::HowWell,
+            _ => RbaQuestion::BetterOff,
+        });
+        let baseline = r.get("baseline").and_then(|v| self.dated_value(v));
+        let target = r.get("target").and_then(|v| self.dated_value(v));
+        let source = r.get("source").and_then(|v| self.data_source(v));
+        let (Some(id), Some(name), Some(measures), Some(direction)) = (id, name, measures, direction) else { return };
+        let item = Indicator {
+            id,
+            name,
+            measures,
+            definition: self.opt_text(&r, "definition"),
+            unit: self.opt_text(&r, "unit"),
+            direction,
+            rba,
+            baseline,
+            target,
+            source,
+        };
+        self.model.indicators.push(item);
+        self.map.indicators.push(r.spans());
+    }
+
+    fn team(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::TEAM) else { return };
+        let id = self.define(r.get("id"), ItemKind::Team);
+        let name = self.opt_text(&r, "name");
+        let capacity = r.get("capacity").and_then(|v| self.non_negative(v, "a capacity"));
+        let (Some(id), Some(name), Some(capacity)) = (id, name, capacity) else { return };
+        self.model.teams.push(Team { id, name, capacity });
+        self.map.teams.push(r.spans());
+    }
+
+    fn value(&mut self, node: &Node) {
+        if let Some(first) = &self.map.value {
+            let first = first.item;
+            self.push(
+                Diagnostic::new(&rules::duplicate_section::RULE, node.span, "the model has a second `value` section")
+                    .help("keep the value function in one place; merge the two sections")
+                    .related(first, "first `value` section"),
+            );
+            return;
+        }
+        let Some(r) = self.record(node, &format::VALUE) else { return };
+        self.model.value.unit = self.opt_text(&r, "unit");
+        if let Some(g) = r.get("goals") {
+            match &g.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries {
+                        let id = self.reference(k, GOAL_ONLY, "value.goals");
+                        let w = self.number(v);
+                        if let (Some(id), Some(w)) = (id, w) {
+                            self.model.value.goals.insert(id, w);
+                        }
+                    }
+                }
+                _ => self.wrong_type(g, "a mapping of goal ids to weights"),
+            }
+        }
+        if let Some(c) = r.get("criteria") {
+            self.model.value.criteria = self.criteria_map(c, "a criterion weight");
+        }
+        self.map.value = Some(r.spans());
+    }
+}
+
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    let mut parts = s.split('-');
+    let y = parts.next()?;
+    if y.len() != 4 {
+        return None;
+    }
+    let year: i32 = y.parse().ok()?;
+    let month: u8 = match parts.next() {
+        Some(m) if m.len() == 2 => m.parse().ok()?,
+        Some(_) => return None,
+        None => 1,
+    };
+    let day: u8 = match parts.next() {
+        Some(d) if d.len() == 2 => d.parse().ok()?,
+        Some(_) => return None,
+        None => 1,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Date::new(year, month, day)
+}
+
+/// Formats a number for messages: no trailing `.0`, thousands kept readable.
+pub(crate) fn fmt_num(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.3}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2024-10"), Date::new(2024, 10, 1));
+        assert_eq!(parse_date("2024-02-29"), Date::new(2024, 2, 29));
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("24-10"), None);
+        assert_eq!(parse_date("2024-1"), None);
+        assert_eq!(parse_date("2024-10-01-01"), None);
+    }
+}

@@ -1,0 +1,371 @@
+//! The shape of the files people write, as static tables.
+//!
+//! One description serves three purposes: the decoder uses it to find unknown keys (with "did
+//! you mean") and missing required keys, [`crate::schema`] turns it into a JSON Schema for
+//! editors, and the reference docs are generated from it. Keeping it in one place is what keeps
+//! the three from drifting apart; a test checks that the decoder reads exactly these keys.
+
+/// What a value must look like.
+#[derive(Debug)]
+pub enum Shape {
+    /// Free text.
+    Text,
+    /// An id (`[a-z][a-z0-9_-]*`).
+    Id,
+    /// A number.
+    Number,
+    /// A number ≥ 0.
+    NonNegative,
+    /// A number in [0, 1].
+    Probability,
+    /// `true` or `false`.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Date,
+    /// A distribution: a number or a string such as `"2 to 8"` or `"pert(1, 2, 5)"`.
+    Distribution,
+    /// A Phabricator task id, `T` and digits.
+    Tracker,
+    /// One of the listed words.
+    Enum(&'static [&'static str]),
+    /// A list of values of one shape.
+    List(&'static Shape),
+    /// A mapping with the listed keys.
+    Record(&'static Record),
+    /// A mapping from free keys to scalars (request parameters).
+    Params,
+    /// A mapping from keys to numbers; `Some` restricts the keys.
+    NumberMap(Option<&'static [&'static str]>),
+    /// Any one of the shapes.
+    OneOf(&'static [Shape]),
+}
+
+/// A mapping with known keys.
+#[derive(Debug)]
+pub struct Record {
+    /// Name used in messages ("a link").
+    pub name: &'static str,
+    /// What it is for.
+    pub doc: &'static str,
+    /// Its keys.
+    pub fields: &'static [Field],
+}
+
+/// One key of a [`Record`].
+#[derive(Debug)]
+pub struct Field {
+    /// The key.
+    pub key: &'static str,
+    /// Its value's shape.
+    pub shape: Shape,
+    /// Whether it must be present.
+    pub required: bool,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+impl Record {
+    /// The field with this key.
+    pub fn field(&self, key: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+}
+
+const fn req(key: &'static str, shape: Shape, doc: &'static str) -> Field {
+    Field { key, shape, required: true, doc }
+}
+
+const fn opt(key: &'static str, shape: Shape, doc: &'static str) -> Field {
+    Field { key, shape, required: false, doc }
+}
+
+const IDS: Shape = Shape::List(&Shape::Id);
+const TEXTS: Shape = Shape::List(&Shape::Text);
+
+/// Node levels, bottom to top.
+pub const LEVELS: &[&str] = &[
+    "input",
+    "activity",
+    "output",
+    "outcome_short",
+    "outcome_intermediate",
+    "outcome_long",
+    "impact",
+];
+/// Initiative statuses.
+pub const STATUSES: &[&str] =
+    &["proposed", "planned", "in_progress", "shipped", "evaluated", "cancelled"];
+/// Non-mission criteria.
+pub const CRITERIA: &[&str] = &["security", "reliability", "maintainability", "performance"];
+/// Evidence strengths, weakest first.
+pub const STRENGTHS: &[&str] = &["anecdotal", "weak", "moderate", "strong"];
+/// Evidence kinds.
+pub const EVIDENCE_KINDS: &[&str] = &["evaluation", "research", "data", "expert", "analogy"];
+/// Strategic directions.
+pub const DIRECTIONS: &[&str] = &["knowledge_as_a_service", "knowledge_equity", "both"];
+/// Audience kinds.
+pub const AUDIENCE_KINDS: &[&str] = &["end_users", "organizing_community"];
+/// Indicator polarities.
+pub const POLARITIES: &[&str] = &["increase", "decrease"];
+/// Results-Based Accountability questions.
+pub const RBA: &[&str] = &["how_much", "how_well", "better_off"];
+/// Data source kinds.
+pub const SOURCE_KINDS: &[&str] = &["wikimedia_rest", "csv", "phabricator", "manual"];
+
+/// The manifest's `model` section.
+pub static META: Record = Record {
+    name: "model description",
+    doc: "Name, mission and currency of the model. Only in throughline.yaml.",
+    fields: &[
+        req("name", Shape::Text, "Display name of the model."),
+        opt("organisation", Shape::Text, "The organisation whose plan this is."),
+        opt("mission", Shape::Text, "The mission every goal serves."),
+        opt("currency", Shape::Text, "ISO 4217 code of all costs; USD when absent."),
+        opt("description", Shape::Text, "Free text."),
+    ],
+};
+
+/// A program.
+pub static PROGRAM: Record = Record {
+    name: "program",
+    doc: "A coherent body of work with its own logic.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        opt("description", Shape::Text, "Free text."),
+        opt("owner", Shape::Text, "Who answers for the program."),
+        opt("audiences", IDS, "Audiences the program serves."),
+        opt("external_factors", TEXTS, "What the program cannot control."),
+    ],
+};
+
+/// A goal.
+pub static GOAL: Record = Record {
+    name: "goal",
+    doc: "A goal of the strategy: a node at level impact, the top of every chain.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        opt("direction", Shape::Enum(DIRECTIONS), "The strategic direction it serves."),
+        opt("recommendation", Shape::Text, "The strategy recommendation it serves."),
+        opt("unit", Shape::Text, "What the goal counts; the value function weighs this unit."),
+        opt("description", Shape::Text, "Free text."),
+        opt("audiences", IDS, "Who the goal is for."),
+    ],
+};
+
+/// A node.
+pub static NODE: Record = Record {
+    name: "node",
+    doc: "A step in a results chain.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        req("level", Shape::Enum(LEVELS), "Position in the chain."),
+        opt("unit", Shape::Text, "What the node counts; needed to quantify links."),
+        opt("program", Shape::Id, "Program it belongs to; default: the file's program."),
+        opt("audiences", IDS, "Who the change is for."),
+        opt("description", Shape::Text, "Free text."),
+    ],
+};
+
+/// An assumption written as a mapping.
+pub static ASSUMPTION: Record = Record {
+    name: "assumption",
+    doc: "An assumption with an id, so that it can be referred to.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("text", Shape::Text, "The assumption in words."),
+    ],
+};
+
+/// An evidence item.
+pub static EVIDENCE: Record = Record {
+    name: "evidence item",
+    doc: "Support for a link.",
+    fields: &[
+        req("source", Shape::Text, "Citation."),
+        opt("url", Shape::Text, "Where to read it."),
+        opt("strength", Shape::Enum(STRENGTHS), "How strong it is."),
+        opt("kind", Shape::Enum(EVIDENCE_KINDS), "What kind of evidence it is."),
+        opt("year", Shape::Integer, "Year of publication or observation."),
+    ],
+};
+
+/// A link.
+pub static LINK: Record = Record {
+    name: "link",
+    doc: "\"from leads to to\", with why, assumptions, evidence and an optional effect.",
+    fields: &[
+        req("from", Shape::Id, "Source node or goal."),
+        req("to", Shape::Id, "Target node or goal."),
+        opt("rationale", Shape::Text, "Why the one leads to the other."),
+        opt(
+            "assumptions",
+            Shape::List(&Shape::OneOf(&[Shape::Text, Shape::Record(&ASSUMPTION)])),
+            "What must hold for the link to work.",
+        ),
+        opt("evidence", Shape::List(&Shape::Record(&EVIDENCE)), "What supports it."),
+        opt("effect", Shape::Distribution, "Change in `to` per unit change in `from`."),
+        opt("effect_unit", Shape::Text, "The effect's unit, `TARGET / SOURCE`."),
+        opt("probability", Shape::Probability, "Chance the link works at all; default 1."),
+        opt("skip_reason", Shape::Text, "Why a link that skips or inverts levels is right."),
+        opt("feedback", Shape::Bool, "Closes a feedback loop: drawn, never quantified."),
+    ],
+};
+
+/// A quantified delivery.
+pub static DELIVERY: Record = Record {
+    name: "delivery",
+    doc: "A node an initiative realises, with how much of it.",
+    fields: &[
+        req("node", Shape::Id, "The activity or output realised."),
+        opt("amount", Shape::Distribution, "How much of the node, in the node's unit."),
+        opt("probability", Shape::Probability, "Chance the delivery happens at all."),
+    ],
+};
+
+/// An initiative.
+pub static INITIATIVE: Record = Record {
+    name: "initiative",
+    doc: "A piece of engineering work.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        opt("program", Shape::Id, "Program it belongs to; default: the file's program."),
+        req("team", Shape::Id, "Owner team."),
+        opt("status", Shape::Enum(STATUSES), "Lifecycle status; default proposed."),
+        opt("cost", Shape::Distribution, "Money, in the model's currency."),
+        opt("effort", Shape::Distribution, "Person-quarters of the owner team."),
+        opt("depends_on", IDS, "Initiatives that must come first."),
+        opt("excludes", IDS, "Initiatives it cannot be combined with."),
+        opt("must_do", Shape::Bool, "Always in the plan (security, legal)."),
+        opt("tracker", Shape::List(&Shape::Tracker), "Phabricator task ids."),
+        opt("audiences", IDS, "Audiences served."),
+        opt("benefits", Shape::NumberMap(Some(CRITERIA)), "Non-mission scores, 0 to 5."),
+        opt(
+            "delivers",
+            Shape::List(&Shape::OneOf(&[Shape::Id, Shape::Record(&DELIVERY)])),
+            "The activities and outputs it realises.",
+        ),
+        opt("description", Shape::Text, "Free text."),
+    ],
+};
+
+/// An audience.
+pub static AUDIENCE: Record = Record {
+    name: "audience",
+    doc: "Who benefits or takes part.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        req("kind", Shape::Enum(AUDIENCE_KINDS), "Broad end users or an organizing community."),
+        opt("equity_weight", Shape::NonNegative, "Weight of a unit of benefit; default 1."),
+        opt("description", Shape::Text, "Free text."),
+    ],
+};
+
+/// A baseline or target.
+pub static DATED_VALUE: Record = Record {
+    name: "dated value",
+    doc: "A value at a date.",
+    fields: &[
+        req("value", Shape::Number, "The value."),
+        req("date", Shape::Date, "When: YYYY, YYYY-MM or YYYY-MM-DD."),
+        opt("source", Shape::Text, "Where the figure comes from."),
+    ],
+};
+
+/// An indicator's data source.
+pub static DATA_SOURCE: Record = Record {
+    name: "data source",
+    doc: "Where measurements of an indicator come from.",
+    fields: &[
+        req("kind", Shape::Enum(SOURCE_KINDS), "Kind of source."),
+        opt("metric", Shape::Text, "For wikimedia_rest: the metric family."),
+        opt("path", Shape::Text, "For csv: the file, relative to the model folder."),
+        opt("params", Shape::Params, "Request parameters."),
+    ],
+};
+
+/// An indicator.
+pub static INDICATOR: Record = Record {
+    name: "indicator",
+    doc: "How a node is measured.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        req("measures", Shape::Id, "The node or goal it measures."),
+        opt("definition", Shape::Text, "What exactly is counted."),
+        opt("unit", Shape::Text, "Unit of the values."),
+        opt("direction", Shape::Enum(POLARITIES), "Which way is better; default increase."),
+        opt("rba", Shape::Enum(RBA), "The Results-Based Accountability question it answers."),
+        opt("baseline", Shape::Record(&DATED_VALUE), "The starting point."),
+        opt("target", Shape::Record(&DATED_VALUE), "Where we want to be, by when."),
+        opt("source", Shape::Record(&DATA_SOURCE), "Where the data comes from."),
+    ],
+};
+
+/// A team.
+pub static TEAM: Record = Record {
+    name: "team",
+    doc: "A team and its capacity.",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        req("capacity", Shape::NonNegative, "People (FTE) available per quarter."),
+    ],
+};
+
+/// The value function.
+pub static VALUE: Record = Record {
+    name: "value function",
+    doc: "Judgement weights that put goals of different units on one scale.",
+    fields: &[
+        opt("unit", Shape::Text, "Name of the common scale."),
+        opt("goals", Shape::NumberMap(None), "Value per unit of each goal, by goal id."),
+        opt("criteria", Shape::NumberMap(Some(CRITERIA)), "Value per benefit score point."),
+    ],
+};
+
+/// A whole file.
+pub static FILE: Record = Record {
+    name: "model file",
+    doc: "One YAML file of a throughline model.",
+    fields: &[
+        opt("format_version", Shape::Integer, "Must be 1; required in throughline.yaml."),
+        opt("model", Shape::Record(&META), "Only in throughline.yaml."),
+        opt("program", Shape::Record(&PROGRAM), "The program this file describes."),
+        opt("programs", Shape::List(&Shape::Record(&PROGRAM)), "Further programs."),
+        opt("goals", Shape::List(&Shape::Record(&GOAL)), "Goals of the strategy."),
+        opt("nodes", Shape::List(&Shape::Record(&NODE)), "Steps of the chains."),
+        opt("links", Shape::List(&Shape::Record(&LINK)), "Links between nodes."),
+        opt("initiatives", Shape::List(&Shape::Record(&INITIATIVE)), "Engineering work."),
+        opt("audiences", Shape::List(&Shape::Record(&AUDIENCE)), "Who benefits or takes part."),
+        opt("indicators", Shape::List(&Shape::Record(&INDICATOR)), "How nodes are measured."),
+        opt("teams", Shape::List(&Shape::Record(&TEAM)), "Teams and their capacity."),
+        opt("value", Shape::Record(&VALUE), "The value function; once per model."),
+    ],
+};
+
+/// Every record, for generated references.
+pub static ALL_RECORDS: &[&Record] = &[
+    &FILE,
+    &META,
+    &PROGRAM,
+    &GOAL,
+    &NODE,
+    &LINK,
+    &ASSUMPTION,
+    &EVIDENCE,
+    &INITIATIVE,
+    &DELIVERY,
+    &AUDIENCE,
+    &INDICATOR,
+    &DATED_VALUE,
+    &DATA_SOURCE,
+    &TEAM,
+    &VALUE,
+];

@@ -1,0 +1,124 @@
+//! Validation rules: one file per rule, each with a static descriptor and, for rules that look
+//! at the whole model, a check function.
+//!
+//! Rules that concern the shape of a single value (syntax, types, keys, impossible numbers) fire
+//! while decoding; the others run here on the decoded model and its source map. The reference
+//! in `docs/rules.md` is generated from the descriptors.
+
+use model::Model;
+use model::graph::ModelGraph;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::sourcemap::SourceMap;
+
+pub mod dependency_cycle;
+pub mod duplicate_id;
+pub mod duplicate_key;
+pub mod duplicate_section;
+pub mod format_version;
+pub mod impossible_distribution;
+pub mod invalid_value;
+pub mod level_inversion;
+pub mod level_skip;
+pub mod link_cycle;
+pub mod link_without_assumptions;
+pub mod missing_baseline;
+pub mod missing_field;
+pub mod missing_manifest;
+pub mod missing_target;
+pub mod missing_unit;
+pub mod negative_quantity;
+pub mod outcome_without_indicator;
+pub mod quantified_feedback;
+pub mod unit_mismatch;
+pub mod unjustified_initiative;
+pub mod unknown_key;
+pub mod unknown_reference;
+pub mod unreached_audience;
+pub mod unserved_goal;
+pub mod unvalued_goal;
+pub mod wrong_type;
+pub mod yaml_syntax;
+
+/// What a rule is and why it exists: the source of `throughline rules` and `docs/rules.md`.
+#[derive(Debug, PartialEq)]
+pub struct Rule {
+    /// Stable code, e.g. `TL102`. Never reused for another meaning.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `unknown-reference`.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    /// A small model excerpt that triggers it.
+    pub example: &'static str,
+}
+
+/// Everything a model-wide check may look at.
+pub struct RuleCx<'a> {
+    /// The decoded model.
+    pub model: &'a Model,
+    /// Its resolved graph.
+    pub graph: &'a ModelGraph<'a>,
+    /// Where everything was written.
+    pub map: &'a SourceMap,
+}
+
+type Check = fn(&RuleCx<'_>, &mut Vec<Diagnostic>);
+
+/// Every rule, with its check when it has one, in code order.
+pub static ALL: &[(&Rule, Option<Check>)] = &[
+    (&yaml_syntax::RULE, None),
+    (&duplicate_key::RULE, None),
+    (&unknown_key::RULE, None),
+    (&wrong_type::RULE, None),
+    (&missing_field::RULE, None),
+    (&invalid_value::RULE, None),
+    (&missing_manifest::RULE, None),
+    (&format_version::RULE, None),
+    (&duplicate_section::RULE, None),
+    (&duplicate_id::RULE, Some(duplicate_id::check)),
+    (&unknown_reference::RULE, Some(unknown_reference::check)),
+    (&level_inversion::RULE, Some(level_inversion::check)),
+    (&level_skip::RULE, Some(level_skip::check)),
+    (&link_cycle::RULE, Some(link_cycle::check)),
+    (&dependency_cycle::RULE, Some(dependency_cycle::check)),
+    (&quantified_feedback::RULE, Some(quantified_feedback::check)),
+    (&impossible_distribution::RULE, None),
+    (&negative_quantity::RULE, None),
+    (&unit_mismatch::RULE, Some(unit_mismatch::check)),
+    (&missing_unit::RULE, Some(missing_unit::check)),
+    (&outcome_without_indicator::RULE, Some(outcome_without_indicator::check)),
+    (&missing_baseline::RULE, Some(missing_baseline::check)),
+    (&missing_target::RULE, Some(missing_target::check)),
+    (&link_without_assumptions::RULE, Some(link_without_assumptions::check)),
+    (&unjustified_initiative::RULE, Some(unjustified_initiative::check)),
+    (&unserved_goal::RULE, Some(unserved_goal::check)),
+    (&unreached_audience::RULE, Some(unreached_audience::check)),
+    (&unvalued_goal::RULE, Some(unvalued_goal::check)),
+];
+
+/// Looks a rule up by code (`TL102`) or name (`unknown-reference`).
+pub fn find(key: &str) -> Option<&'static Rule> {
+    ALL.iter().map(|(r, _)| *r).find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// Runs every model-wide check.
+pub(crate) fn run(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, check) in ALL {
+        if let Some(check) = check {
+            check(cx, out);
+        }
+    }
+}
+
+/// "`id` (level)" for messages.
+pub(crate) fn node_label(cx: &RuleCx<'_>, ix: usize) -> String {
+    let n = &cx.model.nodes[ix];
+    format!("`{}` ({})", n.id, n.level)
+}
