@@ -16,7 +16,8 @@ pub fn use_color(choice: Color) -> bool {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
         }
     }
 }
@@ -42,20 +43,6 @@ pub fn human(checked: &Checked, diagnostics: &[&Diagnostic], color: bool) -> any
     Ok(())
 }
 
-/// Renders diagnostics without colour into a string (used by tests and snapshots).
-pub fn human_to_string(checked: &Checked, diagnostics: &[&Diagnostic]) -> String {
-    let mut files = SimpleFiles::new();
-    for f in &checked.map.files {
-        files.add(f.name.clone(), f.text.as_str());
-    }
-    let config = Config::default();
-    let mut buf = Vec::new();
-    for d in diagnostics {
-        let _ = term::emit_to_io_write(&mut buf, &config, &files, &to_codespan(d));
-    }
-    String::from_utf8_lossy(&buf).into_owned()
-}
-
 fn to_codespan(d: &Diagnostic) -> CsDiagnostic<usize> {
     let severity = match d.severity() {
         Severity::Error => CsSeverity::Error,
@@ -66,7 +53,8 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<usize> {
         labels.push(Label::primary(span.file.0 as usize, range(span)));
     }
     for r in &d.related {
-        labels.push(Label::secondary(r.span.file.0 as usize, range(r.span)).with_message(&r.message));
+        labels
+            .push(Label::secondary(r.span.file.0 as usize, range(r.span)).with_message(&r.message));
     }
     let mut notes = Vec::new();
     if let Some(help) = &d.help {

@@ -224,7 +224,7 @@ impl Distribution {
     pub fn support(&self) -> (f64, f64) {
         match *self {
             Distribution::Point { value } => (value, value),
-            Distribution::Normal { sd, mean } if sd == 0.0 => (mean, mean),
+            Distribution::Normal { sd: 0.0, mean } => (mean, mean),
             Distribution::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
             Distribution::LogNormal { .. } => (0.0, f64::INFINITY),
             Distribution::Uniform { low, high }

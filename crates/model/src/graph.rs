@@ -61,7 +61,9 @@ impl<'m> ModelGraph<'m> {
         let delivers = model
             .initiatives
             .iter()
-            .map(|i| i.delivers.iter().filter_map(|d| node_ix.get(d.node.as_str()).copied()).collect())
+            .map(|i| {
+                i.delivers.iter().filter_map(|d| node_ix.get(d.node.as_str()).copied()).collect()
+            })
             .collect();
         ModelGraph { model, node_ix, initiative_ix, out_links, in_links, ends, delivers }
     }

@@ -35,8 +35,8 @@ impl Id {
         if !first.is_ascii_lowercase() {
             return Err(IdError::BadStart(first));
         }
-        if let Some(bad) =
-            chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-'))
+        if let Some(bad) = chars
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-'))
         {
             return Err(IdError::BadChar(bad));
         }

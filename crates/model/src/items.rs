@@ -222,8 +222,12 @@ pub enum Criterion {
 
 impl Criterion {
     /// Every criterion.
-    pub const ALL: [Criterion; 4] =
-        [Criterion::Security, Criterion::Reliability, Criterion::Maintainability, Criterion::Performance];
+    pub const ALL: [Criterion; 4] = [
+        Criterion::Security,
+        Criterion::Reliability,
+        Criterion::Maintainability,
+        Criterion::Performance,
+    ];
 
     /// The name used in model files.
     pub fn key(self) -> &'static str {

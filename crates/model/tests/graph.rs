@@ -1,4 +1,5 @@
 //! Graph queries on small hand-built models with known answers.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use model::graph::ModelGraph;
 use model::*;

@@ -18,8 +18,8 @@ use crate::diagnostic::Diagnostic;
 use crate::format::{self, Record};
 use crate::quantity::{self, QuantityError};
 use crate::rules;
-use crate::sourcemap::{Definition, ItemKind, ItemSpans, Reference, SourceMap};
 use crate::source::{FileId, Span};
+use crate::sourcemap::{Definition, ItemKind, ItemSpans, Reference, SourceMap};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Node, Value};
 
@@ -51,7 +51,10 @@ struct Rec<'n> {
 
 impl<'n> Rec<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key)).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+            .map(|(_, v)| v)
     }
 
     fn spans(&self) -> ItemSpans {
@@ -126,8 +129,12 @@ impl<'a> Decoder<'a> {
             }
         } else if is_manifest {
             self.push(
-                Diagnostic::new(&rules::missing_field::RULE, r.head, "throughline.yaml has no `model` section")
-                    .help("add `model:` with at least `name:`"),
+                Diagnostic::new(
+                    &rules::missing_field::RULE,
+                    r.head,
+                    "throughline.yaml has no `model` section",
+                )
+                .help("add `model:` with at least `name:`"),
             );
         }
         if let Some(v) = r.get("program")
@@ -152,8 +159,12 @@ impl<'a> Decoder<'a> {
 
     fn missing_format_version(&mut self, span: Span) {
         self.push(
-            Diagnostic::new(&rules::format_version::RULE, span, "throughline.yaml has no `format_version`")
-                .help(format!("add `format_version: {}` as the first line", model::FORMAT_VERSION)),
+            Diagnostic::new(
+                &rules::format_version::RULE,
+                span,
+                "throughline.yaml has no `format_version`",
+            )
+            .help(format!("add `format_version: {}` as the first line", model::FORMAT_VERSION)),
         );
     }
 
@@ -166,8 +177,12 @@ impl<'a> Decoder<'a> {
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let found = node.value.kind();
         self.push(
-            Diagnostic::new(&rules::wrong_type::RULE, node.span, format!("expected {expected}, found {found}"))
-                .help(format!("write {expected} here")),
+            Diagnostic::new(
+                &rules::wrong_type::RULE,
+                node.span,
+                format!("expected {expected}, found {found}"),
+            )
+            .help(format!("write {expected} here")),
         );
     }
 
@@ -198,7 +213,11 @@ impl<'a> Decoder<'a> {
                         Diagnostic::new(
                             &rules::unknown_key::RULE,
                             k.span,
-                            format!("unknown key `{key}` in {} {}", article(record.name), record.name),
+                            format!(
+                                "unknown key `{key}` in {} {}",
+                                article(record.name),
+                                record.name
+                            ),
                         )
                         .help(help),
                     );
@@ -216,7 +235,11 @@ impl<'a> Decoder<'a> {
                         head,
                         format!("this {} has no `{}`", record.name, f.key),
                     )
-                    .help(format!("add `{}:` ({})", f.key, f.doc.trim_end_matches('.').to_lowercase())),
+                    .help(format!(
+                        "add `{}:` ({})",
+                        f.key,
+                        f.doc.trim_end_matches('.').to_lowercase()
+                    )),
                 );
             }
         }
@@ -286,13 +309,23 @@ impl<'a> Decoder<'a> {
         Some(id)
     }
 
-    fn reference(&mut self, node: &Node, expected: &'static [ItemKind], field: &'static str) -> Option<Id> {
+    fn reference(
+        &mut self,
+        node: &Node,
+        expected: &'static [ItemKind],
+        field: &'static str,
+    ) -> Option<Id> {
         let id = self.id(node)?;
         self.map.references.push(Reference { id: id.clone(), expected, span: node.span, field });
         Some(id)
     }
 
-    fn references(&mut self, node: Option<&Node>, expected: &'static [ItemKind], field: &'static str) -> Vec<Id> {
+    fn references(
+        &mut self,
+        node: Option<&Node>,
+        expected: &'static [ItemKind],
+        field: &'static str,
+    ) -> Vec<Id> {
         let Some(node) = node else { return vec![] };
         let Some(items) = self.list(node) else { return vec![] };
         items.iter().filter_map(|n| self.reference(n, expected, field)).collect()
@@ -315,7 +348,11 @@ impl<'a> Decoder<'a> {
             }
         };
         if !v.is_finite() {
-            self.invalid(node.span, "this number is not finite".into(), "write a finite number".into());
+            self.invalid(
+                node.span,
+                "this number is not finite".into(),
+                "write a finite number".into(),
+            );
             return None;
         }
         Some(v)
@@ -325,8 +362,12 @@ impl<'a> Decoder<'a> {
         let v = self.number(node)?;
         if v < 0.0 {
             self.push(
-                Diagnostic::new(&rules::negative_quantity::RULE, node.span, format!("{what} cannot be negative, found {v}"))
-                    .help(format!("write {what} of zero or more")),
+                Diagnostic::new(
+                    &rules::negative_quantity::RULE,
+                    node.span,
+                    format!("{what} cannot be negative, found {v}"),
+                )
+                .help(format!("write {what} of zero or more")),
             );
             return None;
         }
@@ -436,9 +477,14 @@ impl<'a> Decoder<'a> {
                 Diagnostic::new(
                     &rules::negative_quantity::RULE,
                     node.span,
-                    format!("{what} cannot be negative, but this range goes down to {}", fmt_num(low)),
+                    format!(
+                        "{what} cannot be negative, but this range goes down to {}",
+                        fmt_num(low)
+                    ),
                 )
-                .help(format!("{what} is zero or more; write a range with a low end of 0 or above")),
+                .help(format!(
+                    "{what} is zero or more; write a range with a low end of 0 or above"
+                )),
             );
             return None;
         }
@@ -524,18 +570,23 @@ impl<'a> Decoder<'a> {
         let level = if goal {
             Some(Level::Impact)
         } else {
-            r.get("level").and_then(|v| self.word(v, format::LEVELS, "a level")).and_then(Level::from_key)
+            r.get("level")
+                .and_then(|v| self.word(v, format::LEVELS, "a level"))
+                .and_then(Level::from_key)
         };
         let program = match r.get("program") {
             Some(v) => self.reference(v, PROGRAM, "program"),
             None if goal => None,
             None => self.default_program.clone(),
         };
-        let direction = r.get("direction").and_then(|v| self.word(v, format::DIRECTIONS, "a strategic direction")).map(|w| match w {
-            "knowledge_as_a_service" => Direction::KnowledgeAsAService,
-            "knowledge_equity" => Direction::KnowledgeEquity,
-            _ => Direction::Both,
-        });
+        let direction = r
+            .get("direction")
+            .and_then(|v| self.word(v, format::DIRECTIONS, "a strategic direction"))
+            .map(|w| match w {
+                "knowledge_as_a_service" => Direction::KnowledgeAsAService,
+                "knowledge_equity" => Direction::KnowledgeEquity,
+                _ => Direction::Both,
+            });
         let audiences = self.references(r.get("audiences"), AUDIENCE, "audiences");
         let (Some(id), Some(name), Some(level)) = (id, name, level) else { return };
         let item = ModelNode {
@@ -582,20 +633,29 @@ impl<'a> Decoder<'a> {
         if let Some(items) = r.get("evidence").and_then(|n| self.list(n)) {
             for e in items {
                 if let Some(er) = self.record(e, &format::EVIDENCE) {
-                    let strength = er.get("strength").and_then(|v| self.word(v, format::STRENGTHS, "an evidence strength")).map(|w| match w {
-                        "anecdotal" => Strength::Anecdotal,
-                        "weak" => Strength::Weak,
-                        "moderate" => Strength::Moderate,
-                        _ => Strength::Strong,
-                    });
-                    let kind = er.get("kind").and_then(|v| self.word(v, format::EVIDENCE_KINDS, "an evidence kind")).map(|w| match w {
-                        "evaluation" => EvidenceKind::Evaluation,
-                        "research" => EvidenceKind::Research,
-                        "data" => EvidenceKind::Data,
-                        "expert" => EvidenceKind::Expert,
-                        _ => EvidenceKind::Analogy,
-                    });
-                    let year = er.get("year").and_then(|v| self.integer(v)).and_then(|y| i32::try_from(y).ok());
+                    let strength = er
+                        .get("strength")
+                        .and_then(|v| self.word(v, format::STRENGTHS, "an evidence strength"))
+                        .map(|w| match w {
+                            "anecdotal" => Strength::Anecdotal,
+                            "weak" => Strength::Weak,
+                            "moderate" => Strength::Moderate,
+                            _ => Strength::Strong,
+                        });
+                    let kind = er
+                        .get("kind")
+                        .and_then(|v| self.word(v, format::EVIDENCE_KINDS, "an evidence kind"))
+                        .map(|w| match w {
+                            "evaluation" => EvidenceKind::Evaluation,
+                            "research" => EvidenceKind::Research,
+                            "data" => EvidenceKind::Data,
+                            "expert" => EvidenceKind::Expert,
+                            _ => EvidenceKind::Analogy,
+                        });
+                    let year = er
+                        .get("year")
+                        .and_then(|v| self.integer(v))
+                        .and_then(|y| i32::try_from(y).ok());
                     let url = self.opt_text(&er, "url");
                     if let Some(source) = self.opt_text(&er, "source") {
                         evidence.push(Evidence { source, url, strength, kind, year });
@@ -632,14 +692,18 @@ impl<'a> Decoder<'a> {
             None => self.default_program.clone(),
         };
         let team = r.get("team").and_then(|v| self.reference(v, TEAM, "team"));
-        let status = r.get("status").map(|v| self.word(v, format::STATUSES, "a status")).unwrap_or(Some("proposed")).map(|w| match w {
-            "planned" => Status::Planned,
-            "in_progress" => Status::InProgress,
-            "shipped" => Status::Shipped,
-            "evaluated" => Status::Evaluated,
-            "cancelled" => Status::Cancelled,
-            _ => Status::Proposed,
-        });
+        let status = r
+            .get("status")
+            .map(|v| self.word(v, format::STATUSES, "a status"))
+            .unwrap_or(Some("proposed"))
+            .map(|w| match w {
+                "planned" => Status::Planned,
+                "in_progress" => Status::InProgress,
+                "shipped" => Status::Shipped,
+                "evaluated" => Status::Evaluated,
+                "cancelled" => Status::Cancelled,
+                _ => Status::Proposed,
+            });
         let cost = r.get("cost").and_then(|v| self.quantity(v, "a cost"));
         let effort = r.get("effort").and_then(|v| self.quantity(v, "effort"));
         let depends_on = self.references(r.get("depends_on"), INITIATIVE, "depends_on");
@@ -651,7 +715,11 @@ impl<'a> Decoder<'a> {
                 let Some(s) = self.text(t) else { continue };
                 match TrackerRef::parse(&s) {
                     Ok(t) => tracker.push(t),
-                    Err(e) => self.invalid(t.span, format!("`{s}` is not a tracker reference"), e.to_string()),
+                    Err(e) => self.invalid(
+                        t.span,
+                        format!("`{s}` is not a tracker reference"),
+                        e.to_string(),
+                    ),
                 }
             }
         }
@@ -678,12 +746,18 @@ impl<'a> Decoder<'a> {
             for d in items {
                 let delivery = match &d.value {
                     Value::Map(_) => self.record(d, &format::DELIVERY).and_then(|dr| {
-                        let node = dr.get("node").and_then(|v| self.reference(v, NODE_ONLY, "delivers"));
-                        let amount = dr.get("amount").and_then(|v| self.quantity(v, "a delivered amount"));
+                        let node =
+                            dr.get("node").and_then(|v| self.reference(v, NODE_ONLY, "delivers"));
+                        let amount =
+                            dr.get("amount").and_then(|v| self.quantity(v, "a delivered amount"));
                         let probability = dr.get("probability").and_then(|v| self.probability(v));
                         node.map(|node| Delivery { node, amount, probability })
                     }),
-                    _ => self.reference(d, NODE_ONLY, "delivers").map(|node| Delivery { node, amount: None, probability: None }),
+                    _ => self.reference(d, NODE_ONLY, "delivers").map(|node| Delivery {
+                        node,
+                        amount: None,
+                        probability: None,
+                    }),
                 };
                 if let Some(delivery) = delivery {
                     delivers.push(delivery);
@@ -691,7 +765,9 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
-        let (Some(id), Some(name), Some(team), Some(status)) = (id, name, team, status) else { return };
+        let (Some(id), Some(name), Some(team), Some(status)) = (id, name, team, status) else {
+            return;
+        };
         let item = Initiative {
             id,
             name,
@@ -718,14 +794,25 @@ impl<'a> Decoder<'a> {
         let Some(r) = self.record(node, &format::AUDIENCE) else { return };
         let id = self.define(r.get("id"), ItemKind::Audience);
         let name = self.opt_text(&r, "name");
-        let kind = r.get("kind").and_then(|v| self.word(v, format::AUDIENCE_KINDS, "an audience kind")).map(|w| {
-            if w == "end_users" { AudienceKind::EndUsers } else { AudienceKind::OrganizingCommunity }
-        });
+        let kind = r
+            .get("kind")
+            .and_then(|v| self.word(v, format::AUDIENCE_KINDS, "an audience kind"))
+            .map(|w| {
+                if w == "end_users" {
+                    AudienceKind::EndUsers
+                } else {
+                    AudienceKind::OrganizingCommunity
+                }
+            });
         let equity_weight = match r.get("equity_weight") {
             Some(v) => self.non_negative(v, "an equity weight"),
             None => Some(1.0),
         };
-        let (Some(id), Some(name), Some(kind), Some(equity_weight)) = (id, name, kind, equity_weight) else { return };
+        let (Some(id), Some(name), Some(kind), Some(equity_weight)) =
+            (id, name, kind, equity_weight)
+        else {
+            return;
+        };
         let item = model::Audience {
             id,
             name,
@@ -747,12 +834,15 @@ impl<'a> Decoder<'a> {
 
     fn data_source(&mut self, node: &Node) -> Option<DataSource> {
         let r = self.record(node, &format::DATA_SOURCE)?;
-        let kind = r.get("kind").and_then(|v| self.word(v, format::SOURCE_KINDS, "a data source kind")).map(|w| match w {
-            "wikimedia_rest" => SourceKind::WikimediaRest,
-            "csv" => SourceKind::Csv,
-            "phabricator" => SourceKind::Phabricator,
-            _ => SourceKind::Manual,
-        });
+        let kind = r
+            .get("kind")
+            .and_then(|v| self.word(v, format::SOURCE_KINDS, "a data source kind"))
+            .map(|w| match w {
+                "wikimedia_rest" => SourceKind::WikimediaRest,
+                "csv" => SourceKind::Csv,
+                "phabricator" => SourceKind::Phabricator,
+                _ => SourceKind::Manual,
+            });
         let mut params = BTreeMap::new();
         if let Some(p) = r.get("params") {
             match &p.value {
@@ -766,7 +856,12 @@ impl<'a> Decoder<'a> {
                 _ => self.wrong_type(p, "a mapping of parameters"),
             }
         }
-        Some(DataSource { kind: kind?, metric: self.opt_text(&r, "metric"), path: self.opt_text(&r, "path"), params })
+        Some(DataSource {
+            kind: kind?,
+            metric: self.opt_text(&r, "metric"),
+            path: self.opt_text(&r, "path"),
+            params,
+        })
     }
 
     fn indicator(&mut self, node: &Node) {
@@ -774,18 +869,26 @@ impl<'a> Decoder<'a> {
         let id = self.define(r.get("id"), ItemKind::Indicator);
         let name = self.opt_text(&r, "name");
         let measures = r.get("measures").and_then(|v| self.reference(v, NODE_LIKE, "measures"));
-        let direction = r.get("direction").map(|v| self.word(v, format::POLARITIES, "a direction")).unwrap_or(Some("increase")).map(|w| {
-            if w == "decrease" { Polarity::Decrease } else { Polarity::Increase }
-        });
-        let rba = r.get("rba").and_then(|v| self.word(v, format::RBA, "an RBA question")).map(|w| match w {
-            "how_much" => RbaQuestion::HowMuch,
-            "how_well" => RbaQuestion::HowWell,
-            _ => RbaQuestion::BetterOff,
-        });
+        let direction = r
+            .get("direction")
+            .map(|v| self.word(v, format::POLARITIES, "a direction"))
+            .unwrap_or(Some("increase"))
+            .map(|w| if w == "decrease" { Polarity::Decrease } else { Polarity::Increase });
+        let rba = r.get("rba").and_then(|v| self.word(v, format::RBA, "an RBA question")).map(
+            |w| match w {
+                "how_much" => RbaQuestion::HowMuch,
+                "how_well" => RbaQuestion::HowWell,
+                _ => RbaQuestion::BetterOff,
+            },
+        );
         let baseline = r.get("baseline").and_then(|v| self.dated_value(v));
         let target = r.get("target").and_then(|v| self.dated_value(v));
         let source = r.get("source").and_then(|v| self.data_source(v));
-        let (Some(id), Some(name), Some(measures), Some(direction)) = (id, name, measures, direction) else { return };
+        let (Some(id), Some(name), Some(measures), Some(direction)) =
+            (id, name, measures, direction)
+        else {
+            return;
+        };
         let item = Indicator {
             id,
             name,
@@ -816,9 +919,13 @@ impl<'a> Decoder<'a> {
         if let Some(first) = &self.map.value {
             let first = first.item;
             self.push(
-                Diagnostic::new(&rules::duplicate_section::RULE, node.span, "the model has a second `value` section")
-                    .help("keep the value function in one place; merge the two sections")
-                    .related(first, "first `value` section"),
+                Diagnostic::new(
+                    &rules::duplicate_section::RULE,
+                    node.span,
+                    "the model has a second `value` section",
+                )
+                .help("keep the value function in one place; merge the two sections")
+                .related(first, "first `value` section"),
             );
             return;
         }

@@ -121,7 +121,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
     paths
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+            let bytes = std::fs::read(&path)
+                .map_err(|source| LoadError::Io { path: path.clone(), source })?;
             let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(path.clone()))?;
             let name = path
                 .strip_prefix(dir)
@@ -136,7 +137,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io { path: dir.to_owned(), source })?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|source| LoadError::Io { path: dir.to_owned(), source })?;
     for entry in entries {
         let entry = entry.map_err(|source| LoadError::Io { path: dir.to_owned(), source })?;
         let path = entry.path();
@@ -144,7 +146,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         if name.starts_with('.') {
             continue;
         }
-        let ty = entry.file_type().map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let ty =
+            entry.file_type().map_err(|source| LoadError::Io { path: path.clone(), source })?;
         if ty.is_dir() {
             if name != "target" && name != "node_modules" {
                 walk(&path, out)?;

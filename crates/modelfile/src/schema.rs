@@ -60,13 +60,23 @@ fn shape(s: &'static Shape, defs: &mut Map<String, Value>) -> Value {
     match s {
         Shape::Text => json!({ "type": ["string", "number", "boolean"] }),
         Shape::Id => json!({ "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }),
-        Shape::Number => json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": NUMBER_TEXT }] }),
-        Shape::NonNegative => json!({ "anyOf": [{ "type": "number", "minimum": 0 }, { "type": "string", "pattern": NUMBER_TEXT }] }),
-        Shape::Probability => json!({ "anyOf": [{ "type": "number", "minimum": 0, "maximum": 1 }, { "type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$" }] }),
+        Shape::Number => {
+            json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": NUMBER_TEXT }] })
+        }
+        Shape::NonNegative => {
+            json!({ "anyOf": [{ "type": "number", "minimum": 0 }, { "type": "string", "pattern": NUMBER_TEXT }] })
+        }
+        Shape::Probability => {
+            json!({ "anyOf": [{ "type": "number", "minimum": 0, "maximum": 1 }, { "type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$" }] })
+        }
         Shape::Bool => json!({ "type": "boolean" }),
         Shape::Integer => json!({ "type": "integer" }),
-        Shape::Date => json!({ "anyOf": [{ "type": "integer" }, { "type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$" }] }),
-        Shape::Distribution => json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": DISTRIBUTION_TEXT }] }),
+        Shape::Date => {
+            json!({ "anyOf": [{ "type": "integer" }, { "type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$" }] })
+        }
+        Shape::Distribution => {
+            json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": DISTRIBUTION_TEXT }] })
+        }
         Shape::Tracker => json!({ "type": "string", "pattern": "^T[0-9]+$" }),
         Shape::Enum(words) => json!({ "enum": words }),
         Shape::List(item) => json!({ "type": ["array", "null"], "items": shape(item, defs) }),
@@ -80,17 +90,22 @@ fn shape(s: &'static Shape, defs: &mut Map<String, Value>) -> Value {
             }
             json!({ "$ref": format!("#/$defs/{name}") })
         }
-        Shape::Params => json!({ "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } }),
+        Shape::Params => {
+            json!({ "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } })
+        }
         Shape::NumberMap(keys) => {
             let number = shape(&Shape::Number, defs);
             match keys {
                 Some(keys) => {
-                    let props: Map<String, Value> = keys.iter().map(|k| (k.to_string(), number.clone())).collect();
+                    let props: Map<String, Value> =
+                        keys.iter().map(|k| (k.to_string(), number.clone())).collect();
                     json!({ "type": "object", "properties": props, "additionalProperties": false })
                 }
                 None => json!({ "type": "object", "additionalProperties": number }),
             }
         }
-        Shape::OneOf(shapes) => json!({ "anyOf": shapes.iter().map(|s| shape(s, defs)).collect::<Vec<_>>() }),
+        Shape::OneOf(shapes) => {
+            json!({ "anyOf": shapes.iter().map(|s| shape(s, defs)).collect::<Vec<_>>() })
+        }
     }
 }

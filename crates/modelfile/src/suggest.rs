@@ -1,7 +1,10 @@
 //! "Did you mean …?" for misspelt keys, words and ids.
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let mut best: Option<(&str, f64)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(word, c);

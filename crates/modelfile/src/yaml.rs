@@ -5,7 +5,6 @@
 //! always strings. Aliases are expanded. Duplicate keys are reported here, because a map built
 //! by a general-purpose loader would silently keep only one of them.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
@@ -101,8 +100,14 @@ pub fn parse(file: FileId, text: &str, out: &mut Vec<Diagnostic>) -> Option<Node
         Ok(root) => root,
         Err((span, message)) => {
             builder.out.push(
-                Diagnostic::new(&rules::yaml_syntax::RULE, span, format!("invalid YAML: {message}"))
-                    .help("fix the YAML syntax here; a common cause is indentation or an unquoted ': '"),
+                Diagnostic::new(
+                    &rules::yaml_syntax::RULE,
+                    span,
+                    format!("invalid YAML: {message}"),
+                )
+                .help(
+                    "fix the YAML syntax here; a common cause is indentation or an unquoted ': '",
+                ),
             );
             None
         }
@@ -118,7 +123,10 @@ struct Builder<'p, 'o> {
 }
 
 impl Builder<'_, '_> {
-    fn next<'i>(&self, p: &mut Parser<'i, saphyr_parser::StrInput<'i>>) -> BuildResult<(Event<'i>, Span)> {
+    fn next<'i>(
+        &self,
+        p: &mut Parser<'i, saphyr_parser::StrInput<'i>>,
+    ) -> BuildResult<(Event<'i>, Span)> {
         match p.next_event() {
             Some(Ok((ev, span))) => Ok((ev, self.positions.span(&span))),
             Some(Err(e)) => {
@@ -126,13 +134,20 @@ impl Builder<'_, '_> {
                 Err((Span { file: self.positions.file, start: pos, end: pos }, e.info().to_owned()))
             }
             None => {
-                let end = self.positions.pos(&Marker::new(self.positions.text.chars().count(), 0, 0));
-                Err((Span { file: self.positions.file, start: end, end }, "unexpected end of input".into()))
+                let end =
+                    self.positions.pos(&Marker::new(self.positions.text.chars().count(), 0, 0));
+                Err((
+                    Span { file: self.positions.file, start: end, end },
+                    "unexpected end of input".into(),
+                ))
             }
         }
     }
 
-    fn document<'i>(&mut self, p: &mut Parser<'i, saphyr_parser::StrInput<'i>>) -> BuildResult<Option<Node>> {
+    fn document<'i>(
+        &mut self,
+        p: &mut Parser<'i, saphyr_parser::StrInput<'i>>,
+    ) -> BuildResult<Option<Node>> {
         let mut root = None;
         loop {
             let (ev, span) = self.next(p)?;
@@ -200,7 +215,9 @@ impl Builder<'_, '_> {
                                     key.span,
                                     format!("the key `{k}` appears twice in this mapping"),
                                 )
-                                .help("remove one of them; YAML loaders silently keep only one value")
+                                .help(
+                                    "remove one of them; YAML loaders silently keep only one value",
+                                )
                                 .related(*first, "first written here"),
                             );
                             continue;
@@ -233,28 +250,28 @@ fn join(start: Span, end: Span) -> Span {
 }
 
 /// Types a scalar with the YAML 1.2 core schema.
-fn scalar(text: &Cow<'_, str>, style: ScalarStyle) -> Value {
+fn scalar(text: &str, style: ScalarStyle) -> Value {
     if style != ScalarStyle::Plain {
         return Value::Str(text.to_string());
     }
-    match text.as_ref() {
+    match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    let t = text.as_ref();
+    let t = text;
     let int_like = {
         let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
-    if int_like {
-        if let Ok(i) = t.parse::<i64>() {
-            return Value::Int(i);
-        }
+    if int_like && let Ok(i) = t.parse::<i64>() {
+        return Value::Int(i);
     }
     if let Some(hex) = t.strip_prefix("0x")
         && let Ok(i) = i64::from_str_radix(hex, 16)
@@ -376,6 +393,8 @@ mod tests {
     fn aliases_expand() {
         let n = parse_ok("a: &x [1]\nb: *x\n");
         let Value::Map(e) = n.value else { panic!() };
-        assert!(matches!(&e[1].1.value, Value::Seq(v) if v.len() == 1 && v[0].value == Value::Int(1)));
+        assert!(
+            matches!(&e[1].1.value, Value::Seq(v) if v.len() == 1 && v[0].value == Value::Int(1))
+        );
     }
 }

@@ -27,7 +27,15 @@ pub struct Spec {
 impl Spec {
     /// The size `check` is benchmarked at: 10,000 nodes and 30,000 links.
     pub fn check_benchmark() -> Spec {
-        Spec { goals: 10, programs: 50, nodes: 10_000, links: 30_000, initiatives: 1_000, teams: 40, seed: 7 }
+        Spec {
+            goals: 10,
+            programs: 50,
+            nodes: 10_000,
+            links: 30_000,
+            initiatives: 1_000,
+            teams: 40,
+            seed: 7,
+        }
     }
 }
 
@@ -48,24 +56,36 @@ impl Rng {
     }
 }
 
-const LEVELS: [&str; 5] = ["activity", "output", "outcome_short", "outcome_intermediate", "outcome_long"];
+const LEVELS: [&str; 5] =
+    ["activity", "output", "outcome_short", "outcome_intermediate", "outcome_long"];
 
 /// Generates the model's files as `(relative path, text)`, manifest first.
+// Node and program numbers are the ids written into the files, so index loops read best.
+#[allow(clippy::needless_range_loop)]
 pub fn generate(spec: &Spec) -> Vec<(String, String)> {
     let mut rng = Rng(spec.seed);
     let mut files = Vec::new();
     files.push((
         "throughline.yaml".to_string(),
-        format!("format_version: 1\nmodel:\n  name: Synthetic model ({} nodes, {} links)\n", spec.nodes, spec.links),
+        format!(
+            "format_version: 1\nmodel:\n  name: Synthetic model ({} nodes, {} links)\n",
+            spec.nodes, spec.links
+        ),
     ));
 
     let mut strategy = String::from("goals:\n");
     for g in 0..spec.goals {
-        let _ = writeln!(strategy, "  - id: goal_{g}\n    name: Goal {g}\n    unit: units\n    audiences: [everyone]");
+        let _ = writeln!(
+            strategy,
+            "  - id: goal_{g}\n    name: Goal {g}\n    unit: units\n    audiences: [everyone]"
+        );
     }
-    strategy.push_str("audiences:\n  - id: everyone\n    name: Everyone\n    kind: end_users\nteams:\n");
+    strategy.push_str(
+        "audiences:\n  - id: everyone\n    name: Everyone\n    kind: end_users\nteams:\n",
+    );
     for t in 0..spec.teams {
-        let _ = writeln!(strategy, "  - id: team_{t}\n    name: Team {t}\n    capacity: {}", 3 + t % 8);
+        let _ =
+            writeln!(strategy, "  - id: team_{t}\n    name: Team {t}\n    capacity: {}", 3 + t % 8);
     }
     strategy.push_str("value:\n  unit: value points\n  goals:\n");
     for g in 0..spec.goals {
@@ -91,7 +111,10 @@ pub fn generate(spec: &Spec) -> Vec<(String, String)> {
 
     for p in 0..spec.programs {
         let mut f = String::new();
-        let _ = writeln!(f, "program:\n  id: program_{p}\n  name: Program {p}\n  audiences: [everyone]\nnodes:");
+        let _ = writeln!(
+            f,
+            "program:\n  id: program_{p}\n  name: Program {p}\n  audiences: [everyone]\nnodes:"
+        );
         let start = p * per_program;
         let end = ((p + 1) * per_program).min(spec.nodes);
         for n in start..end {

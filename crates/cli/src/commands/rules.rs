@@ -24,7 +24,9 @@ pub fn run(rule: Option<&str>, json: bool, markdown: bool) -> anyhow::Result<Exi
         Some(key) => match rules::find(key) {
             Some(r) => vec![r],
             None => {
-                eprintln!("error: no rule has the code or name `{key}`; `throughline rules` lists them");
+                eprintln!(
+                    "error: no rule has the code or name `{key}`; `throughline rules` lists them"
+                );
                 return Ok(ExitCode::from(EXIT_FAILURE));
             }
         },

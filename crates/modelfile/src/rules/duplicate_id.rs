@@ -27,7 +27,11 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                 let what = if prev.kind == def.kind {
                     format!("`{}` is already defined as {}", def.id, prev.kind.noun())
                 } else {
-                    format!("`{}` is already used for {}; ids are shared by every kind of item", def.id, prev.kind.noun())
+                    format!(
+                        "`{}` is already used for {}; ids are shared by every kind of item",
+                        def.id,
+                        prev.kind.noun()
+                    )
                 };
                 out.push(
                     Diagnostic::new(&RULE, def.span, what)

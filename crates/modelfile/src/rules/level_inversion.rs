@@ -26,7 +26,11 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &RULE,
                     cx.map.links[li].field("to"),
-                    format!("this link goes down, from {} to {}", node_label(cx, a), node_label(cx, b)),
+                    format!(
+                        "this link goes down, from {} to {}",
+                        node_label(cx, a),
+                        node_label(cx, b)
+                    ),
                 )
                 .help("swap `from` and `to`, fix a level, or add `skip_reason:` saying why")
                 .related(cx.map.nodes[b].item, "the target is defined here"),

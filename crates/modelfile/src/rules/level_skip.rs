@@ -26,7 +26,11 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &RULE,
                     cx.map.links[li].field("to"),
-                    format!("this link skips a level, from {} to {}", node_label(cx, a), node_label(cx, b)),
+                    format!(
+                        "this link skips a level, from {} to {}",
+                        node_label(cx, a),
+                        node_label(cx, b)
+                    ),
                 )
                 .help("add the intermediate node, or add `skip_reason:` saying why there is none")
                 .related(cx.map.nodes[b].item, "the target is defined here"),

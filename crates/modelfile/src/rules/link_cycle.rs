@@ -20,10 +20,8 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for scc in cx.graph.link_cycles() {
         let path = simple_cycle(cx, &scc);
         let first = path[0];
-        let mut names: Vec<String> = path
-            .iter()
-            .map(|&li| format!("`{}`", cx.model.links[li].from))
-            .collect();
+        let mut names: Vec<String> =
+            path.iter().map(|&li| format!("`{}`", cx.model.links[li].from)).collect();
         names.push(format!("`{}`", cx.model.links[first].from));
         let mut d = Diagnostic::new(
             &RULE,

@@ -18,8 +18,12 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (li, l) in cx.model.links.iter().enumerate() {
         if l.assumptions.is_empty() && !l.feedback {
             out.push(
-                Diagnostic::new(&RULE, cx.map.links[li].item, format!("the link `{}` → `{}` states no assumptions", l.from, l.to))
-                    .help("add `assumptions:` with what must hold for this link to work"),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.links[li].item,
+                    format!("the link `{}` → `{}` states no assumptions", l.from, l.to),
+                )
+                .help("add `assumptions:` with what must hold for this link to work"),
             );
         }
     }

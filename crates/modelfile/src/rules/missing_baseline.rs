@@ -18,8 +18,12 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (ix, i) in cx.model.indicators.iter().enumerate() {
         if i.baseline.is_none() {
             out.push(
-                Diagnostic::new(&RULE, cx.map.indicators[ix].item, format!("the indicator `{}` has no baseline", i.id))
-                    .help("add `baseline: { value: …, date: YYYY-MM, source: … }`"),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.indicators[ix].item,
+                    format!("the indicator `{}` has no baseline", i.id),
+                )
+                .help("add `baseline: { value: …, date: YYYY-MM, source: … }`"),
             );
         }
     }

@@ -18,8 +18,12 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (ix, i) in cx.model.indicators.iter().enumerate() {
         if i.target.is_none() {
             out.push(
-                Diagnostic::new(&RULE, cx.map.indicators[ix].item, format!("the indicator `{}` has no target", i.id))
-                    .help("add `target: { value: …, date: YYYY-MM }`"),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.indicators[ix].item,
+                    format!("the indicator `{}` has no target", i.id),
+                )
+                .help("add `target: { value: …, date: YYYY-MM }`"),
             );
         }
     }

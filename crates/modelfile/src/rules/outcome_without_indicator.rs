@@ -20,8 +20,12 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (ix, n) in cx.model.nodes.iter().enumerate() {
         if n.level.is_outcome() && !measured.contains(n.id.as_str()) {
             out.push(
-                Diagnostic::new(&RULE, cx.map.nodes[ix].item, format!("no indicator measures the outcome `{}`", n.id))
-                    .help(format!("add an indicator with `measures: {}`", n.id)),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.nodes[ix].item,
+                    format!("no indicator measures the outcome `{}`", n.id),
+                )
+                .help(format!("add an indicator with `measures: {}`", n.id)),
             );
         }
     }

@@ -18,8 +18,12 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (li, link) in cx.model.links.iter().enumerate() {
         if link.feedback && link.effect.is_some() {
             out.push(
-                Diagnostic::new(&RULE, cx.map.links[li].field("effect"), "a feedback link cannot carry an effect")
-                    .help("remove `effect`, or remove `feedback: true`"),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.links[li].field("effect"),
+                    "a feedback link cannot carry an effect",
+                )
+                .help("remove `effect`, or remove `feedback: true`"),
             );
         }
     }

@@ -19,10 +19,18 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
         if i.status == model::Status::Cancelled || !cx.graph.goals_served_by(ii).is_empty() {
             continue;
         }
-        let why = if i.delivers.is_empty() { "it delivers nothing" } else { "nothing it delivers leads to a goal" };
+        let why = if i.delivers.is_empty() {
+            "it delivers nothing"
+        } else {
+            "nothing it delivers leads to a goal"
+        };
         out.push(
-            Diagnostic::new(&RULE, cx.map.initiatives[ii].item, format!("the initiative `{}` has no path to any goal: {why}", i.id))
-                .help("add `delivers:` and links from what it delivers up to a goal"),
+            Diagnostic::new(
+                &RULE,
+                cx.map.initiatives[ii].item,
+                format!("the initiative `{}` has no path to any goal: {why}", i.id),
+            )
+            .help("add `delivers:` and links from what it delivers up to a goal"),
         );
     }
 }

@@ -47,12 +47,16 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                     None => format!("define {expected} with id `{}`, or correct the id", r.id),
                 };
                 out.push(
-                    Diagnostic::new(&RULE, r.span, format!(
-                        "no {} has the id `{}`",
-                        r.expected.iter().map(|k| k.word()).collect::<Vec<_>>().join(" or "),
-                        r.id
-                    ))
-                        .help(help),
+                    Diagnostic::new(
+                        &RULE,
+                        r.span,
+                        format!(
+                            "no {} has the id `{}`",
+                            r.expected.iter().map(|k| k.word()).collect::<Vec<_>>().join(" or "),
+                            r.id
+                        ),
+                    )
+                    .help(help),
                 );
             }
         }

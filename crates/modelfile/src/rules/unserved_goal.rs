@@ -20,8 +20,12 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
         if !served[g] {
             let n = &cx.model.nodes[g];
             out.push(
-                Diagnostic::new(&RULE, cx.map.nodes[g].item, format!("no initiative serves the goal `{}`", n.id))
-                    .help("link an outcome to this goal, or add an initiative whose chain reaches it"),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.nodes[g].item,
+                    format!("no initiative serves the goal `{}`", n.id),
+                )
+                .help("link an outcome to this goal, or add an initiative whose chain reaches it"),
             );
         }
     }

@@ -19,8 +19,16 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
         let n = &cx.model.nodes[g];
         if !cx.model.value.goals.contains_key(n.id.as_str()) {
             out.push(
-                Diagnostic::new(&RULE, cx.map.nodes[g].item, format!("the goal `{}` has no weight in the value function", n.id))
-                    .help(format!("add `{}: <value per {}>` under `value.goals`", n.id, n.unit.as_deref().unwrap_or("unit"))),
+                Diagnostic::new(
+                    &RULE,
+                    cx.map.nodes[g].item,
+                    format!("the goal `{}` has no weight in the value function", n.id),
+                )
+                .help(format!(
+                    "add `{}: <value per {}>` under `value.goals`",
+                    n.id,
+                    n.unit.as_deref().unwrap_or("unit")
+                )),
             );
         }
     }

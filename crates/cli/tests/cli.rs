@@ -1,0 +1,144 @@
+//! The `throughline` binary, run as a user runs it: exit codes, output formats, templates, and
+//! the generated reference docs kept in sync with the code.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn throughline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
+
+#[test]
+fn check_reports_every_problem_rustc_style_and_exits_1() {
+    let o = throughline(&["check", "tests/fixtures/cli/broken"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
+    insta::assert_snapshot!("check_broken_human", out);
+}
+
+#[test]
+fn check_json_is_stable_and_complete() {
+    let o = throughline(&["check", "--json", "tests/fixtures/cli/broken"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["format"], "throughline.check.v1");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(v["errors"].as_u64().unwrap() + v["warnings"].as_u64().unwrap(), diags.len() as u64);
+    for d in diags {
+        for key in ["code", "rule", "severity", "message", "file", "line", "column"] {
+            assert!(!d[key].is_null(), "{key} missing in {d}");
+        }
+    }
+    insta::assert_json_snapshot!("check_broken_json", v);
+}
+
+#[test]
+fn quiet_hides_warnings_and_deny_warnings_fails_on_them() {
+    let o = throughline(&["check", "--quiet", "tests/fixtures/cli/broken"]);
+    assert!(!stdout(&o).contains("warning["));
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m");
+    assert!(throughline(&["init", model.to_str().unwrap()]).status.success());
+    // Remove the indicator's target: a warning, not an error.
+    let program = model.join("programs/program.yaml");
+    let text = std::fs::read_to_string(&program)
+        .unwrap()
+        .replace("    target: { value: 2000, date: 2027-12 }\n", "");
+    std::fs::write(&program, text).unwrap();
+    assert_eq!(throughline(&["check", model.to_str().unwrap()]).status.code(), Some(0));
+    let strict = throughline(&["check", "--deny-warnings", model.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn io_and_usage_failures_exit_2() {
+    let o = throughline(&["check", "no/such/folder"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a folder"));
+    assert_eq!(throughline(&["check", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(throughline(&["rules", "TL999"]).status.code(), Some(2));
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let o = throughline(&["--color", "always", "check", "tests/fixtures/cli/broken"]);
+    assert!(stdout(&o).contains('\u{1b}'));
+}
+
+#[test]
+fn both_templates_initialise_models_that_pass_check() {
+    for template in ["logic-model", "wikimedia"] {
+        let dir = tempfile::tempdir().unwrap();
+        let model = dir.path().join("new");
+        let o = throughline(&["init", "--template", template, model.to_str().unwrap()]);
+        assert!(o.status.success(), "{template}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = throughline(&["check", model.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{template}: {}", stdout(&o));
+        if template == "logic-model" {
+            assert!(
+                stdout(&o).contains("0 errors, 0 warnings"),
+                "the starter model is fully clean"
+            );
+        }
+    }
+}
+
+#[test]
+fn init_refuses_a_folder_with_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
+    let o = throughline(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn rules_explains_one_rule_by_code_or_name() {
+    let by_code = stdout(&throughline(&["rules", "TL102"]));
+    let by_name = stdout(&throughline(&["rules", "unknown-reference"]));
+    assert_eq!(by_code, by_name);
+    assert!(by_code.contains("Why:") && by_code.contains("Fix:"));
+}
+
+/// Generated files must match what the code generates now. `UPDATE_EXPECT=1` rewrites them.
+fn generated(path: &str, args: &[&str]) {
+    let o = throughline(args);
+    assert!(o.status.success());
+    let fresh = stdout(&o);
+    let file = root().join(path);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{path} is stale: run `UPDATE_EXPECT=1 cargo test -p cli`, commit it"
+    );
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_rules() {
+    generated("docs/rules.md", &["rules", "--markdown"]);
+}
+
+#[test]
+fn the_json_schema_is_generated_from_the_format() {
+    generated("docs/schema/throughline.schema.json", &["schema"]);
+}

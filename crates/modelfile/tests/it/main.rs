@@ -1,0 +1,7 @@
+//! Integration tests of the model-file loader: one binary, one module per feature area.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod fixtures;
+mod props;
+mod scale;
+mod schema_keys;

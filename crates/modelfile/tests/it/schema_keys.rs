@@ -1,0 +1,123 @@
+//! The format tables, the decoder and the generated schema must describe the same keys.
+
+use modelfile::format::{ALL_RECORDS, Shape};
+
+/// A model that writes every key of every record. If the decoder ignored a key that the format
+/// table lists, the table would promise something the model does not hold; if the decoder read
+/// a key the table lacks, `unknown-key` would reject valid files. Both show up here as
+/// diagnostics on this complete file.
+const EVERY_KEY: &str = r#"
+format_version: 1
+model: { name: M, organisation: O, mission: X, currency: EUR, description: D }
+program:
+  id: p
+  name: P
+  description: D
+  owner: O
+  audiences: [aud]
+  external_factors: [weather]
+programs: []
+goals:
+  - { id: g, name: G, direction: knowledge_equity, recommendation: R, unit: u, description: D, audiences: [aud] }
+nodes:
+  - { id: a, name: A, level: activity, unit: u, program: p, audiences: [aud], description: D }
+  - { id: o, name: O, level: output, unit: u }
+links:
+  - from: a
+    to: o
+    rationale: R
+    assumptions: [plain, { id: as1, text: T }]
+    evidence: [{ source: S, url: "https://example.org", strength: strong, kind: evaluation, year: 2020 }]
+    effect: "1 to 2"
+    effect_unit: u / u
+    probability: 0.5
+    skip_reason: none needed
+    feedback: false
+  - { from: o, to: g, assumptions: [x], effect: 1, effect_unit: u / u, skip_reason: direct }
+initiatives:
+  - id: i
+    name: I
+    program: p
+    team: t
+    status: planned
+    cost: "1k to 2k"
+    effort: "pert(1, 2, 3)"
+    depends_on: []
+    excludes: []
+    must_do: true
+    tracker: [T1]
+    audiences: [aud]
+    benefits: { security: 1, reliability: 2, maintainability: 3, performance: 4 }
+    delivers: [a, { node: o, amount: 3, probability: 0.9 }]
+    description: D
+audiences:
+  - { id: aud, name: A, kind: organizing_community, equity_weight: 2, description: D }
+indicators:
+  - id: ind
+    name: I
+    measures: g
+    definition: D
+    unit: u
+    direction: decrease
+    rba: how_well
+    baseline: { value: 1, date: 2024, source: S }
+    target: { value: 2, date: 2025-06-30 }
+    source: { kind: wikimedia_rest, metric: pageviews/aggregate, path: x.csv, params: { project: all } }
+teams:
+  - { id: t, name: T, capacity: 3 }
+value:
+  unit: points
+  goals: { g: 1 }
+  criteria: { security: 1 }
+"#;
+
+#[test]
+fn a_file_with_every_key_is_clean_and_fully_decoded() {
+    let checked =
+        modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", EVERY_KEY)]);
+    let msgs: Vec<_> =
+        checked.diagnostics.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect();
+    assert!(msgs.is_empty(), "{msgs:#?}");
+    let m = &checked.model;
+    assert_eq!(m.meta.currency, "EUR");
+    assert_eq!(m.programs[0].external_factors, vec!["weather".to_string()]);
+    assert_eq!(m.links[0].assumptions.len(), 2);
+    assert_eq!(m.links[0].evidence[0].year, Some(2020));
+    assert_eq!(m.initiatives[0].delivers.len(), 2);
+    assert_eq!(m.initiatives[0].benefits.len(), 4);
+    assert!(m.initiatives[0].must_do);
+    assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
+    assert_eq!(m.value.criteria.len(), 1);
+}
+
+#[test]
+fn every_record_key_appears_in_the_complete_file() {
+    // Keeps EVERY_KEY complete as the format grows.
+    for record in ALL_RECORDS {
+        for field in record.fields {
+            let written = EVERY_KEY.contains(&format!("{}:", field.key));
+            assert!(written, "EVERY_KEY does not write `{}` of {}", field.key, record.name);
+        }
+    }
+}
+
+#[test]
+fn the_schema_lists_every_record_and_key() {
+    let schema = modelfile::schema::json_schema();
+    let text = schema.to_string();
+    for record in ALL_RECORDS {
+        for field in record.fields {
+            assert!(text.contains(&format!("\"{}\"", field.key)), "schema lacks {}", field.key);
+        }
+        if !std::ptr::eq(*record, &modelfile::format::FILE) {
+            assert!(
+                schema["$defs"].get(record.name.replace(' ', "_")).is_some(),
+                "schema lacks {}",
+                record.name
+            );
+        }
+    }
+    // Enumerations come through as enums.
+    assert!(text.contains("outcome_intermediate"));
+    let _ = Shape::Text;
+}
