@@ -78,7 +78,11 @@ pub enum Command {
         markdown: bool,
     },
     /// Print the JSON Schema of model files, for editors.
-    Schema,
+    Schema {
+        /// Print the key-by-key Markdown reference (docs/format-reference.md) instead.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 /// A model template for `init`.

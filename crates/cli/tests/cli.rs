@@ -87,6 +87,7 @@ fn both_templates_initialise_models_that_pass_check() {
         let model = dir.path().join("new");
         let o = throughline(&["init", "--template", template, model.to_str().unwrap()]);
         assert!(o.status.success(), "{template}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(model.join("throughline.schema.json").is_file(), "editors get the schema");
         let o = throughline(&["check", model.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0), "{template}: {}", stdout(&o));
         if template == "logic-model" {
@@ -141,4 +142,9 @@ fn docs_rules_md_is_generated_from_the_rules() {
 #[test]
 fn the_json_schema_is_generated_from_the_format() {
     generated("docs/schema/throughline.schema.json", &["schema"]);
+}
+
+#[test]
+fn the_format_reference_is_generated_from_the_format() {
+    generated("docs/format-reference.md", &["schema", "--markdown"]);
 }

@@ -369,3 +369,50 @@ pub static ALL_RECORDS: &[&Record] = &[
     &TEAM,
     &VALUE,
 ];
+
+impl Shape {
+    /// How the shape reads in the reference docs.
+    pub fn describe(&self) -> String {
+        match self {
+            Shape::Text => "text".into(),
+            Shape::Id => "id".into(),
+            Shape::Number => "number".into(),
+            Shape::NonNegative => "number ≥ 0".into(),
+            Shape::Probability => "probability (0–1)".into(),
+            Shape::Bool => "true / false".into(),
+            Shape::Integer => "whole number".into(),
+            Shape::Date => "date".into(),
+            Shape::Distribution => "distribution".into(),
+            Shape::Tracker => "task id (T123)".into(),
+            Shape::Enum(words) => words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" \\| "),
+            Shape::List(item) => format!("list of {}", item.describe()),
+            Shape::Record(r) => format!("[{}](#{})", r.name, r.name.replace(' ', "-")),
+            Shape::Params => "mapping of text".into(),
+            Shape::NumberMap(Some(keys)) => format!("mapping of {} to numbers", keys.join(", ")),
+            Shape::NumberMap(None) => "mapping of ids to numbers".into(),
+            Shape::OneOf(shapes) => shapes.iter().map(Shape::describe).collect::<Vec<_>>().join(" or "),
+        }
+    }
+}
+
+/// The key-by-key reference of the format, as committed in `docs/format-reference.md`.
+pub fn markdown_reference() -> String {
+    let mut s = String::from(
+        "# Model format reference\n\n\
+         Generated from `crates/modelfile/src/format.rs` by `throughline schema --markdown`; do not\n\
+         edit by hand. [format.md](format.md) explains the format with examples.\n",
+    );
+    for r in ALL_RECORDS {
+        s.push_str(&format!("\n## {}\n\n{}\n\n| key | required | value | meaning |\n| --- | --- | --- | --- |\n", r.name, r.doc));
+        for f in r.fields {
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                f.key,
+                if f.required { "yes" } else { "" },
+                f.shape.describe(),
+                f.doc
+            ));
+        }
+    }
+    s
+}

@@ -196,7 +196,9 @@ impl Builder<'_, '_> {
             }
             Event::MappingStart(anchor, _) => {
                 let mut entries: Vec<(Node, Node)> = Vec::new();
-                let mut seen: HashMap<String, Span> = HashMap::new();
+                // Model mappings are small: a linear scan finds duplicates without a hash map
+                // per mapping; large ones (ids as keys) switch to a set.
+                let mut index: Option<HashMap<String, usize>> = None;
                 let end;
                 loop {
                     let (ev, s) = self.next(p)?;
@@ -208,21 +210,39 @@ impl Builder<'_, '_> {
                     let (ev, s) = self.next(p)?;
                     let value = self.node(p, ev, s)?;
                     if let Value::Str(k) = &key.value {
-                        if let Some(first) = seen.get(k) {
+                        let first = match &index {
+                            Some(ix) => ix.get(k).map(|&i| entries[i].0.span),
+                            None => entries
+                                .iter()
+                                .find(|(e, _)| matches!(&e.value, Value::Str(x) if x == k))
+                                .map(|(e, _)| e.span),
+                        };
+                        if let Some(first) = first {
                             self.out.push(
                                 Diagnostic::new(
                                     &rules::duplicate_key::RULE,
                                     key.span,
                                     format!("the key `{k}` appears twice in this mapping"),
                                 )
-                                .help(
-                                    "remove one of them; YAML loaders silently keep only one value",
-                                )
-                                .related(*first, "first written here"),
+                                .help("remove one of them; YAML loaders silently keep only one value")
+                                .related(first, "first written here"),
                             );
                             continue;
                         }
-                        seen.insert(k.clone(), key.span);
+                        if let Some(ix) = &mut index {
+                            ix.insert(k.clone(), entries.len());
+                        } else if entries.len() >= 16 {
+                            let mut ix: HashMap<String, usize> = entries
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(i, (e, _))| match &e.value {
+                                    Value::Str(x) => Some((x.clone(), i)),
+                                    _ => None,
+                                })
+                                .collect();
+                            ix.insert(k.clone(), entries.len());
+                            index = Some(ix);
+                        }
                     }
                     entries.push((key, value));
                 }
@@ -380,6 +400,18 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].rule.code, "TL002");
         assert_eq!(out[0].span.unwrap().start.line, 3);
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_in_large_mappings_too() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\nk39: again\n");
+        let mut out = Vec::new();
+        let root = parse(FileId(0), &text, &mut out).expect("parses");
+        let lines: Vec<u32> = out.iter().map(|d| d.span.unwrap().start.line).collect();
+        assert_eq!(lines, vec![41, 42]);
+        let Value::Map(entries) = root.value else { panic!() };
+        assert_eq!(entries.len(), 40, "the first value is kept");
     }
 
     #[test]

@@ -10,6 +10,9 @@ use include_dir::{Dir, DirEntry, include_dir};
 use crate::args::Template;
 use crate::commands::EXIT_FAILURE;
 
+/// The JSON Schema written beside a new model, for editors.
+const SCHEMA_FILE: &str = "throughline.schema.json";
+
 static LOGIC_MODEL: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/logic-model");
 static WIKIMEDIA: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../examples/wikimedia");
 
@@ -65,7 +68,12 @@ pub fn run(dir: &Path, template: Template, force: bool) -> anyhow::Result<ExitCo
         }
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    println!("created {} with {} files", dir.display(), files.len());
+    // Editors validate and complete the files against this (see the modeline in each template
+    // file); `check` reads only *.yaml, so it is not part of the model.
+    let schema = dir.join(SCHEMA_FILE);
+    std::fs::write(&schema, crate::commands::schema_text())
+        .with_context(|| format!("writing {}", schema.display()))?;
+    println!("created {} with {} files and {SCHEMA_FILE}", dir.display(), files.len());
     println!("next: edit the YAML files, then run `throughline check {}`", dir.display());
     Ok(ExitCode::SUCCESS)
 }

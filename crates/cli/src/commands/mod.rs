@@ -22,12 +22,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
-        Command::Schema => {
-            let schema = modelfile::schema::json_schema();
+        Command::Schema { markdown } => {
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &schema)?;
-            std::io::Write::write_all(&mut out, b"\n")?;
+            if markdown {
+                std::io::Write::write_all(&mut out, modelfile::format::markdown_reference().as_bytes())?;
+            } else {
+                std::io::Write::write_all(&mut out, schema_text().as_bytes())?;
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The JSON Schema as written to disk and stdout: pretty, with a final newline.
+pub fn schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(&modelfile::schema::json_schema())
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
 }
