@@ -384,13 +384,17 @@ impl Shape {
             Shape::Date => "date".into(),
             Shape::Distribution => "distribution".into(),
             Shape::Tracker => "task id (T123)".into(),
-            Shape::Enum(words) => words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" \\| "),
+            Shape::Enum(words) => {
+                words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" \\| ")
+            }
             Shape::List(item) => format!("list of {}", item.describe()),
             Shape::Record(r) => format!("[{}](#{})", r.name, r.name.replace(' ', "-")),
             Shape::Params => "mapping of text".into(),
             Shape::NumberMap(Some(keys)) => format!("mapping of {} to numbers", keys.join(", ")),
             Shape::NumberMap(None) => "mapping of ids to numbers".into(),
-            Shape::OneOf(shapes) => shapes.iter().map(Shape::describe).collect::<Vec<_>>().join(" or "),
+            Shape::OneOf(shapes) => {
+                shapes.iter().map(Shape::describe).collect::<Vec<_>>().join(" or ")
+            }
         }
     }
 }
@@ -403,7 +407,10 @@ pub fn markdown_reference() -> String {
          edit by hand. [format.md](format.md) explains the format with examples.\n",
     );
     for r in ALL_RECORDS {
-        s.push_str(&format!("\n## {}\n\n{}\n\n| key | required | value | meaning |\n| --- | --- | --- | --- |\n", r.name, r.doc));
+        s.push_str(&format!(
+            "\n## {}\n\n{}\n\n| key | required | value | meaning |\n| --- | --- | --- | --- |\n",
+            r.name, r.doc
+        ));
         for f in r.fields {
             s.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",

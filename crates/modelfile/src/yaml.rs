@@ -224,7 +224,9 @@ impl Builder<'_, '_> {
                                     key.span,
                                     format!("the key `{k}` appears twice in this mapping"),
                                 )
-                                .help("remove one of them; YAML loaders silently keep only one value")
+                                .help(
+                                    "remove one of them; YAML loaders silently keep only one value",
+                                )
                                 .related(first, "first written here"),
                             );
                             continue;

@@ -25,7 +25,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Schema { markdown } => {
             let mut out = std::io::stdout().lock();
             if markdown {
-                std::io::Write::write_all(&mut out, modelfile::format::markdown_reference().as_bytes())?;
+                std::io::Write::write_all(
+                    &mut out,
+                    modelfile::format::markdown_reference().as_bytes(),
+                )?;
             } else {
                 std::io::Write::write_all(&mut out, schema_text().as_bytes())?;
             }

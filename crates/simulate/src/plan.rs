@@ -1,0 +1,244 @@
+//! Compiling a model into what the engine needs: goals and weights, the quantified links in
+//! topological order, initiatives' deliveries, costs, equity factors and benefit values.
+
+use std::collections::HashMap;
+
+use model::graph::ModelGraph;
+use model::{Distribution, Model};
+
+use crate::sampler::Sampler;
+use crate::{Overrides, SimulateError};
+
+/// A quantified link.
+#[derive(Clone, Debug)]
+pub struct QLink {
+    /// Source node index.
+    pub from: usize,
+    /// Target node index.
+    pub to: usize,
+    /// Index in `Model::links`.
+    pub model_index: usize,
+    /// The effect.
+    pub effect: Distribution,
+    /// Its sampler.
+    pub sampler: Sampler,
+    /// Probability the link works.
+    pub p: f64,
+    /// Stable identity for the random stream: the same link gets the same draws whatever else
+    /// changes in the model.
+    pub key: u64,
+}
+
+/// A quantified delivery.
+#[derive(Clone, Debug)]
+pub struct QDelivery {
+    /// The node delivered.
+    pub node: usize,
+    /// The amount.
+    pub amount: Distribution,
+    /// Its sampler.
+    pub sampler: Sampler,
+    /// Probability the delivery happens.
+    pub p: f64,
+    /// Stable identity for the random stream.
+    pub key: u64,
+}
+
+/// An initiative as the engine sees it.
+#[derive(Clone, Debug)]
+pub struct QInitiative {
+    /// Quantified deliveries.
+    pub deliveries: Vec<QDelivery>,
+    /// Cost distribution and its sampler.
+    pub cost: Option<(Distribution, Sampler)>,
+    /// Stable identity of the cost stream.
+    pub cost_key: u64,
+    /// Equity factor applied to its mission value.
+    pub equity: f64,
+    /// Value of its non-mission benefits (deterministic scores × weights).
+    pub benefits_value: f64,
+}
+
+/// The compiled model.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Number of nodes in the model.
+    pub nodes: usize,
+    /// Model node index of each goal, in model order.
+    pub goals: Vec<usize>,
+    /// Value per unit of each goal (0 when the value function gives none).
+    pub weights: Vec<f64>,
+    /// Goal slot of each node, if it is a goal.
+    pub goal_slot: Vec<Option<usize>>,
+    /// Nodes, sinks first: every node comes after all nodes its quantified links lead to.
+    pub order: Vec<usize>,
+    /// Quantified links leaving each node (indices into `links`).
+    pub out_links: Vec<Vec<usize>>,
+    /// The quantified links.
+    pub links: Vec<QLink>,
+    /// Goal slots each node can reach through quantified links.
+    pub reach: Vec<Vec<u32>>,
+    /// Initiatives, in model order.
+    pub initiatives: Vec<QInitiative>,
+}
+
+/// FNV-1a, for stable keys of random streams.
+pub(crate) fn key_of(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+impl Plan {
+    /// Compiles `model`. Fails on a loop of quantified links: effects would compound without end.
+    pub fn new(model: &Model, overrides: &Overrides) -> Result<Plan, SimulateError> {
+        let graph = ModelGraph::build(model);
+        let n = model.nodes.len();
+        let goals: Vec<usize> = graph.goal_indices().collect();
+        let mut goal_slot = vec![None; n];
+        for (slot, &g) in goals.iter().enumerate() {
+            goal_slot[g] = Some(slot);
+        }
+        let weights = goals
+            .iter()
+            .map(|&g| model.value.goals.get(model.nodes[g].id.as_str()).copied().unwrap_or(0.0))
+            .collect();
+
+        let mut links = Vec::new();
+        let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+        for (li, l) in model.links.iter().enumerate() {
+            let (Some(effect), Some((from, to))) = (l.effect, graph.ends(li)) else { continue };
+            if l.feedback {
+                continue;
+            }
+            let dup = seen.entry((from, to)).or_insert(0);
+            *dup += 1;
+            let key = key_of(&["link", l.from.as_str(), l.to.as_str(), &dup.to_string()]);
+            let effect = overrides.effect(li).unwrap_or(effect);
+            links.push(QLink {
+                from,
+                to,
+                model_index: li,
+                sampler: Sampler::new(&effect),
+                effect,
+                p: overrides.probability(li).unwrap_or(l.probability.unwrap_or(1.0)),
+                key,
+            });
+        }
+        let mut out_links = vec![Vec::new(); n];
+        let mut indegree = vec![0usize; n];
+        for (qi, l) in links.iter().enumerate() {
+            out_links[l.from].push(qi);
+            indegree[l.to] += 1;
+        }
+        // Kahn's algorithm from the sources; reversed, it lists sinks first.
+        let mut order = Vec::with_capacity(n);
+        let mut stack: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).rev().collect();
+        while let Some(v) = stack.pop() {
+            order.push(v);
+            for &qi in &out_links[v] {
+                let t = links[qi].to;
+                indegree[t] -= 1;
+                if indegree[t] == 0 {
+                    stack.push(t);
+                }
+            }
+        }
+        if order.len() < n {
+            let mut stuck: Vec<String> = (0..n)
+                .filter(|&v| indegree[v] > 0)
+                .map(|v| model.nodes[v].id.to_string())
+                .collect();
+            stuck.sort();
+            return Err(SimulateError::Cycle { nodes: stuck });
+        }
+        order.reverse();
+
+        let mut reach: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &v in &order {
+            let mut r: Vec<u32> = goal_slot[v].map(|s| vec![s as u32]).unwrap_or_default();
+            for &qi in &out_links[v] {
+                r.extend_from_slice(&reach[links[qi].to]);
+            }
+            r.sort_unstable();
+            r.dedup();
+            reach[v] = r;
+        }
+
+        let audience_weight: HashMap<&str, f64> =
+            model.audiences.iter().map(|a| (a.id.as_str(), a.equity_weight)).collect();
+        let program_audiences: HashMap<&str, &[model::Id]> =
+            model.programs.iter().map(|p| (p.id.as_str(), p.audiences.as_slice())).collect();
+        let initiatives = model
+            .initiatives
+            .iter()
+            .map(|ini| {
+                let mut dup: HashMap<&str, usize> = HashMap::new();
+                let deliveries = ini
+                    .delivers
+                    .iter()
+                    .filter_map(|d| {
+                        let amount = d.amount?;
+                        let node = graph.node(d.node.as_str())?;
+                        let k = dup.entry(d.node.as_str()).or_insert(0);
+                        *k += 1;
+                        Some(QDelivery {
+                            node,
+                            sampler: Sampler::new(&amount),
+                            amount,
+                            p: d.probability.unwrap_or(1.0),
+                            key: key_of(&[
+                                "delivery",
+                                ini.id.as_str(),
+                                d.node.as_str(),
+                                &k.to_string(),
+                            ]),
+                        })
+                    })
+                    .collect();
+                let audiences: &[model::Id] = if ini.audiences.is_empty() {
+                    ini.program
+                        .as_ref()
+                        .and_then(|p| program_audiences.get(p.as_str()).copied())
+                        .unwrap_or(&[])
+                } else {
+                    &ini.audiences
+                };
+                let ws: Vec<f64> = audiences
+                    .iter()
+                    .filter_map(|a| audience_weight.get(a.as_str()).copied())
+                    .collect();
+                let equity =
+                    if ws.is_empty() { 1.0 } else { ws.iter().sum::<f64>() / ws.len() as f64 };
+                let benefits_value = ini
+                    .benefits
+                    .iter()
+                    .map(|(c, score)| score * model.value.criteria.get(c).copied().unwrap_or(0.0))
+                    .sum();
+                QInitiative {
+                    deliveries,
+                    cost: ini.cost.map(|c| (c, Sampler::new(&c))),
+                    cost_key: key_of(&["cost", ini.id.as_str()]),
+                    equity,
+                    benefits_value,
+                }
+            })
+            .collect();
+        Ok(Plan {
+            nodes: n,
+            goals,
+            weights,
+            goal_slot,
+            order,
+            out_links,
+            links,
+            reach,
+            initiatives,
+        })
+    }
+}
