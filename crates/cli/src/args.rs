@@ -55,6 +55,29 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Simulate expected impact, value and cost-effectiveness of every initiative.
+    ///
+    /// Propagates each initiative's quantified deliveries through the model's quantified links
+    /// by Monte Carlo, with common random numbers (every initiative sees the same draws of every
+    /// shared link, so comparisons are paired). Prints initiatives ranked by expected value, and
+    /// each goal's expected change from the whole portfolio. The model must pass `check`.
+    Simulate {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Number of Monte Carlo samples.
+        #[arg(long, short = 'n', default_value_t = simulate::DEFAULT_SAMPLES)]
+        samples: usize,
+        /// Seed of the random streams: the same seed gives the same numbers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print results as JSON (format `throughline.simulate.v1`).
+        #[arg(long)]
+        json: bool,
+        /// Rank by cost-effectiveness (value per unit of cost) instead of expected value.
+        #[arg(long)]
+        by_cost_effectiveness: bool,
+    },
     /// Create a new model folder from a template.
     Init {
         /// The folder to create (must be empty or absent).

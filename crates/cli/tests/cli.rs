@@ -148,3 +148,29 @@ fn the_json_schema_is_generated_from_the_format() {
 fn the_format_reference_is_generated_from_the_format() {
     generated("docs/format-reference.md", &["schema", "--markdown"]);
 }
+
+#[test]
+fn simulate_refuses_a_model_with_errors() {
+    let o = throughline(&["simulate", "tests/fixtures/cli/broken"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fix them"));
+}
+
+#[test]
+fn simulate_json_is_reproducible_and_matches_the_closed_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m");
+    assert!(throughline(&["init", model.to_str().unwrap()]).status.success());
+    let args = ["simulate", "--json", "--samples", "20000", "--seed", "9", model.to_str().unwrap()];
+    let (a, b) = (throughline(&args), throughline(&args));
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout, "same seed, same output");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["format"], "throughline.simulate.v1");
+    // The starter model: 1 release (p 0.9) × lognormal 90% interval 500–5k readers (p 0.8) × 1.
+    let sigma = (5000f64 / 500.0).ln() / (2.0 * 1.644_853_626_951_472_2);
+    let truth = 0.9 * 0.8 * (500f64 * 5000.0).sqrt() * (sigma * sigma / 2.0).exp();
+    let value = &v["initiatives"][0]["value"];
+    let (mean, se) = (value["mean"].as_f64().unwrap(), value["se"].as_f64().unwrap());
+    assert!((mean - truth).abs() < 4.0 * se, "{mean} ± {se} vs {truth}");
+}

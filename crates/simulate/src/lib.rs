@@ -210,12 +210,12 @@ pub fn run(
     let mut contrib = vec![0.0; i_count * g_count * 3];
     // Combine in block order, so sums do not depend on scheduling.
     for r in &results {
-        for i in 0..i_count {
-            value_samples[i].extend_from_slice(&r.values[i * r.len..(i + 1) * r.len]);
-            cost_samples[i].extend_from_slice(&r.costs[i * r.len..(i + 1) * r.len]);
+        for (i, (v, c)) in value_samples.iter_mut().zip(&mut cost_samples).enumerate() {
+            v.extend_from_slice(&r.values[i * r.len..(i + 1) * r.len]);
+            c.extend_from_slice(&r.costs[i * r.len..(i + 1) * r.len]);
         }
-        for g in 0..g_count {
-            goal_samples[g].extend_from_slice(&r.goal_totals[g * r.len..(g + 1) * r.len]);
+        for (g, s) in goal_samples.iter_mut().enumerate() {
+            s.extend_from_slice(&r.goal_totals[g * r.len..(g + 1) * r.len]);
         }
         for (acc, x) in contrib.iter_mut().zip(&r.contrib) {
             *acc += x;

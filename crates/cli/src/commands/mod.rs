@@ -7,6 +7,7 @@ use crate::args::{Args, Command};
 mod check;
 mod init;
 mod rules;
+mod simulate;
 
 /// Exit code for "the input has problems".
 pub const EXIT_PROBLEMS: u8 = 1;
@@ -20,6 +21,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Check { dir, json, deny_warnings, quiet } => {
             check::run(&dir, check::Options { json, deny_warnings, quiet, color })
         }
+        Command::Simulate { dir, samples, seed, json, by_cost_effectiveness } => simulate::run(
+            &dir,
+            simulate::Options { samples, seed, json, by_cost_effectiveness, color },
+        ),
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
         Command::Schema { markdown } => {
