@@ -14,6 +14,7 @@
 mod engine;
 pub mod plan;
 pub mod sampler;
+pub mod sensitivity;
 pub mod stats;
 
 use std::collections::HashMap;

@@ -224,3 +224,121 @@ fn cost_effectiveness_is_expected_value_over_expected_cost() {
     // E[10 / U(100, 300)] = 10 · ln(3) / 200.
     assert_close(ce.ratio.mean, ce.ratio.se, 10.0 * 3f64.ln() / 200.0, "ratio distribution");
 }
+
+mod sensitivity {
+    use super::*;
+    use simulate::Plan;
+    use simulate::sensitivity::{Input, rank_stability, tornadoes};
+
+    #[test]
+    fn a_tornado_bar_spans_the_inputs_90_percent_interval() {
+        // 10 delivered × effect "2 to 8" (median 4) × 1: base 40, bar 20–80.
+        let m = model(&chain("10", "2 to 8", "1", 1.0));
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let t = &tornadoes(&m, &plan, 10)[0];
+        assert!((t.base - 40.0).abs() < 1e-9);
+        let bar = &t.bars[0];
+        assert_eq!(bar.input, Input::Effect { from: "a".into(), to: "b".into() });
+        assert!((bar.low - 20.0).abs() < 1e-9 && (bar.high - 80.0).abs() < 1e-9, "{bar:?}");
+    }
+
+    #[test]
+    fn tornado_bars_equal_a_brute_force_recomputation() {
+        let m = model(
+            r#"
+goals: [{ id: g, name: G, unit: u }]
+nodes:
+  - { id: a, name: A, level: output, unit: u }
+  - { id: b, name: B, level: outcome_short, unit: u }
+  - { id: c, name: C, level: outcome_short, unit: u }
+links:
+  - { from: a, to: b, effect: "1 to 3", assumptions: [x] }
+  - { from: a, to: c, effect: "pert(0, 1, 4)", probability: 0.6, assumptions: [x] }
+  - { from: b, to: c, effect: "0.5 to 1", assumptions: [x] }
+  - { from: b, to: g, effect: 2, assumptions: [x] }
+  - { from: c, to: g, effect: "uniform(1, 2)", assumptions: [x] }
+initiatives:
+  - { id: i, name: I, team: t, audiences: [under], delivers: [{ node: a, amount: 5 }] }
+value: { goals: { g: 1.5 } }
+"#,
+        );
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let t = &tornadoes(&m, &plan, 100)[0];
+        // Brute force: every input fixed at its base (median × probability) as a point, one input
+        // at its low end; the simulated value is then exact.
+        let base_overrides = || {
+            let mut o = Overrides::default();
+            for (li, l) in m.links.iter().enumerate() {
+                let e = l.effect.unwrap();
+                let median = simulate::sampler::quantile(&e, 0.5);
+                o.set_effect(
+                    li,
+                    model::Distribution::point(median * l.probability.unwrap_or(1.0)).unwrap(),
+                );
+                o.set_probability(li, 1.0);
+            }
+            o
+        };
+        let exact = |o: &Overrides| {
+            simulate(&m, &Settings { samples: 2, seed: 1 }, o, &|_, _| {}).unwrap().initiatives[0]
+                .value
+                .mean
+        };
+        assert!((exact(&base_overrides()) - t.base).abs() < 1e-9);
+        for bar in &t.bars {
+            let Input::Effect { from, to } = &bar.input else { continue };
+            let li = m
+                .links
+                .iter()
+                .position(|l| l.from.as_str() == from && l.to.as_str() == to)
+                .unwrap();
+            let l = &m.links[li];
+            let low = simulate::sampler::quantile(&l.effect.unwrap(), 0.05)
+                * l.probability.unwrap_or(1.0);
+            let mut o = base_overrides();
+            o.set_effect(li, model::Distribution::point(low).unwrap());
+            assert!(
+                (exact(&o) - bar.low).abs() < 1e-9,
+                "{from}→{to}: {} vs {}",
+                exact(&o),
+                bar.low
+            );
+        }
+    }
+
+    fn two_rivals() -> Model {
+        model(
+            r#"
+goals: [{ id: g, name: G, unit: u }, { id: h, name: H, unit: u }]
+nodes: [{ id: a, name: A, level: output, unit: u }, { id: b, name: B, level: output, unit: u }]
+links:
+  - { from: a, to: g, effect: 1, skip_reason: x, assumptions: [x] }
+  - { from: b, to: h, effect: 1, skip_reason: x, assumptions: [x] }
+initiatives:
+  - { id: i1, name: I1, team: t, audiences: [all], delivers: [{ node: a, amount: 10 }] }
+  - { id: i2, name: I2, team: t, audiences: [all], delivers: [{ node: b, amount: 10 }] }
+value: { goals: { g: 1, h: 1.01 } }
+"#,
+        )
+    }
+
+    #[test]
+    fn without_perturbation_ranks_do_not_move() {
+        let m = two_rivals();
+        let sim = run(&m, 100, 1);
+        let s = rank_stability(&m, &sim, 1.0, 200, 1, 3);
+        assert_eq!(s.mean_spearman, 1.0);
+        assert_eq!(s.initiatives[1].rank, 1);
+        assert_eq!(s.initiatives[1].p_top, 1.0);
+    }
+
+    #[test]
+    fn a_near_tie_flips_about_half_the_time_under_symmetric_perturbation() {
+        let m = two_rivals();
+        let sim = run(&m, 100, 1);
+        let s = rank_stability(&m, &sim, 2.0, 4000, 1, 3);
+        let p = s.initiatives[0].p_top;
+        // log(1.01) is tiny next to the noise: close to a coin flip, within 4 binomial SEs.
+        assert!((p - 0.5).abs() < 4.0 * (0.25f64 / 4000.0).sqrt() + 0.01, "{p}");
+    }
+}
