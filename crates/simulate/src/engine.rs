@@ -35,7 +35,7 @@ pub struct BlockResult {
 }
 
 /// A random stream for one variable in one block.
-fn stream(seed: u64, key: u64, block: u64) -> Xoshiro256PlusPlus {
+pub(crate) fn stream(seed: u64, key: u64, block: u64) -> Xoshiro256PlusPlus {
     let mut z = seed ^ key.rotate_left(17) ^ block.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -43,13 +43,49 @@ fn stream(seed: u64, key: u64, block: u64) -> Xoshiro256PlusPlus {
 }
 
 /// Draws `out.len()` values of `sampler × (u < p)`.
-fn draw(sampler: &crate::sampler::Sampler, p: f64, rng: &mut Xoshiro256PlusPlus, out: &mut [f64]) {
+pub(crate) fn draw(
+    sampler: &crate::sampler::Sampler,
+    p: f64,
+    rng: &mut Xoshiro256PlusPlus,
+    out: &mut [f64],
+) {
     for x in out.iter_mut() {
         let v = sampler.sample(rng);
         // Always draw the Bernoulli so the stream does not depend on `p`.
         let works = unit(rng) < p;
         *x = if works { v } else { 0.0 };
     }
+}
+
+/// Blocks of a run of `samples`: (block index, length).
+pub(crate) fn blocks(samples: usize) -> Vec<(u64, usize)> {
+    (0..samples.div_ceil(BLOCK)).map(|b| (b as u64, BLOCK.min(samples - b * BLOCK))).collect()
+}
+
+/// Regenerates, for all samples, the draws a variable gets in the engine: `sampler × works`
+/// (or `max(0, sampler)` for a cost when `cost` is set).
+pub(crate) fn redraw(
+    sampler: &crate::sampler::Sampler,
+    p: f64,
+    key: u64,
+    seed: u64,
+    samples: usize,
+    cost: bool,
+) -> Vec<f64> {
+    let mut out = vec![0.0; samples];
+    for (b, len) in blocks(samples) {
+        let start = b as usize * BLOCK;
+        let dst = &mut out[start..start + len];
+        let mut rng = stream(seed, key, b);
+        if cost {
+            for x in dst.iter_mut() {
+                *x = sampler.sample(&mut rng).max(0.0);
+            }
+        } else {
+            draw(sampler, p, &mut rng, dst);
+        }
+    }
+    out
 }
 
 /// Runs one block of `len` samples.

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod sampler;
 pub mod sensitivity;
 pub mod stats;
+pub mod voi;
 
 use std::collections::HashMap;
 
@@ -189,9 +190,7 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Simulation {
     let n = settings.samples;
-    let blocks: Vec<(u64, usize)> = (0..n.div_ceil(engine::BLOCK))
-        .map(|b| (b as u64, engine::BLOCK.min(n - b * engine::BLOCK)))
-        .collect();
+    let blocks = engine::blocks(n);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<engine::BlockResult> = blocks
         .par_iter()

@@ -342,3 +342,84 @@ value: { goals: { g: 1, h: 1.01 } }
         assert!((p - 0.5).abs() < 4.0 * (0.25f64 / 4000.0).sqrt() + 0.01, "{p}");
     }
 }
+
+mod voi {
+    use super::*;
+    use simulate::Plan;
+    use simulate::voi::{Parameter, analyse, decide};
+    use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+
+    #[test]
+    fn evpi_of_a_normal_net_benefit_matches_the_closed_form() {
+        // One option, value D ~ N(μ, σ²), no cost: EVPI = σφ(μ/σ) − |μ|Φ(−|μ|/σ).
+        for (mu, sigma) in [(1.0, 2.0), (-0.5, 1.0), (3.0, 1.0)] {
+            let m = model(&chain("1", &format!("normal({mu}, {sigma})"), "1", 1.0));
+            let settings = Settings { samples: 40_000, seed: 17 };
+            let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+            let plan = Plan::new(&m, &Overrides::default()).unwrap();
+            let v = analyse(&m, &plan, &sim, &settings, 0.0);
+            let z = Normal::standard();
+            let truth = sigma * z.pdf(mu / sigma) - mu.abs() * z.cdf(-mu.abs() / sigma);
+            let gains: Vec<f64> = sim.value_samples[0].iter().map(|x| x.max(0.0)).collect();
+            let se = simulate::summarize(&gains).se + simulate::summarize(&sim.value_samples[0]).se;
+            assert!(
+                (v.evpi - truth).abs() < 4.0 * se,
+                "μ={mu}, σ={sigma}: EVPI {} vs {truth} (se {se})",
+                v.evpi
+            );
+            // The only uncertain input carries all of it, up to the smoother's small bias.
+            let link = v
+                .parameters
+                .iter()
+                .find(|p| matches!(&p.parameter, Parameter::Link { from, .. } if from == "a"))
+                .unwrap();
+            assert!(
+                (link.evppi - v.evpi).abs() < 0.03 * truth.max(0.05) + 4.0 * se,
+                "EVPPI {} vs EVPI {}",
+                link.evppi,
+                v.evpi
+            );
+            assert!(
+                v.noise_floor < 0.25 * truth.max(0.05),
+                "noise floor {} vs {truth}",
+                v.noise_floor
+            );
+        }
+    }
+
+    #[test]
+    fn an_input_that_cannot_change_the_decision_is_worth_nothing() {
+        // The link's value is always far above zero: knowing it exactly changes nothing.
+        let m = model(&chain("1", "normal(100, 1)", "1", 1.0));
+        let settings = Settings { samples: 10_000, seed: 2 };
+        let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let v = analyse(&m, &plan, &sim, &settings, 0.0);
+        assert_eq!(v.evpi, 0.0);
+        assert!(v.parameters.iter().all(|p| p.evppi == 0.0));
+    }
+
+    #[test]
+    fn the_budget_funds_the_most_cost_effective_first() {
+        let m = model(
+            r#"
+goals: [{ id: g, name: G, unit: u }]
+nodes: [{ id: a, name: A, level: output, unit: u }]
+links: [{ from: a, to: g, effect: 1, skip_reason: x, assumptions: [x] }]
+initiatives:
+  - { id: cheap, name: C, team: t, audiences: [all], cost: 10, delivers: [{ node: a, amount: 50 }] }
+  - { id: big, name: B, team: t, audiences: [all], cost: 100, delivers: [{ node: a, amount: 300 }] }
+  - { id: poor, name: P, team: t, audiences: [all], cost: 100, delivers: [{ node: a, amount: 100 }] }
+  - { id: legal, name: L, team: t, audiences: [all], cost: 1000, must_do: true, delivers: [a] }
+value: { goals: { g: 1 } }
+"#,
+        );
+        let sim = run(&m, 10, 1);
+        let d = decide(&m, &sim, 150.0);
+        assert_eq!(d.funded, vec!["cheap".to_string(), "big".to_string()]);
+        assert_eq!(d.threshold, 1.0, "the best initiative left out returns 1 per unit of cost");
+        let all = decide(&m, &sim, 1e9);
+        assert_eq!(all.funded.len(), 3);
+        assert_eq!(all.threshold, 0.0);
+    }
+}
