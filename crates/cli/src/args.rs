@@ -77,6 +77,39 @@ pub enum Command {
         /// Rank by cost-effectiveness (value per unit of cost) instead of expected value.
         #[arg(long)]
         by_cost_effectiveness: bool,
+        /// Show the tornado of one initiative: which inputs move its value most.
+        #[arg(long, value_name = "INITIATIVE")]
+        tornado: Option<String>,
+        /// How far the judgement weights may be off, for rank stability: each goal and
+        /// criterion weight is multiplied by a factor whose 90% interval is [1/X, X].
+        #[arg(long, default_value_t = 2.0, value_name = "X")]
+        weight_spread: f64,
+    },
+    /// Value of information: which assumption is worth testing before committing money.
+    ///
+    /// Computes the expected value of perfect information (EVPI) for the funding decision, and
+    /// the expected value of partial perfect information (EVPPI) of every uncertain link (with
+    /// the assumptions it rests on), delivered amount and cost, ranked. The decision funds
+    /// initiatives by cost-effectiveness within --budget.
+    Voi {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Budget for the decision, in the model's currency [default: half the total expected cost].
+        #[arg(long)]
+        budget: Option<f64>,
+        /// Number of Monte Carlo samples.
+        #[arg(long, short = 'n', default_value_t = simulate::DEFAULT_SAMPLES)]
+        samples: usize,
+        /// Seed of the random streams.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many inputs to list.
+        #[arg(long, default_value_t = 15)]
+        top: usize,
+        /// Print results as JSON (format `throughline.voi.v1`).
+        #[arg(long)]
+        json: bool,
     },
     /// Create a new model folder from a template.
     Init {

@@ -162,7 +162,9 @@ pub fn analyse(
     // Which options each input can move: a link moves the initiatives whose deliveries reach it.
     let reaches: Vec<Vec<bool>> = options.iter().map(|&i| forward_reach(plan, i)).collect();
     let evppi = |theta: &[f64], affected: &[usize]| -> f64 {
-        if affected.is_empty() {
+        // A known input carries no information to gain.
+        let known = theta.windows(2).all(|w| w[0] == w[1]);
+        if affected.is_empty() || known {
             return 0.0;
         }
         let mut order: Vec<usize> = (0..n).collect();

@@ -423,3 +423,22 @@ value: { goals: { g: 1 } }
         assert_eq!(all.threshold, 0.0);
     }
 }
+
+#[test]
+fn known_inputs_have_no_information_value_and_no_tornado_bar() {
+    let m = model(&chain("1", "normal(0.5, 1)", "1", 1.0));
+    let settings = Settings { samples: 5_000, seed: 4 };
+    let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+    let plan = simulate::Plan::new(&m, &Overrides::default()).unwrap();
+    let v = simulate::voi::analyse(&m, &plan, &sim, &settings, 0.0);
+    let known = v
+        .parameters
+        .iter()
+        .find(
+            |p| matches!(&p.parameter, simulate::voi::Parameter::Link { from, .. } if from == "b"),
+        )
+        .unwrap();
+    assert_eq!(known.evppi, 0.0, "the b → g effect is exactly 1");
+    let t = &simulate::sensitivity::tornadoes(&m, &plan, 10)[0];
+    assert_eq!(t.bars.len(), 1, "only the uncertain a → b effect moves the value: {:?}", t.bars);
+}

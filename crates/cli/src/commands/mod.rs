@@ -8,6 +8,7 @@ mod check;
 mod init;
 mod rules;
 mod simulate;
+mod voi;
 
 /// Exit code for "the input has problems".
 pub const EXIT_PROBLEMS: u8 = 1;
@@ -21,10 +22,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Check { dir, json, deny_warnings, quiet } => {
             check::run(&dir, check::Options { json, deny_warnings, quiet, color })
         }
-        Command::Simulate { dir, samples, seed, json, by_cost_effectiveness } => simulate::run(
+        Command::Simulate {
+            dir,
+            samples,
+            seed,
+            json,
+            by_cost_effectiveness,
+            tornado,
+            weight_spread,
+        } => simulate::run(
             &dir,
-            simulate::Options { samples, seed, json, by_cost_effectiveness, color },
+            simulate::Options {
+                samples,
+                seed,
+                json,
+                by_cost_effectiveness,
+                tornado,
+                weight_spread,
+                color,
+            },
         ),
+        Command::Voi { dir, budget, samples, seed, top, json } => {
+            voi::run(&dir, voi::Options { budget, samples, seed, top, json, color })
+        }
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
         Command::Schema { markdown } => {

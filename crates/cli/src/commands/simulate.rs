@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use modelfile::Severity;
 use serde::Serialize;
-use simulate::{Overrides, Settings, Simulation};
+use simulate::sensitivity::{Input, Stability, Tornado, rank_stability, tornadoes};
+use simulate::{Overrides, Plan, Settings, Simulation};
 
 use crate::commands::{EXIT_FAILURE, EXIT_PROBLEMS};
 use crate::render::{self, fmt_num};
@@ -17,7 +18,14 @@ pub struct Options {
     pub seed: u64,
     pub json: bool,
     pub by_cost_effectiveness: bool,
+    pub tornado: Option<String>,
+    pub weight_spread: f64,
     pub color: bool,
+}
+
+/// Initiatives counted as "top" in rank stability: the top quarter, at least one.
+fn top_group(n: usize) -> usize {
+    n.div_ceil(4).max(1)
 }
 
 #[derive(Serialize)]
@@ -28,6 +36,8 @@ struct Report<'a> {
     value_unit: Option<&'a str>,
     #[serde(flatten)]
     simulation: &'a Simulation,
+    rank_stability: &'a Stability,
+    tornadoes: &'a [Tornado],
 }
 
 /// Loads and checks a model; on errors prints them and returns the exit code to use.
@@ -73,23 +83,26 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let model = &checked.model;
-    let bar = progress_bar(opts.samples, "simulating");
-    let settings = Settings { samples: opts.samples, seed: opts.seed };
-    let result = simulate::simulate(model, &settings, &Overrides::default(), &|done, _| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    });
-    if let Some(b) = &bar {
-        b.finish_and_clear();
+    if let Some(id) = &opts.tornado
+        && !model.initiatives.iter().any(|i| i.id.as_str() == id)
+    {
+        eprintln!("error: no initiative has the id `{id}`");
+        return Ok(ExitCode::from(EXIT_FAILURE));
     }
-    let sim = match result {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(EXIT_PROBLEMS));
-        }
+    let settings = Settings { samples: opts.samples, seed: opts.seed };
+    let (plan, sim) = match run_simulation(model, &settings) {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
     };
+    let stability = rank_stability(
+        model,
+        &sim,
+        opts.weight_spread,
+        2000,
+        top_group(sim.initiatives.len()),
+        opts.seed,
+    );
+    let tornadoes = tornadoes(model, &plan, 10);
     let mut out = std::io::stdout().lock();
     if opts.json {
         let report = Report {
@@ -98,6 +111,8 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             currency: &model.meta.currency,
             value_unit: model.value.unit.as_deref(),
             simulation: &sim,
+            rank_stability: &stability,
+            tornadoes: &tornadoes,
         };
         serde_json::to_writer_pretty(&mut out, &report)?;
         out.write_all(b"\n")?;
@@ -120,20 +135,28 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         }
     };
     order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    if let Some(id) = &opts.tornado {
+        let t = tornadoes.iter().find(|t| &t.initiative == id).expect("checked above");
+        print_tornado(&mut out, t, unit)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     writeln!(
         out,
-        "{:>3}  {:<34} {:>17} {:>19} {:>6} {:>9} {:>10}",
+        "{:>3}  {:<30} {:>17} {:>19} {:>6} {:>9} {:>8} {:>9}",
         "#",
         "initiative",
         format!("{unit} (mean)"),
         "90% interval",
         "P(>0)",
         format!("cost {}", model.meta.currency),
-        "per 1k"
+        "per 1k",
+        "rank 90%"
     )?;
     for (rank, &i) in order.iter().enumerate() {
         let r = &sim.initiatives[i];
-        let name = truncate(&r.id, 34);
+        let name = truncate(&r.id, 30);
+        let st = &stability.initiatives[i];
+        let ranks = format!("{:.0}–{:.0}", st.best, st.worst);
         let cost = r.cost.map_or("—".to_string(), |c| fmt_num(c.mean));
         let per_k = r
             .cost_effectiveness
@@ -142,7 +165,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         let flag = if r.quantified { "" } else { "  (no quantified path to a goal)" };
         writeln!(
             out,
-            "{:>3}  {:<34} {:>17} {:>19} {:>5.0}% {:>9} {:>10}{flag}",
+            "{:>3}  {:<30} {:>17} {:>19} {:>5.0}% {:>9} {:>8} {:>9}{flag}",
             rank + 1,
             name,
             format!("{} ± {}", fmt_num(r.value.mean), fmt_num(r.value.se)),
@@ -150,8 +173,15 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             r.value.p_positive * 100.0,
             cost,
             per_k,
+            ranks,
         )?;
     }
+    writeln!(
+        out,
+        "\nrank 90%: range of the rank when each judgement weight is off by up to ×{} (90%);\n\
+         rankings then agree with the written weights at Spearman {:.2} on average",
+        opts.weight_spread, stability.mean_spearman
+    )?;
     writeln!(out, "\ngoals: expected change if every initiative is done")?;
     writeln!(out, "{:<34} {:>17} {:>19} {:>16}", "goal", "change (mean)", "90% interval", "unit")?;
     for g in &sim.goals {
@@ -174,6 +204,70 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         fmt_num(p.p95)
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the simulation with a progress bar; prints the error and gives the exit code on failure.
+pub fn run_simulation(
+    model: &model::Model,
+    settings: &Settings,
+) -> Result<(Plan, Simulation), ExitCode> {
+    let plan = match Plan::new(model, &Overrides::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(EXIT_PROBLEMS));
+        }
+    };
+    let bar = progress_bar(settings.samples, "simulating");
+    let sim = simulate::run(model, &plan, settings, &|done, _| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    Ok((plan, sim))
+}
+
+fn print_tornado(out: &mut impl Write, t: &Tornado, unit: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "tornado for {}: value with each input at its 5th and 95th percentile, others at their median",
+        t.initiative
+    )?;
+    writeln!(out, "base: {} {unit}\n", fmt_num(t.base))?;
+    let lo = t.bars.iter().map(|b| b.low.min(b.high)).fold(t.base, f64::min);
+    let hi = t.bars.iter().map(|b| b.low.max(b.high)).fold(t.base, f64::max);
+    let width = 30.0;
+    let pos = |v: f64| if hi > lo { ((v - lo) / (hi - lo) * width).round() as usize } else { 0 };
+    for b in &t.bars {
+        let label = match &b.input {
+            Input::Effect { from, to } => format!("effect {from} → {to}"),
+            Input::LinkWorks { from, to } => format!("works? {from} → {to}"),
+            Input::Amount { node } => format!("amount of {node}"),
+        };
+        let (a, z) = (pos(b.low.min(b.high)), pos(b.low.max(b.high)));
+        let bar: String = (0..=width as usize)
+            .map(|i| {
+                if i >= a && i <= z {
+                    '█'
+                } else if i == pos(t.base) {
+                    '│'
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        writeln!(
+            out,
+            "{:<44} {:>9} {bar} {}",
+            truncate(&label, 44),
+            fmt_num(b.low),
+            fmt_num(b.high)
+        )?;
+    }
+    Ok(())
 }
 
 fn truncate(s: &str, width: usize) -> String {
