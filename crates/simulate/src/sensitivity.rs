@@ -130,6 +130,7 @@ pub fn tornadoes(model: &Model, plan: &Plan, limit: usize) -> Vec<Tornado> {
             }
             let mut bars: Vec<Bar> = bars
                 .into_iter()
+                .filter(|(_, lo, hi)| lo != hi)
                 .map(|(input, lo, hi)| Bar { input, low: base + lo, high: base + hi })
                 .collect();
             bars.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
