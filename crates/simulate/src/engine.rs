@@ -3,11 +3,16 @@
 //! many threads run the blocks, and every initiative sees the same draws of every shared link
 //! (common random numbers: comparisons between initiatives are paired).
 //!
-//! Per block, one backward pass over the quantified links (sinks first) computes for every node
-//! the change in each goal per unit change in that node: `gain[n][g] = [n = g] + Σ f_l gain[to][g]`.
-//! Effects multiply along paths and add over paths, so an initiative's contribution to goal `g`
-//! is `Σ_d amount_d · works_d · gain[node_d][g]`. No samples × links matrix is ever held: a link's
-//! draws for a block live only while the pass visits it.
+//! Per block, with each link's factor `f = effect × works` drawn once:
+//! - a backward pass (sinks first) computes the value of a unit change in each node,
+//!   `vgain[n] = weight(n) + Σ_l f_l · vgain[to_l]`, so an initiative's value is
+//!   `equity · Σ_d amount_d · vgain[node_d] + benefits`;
+//! - a forward pass (sources first) pushes every initiative's delivered amounts up the links, so
+//!   each goal's total change is the flow arriving at it.
+//!
+//! Effects multiply along paths and add over paths, and both passes are scalar per node and
+//! sample. Memory is bounded by the block: no samples × links matrix is held, only the current
+//! block's factors.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -15,9 +20,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::plan::Plan;
 use crate::sampler::unit;
 
-/// Samples per block. Small enough that a block's gain table stays in cache-friendly sizes,
-/// large enough to vectorise the inner loops.
-pub const BLOCK: usize = 64;
+/// Samples per block: large enough to vectorise the inner loops and amortise seeding a stream
+/// per variable, small enough that a block's tables stay in cache.
+pub const BLOCK: usize = 32;
 
 /// What one block of samples produced.
 pub struct BlockResult {
@@ -29,9 +34,6 @@ pub struct BlockResult {
     pub costs: Vec<f64>,
     /// `goal_totals[g * len + s]`: change in goal g caused by all initiatives together.
     pub goal_totals: Vec<f64>,
-    /// `contrib[(i * G + g) * 3 + {0,1,2}]`: sum, sum of squares and count of positive draws of
-    /// initiative i's contribution to goal g.
-    pub contrib: Vec<f64>,
 }
 
 /// A random stream for one variable in one block.
@@ -42,18 +44,19 @@ pub(crate) fn stream(seed: u64, key: u64, block: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
 }
 
-/// Draws `out.len()` values of `sampler × (u < p)`.
+/// Draws `out.len()` values of `sampler × (u < p)`: first the values, then one uniform each
+/// for "works" (drawn even when p = 1, so the values' stream does not depend on p).
 pub(crate) fn draw(
     sampler: &crate::sampler::Sampler,
     p: f64,
     rng: &mut Xoshiro256PlusPlus,
     out: &mut [f64],
 ) {
+    sampler.fill(rng, out);
     for x in out.iter_mut() {
-        let v = sampler.sample(rng);
-        // Always draw the Bernoulli so the stream does not depend on `p`.
-        let works = unit(rng) < p;
-        *x = if works { v } else { 0.0 };
+        if unit(rng) >= p {
+            *x = 0.0;
+        }
     }
 }
 
@@ -88,91 +91,94 @@ pub(crate) fn redraw(
     out
 }
 
+/// Splits `rows` (of `width` each) into row `mine`, mutable, and row `other`, shared.
+fn two_rows(rows: &mut [f64], width: usize, mine: usize, other: usize) -> (&mut [f64], &[f64]) {
+    if other < mine {
+        let (a, b) = rows.split_at_mut(mine * width);
+        (&mut b[..width], &a[other * width..(other + 1) * width])
+    } else {
+        let (a, b) = rows.split_at_mut(other * width);
+        (&mut a[mine * width..(mine + 1) * width], &b[..width])
+    }
+}
+
+/// `dst += f · src`, elementwise.
+#[inline]
+fn axpy(dst: &mut [f64], f: &[f64], src: &[f64]) {
+    for ((d, f), s) in dst.iter_mut().zip(f).zip(src) {
+        *d += f * s;
+    }
+}
+
+/// Per-thread working memory, reused across blocks so large tables are not re-allocated (and
+/// re-zeroed by the kernel) for every block.
+#[derive(Default)]
+pub struct Scratch {
+    factor: Vec<f64>,
+    vgain: Vec<f64>,
+    flow: Vec<f64>,
+    amount: Vec<f64>,
+}
+
 /// Runs one block of `len` samples.
-pub fn run_block(plan: &Plan, seed: u64, block: u64, len: usize) -> BlockResult {
-    let g_count = plan.goals.len();
-    let width = g_count * len;
-    let mut gain = vec![0.0f64; plan.nodes * width];
-    let mut factor = vec![0.0f64; len];
-    for &n in &plan.order {
-        let (before, rest) = gain.split_at_mut(n * width);
-        let (row, after) = rest.split_at_mut(width);
-        if let Some(slot) = plan.goal_slot[n] {
-            row[slot * len..(slot + 1) * len].fill(1.0);
+pub fn run_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    len: usize,
+    scratch: &mut Scratch,
+) -> BlockResult {
+    let Scratch { factor, vgain, flow, amount } = scratch;
+    factor.clear();
+    factor.resize(plan.links.len() * len, 0.0);
+    vgain.clear();
+    vgain.resize(plan.nodes * len, 0.0);
+    flow.clear();
+    flow.resize(plan.nodes * len, 0.0);
+    amount.clear();
+    amount.resize(len, 0.0);
+    for (qi, link) in plan.links.iter().enumerate() {
+        if plan.reach[link.to].is_empty() {
+            continue;
         }
+        let mut rng = stream(seed, link.key, block);
+        draw(&link.sampler, link.p, &mut rng, &mut factor[qi * len..(qi + 1) * len]);
+    }
+
+    // Backward: value of a unit change in each node.
+    for &n in &plan.order {
+        let w = plan.goal_slot[n].map_or(0.0, |s| plan.weights[s]);
+        vgain[n * len..(n + 1) * len].fill(w);
         for &qi in &plan.out_links[n] {
-            let link = &plan.links[qi];
-            let reach = &plan.reach[link.to];
-            if reach.is_empty() {
+            let to = plan.links[qi].to;
+            if plan.reach[to].is_empty() {
                 continue;
             }
-            let mut rng = stream(seed, link.key, block);
-            draw(&link.sampler, link.p, &mut rng, &mut factor);
-            // Targets come before `n` in sink-first order, so they sit in `before` or `after`.
-            let target = if link.to < n {
-                &before[link.to * width..(link.to + 1) * width]
-            } else {
-                let off = (link.to - n - 1) * width;
-                &after[off..off + width]
-            };
-            for &g in reach {
-                let g = g as usize * len;
-                let dst = &mut row[g..g + len];
-                let src = &target[g..g + len];
-                for ((d, s), f) in dst.iter_mut().zip(src).zip(&factor) {
-                    *d += f * s;
-                }
-            }
+            let (row, target) = two_rows(vgain, len, n, to);
+            axpy(row, &factor[qi * len..(qi + 1) * len], target);
         }
     }
 
+    // Deliveries: each initiative's value, and the amounts injected for the forward pass.
     let i_count = plan.initiatives.len();
     let mut values = vec![0.0; i_count * len];
     let mut costs = vec![0.0; i_count * len];
-    let mut goal_totals = vec![0.0; width];
-    let mut contrib = vec![0.0; i_count * g_count * 3];
-    let mut per_goal = vec![0.0; width];
-    let mut amount = vec![0.0; len];
     for (i, ini) in plan.initiatives.iter().enumerate() {
-        per_goal.fill(0.0);
+        let value = &mut values[i * len..(i + 1) * len];
+        value.fill(ini.benefits_value);
         for d in &ini.deliveries {
-            let reach = &plan.reach[d.node];
-            if reach.is_empty() {
+            if plan.reach[d.node].is_empty() {
                 continue;
             }
             let mut rng = stream(seed, d.key, block);
-            draw(&d.sampler, d.p, &mut rng, &mut amount);
-            let row = &gain[d.node * width..(d.node + 1) * width];
-            for &g in reach {
-                let g = g as usize * len;
-                for ((acc, a), gn) in
-                    per_goal[g..g + len].iter_mut().zip(&amount).zip(&row[g..g + len])
-                {
-                    *acc += a * gn;
-                }
+            draw(&d.sampler, d.p, &mut rng, amount);
+            let gain = &vgain[d.node * len..(d.node + 1) * len];
+            for ((v, a), g) in value.iter_mut().zip(amount.iter()).zip(gain) {
+                *v += ini.equity * a * g;
             }
-        }
-        let value = &mut values[i * len..(i + 1) * len];
-        value.fill(ini.benefits_value);
-        for (slot, w) in plan.weights.iter().enumerate() {
-            let c = &per_goal[slot * len..(slot + 1) * len];
-            let scale = ini.equity * w;
-            let (mut sum, mut sumsq, mut pos) = (0.0, 0.0, 0.0);
-            for ((v, x), t) in
-                value.iter_mut().zip(c).zip(&mut goal_totals[slot * len..(slot + 1) * len])
-            {
-                *v += scale * x;
-                *t += x;
-                sum += x;
-                sumsq += x * x;
-                if *x > 0.0 {
-                    pos += 1.0;
-                }
+            for (f, a) in flow[d.node * len..(d.node + 1) * len].iter_mut().zip(amount.iter()) {
+                *f += a;
             }
-            let k = (i * g_count + slot) * 3;
-            contrib[k] = sum;
-            contrib[k + 1] = sumsq;
-            contrib[k + 2] = pos;
         }
         if let Some((_, sampler)) = &ini.cost {
             let mut rng = stream(seed, ini.cost_key, block);
@@ -182,5 +188,21 @@ pub fn run_block(plan: &Plan, seed: u64, block: u64, len: usize) -> BlockResult 
             }
         }
     }
-    BlockResult { len, values, costs, goal_totals, contrib }
+
+    // Forward: push the flow up the links, sources first.
+    for &v in plan.order.iter().rev() {
+        for &qi in &plan.out_links[v] {
+            let to = plan.links[qi].to;
+            if plan.reach[to].is_empty() {
+                continue;
+            }
+            let (target, source) = two_rows(flow, len, to, v);
+            axpy(target, &factor[qi * len..(qi + 1) * len], source);
+        }
+    }
+    let mut goal_totals = vec![0.0; plan.goals.len() * len];
+    for (slot, &g) in plan.goals.iter().enumerate() {
+        goal_totals[slot * len..(slot + 1) * len].copy_from_slice(&flow[g * len..(g + 1) * len]);
+    }
+    BlockResult { len, values, costs, goal_totals }
 }

@@ -98,21 +98,20 @@ pub struct GoalResult {
     pub unit: Option<String>,
     /// Value per unit.
     pub weight: f64,
-    /// Change caused by the whole portfolio of initiatives.
+    /// Change caused by the whole portfolio of initiatives (Monte Carlo).
     pub change: Summary,
+    /// The exact expected change.
+    pub expected_change: f64,
 }
 
-/// An initiative's contribution to one goal.
+/// An initiative's expected contribution to one goal.
 #[derive(Clone, Debug, Serialize)]
 pub struct Contribution {
     /// Goal id.
     pub goal: String,
-    /// Mean change.
+    /// Expected change, exact: links are independent, so the expectation of a product along a
+    /// path is the product of expectations (see [`plan::Plan::expected_contributions`]).
     pub mean: f64,
-    /// Monte Carlo standard error of the mean.
-    pub se: f64,
-    /// Share of samples with a positive change.
-    pub p_positive: f64,
 }
 
 /// Cost-effectiveness, GiveWell style: expected value over expected cost, and its distribution.
@@ -131,8 +130,10 @@ pub struct InitiativeResult {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Value: mission value plus non-mission benefits.
+    /// Value: mission value plus non-mission benefits (Monte Carlo).
     pub value: Summary,
+    /// The exact expected value, for comparison with the Monte Carlo mean.
+    pub expected_value: f64,
     /// Cost, when the model gives one.
     pub cost: Option<Summary>,
     /// Cost-effectiveness, when there is a cost.
@@ -194,8 +195,8 @@ pub fn run(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<engine::BlockResult> = blocks
         .par_iter()
-        .map(|&(b, len)| {
-            let r = engine::run_block(plan, settings.seed, b, len);
+        .map_init(engine::Scratch::default, |scratch, &(b, len)| {
+            let r = engine::run_block(plan, settings.seed, b, len, scratch);
             let d = done.fetch_add(len, std::sync::atomic::Ordering::Relaxed) + len;
             progress(d, n);
             r
@@ -207,7 +208,6 @@ pub fn run(
     let mut value_samples = vec![Vec::with_capacity(n); i_count];
     let mut cost_samples = vec![Vec::with_capacity(n); i_count];
     let mut goal_samples = vec![Vec::with_capacity(n); g_count];
-    let mut contrib = vec![0.0; i_count * g_count * 3];
     // Combine in block order, so sums do not depend on scheduling.
     for r in &results {
         for (i, (v, c)) in value_samples.iter_mut().zip(&mut cost_samples).enumerate() {
@@ -217,24 +217,23 @@ pub fn run(
         for (g, s) in goal_samples.iter_mut().enumerate() {
             s.extend_from_slice(&r.goal_totals[g * r.len..(g + 1) * r.len]);
         }
-        for (acc, x) in contrib.iter_mut().zip(&r.contrib) {
-            *acc += x;
-        }
     }
 
+    let expected = plan.expected_contributions();
     let goals = plan
         .goals
         .iter()
+        .enumerate()
         .zip(&goal_samples)
         .zip(&plan.weights)
-        .map(|((&g, s), &w)| GoalResult {
+        .map(|(((slot, &g), s), &w)| GoalResult {
             id: model.nodes[g].id.to_string(),
             unit: model.nodes[g].unit.clone(),
             weight: w,
             change: summarize(s),
+            expected_change: expected.iter().map(|e| e[slot]).sum(),
         })
         .collect();
-    let nf = n as f64;
     let initiatives = model
         .initiatives
         .iter()
@@ -266,23 +265,18 @@ pub fn run(
                 .goals
                 .iter()
                 .enumerate()
-                .map(|(slot, &g)| {
-                    let k = (i * g_count + slot) * 3;
-                    let mean = contrib[k] / nf;
-                    let var = ((contrib[k + 1] - nf * mean * mean) / (nf - 1.0)).max(0.0);
-                    Contribution {
-                        goal: model.nodes[g].id.to_string(),
-                        mean,
-                        se: (var / nf).sqrt(),
-                        p_positive: contrib[k + 2] / nf,
-                    }
+                .map(|(slot, &g)| Contribution {
+                    goal: model.nodes[g].id.to_string(),
+                    mean: expected[i][slot],
                 })
                 .collect();
+            let mission: f64 = expected[i].iter().zip(&plan.weights).map(|(c, w)| c * w).sum();
             let quantified = q.deliveries.iter().any(|d| !plan.reach[d.node].is_empty());
             InitiativeResult {
                 id: ini.id.to_string(),
                 name: ini.name.clone(),
                 value,
+                expected_value: q.equity * mission + q.benefits_value,
                 cost,
                 cost_effectiveness,
                 goals,

@@ -242,3 +242,61 @@ impl Plan {
         })
     }
 }
+
+impl Plan {
+    /// Each initiative's exact expected change in each goal, `[initiative][goal slot]`.
+    ///
+    /// Exact because the links are independent random variables and the graph is acyclic: along
+    /// a path each link appears once, so E[Π f] = Π E[f], and expectations add over paths.
+    pub fn expected_contributions(&self) -> Vec<Vec<f64>> {
+        let g_count = self.goals.len();
+        let mut gain = vec![0.0; self.nodes * g_count];
+        for &v in &self.order {
+            if let Some(slot) = self.goal_slot[v] {
+                gain[v * g_count + slot] += 1.0;
+            }
+            for &qi in &self.out_links[v] {
+                let l = &self.links[qi];
+                let f = l.effect.mean() * l.p;
+                for g in 0..g_count {
+                    gain[v * g_count + g] += f * gain[l.to * g_count + g];
+                }
+            }
+        }
+        self.initiatives
+            .iter()
+            .map(|ini| {
+                let mut c = vec![0.0; g_count];
+                for d in &ini.deliveries {
+                    let a = d.amount.mean() * d.p;
+                    for (g, x) in c.iter_mut().enumerate() {
+                        *x += a * gain[d.node * g_count + g];
+                    }
+                }
+                c
+            })
+            .collect()
+    }
+
+    /// The plan as JSON, for peers that re-implement the engine (the NumPy benchmark peer).
+    /// Nodes are indices; `order` lists them sinks first.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "nodes": self.nodes,
+            "goals": self.goals,
+            "weights": self.weights,
+            "order": self.order,
+            "links": self.links.iter().map(|l| serde_json::json!({
+                "from": l.from, "to": l.to, "effect": l.effect, "p": l.p,
+            })).collect::<Vec<_>>(),
+            "initiatives": self.initiatives.iter().map(|i| serde_json::json!({
+                "deliveries": i.deliveries.iter().map(|d| serde_json::json!({
+                    "node": d.node, "amount": d.amount, "p": d.p,
+                })).collect::<Vec<_>>(),
+                "cost": i.cost.as_ref().map(|(d, _)| d),
+                "equity": i.equity,
+                "benefits_value": i.benefits_value,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}

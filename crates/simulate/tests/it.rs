@@ -59,10 +59,11 @@ fn the_mean_of_a_lognormal_chain_is_the_product_of_means() {
     let sim = run(&m, 40_000, 3);
     let mean = |mu: f64, s: f64| (mu + s * s / 2.0).exp();
     let truth = mean(0.0, 0.5) * mean(0.2, 0.3) * mean(-0.1, 0.4);
-    let c = &sim.initiatives[0].goals[0];
-    assert_close(c.mean, c.se, truth, "chain of lognormals");
+    let r = &sim.initiatives[0];
+    assert!((r.goals[0].mean - truth).abs() < 1e-9 * truth, "exact mean {}", r.goals[0].mean);
     // Value with weight 1 and equity 1 is the goal change.
-    assert_close(sim.initiatives[0].value.mean, sim.initiatives[0].value.se, truth, "value");
+    assert_close(r.value.mean, r.value.se, truth, "Monte Carlo value");
+    assert_close(sim.goals[0].change.mean, sim.goals[0].change.se, truth, "goal total");
 }
 
 #[test]
@@ -70,10 +71,11 @@ fn a_link_that_works_with_probability_p_scales_the_mean_by_p() {
     let m = model(&chain("10", "2 to 8", "1", 0.3));
     let sim = run(&m, 40_000, 5);
     let effect = model::Distribution::interval90(2.0, 8.0).unwrap().mean();
-    let c = &sim.initiatives[0].goals[0];
-    assert_close(c.mean, c.se, 10.0 * 0.3 * effect, "probability");
+    let r = &sim.initiatives[0];
+    assert!((r.goals[0].mean - 10.0 * 0.3 * effect).abs() < 1e-9);
+    assert_close(r.value.mean, r.value.se, 10.0 * 0.3 * effect, "probability");
     assert_close(
-        c.p_positive,
+        r.value.p_positive,
         (0.3f64 * 0.7 / 40_000.0).sqrt(),
         0.3,
         "share of samples where it works",
@@ -102,8 +104,9 @@ value: { goals: { g: 1 } }
     );
     let sim = run(&m, 40_000, 9);
     let truth = 4.0 * (2.0 * 2.0 + 2.0 * 3.0 + 0.5);
-    let c = &sim.initiatives[0].goals[0];
-    assert_close(c.mean, c.se, truth, "sum over paths");
+    let r = &sim.initiatives[0];
+    assert!((r.goals[0].mean - truth).abs() < 1e-9 * truth);
+    assert_close(r.value.mean, r.value.se, truth, "sum over paths");
 }
 
 #[test]
@@ -441,4 +444,41 @@ fn known_inputs_have_no_information_value_and_no_tornado_bar() {
     assert_eq!(known.evppi, 0.0, "the b → g effect is exactly 1");
     let t = &simulate::sensitivity::tornadoes(&m, &plan, 10)[0];
     assert_eq!(t.bars.len(), 1, "only the uncertain a → b effect moves the value: {:?}", t.bars);
+}
+
+#[test]
+fn monte_carlo_means_agree_with_exact_expectations_on_generated_models() {
+    for seed in 1..=4 {
+        let spec = synthetic::Spec {
+            goals: 3,
+            programs: 3,
+            nodes: 120,
+            links: 300,
+            initiatives: 12,
+            teams: 3,
+            seed,
+        };
+        let files = synthetic::generate(&spec)
+            .into_iter()
+            .map(|(n, t)| SourceFile::in_memory(n, t))
+            .collect();
+        let checked = modelfile::check(files);
+        assert!(checked.is_ok());
+        let sim = run(&checked.model, 20_000, seed);
+        for r in &sim.initiatives {
+            let z = (r.value.mean - r.expected_value) / r.value.se.max(1e-300);
+            assert!(
+                z.abs() < 5.0,
+                "model {seed}, {}: MC {} ± {} vs exact {}",
+                r.id,
+                r.value.mean,
+                r.value.se,
+                r.expected_value
+            );
+        }
+        for g in &sim.goals {
+            let z = (g.change.mean - g.expected_change) / g.change.se.max(1e-300);
+            assert!(z.abs() < 5.0, "model {seed}, goal {}: z = {z}", g.id);
+        }
+    }
 }
