@@ -132,6 +132,8 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// A number for tables: three significant digits, with k/M/G suffixes.
 pub fn fmt_num(v: f64) -> String {
+    // No "-0" in tables.
+    let v = if v == 0.0 { 0.0 } else { v };
     if !v.is_finite() {
         return if v.is_nan() {
             "n/a".into()
