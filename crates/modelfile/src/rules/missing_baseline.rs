@@ -16,7 +16,9 @@ pub static RULE: Rule = Rule {
 
 pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (ix, i) in cx.model.indicators.iter().enumerate() {
-        if i.baseline.is_none() {
+        // A baseline that was written but could not be read is already an error.
+        let written = cx.map.indicators[ix].fields.iter().any(|(k, _)| *k == "baseline");
+        if i.baseline.is_none() && !written {
             out.push(
                 Diagnostic::new(
                     &RULE,
