@@ -297,3 +297,49 @@ mod tests {
         assert!(close(l.mean(), 0.5f64.exp()));
     }
 }
+
+/// How a distribution reads to people: the way it would be written in a model file, with
+/// 90% intervals shown as their ends.
+impl std::fmt::Display for Distribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |v: f64| {
+            let r = (v * 1e4).round() / 1e4;
+            if r == r.trunc() && r.abs() < 1e15 {
+                format!("{}", r as i64)
+            } else {
+                format!("{}", r)
+            }
+        };
+        match *self {
+            Distribution::Point { value } => write!(f, "{}", n(value)),
+            Distribution::Normal { mean, sd } => {
+                write!(f, "{} to {}", n(mean - Z90 * sd), n(mean + Z90 * sd))
+            }
+            Distribution::LogNormal { mu, sigma } => {
+                write!(f, "{} to {}", n((mu - Z90 * sigma).exp()), n((mu + Z90 * sigma).exp()))
+            }
+            Distribution::Uniform { low, high } => write!(f, "uniform({}, {})", n(low), n(high)),
+            Distribution::Triangular { low, mode, high } => {
+                write!(f, "triangular({}, {}, {})", n(low), n(mode), n(high))
+            }
+            Distribution::Pert { low, mode, high } => {
+                write!(f, "pert({}, {}, {})", n(low), n(mode), n(high))
+            }
+            Distribution::Beta { alpha, beta } => write!(f, "beta({}, {})", n(alpha), n(beta)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::*;
+
+    #[test]
+    fn intervals_read_back_as_written() {
+        assert_eq!(Distribution::interval90(0.2, 0.6).unwrap().to_string(), "0.2 to 0.6");
+        assert_eq!(Distribution::interval90(-1.0, 3.0).unwrap().to_string(), "-1 to 3");
+        assert_eq!(Distribution::interval90(100e3, 600e3).unwrap().to_string(), "100000 to 600000");
+        assert_eq!(Distribution::pert(1.0, 2.0, 5.0).unwrap().to_string(), "pert(1, 2, 5)");
+        assert_eq!(Distribution::point(0.5).unwrap().to_string(), "0.5");
+    }
+}
