@@ -55,6 +55,42 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Why does this work matter? What supports this goal?
+    ///
+    /// For an initiative: every path from what it delivers up to the goals it serves, with the
+    /// rationale, assumptions, evidence and effect of each step. For a goal or outcome: every
+    /// initiative and program that feeds it, and (for outcomes) where it leads.
+    Trace {
+        /// The model folder.
+        dir: PathBuf,
+        /// An initiative, node or goal id.
+        id: String,
+        /// Print as JSON (format `throughline.trace.v1`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// What is missing: unjustified work, unserved goals, unmeasured outcomes, unsupported
+    /// assumptions.
+    Gaps {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print as JSON (format `throughline.gaps.v1`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the results chains as a diagram for other tools (Mermaid or Graphviz DOT).
+    Diagram {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = DiagramFormat::Mermaid)]
+        format: DiagramFormat,
+        /// Only this program (and the goals it links to).
+        #[arg(long)]
+        program: Option<String>,
+    },
     /// Simulate expected impact, value and cost-effectiveness of every initiative.
     ///
     /// Propagates each initiative's quantified deliveries through the model's quantified links
@@ -139,6 +175,15 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+}
+
+/// Diagram formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    /// Mermaid flowchart (renders on GitHub, GitLab, MediaWiki with the Mermaid extension).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }
 
 /// A model template for `init`.

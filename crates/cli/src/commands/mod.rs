@@ -7,6 +7,7 @@ use crate::args::{Args, Command};
 mod check;
 mod init;
 mod rules;
+mod show;
 mod simulate;
 mod voi;
 
@@ -45,6 +46,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Voi { dir, budget, samples, seed, top, json } => {
             voi::run(&dir, voi::Options { budget, samples, seed, top, json, color })
         }
+        Command::Trace { dir, id, json } => show::trace(&dir, &id, json, color),
+        Command::Gaps { dir, json } => show::gaps(&dir, json, color),
+        Command::Diagram { dir, format, program } => show::diagram(&dir, format, program, color),
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
         Command::Schema { markdown } => {

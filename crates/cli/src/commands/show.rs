@@ -1,0 +1,84 @@
+//! `throughline trace`, `gaps` and `diagram`: the model shown, not computed.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use model::graph::ModelGraph;
+use serde::Serialize;
+
+use crate::args::DiagramFormat;
+use crate::commands::EXIT_FAILURE;
+use crate::commands::simulate::load_checked;
+
+#[derive(Serialize)]
+struct Versioned<'a, T: Serialize> {
+    format: &'static str,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+fn print_json<T: Serialize>(format: &'static str, body: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &Versioned { format, body })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+pub fn trace(dir: &Path, id: &str, json: bool, color: bool) -> anyhow::Result<ExitCode> {
+    let checked = match load_checked(dir, color) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let graph = ModelGraph::build(&checked.model);
+    match views::trace::trace(&checked.model, &graph, id) {
+        Ok(t) if json => print_json("throughline.trace.v1", &t)?,
+        Ok(t) => std::io::stdout().lock().write_all(views::text::trace(&t).as_bytes())?,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn gaps(dir: &Path, json: bool, color: bool) -> anyhow::Result<ExitCode> {
+    let checked = match load_checked(dir, color) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let graph = ModelGraph::build(&checked.model);
+    let gaps = views::gaps::gaps(&checked.model, &graph);
+    if json {
+        print_json("throughline.gaps.v1", &gaps)?;
+    } else {
+        std::io::stdout().lock().write_all(views::text::gaps(&gaps).as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn diagram(
+    dir: &Path,
+    format: DiagramFormat,
+    program: Option<String>,
+    color: bool,
+) -> anyhow::Result<ExitCode> {
+    let checked = match load_checked(dir, color) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    if let Some(p) = &program
+        && !checked.model.programs.iter().any(|x| x.id.as_str() == p)
+    {
+        let known: Vec<&str> = checked.model.programs.iter().map(|x| x.id.as_str()).collect();
+        eprintln!("error: no program has the id `{p}`; the programs are: {}", known.join(", "));
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    let scope = views::export::Scope { program };
+    let text = match format {
+        DiagramFormat::Mermaid => views::export::mermaid(&checked.model, &scope),
+        DiagramFormat::Dot => views::export::dot(&checked.model, &scope),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
