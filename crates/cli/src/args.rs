@@ -79,6 +79,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show the model in a framework's own form: logic model, theory of change, logframe,
+    /// Results-Based Accountability or the Impact Management Project's five dimensions.
+    Framework {
+        /// The model folder.
+        dir: PathBuf,
+        /// Which framework.
+        #[arg(value_enum)]
+        framework: Framework,
+        /// The program (logic model, logframe) or goal (theory of change) to show; all when
+        /// omitted.
+        #[arg(long)]
+        of: Option<String>,
+        /// Print as JSON (format `throughline.framework.v1`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Export the results chains as a diagram for other tools (Mermaid or Graphviz DOT).
     Diagram {
         /// The model folder.
@@ -175,6 +191,21 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+}
+
+/// Frameworks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Framework {
+    /// W.K. Kellogg Foundation logic model, per program.
+    LogicModel,
+    /// Theory of change, backwards from each goal.
+    TheoryOfChange,
+    /// Logical framework matrix, per program.
+    Logframe,
+    /// Results-Based Accountability: population and performance measures.
+    Rba,
+    /// Impact Management Project: five dimensions per outcome.
+    Imp,
 }
 
 /// Diagram formats.

@@ -4,6 +4,7 @@
 //! Views are data (serialisable for `--json`); `text` renders them for people. Pure: no IO.
 
 pub mod export;
+pub mod frameworks;
 pub mod gaps;
 pub mod text;
 pub mod trace;

@@ -161,3 +161,148 @@ pub fn gaps(g: &Gaps) -> String {
     let _ = writeln!(s, "{} gaps in all", g.total());
     s
 }
+
+use crate::frameworks::{FiveDimensions, Logframe, LogicModel, Precondition, Rba, TheoryOfChange};
+
+fn list(s: &mut String, title: &str, items: &[String]) {
+    let _ = writeln!(s, "{title}");
+    if items.is_empty() {
+        let _ = writeln!(s, "  (none)");
+    }
+    for i in items {
+        let _ = writeln!(s, "  - {i}");
+    }
+}
+
+fn names(entries: &[crate::frameworks::Entry]) -> Vec<String> {
+    entries.iter().map(|e| format!("{} ({})", e.name, e.id)).collect()
+}
+
+/// Renders a logic model, column by column from inputs to impact.
+pub fn logic_model(lm: &LogicModel) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Logic model — {} ({})\n", lm.name, lm.program);
+    list(&mut s, "INPUTS", &lm.inputs);
+    list(&mut s, "ACTIVITIES", &names(&lm.activities));
+    list(&mut s, "OUTPUTS", &names(&lm.outputs));
+    list(&mut s, "OUTCOMES, SHORT TERM", &names(&lm.outcomes_short));
+    list(&mut s, "OUTCOMES, INTERMEDIATE", &names(&lm.outcomes_intermediate));
+    list(&mut s, "OUTCOMES, LONG TERM", &names(&lm.outcomes_long));
+    list(&mut s, "IMPACT", &names(&lm.impact));
+    list(&mut s, "ASSUMPTIONS", &lm.assumptions);
+    list(&mut s, "EXTERNAL FACTORS", &lm.external_factors);
+    if !lm.gaps.is_empty() {
+        list(&mut s, "INCOMPLETE", &lm.gaps);
+    }
+    s
+}
+
+/// Renders a theory of change backwards from its goal, one precondition per indented line.
+pub fn theory_of_change(t: &TheoryOfChange) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Theory of change — long-term goal: {} ({})", t.goal.name, t.goal.id);
+    precondition(&mut s, &t.goal, 0);
+    s
+}
+
+fn precondition(s: &mut String, p: &Precondition, depth: usize) {
+    let pad = "  ".repeat(depth);
+    if depth > 0 {
+        let _ = writeln!(s, "{pad}◂ {} ({}) [{}]", p.name, p.id, p.level);
+        if let Some(r) = &p.rationale {
+            let _ = writeln!(s, "{pad}    rationale: {r}");
+        }
+        for a in &p.assumptions {
+            let _ = writeln!(s, "{pad}    assumption: {a}");
+        }
+    }
+    for i in &p.indicators {
+        let by = i.target.as_deref().unwrap_or("no target");
+        let _ = writeln!(s, "{pad}    indicator: {} — {by}", i.name);
+    }
+    if !p.audiences.is_empty() {
+        let _ = writeln!(s, "{pad}    for: {}", p.audiences.join(", "));
+    }
+    for i in &p.interventions {
+        let _ = writeln!(s, "{pad}    intervention: {} ({})", i.name, i.id);
+    }
+    for c in &p.preconditions {
+        precondition(s, c, depth + 1);
+    }
+}
+
+/// Renders a logframe as one block per row.
+pub fn logframe(lf: &Logframe) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Logical framework — {} ({})", lf.name, lf.program);
+    for r in &lf.rows {
+        let _ = writeln!(s, "\n{}", r.level.to_uppercase());
+        list(&mut s, "  narrative summary", &r.narrative);
+        list(&mut s, "  indicators", &r.indicators);
+        list(&mut s, "  means of verification", &r.verification);
+        list(&mut s, "  assumptions", &r.assumptions);
+    }
+    if !lf.gaps.is_empty() {
+        let _ = writeln!(s);
+        list(&mut s, "INCOMPLETE", &lf.gaps);
+    }
+    s
+}
+
+/// Renders Results-Based Accountability: population results, then the three questions.
+pub fn rba(r: &Rba) -> String {
+    let mut s = String::new();
+    let mut group = |title: &str, ms: &[crate::frameworks::Measure]| {
+        let lines: Vec<String> = ms
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} — of {}; baseline {}; target {}; {} is better",
+                    m.indicator.name,
+                    m.measures,
+                    m.indicator.baseline.as_deref().unwrap_or("none"),
+                    m.indicator.target.as_deref().unwrap_or("none"),
+                    m.better
+                )
+            })
+            .collect();
+        list(&mut s, title, &lines);
+        s.push('\n');
+    };
+    group("POPULATION ACCOUNTABILITY (results for whole populations)", &r.population);
+    group("PERFORMANCE: HOW MUCH DID WE DO?", &r.how_much);
+    group("PERFORMANCE: HOW WELL DID WE DO IT?", &r.how_well);
+    group("PERFORMANCE: IS ANYONE BETTER OFF?", &r.better_off);
+    if !r.unclassified.is_empty() {
+        group("MEASURES WITHOUT AN RBA QUESTION", &r.unclassified);
+    }
+    s
+}
+
+/// Renders the five dimensions of impact per outcome.
+pub fn five_dimensions(all: &[FiveDimensions]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Impact Management Project — five dimensions per outcome");
+    for d in all {
+        let _ = writeln!(s, "\n{}", d.outcome);
+        let _ = writeln!(s, "  WHAT  {}", d.what);
+        for (title, items) in [
+            ("WHO", &d.who),
+            ("HOW MUCH", &d.how_much),
+            ("CONTRIBUTION", &d.contribution),
+            ("RISK", &d.risk),
+        ] {
+            if items.is_empty() {
+                let _ = writeln!(s, "  {title}  (not stated)");
+            }
+            for (k, i) in items.iter().enumerate() {
+                if k == 0 {
+                    let _ = writeln!(s, "  {title}  {i}");
+                } else {
+                    let _ = writeln!(s, "  {}  {i}", " ".repeat(title.len()));
+                }
+            }
+        }
+    }
+    s
+}

@@ -147,3 +147,57 @@ fn a_typo_in_the_start_of_a_long_id_is_suggested() {
     let TraceError::UnknownId(_, near) = trace(&m, &g, "sdc_licencing").unwrap_err();
     assert_eq!(near.first().map(String::as_str), Some("sdc_licensing_statements"));
 }
+
+#[test]
+fn framework_snapshots_of_the_example() {
+    use views::frameworks::*;
+    let m = example();
+    let g = ModelGraph::build(&m);
+    insta::assert_snapshot!(
+        "logic_model_new_readers",
+        views::text::logic_model(&logic_model(&m, "new_readers").unwrap())
+    );
+    insta::assert_snapshot!(
+        "theory_of_change_media",
+        views::text::theory_of_change(&theory_of_change(&m, &g, "g_media").unwrap())
+    );
+    insta::assert_snapshot!(
+        "logframe_platform",
+        views::text::logframe(&logframe(&m, "platform").unwrap())
+    );
+    insta::assert_snapshot!("rba", views::text::rba(&rba(&m)));
+    insta::assert_snapshot!(
+        "five_dimensions",
+        views::text::five_dimensions(&five_dimensions(&m, &g))
+    );
+}
+
+#[test]
+fn frameworks_report_what_is_missing() {
+    use views::frameworks::*;
+    let m = model(
+        r#"
+programs: [{ id: p, name: P }]
+goals: [{ id: g, name: G }]
+nodes:
+  - { id: a, name: A, level: activity, program: p }
+  - { id: o, name: O, level: output, program: p }
+links:
+  - { from: a, to: o, assumptions: [x] }
+  - { from: o, to: g, skip_reason: direct, assumptions: [y] }
+indicators: [{ id: gi, name: GI, measures: g, baseline: { value: 1, date: 2025 }, target: { value: 2, date: 2026 } }]
+"#,
+    );
+    let lm = logic_model(&m, "p").unwrap();
+    assert_eq!(lm.gaps, vec!["no outcomes", "no external factors"]);
+    assert_eq!(lm.impact.len(), 1, "the goal its links reach");
+    let lf = logframe(&m, "p").unwrap();
+    assert!(lf.gaps.contains(&"Purpose: empty".to_string()));
+    assert!(lf.gaps.contains(&"Outputs: no indicator".to_string()));
+    assert!(lf.gaps.iter().any(|g| g.contains("no means of verification")));
+    let g = ModelGraph::build(&m);
+    let toc = theory_of_change(&m, &g, "g").unwrap();
+    assert_eq!(toc.goal.preconditions[0].id, "o");
+    assert_eq!(toc.goal.preconditions[0].preconditions[0].id, "a");
+    assert_eq!(rba(&m).population.len(), 1);
+}

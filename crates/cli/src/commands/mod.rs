@@ -48,6 +48,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Command::Trace { dir, id, json } => show::trace(&dir, &id, json, color),
         Command::Gaps { dir, json } => show::gaps(&dir, json, color),
+        Command::Framework { dir, framework, of, json } => {
+            show::framework(&dir, framework, of.as_deref(), json, color)
+        }
         Command::Diagram { dir, format, program } => show::diagram(&dir, format, program, color),
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),

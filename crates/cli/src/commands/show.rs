@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use model::graph::ModelGraph;
 use serde::Serialize;
 
-use crate::args::DiagramFormat;
+use crate::args::{DiagramFormat, Framework};
 use crate::commands::EXIT_FAILURE;
 use crate::commands::simulate::load_checked;
 
@@ -80,5 +80,79 @@ pub fn diagram(
         DiagramFormat::Dot => views::export::dot(&checked.model, &scope),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn framework(
+    dir: &Path,
+    which: Framework,
+    of: Option<&str>,
+    json: bool,
+    color: bool,
+) -> anyhow::Result<ExitCode> {
+    use views::frameworks as fw;
+    let checked = match load_checked(dir, color) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let m = &checked.model;
+    let graph = ModelGraph::build(m);
+    let programs: Vec<String> = match of {
+        Some(p) => vec![p.to_string()],
+        None => m.programs.iter().map(|p| p.id.to_string()).collect(),
+    };
+    let goals: Vec<String> = match of {
+        Some(g) => vec![g.to_string()],
+        None => m.goals().map(|g| g.id.to_string()).collect(),
+    };
+    let unknown = |what: &str, id: &str| {
+        eprintln!("error: no {what} has the id `{id}`");
+        Ok(ExitCode::from(EXIT_FAILURE))
+    };
+    let mut out = String::new();
+    let mut values = Vec::new();
+    match which {
+        Framework::LogicModel => {
+            for p in &programs {
+                let Some(lm) = fw::logic_model(m, p) else { return unknown("program", p) };
+                out.push_str(&views::text::logic_model(&lm));
+                out.push('\n');
+                values.push(serde_json::to_value(&lm)?);
+            }
+        }
+        Framework::Logframe => {
+            for p in &programs {
+                let Some(lf) = fw::logframe(m, p) else { return unknown("program", p) };
+                out.push_str(&views::text::logframe(&lf));
+                out.push('\n');
+                values.push(serde_json::to_value(&lf)?);
+            }
+        }
+        Framework::TheoryOfChange => {
+            for g in &goals {
+                let Some(t) = fw::theory_of_change(m, &graph, g) else {
+                    return unknown("goal or node", g);
+                };
+                out.push_str(&views::text::theory_of_change(&t));
+                out.push('\n');
+                values.push(serde_json::to_value(&t)?);
+            }
+        }
+        Framework::Rba => {
+            let r = fw::rba(m);
+            out = views::text::rba(&r);
+            values.push(serde_json::to_value(&r)?);
+        }
+        Framework::Imp => {
+            let d = fw::five_dimensions(m, &graph);
+            out = views::text::five_dimensions(&d);
+            values.push(serde_json::to_value(&d)?);
+        }
+    }
+    if json {
+        print_json("throughline.framework.v1", &serde_json::json!({ "views": values }))?;
+    } else {
+        std::io::stdout().lock().write_all(out.as_bytes())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
