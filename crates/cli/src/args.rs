@@ -95,7 +95,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export the results chains as a diagram for other tools (Mermaid or Graphviz DOT).
+    /// Draw the results chains: SVG laid out by throughline, or Mermaid / Graphviz DOT to edit
+    /// elsewhere.
     Diagram {
         /// The model folder.
         #[arg(default_value = ".")]
@@ -215,6 +216,8 @@ pub enum DiagramFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
+    /// SVG, laid out by throughline itself.
+    Svg,
 }
 
 /// A model template for `init`.

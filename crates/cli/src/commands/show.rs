@@ -74,10 +74,16 @@ pub fn diagram(
         eprintln!("error: no program has the id `{p}`; the programs are: {}", known.join(", "));
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
-    let scope = views::export::Scope { program };
     let text = match format {
-        DiagramFormat::Mermaid => views::export::mermaid(&checked.model, &scope),
-        DiagramFormat::Dot => views::export::dot(&checked.model, &scope),
+        DiagramFormat::Mermaid => {
+            views::export::mermaid(&checked.model, &views::export::Scope { program })
+        }
+        DiagramFormat::Dot => views::export::dot(&checked.model, &views::export::Scope { program }),
+        DiagramFormat::Svg => report::diagram::svg(
+            &checked.model,
+            &report::diagram::Scope { program, initiatives: true },
+            &|_, _| None,
+        ),
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)

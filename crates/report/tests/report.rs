@@ -1,0 +1,98 @@
+//! Diagram geometry and the report's pages.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use model::Model;
+use report::diagram::{Scope, boxes, svg};
+
+fn example() -> Model {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");
+    modelfile::check_dir(&dir).unwrap().model
+}
+
+fn generated(nodes: usize) -> Model {
+    let spec = synthetic::Spec {
+        goals: 4,
+        programs: 1,
+        nodes,
+        links: nodes * 2,
+        initiatives: 30,
+        teams: 3,
+        seed: 5,
+    };
+    let files = synthetic::generate(&spec)
+        .into_iter()
+        .map(|(n, t)| modelfile::SourceFile::in_memory(n, t))
+        .collect();
+    let checked = modelfile::check(files);
+    assert!(checked.is_ok());
+    checked.model
+}
+
+fn assert_no_overlaps(svg: &str) {
+    let b = boxes(svg);
+    assert!(!b.is_empty());
+    for (i, a) in b.iter().enumerate() {
+        assert!(a.0.is_finite() && a.1.is_finite() && a.2 > 0.0 && a.3 > 0.0, "{a:?}");
+        for c in &b[i + 1..] {
+            let apart =
+                a.0 + a.2 <= c.0 || c.0 + c.2 <= a.0 || a.1 + a.3 <= c.1 || c.1 + c.3 <= a.1;
+            assert!(apart, "boxes overlap: {a:?} and {c:?}");
+        }
+    }
+}
+
+#[test]
+fn boxes_never_overlap() {
+    let m = example();
+    for program in [None, Some("platform".to_string()), Some("wiki_loves_monuments".to_string())] {
+        assert_no_overlaps(&svg(&m, &Scope { program, initiatives: true }, &|_, _| None));
+    }
+    // A 300-node program stays a valid, non-overlapping drawing.
+    let big = generated(300);
+    let s = svg(&big, &Scope { program: None, initiatives: true }, &|_, _| None);
+    assert_no_overlaps(&s);
+}
+
+#[test]
+fn higher_levels_are_drawn_above_lower_ones() {
+    let m = example();
+    let s = svg(&m, &Scope { program: None, initiatives: false }, &|_, _| None);
+    // Titles carry the level; the rect follows its title.
+    let mut by_level: Vec<(usize, f64)> = Vec::new();
+    for chunk in s.split("<g class=\"node\">").skip(1) {
+        let title = chunk.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+        let level = model::Level::ALL
+            .iter()
+            .position(|l| title.contains(&format!("[{}]", l.key())))
+            .unwrap();
+        let y: f64 =
+            chunk.split(" y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        by_level.push((level, y));
+    }
+    for a in &by_level {
+        for b in &by_level {
+            if a.0 > b.0 {
+                assert!(
+                    a.1 < b.1,
+                    "level {} at y {} is not above level {} at y {}",
+                    a.0,
+                    a.1,
+                    b.0,
+                    b.1
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_diagram_is_byte_stable_and_escapes_text() {
+    let m = example();
+    let scope = Scope { program: Some("new_readers".into()), initiatives: true };
+    let a = svg(&m, &scope, &|id, _| Some(format!("{id}.html")));
+    let b = svg(&m, &scope, &|id, _| Some(format!("{id}.html")));
+    assert_eq!(a, b);
+    assert!(a.contains("Readers in emerging markets") || a.contains("New monthly readers"));
+    assert!(!a.contains("& "), "raw ampersands are escaped");
+    assert!(a.contains(r#"<a href="nr_offline_android.html">"#));
+}
