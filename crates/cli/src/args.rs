@@ -108,6 +108,28 @@ pub enum Command {
         #[arg(long)]
         program: Option<String>,
     },
+    /// Build the report: a static HTML site (or wikitext pages) with diagrams, every framework
+    /// view, the ranked initiatives, value of information and the gaps.
+    Report {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The folder to write the report into (created if needed; files are replaced).
+        #[arg(long, short, default_value = "report")]
+        output: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// Monte Carlo samples behind the figures.
+        #[arg(long, short = 'n', default_value_t = 2000)]
+        samples: usize,
+        /// Seed of the simulation.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Budget for the value-of-information decision [default: half the total expected cost].
+        #[arg(long)]
+        budget: Option<f64>,
+    },
     /// Simulate expected impact, value and cost-effectiveness of every initiative.
     ///
     /// Propagates each initiative's quantified deliveries through the model's quantified links
@@ -192,6 +214,15 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A static HTML site that works from disk and on any web server.
+    Html,
+    /// MediaWiki wikitext, one file per page.
+    Wikitext,
 }
 
 /// Frameworks.

@@ -1,7 +1,63 @@
 //! The publishable report: diagrams laid out by throughline as SVG, a static HTML site that
 //! works from disk and on any web server, and wikitext for publishing on a wiki.
 //!
-//! Content (the model and its views) → pages in memory → the caller writes them. Output is
-//! byte-stable for the same input.
+//! Model → views and a seeded simulation → pages in memory ([`File`]) → the caller writes them.
+//! Output is byte-stable for the same input and options.
 
 pub mod diagram;
+mod site;
+mod wikitext;
+
+use model::Model;
+use model::graph::ModelGraph;
+use simulate::{Overrides, Plan, Settings, SimulateError};
+
+/// One file of the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    /// Path relative to the output folder, with `/` separators.
+    pub path: String,
+    /// Contents.
+    pub contents: String,
+}
+
+/// How to build the report.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Monte Carlo samples for the figures.
+    pub samples: usize,
+    /// Seed of the simulation.
+    pub seed: u64,
+    /// Budget for the value-of-information decision; half the total expected cost when None.
+    pub budget: Option<f64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { samples: 2_000, seed: 1, budget: None }
+    }
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A static HTML site.
+    Html,
+    /// MediaWiki wikitext pages.
+    Wikitext,
+}
+
+/// Builds the report of a checked model (the caller must have run `check` without errors).
+pub fn build(model: &Model, format: Format, opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<File>, SimulateError> {
+    let graph = ModelGraph::build(model);
+    let plan = Plan::new(model, &Overrides::default())?;
+    let settings = Settings { samples: opts.samples.max(2), seed: opts.seed };
+    let sim = simulate::run(model, &plan, &settings, progress);
+    let tornadoes = simulate::sensitivity::tornadoes(model, &plan, 8);
+    let total_cost: f64 = sim.initiatives.iter().filter_map(|r| r.cost.map(|c| c.mean)).sum();
+    let voi = simulate::voi::analyse(model, &plan, &sim, &settings, opts.budget.unwrap_or(total_cost / 2.0));
+    Ok(match format {
+        Format::Html => site::build(model, &graph, &sim, &tornadoes, &voi, opts),
+        Format::Wikitext => wikitext::build(model, &graph, &sim),
+    })
+}

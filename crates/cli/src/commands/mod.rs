@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use crate::args::{Args, Command};
 
+
+
 mod check;
 mod init;
+mod report;
 mod rules;
 mod show;
 mod simulate;
@@ -52,6 +55,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             show::framework(&dir, framework, of.as_deref(), json, color)
         }
         Command::Diagram { dir, format, program } => show::diagram(&dir, format, program, color),
+        Command::Report { dir, output, format, samples, seed, budget } => {
+            report::run(&dir, &output, format, ::report::Options { samples, seed, budget }, color)
+        }
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
         Command::Schema { markdown } => {
