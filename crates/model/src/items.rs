@@ -206,6 +206,29 @@ pub enum Status {
     Cancelled,
 }
 
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Proposed => "proposed",
+            Status::Planned => "planned",
+            Status::InProgress => "in progress",
+            Status::Shipped => "shipped",
+            Status::Evaluated => "evaluated",
+            Status::Cancelled => "cancelled",
+        })
+    }
+}
+
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Direction::KnowledgeAsAService => "Knowledge as a Service",
+            Direction::KnowledgeEquity => "Knowledge Equity",
+            Direction::Both => "Knowledge as a Service and Knowledge Equity",
+        })
+    }
+}
+
 /// A non-mission benefit scored in multi-criteria decision analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -48,14 +48,25 @@ pub enum Format {
 }
 
 /// Builds the report of a checked model (the caller must have run `check` without errors).
-pub fn build(model: &Model, format: Format, opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<File>, SimulateError> {
+pub fn build(
+    model: &Model,
+    format: Format,
+    opts: &Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<File>, SimulateError> {
     let graph = ModelGraph::build(model);
     let plan = Plan::new(model, &Overrides::default())?;
     let settings = Settings { samples: opts.samples.max(2), seed: opts.seed };
     let sim = simulate::run(model, &plan, &settings, progress);
     let tornadoes = simulate::sensitivity::tornadoes(model, &plan, 8);
     let total_cost: f64 = sim.initiatives.iter().filter_map(|r| r.cost.map(|c| c.mean)).sum();
-    let voi = simulate::voi::analyse(model, &plan, &sim, &settings, opts.budget.unwrap_or(total_cost / 2.0));
+    let voi = simulate::voi::analyse(
+        model,
+        &plan,
+        &sim,
+        &settings,
+        opts.budget.unwrap_or(total_cost / 2.0),
+    );
     Ok(match format {
         Format::Html => site::build(model, &graph, &sim, &tornadoes, &voi, opts),
         Format::Wikitext => wikitext::build(model, &graph, &sim),

@@ -32,8 +32,20 @@ pub(crate) fn num(v: f64) -> String {
         (v, "")
     };
     let ax = x.abs();
-    let digits = if ax >= 100.0 || ax == 0.0 { 0 } else if ax >= 10.0 { 1 } else if ax >= 1.0 { 2 } else { 3 };
+    let digits = if ax >= 100.0 || ax == 0.0 {
+        0
+    } else if ax >= 10.0 {
+        1
+    } else if ax >= 1.0 {
+        2
+    } else {
+        3
+    };
     format!("{x:.digits$}{suffix}")
+}
+
+fn program_name<'m>(m: &'m Model, id: Option<&model::Id>) -> &'m str {
+    id.and_then(|id| m.programs.iter().find(|p| &p.id == id)).map_or("", |p| p.name.as_str())
 }
 
 fn e(s: &str) -> String {
@@ -112,13 +124,22 @@ pub(crate) fn build(
     let mut files = vec![File { path: "style.css".into(), contents: CSS.to_string() }];
     files.push(File { path: "index.html".into(), contents: index(&ctx) });
     for p in &model.programs {
-        files.push(File { path: format!("programs/{}.html", p.id), contents: program(&ctx, p.id.as_str()) });
+        files.push(File {
+            path: format!("programs/{}.html", p.id),
+            contents: program(&ctx, p.id.as_str()),
+        });
     }
     for (i, ini) in model.initiatives.iter().enumerate() {
-        files.push(File { path: format!("initiatives/{}.html", ini.id), contents: initiative(&ctx, i) });
+        files.push(File {
+            path: format!("initiatives/{}.html", ini.id),
+            contents: initiative(&ctx, i),
+        });
     }
     for g in graph.goal_indices() {
-        files.push(File { path: format!("goals/{}.html", model.nodes[g].id), contents: goal(&ctx, g) });
+        files.push(File {
+            path: format!("goals/{}.html", model.nodes[g].id),
+            contents: goal(&ctx, g),
+        });
     }
     files.push(File { path: "gaps.html".into(), contents: gaps(&ctx) });
     files.push(File { path: "rba.html".into(), contents: rba(&ctx) });
@@ -142,7 +163,8 @@ fn figure(ctx: &Ctx<'_>, depth: usize, scope: &diagram::Scope, caption: &str) ->
     let up = "../".repeat(depth);
     let link = |id: &str, initiative: bool| node_href(ctx.model, &up, id, initiative);
     let svg = diagram::svg(ctx.model, scope, &link);
-    let svg = svg.replacen("role=\"img\"", &format!("role=\"img\" aria-label=\"{}\"", e(caption)), 1);
+    let svg =
+        svg.replacen("role=\"img\"", &format!("role=\"img\" aria-label=\"{}\"", e(caption)), 1);
     format!(
         r#"<figure><div class="diagram">{svg}</div><figcaption class="legend">{}. Levels read bottom to top; blue boxes are initiatives. Line weight shows evidence strength (dashed grey: no evidence); a yellow badge counts a link's assumptions. Hover or focus an element for its details.</figcaption></figure>"#,
         e(caption)
@@ -169,10 +191,13 @@ fn index(ctx: &Ctx<'_>) -> String {
         num(p.p5),
         num(p.p95)
     );
-    let _ = writeln!(b, r#"<h2 id="goals">Goals</h2><table><caption>Expected change in each goal if every initiative is done</caption><thead><tr><th scope="col">Goal</th><th scope="col">Direction</th><th class="num" scope="col">Expected change</th><th class="num" scope="col">90% interval</th><th scope="col">Unit</th></tr></thead><tbody>"#);
+    let _ = writeln!(
+        b,
+        r#"<h2 id="goals">Goals</h2><table><caption>Expected change in each goal if every initiative is done</caption><thead><tr><th scope="col">Goal</th><th scope="col">Direction</th><th class="num" scope="col">Expected change</th><th class="num" scope="col">90% interval</th><th scope="col">Unit</th></tr></thead><tbody>"#
+    );
     for g in &ctx.sim.goals {
         let node = m.node(&g.id);
-        let dir = node.and_then(|n| n.direction).map(|d| format!("{d:?}")).unwrap_or_default();
+        let dir = node.and_then(|n| n.direction).map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             b,
             r#"<tr><th scope="row"><a href="goals/{id}.html">{}</a></th><td>{}</td><td class="num">{}</td><td class="num">{} – {}</td><td>{}</td></tr>"#,
@@ -205,7 +230,13 @@ fn index(ctx: &Ctx<'_>) -> String {
         cur = e(&m.meta.currency)
     );
     let mut order: Vec<usize> = (0..ctx.sim.initiatives.len()).collect();
-    order.sort_by(|&a, &c| ctx.sim.initiatives[c].value.mean.total_cmp(&ctx.sim.initiatives[a].value.mean).then(a.cmp(&c)));
+    order.sort_by(|&a, &c| {
+        ctx.sim.initiatives[c]
+            .value
+            .mean
+            .total_cmp(&ctx.sim.initiatives[a].value.mean)
+            .then(a.cmp(&c))
+    });
     for (rank, &i) in order.iter().enumerate() {
         let r = &ctx.sim.initiatives[i];
         let ini = &m.initiatives[i];
@@ -215,7 +246,7 @@ fn index(ctx: &Ctx<'_>) -> String {
             rank + 1,
             ini.id,
             e(&ini.name),
-            e(ini.program.as_ref().map_or("", |p| p.as_str())),
+            e(program_name(m, ini.program.as_ref())),
             summary_cells(&r.value),
             r.cost.map_or("—".into(), |c| num(c.mean)),
             r.cost_effectiveness.as_ref().map_or("—".into(), |c| num(c.ratio_of_means * 1000.0))
@@ -223,7 +254,12 @@ fn index(ctx: &Ctx<'_>) -> String {
     }
     b.push_str("</tbody></table>\n");
     let _ = writeln!(b, "<h2>The whole model</h2>");
-    b.push_str(&figure(ctx, 0, &diagram::Scope { program: None, initiatives: false }, "Every results chain of the model, from activities to goals"));
+    b.push_str(&figure(
+        ctx,
+        0,
+        &diagram::Scope { program: None, initiatives: false },
+        "Every results chain of the model, from activities to goals",
+    ));
     layout(ctx, 0, "Overview", &b)
 }
 
@@ -260,15 +296,37 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
         let _ = writeln!(b, "<p>Owner: {}</p>", e(o));
     }
     let _ = writeln!(b, "<h2>Diagram</h2>");
-    b.push_str(&figure(ctx, 1, &diagram::Scope { program: Some(id.to_string()), initiatives: true }, &format!("Results chains of {}", p.name)));
+    b.push_str(&figure(
+        ctx,
+        1,
+        &diagram::Scope { program: Some(id.to_string()), initiatives: true },
+        &format!("Results chains of {}", p.name),
+    ));
     let _ = writeln!(b, "<h2>Initiatives</h2><ul>");
-    for ini in m.initiatives.iter().filter(|i| i.program.as_ref().is_some_and(|x| x.as_str() == id)) {
-        let _ = writeln!(b, r#"<li><a href="../initiatives/{}.html">{}</a> <span class="tag">{:?}</span> <span class="tag">team {}</span></li>"#, ini.id, e(&ini.name), ini.status, e(ini.team.as_str()));
+    for ini in m.initiatives.iter().filter(|i| i.program.as_ref().is_some_and(|x| x.as_str() == id))
+    {
+        let _ = writeln!(
+            b,
+            r#"<li><a href="../initiatives/{}.html">{}</a> <span class="tag">{}</span> <span class="tag">team {}</span></li>"#,
+            ini.id,
+            e(&ini.name),
+            ini.status,
+            e(ini.team.as_str())
+        );
     }
     b.push_str("</ul>\n");
     if let Some(lm) = frameworks::logic_model(m, id) {
-        let _ = writeln!(b, "<h2>Logic model</h2><table><caption>Logic model (W.K. Kellogg Foundation): resources to impact</caption><thead><tr><th scope=\"col\">Inputs</th><th scope=\"col\">Activities</th><th scope=\"col\">Outputs</th><th scope=\"col\">Outcomes</th><th scope=\"col\">Impact</th></tr></thead><tbody><tr>");
-        let outcomes: Vec<frameworks::Entry> = lm.outcomes_short.iter().chain(&lm.outcomes_intermediate).chain(&lm.outcomes_long).cloned().collect();
+        let _ = writeln!(
+            b,
+            "<h2>Logic model</h2><table><caption>Logic model (W.K. Kellogg Foundation): resources to impact</caption><thead><tr><th scope=\"col\">Inputs</th><th scope=\"col\">Activities</th><th scope=\"col\">Outputs</th><th scope=\"col\">Outcomes</th><th scope=\"col\">Impact</th></tr></thead><tbody><tr>"
+        );
+        let outcomes: Vec<frameworks::Entry> = lm
+            .outcomes_short
+            .iter()
+            .chain(&lm.outcomes_intermediate)
+            .chain(&lm.outcomes_long)
+            .cloned()
+            .collect();
         let _ = writeln!(
             b,
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
@@ -278,13 +336,21 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
             entries(&outcomes, "../", m),
             entries(&lm.impact, "../", m)
         );
-        let _ = writeln!(b, "<h3>Assumptions</h3>{}<h3>External factors</h3>{}", strings(&lm.assumptions), strings(&lm.external_factors));
+        let _ = writeln!(
+            b,
+            "<h3>Assumptions</h3>{}<h3>External factors</h3>{}",
+            strings(&lm.assumptions),
+            strings(&lm.external_factors)
+        );
         if !lm.gaps.is_empty() {
             let _ = writeln!(b, r#"<p class="warn">Incomplete: {}</p>"#, e(&lm.gaps.join("; ")));
         }
     }
     if let Some(lf) = frameworks::logframe(m, id) {
-        let _ = writeln!(b, "<h2>Logical framework</h2><table><caption>Logframe matrix</caption><thead><tr><th scope=\"col\">Level</th><th scope=\"col\">Narrative summary</th><th scope=\"col\">Indicators</th><th scope=\"col\">Means of verification</th><th scope=\"col\">Assumptions</th></tr></thead><tbody>");
+        let _ = writeln!(
+            b,
+            "<h2>Logical framework</h2><table><caption>Logframe matrix</caption><thead><tr><th scope=\"col\">Level</th><th scope=\"col\">Narrative summary</th><th scope=\"col\">Indicators</th><th scope=\"col\">Means of verification</th><th scope=\"col\">Assumptions</th></tr></thead><tbody>"
+        );
         for r in &lf.rows {
             let _ = writeln!(
                 b,
@@ -303,12 +369,25 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
     }
     let dims: Vec<_> = frameworks::five_dimensions(m, ctx.graph)
         .into_iter()
-        .filter(|d| m.node(&d.outcome).and_then(|n| n.program.as_ref()).is_some_and(|x| x.as_str() == id))
+        .filter(|d| {
+            m.node(&d.outcome).and_then(|n| n.program.as_ref()).is_some_and(|x| x.as_str() == id)
+        })
         .collect();
     if !dims.is_empty() {
-        let _ = writeln!(b, "<h2>Five dimensions of impact</h2><table><caption>Impact Management Project dimensions per outcome</caption><thead><tr><th scope=\"col\">Outcome (what)</th><th scope=\"col\">Who</th><th scope=\"col\">How much</th><th scope=\"col\">Contribution</th><th scope=\"col\">Risk</th></tr></thead><tbody>");
+        let _ = writeln!(
+            b,
+            "<h2>Five dimensions of impact</h2><table><caption>Impact Management Project dimensions per outcome</caption><thead><tr><th scope=\"col\">Outcome (what)</th><th scope=\"col\">Who</th><th scope=\"col\">How much</th><th scope=\"col\">Contribution</th><th scope=\"col\">Risk</th></tr></thead><tbody>"
+        );
         for d in dims {
-            let _ = writeln!(b, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", e(&d.what), strings(&d.who), strings(&d.how_much), strings(&d.contribution), strings(&d.risk));
+            let _ = writeln!(
+                b,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                e(&d.what),
+                strings(&d.who),
+                strings(&d.how_much),
+                strings(&d.contribution),
+                strings(&d.risk)
+            );
         }
         b.push_str("</tbody></table>\n");
     }
@@ -318,16 +397,29 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
 fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> String {
     let mut b = String::new();
     for (k, p) in paths.iter().enumerate() {
-        let names: Vec<String> = p.nodes.iter().map(|id| ctx.model.node(id).map_or(id.clone(), |n| n.name.clone())).collect();
-        let _ = writeln!(b, "<h3>Path {}: {}</h3><ol class=\"path\">", k + 1, e(&names.join(" → ")));
+        let names: Vec<String> = p
+            .nodes
+            .iter()
+            .map(|id| ctx.model.node(id).map_or(id.clone(), |n| n.name.clone()))
+            .collect();
+        let _ =
+            writeln!(b, "<h3>Path {}: {}</h3><ol class=\"path\">", k + 1, e(&names.join(" → ")));
         for st in &p.steps {
             let effect = match (&st.effect, &st.effect_unit) {
                 (Some(x), Some(u)) => format!("effect {x} {u}"),
                 (Some(x), None) => format!("effect {x}"),
                 _ => "not quantified".into(),
             };
-            let prob = st.probability.map(|p| format!(", works with probability {p}")).unwrap_or_default();
-            let _ = write!(b, "<li><strong>{} → {}</strong> <span class=\"tag\">{}{}</span><div class=\"step-detail\">", e(&st.from), e(&st.to), e(&effect), e(&prob));
+            let prob =
+                st.probability.map(|p| format!(", works with probability {p}")).unwrap_or_default();
+            let _ = write!(
+                b,
+                "<li><strong>{} → {}</strong> <span class=\"tag\">{}{}</span><div class=\"step-detail\">",
+                e(&st.from),
+                e(&st.to),
+                e(&effect),
+                e(&prob)
+            );
             if let Some(r) = &st.rationale {
                 let _ = write!(b, "Why: {}<br>", e(r));
             }
@@ -338,10 +430,17 @@ fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> String {
                 b.push_str("<span class=\"warn\">No evidence.</span>");
             }
             for ev in &st.evidence {
-                let strength = ev.strength.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+                let strength =
+                    ev.strength.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
                 match &ev.url {
                     Some(u) => {
-                        let _ = write!(b, "Evidence: <a href=\"{}\">{}</a>{}<br>", e(u), e(&ev.source), e(&strength));
+                        let _ = write!(
+                            b,
+                            "Evidence: <a href=\"{}\">{}</a>{}<br>",
+                            e(u),
+                            e(&ev.source),
+                            e(&strength)
+                        );
                     }
                     None => {
                         let _ = write!(b, "Evidence: {}{}<br>", e(&ev.source), e(&strength));
@@ -375,13 +474,33 @@ fn histogram(samples: &[f64], label: &str) -> String {
     }
     let max = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let (w, h) = (480.0, 120.0);
-    let mut s = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {}" width="{w}" height="{}" role="img" aria-label="{}" font-family="system-ui, sans-serif" font-size="11"><title>{}</title>"#, h + 20.0, h + 20.0, e(label), e(label));
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {}" width="{w}" height="{}" role="img" aria-label="{}" font-family="system-ui, sans-serif" font-size="11"><title>{}</title>"#,
+        h + 20.0,
+        h + 20.0,
+        e(label),
+        e(label)
+    );
     let bw = w / bins as f64;
     for (k, c) in counts.iter().enumerate() {
         let bh = *c as f64 / max * (h - 10.0);
-        let _ = write!(s, r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#5b8def"/>"##, k as f64 * bw + 1.0, h - bh, bw - 2.0, bh);
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#5b8def"/>"##,
+            k as f64 * bw + 1.0,
+            h - bh,
+            bw - 2.0,
+            bh
+        );
     }
-    let _ = write!(s, r##"<text x="0" y="{}" fill="#333">{}</text><text x="{w}" y="{}" text-anchor="end" fill="#333">{}</text></svg>"##, h + 15.0, num(lo), h + 15.0, num(hi));
+    let _ = write!(
+        s,
+        r##"<text x="0" y="{}" fill="#333">{}</text><text x="{w}" y="{}" text-anchor="end" fill="#333">{}</text></svg>"##,
+        h + 15.0,
+        num(lo),
+        h + 15.0,
+        num(hi)
+    );
     s
 }
 
@@ -394,7 +513,12 @@ fn tornado_svg(t: &Tornado, unit: &str) -> String {
     let (label_w, bar_w, row_h) = (300.0, 300.0, 22.0);
     let x = |v: f64| label_w + if hi > lo { (v - lo) / (hi - lo) * bar_w } else { 0.0 };
     let h = t.bars.len() as f64 * row_h + 30.0;
-    let mut s = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {h}" width="{}" height="{h}" role="img" aria-label="Tornado: inputs that move the value of {} most" font-family="system-ui, sans-serif" font-size="11">"#, label_w + bar_w + 120.0, label_w + bar_w + 120.0, e(&t.initiative));
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {h}" width="{}" height="{h}" role="img" aria-label="Tornado: inputs that move the value of {} most" font-family="system-ui, sans-serif" font-size="11">"#,
+        label_w + bar_w + 120.0,
+        label_w + bar_w + 120.0,
+        e(&t.initiative)
+    );
     for (k, b) in t.bars.iter().enumerate() {
         let y = k as f64 * row_h + 4.0;
         let label = match &b.input {
@@ -422,7 +546,13 @@ fn tornado_svg(t: &Tornado, unit: &str) -> String {
         );
     }
     let bx = x(t.base);
-    let _ = write!(s, r##"<line x1="{bx:.1}" y1="0" x2="{bx:.1}" y2="{:.1}" stroke="#333" stroke-dasharray="3 2"/><text x="{bx:.1}" y="{:.1}" text-anchor="middle" fill="#333">base {}</text></svg>"##, h - 18.0, h - 4.0, num(t.base));
+    let _ = write!(
+        s,
+        r##"<line x1="{bx:.1}" y1="0" x2="{bx:.1}" y2="{:.1}" stroke="#333" stroke-dasharray="3 2"/><text x="{bx:.1}" y="{:.1}" text-anchor="middle" fill="#333">base {}</text></svg>"##,
+        h - 18.0,
+        h - 4.0,
+        num(t.base)
+    );
     s
 }
 
@@ -437,17 +567,68 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> String {
         let _ = writeln!(b, r#"<p class="lead">{}</p>"#, e(d));
     }
     let mut facts = vec![
-        ("Program", ini.program.as_ref().map_or("—".into(), |p| format!(r#"<a href="../programs/{p}.html">{p}</a>"#))),
+        (
+            "Program",
+            ini.program
+                .as_ref()
+                .map_or("—".into(), |p| format!(r#"<a href="../programs/{p}.html">{p}</a>"#)),
+        ),
         ("Team", e(ini.team.as_str())),
-        ("Status", format!("{:?}", ini.status)),
-        ("Cost", ini.cost.map_or("—".into(), |c| format!("{} {} (expected {})", e(&c.to_string()), e(&m.meta.currency), num(c.mean())))),
-        ("Effort", ini.effort.map_or("—".into(), |c| format!("{} person-quarters", e(&c.to_string())))),
+        ("Status", ini.status.to_string()),
+        (
+            "Cost",
+            ini.cost.map_or("—".into(), |c| {
+                format!(
+                    "{} {} (expected {})",
+                    e(&c.to_string()),
+                    e(&m.meta.currency),
+                    num(c.mean())
+                )
+            }),
+        ),
+        (
+            "Effort",
+            ini.effort.map_or("—".into(), |c| format!("{} person-quarters", e(&c.to_string()))),
+        ),
         ("Audiences", ini.audiences.iter().map(|a| e(a.as_str())).collect::<Vec<_>>().join(", ")),
-        ("Depends on", ini.depends_on.iter().map(|d| format!(r#"<a href="{d}.html">{d}</a>"#)).collect::<Vec<_>>().join(", ")),
-        ("Excludes", ini.excludes.iter().map(|d| format!(r#"<a href="{d}.html">{d}</a>"#)).collect::<Vec<_>>().join(", ")),
+        (
+            "Depends on",
+            ini.depends_on
+                .iter()
+                .map(|d| format!(r#"<a href="{d}.html">{d}</a>"#))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Excludes",
+            ini.excludes
+                .iter()
+                .map(|d| format!(r#"<a href="{d}.html">{d}</a>"#))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("Must do", if ini.must_do { "yes".into() } else { "no".into() }),
-        ("Tracker", ini.tracker.iter().map(|t| format!(r#"<a href="https://phabricator.wikimedia.org/{0}">{0}</a>"#, t.as_str())).collect::<Vec<_>>().join(", ")),
-        ("Non-mission benefits", ini.benefits.iter().map(|(c, s)| format!("{} {s}/5", c.key())).collect::<Vec<_>>().join(", ")),
+        (
+            "Tracker",
+            ini.tracker
+                .iter()
+                .map(|t| {
+                    format!(
+                        r#"<a href="https://phabricator.wikimedia.org/{0}">{0}</a>"#,
+                        t.as_str()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Non-mission benefits",
+            ini.benefits
+                .iter()
+                .map(|(c, s)| format!("{} {s}/5", c.key()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ];
     facts.retain(|(_, v)| !v.is_empty());
     b.push_str("<table><caption>Facts</caption><tbody>");
@@ -462,25 +643,56 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> String {
         u = e(unit)
     );
     if let Some(c) = &r.cost {
-        let _ = writeln!(b, "<tr><th scope=\"row\">Cost ({})</th>{}</tr>", e(&m.meta.currency), summary_cells(c));
+        let _ = writeln!(
+            b,
+            "<tr><th scope=\"row\">Cost ({})</th>{}</tr>",
+            e(&m.meta.currency),
+            summary_cells(c)
+        );
     }
     b.push_str("</tbody></table>\n");
     if let Some(ce) = &r.cost_effectiveness {
-        let _ = writeln!(b, "<p>Cost-effectiveness: <strong>{}</strong> {} per 1,000 {} of expected cost (90% interval of value/cost: {} – {} per 1,000).</p>", num(ce.ratio_of_means * 1000.0), e(unit), e(&m.meta.currency), num(ce.ratio.p5 * 1000.0), num(ce.ratio.p95 * 1000.0));
+        let _ = writeln!(
+            b,
+            "<p>Cost-effectiveness: <strong>{}</strong> {} per 1,000 {} of expected cost (90% interval of value/cost: {} – {} per 1,000).</p>",
+            num(ce.ratio_of_means * 1000.0),
+            e(unit),
+            e(&m.meta.currency),
+            num(ce.ratio.p5 * 1000.0),
+            num(ce.ratio.p95 * 1000.0)
+        );
     }
     if !r.quantified {
         b.push_str("<p class=\"warn\">No quantified path leads from what this initiative delivers to a goal: its mission value is not estimated.</p>");
     }
-    let _ = writeln!(b, "<figure>{}<figcaption class=\"legend\">Distribution of value over {} samples (1st to 99th percentile).</figcaption></figure>", histogram(&ctx.sim.value_samples[i], &format!("Distribution of the value of {}", ini.name)), ctx.sim.samples);
+    let _ = writeln!(
+        b,
+        "<figure>{}<figcaption class=\"legend\">Distribution of value over {} samples (1st to 99th percentile).</figcaption></figure>",
+        histogram(&ctx.sim.value_samples[i], &format!("Distribution of the value of {}", ini.name)),
+        ctx.sim.samples
+    );
     if let Some(t) = ctx.tornadoes.iter().find(|t| t.initiative == ini.id.as_str()) {
-        let _ = writeln!(b, "<h2>What moves its value most</h2><figure>{}<figcaption class=\"legend\">Value with each input at its 5th and 95th percentile (or a link failing vs working), others at their median.</figcaption></figure>", tornado_svg(t, unit));
+        let _ = writeln!(
+            b,
+            "<h2>What moves its value most</h2><figure>{}<figcaption class=\"legend\">Value with each input at its 5th and 95th percentile (or a link failing vs working), others at their median.</figcaption></figure>",
+            tornado_svg(t, unit)
+        );
     }
     let _ = writeln!(b, "<h2>Why it matters</h2>");
     if let Ok(Trace::Initiative(w)) = views::trace::trace(m, ctx.graph, ini.id.as_str()) {
         if w.goals.is_empty() {
             b.push_str("<p class=\"warn\">No path leads from what it delivers to any goal.</p>");
         } else {
-            let goals: Vec<String> = w.goals.iter().map(|g| format!(r#"<a href="../goals/{g}.html">{}</a>"#, e(&m.node(g).map_or(g.clone(), |n| n.name.clone())))).collect();
+            let goals: Vec<String> = w
+                .goals
+                .iter()
+                .map(|g| {
+                    format!(
+                        r#"<a href="../goals/{g}.html">{}</a>"#,
+                        e(&m.node(g).map_or(g.clone(), |n| n.name.clone()))
+                    )
+                })
+                .collect();
             let _ = writeln!(b, "<p>It serves: {}.</p>", goals.join(", "));
         }
         b.push_str(&path_list(ctx, &w.paths));
@@ -488,14 +700,25 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> String {
     let measured: Vec<&model::Indicator> = m
         .indicators
         .iter()
-        .filter(|ind| ini.delivers.iter().any(|d| {
-            ctx.graph.node(d.node.as_str()).is_some_and(|n| ctx.graph.node(ind.measures.as_str()).is_some_and(|t| ctx.graph.reachable_from(&[n])[t]))
-        }))
+        .filter(|ind| {
+            ini.delivers.iter().any(|d| {
+                ctx.graph.node(d.node.as_str()).is_some_and(|n| {
+                    ctx.graph
+                        .node(ind.measures.as_str())
+                        .is_some_and(|t| ctx.graph.reachable_from(&[n])[t])
+                })
+            })
+        })
         .collect();
     if !measured.is_empty() {
         let _ = writeln!(b, "<h2>Indicators along its chains</h2><ul>");
         for ind in measured {
-            let _ = writeln!(b, "<li>{} <span class=\"legend\">({})</span></li>", e(&ind.name), e(ind.measures.as_str()));
+            let _ = writeln!(
+                b,
+                "<li>{} <span class=\"legend\">({})</span></li>",
+                e(&ind.name),
+                e(ind.measures.as_str())
+            );
         }
         b.push_str("</ul>");
     }
@@ -511,7 +734,15 @@ fn goal(ctx: &Ctx<'_>, g: usize) -> String {
         let _ = writeln!(b, r#"<p class="lead">Strategy recommendation: {}</p>"#, e(r));
     }
     if let Some(res) = ctx.sim.goals.iter().find(|x| x.id == n.id.as_str()) {
-        let _ = writeln!(b, "<p>Expected change if every initiative is done: <strong>{} {}</strong> (90% interval {} – {}); value per unit: {}.</p>", num(res.change.mean), e(n.unit.as_deref().unwrap_or("")), num(res.change.p5), num(res.change.p95), num(res.weight));
+        let _ = writeln!(
+            b,
+            "<p>Expected change if every initiative is done: <strong>{} {}</strong> (90% interval {} – {}); value per unit: {}.</p>",
+            num(res.change.mean),
+            e(n.unit.as_deref().unwrap_or("")),
+            num(res.change.p5),
+            num(res.change.p95),
+            num(res.weight)
+        );
     }
     if let Ok(Trace::Node(w)) = views::trace::trace(m, ctx.graph, n.id.as_str()) {
         let _ = writeln!(b, "<h2>What supports it</h2>");
@@ -520,12 +751,22 @@ fn goal(ctx: &Ctx<'_>, g: usize) -> String {
         }
         b.push_str("<ul>");
         for s in &w.initiatives {
-            let _ = writeln!(b, r#"<li><a href="../initiatives/{}.html">{}</a> <span class="legend">({}; {} path(s))</span></li>"#, s.initiative, e(&s.name), e(s.program.as_deref().unwrap_or("no program")), s.paths.len());
+            let _ = writeln!(
+                b,
+                r#"<li><a href="../initiatives/{}.html">{}</a> <span class="legend">({}; {} path(s))</span></li>"#,
+                s.initiative,
+                e(&s.name),
+                e(s.program.as_deref().unwrap_or("no program")),
+                s.paths.len()
+            );
         }
         b.push_str("</ul>");
     }
     if let Some(t) = frameworks::theory_of_change(m, ctx.graph, n.id.as_str()) {
-        let _ = writeln!(b, "<h2>Theory of change</h2><p>Read backwards from the goal: each level lists the preconditions that lead to the one above it.</p><ul class=\"toc\">");
+        let _ = writeln!(
+            b,
+            "<h2>Theory of change</h2><p>Read backwards from the goal: each level lists the preconditions that lead to the one above it.</p><ul class=\"toc\">"
+        );
         toc_item(&mut b, &t.goal);
         b.push_str("</ul>");
     }
@@ -533,15 +774,26 @@ fn goal(ctx: &Ctx<'_>, g: usize) -> String {
 }
 
 fn toc_item(b: &mut String, p: &frameworks::Precondition) {
-    let _ = write!(b, "<li><strong>{}</strong> <span class=\"tag\">{}</span>", e(&p.name), e(&p.level));
+    let _ =
+        write!(b, "<li><strong>{}</strong> <span class=\"tag\">{}</span>", e(&p.name), e(&p.level));
     for i in &p.indicators {
-        let _ = write!(b, "<div class=\"step-detail\">Indicator: {} — {}</div>", e(&i.name), e(i.target.as_deref().unwrap_or("no target")));
+        let _ = write!(
+            b,
+            "<div class=\"step-detail\">Indicator: {} — {}</div>",
+            e(&i.name),
+            e(i.target.as_deref().unwrap_or("no target"))
+        );
     }
     for a in &p.assumptions {
         let _ = write!(b, "<div class=\"step-detail\">Assumes: {}</div>", e(a));
     }
     for iv in &p.interventions {
-        let _ = write!(b, "<div class=\"step-detail\">Intervention: <a href=\"../initiatives/{}.html\">{}</a></div>", iv.id, e(&iv.name));
+        let _ = write!(
+            b,
+            "<div class=\"step-detail\">Intervention: <a href=\"../initiatives/{}.html\">{}</a></div>",
+            iv.id,
+            e(&iv.name)
+        );
     }
     if !p.preconditions.is_empty() {
         b.push_str("<ul>");
@@ -560,16 +812,37 @@ fn gaps(ctx: &Ctx<'_>) -> String {
         let _ = write!(b, "<h2>{} ({})</h2>", e(title), items.len());
         b.push_str(&strings(&items));
     };
-    section(&mut b, "Work with no path to a goal", g.unjustified_work.iter().map(|i| format!("{} ({})", i.name, i.id)).collect());
-    section(&mut b, "Goals no initiative serves", g.unserved_goals.iter().map(|i| format!("{} ({})", i.name, i.id)).collect());
-    section(&mut b, "Outcomes and goals nobody measures", g.unmeasured_outcomes.iter().map(|i| format!("{} ({})", i.name, i.id)).collect());
-    section(&mut b, "Links whose assumptions have no evidence", g.assumptions_without_evidence.iter().map(|l| format!("{} → {}: {}", l.from, l.to, l.assumptions.join("; "))).collect());
+    section(
+        &mut b,
+        "Work with no path to a goal",
+        g.unjustified_work.iter().map(|i| format!("{} ({})", i.name, i.id)).collect(),
+    );
+    section(
+        &mut b,
+        "Goals no initiative serves",
+        g.unserved_goals.iter().map(|i| format!("{} ({})", i.name, i.id)).collect(),
+    );
+    section(
+        &mut b,
+        "Outcomes and goals nobody measures",
+        g.unmeasured_outcomes.iter().map(|i| format!("{} ({})", i.name, i.id)).collect(),
+    );
+    section(
+        &mut b,
+        "Links whose assumptions have no evidence",
+        g.assumptions_without_evidence
+            .iter()
+            .map(|l| format!("{} → {}: {}", l.from, l.to, l.assumptions.join("; ")))
+            .collect(),
+    );
     layout(ctx, 0, "Gaps", &b)
 }
 
 fn rba(ctx: &Ctx<'_>) -> String {
     let r = frameworks::rba(ctx.model);
-    let mut b = String::from("<h1>Results-Based Accountability</h1><p>Population results are the conditions the strategy wants for whole populations; performance measures answer three questions about the work.</p>");
+    let mut b = String::from(
+        "<h1>Results-Based Accountability</h1><p>Population results are the conditions the strategy wants for whole populations; performance measures answer three questions about the work.</p>",
+    );
     for (title, ms) in [
         ("Population accountability", &r.population),
         ("How much did we do?", &r.how_much),
@@ -580,9 +853,23 @@ fn rba(ctx: &Ctx<'_>) -> String {
         if ms.is_empty() && title.starts_with("Measures without") {
             continue;
         }
-        let _ = write!(b, "<h2>{}</h2><table><caption>{}</caption><thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Of</th><th scope=\"col\">Baseline</th><th scope=\"col\">Target</th><th scope=\"col\">Better</th><th scope=\"col\">Data</th></tr></thead><tbody>", e(title), e(title));
+        let _ = write!(
+            b,
+            "<h2>{}</h2><table><caption>{}</caption><thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\">Of</th><th scope=\"col\">Baseline</th><th scope=\"col\">Target</th><th scope=\"col\">Better</th><th scope=\"col\">Data</th></tr></thead><tbody>",
+            e(title),
+            e(title)
+        );
         for x in ms.iter() {
-            let _ = write!(b, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", e(&x.indicator.name), e(&x.measures), e(x.indicator.baseline.as_deref().unwrap_or("—")), e(x.indicator.target.as_deref().unwrap_or("—")), x.better, e(x.indicator.verification.as_deref().unwrap_or("—")));
+            let _ = write!(
+                b,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                e(&x.indicator.name),
+                e(&x.measures),
+                e(x.indicator.baseline.as_deref().unwrap_or("—")),
+                e(x.indicator.target.as_deref().unwrap_or("—")),
+                x.better,
+                e(x.indicator.verification.as_deref().unwrap_or("—"))
+            );
         }
         b.push_str("</tbody></table>");
     }
@@ -602,11 +889,22 @@ fn voi_page(ctx: &Ctx<'_>) -> String {
     );
     for (k, p) in v.parameters.iter().take(25).enumerate() {
         let (what, rests) = match &p.parameter {
-            Parameter::Link { from, to, assumptions } => (format!("link {from} → {to}"), assumptions.join("; ")),
-            Parameter::Delivery { initiative, node } => (format!("how much {initiative} delivers of {node}"), String::new()),
+            Parameter::Link { from, to, assumptions } => {
+                (format!("link {from} → {to}"), assumptions.join("; "))
+            }
+            Parameter::Delivery { initiative, node } => {
+                (format!("how much {initiative} delivers of {node}"), String::new())
+            }
             Parameter::Cost { initiative } => (format!("cost of {initiative}"), String::new()),
         };
-        let _ = write!(b, "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>", k + 1, num(p.evppi), e(&what), e(&rests));
+        let _ = write!(
+            b,
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            k + 1,
+            num(p.evppi),
+            e(&what),
+            e(&rests)
+        );
     }
     let _ = write!(b, "</tbody></table><p class=\"legend\">Method: {}</p>", e(v.method));
     layout(ctx, 0, "What to learn first", &b)

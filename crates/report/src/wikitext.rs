@@ -13,11 +13,20 @@ use crate::site::num;
 
 /// Escapes text that would otherwise be read as wiki markup.
 fn w(s: &str) -> String {
-    s.replace('|', "&#124;").replace('[', "&#91;").replace(']', "&#93;").replace('{', "&#123;").replace('}', "&#125;").replace('<', "&lt;")
+    s.replace('|', "&#124;")
+        .replace('[', "&#91;")
+        .replace(']', "&#93;")
+        .replace('{', "&#123;")
+        .replace('}', "&#125;")
+        .replace('<', "&lt;")
 }
 
 fn list(items: &[String]) -> String {
-    if items.is_empty() { "''none''".into() } else { items.iter().map(|i| format!("* {}", w(i))).collect::<Vec<_>>().join("\n") }
+    if items.is_empty() {
+        "''none''".into()
+    } else {
+        items.iter().map(|i| format!("* {}", w(i))).collect::<Vec<_>>().join("\n")
+    }
 }
 
 pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> Vec<File> {
@@ -28,14 +37,32 @@ pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> 
     if let Some(m) = &model.meta.mission {
         let _ = writeln!(s, "{}\n", w(m));
     }
-    let _ = writeln!(s, "== Goals ==\n{{| class=\"wikitable sortable\"\n! Goal !! Expected change !! 90% interval !! Unit");
+    let _ = writeln!(
+        s,
+        "== Goals ==\n{{| class=\"wikitable sortable\"\n! Goal !! Expected change !! 90% interval !! Unit"
+    );
     for g in &sim.goals {
         let name = model.node(&g.id).map_or(g.id.clone(), |n| n.name.clone());
-        let _ = writeln!(s, "|-\n| {} || {} || {} – {} || {}", w(&name), num(g.change.mean), num(g.change.p5), num(g.change.p95), w(g.unit.as_deref().unwrap_or("")));
+        let _ = writeln!(
+            s,
+            "|-\n| {} || {} || {} – {} || {}",
+            w(&name),
+            num(g.change.mean),
+            num(g.change.p5),
+            num(g.change.p95),
+            w(g.unit.as_deref().unwrap_or(""))
+        );
     }
-    let _ = writeln!(s, "|}}\n\n== Initiatives ==\n{{| class=\"wikitable sortable\"\n! Initiative !! Program !! Value ({}) !! 90% interval !! Cost ({}) !! Per 1k", w(unit), w(&model.meta.currency));
+    let _ = writeln!(
+        s,
+        "|}}\n\n== Initiatives ==\n{{| class=\"wikitable sortable\"\n! Initiative !! Program !! Value ({}) !! 90% interval !! Cost ({}) !! Per 1k",
+        w(unit),
+        w(&model.meta.currency)
+    );
     let mut order: Vec<usize> = (0..sim.initiatives.len()).collect();
-    order.sort_by(|&a, &b| sim.initiatives[b].value.mean.total_cmp(&sim.initiatives[a].value.mean).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        sim.initiatives[b].value.mean.total_cmp(&sim.initiatives[a].value.mean).then(a.cmp(&b))
+    });
     for i in order {
         let r = &sim.initiatives[i];
         let ini = &model.initiatives[i];
@@ -56,22 +83,59 @@ pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> 
         let _ = writeln!(s, "* [[/{}|{}]]", p.id, w(&p.name));
     }
     let gaps = views::gaps::gaps(model, graph);
-    let _ = writeln!(s, "\n== Gaps ==\n* Work with no path to a goal: {}\n* Goals no initiative serves: {}\n* Outcomes nobody measures: {}\n* Links whose assumptions have no evidence: {}", gaps.unjustified_work.len(), gaps.unserved_goals.len(), gaps.unmeasured_outcomes.len(), gaps.assumptions_without_evidence.len());
+    let _ = writeln!(
+        s,
+        "\n== Gaps ==\n* Work with no path to a goal: {}\n* Goals no initiative serves: {}\n* Outcomes nobody measures: {}\n* Links whose assumptions have no evidence: {}",
+        gaps.unjustified_work.len(),
+        gaps.unserved_goals.len(),
+        gaps.unmeasured_outcomes.len(),
+        gaps.assumptions_without_evidence.len()
+    );
     files.push(File { path: "index.wiki".into(), contents: s });
 
     for p in &model.programs {
         let mut s = String::new();
-        let _ = writeln!(s, "'''{}'''\n\n{}\n", w(&p.name), w(p.description.as_deref().unwrap_or("")));
+        let _ =
+            writeln!(s, "'''{}'''\n\n{}\n", w(&p.name), w(p.description.as_deref().unwrap_or("")));
         if let Some(lm) = frameworks::logic_model(model, p.id.as_str()) {
-            let names = |e: &[frameworks::Entry]| e.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
-            let outcomes: Vec<String> = names(&lm.outcomes_short).into_iter().chain(names(&lm.outcomes_intermediate)).chain(names(&lm.outcomes_long)).collect();
-            let _ = writeln!(s, "== Logic model ==\n{{| class=\"wikitable\"\n! Inputs !! Activities !! Outputs !! Outcomes !! Impact\n|-\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|}}", list(&lm.inputs), list(&names(&lm.activities)), list(&names(&lm.outputs)), list(&outcomes), list(&names(&lm.impact)));
-            let _ = writeln!(s, "\n=== Assumptions ===\n{}\n\n=== External factors ===\n{}", list(&lm.assumptions), list(&lm.external_factors));
+            let names =
+                |e: &[frameworks::Entry]| e.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
+            let outcomes: Vec<String> = names(&lm.outcomes_short)
+                .into_iter()
+                .chain(names(&lm.outcomes_intermediate))
+                .chain(names(&lm.outcomes_long))
+                .collect();
+            let _ = writeln!(
+                s,
+                "== Logic model ==\n{{| class=\"wikitable\"\n! Inputs !! Activities !! Outputs !! Outcomes !! Impact\n|-\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|}}",
+                list(&lm.inputs),
+                list(&names(&lm.activities)),
+                list(&names(&lm.outputs)),
+                list(&outcomes),
+                list(&names(&lm.impact))
+            );
+            let _ = writeln!(
+                s,
+                "\n=== Assumptions ===\n{}\n\n=== External factors ===\n{}",
+                list(&lm.assumptions),
+                list(&lm.external_factors)
+            );
         }
         if let Some(lf) = frameworks::logframe(model, p.id.as_str()) {
-            let _ = writeln!(s, "\n== Logical framework ==\n{{| class=\"wikitable\"\n! Level !! Narrative summary !! Indicators !! Means of verification !! Assumptions");
+            let _ = writeln!(
+                s,
+                "\n== Logical framework ==\n{{| class=\"wikitable\"\n! Level !! Narrative summary !! Indicators !! Means of verification !! Assumptions"
+            );
             for r in &lf.rows {
-                let _ = writeln!(s, "|-\n! {}\n|\n{}\n|\n{}\n|\n{}\n|\n{}", r.level, list(&r.narrative), list(&r.indicators), list(&r.verification), list(&r.assumptions));
+                let _ = writeln!(
+                    s,
+                    "|-\n! {}\n|\n{}\n|\n{}\n|\n{}\n|\n{}",
+                    r.level,
+                    list(&r.narrative),
+                    list(&r.indicators),
+                    list(&r.verification),
+                    list(&r.assumptions)
+                );
             }
             s.push_str("|}\n");
         }

@@ -96,3 +96,121 @@ fn the_diagram_is_byte_stable_and_escapes_text() {
     assert!(!a.contains("& "), "raw ampersands are escaped");
     assert!(a.contains(r#"<a href="nr_offline_android.html">"#));
 }
+
+fn site() -> Vec<report::File> {
+    report::build(&example(), report::Format::Html, &report::Options::default(), &|_, _| {})
+        .unwrap()
+}
+
+/// Resolves `target` relative to the page at `from` (both with `/` separators).
+fn resolve(from: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in target.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let key = format!(" {name}=\"");
+    html.match_indices(&key).filter_map(|(i, _)| html[i + key.len()..].split('"').next()).collect()
+}
+
+#[test]
+fn every_link_and_asset_resolves() {
+    let files = site();
+    let paths: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        for target in
+            attributes(&f.contents, "href").into_iter().chain(attributes(&f.contents, "src"))
+        {
+            if target.starts_with("http")
+                || target.starts_with('#')
+                || target.starts_with("mailto:")
+            {
+                continue;
+            }
+            let path = resolve(&f.path, target.split('#').next().unwrap());
+            assert!(
+                paths.contains(path.as_str()),
+                "{} links to {target}, which is not in the report",
+                f.path
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn there_is_a_page_for_every_program_initiative_and_goal() {
+    let m = example();
+    let files = site();
+    let has = |p: String| files.iter().any(|f| f.path == p);
+    for p in &m.programs {
+        assert!(has(format!("programs/{}.html", p.id)));
+    }
+    for i in &m.initiatives {
+        assert!(has(format!("initiatives/{}.html", i.id)));
+    }
+    for g in m.goals() {
+        assert!(has(format!("goals/{}.html", g.id)));
+    }
+}
+
+#[test]
+fn pages_have_accessible_structure() {
+    for f in site().iter().filter(|f| f.path.ends_with(".html")) {
+        let h = &f.contents;
+        assert!(h.contains("<html lang=\"en\">"), "{}", f.path);
+        assert_eq!(h.matches("<h1>").count(), 1, "{}: one h1", f.path);
+        assert_eq!(
+            h.matches("<table>").count(),
+            h.matches("<caption>").count(),
+            "{}: every table has a caption",
+            f.path
+        );
+        for svg in h.split("<svg").skip(1) {
+            let tag = svg.split('>').next().unwrap();
+            assert!(tag.contains("aria-label=\""), "{}: an SVG without a label", f.path);
+        }
+        assert!(!h.contains("<img"), "{}: diagrams are inline SVG", f.path);
+    }
+}
+
+#[test]
+fn the_report_is_byte_stable_and_snapshotted() {
+    let a = site();
+    let b = site();
+    assert_eq!(a, b);
+    let list: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
+    insta::assert_snapshot!("files", list.join("\n"));
+    let page = |p: &str| a.iter().find(|f| f.path == p).unwrap().contents.clone();
+    insta::assert_snapshot!("index_html", page("index.html"));
+    insta::assert_snapshot!("program_html", page("programs/new_readers.html"));
+    insta::assert_snapshot!("initiative_html", page("initiatives/pf_ve_mobile_default.html"));
+    insta::assert_snapshot!("goal_html", page("goals/g_media.html"));
+    let wiki = report::build(
+        &example(),
+        report::Format::Wikitext,
+        &report::Options::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    insta::assert_snapshot!(
+        "index_wiki",
+        wiki.iter().find(|f| f.path == "index.wiki").unwrap().contents.clone()
+    );
+    insta::assert_snapshot!(
+        "program_wiki",
+        wiki.iter().find(|f| f.path == "platform.wiki").unwrap().contents.clone()
+    );
+}

@@ -4,8 +4,6 @@ use std::process::ExitCode;
 
 use crate::args::{Args, Command};
 
-
-
 mod check;
 mod init;
 mod report;

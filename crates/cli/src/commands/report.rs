@@ -9,7 +9,13 @@ use crate::args::ReportFormat;
 use crate::commands::EXIT_PROBLEMS;
 use crate::commands::simulate::{load_checked, progress_bar};
 
-pub fn run(dir: &Path, out: &Path, format: ReportFormat, opts: report::Options, color: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    dir: &Path,
+    out: &Path,
+    format: ReportFormat,
+    opts: report::Options,
+    color: bool,
+) -> anyhow::Result<ExitCode> {
     let checked = match load_checked(dir, color) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -37,11 +43,18 @@ pub fn run(dir: &Path, out: &Path, format: ReportFormat, opts: report::Options, 
     for f in &files {
         let path = out.join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
-        std::fs::write(&path, &f.contents).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, &f.contents)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     let entry = if format == report::Format::Html { "index.html" } else { "index.wiki" };
-    println!("wrote {} files to {}; open {}", files.len(), out.display(), out.join(entry).display());
+    println!(
+        "wrote {} files to {}; open {}",
+        files.len(),
+        out.display(),
+        out.join(entry).display()
+    );
     Ok(ExitCode::SUCCESS)
 }
