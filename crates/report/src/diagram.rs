@@ -6,9 +6,9 @@
 //!    routed between nodes instead of through them.
 //! 3. Order within layers: barycenter sweeps up and down, keeping the best order seen
 //!    (fewest crossings).
-//! 4. x: nodes packed left to right with fixed gaps, then pulled towards the mean of their
-//!    neighbours without ever overlapping; labels are wrapped inside their boxes, so labels never
-//!    overlap.
+//! 4. x: each layer packed left to right with fixed gaps, centred on the widest layer (pulling
+//!    nodes towards their neighbours was tried and left large gaps in wide programs); labels are
+//!    wrapped inside their boxes, so labels never overlap.
 //! 5. Edges: smooth curves through their dummy points. Style shows evidence (solid and thicker
 //!    for stronger evidence, dashed grey for none); a small badge counts the assumptions; every
 //!    node and edge has a `<title>` with its details (a tooltip, and text for screen readers).
@@ -263,18 +263,15 @@ pub fn svg(model: &Model, scope: &Scope, link: Linker<'_>) -> String {
         y += h + LAYER_GAP;
     }
     let height = y - LAYER_GAP + 20.0;
-    for layer in &layers {
-        let mut x = 20.0;
+    // Pack each layer, centred on the widest one, so narrow layers start in the middle.
+    let widths: Vec<f64> =
+        layers.iter().map(|l| l.iter().map(|&v| vs[v].width + NODE_GAP).sum::<f64>()).collect();
+    let widest = widths.iter().copied().fold(0.0, f64::max);
+    for (layer, w) in layers.iter().zip(&widths) {
+        let mut x = 20.0 + (widest - w) / 2.0;
         for &v in layer {
             vs[v].x = x + vs[v].width / 2.0;
             x += vs[v].width + NODE_GAP;
-        }
-    }
-    for _ in 0..6 {
-        for (l, neighbours) in [(&layers, &down), (&layers, &up)] {
-            for layer in l {
-                pull(&mut vs, layer, neighbours);
-            }
         }
     }
     let min_x = vs.iter().map(|v| v.x - v.width / 2.0).fold(f64::INFINITY, f64::min);
@@ -370,43 +367,6 @@ fn order_layers(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>
         }
     }
     layers.clone_from_slice(&best);
-}
-
-/// Moves each vertex of a layer towards the mean x of its neighbours, keeping order and gaps.
-fn pull(vs: &mut [Vertex], layer: &[usize], neighbours: &[Vec<usize>]) {
-    let want: Vec<f64> = layer
-        .iter()
-        .map(|&v| {
-            let ns = &neighbours[v];
-            if ns.is_empty() {
-                vs[v].x
-            } else {
-                ns.iter().map(|&w| vs[w].x).sum::<f64>() / ns.len() as f64
-            }
-        })
-        .collect();
-    // Place left to right at the wanted x or just right of the previous vertex…
-    let mut xs: Vec<f64> = Vec::with_capacity(layer.len());
-    for (k, &v) in layer.iter().enumerate() {
-        let min = if k == 0 {
-            f64::NEG_INFINITY
-        } else {
-            xs[k - 1] + vs[layer[k - 1]].width / 2.0 + NODE_GAP + vs[v].width / 2.0
-        };
-        xs.push(want[k].max(min));
-    }
-    // …then right to left, so a crowded right end pushes back instead of running away.
-    for k in (0..layer.len().saturating_sub(1)).rev() {
-        let max = xs[k + 1] - vs[layer[k + 1]].width / 2.0 - NODE_GAP - vs[layer[k]].width / 2.0;
-        xs[k] = xs[k].min(max).max(if k == 0 {
-            f64::NEG_INFINITY
-        } else {
-            xs[k - 1] + vs[layer[k - 1]].width / 2.0 + NODE_GAP + vs[layer[k]].width / 2.0
-        });
-    }
-    for (k, &v) in layer.iter().enumerate() {
-        vs[v].x = xs[k];
-    }
 }
 
 fn render(model: &Model, vs: &[Vertex], edges: &[Edge], width: f64, height: f64) -> String {

@@ -1,0 +1,216 @@
+//! The report in a real browser: Debian's Chromium driven through chromedriver's WebDriver API.
+//!
+//! Every page is opened from disk; the test fails on any SEVERE browser log entry (script errors
+//! and resources that failed to load), on a stylesheet that did not apply, on a diagram with no
+//! size, and on a link between pages that does not land on a report page. A screenshot of each
+//! kind of page is left in `target/report-screenshots/` for people to look at.
+//!
+//! Needs `chromium` and `chromedriver` (Debian packages, installed by `.ci/run`). Runs when they
+//! are installed or when `THROUGHLINE_BROWSER_TESTS=1` (then their absence is a failure).
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// POSTs JSON; a WebDriver error is a test failure that shows the driver's message.
+fn post(url: &str, body: Value) -> Value {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut resp = agent.post(url).send_json(&body).unwrap_or_else(|e| panic!("POST {url}: {e}"));
+    let status = resp.status();
+    let v: Value = resp.body_mut().read_json().unwrap();
+    assert!(status.is_success(), "POST {url}: {status}: {}", v["value"]["message"]);
+    v
+}
+
+fn start(profile: &Path) -> Option<Driver> {
+    let required = std::env::var_os("THROUGHLINE_BROWSER_TESTS").is_some();
+    let found =
+        Path::new("/usr/bin/chromedriver").exists() && Path::new("/usr/bin/chromium").exists();
+    if !found {
+        assert!(
+            !required,
+            "THROUGHLINE_BROWSER_TESTS is set but chromium/chromedriver are not installed"
+        );
+        eprintln!(
+            "skipping the browser test: install Debian's chromium and chromium-driver to run it"
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ureq::get(&format!("{base}/status")).call().is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let caps = json!({ "capabilities": { "alwaysMatch": {
+        "browserName": "chrome",
+        "goog:loggingPrefs": { "browser": "ALL" },
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,1600", format!("--user-data-dir={}", profile.display())]
+        }
+    }}});
+    let resp = post(&format!("{base}/session"), caps);
+    let session = resp["value"]["sessionId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no session: {resp}"))
+        .to_string();
+    Some(Driver { child, base, session })
+}
+
+impl Driver {
+    fn url(&self, rest: &str) -> String {
+        format!("{}/session/{}/{rest}", self.base, self.session)
+    }
+
+    fn open(&self, file: &Path) {
+        post(&self.url("url"), json!({ "url": format!("file://{}", file.display()) }));
+    }
+
+    fn run(&self, script: &str) -> Value {
+        post(&self.url("execute/sync"), json!({ "script": script, "args": [] }))["value"].clone()
+    }
+
+    fn severe_logs(&self) -> Vec<String> {
+        let logs = post(&self.url("se/log"), json!({ "type": "browser" }));
+        logs["value"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|e| e["level"] == "SEVERE")
+                    .map(|e| e["message"].to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn screenshot(&self, to: &Path) {
+        let mut resp = ureq::get(&self.url("screenshot")).call().unwrap();
+        let v: Value = resp.body_mut().read_json().unwrap();
+        let png = base64_decode(v["value"].as_str().unwrap());
+        std::fs::write(to, png).unwrap();
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, c)| acc | (u32::from(val(*c)) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+const INSPECT: &str = r#"
+const svgs = [...document.querySelectorAll('svg')].map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; });
+const header = getComputedStyle(document.querySelector('header')).backgroundColor;
+const links = [...document.querySelectorAll('a[href]')]
+  .map(a => typeof a.href === 'string' ? a.href : new URL(a.href.baseVal, document.baseURI).href)
+  .filter(h => h.startsWith('file:'));
+return { title: document.title, svgs, header, links, h1: document.querySelectorAll('h1').length };
+"#;
+
+#[test]
+fn the_report_works_in_a_real_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let status = Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args(["report", "examples/wikimedia", "-o"])
+        .arg(&out)
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let Some(driver) = start(&tmp.path().join("profile")) else { return };
+
+    let mut pages: Vec<PathBuf> = Vec::new();
+    for dir in [out.clone(), out.join("programs"), out.join("initiatives"), out.join("goals")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "html") {
+                pages.push(p);
+            }
+        }
+    }
+    pages.sort();
+    assert!(pages.len() > 40);
+    let shots = root.join("target/report-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut linked = std::collections::BTreeSet::new();
+    for page in &pages {
+        driver.open(page);
+        let info = driver.run(INSPECT);
+        let name = page.strip_prefix(&out).unwrap().display().to_string();
+        assert!(!info["title"].as_str().unwrap_or("").is_empty(), "{name}: no title");
+        assert_eq!(info["h1"], 1, "{name}");
+        assert_eq!(info["header"], "rgb(16, 42, 67)", "{name}: the stylesheet did not apply");
+        for wh in info["svgs"].as_array().unwrap() {
+            assert!(
+                wh[0].as_f64().unwrap() > 10.0 && wh[1].as_f64().unwrap() > 10.0,
+                "{name}: an invisible diagram {wh}"
+            );
+        }
+        for l in info["links"].as_array().unwrap() {
+            linked.insert(l.as_str().unwrap().split('#').next().unwrap().to_string());
+        }
+        let severe = driver.severe_logs();
+        assert!(severe.is_empty(), "{name}: browser errors {severe:?}");
+        if [
+            "index.html",
+            "programs/platform.html",
+            "initiatives/pf_ve_mobile_default.html",
+            "goals/g_media.html",
+        ]
+        .contains(&name.as_str())
+        {
+            driver.screenshot(&shots.join(name.replace('/', "_").replace(".html", ".png")));
+        }
+    }
+    let programs = pages.iter().filter(|p| p.starts_with(out.join("programs"))).count();
+    assert!(programs >= 4);
+    // Every link between pages lands on a page that exists.
+    for l in &linked {
+        let path = l.trim_start_matches("file://");
+        assert!(Path::new(path).is_file(), "a link to {l} does not resolve");
+    }
+    assert!(linked.len() > 40, "only {} distinct links", linked.len());
+}
