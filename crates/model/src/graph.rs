@@ -4,6 +4,7 @@
 //! reports them), so a half-broken model can still be traced and drawn.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -31,6 +32,12 @@ pub struct ModelGraph<'m> {
     ends: Vec<Option<(NodeIx, NodeIx)>>,
     /// Nodes each initiative delivers.
     delivers: Vec<Vec<NodeIx>>,
+    /// Initiatives delivering each node: the inverse of `delivers`.
+    delivered_to: Vec<Vec<InitiativeIx>>,
+    /// Indicators (indices into [`Model::indicators`]) measuring each node.
+    measured_by: Vec<Vec<usize>>,
+    /// Nodes from which some goal can be reached, computed on first use.
+    goal_reachers: OnceLock<Vec<bool>>,
 }
 
 impl<'m> ModelGraph<'m> {
@@ -58,14 +65,39 @@ impl<'m> ModelGraph<'m> {
                 Some((from, to))
             })
             .collect();
-        let delivers = model
+        let delivers: Vec<Vec<NodeIx>> = model
             .initiatives
             .iter()
             .map(|i| {
                 i.delivers.iter().filter_map(|d| node_ix.get(d.node.as_str()).copied()).collect()
             })
             .collect();
-        ModelGraph { model, node_ix, initiative_ix, out_links, in_links, ends, delivers }
+        let mut delivered_to = vec![Vec::new(); model.nodes.len()];
+        for (i, nodes) in delivers.iter().enumerate() {
+            for &n in nodes {
+                if delivered_to[n].last() != Some(&i) {
+                    delivered_to[n].push(i);
+                }
+            }
+        }
+        let mut measured_by = vec![Vec::new(); model.nodes.len()];
+        for (k, ind) in model.indicators.iter().enumerate() {
+            if let Some(&n) = node_ix.get(ind.measures.as_str()) {
+                measured_by[n].push(k);
+            }
+        }
+        ModelGraph {
+            model,
+            node_ix,
+            initiative_ix,
+            out_links,
+            in_links,
+            ends,
+            delivers,
+            delivered_to,
+            measured_by,
+            goal_reachers: OnceLock::new(),
+        }
     }
 
     /// The model this graph resolves.
@@ -103,6 +135,16 @@ impl<'m> ModelGraph<'m> {
         &self.delivers[initiative]
     }
 
+    /// Initiatives that deliver a node, in file order.
+    pub fn delivering(&self, node: NodeIx) -> &[InitiativeIx] {
+        &self.delivered_to[node]
+    }
+
+    /// Indicators (indices into [`Model::indicators`]) that measure a node, in file order.
+    pub fn indicators_of(&self, node: NodeIx) -> &[usize] {
+        &self.measured_by[node]
+    }
+
     /// Every node reachable upward from `starts` along links that are not feedback links.
     pub fn reachable_from(&self, starts: &[NodeIx]) -> Vec<bool> {
         let mut seen = vec![false; self.model.nodes.len()];
@@ -127,6 +169,41 @@ impl<'m> ModelGraph<'m> {
             }
         }
         seen
+    }
+
+    /// Every node from which one of `targets` can be reached along links that are not feedback
+    /// links: the mirror of [`ModelGraph::reachable_from`], one search for any number of targets.
+    pub fn reaching(&self, targets: &[NodeIx]) -> Vec<bool> {
+        let mut seen = vec![false; self.model.nodes.len()];
+        let mut queue: VecDeque<NodeIx> = VecDeque::new();
+        for &t in targets {
+            if !seen[t] {
+                seen[t] = true;
+                queue.push_back(t);
+            }
+        }
+        while let Some(n) = queue.pop_front() {
+            for &li in &self.in_links[n] {
+                if self.model.links[li].feedback {
+                    continue;
+                }
+                if let Some((from, _)) = self.ends[li]
+                    && !seen[from]
+                {
+                    seen[from] = true;
+                    queue.push_back(from);
+                }
+            }
+        }
+        seen
+    }
+
+    /// For each node: does some goal lie above it? Computed once per graph, as every trace asks.
+    pub fn reaches_a_goal(&self) -> &[bool] {
+        self.goal_reachers.get_or_init(|| {
+            let goals: Vec<NodeIx> = self.goal_indices().collect();
+            self.reaching(&goals)
+        })
     }
 
     /// Goals an initiative reaches through its deliveries and the links above them.

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use model::graph::ModelGraph;
 use model::{Model, NodeKind};
 use simulate::sensitivity::{Input, Tornado};
@@ -14,6 +16,13 @@ use crate::diagram::{self, xml};
 use crate::{File, Options};
 
 const CSS: &str = include_str!("../assets/style.css");
+
+/// Paths listed on an initiative's page; the CLI's `trace` lists them all.
+const PATHS_SHOWN: usize = 20;
+
+/// Above this many nodes a whole-model diagram is not readable: the overview links to the
+/// programs' diagrams instead.
+const OVERVIEW_DIAGRAM_NODES: usize = 400;
 
 /// A number for tables: three significant digits, k/M/G suffixes, no "-0".
 pub(crate) fn num(v: f64) -> String {
@@ -44,20 +53,29 @@ pub(crate) fn num(v: f64) -> String {
     format!("{x:.digits$}{suffix}")
 }
 
-fn program_name<'m>(m: &'m Model, id: Option<&model::Id>) -> &'m str {
-    id.and_then(|id| m.programs.iter().find(|p| &p.id == id)).map_or("", |p| p.name.as_str())
-}
-
 fn e(s: &str) -> String {
     xml(s)
 }
 
 struct Ctx<'a> {
+    dimensions: Vec<frameworks::FiveDimensions>,
     model: &'a Model,
     graph: &'a ModelGraph<'a>,
     sim: &'a Simulation,
     tornadoes: &'a [Tornado],
     voi: &'a Voi,
+}
+
+impl<'a> Ctx<'a> {
+    /// The node with this id, through the graph's index (pages look nodes up thousands of times).
+    fn node(&self, id: &str) -> Option<&'a model::Node> {
+        self.graph.node(id).map(|i| &self.model.nodes[i])
+    }
+
+    fn program_name(&self, id: Option<&model::Id>) -> &'a str {
+        let programs = &self.model.programs;
+        id.and_then(|id| programs.iter().find(|p| &p.id == id)).map_or("", |p| p.name.as_str())
+    }
 }
 
 fn layout(ctx: &Ctx<'_>, depth: usize, title: &str, body: &str) -> String {
@@ -120,38 +138,35 @@ pub(crate) fn build(
     opts: &Options,
 ) -> Vec<File> {
     let _ = opts;
-    let ctx = Ctx { model, graph, sim, tornadoes, voi };
+    let dimensions = frameworks::five_dimensions(model, graph);
+    let ctx = Ctx { dimensions, model, graph, sim, tornadoes, voi };
     let mut files = vec![File { path: "style.css".into(), contents: CSS.to_string() }];
     files.push(File { path: "index.html".into(), contents: index(&ctx) });
-    for p in &model.programs {
-        files.push(File {
-            path: format!("programs/{}.html", p.id),
-            contents: program(&ctx, p.id.as_str()),
-        });
-    }
-    for (i, ini) in model.initiatives.iter().enumerate() {
-        files.push(File {
-            path: format!("initiatives/{}.html", ini.id),
-            contents: initiative(&ctx, i),
-        });
-    }
-    for g in graph.goal_indices() {
-        files.push(File {
-            path: format!("goals/{}.html", model.nodes[g].id),
-            contents: goal(&ctx, g),
-        });
-    }
+    // Pages are independent: build them on every core, collected in a fixed order.
+    files.par_extend(model.programs.par_iter().map(|p| File {
+        path: format!("programs/{}.html", p.id),
+        contents: program(&ctx, p.id.as_str()),
+    }));
+    files.par_extend(model.initiatives.par_iter().enumerate().map(|(i, ini)| File {
+        path: format!("initiatives/{}.html", ini.id),
+        contents: initiative(&ctx, i),
+    }));
+    let goals: Vec<usize> = graph.goal_indices().collect();
+    files.par_extend(goals.into_par_iter().map(|g| File {
+        path: format!("goals/{}.html", model.nodes[g].id),
+        contents: goal(&ctx, g),
+    }));
     files.push(File { path: "gaps.html".into(), contents: gaps(&ctx) });
     files.push(File { path: "rba.html".into(), contents: rba(&ctx) });
     files.push(File { path: "voi.html".into(), contents: voi_page(&ctx) });
     files
 }
 
-fn node_href(model: &Model, up: &str, id: &str, initiative: bool) -> Option<String> {
+fn node_href(ctx: &Ctx<'_>, up: &str, id: &str, initiative: bool) -> Option<String> {
     if initiative {
         return Some(format!("{up}initiatives/{id}.html"));
     }
-    let n = model.node(id)?;
+    let n = ctx.node(id)?;
     if n.kind == NodeKind::Goal {
         Some(format!("{up}goals/{id}.html"))
     } else {
@@ -161,7 +176,7 @@ fn node_href(model: &Model, up: &str, id: &str, initiative: bool) -> Option<Stri
 
 fn figure(ctx: &Ctx<'_>, depth: usize, scope: &diagram::Scope, caption: &str) -> String {
     let up = "../".repeat(depth);
-    let link = |id: &str, initiative: bool| node_href(ctx.model, &up, id, initiative);
+    let link = |id: &str, initiative: bool| node_href(ctx, &up, id, initiative);
     let svg = diagram::svg(ctx.model, scope, &link);
     let svg =
         svg.replacen("role=\"img\"", &format!("role=\"img\" aria-label=\"{}\"", e(caption)), 1);
@@ -196,7 +211,7 @@ fn index(ctx: &Ctx<'_>) -> String {
         r#"<h2 id="goals">Goals</h2><table><caption>Expected change in each goal if every initiative is done</caption><thead><tr><th scope="col">Goal</th><th scope="col">Direction</th><th class="num" scope="col">Expected change</th><th class="num" scope="col">90% interval</th><th scope="col">Unit</th></tr></thead><tbody>"#
     );
     for g in &ctx.sim.goals {
-        let node = m.node(&g.id);
+        let node = ctx.node(&g.id);
         let dir = node.and_then(|n| n.direction).map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             b,
@@ -246,7 +261,7 @@ fn index(ctx: &Ctx<'_>) -> String {
             rank + 1,
             ini.id,
             e(&ini.name),
-            e(program_name(m, ini.program.as_ref())),
+            e(ctx.program_name(ini.program.as_ref())),
             summary_cells(&r.value),
             r.cost.map_or("—".into(), |c| num(c.mean)),
             r.cost_effectiveness.as_ref().map_or("—".into(), |c| num(c.ratio_of_means * 1000.0))
@@ -254,22 +269,30 @@ fn index(ctx: &Ctx<'_>) -> String {
     }
     b.push_str("</tbody></table>\n");
     let _ = writeln!(b, "<h2>The whole model</h2>");
-    b.push_str(&figure(
-        ctx,
-        0,
-        &diagram::Scope { program: None, initiatives: false },
-        "Every results chain of the model, from activities to goals",
-    ));
+    if m.nodes.len() > OVERVIEW_DIAGRAM_NODES {
+        let _ = writeln!(
+            b,
+            r##"<p>The model has {} nodes, too many for one readable picture: each <a href="#programs">program's page</a> has its own diagram, and <code>throughline diagram --format dot</code> exports the whole model for other tools.</p>"##,
+            m.nodes.len()
+        );
+    } else {
+        b.push_str(&figure(
+            ctx,
+            0,
+            &diagram::Scope { program: None, initiatives: false },
+            "Every results chain of the model, from activities to goals",
+        ));
+    }
     layout(ctx, 0, "Overview", &b)
 }
 
-fn entries(list: &[frameworks::Entry], up: &str, model: &Model) -> String {
+fn entries(list: &[frameworks::Entry], up: &str, ctx: &Ctx<'_>) -> String {
     if list.is_empty() {
         return "<em>none</em>".into();
     }
     let items: Vec<String> = list
         .iter()
-        .map(|x| match node_href(model, up, &x.id, false) {
+        .map(|x| match node_href(ctx, up, &x.id, false) {
             Some(h) if h.contains("goals/") => format!(r#"<a href="{h}">{}</a>"#, e(&x.name)),
             _ => e(&x.name),
         })
@@ -315,7 +338,7 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
         );
     }
     b.push_str("</ul>\n");
-    if let Some(lm) = frameworks::logic_model(m, id) {
+    if let Some(lm) = frameworks::logic_model(m, ctx.graph, id) {
         let _ = writeln!(
             b,
             "<h2>Logic model</h2><table><caption>Logic model (W.K. Kellogg Foundation): resources to impact</caption><thead><tr><th scope=\"col\">Inputs</th><th scope=\"col\">Activities</th><th scope=\"col\">Outputs</th><th scope=\"col\">Outcomes</th><th scope=\"col\">Impact</th></tr></thead><tbody><tr>"
@@ -331,10 +354,10 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
             b,
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
             strings(&lm.inputs),
-            entries(&lm.activities, "../", m),
-            entries(&lm.outputs, "../", m),
-            entries(&outcomes, "../", m),
-            entries(&lm.impact, "../", m)
+            entries(&lm.activities, "../", ctx),
+            entries(&lm.outputs, "../", ctx),
+            entries(&outcomes, "../", ctx),
+            entries(&lm.impact, "../", ctx)
         );
         let _ = writeln!(
             b,
@@ -346,7 +369,7 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
             let _ = writeln!(b, r#"<p class="warn">Incomplete: {}</p>"#, e(&lm.gaps.join("; ")));
         }
     }
-    if let Some(lf) = frameworks::logframe(m, id) {
+    if let Some(lf) = frameworks::logframe(m, ctx.graph, id) {
         let _ = writeln!(
             b,
             "<h2>Logical framework</h2><table><caption>Logframe matrix</caption><thead><tr><th scope=\"col\">Level</th><th scope=\"col\">Narrative summary</th><th scope=\"col\">Indicators</th><th scope=\"col\">Means of verification</th><th scope=\"col\">Assumptions</th></tr></thead><tbody>"
@@ -367,10 +390,11 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
             let _ = writeln!(b, r#"<p class="warn">Incomplete: {}</p>"#, e(&lf.gaps.join("; ")));
         }
     }
-    let dims: Vec<_> = frameworks::five_dimensions(m, ctx.graph)
-        .into_iter()
+    let dims: Vec<_> = ctx
+        .dimensions
+        .iter()
         .filter(|d| {
-            m.node(&d.outcome).and_then(|n| n.program.as_ref()).is_some_and(|x| x.as_str() == id)
+            ctx.node(&d.outcome).and_then(|n| n.program.as_ref()).is_some_and(|x| x.as_str() == id)
         })
         .collect();
     if !dims.is_empty() {
@@ -397,11 +421,8 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
 fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> String {
     let mut b = String::new();
     for (k, p) in paths.iter().enumerate() {
-        let names: Vec<String> = p
-            .nodes
-            .iter()
-            .map(|id| ctx.model.node(id).map_or(id.clone(), |n| n.name.clone()))
-            .collect();
+        let names: Vec<String> =
+            p.nodes.iter().map(|id| ctx.node(id).map_or(id.clone(), |n| n.name.clone())).collect();
         let _ =
             writeln!(b, "<h3>Path {}: {}</h3><ol class=\"path\">", k + 1, e(&names.join(" → ")));
         for st in &p.steps {
@@ -689,26 +710,29 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> String {
                 .map(|g| {
                     format!(
                         r#"<a href="../goals/{g}.html">{}</a>"#,
-                        e(&m.node(g).map_or(g.clone(), |n| n.name.clone()))
+                        e(&ctx.node(g).map_or(g.clone(), |n| n.name.clone()))
                     )
                 })
                 .collect();
             let _ = writeln!(b, "<p>It serves: {}.</p>", goals.join(", "));
         }
-        b.push_str(&path_list(ctx, &w.paths));
+        b.push_str(&path_list(ctx, &w.paths[..w.paths.len().min(PATHS_SHOWN)]));
+        if w.paths.len() > PATHS_SHOWN || w.truncated {
+            let _ = writeln!(
+                b,
+                "<p class=\"legend\">{} of {}{} paths shown; `throughline trace {}` lists them all.</p>",
+                PATHS_SHOWN,
+                w.paths.len(),
+                if w.truncated { "+" } else { "" },
+                ini.id
+            );
+        }
     }
+    let reach = ctx.graph.reachable_from(ctx.graph.delivered_by(i));
     let measured: Vec<&model::Indicator> = m
         .indicators
         .iter()
-        .filter(|ind| {
-            ini.delivers.iter().any(|d| {
-                ctx.graph.node(d.node.as_str()).is_some_and(|n| {
-                    ctx.graph
-                        .node(ind.measures.as_str())
-                        .is_some_and(|t| ctx.graph.reachable_from(&[n])[t])
-                })
-            })
-        })
+        .filter(|ind| ctx.graph.node(ind.measures.as_str()).is_some_and(|t| reach[t]))
         .collect();
     if !measured.is_empty() {
         let _ = writeln!(b, "<h2>Indicators along its chains</h2><ul>");
@@ -839,7 +863,7 @@ fn gaps(ctx: &Ctx<'_>) -> String {
 }
 
 fn rba(ctx: &Ctx<'_>) -> String {
-    let r = frameworks::rba(ctx.model);
+    let r = frameworks::rba(ctx.model, ctx.graph);
     let mut b = String::from(
         "<h1>Results-Based Accountability</h1><p>Population results are the conditions the strategy wants for whole populations; performance measures answer three questions about the work.</p>",
     );

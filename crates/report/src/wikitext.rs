@@ -97,7 +97,7 @@ pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> 
         let mut s = String::new();
         let _ =
             writeln!(s, "'''{}'''\n\n{}\n", w(&p.name), w(p.description.as_deref().unwrap_or("")));
-        if let Some(lm) = frameworks::logic_model(model, p.id.as_str()) {
+        if let Some(lm) = frameworks::logic_model(model, graph, p.id.as_str()) {
             let names =
                 |e: &[frameworks::Entry]| e.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
             let outcomes: Vec<String> = names(&lm.outcomes_short)
@@ -121,7 +121,7 @@ pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> 
                 list(&lm.external_factors)
             );
         }
-        if let Some(lf) = frameworks::logframe(model, p.id.as_str()) {
+        if let Some(lf) = frameworks::logframe(model, graph, p.id.as_str()) {
             let _ = writeln!(
                 s,
                 "\n== Logical framework ==\n{{| class=\"wikitable\"\n! Level !! Narrative summary !! Indicators !! Means of verification !! Assumptions"

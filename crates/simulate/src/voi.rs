@@ -20,6 +20,7 @@
 use model::Model;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::redraw;
@@ -167,25 +168,44 @@ pub fn analyse(
         if affected.is_empty() || known {
             return 0.0;
         }
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| theta[a].total_cmp(&theta[b]).then(a.cmp(&b)));
-        let mut total = 0.0;
+        // Rank the samples by θ (ties broken by sample index, so the bins are deterministic),
+        // then accumulate each option's net benefit per bin in sample order: one sequential
+        // pass per option instead of a gather through the sorted order.
+        let mut order: Vec<(f64, u32)> =
+            theta.iter().enumerate().map(|(s, &t)| (t, s as u32)).collect();
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut bin_of = vec![0u32; n];
         for b in 0..bins {
-            let (lo, hi) = (b * n / bins, (b + 1) * n / bins);
-            if hi == lo {
-                continue;
+            for &(_, s) in &order[b * n / bins..(b + 1) * n / bins] {
+                bin_of[s as usize] = b as u32;
             }
-            let w = (hi - lo) as f64 / n as f64;
-            for &o in affected {
-                let m = order[lo..hi].iter().map(|&s| nb[o][s]).sum::<f64>() / (hi - lo) as f64;
-                total += w * m.max(0.0);
+        }
+        let counts: Vec<f64> =
+            (0..bins).map(|b| ((b + 1) * n / bins - b * n / bins) as f64).collect();
+        let mut sums = vec![0.0; bins];
+        let mut total = 0.0;
+        for &o in affected {
+            sums.fill(0.0);
+            for (&b, &x) in bin_of.iter().zip(&nb[o]) {
+                sums[b as usize] += x;
+            }
+            for (sum, &c) in sums.iter().zip(&counts) {
+                if c > 0.0 {
+                    total += c / n as f64 * (sum / c).max(0.0);
+                }
             }
         }
         let unaffected_now: f64 = affected.iter().map(|&o| mean_nb[o].max(0.0)).sum();
         gain(total, unaffected_now)
     };
 
-    let mut parameters = Vec::new();
+    // Every input with the options it can move and how to regenerate its draws; the EVPPIs are
+    // independent, so they run in parallel (and come back in this order).
+    enum Draws<'p> {
+        Effect(&'p crate::sampler::Sampler, f64, u64),
+        Cost(&'p crate::sampler::Sampler, u64),
+    }
+    let mut inputs: Vec<(Parameter, Draws<'_>, Vec<usize>)> = Vec::new();
     for l in &plan.links {
         let affected: Vec<usize> = (0..options.len())
             .filter(|&o| reaches[o][l.from] && !plan.reach[l.to].is_empty())
@@ -193,16 +213,16 @@ pub fn analyse(
         if affected.is_empty() {
             continue;
         }
-        let theta = redraw(&l.sampler, l.p, l.key, settings.seed, n, false);
         let link = &model.links[l.model_index];
-        parameters.push(ParameterVoi {
-            parameter: Parameter::Link {
+        inputs.push((
+            Parameter::Link {
                 from: link.from.to_string(),
                 to: link.to.to_string(),
                 assumptions: link.assumptions.iter().map(|a| a.text.clone()).collect(),
             },
-            evppi: evppi(&theta, &affected),
-        });
+            Draws::Effect(&l.sampler, l.p, l.key),
+            affected,
+        ));
     }
     for (o, &i) in options.iter().enumerate() {
         let ini = &plan.initiatives[i];
@@ -210,25 +230,35 @@ pub fn analyse(
             if plan.reach[d.node].is_empty() {
                 continue;
             }
-            let theta = redraw(&d.sampler, d.p, d.key, settings.seed, n, false);
-            parameters.push(ParameterVoi {
-                parameter: Parameter::Delivery {
+            inputs.push((
+                Parameter::Delivery {
                     initiative: model.initiatives[i].id.to_string(),
                     node: model.nodes[d.node].id.to_string(),
                 },
-                evppi: evppi(&theta, &[o]),
-            });
+                Draws::Effect(&d.sampler, d.p, d.key),
+                vec![o],
+            ));
         }
         if let Some((_, sampler)) = &ini.cost
             && k > 0.0
         {
-            let theta = redraw(sampler, 1.0, ini.cost_key, settings.seed, n, true);
-            parameters.push(ParameterVoi {
-                parameter: Parameter::Cost { initiative: model.initiatives[i].id.to_string() },
-                evppi: evppi(&theta, &[o]),
-            });
+            inputs.push((
+                Parameter::Cost { initiative: model.initiatives[i].id.to_string() },
+                Draws::Cost(sampler, ini.cost_key),
+                vec![o],
+            ));
         }
     }
+    let mut parameters: Vec<ParameterVoi> = inputs
+        .into_par_iter()
+        .map(|(parameter, draws, affected)| {
+            let theta = match draws {
+                Draws::Effect(sampler, p, key) => redraw(sampler, p, key, settings.seed, n, false),
+                Draws::Cost(sampler, key) => redraw(sampler, 1.0, key, settings.seed, n, true),
+            };
+            ParameterVoi { parameter, evppi: evppi(&theta, &affected) }
+        })
+        .collect();
     parameters.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
 
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed ^ 0x0f10_0f10);

@@ -35,11 +35,11 @@ fn num(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
 }
 
-fn indicator_views(model: &Model, node: &str) -> Vec<IndicatorView> {
-    model
-        .indicators
+fn indicator_views(model: &Model, graph: &ModelGraph<'_>, node: usize) -> Vec<IndicatorView> {
+    graph
+        .indicators_of(node)
         .iter()
-        .filter(|i| i.measures.as_str() == node)
+        .map(|&k| &model.indicators[k])
         .map(|i| IndicatorView {
             id: i.id.to_string(),
             name: i.name.clone(),
@@ -61,7 +61,7 @@ fn indicator_views(model: &Model, node: &str) -> Vec<IndicatorView> {
 }
 
 /// Nodes of a program, plus the goals its links reach directly.
-fn program_nodes(model: &Model, program: &str) -> Vec<usize> {
+fn program_nodes(model: &Model, graph: &ModelGraph<'_>, program: &str) -> Vec<usize> {
     let mut set: Vec<usize> = model
         .nodes
         .iter()
@@ -69,14 +69,20 @@ fn program_nodes(model: &Model, program: &str) -> Vec<usize> {
         .filter(|(_, n)| n.program.as_ref().is_some_and(|p| p.as_str() == program))
         .map(|(i, _)| i)
         .collect();
-    let ids: HashSet<&str> = set.iter().map(|&i| model.nodes[i].id.as_str()).collect();
-    for l in &model.links {
-        if ids.contains(l.from.as_str())
-            && let Some(g) =
-                model.nodes.iter().position(|n| n.id == l.to && n.kind == NodeKind::Goal)
-            && !set.contains(&g)
+    let mut in_program = vec![false; model.nodes.len()];
+    for &i in &set {
+        in_program[i] = true;
+    }
+    let mut listed = in_program.clone();
+    // In link order, as the goals appear in the files.
+    for li in 0..model.links.len() {
+        if let Some((from, to)) = graph.ends(li)
+            && in_program[from]
+            && model.nodes[to].kind == NodeKind::Goal
+            && !listed[to]
         {
-            set.push(g);
+            listed[to] = true;
+            set.push(to);
         }
     }
     set
@@ -125,9 +131,9 @@ pub struct LogicModel {
 }
 
 /// The logic model of a program.
-pub fn logic_model(model: &Model, program: &str) -> Option<LogicModel> {
+pub fn logic_model(model: &Model, graph: &ModelGraph<'_>, program: &str) -> Option<LogicModel> {
     let p = model.programs.iter().find(|p| p.id.as_str() == program)?;
-    let nodes = program_nodes(model, program);
+    let nodes = program_nodes(model, graph, program);
     let at = |level: Level| -> Vec<Entry> {
         nodes
             .iter()
@@ -220,6 +226,10 @@ pub struct Precondition {
     pub assumptions: Vec<String>,
     /// Preconditions below it.
     pub preconditions: Vec<Precondition>,
+    /// True when this precondition was already shown in full elsewhere in the tree (its own
+    /// preconditions are listed there, once: a dense model would otherwise repeat them
+    /// exponentially often).
+    pub repeated: bool,
 }
 
 /// A theory of change: backwards from a long-term goal.
@@ -237,7 +247,8 @@ pub fn theory_of_change(
 ) -> Option<TheoryOfChange> {
     let g = graph.node(goal)?;
     let mut visiting = vec![false; model.nodes.len()];
-    Some(TheoryOfChange { goal: precondition(model, graph, g, None, &mut visiting) })
+    let mut shown = vec![false; model.nodes.len()];
+    Some(TheoryOfChange { goal: precondition(model, graph, g, None, &mut visiting, &mut shown) })
 }
 
 fn precondition(
@@ -246,11 +257,14 @@ fn precondition(
     n: usize,
     via: Option<usize>,
     visiting: &mut Vec<bool>,
+    shown: &mut Vec<bool>,
 ) -> Precondition {
     let node = &model.nodes[n];
+    let repeated = shown[n];
+    shown[n] = true;
     visiting[n] = true;
     let mut pre = Vec::new();
-    for &li in graph.in_links(n) {
+    for &li in graph.in_links(n).iter().filter(|_| !repeated) {
         let l = &model.links[li];
         if l.feedback {
             continue;
@@ -258,7 +272,7 @@ fn precondition(
         if let Some((from, _)) = graph.ends(li)
             && !visiting[from]
         {
-            pre.push(precondition(model, graph, from, Some(li), visiting));
+            pre.push(precondition(model, graph, from, Some(li), visiting, shown));
         }
     }
     visiting[n] = false;
@@ -268,11 +282,11 @@ fn precondition(
         name: node.name.clone(),
         level: node.level.to_string(),
         audiences: node.audiences.iter().map(|a| a.to_string()).collect(),
-        indicators: indicator_views(model, node.id.as_str()),
-        interventions: model
-            .initiatives
+        indicators: indicator_views(model, graph, n),
+        interventions: graph
+            .delivering(n)
             .iter()
-            .filter(|i| i.delivers.iter().any(|d| d.node == node.id))
+            .map(|&i| &model.initiatives[i])
             .map(|i| Entry { id: i.id.to_string(), name: i.name.clone() })
             .collect(),
         rationale: link.and_then(|l| l.rationale.clone()),
@@ -280,6 +294,7 @@ fn precondition(
             .map(|l| l.assumptions.iter().map(|a| a.text.clone()).collect())
             .unwrap_or_default(),
         preconditions: pre,
+        repeated,
     }
 }
 
@@ -315,9 +330,9 @@ pub struct Logframe {
 }
 
 /// The logframe of a program.
-pub fn logframe(model: &Model, program: &str) -> Option<Logframe> {
+pub fn logframe(model: &Model, graph: &ModelGraph<'_>, program: &str) -> Option<Logframe> {
     let p = model.programs.iter().find(|p| p.id.as_str() == program)?;
-    let nodes = program_nodes(model, program);
+    let nodes = program_nodes(model, graph, program);
     let rows_spec: [(&'static str, LevelFilter); 4] = [
         ("Goal", |l| l == Level::Impact),
         ("Purpose", Level::is_outcome),
@@ -333,7 +348,7 @@ pub fn logframe(model: &Model, program: &str) -> Option<Logframe> {
             let mut indicators = Vec::new();
             let mut verification = Vec::new();
             for &i in &members {
-                for iv in indicator_views(model, model.nodes[i].id.as_str()) {
+                for iv in indicator_views(model, graph, i) {
                     let target = iv.target.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
                     indicators.push(format!("{}{target}", iv.name));
                     verification.push(iv.verification.unwrap_or_else(|| {
@@ -386,7 +401,7 @@ pub struct Rba {
 }
 
 /// The RBA view of the whole model.
-pub fn rba(model: &Model) -> Rba {
+pub fn rba(model: &Model, graph: &ModelGraph<'_>) -> Rba {
     let mut r = Rba {
         population: vec![],
         how_much: vec![],
@@ -395,9 +410,9 @@ pub fn rba(model: &Model) -> Rba {
         unclassified: vec![],
     };
     for i in &model.indicators {
-        let Some(node) = model.node(i.measures.as_str()) else { continue };
-        let view =
-            indicator_views(model, node.id.as_str()).into_iter().find(|v| v.id == i.id.as_str());
+        let Some(ix) = graph.node(i.measures.as_str()) else { continue };
+        let node = &model.nodes[ix];
+        let view = indicator_views(model, graph, ix).into_iter().find(|v| v.id == i.id.as_str());
         let Some(indicator) = view else { continue };
         let m = Measure {
             indicator,
@@ -438,20 +453,33 @@ pub struct FiveDimensions {
 
 /// The five dimensions of every outcome, in model order.
 pub fn five_dimensions(model: &Model, graph: &ModelGraph<'_>) -> Vec<FiveDimensions> {
+    // Goals each node leads to: one backward search per goal instead of one forward per node.
+    let mut goals_of: Vec<Vec<usize>> = vec![Vec::new(); model.nodes.len()];
+    for g in graph.goal_indices() {
+        let mut seen = vec![false; model.nodes.len()];
+        let mut stack = vec![g];
+        seen[g] = true;
+        while let Some(v) = stack.pop() {
+            goals_of[v].push(g);
+            for &li in graph.in_links(v) {
+                if let Some((from, _)) = graph.ends(li)
+                    && !model.links[li].feedback
+                    && !seen[from]
+                {
+                    seen[from] = true;
+                    stack.push(from);
+                }
+            }
+        }
+    }
     model
         .nodes
         .iter()
         .enumerate()
         .filter(|(_, n)| n.level.is_outcome())
         .map(|(ix, n)| {
-            let goals: Vec<String> = {
-                let seen = graph.reachable_from(&[ix]);
-                graph
-                    .goal_indices()
-                    .filter(|&g| seen[g])
-                    .map(|g| model.nodes[g].id.to_string())
-                    .collect()
-            };
+            let goals: Vec<String> =
+                goals_of[ix].iter().map(|&g| model.nodes[g].id.to_string()).collect();
             let who = n
                 .audiences
                 .iter()
@@ -465,7 +493,7 @@ pub fn five_dimensions(model: &Model, graph: &ModelGraph<'_>) -> Vec<FiveDimensi
                     format!("{} ({kind}, equity weight {})", a.name, a.equity_weight)
                 })
                 .collect();
-            let how_much = indicator_views(model, n.id.as_str())
+            let how_much = indicator_views(model, graph, ix)
                 .into_iter()
                 .map(|i| {
                     format!(

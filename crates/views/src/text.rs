@@ -207,6 +207,10 @@ pub fn theory_of_change(t: &TheoryOfChange) -> String {
 
 fn precondition(s: &mut String, p: &Precondition, depth: usize) {
     let pad = "  ".repeat(depth);
+    if depth > 0 && p.repeated {
+        let _ = writeln!(s, "{pad}◂ {} ({}) [{}] — shown above", p.name, p.id, p.level);
+        return;
+    }
     if depth > 0 {
         let _ = writeln!(s, "{pad}◂ {} ({}) [{}]", p.name, p.id, p.level);
         if let Some(r) = &p.rationale {

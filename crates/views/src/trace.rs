@@ -1,8 +1,6 @@
 //! "Why does this work matter?" and "What supports this goal?": every path through the model,
 //! with the rationale, assumptions, evidence and effect of each step.
 
-use std::collections::VecDeque;
-
 use model::graph::{LinkIx, ModelGraph, NodeIx};
 use model::{Model, NodeKind};
 use serde::Serialize;
@@ -255,27 +253,6 @@ fn paths_from(
     (out, truncated)
 }
 
-/// Nodes from which `target` can be reached along non-feedback links.
-fn reaching(model: &Model, graph: &ModelGraph<'_>, target: NodeIx) -> Vec<bool> {
-    let mut seen = vec![false; model.nodes.len()];
-    seen[target] = true;
-    let mut queue = VecDeque::from([target]);
-    while let Some(n) = queue.pop_front() {
-        for &li in graph.in_links(n) {
-            if model.links[li].feedback {
-                continue;
-            }
-            if let Some((from, _)) = graph.ends(li)
-                && !seen[from]
-            {
-                seen[from] = true;
-                queue.push_back(from);
-            }
-        }
-    }
-    seen
-}
-
 /// The delivered nodes no other delivered node leads to: paths from the others would only repeat
 /// the tails of paths from these.
 fn outermost(graph: &ModelGraph<'_>, delivered: &[NodeIx]) -> Vec<NodeIx> {
@@ -295,15 +272,7 @@ fn why_it_matters(model: &Model, graph: &ModelGraph<'_>, i: usize) -> WhyItMatte
     let mut paths = Vec::new();
     let mut truncated = false;
     let is_goal = |n: NodeIx| model.nodes[n].kind == NodeKind::Goal;
-    let goal_reachers: Vec<bool> = {
-        let mut v = vec![false; model.nodes.len()];
-        for g in graph.goal_indices() {
-            for (x, r) in v.iter_mut().zip(reaching(model, graph, g)) {
-                *x |= r;
-            }
-        }
-        v
-    };
+    let goal_reachers = graph.reaches_a_goal();
     for n in outermost(graph, graph.delivered_by(i)) {
         let (p, t) =
             paths_from(model, graph, n, &is_goal, &|x| goal_reachers[x], MAX_PATHS - paths.len());
@@ -339,7 +308,7 @@ fn why_it_matters(model: &Model, graph: &ModelGraph<'_>, i: usize) -> WhyItMatte
 
 fn what_supports(model: &Model, graph: &ModelGraph<'_>, target: NodeIx) -> WhatSupports {
     let node = &model.nodes[target];
-    let reach = reaching(model, graph, target);
+    let reach = graph.reaching(&[target]);
     let mut initiatives = Vec::new();
     let mut programs: Vec<String> = Vec::new();
     let mut truncated = false;

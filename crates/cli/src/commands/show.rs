@@ -120,7 +120,7 @@ pub fn framework(
     match which {
         Framework::LogicModel => {
             for p in &programs {
-                let Some(lm) = fw::logic_model(m, p) else { return unknown("program", p) };
+                let Some(lm) = fw::logic_model(m, &graph, p) else { return unknown("program", p) };
                 out.push_str(&views::text::logic_model(&lm));
                 out.push('\n');
                 values.push(serde_json::to_value(&lm)?);
@@ -128,7 +128,7 @@ pub fn framework(
         }
         Framework::Logframe => {
             for p in &programs {
-                let Some(lf) = fw::logframe(m, p) else { return unknown("program", p) };
+                let Some(lf) = fw::logframe(m, &graph, p) else { return unknown("program", p) };
                 out.push_str(&views::text::logframe(&lf));
                 out.push('\n');
                 values.push(serde_json::to_value(&lf)?);
@@ -145,7 +145,7 @@ pub fn framework(
             }
         }
         Framework::Rba => {
-            let r = fw::rba(m);
+            let r = fw::rba(m, &graph);
             out = views::text::rba(&r);
             values.push(serde_json::to_value(&r)?);
         }
