@@ -54,6 +54,10 @@ pub enum Command {
         /// Hide warnings; print errors only.
         #[arg(long, short)]
         quiet: bool,
+        /// Also apply this framework's completeness rules (repeatable); the manifest's
+        /// `model.frameworks` lists the ones that always apply.
+        #[arg(long, value_enum)]
+        framework: Vec<Framework>,
     },
     /// Why does this work matter? What supports this goal?
     ///
@@ -80,15 +84,15 @@ pub enum Command {
         json: bool,
     },
     /// Show the model in a framework's own form: logic model, theory of change, logframe,
-    /// Results-Based Accountability or the Impact Management Project's five dimensions.
+    /// Results-Based Accountability, the Impact Management Project's five dimensions or SROI.
     Framework {
         /// The model folder.
         dir: PathBuf,
         /// Which framework.
         #[arg(value_enum)]
         framework: Framework,
-        /// The program (logic model, logframe) or goal (theory of change) to show; all when
-        /// omitted.
+        /// The program (logic model, logframe, SROI) or goal (theory of change) to show; all
+        /// when omitted.
         #[arg(long)]
         of: Option<String>,
         /// Print as JSON (format `throughline.framework.v1`).
@@ -238,6 +242,22 @@ pub enum Framework {
     Rba,
     /// Impact Management Project: five dimensions per outcome.
     Imp,
+    /// Social Return on Investment, per program, where outcomes carry financial proxies.
+    Sroi,
+}
+
+impl Framework {
+    /// The model's name for this framework.
+    pub fn to_model(self) -> model::Framework {
+        match self {
+            Framework::LogicModel => model::Framework::LogicModel,
+            Framework::TheoryOfChange => model::Framework::TheoryOfChange,
+            Framework::Logframe => model::Framework::Logframe,
+            Framework::Rba => model::Framework::Rba,
+            Framework::Imp => model::Framework::Imp,
+            Framework::Sroi => model::Framework::Sroi,
+        }
+    }
 }
 
 /// Diagram formats.

@@ -174,3 +174,50 @@ fn simulate_json_is_reproducible_and_matches_the_closed_form() {
     let (mean, se) = (value["mean"].as_f64().unwrap(), value["se"].as_f64().unwrap());
     assert!((mean - truth).abs() < 4.0 * se, "{mean} ± {se} vs {truth}");
 }
+
+#[test]
+fn framework_rules_run_when_asked_for() {
+    let fixture = "tests/fixtures/invalid/link-without-rationale";
+    // The fixture's manifest names theory_of_change: its rule runs.
+    let o = throughline(&["check", fixture, "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("TL402"));
+    // A framework named on the command line adds its rules to the manifest's.
+    let o = throughline(&["check", "examples/wikimedia"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = throughline(&[
+        "check",
+        "tests/fixtures/invalid/outcome-without-indicator",
+        "--framework",
+        "logframe",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> =
+        v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"TL301") && codes.contains(&"TL403"), "{codes:?}");
+    let o = throughline(&["check", "tests/fixtures/invalid/outcome-without-indicator", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!v.to_string().contains("TL403"), "logframe rules stay off unless asked for");
+}
+
+#[test]
+fn the_sroi_view_of_the_example() {
+    let o = throughline(&["framework", "examples/wikimedia", "sroi", "--of", "new_readers"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("SROI ratio"), "{text}");
+    let o = throughline(&["framework", "examples/wikimedia", "sroi", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let views = v["views"].as_array().unwrap();
+    assert_eq!(views.len(), 4, "every program reaches a valued goal");
+    for s in views {
+        let pv: f64 = s["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["present_value"].as_f64().unwrap())
+            .sum();
+        assert!((pv - s["present_value"].as_f64().unwrap()).abs() < 1e-6 * pv.max(1.0));
+    }
+}

@@ -206,6 +206,20 @@ impl<'m> ModelGraph<'m> {
         })
     }
 
+    /// Every node the initiatives of `program` reach through their deliveries, the delivered
+    /// nodes included.
+    pub fn program_reach(&self, program: &str) -> Vec<bool> {
+        let delivered: Vec<NodeIx> = self
+            .model
+            .initiatives
+            .iter()
+            .zip(&self.delivers)
+            .filter(|(i, _)| i.program.as_ref().is_some_and(|p| p.as_str() == program))
+            .flat_map(|(_, d)| d.iter().copied())
+            .collect();
+        self.reachable_from(&delivered)
+    }
+
     /// Goals an initiative reaches through its deliveries and the links above them.
     pub fn goals_served_by(&self, initiative: InitiativeIx) -> Vec<NodeIx> {
         let seen = self.reachable_from(&self.delivers[initiative]);

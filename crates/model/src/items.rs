@@ -28,6 +28,8 @@ pub struct Model {
     pub teams: Vec<Team>,
     /// The judgement weights that turn changes in goals into one scale.
     pub value: ValueFunction,
+    /// Model-wide settings of the SROI view.
+    pub sroi: SroiSettings,
 }
 
 /// Model-wide facts from the manifest.
@@ -43,6 +45,107 @@ pub struct Meta {
     pub currency: String,
     /// Free text.
     pub description: Option<String>,
+    /// The frameworks the model reports in: `check` applies their completeness rules.
+    pub frameworks: Vec<Framework>,
+}
+
+/// A framework the model can be shown in, each with its own completeness rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Framework {
+    /// W.K. Kellogg Foundation logic model.
+    LogicModel,
+    /// Theory of change, backwards from the goal.
+    TheoryOfChange,
+    /// Logical framework matrix.
+    Logframe,
+    /// Results-Based Accountability.
+    Rba,
+    /// Impact Management Project's five dimensions.
+    Imp,
+    /// Social Return on Investment.
+    Sroi,
+}
+
+impl Framework {
+    /// Every framework, in the order the docs list them.
+    pub const ALL: [Framework; 6] = [
+        Framework::LogicModel,
+        Framework::TheoryOfChange,
+        Framework::Logframe,
+        Framework::Rba,
+        Framework::Imp,
+        Framework::Sroi,
+    ];
+
+    /// The word used in model files and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Framework::LogicModel => "logic_model",
+            Framework::TheoryOfChange => "theory_of_change",
+            Framework::Logframe => "logframe",
+            Framework::Rba => "rba",
+            Framework::Imp => "imp",
+            Framework::Sroi => "sroi",
+        }
+    }
+
+    /// The framework with this key.
+    pub fn from_key(key: &str) -> Option<Framework> {
+        Framework::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Its name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Framework::LogicModel => "logic model",
+            Framework::TheoryOfChange => "theory of change",
+            Framework::Logframe => "logical framework",
+            Framework::Rba => "Results-Based Accountability",
+            Framework::Imp => "Impact Management Project",
+            Framework::Sroi => "SROI",
+        }
+    }
+}
+
+/// Model-wide SROI settings.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SroiSettings {
+    /// Annual discount rate for present values; [`SroiSettings::DEFAULT_DISCOUNT_RATE`] when
+    /// not stated.
+    pub discount_rate: Option<f64>,
+}
+
+impl SroiSettings {
+    /// 3.5% a year, the UK Treasury Green Book rate the SROI guide points to.
+    pub const DEFAULT_DISCOUNT_RATE: f64 = 0.035;
+}
+
+/// How one outcome is valued in SROI: the financial proxy and what is taken off it.
+///
+/// Quantities the model computes are changes versus not doing the work, so deadweight is already
+/// excluded from them; `deadweight` is for a `quantity` stated by hand.
+#[derive(Clone, Debug, Serialize)]
+pub struct SroiValuation {
+    /// The stakeholder who experiences the outcome (an audience id); the node's audiences when
+    /// absent.
+    pub stakeholder: Option<Id>,
+    /// Value of one unit of the outcome for one year, in the model's currency.
+    pub proxy: Distribution,
+    /// Where the proxy comes from.
+    pub proxy_source: Option<String>,
+    /// Units a year, stated by hand; when absent, the change the program's initiatives cause.
+    pub quantity: Option<Distribution>,
+    /// Years the outcome lasts (1 or more).
+    pub duration: u32,
+    /// Share that would have happened anyway.
+    pub deadweight: f64,
+    /// Share that displaces value elsewhere.
+    pub displacement: f64,
+    /// Share owed to others' contributions.
+    pub attribution: f64,
+    /// Share of the outcome lost each year after the first.
+    pub drop_off: f64,
 }
 
 /// A coherent body of work with its own logic (New Readers, Wiki Loves Monuments, …).
@@ -107,6 +210,8 @@ pub struct Node {
     pub direction: Option<Direction>,
     /// For goals: the strategy recommendation served, as free text.
     pub recommendation: Option<String>,
+    /// How the SROI view values a change in this node.
+    pub sroi: Option<SroiValuation>,
 }
 
 /// An assumption a link rests on.

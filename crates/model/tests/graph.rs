@@ -16,6 +16,7 @@ fn node(id: &str, level: Level, kind: NodeKind) -> Node {
         description: None,
         direction: None,
         recommendation: None,
+        sroi: None,
     }
 }
 

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use model::{
     Assumption, AudienceKind, Criterion, DataSource, Date, DatedValue, Delivery, Direction,
     Distribution, Evidence, EvidenceKind, Id, Indicator, Initiative, Level, Link, Meta, Model,
-    Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion, SourceKind, Status, Strength,
-    Team, TrackerRef,
+    Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion, SourceKind, SroiValuation, Status,
+    Strength, Team, TrackerRef,
 };
 
 use crate::diagnostic::Diagnostic;
@@ -154,6 +154,9 @@ impl<'a> Decoder<'a> {
         self.each(r.get("teams"), Decoder::team);
         if let Some(v) = r.get("value") {
             self.value(v);
+        }
+        if let Some(v) = r.get("sroi") {
+            self.sroi_settings(v);
         }
     }
 
@@ -375,15 +378,20 @@ impl<'a> Decoder<'a> {
     }
 
     fn probability(&mut self, node: &Node) -> Option<f64> {
+        self.fraction(node, "a probability", "write a probability such as 0.8 or \"80%\"")
+    }
+
+    /// A number in [0, 1]: a probability, a share or a rate.
+    fn fraction(&mut self, node: &Node, what: &str, help: &str) -> Option<f64> {
         let p = self.number(node)?;
         if !(0.0..=1.0).contains(&p) {
             self.push(
                 Diagnostic::new(
                     &rules::impossible_distribution::RULE,
                     node.span,
-                    format!("a probability is between 0 and 1, found {p}"),
+                    format!("{what} is between 0 and 1, found {p}"),
                 )
-                .help("write a probability such as 0.8 or \"80%\""),
+                .help(help.to_string()),
             );
             return None;
         }
@@ -534,7 +542,19 @@ impl<'a> Decoder<'a> {
             mission: self.opt_text(&r, "mission"),
             currency: self.opt_text(&r, "currency").unwrap_or_else(|| "USD".into()),
             description: self.opt_text(&r, "description"),
+            frameworks: Vec::new(),
         };
+        if let Some(items) = r.get("frameworks").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some(f) = self
+                    .word(item, format::FRAMEWORKS, "a framework")
+                    .and_then(model::Framework::from_key)
+                    && !self.model.meta.frameworks.contains(&f)
+                {
+                    self.model.meta.frameworks.push(f);
+                }
+            }
+        }
     }
 
     fn program(&mut self, node: &Node) -> Option<Id> {
@@ -588,6 +608,7 @@ impl<'a> Decoder<'a> {
                 _ => Direction::Both,
             });
         let audiences = self.references(r.get("audiences"), AUDIENCE, "audiences");
+        let sroi = r.get("sroi").and_then(|v| self.sroi_valuation(v));
         let (Some(id), Some(name), Some(level)) = (id, name, level) else { return };
         let item = ModelNode {
             id,
@@ -600,9 +621,78 @@ impl<'a> Decoder<'a> {
             description: self.opt_text(&r, "description"),
             direction,
             recommendation: self.opt_text(&r, "recommendation"),
+            sroi: sroi.as_ref().map(|(v, _)| v.clone()),
         };
         self.model.nodes.push(item);
         self.map.nodes.push(r.spans());
+        self.map.node_sroi.push(sroi.map(|(_, spans)| spans));
+    }
+
+    fn sroi_valuation(&mut self, node: &Node) -> Option<(SroiValuation, ItemSpans)> {
+        let r = self.record(node, &format::SROI_VALUATION)?;
+        let proxy = r.get("proxy").and_then(|v| self.quantity(v, "a financial proxy"));
+        let quantity = r.get("quantity").and_then(|v| self.quantity(v, "a quantity"));
+        let duration = match r.get("duration") {
+            None => Some(1),
+            Some(v) => match self.integer(v) {
+                Some(d) if (1..=100).contains(&d) => Some(d as u32),
+                Some(d) => {
+                    self.invalid(
+                        v.span,
+                        format!("an outcome lasts 1 to 100 years, found {d}"),
+                        "write the number of years the outcome lasts, e.g. `duration: 3`".into(),
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
+        let mut share = |key: &str| {
+            r.get(key).map_or(Some(0.0), |v| {
+                self.fraction(
+                    v,
+                    &format!("`{key}`, a share,"),
+                    "write a share such as 0.2 or \"20%\"",
+                )
+            })
+        };
+        let (deadweight, displacement, attribution, drop_off) =
+            (share("deadweight"), share("displacement"), share("attribution"), share("drop_off"));
+        let stakeholder =
+            r.get("stakeholder").and_then(|v| self.reference(v, AUDIENCE, "stakeholder"));
+        let valuation = SroiValuation {
+            stakeholder,
+            proxy: proxy?,
+            proxy_source: self.opt_text(&r, "proxy_source"),
+            quantity,
+            duration: duration?,
+            deadweight: deadweight?,
+            displacement: displacement?,
+            attribution: attribution?,
+            drop_off: drop_off?,
+        };
+        Some((valuation, r.spans()))
+    }
+
+    fn sroi_settings(&mut self, node: &Node) {
+        if let Some(first) = &self.map.sroi {
+            let first = first.item;
+            self.push(
+                Diagnostic::new(
+                    &rules::duplicate_section::RULE,
+                    node.span,
+                    "the model has a second `sroi` section",
+                )
+                .help("keep the SROI settings in one place; merge the two sections")
+                .related(first, "first `sroi` section"),
+            );
+            return;
+        }
+        let Some(r) = self.record(node, &format::SROI_SETTINGS) else { return };
+        self.model.sroi.discount_rate = r.get("discount_rate").and_then(|v| {
+            self.fraction(v, "a discount rate", "write an annual rate such as 0.035 or \"3.5%\"")
+        });
+        self.map.sroi = Some(r.spans());
     }
 
     fn link(&mut self, node: &Node) {

@@ -111,6 +111,9 @@ pub const AUDIENCE_KINDS: &[&str] = &["end_users", "organizing_community"];
 pub const POLARITIES: &[&str] = &["increase", "decrease"];
 /// Results-Based Accountability questions.
 pub const RBA: &[&str] = &["how_much", "how_well", "better_off"];
+/// Frameworks whose completeness rules `check` can apply.
+pub const FRAMEWORKS: &[&str] =
+    &["logic_model", "theory_of_change", "logframe", "rba", "imp", "sroi"];
 /// Data source kinds.
 pub const SOURCE_KINDS: &[&str] = &["wikimedia_rest", "csv", "phabricator", "manual"];
 
@@ -124,6 +127,11 @@ pub static META: Record = Record {
         opt("mission", Shape::Text, "The mission every goal serves."),
         opt("currency", Shape::Text, "ISO 4217 code of all costs; USD when absent."),
         opt("description", Shape::Text, "Free text."),
+        opt(
+            "frameworks",
+            Shape::List(&Shape::Enum(FRAMEWORKS)),
+            "Frameworks the model reports in; `check` applies their completeness rules.",
+        ),
     ],
 };
 
@@ -153,6 +161,7 @@ pub static GOAL: Record = Record {
         opt("unit", Shape::Text, "What the goal counts; the value function weighs this unit."),
         opt("description", Shape::Text, "Free text."),
         opt("audiences", IDS, "Who the goal is for."),
+        opt("sroi", Shape::Record(&SROI_VALUATION), "How SROI values a change in the goal."),
     ],
 };
 
@@ -168,7 +177,41 @@ pub static NODE: Record = Record {
         opt("program", Shape::Id, "Program it belongs to; default: the file's program."),
         opt("audiences", IDS, "Who the change is for."),
         opt("description", Shape::Text, "Free text."),
+        opt("sroi", Shape::Record(&SROI_VALUATION), "How SROI values a change in the node."),
     ],
+};
+
+/// How SROI values one outcome.
+pub static SROI_VALUATION: Record = Record {
+    name: "SROI valuation",
+    doc: "The financial proxy of an outcome and what SROI takes off it (shares are 0 to 1 or \
+          percentages).",
+    fields: &[
+        req("proxy", Shape::Distribution, "Value of one unit for one year, in the currency."),
+        opt("proxy_source", Shape::Text, "Where the proxy comes from."),
+        opt("stakeholder", Shape::Id, "Audience who experiences it; default: the node's."),
+        opt(
+            "quantity",
+            Shape::Distribution,
+            "Units a year, stated by hand; default: the change the program's initiatives cause.",
+        ),
+        opt("duration", Shape::Integer, "Years the outcome lasts; default 1."),
+        opt("deadweight", Shape::Probability, "Share that would have happened anyway."),
+        opt("displacement", Shape::Probability, "Share that displaces value elsewhere."),
+        opt("attribution", Shape::Probability, "Share owed to others."),
+        opt("drop_off", Shape::Probability, "Share lost each year after the first."),
+    ],
+};
+
+/// The `sroi` section.
+pub static SROI_SETTINGS: Record = Record {
+    name: "SROI settings",
+    doc: "Model-wide settings of the SROI view.",
+    fields: &[opt(
+        "discount_rate",
+        Shape::Probability,
+        "Annual discount rate for present values; default 3.5%.",
+    )],
 };
 
 /// An assumption written as a mapping.
@@ -347,6 +390,7 @@ pub static FILE: Record = Record {
         opt("indicators", Shape::List(&Shape::Record(&INDICATOR)), "How nodes are measured."),
         opt("teams", Shape::List(&Shape::Record(&TEAM)), "Teams and their capacity."),
         opt("value", Shape::Record(&VALUE), "The value function; once per model."),
+        opt("sroi", Shape::Record(&SROI_SETTINGS), "SROI settings; once per model."),
     ],
 };
 
@@ -368,6 +412,8 @@ pub static ALL_RECORDS: &[&Record] = &[
     &DATA_SOURCE,
     &TEAM,
     &VALUE,
+    &SROI_VALUATION,
+    &SROI_SETTINGS,
 ];
 
 impl Shape {

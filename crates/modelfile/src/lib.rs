@@ -52,7 +52,13 @@ impl Checked {
 }
 
 /// Decodes and validates the files of one model. Never panics, never stops at the first problem.
+/// Applies the completeness rules of the frameworks the manifest names.
 pub fn check(files: Vec<SourceFile>) -> Checked {
+    check_with_frameworks(files, &[])
+}
+
+/// [`check`], also applying the completeness rules of `frameworks` (`check --framework`).
+pub fn check_with_frameworks(files: Vec<SourceFile>, frameworks: &[model::Framework]) -> Checked {
     let mut out = Vec::new();
     let mut model = Model::default();
     let mut map = SourceMap::default();
@@ -83,7 +89,9 @@ pub fn check(files: Vec<SourceFile>) -> Checked {
     }
     {
         let graph = ModelGraph::build(&model);
-        let cx = rules::RuleCx { model: &model, graph: &graph, map: &map };
+        let mut enabled = model.meta.frameworks.clone();
+        enabled.extend(frameworks.iter().copied().filter(|f| !model.meta.frameworks.contains(f)));
+        let cx = rules::RuleCx { model: &model, graph: &graph, map: &map, frameworks: &enabled };
         rules::run(&cx, &mut out);
     }
     out.sort_by_key(|d| d.span.map(|s| (s.file, s.start.offset)));

@@ -106,6 +106,8 @@ pub struct SourceMap {
     pub programs: Vec<ItemSpans>,
     /// Parallel to `Model::nodes`.
     pub nodes: Vec<ItemSpans>,
+    /// Parallel to `Model::nodes`: where each node's `sroi` valuation was written.
+    pub node_sroi: Vec<Option<ItemSpans>>,
     /// Parallel to `Model::links`.
     pub links: Vec<ItemSpans>,
     /// Parallel to `Model::initiatives`.
@@ -120,6 +122,8 @@ pub struct SourceMap {
     pub teams: Vec<ItemSpans>,
     /// The value function, if written.
     pub value: Option<ItemSpans>,
+    /// The `sroi` settings, if written.
+    pub sroi: Option<ItemSpans>,
 }
 
 impl SourceMap {

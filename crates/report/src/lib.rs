@@ -47,6 +47,23 @@ pub enum Format {
     Wikitext,
 }
 
+/// The SROI view of a program, with quantities from the model's exact expectations and proxy
+/// quantiles from the simulation's samplers. `None` for an unknown program.
+pub fn sroi_of(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    plan: &Plan,
+    program: &str,
+) -> Option<views::sroi::Sroi> {
+    let mine: Vec<usize> = (0..model.initiatives.len())
+        .filter(|&i| model.initiatives[i].program.as_ref().is_some_and(|p| p.as_str() == program))
+        .collect();
+    let change = plan.expected_changes(&mine);
+    let investment: f64 =
+        mine.iter().filter_map(|&i| model.initiatives[i].cost.map(|c| c.mean())).sum();
+    views::sroi::sroi(model, graph, program, &change, investment, &simulate::sampler::quantile)
+}
+
 /// Builds the report of a checked model (the caller must have run `check` without errors).
 pub fn build(
     model: &Model,
@@ -68,7 +85,7 @@ pub fn build(
         opts.budget.unwrap_or(total_cost / 2.0),
     );
     Ok(match format {
-        Format::Html => site::build(model, &graph, &sim, &tornadoes, &voi, opts),
+        Format::Html => site::build(model, &graph, &sim, &plan, &tornadoes, &voi, opts),
         Format::Wikitext => wikitext::build(model, &graph, &sim),
     })
 }

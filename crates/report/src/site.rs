@@ -62,6 +62,7 @@ struct Ctx<'a> {
     model: &'a Model,
     graph: &'a ModelGraph<'a>,
     sim: &'a Simulation,
+    plan: &'a simulate::Plan,
     tornadoes: &'a [Tornado],
     voi: &'a Voi,
 }
@@ -133,13 +134,14 @@ pub(crate) fn build(
     model: &Model,
     graph: &ModelGraph<'_>,
     sim: &Simulation,
+    plan: &simulate::Plan,
     tornadoes: &[Tornado],
     voi: &Voi,
     opts: &Options,
 ) -> Vec<File> {
     let _ = opts;
     let dimensions = frameworks::five_dimensions(model, graph);
-    let ctx = Ctx { dimensions, model, graph, sim, tornadoes, voi };
+    let ctx = Ctx { dimensions, model, graph, sim, plan, tornadoes, voi };
     let mut files = vec![File { path: "style.css".into(), contents: CSS.to_string() }];
     files.push(File { path: "index.html".into(), contents: index(&ctx) });
     // Pages are independent: build them on every core, collected in a fixed order.
@@ -415,7 +417,87 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
         }
         b.push_str("</tbody></table>\n");
     }
+    if let Some(r) = crate::sroi_of(m, ctx.graph, ctx.plan, id)
+        && !r.outcomes.is_empty()
+    {
+        b.push_str(&sroi_section(&r));
+    }
     layout(ctx, 1, &p.name, &b)
+}
+
+fn pct(x: f64) -> String {
+    format!("{}%", (x * 1000.0).round() / 10.0)
+}
+
+/// The SROI impact map, totals and sensitivity of a program.
+fn sroi_section(r: &views::sroi::Sroi) -> String {
+    let cur = e(&r.currency);
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        r#"<h2 id="sroi">Social Return on Investment</h2><p>Investment: <strong>{} {cur}</strong>, the expected cost of the program's initiatives. Present values are discounted at {} a year{}. Quantities marked “model” are the changes the program's initiatives cause in the model, which already exclude what would have happened anyway.</p>"#,
+        num(r.investment),
+        pct(r.discount_rate),
+        if r.discount_rate_stated { "" } else { " (the default)" }
+    );
+    let _ = writeln!(
+        b,
+        r#"<table><caption>Impact map: each valued outcome, its financial proxy and what is taken off it</caption><thead><tr><th scope="col">Outcome</th><th scope="col">Stakeholders</th><th class="num" scope="col">Quantity a year</th><th class="num" scope="col">Proxy ({cur})</th><th class="num" scope="col">Deadweight</th><th class="num" scope="col">Displacement</th><th class="num" scope="col">Attribution</th><th class="num" scope="col">Drop-off</th><th class="num" scope="col">Years</th><th class="num" scope="col">Present value ({cur})</th></tr></thead><tbody>"#
+    );
+    for o in &r.outcomes {
+        let _ = writeln!(
+            b,
+            r#"<tr><th scope="row">{}<br><span class="legend">proxy source: {}</span></th><td>{}</td><td class="num">{} {} <span class="legend">({})</span></td><td class="num">{} <span class="legend">({} – {})</span></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            e(&o.name),
+            e(o.proxy_source.as_deref().unwrap_or("not stated")),
+            e(&o.stakeholders.join(", ")),
+            num(o.quantity),
+            e(o.unit.as_deref().unwrap_or("")),
+            o.quantity_from,
+            num(o.proxy),
+            num(o.proxy_low),
+            num(o.proxy_high),
+            pct(o.deadweight),
+            pct(o.displacement),
+            pct(o.attribution),
+            pct(o.drop_off),
+            o.duration,
+            num(o.present_value)
+        );
+    }
+    b.push_str("</tbody></table>\n");
+    let ratio = r.ratio.map_or("— (no investment stated)".to_string(), |x| format!("{x:.2} : 1"));
+    let _ = writeln!(
+        b,
+        r#"<p>Total present value <strong>{} {cur}</strong>; net present value {} {cur}; <strong>SROI ratio {ratio}</strong>.</p>"#,
+        num(r.present_value),
+        num(r.net_present_value)
+    );
+    if !r.sensitivity.is_empty() {
+        let _ = writeln!(
+            b,
+            r#"<table><caption>Sensitivity: the ratio with each input at its low and high setting, largest swing first</caption><thead><tr><th scope="col">Input</th><th class="num" scope="col">Low</th><th class="num" scope="col">High</th><th scope="col">Ratio is 1 : 1 at</th></tr></thead><tbody>"#
+        );
+        for row in &r.sensitivity {
+            let be = match row.break_even {
+                Some(x) if row.share => pct(x),
+                Some(x) => format!("{} {cur}", num(x)),
+                None => "—".into(),
+            };
+            let _ = writeln!(
+                b,
+                r#"<tr><th scope="row">{}</th><td class="num">{:.2}</td><td class="num">{:.2}</td><td>{be}</td></tr>"#,
+                e(&row.input.replace('`', "")),
+                row.low,
+                row.high
+            );
+        }
+        b.push_str("</tbody></table>\n");
+    }
+    if !r.gaps.is_empty() {
+        let _ = writeln!(b, r#"<p class="warn">Incomplete: {}</p>"#, e(&r.gaps.join("; ")));
+    }
+    b
 }
 
 fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> String {

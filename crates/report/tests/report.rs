@@ -214,3 +214,21 @@ fn the_report_is_byte_stable_and_snapshotted() {
         wiki.iter().find(|f| f.path == "platform.wiki").unwrap().contents.clone()
     );
 }
+
+#[test]
+fn sroi_of_the_example_is_snapshotted_and_its_quantity_is_the_exact_expectation() {
+    let m = example();
+    let g = model::graph::ModelGraph::build(&m);
+    let plan = simulate::Plan::new(&m, &simulate::Overrides::default()).unwrap();
+    let r = report::sroi_of(&m, &g, &plan, "new_readers").unwrap();
+    // The goal's quantity is the sum of the program's initiatives' exact expected contributions.
+    let slot = plan.goals.iter().position(|&n| m.nodes[n].id.as_str() == "g_reach_equity").unwrap();
+    let contributions = plan.expected_contributions();
+    let expected: f64 = (0..m.initiatives.len())
+        .filter(|&i| m.initiatives[i].program.as_ref().is_some_and(|p| p.as_str() == "new_readers"))
+        .map(|i| contributions[i][slot])
+        .sum();
+    let o = r.outcomes.iter().find(|o| o.id == "g_reach_equity").unwrap();
+    assert!((o.quantity - expected).abs() < 1e-9 * expected);
+    insta::assert_snapshot!("sroi_new_readers", views::text::sroi(&r));
+}

@@ -278,6 +278,29 @@ impl Plan {
             .collect()
     }
 
+    /// The exact expected change in every node (indexed like [`Model::nodes`]) caused by the
+    /// given initiatives together, through quantified links; exact for the same reason as
+    /// [`Plan::expected_contributions`].
+    pub fn expected_changes(&self, initiatives: &[usize]) -> Vec<f64> {
+        let mut x = vec![0.0; self.nodes];
+        for &i in initiatives {
+            for d in &self.initiatives[i].deliveries {
+                x[d.node] += d.amount.mean() * d.p;
+            }
+        }
+        // Sources first: each node is final before its links pass it on.
+        for &v in self.order.iter().rev() {
+            if x[v] == 0.0 {
+                continue;
+            }
+            for &qi in &self.out_links[v] {
+                let l = &self.links[qi];
+                x[l.to] += x[v] * l.effect.mean() * l.p;
+            }
+        }
+        x
+    }
+
     /// The plan as JSON, for peers that re-implement the engine (the NumPy benchmark peer).
     /// Nodes are indices; `order` lists them sinks first.
     pub fn to_json(&self) -> serde_json::Value {

@@ -110,6 +110,39 @@ value: { goals: { g: 1 } }
 }
 
 #[test]
+fn expected_changes_in_every_node_add_over_paths_and_initiatives() {
+    let m = model(
+        r#"
+goals: [{ id: g, name: G, unit: u }]
+nodes:
+  - { id: a, name: A, level: output, unit: u }
+  - { id: b, name: B, level: outcome_short, unit: u }
+  - { id: c, name: C, level: outcome_short, unit: u }
+links:
+  - { from: a, to: b, effect: "uniform(1, 3)", probability: 0.5, assumptions: [x] }
+  - { from: b, to: g, effect: "normal(2, 0.5)", assumptions: [x] }
+  - { from: a, to: c, effect: "triangular(0, 1, 5)", assumptions: [x] }
+  - { from: c, to: g, effect: 3, assumptions: [x] }
+initiatives:
+  - { id: i, name: I, team: t, audiences: [all], delivers: [{ node: a, amount: 4 }] }
+  - { id: j, name: J, team: t, audiences: [all], delivers: [{ node: c, amount: 10, probability: 0.2 }] }
+value: { goals: { g: 1 } }
+"#,
+    );
+    let plan = simulate::Plan::new(&m, &Overrides::default()).unwrap();
+    let at = |x: &[f64], id: &str| x[m.nodes.iter().position(|n| n.id.as_str() == id).unwrap()];
+    let i = plan.expected_changes(&[0]);
+    assert!((at(&i, "b") - 4.0 * 2.0 * 0.5).abs() < 1e-12);
+    assert!((at(&i, "c") - 4.0 * 2.0).abs() < 1e-12);
+    assert!((at(&i, "g") - (4.0 * 1.0 * 2.0 + 4.0 * 2.0 * 3.0)).abs() < 1e-12);
+    let both = plan.expected_changes(&[0, 1]);
+    assert!((at(&both, "c") - (8.0 + 10.0 * 0.2)).abs() < 1e-12);
+    // The goal's change agrees with the per-initiative contributions the engine reports.
+    let per: f64 = plan.expected_contributions().iter().map(|c| c[0]).sum();
+    assert!((at(&both, "g") - per).abs() < 1e-9 * per);
+}
+
+#[test]
 fn pert_and_beta_moments_come_through() {
     for (amount, dist) in [
         ("pert(1, 2, 9)", model::Distribution::pert(1.0, 2.0, 9.0).unwrap()),

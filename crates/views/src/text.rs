@@ -310,3 +310,110 @@ pub fn five_dimensions(all: &[FiveDimensions]) -> String {
     }
     s
 }
+
+/// A number for SROI tables: thousands separated, two decimals below 100.
+fn amount(v: f64) -> String {
+    let v = if v == 0.0 { 0.0 } else { v };
+    if v.abs() >= 100.0 {
+        let whole = format!("{:.0}", v.abs());
+        let mut out = String::new();
+        for (k, c) in whole.chars().enumerate() {
+            if k > 0 && (whole.len() - k) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if v < 0.0 { format!("-{out}") } else { out }
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn share(x: f64) -> String {
+    format!("{}%", (x * 1000.0).round() / 10.0)
+}
+
+/// Renders the SROI of a program: the impact map per outcome, the totals and the sensitivity.
+pub fn sroi(r: &crate::sroi::Sroi) -> String {
+    let mut s = String::new();
+    let cur = &r.currency;
+    let _ = writeln!(s, "Social Return on Investment — {} ({})", r.name, r.program);
+    let _ = writeln!(
+        s,
+        "discount rate {}{}; investment {} {cur} (expected cost of the program's initiatives)",
+        share(r.discount_rate),
+        if r.discount_rate_stated { "" } else { " (default)" },
+        amount(r.investment)
+    );
+    for o in &r.outcomes {
+        let _ = writeln!(s, "\n{} — {}", o.id, o.name);
+        let _ = writeln!(
+            s,
+            "  stakeholders   {}",
+            if o.stakeholders.is_empty() {
+                "(not stated)".into()
+            } else {
+                o.stakeholders.join(", ")
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  quantity       {} {} a year ({})",
+            amount(o.quantity),
+            o.unit.as_deref().unwrap_or("units"),
+            if o.quantity_from == "model" {
+                "caused by the program, from the model"
+            } else {
+                "stated"
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  proxy          {} {cur} per unit and year (90% interval {} – {})",
+            amount(o.proxy),
+            amount(o.proxy_low),
+            amount(o.proxy_high),
+        );
+        let _ =
+            writeln!(s, "  proxy source   {}", o.proxy_source.as_deref().unwrap_or("(not stated)"));
+        let _ = writeln!(
+            s,
+            "  deadweight {}, displacement {}, attribution {}, drop-off {} a year, lasts {} year{}",
+            share(o.deadweight),
+            share(o.displacement),
+            share(o.attribution),
+            share(o.drop_off),
+            o.duration,
+            if o.duration == 1 { "" } else { "s" }
+        );
+        let years: Vec<String> = o.yearly.iter().map(|v| amount(*v)).collect();
+        let _ = writeln!(s, "  value by year  {} {cur}", years.join(", "));
+        let _ = writeln!(s, "  present value  {} {cur}", amount(o.present_value));
+    }
+    let _ = writeln!(s, "\ntotal present value  {} {cur}", amount(r.present_value));
+    let _ = writeln!(s, "net present value    {} {cur}", amount(r.net_present_value));
+    match r.ratio {
+        Some(x) => {
+            let _ = writeln!(s, "SROI ratio           {x:.2} : 1");
+        }
+        None => {
+            let _ = writeln!(s, "SROI ratio           (no investment stated)");
+        }
+    }
+    if !r.sensitivity.is_empty() {
+        let _ = writeln!(s, "\nSENSITIVITY (ratio with the input at its low / high setting)");
+        for row in &r.sensitivity {
+            let be = match row.break_even {
+                Some(b) if row.share => format!("; 1:1 at {}", share(b)),
+                Some(b) => format!("; 1:1 at {}", amount(b)),
+                None => String::new(),
+            };
+            let _ = writeln!(s, "  {:.2} – {:.2}  {}{be}", row.low, row.high, row.input);
+        }
+    }
+    if !r.gaps.is_empty() {
+        let _ = writeln!(s);
+        list(&mut s, "INCOMPLETE", &r.gaps);
+    }
+    s
+}

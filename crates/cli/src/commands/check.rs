@@ -17,6 +17,8 @@ pub struct Options {
     pub deny_warnings: bool,
     pub quiet: bool,
     pub color: bool,
+    /// Frameworks whose completeness rules apply besides the manifest's.
+    pub frameworks: Vec<model::Framework>,
 }
 
 #[derive(Serialize)]
@@ -50,7 +52,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };
-    let checked = modelfile::check(files);
+    let checked = modelfile::check_with_frameworks(files, &opts.frameworks);
     let errors = checked.count(Severity::Error);
     let warnings = checked.count(Severity::Warning);
     let shown: Vec<_> = checked

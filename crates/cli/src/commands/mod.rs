@@ -21,8 +21,9 @@ pub const EXIT_FAILURE: u8 = 2;
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let color = crate::render::use_color(args.color);
     match args.command {
-        Command::Check { dir, json, deny_warnings, quiet } => {
-            check::run(&dir, check::Options { json, deny_warnings, quiet, color })
+        Command::Check { dir, json, deny_warnings, quiet, framework } => {
+            let frameworks = framework.iter().map(|f| f.to_model()).collect();
+            check::run(&dir, check::Options { json, deny_warnings, quiet, color, frameworks })
         }
         Command::Simulate {
             dir,

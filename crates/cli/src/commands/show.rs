@@ -149,6 +149,33 @@ pub fn framework(
             out = views::text::rba(&r);
             values.push(serde_json::to_value(&r)?);
         }
+        Framework::Sroi => {
+            let plan = match simulate::Plan::new(m, &simulate::Overrides::default()) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(EXIT_FAILURE));
+                }
+            };
+            let selected = match of {
+                Some(p) => vec![p.to_string()],
+                None => views::sroi::valued_programs(m, &graph),
+            };
+            if selected.is_empty() {
+                out.push_str(
+                    "No program changes an outcome with a financial proxy: add `sroi: { proxy: … }` \
+                     to an outcome or goal (see docs/format.md).\n",
+                );
+            }
+            for p in &selected {
+                let Some(r) = report::sroi_of(m, &graph, &plan, p) else {
+                    return unknown("program", p);
+                };
+                out.push_str(&views::text::sroi(&r));
+                out.push('\n');
+                values.push(serde_json::to_value(&r)?);
+            }
+        }
         Framework::Imp => {
             let d = fw::five_dimensions(m, &graph);
             out = views::text::five_dimensions(&d);

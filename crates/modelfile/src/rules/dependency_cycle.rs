@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL106",
     name: "dependency-cycle",
+    framework: None,
     severity: Severity::Error,
     summary: "Initiatives depend on each other in a loop through `depends_on`.",
     why: "No schedule can put each of them after the others, so no plan can include any of them.",

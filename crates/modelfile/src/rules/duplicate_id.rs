@@ -9,6 +9,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL101",
     name: "duplicate-id",
+    framework: None,
     severity: Severity::Error,
     summary: "The same id is defined twice, in one file or in two files of the model.",
     why: "Ids are how files refer to each other; a reference to a repeated id is ambiguous, and one of the two items would silently win.",

@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL002",
     name: "duplicate-key",
+    framework: None,
     severity: Severity::Error,
     summary: "The same key appears twice in one mapping.",
     why: "YAML loaders keep only one of the two values, so half of what was written is silently lost.",

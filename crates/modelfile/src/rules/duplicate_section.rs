@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL009",
     name: "duplicate-section",
+    framework: None,
     severity: Severity::Error,
     summary: "A section that may appear once appears again, or in the wrong file.",
     why: "The value function and the model description must be unambiguous: two of them would make results depend on file order.",

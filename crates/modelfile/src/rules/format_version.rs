@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL008",
     name: "format-version",
+    framework: None,
     severity: Severity::Error,
     summary: "throughline.yaml has no format_version, or one this build cannot read.",
     why: "The format will change; the version is how old models keep working and new ones are not misread.",

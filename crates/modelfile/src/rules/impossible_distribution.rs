@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL201",
     name: "impossible-distribution",
+    framework: None,
     severity: Severity::Error,
     summary: "A distribution or probability that cannot exist: low above high, a mode outside its range, a negative spread, a probability outside 0 to 1.",
     why: "Simulation would fail or, worse, produce numbers from a shape nobody meant.",

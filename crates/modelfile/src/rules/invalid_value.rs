@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL006",
     name: "invalid-value",
+    framework: None,
     severity: Severity::Error,
     summary: "A value of the right type that is not allowed: an unknown level, a malformed id, date or distribution.",
     why: "The model cannot interpret it; guessing would put wrong numbers into decisions.",

@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx, node_label};
 pub static RULE: Rule = Rule {
     code: "TL103",
     name: "level-inversion",
+    framework: None,
     severity: Severity::Error,
     summary: "A link goes from a higher level to a lower one (an outcome leading to an output) without a `skip_reason`.",
     why: "Results chains read upwards, from what the work does to the change it causes. A downward link is usually a reversed `from`/`to` or a wrong level, and it breaks every framework view built on the chain.",

@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx, node_label};
 pub static RULE: Rule = Rule {
     code: "TL104",
     name: "level-skip",
+    framework: None,
     severity: Severity::Error,
     summary: "A link skips a step of the chain input → activity → output → outcome → impact (the three outcome tiers count as one step) without a `skip_reason`.",
     why: "A skipped step hides the mechanism: an activity that 'leads to' an outcome says nothing about what it produces, so the output cannot be counted and the assumption in between cannot be tested.",

@@ -9,6 +9,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL105",
     name: "link-cycle",
+    framework: None,
     severity: Severity::Error,
     summary: "Links form a loop (a leads to b leads to a) and no link in it is marked `feedback: true`.",
     why: "Effects multiply along chains; around a loop they would compound without end, so a loop cannot be quantified. Feedback is real, but it must be marked so it is drawn and not silently computed.",

@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL304",
     name: "link-without-assumptions",
+    framework: None,
     severity: Severity::Warning,
     summary: "A link that states no assumptions.",
     why: "Every causal link rests on assumptions; unstated ones cannot be tested, and value of information ranks assumptions only if they are written.",

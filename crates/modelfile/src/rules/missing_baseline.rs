@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL302",
     name: "missing-baseline",
+    framework: None,
     severity: Severity::Warning,
     summary: "An indicator without a baseline.",
     why: "Without a starting point no change can be shown: check-ins and evaluations compare against the baseline.",

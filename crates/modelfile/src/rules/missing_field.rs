@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL005",
     name: "missing-field",
+    framework: None,
     severity: Severity::Error,
     summary: "A required key is missing.",
     why: "Without it the item cannot take part in the model (a link needs both ends, an initiative its team).",

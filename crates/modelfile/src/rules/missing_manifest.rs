@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL007",
     name: "missing-manifest",
+    framework: None,
     severity: Severity::Error,
     summary: "The folder has no throughline.yaml.",
     why: "The manifest says which format version the files use and names the model; without it the folder is not a model.",

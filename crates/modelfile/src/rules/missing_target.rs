@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL303",
     name: "missing-target",
+    framework: None,
     severity: Severity::Warning,
     summary: "An indicator without a target.",
     why: "Without a target there is no way to say whether the work is on track; plans bind key results to targets.",

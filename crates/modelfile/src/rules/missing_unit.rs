@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL204",
     name: "missing-unit",
+    framework: None,
     severity: Severity::Error,
     summary: "A quantified link joins a node without a `unit`, or an initiative delivers an amount of a node without a `unit`.",
     why: "A number without a unit cannot be checked against the next link in the chain, nor turned into value; it will be misread.",

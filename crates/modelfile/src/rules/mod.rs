@@ -5,31 +5,40 @@
 //! while decoding; the others run here on the decoded model and its source map. The reference
 //! in `docs/rules.md` is generated from the descriptors.
 
-use model::Model;
 use model::graph::ModelGraph;
+use model::{Framework, Model};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::sourcemap::SourceMap;
 
+pub mod deadweight_on_modelled_change;
 pub mod dependency_cycle;
 pub mod duplicate_id;
 pub mod duplicate_key;
 pub mod duplicate_section;
 pub mod format_version;
 pub mod impossible_distribution;
+pub mod indicator_without_source;
 pub mod invalid_value;
 pub mod level_inversion;
 pub mod level_skip;
 pub mod link_cycle;
 pub mod link_without_assumptions;
+pub mod link_without_rationale;
+pub mod measure_without_rba_question;
 pub mod missing_baseline;
 pub mod missing_field;
 pub mod missing_manifest;
 pub mod missing_target;
 pub mod missing_unit;
 pub mod negative_quantity;
+pub mod outcome_without_audience;
+pub mod outcome_without_evidence;
 pub mod outcome_without_indicator;
+pub mod program_without_external_factors;
+pub mod program_without_sroi_valuation;
 pub mod quantified_feedback;
+pub mod sroi_proxy_without_source;
 pub mod unit_mismatch;
 pub mod unjustified_initiative;
 pub mod unknown_key;
@@ -47,6 +56,9 @@ pub struct Rule {
     pub code: &'static str,
     /// Stable kebab-case name, e.g. `unknown-reference`.
     pub name: &'static str,
+    /// The framework whose completeness rule this is: it runs only when the model (or
+    /// `check --framework`) names that framework. `None`: always runs.
+    pub framework: Option<Framework>,
     /// Default severity.
     pub severity: Severity,
     /// One line: what it finds.
@@ -67,6 +79,8 @@ pub struct RuleCx<'a> {
     pub graph: &'a ModelGraph<'a>,
     /// Where everything was written.
     pub map: &'a SourceMap,
+    /// Frameworks whose completeness rules apply.
+    pub frameworks: &'a [Framework],
 }
 
 type Check = fn(&RuleCx<'_>, &mut Vec<Diagnostic>);
@@ -101,6 +115,15 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&unserved_goal::RULE, Some(unserved_goal::check)),
     (&unreached_audience::RULE, Some(unreached_audience::check)),
     (&unvalued_goal::RULE, Some(unvalued_goal::check)),
+    (&deadweight_on_modelled_change::RULE, Some(deadweight_on_modelled_change::check)),
+    (&program_without_external_factors::RULE, Some(program_without_external_factors::check)),
+    (&link_without_rationale::RULE, Some(link_without_rationale::check)),
+    (&indicator_without_source::RULE, Some(indicator_without_source::check)),
+    (&measure_without_rba_question::RULE, Some(measure_without_rba_question::check)),
+    (&outcome_without_audience::RULE, Some(outcome_without_audience::check)),
+    (&outcome_without_evidence::RULE, Some(outcome_without_evidence::check)),
+    (&sroi_proxy_without_source::RULE, Some(sroi_proxy_without_source::check)),
+    (&program_without_sroi_valuation::RULE, Some(program_without_sroi_valuation::check)),
 ];
 
 /// Looks a rule up by code (`TL102`) or name (`unknown-reference`).
@@ -110,8 +133,11 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 
 /// Runs every model-wide check.
 pub(crate) fn run(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, check) in ALL {
-        if let Some(check) = check {
+    for (rule, check) in ALL {
+        let applies = rule.framework.is_none_or(|f| cx.frameworks.contains(&f));
+        if let Some(check) = check
+            && applies
+        {
             check(cx, out);
         }
     }

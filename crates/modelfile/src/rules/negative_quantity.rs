@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL202",
     name: "negative-quantity",
+    framework: None,
     severity: Severity::Error,
     summary: "A cost, effort, amount, capacity or weight below zero.",
     why: "These quantities cannot be negative; a negative one would reward work for costing less than nothing.",

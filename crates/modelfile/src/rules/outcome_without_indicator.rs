@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL301",
     name: "outcome-without-indicator",
+    framework: None,
     severity: Severity::Warning,
     summary: "An outcome that no indicator measures.",
     why: "An outcome nobody measures cannot be checked in, evaluated or learned from; theories of change require an indicator on each precondition.",

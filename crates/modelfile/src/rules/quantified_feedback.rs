@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL107",
     name: "quantified-feedback",
+    framework: None,
     severity: Severity::Error,
     summary: "A link marked `feedback: true` also carries an `effect`.",
     why: "Feedback links close loops; quantifying one would compound the loop without end. throughline draws feedback but does not simulate it, so an effect on it would be silently ignored.",

@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL203",
     name: "unit-mismatch",
+    framework: None,
     severity: Severity::Error,
     summary: "A quantified link's `effect_unit` (TARGET / SOURCE) does not match the units of the nodes it joins.",
     why: "An effect is a rate: change in the target per unit of the source. If the units disagree, the number was estimated for a different quantity and every figure computed from it is wrong by an unknown factor.",

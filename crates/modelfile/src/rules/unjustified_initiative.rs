@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL305",
     name: "unjustified-initiative",
+    framework: None,
     severity: Severity::Warning,
     summary: "An initiative with no path to any goal.",
     why: "Work that reaches no goal cannot be justified by the strategy: either the model is missing its chain or the work is not needed.",

@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL003",
     name: "unknown-key",
+    framework: None,
     severity: Severity::Error,
     summary: "A key that this part of the format does not have.",
     why: "A misspelt key is otherwise ignored, and what it says is lost without notice.",

@@ -11,6 +11,7 @@ use crate::suggest::did_you_mean;
 pub static RULE: Rule = Rule {
     code: "TL102",
     name: "unknown-reference",
+    framework: None,
     severity: Severity::Error,
     summary: "A reference to an id that is not defined anywhere in the model, or that names the wrong kind of item.",
     why: "A dangling reference breaks the chain: the link, dependency or measurement it describes silently disappears from every view and calculation.",

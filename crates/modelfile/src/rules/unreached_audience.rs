@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL307",
     name: "unreached-audience",
+    framework: None,
     severity: Severity::Warning,
     summary: "An audience that no program, goal, node or initiative names.",
     why: "An audience nobody reaches gets no weight in any decision, which defeats the point of naming it (often an organizing community that the plan forgot).",

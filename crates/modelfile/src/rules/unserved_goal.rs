@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL306",
     name: "unserved-goal",
+    framework: None,
     severity: Severity::Warning,
     summary: "A goal that no initiative serves.",
     why: "A goal nobody works towards is either unfunded on purpose (say so) or forgotten; both belong in front of the people planning.",

@@ -7,6 +7,7 @@ use crate::rules::{Rule, RuleCx};
 pub static RULE: Rule = Rule {
     code: "TL308",
     name: "unvalued-goal",
+    framework: None,
     severity: Severity::Warning,
     summary: "A goal with no weight in the value function.",
     why: "Changes in a goal without a weight count for nothing when initiatives are ranked, so work that serves it is undervalued.",

@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL004",
     name: "wrong-type",
+    framework: None,
     severity: Severity::Error,
     summary: "A value of the wrong type: text where a list is expected, a list where a number is expected.",
     why: "The value cannot be used, so whatever depends on it is missing from the model.",

@@ -7,6 +7,7 @@ use crate::rules::Rule;
 pub static RULE: Rule = Rule {
     code: "TL001",
     name: "yaml-syntax",
+    framework: None,
     severity: Severity::Error,
     summary: "A file is not valid YAML.",
     why: "Nothing in a file can be read until its syntax is right; the position is where the parser gave up.",

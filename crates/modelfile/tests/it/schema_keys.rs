@@ -8,7 +8,7 @@ use modelfile::format::{ALL_RECORDS, Shape};
 /// diagnostics on this complete file.
 const EVERY_KEY: &str = r#"
 format_version: 1
-model: { name: M, organisation: O, mission: X, currency: EUR, description: D }
+model: { name: M, organisation: O, mission: X, currency: EUR, description: D, frameworks: [sroi] }
 program:
   id: p
   name: P
@@ -18,10 +18,26 @@ program:
   external_factors: [weather]
 programs: []
 goals:
-  - { id: g, name: G, direction: knowledge_equity, recommendation: R, unit: u, description: D, audiences: [aud] }
+  - { id: g, name: G, direction: knowledge_equity, recommendation: R, unit: u, description: D, audiences: [aud], sroi: { proxy: 1, proxy_source: P } }
 nodes:
   - { id: a, name: A, level: activity, unit: u, program: p, audiences: [aud], description: D }
   - { id: o, name: O, level: output, unit: u }
+  - id: s
+    name: S
+    level: output
+    unit: u
+    program: p
+    sroi:
+      proxy: "1 to 2"
+      proxy_source: P
+      stakeholder: aud
+      quantity: 10
+      duration: 2
+      deadweight: 10%
+      displacement: 0.1
+      attribution: 5%
+      drop_off: 50%
+sroi: { discount_rate: 3% }
 links:
   - from: a
     to: o
@@ -88,6 +104,16 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert!(m.initiatives[0].must_do);
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
     assert_eq!(m.value.criteria.len(), 1);
+    assert_eq!(m.meta.frameworks, vec![model::Framework::Sroi]);
+    assert_eq!(m.sroi.discount_rate, Some(0.03));
+    let v = m.nodes.iter().find(|n| n.id.as_str() == "s").unwrap().sroi.as_ref().unwrap();
+    assert_eq!(
+        (v.duration, v.deadweight, v.displacement, v.attribution, v.drop_off),
+        (2, 0.1, 0.1, 0.05, 0.5)
+    );
+    assert_eq!(v.stakeholder.as_ref().map(|s| s.as_str()), Some("aud"));
+    assert_eq!(v.quantity.map(|q| q.mean()), Some(10.0));
+    assert_eq!(v.proxy_source.as_deref(), Some("P"));
 }
 
 #[test]
