@@ -442,14 +442,13 @@ fn sroi_section(r: &views::sroi::Sroi) -> String {
     );
     let _ = writeln!(
         b,
-        r#"<table><caption>Impact map: each valued outcome, its financial proxy and what is taken off it</caption><thead><tr><th scope="col">Outcome</th><th scope="col">Stakeholders</th><th class="num" scope="col">Quantity a year</th><th class="num" scope="col">Proxy ({cur})</th><th class="num" scope="col">Deadweight</th><th class="num" scope="col">Displacement</th><th class="num" scope="col">Attribution</th><th class="num" scope="col">Drop-off</th><th class="num" scope="col">Years</th><th class="num" scope="col">Present value ({cur})</th></tr></thead><tbody>"#
+        r#"<table><caption>Impact map: each valued outcome, its financial proxy and what is taken off it</caption><thead><tr><th scope="col">Outcome</th><th scope="col">Stakeholders</th><th class="num" scope="col">Quantity a year</th><th class="num" scope="col">Proxy ({cur})</th><th scope="col">Taken off</th><th scope="col">Lasts</th><th class="num" scope="col">Present value ({cur})</th></tr></thead><tbody>"#
     );
     for o in &r.outcomes {
         let _ = writeln!(
             b,
-            r#"<tr><th scope="row">{}<br><span class="legend">proxy source: {}</span></th><td>{}</td><td class="num">{} {} <span class="legend">({})</span></td><td class="num">{} <span class="legend">({} – {})</span></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            r#"<tr><th scope="row">{}</th><td>{}</td><td class="num">{} {} <span class="legend">({})</span></td><td class="num">{} <span class="legend">(90%: {} – {})</span></td><td>deadweight {}, displacement {}, attribution {}</td><td>{} year{}, drop-off {} a year</td><td class="num">{}</td></tr>"#,
             e(&o.name),
-            e(o.proxy_source.as_deref().unwrap_or("not stated")),
             e(&o.stakeholders.join(", ")),
             num(o.quantity),
             e(o.unit.as_deref().unwrap_or("")),
@@ -460,12 +459,22 @@ fn sroi_section(r: &views::sroi::Sroi) -> String {
             pct(o.deadweight),
             pct(o.displacement),
             pct(o.attribution),
-            pct(o.drop_off),
             o.duration,
+            if o.duration == 1 { "" } else { "s" },
+            pct(o.drop_off),
             num(o.present_value)
         );
     }
-    b.push_str("</tbody></table>\n");
+    b.push_str("</tbody></table>\n<p>Proxy sources:</p><ul>");
+    for o in &r.outcomes {
+        let _ = write!(
+            b,
+            "<li>{}: {}</li>",
+            e(&o.name),
+            e(o.proxy_source.as_deref().unwrap_or("not stated"))
+        );
+    }
+    b.push_str("</ul>\n");
     let ratio = r.ratio.map_or("— (no investment stated)".to_string(), |x| format!("{x:.2} : 1"));
     let _ = writeln!(
         b,
