@@ -86,6 +86,6 @@ pub fn build(
     );
     Ok(match format {
         Format::Html => site::build(model, &graph, &sim, &plan, &tornadoes, &voi, opts),
-        Format::Wikitext => wikitext::build(model, &graph, &sim),
+        Format::Wikitext => wikitext::build(model, &graph, &sim, &plan),
     })
 }

@@ -29,7 +29,12 @@ fn list(items: &[String]) -> String {
     }
 }
 
-pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> Vec<File> {
+pub(crate) fn build(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    sim: &Simulation,
+    plan: &simulate::Plan,
+) -> Vec<File> {
     let mut files = Vec::new();
     let unit = model.value.unit.as_deref().unwrap_or("value");
     let mut s = String::new();
@@ -138,6 +143,42 @@ pub(crate) fn build(model: &Model, graph: &ModelGraph<'_>, sim: &Simulation) -> 
                 );
             }
             s.push_str("|}\n");
+        }
+        if let Some(r) = crate::sroi_of(model, graph, plan, p.id.as_str())
+            && !r.outcomes.is_empty()
+        {
+            let cur = w(&r.currency);
+            let _ = writeln!(
+                s,
+                "\n== Social Return on Investment ==\n{{| class=\"wikitable\"\n! Outcome !! Quantity a year !! Proxy ({cur}) !! Deadweight / displacement / attribution !! Years, drop-off !! Present value ({cur})"
+            );
+            for o in &r.outcomes {
+                let pct = |x: f64| format!("{}%", (x * 1000.0).round() / 10.0);
+                let _ = writeln!(
+                    s,
+                    "|-\n| {} || {} {} ({}) || {} || {} / {} / {} || {}, {} a year || {}",
+                    w(&o.name),
+                    num(o.quantity),
+                    w(o.unit.as_deref().unwrap_or("")),
+                    o.quantity_from,
+                    num(o.proxy),
+                    pct(o.deadweight),
+                    pct(o.displacement),
+                    pct(o.attribution),
+                    o.duration,
+                    pct(o.drop_off),
+                    num(o.present_value)
+                );
+            }
+            let ratio =
+                r.ratio.map_or("no investment stated".to_string(), |x| format!("{x:.2} : 1"));
+            let _ = writeln!(
+                s,
+                "|}}\nInvestment {} {cur}; total present value {} {cur} (discount rate {}%); '''SROI ratio {ratio}'''.",
+                num(r.investment),
+                num(r.present_value),
+                (r.discount_rate * 1000.0).round() / 10.0
+            );
         }
         files.push(File { path: format!("{}.wiki", p.id), contents: s });
     }
