@@ -164,6 +164,50 @@ pub enum Command {
         #[arg(long, default_value_t = 2.0, value_name = "X")]
         weight_spread: f64,
     },
+    /// The optimal annual plan: which initiatives to fund and in which quarter.
+    ///
+    /// Maximises expected value (or, with `planning.risk`, value with a penalty on the worst
+    /// outcomes) subject to the budget, each team's capacity per quarter, dependencies,
+    /// exclusions, must-do work and the balance rules in the model's `planning` section, solved
+    /// exactly by HiGHS. Prints the schedule, the load per team, the balance achieved, the
+    /// objectives and key results, why each initiative is in or out, what one more engineer per
+    /// team or more budget would buy, and the efficient frontier. An infeasible plan names the
+    /// rules that conflict (exit 1).
+    Plan {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// What if the budget were this (in the model's currency)?
+        #[arg(long)]
+        budget: Option<f64>,
+        /// What if TEAM had N FTE per quarter? Repeatable.
+        #[arg(long, value_name = "TEAM=N")]
+        capacity: Vec<String>,
+        /// What if this initiative had to be in? Repeatable.
+        #[arg(long, value_name = "INITIATIVE")]
+        require: Vec<String>,
+        /// What if this initiative had to stay out? Repeatable.
+        #[arg(long, value_name = "INITIATIVE")]
+        exclude: Vec<String>,
+        /// What if the plan had this many quarters?
+        #[arg(long)]
+        quarters: Option<usize>,
+        /// Monte Carlo samples behind the values.
+        #[arg(long, short = 'n', default_value_t = simulate::DEFAULT_SAMPLES)]
+        samples: usize,
+        /// Seed of the random streams.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Seconds the solver may take before returning its best plan with the remaining gap.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        /// Write the plan to plan.yaml in the model folder.
+        #[arg(long)]
+        write: bool,
+        /// Print as JSON (format `throughline.plan.v1`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Value of information: which assumption is worth testing before committing money.
     ///
     /// Computes the expected value of perfect information (EVPI) for the funding decision, and

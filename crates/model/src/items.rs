@@ -30,6 +30,37 @@ pub struct Model {
     pub value: ValueFunction,
     /// Model-wide settings of the SROI view.
     pub sroi: SroiSettings,
+    /// How the annual plan is chosen: budget, horizon, balance rules, risk attitude.
+    pub planning: Planning,
+    /// The plan written by `throughline plan --write`, if the folder holds one.
+    pub saved_plan: Option<SavedPlan>,
+}
+
+/// A plan as written to the model folder: what was decided, for review and for comparison with
+/// the next solve.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SavedPlan {
+    /// Budget it was solved for.
+    pub budget: Option<f64>,
+    /// Expected value of the plan when written.
+    pub value: Option<f64>,
+    /// Cost of the plan when written.
+    pub cost: Option<f64>,
+    /// `(initiative, quarter label)` in schedule order.
+    pub schedule: Vec<(Id, String)>,
+    /// Objectives: goal, expected change, key-result indicators.
+    pub objectives: Vec<SavedObjective>,
+}
+
+/// An objective of a saved plan.
+#[derive(Clone, Debug, Serialize)]
+pub struct SavedObjective {
+    /// The goal.
+    pub goal: Id,
+    /// Expected change when written.
+    pub expected_change: Option<f64>,
+    /// Indicators that are its key results.
+    pub key_results: Vec<Id>,
 }
 
 /// Model-wide facts from the manifest.
@@ -565,6 +596,143 @@ pub struct Team {
     pub name: String,
     /// People (FTE) available per quarter.
     pub capacity: f64,
+}
+
+/// How the annual plan is chosen. Everything is optional: without a budget the plan is bound by
+/// team capacity, dependencies, exclusions and balance rules only.
+#[derive(Clone, Debug, Serialize)]
+pub struct Planning {
+    /// Money available in the plan year, in the model's currency.
+    pub budget: Option<f64>,
+    /// Which cost the budget is checked against: the mean (None) or this percentile (0–100) of
+    /// each initiative's cost, for a budget that holds with that confidence per item.
+    pub cost_percentile: Option<f64>,
+    /// Quarters in the plan (1–8).
+    pub quarters: u32,
+    /// The first quarter, e.g. `2027Q1`, for labels.
+    pub start: Option<Quarter>,
+    /// Quarters a dependency must be finished before its dependant starts: 0 allows the same
+    /// quarter, 1 requires an earlier one.
+    pub dependency_lag: u32,
+    /// Balance rules the plan must satisfy.
+    pub balance: Vec<BalanceRule>,
+    /// Risk attitude; risk-neutral (maximise expected value) when None.
+    pub risk: Option<RiskAttitude>,
+}
+
+impl Default for Planning {
+    fn default() -> Self {
+        Planning {
+            budget: None,
+            cost_percentile: None,
+            quarters: 4,
+            start: None,
+            dependency_lag: 0,
+            balance: Vec::new(),
+            risk: None,
+        }
+    }
+}
+
+/// A calendar quarter, `2027Q1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Quarter {
+    /// Year.
+    pub year: i32,
+    /// 1 to 4.
+    pub q: u8,
+}
+
+impl Quarter {
+    /// Parses `2027Q1` (also `2027-Q1`, lowercase `q`).
+    pub fn parse(s: &str) -> Option<Quarter> {
+        let (y, q) = s.split_once(['Q', 'q'])?;
+        let year: i32 = y.trim_end_matches('-').parse().ok()?;
+        let q: u8 = q.parse().ok()?;
+        (1..=4).contains(&q).then_some(Quarter { year, q })
+    }
+
+    /// The quarter `n` quarters later.
+    pub fn plus(self, n: u32) -> Quarter {
+        let idx = self.year as i64 * 4 + i64::from(self.q - 1) + i64::from(n);
+        Quarter { year: idx.div_euclid(4) as i32, q: (idx.rem_euclid(4) + 1) as u8 }
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}Q{}", self.year, self.q)
+    }
+}
+
+/// What a share in a balance rule is measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareOf {
+    /// Person-quarters of effort.
+    Effort,
+    /// Money.
+    Cost,
+    /// Number of initiatives.
+    Count,
+}
+
+/// Which initiatives a balance rule counts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Selector {
+    /// Initiatives serving at least one audience of this kind.
+    AudienceKind(AudienceKind),
+    /// Initiatives serving this audience.
+    Audience(Id),
+    /// Initiatives of this program.
+    Program(Id),
+    /// Initiatives of this team.
+    Team(Id),
+}
+
+/// A rule on the balance of the plan.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BalanceRule {
+    /// The selected initiatives matching `selector` take at least (or at most) `share` of the
+    /// plan's effort, cost or count.
+    Share {
+        /// Name for explanations.
+        name: String,
+        /// Which initiatives count.
+        selector: Selector,
+        /// Effort, cost or count.
+        of: ShareOf,
+        /// At least this share (0–1).
+        min: Option<f64>,
+        /// At most this share (0–1).
+        max: Option<f64>,
+    },
+    /// Every goal is served by at least one selected initiative.
+    EachGoal {
+        /// Name for explanations.
+        name: String,
+    },
+}
+
+impl BalanceRule {
+    /// The rule's name.
+    pub fn name(&self) -> &str {
+        match self {
+            BalanceRule::Share { name, .. } | BalanceRule::EachGoal { name } => name,
+        }
+    }
+}
+
+/// Risk aversion: maximise `(1 − weight) · E[value] + weight · CVaR_alpha[value]`, where CVaR is
+/// the mean of the worst `alpha` share of outcomes.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RiskAttitude {
+    /// Tail share, e.g. 0.1 for the worst 10%.
+    pub alpha: f64,
+    /// Weight of the tail, 0 (neutral) to 1 (only the tail counts).
+    pub weight: f64,
 }
 
 /// The judgement weights that put goals of different units on one scale.

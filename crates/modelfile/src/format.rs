@@ -114,6 +114,8 @@ pub const RBA: &[&str] = &["how_much", "how_well", "better_off"];
 /// Frameworks whose completeness rules `check` can apply.
 pub const FRAMEWORKS: &[&str] =
     &["logic_model", "theory_of_change", "logframe", "rba", "imp", "sroi"];
+/// What a balance rule's share is measured in.
+pub const SHARE_OF: &[&str] = &["effort", "cost", "count"];
 /// Data source kinds.
 pub const SOURCE_KINDS: &[&str] = &["wikimedia_rest", "csv", "phabricator", "manual"];
 
@@ -373,6 +375,103 @@ pub static VALUE: Record = Record {
     ],
 };
 
+/// How the annual plan is chosen.
+pub static PLANNING: Record = Record {
+    name: "planning section",
+    doc: "How `throughline plan` chooses the annual plan; once per model.",
+    fields: &[
+        opt("budget", Shape::NonNegative, "Money available in the plan year."),
+        opt(
+            "cost_percentile",
+            Shape::Number,
+            "Check the budget against this percentile (1–99) of each cost; default: the mean.",
+        ),
+        opt("quarters", Shape::Integer, "Quarters in the plan, 1–8; default 4."),
+        opt("start", Shape::Text, "First quarter, e.g. 2027Q1."),
+        opt(
+            "dependency_lag",
+            Shape::Integer,
+            "Quarters between a dependency's end and its dependant's start: 0 (default) allows \
+             the same quarter.",
+        ),
+        opt("balance", Shape::List(&Shape::Record(&BALANCE_RULE)), "Balance rules."),
+        opt("risk", Shape::Record(&RISK), "Risk aversion; risk-neutral when absent."),
+    ],
+};
+
+/// A balance rule.
+pub static BALANCE_RULE: Record = Record {
+    name: "balance rule",
+    doc: "A share of the plan for some initiatives, or every goal served.",
+    fields: &[
+        req("name", Shape::Text, "Name used in explanations."),
+        opt(
+            "audience_kind",
+            Shape::Enum(AUDIENCE_KINDS),
+            "Counts initiatives serving an audience of this kind.",
+        ),
+        opt("audience", Shape::Id, "Counts initiatives serving this audience."),
+        opt("program", Shape::Id, "Counts initiatives of this program."),
+        opt("team", Shape::Id, "Counts initiatives of this team."),
+        opt("of", Shape::Enum(SHARE_OF), "Share of effort (default), cost or count."),
+        opt("min_share", Shape::Probability, "At least this share of the plan."),
+        opt("max_share", Shape::Probability, "At most this share of the plan."),
+        opt("each_goal", Shape::Bool, "true: every goal served by a selected initiative."),
+    ],
+};
+
+/// Risk aversion.
+pub static RISK: Record = Record {
+    name: "risk attitude",
+    doc: "Maximise (1 − weight) · expected value + weight · CVaR: the mean of the worst alpha share.",
+    fields: &[
+        req("alpha", Shape::Probability, "Tail share, e.g. 10%."),
+        req("weight", Shape::Probability, "Weight of the tail, 0 to 1."),
+    ],
+};
+
+/// A plan written by `throughline plan --write`.
+pub static SAVED_PLAN: Record = Record {
+    name: "plan",
+    doc: "The plan `throughline plan --write` chose; regenerate it rather than editing it.",
+    fields: &[
+        opt("budget", Shape::NonNegative, "Budget it was solved for."),
+        opt("value", Shape::Number, "Expected value when written."),
+        opt("cost", Shape::NonNegative, "Cost when written."),
+        opt(
+            "schedule",
+            Shape::List(&Shape::Record(&SCHEDULED)),
+            "Initiatives in the plan with their start quarter.",
+        ),
+        opt(
+            "objectives",
+            Shape::List(&Shape::Record(&SAVED_OBJECTIVE)),
+            "Goals the plan serves, with their key results.",
+        ),
+    ],
+};
+
+/// An entry of a saved schedule.
+pub static SCHEDULED: Record = Record {
+    name: "scheduled initiative",
+    doc: "An initiative in the plan and the quarter it starts.",
+    fields: &[
+        req("initiative", Shape::Id, "The initiative."),
+        req("quarter", Shape::Text, "Start quarter: 2027Q1, or Q1 to Q8 without a start."),
+    ],
+};
+
+/// An objective of a saved plan.
+pub static SAVED_OBJECTIVE: Record = Record {
+    name: "objective",
+    doc: "A goal the plan serves, with its key results.",
+    fields: &[
+        req("goal", Shape::Id, "The goal."),
+        opt("expected_change", Shape::Number, "Expected change when written."),
+        opt("key_results", IDS, "Indicators that are its key results."),
+    ],
+};
+
 /// A whole file.
 pub static FILE: Record = Record {
     name: "model file",
@@ -391,6 +490,8 @@ pub static FILE: Record = Record {
         opt("teams", Shape::List(&Shape::Record(&TEAM)), "Teams and their capacity."),
         opt("value", Shape::Record(&VALUE), "The value function; once per model."),
         opt("sroi", Shape::Record(&SROI_SETTINGS), "SROI settings; once per model."),
+        opt("planning", Shape::Record(&PLANNING), "How the annual plan is chosen; once per model."),
+        opt("plan", Shape::Record(&SAVED_PLAN), "A plan written by `throughline plan --write`."),
     ],
 };
 
@@ -414,6 +515,12 @@ pub static ALL_RECORDS: &[&Record] = &[
     &VALUE,
     &SROI_VALUATION,
     &SROI_SETTINGS,
+    &PLANNING,
+    &BALANCE_RULE,
+    &RISK,
+    &SAVED_PLAN,
+    &SCHEDULED,
+    &SAVED_OBJECTIVE,
 ];
 
 impl Shape {

@@ -124,6 +124,8 @@ pub struct SourceMap {
     pub value: Option<ItemSpans>,
     /// The `sroi` settings, if written.
     pub sroi: Option<ItemSpans>,
+    /// The `planning` section, if written.
+    pub planning: Option<ItemSpans>,
 }
 
 impl SourceMap {

@@ -5,6 +5,7 @@
 //! Output is byte-stable for the same input and options.
 
 pub mod diagram;
+mod plan_page;
 mod site;
 mod wikitext;
 
@@ -85,7 +86,34 @@ pub fn build(
         opts.budget.unwrap_or(total_cost / 2.0),
     );
     Ok(match format {
-        Format::Html => site::build(model, &graph, &sim, &plan, &tornadoes, &voi, opts),
+        Format::Html => {
+            // The annual plan, with explanations sized to the model: per-item re-solves only when few.
+            let n = model.initiatives.len();
+            let extras = portfolio::Extras {
+                force: n <= 100,
+                marginals: n <= 300,
+                frontier_points: if n <= 300 { 10 } else { 0 },
+            };
+            let solver = portfolio::Options { time_limit: 20.0, ..portfolio::Options::default() };
+            let annual = portfolio::annual_plan(
+                model,
+                &graph,
+                &plan,
+                &sim,
+                &portfolio::WhatIf::default(),
+                &solver,
+                extras,
+            )
+            .ok();
+            let computed = site::Computed {
+                sim: &sim,
+                plan: &plan,
+                tornadoes: &tornadoes,
+                voi: &voi,
+                annual: annual.as_ref(),
+            };
+            site::build(model, &graph, &computed, opts)
+        }
         Format::Wikitext => wikitext::build(model, &graph, &sim, &plan),
     })
 }

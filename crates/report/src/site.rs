@@ -99,6 +99,7 @@ fn layout(ctx: &Ctx<'_>, depth: usize, title: &str, body: &str) -> String {
 <li><a href="{up}index.html#programs">Programs</a></li>
 <li><a href="{up}index.html#initiatives">Initiatives</a></li>
 <li><a href="{up}index.html#goals">Goals</a></li>
+<li><a href="{up}plan.html">Annual plan</a></li>
 <li><a href="{up}rba.html">Results accountability</a></li>
 <li><a href="{up}voi.html">What to learn first</a></li>
 <li><a href="{up}gaps.html">Gaps</a></li>
@@ -129,17 +130,24 @@ fn summary_cells(s: &Summary) -> String {
     )
 }
 
+/// What the engines computed for the report.
+pub(crate) struct Computed<'a> {
+    pub sim: &'a Simulation,
+    pub plan: &'a simulate::Plan,
+    pub tornadoes: &'a [Tornado],
+    pub voi: &'a Voi,
+    pub annual: Option<&'a portfolio::AnnualPlan>,
+}
+
 /// Builds every page.
 pub(crate) fn build(
     model: &Model,
     graph: &ModelGraph<'_>,
-    sim: &Simulation,
-    plan: &simulate::Plan,
-    tornadoes: &[Tornado],
-    voi: &Voi,
+    computed: &Computed<'_>,
     opts: &Options,
 ) -> Vec<File> {
     let _ = opts;
+    let Computed { sim, plan, tornadoes, voi, annual } = *computed;
     let dimensions = frameworks::five_dimensions(model, graph);
     let ctx = Ctx { dimensions, model, graph, sim, plan, tornadoes, voi };
     let mut files = vec![File { path: "style.css".into(), contents: CSS.to_string() }];
@@ -161,6 +169,15 @@ pub(crate) fn build(
     files.push(File { path: "gaps.html".into(), contents: gaps(&ctx) });
     files.push(File { path: "rba.html".into(), contents: rba(&ctx) });
     files.push(File { path: "voi.html".into(), contents: voi_page(&ctx) });
+    // Every page links to the plan, so the page exists even when no plan could be made.
+    let plan_body = annual.map_or_else(
+        || "<h1>Annual plan</h1><p class=\"warn\">No plan could be made for this model.</p>".into(),
+        |a| crate::plan_page::body(model, a),
+    );
+    files.push(File {
+        path: "plan.html".into(),
+        contents: layout(&ctx, 0, "Annual plan", &plan_body),
+    });
     files
 }
 

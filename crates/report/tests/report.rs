@@ -198,6 +198,7 @@ fn the_report_is_byte_stable_and_snapshotted() {
     insta::assert_snapshot!("program_html", page("programs/new_readers.html"));
     insta::assert_snapshot!("initiative_html", page("initiatives/pf_ve_mobile_default.html"));
     insta::assert_snapshot!("goal_html", page("goals/g_media.html"));
+    insta::assert_snapshot!("plan_html", page("plan.html"));
     let wiki = report::build(
         &example(),
         report::Format::Wikitext,

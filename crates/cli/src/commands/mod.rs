@@ -6,6 +6,7 @@ use crate::args::{Args, Command};
 
 mod check;
 mod init;
+mod plan;
 mod report;
 mod rules;
 mod show;
@@ -45,6 +46,43 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 color,
             },
         ),
+        Command::Plan {
+            dir,
+            budget,
+            capacity,
+            require,
+            exclude,
+            quarters,
+            samples,
+            seed,
+            time_limit,
+            write,
+            json,
+        } => {
+            let mut caps = Vec::new();
+            for c in &capacity {
+                let parsed = c
+                    .split_once('=')
+                    .and_then(|(t, n)| {
+                        n.trim().parse::<f64>().ok().map(|n| (t.trim().to_string(), n))
+                    })
+                    .filter(|(_, n)| n.is_finite() && *n >= 0.0);
+                match parsed {
+                    Some(x) => caps.push(x),
+                    None => {
+                        eprintln!(
+                            "error: --capacity takes TEAM=N with N ≥ 0, e.g. --capacity web=5; found `{c}`"
+                        );
+                        return Ok(ExitCode::from(EXIT_FAILURE));
+                    }
+                }
+            }
+            let what_if = portfolio::WhatIf { budget, capacity: caps, require, exclude, quarters };
+            plan::run(
+                &dir,
+                plan::Options { what_if, samples, seed, time_limit, json, write, color },
+            )
+        }
         Command::Voi { dir, budget, samples, seed, top, json } => {
             voi::run(&dir, voi::Options { budget, samples, seed, top, json, color })
         }

@@ -38,6 +38,27 @@ nodes:
       attribution: 5%
       drop_off: 50%
 sroi: { discount_rate: 3% }
+planning:
+  budget: 1M
+  cost_percentile: 80
+  quarters: 4
+  start: 2027Q3
+  dependency_lag: 1
+  risk: { alpha: 10%, weight: 0.3 }
+  balance:
+    - { name: Communities, audience_kind: organizing_community, of: effort, min_share: 25%, max_share: 90% }
+    - { name: Program, program: p, of: count, min_share: 0 }
+    - { name: Audience, audience: aud, of: cost, max_share: 1 }
+    - { name: Team, team: t, min_share: 0 }
+    - { name: Goals, each_goal: true }
+plan:
+  budget: 1M
+  value: 12.5
+  cost: 900k
+  schedule:
+    - { initiative: i, quarter: 2027Q3 }
+  objectives:
+    - { goal: g, expected_change: 3, key_results: [ind] }
 links:
   - from: a
     to: o
@@ -105,6 +126,17 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
     assert_eq!(m.value.criteria.len(), 1);
     assert_eq!(m.meta.frameworks, vec![model::Framework::Sroi]);
+    let pl = &m.planning;
+    assert_eq!(
+        (pl.budget, pl.cost_percentile, pl.quarters, pl.dependency_lag),
+        (Some(1e6), Some(80.0), 4, 1)
+    );
+    assert_eq!(pl.start.map(|q| q.to_string()).as_deref(), Some("2027Q3"));
+    assert_eq!(pl.balance.len(), 5);
+    assert!(pl.risk.is_some_and(|r| r.alpha == 0.1 && r.weight == 0.3));
+    let saved = m.saved_plan.as_ref().unwrap();
+    assert_eq!(saved.schedule, vec![(model::Id::parse("i").unwrap(), "2027Q3".to_string())]);
+    assert_eq!(saved.objectives[0].key_results.len(), 1);
     assert_eq!(m.sroi.discount_rate, Some(0.03));
     let v = m.nodes.iter().find(|n| n.id.as_str() == "s").unwrap().sroi.as_ref().unwrap();
     assert_eq!(

@@ -1,0 +1,256 @@
+//! `throughline plan DIR`: the optimal annual plan, why each initiative is in or out, what more
+//! capacity or budget buys, and the efficient frontier.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use model::graph::ModelGraph;
+use portfolio::explain::num;
+use portfolio::{AnnualPlan, Extras, Outcome, WhatIf};
+use serde::Serialize;
+use simulate::Settings;
+
+use crate::commands::simulate::{load_checked, run_simulation};
+use crate::commands::{EXIT_FAILURE, EXIT_PROBLEMS};
+
+/// Flags of `plan`.
+pub struct Options {
+    pub what_if: WhatIf,
+    pub samples: usize,
+    pub seed: u64,
+    pub time_limit: f64,
+    pub json: bool,
+    pub write: bool,
+    pub color: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    format: &'static str,
+    model: &'a str,
+    currency: &'a str,
+    value_unit: Option<&'a str>,
+    #[serde(flatten)]
+    plan: &'a AnnualPlan,
+}
+
+pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
+    let checked = match load_checked(dir, opts.color) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let model = &checked.model;
+    let graph = ModelGraph::build(model);
+    let settings = Settings { samples: opts.samples, seed: opts.seed };
+    let (splan, sim) = match run_simulation(model, &settings) {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let solver =
+        portfolio::Options { time_limit: opts.time_limit, ..portfolio::Options::default() };
+    let extras = Extras::for_size(model.initiatives.len());
+    let plan =
+        match portfolio::annual_plan(model, &graph, &splan, &sim, &opts.what_if, &solver, extras) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(EXIT_FAILURE));
+            }
+        };
+    let feasible = plan.solution.has_plan();
+    if opts.write && feasible {
+        let path = dir.join(PLAN_FILE);
+        std::fs::write(&path, plan_file(model, &plan))?;
+        eprintln!("wrote {}", path.display());
+    }
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        let report = Report {
+            format: "throughline.plan.v1",
+            model: &model.meta.name,
+            currency: &model.meta.currency,
+            value_unit: model.value.unit.as_deref(),
+            plan: &plan,
+        };
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        out.write_all(b"\n")?;
+    } else {
+        out.write_all(text(model, &plan).as_bytes())?;
+    }
+    Ok(if feasible { ExitCode::SUCCESS } else { ExitCode::from(EXIT_PROBLEMS) })
+}
+
+/// Where `plan --write` puts the plan, inside the model folder.
+pub const PLAN_FILE: &str = "plan.yaml";
+
+/// The plan for people.
+pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
+    let mut s = String::new();
+    let p = &plan.problem;
+    let s_ = &plan.solution;
+    let cur = &model.meta.currency;
+    let unit = model.value.unit.as_deref().unwrap_or("value");
+    let budget =
+        p.budget.map_or("no budget limit".to_string(), |b| format!("budget {} {cur}", num(b)));
+    s.push_str(&format!(
+        "Annual plan — {} ({}, {} quarters: {})\n",
+        model.meta.name,
+        budget,
+        p.quarters,
+        plan.quarters.join(" ")
+    ));
+    match &s_.outcome {
+        Outcome::Optimal => s.push_str(&format!("status: optimal (HiGHS, {:.2} s)\n", s_.seconds)),
+        Outcome::TimeLimit { gap } => s.push_str(&format!(
+            "status: stopped at the time limit; the plan is within {:.2}% of the best possible\n",
+            gap * 100.0
+        )),
+        Outcome::Infeasible { conflicts } => {
+            s.push_str("status: infeasible — no plan satisfies every rule. These rules conflict (drop or loosen one):\n");
+            for c in conflicts {
+                s.push_str(&format!("  - {c}\n"));
+            }
+            return s;
+        }
+        Outcome::Failed { reason } => {
+            s.push_str(&format!("status: the solver failed ({reason})\n"));
+            return s;
+        }
+    }
+    let chosen = plan.schedule.len();
+    s.push_str(&format!(
+        "{chosen} of {} initiatives; expected value {} {unit}; cost {} {cur}",
+        p.items.len(),
+        num(s_.value),
+        num(s_.cost)
+    ));
+    if p.risk.is_some() {
+        s.push_str(&format!("; risk-adjusted objective {}", num(s_.objective)));
+    }
+    s.push_str("\n\nSCHEDULE\n");
+    for (q, label) in plan.quarters.iter().enumerate() {
+        let starting: Vec<String> = plan
+            .schedule
+            .iter()
+            .filter(|x| x.start == q)
+            .map(|x| {
+                let team = x.team.as_deref().unwrap_or("?");
+                if x.duration > 1 {
+                    format!("{} [{team}, {} quarters]", x.id, x.duration)
+                } else {
+                    format!("{} [{team}]", x.id)
+                }
+            })
+            .collect();
+        s.push_str(&format!(
+            "  {label}: {}\n",
+            if starting.is_empty() { "—".into() } else { starting.join(", ") }
+        ));
+    }
+    s.push_str("\nTEAM LOAD (person-quarters used / available per quarter)\n");
+    let width = p.teams.iter().map(|t| t.id.chars().count()).max().unwrap_or(0);
+    let header: String = plan.quarters.iter().map(|q| format!("{q:>11}")).collect();
+    s.push_str(&format!("  {:<width$} {header}\n", ""));
+    for (t, team) in p.teams.iter().enumerate() {
+        if plan.load[t].iter().all(|x| *x == 0.0) {
+            continue;
+        }
+        let cells: Vec<String> = (0..p.quarters)
+            .map(|q| {
+                format!("{:>11}", format!("{}/{}", num(plan.load[t][q]), num(team.capacity[q])))
+            })
+            .collect();
+        s.push_str(&format!("  {:<width$} {}\n", team.id, cells.join("")));
+    }
+    if !plan.balance.is_empty() {
+        s.push_str("\nBALANCE\n");
+        for b in &plan.balance {
+            let achieved = if b.rule.contains('%') {
+                format!("{}%", (b.achieved * 1000.0).round() / 10.0)
+            } else {
+                format!("{}", b.achieved)
+            };
+            s.push_str(&format!("  {}: {achieved} ({})\n", b.name, b.rule));
+        }
+    }
+    if !plan.objectives.is_empty() {
+        s.push_str("\nOBJECTIVES AND KEY RESULTS\n");
+        for o in &plan.objectives {
+            s.push_str(&format!(
+                "  {} — expected change {} {}\n",
+                o.name,
+                num(o.expected_change),
+                o.unit.as_deref().unwrap_or("")
+            ));
+            for kr in &o.key_results {
+                s.push_str(&format!(
+                    "    KR {}: from {} to {}\n",
+                    kr.name,
+                    kr.baseline.as_deref().unwrap_or("(no baseline)"),
+                    kr.target.as_deref().unwrap_or("(no target)")
+                ));
+            }
+        }
+    }
+    s.push_str("\nWHY EACH INITIATIVE IS IN OR OUT\n");
+    let mut reasons: Vec<&portfolio::Reason> = plan.reasons.iter().collect();
+    reasons.sort_by_key(|r| !r.selected);
+    for r in reasons {
+        s.push_str(&format!("  {:<28} {}\n", r.id, r.text));
+    }
+    if !plan.marginals.is_empty() {
+        s.push_str("\nWHAT MORE WOULD BUY\n");
+        for m in &plan.marginals {
+            s.push_str(&format!("  {}, {}: +{} {unit}\n", m.resource, m.added, num(m.gain)));
+        }
+    }
+    if !plan.frontier.is_empty() {
+        s.push_str(&format!("\nEFFICIENT FRONTIER (best value at each budget, {cur})\n"));
+        for f in &plan.frontier {
+            let v = f.objective.map_or("no plan fits".to_string(), num);
+            s.push_str(&format!(
+                "  {:>10}  {:>10}  ({} initiatives)\n",
+                num(f.budget),
+                v,
+                f.selected
+            ));
+        }
+    }
+    s
+}
+
+/// The plan as a model file: the `plan` section `check` validates, for review in git.
+pub fn plan_file(model: &model::Model, plan: &AnnualPlan) -> String {
+    let mut s = String::from(
+        "# Written by `throughline plan --write`: the optimal plan for the `planning` settings.\n\
+         # Re-run the command after changing the model; edit the settings, not this file.\n",
+    );
+    s.push_str("plan:\n");
+    if let Some(b) = plan.problem.budget {
+        s.push_str(&format!("  budget: {b}\n"));
+    }
+    s.push_str(&format!("  value: {}\n", round(plan.solution.value)));
+    s.push_str(&format!("  cost: {}\n", round(plan.solution.cost)));
+    s.push_str("  schedule:\n");
+    for x in &plan.schedule {
+        s.push_str(&format!("    - {{ initiative: {}, quarter: {} }}\n", x.id, x.label));
+    }
+    if !plan.objectives.is_empty() {
+        s.push_str("  objectives:\n");
+        for o in &plan.objectives {
+            s.push_str(&format!("    - goal: {}\n", o.goal));
+            s.push_str(&format!("      expected_change: {}\n", round(o.expected_change)));
+            if !o.key_results.is_empty() {
+                let ids: Vec<&str> = o.key_results.iter().map(|k| k.indicator.as_str()).collect();
+                s.push_str(&format!("      key_results: [{}]\n", ids.join(", ")));
+            }
+        }
+    }
+    let _ = model;
+    s
+}
+
+fn round(v: f64) -> f64 {
+    if v.abs() >= 100.0 { v.round() } else { (v * 100.0).round() / 100.0 }
+}

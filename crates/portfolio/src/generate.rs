@@ -1,0 +1,162 @@
+//! Generated problems for property tests and benchmarks: random but reproducible, with every
+//! kind of constraint (budget, capacities, dependency chains, exclusions, must-do work, share
+//! and cover rules, optional risk).
+
+use model::ShareOf;
+
+use crate::problem::{Cover, Item, Problem, Risk, Share, Team};
+
+/// What to generate.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// Initiatives.
+    pub items: usize,
+    /// Teams.
+    pub teams: usize,
+    /// Quarters.
+    pub quarters: usize,
+    /// Budget as a share of the total cost.
+    pub budget_share: f64,
+    /// Share of items that depend on the previous item of their chain.
+    pub dependency_rate: f64,
+    /// Exclusive pairs, per item.
+    pub exclusion_rate: f64,
+    /// Must-do items, per item.
+    pub must_rate: f64,
+    /// Dependency lag.
+    pub lag: usize,
+    /// With a risk term over this many scenarios (0: risk-neutral).
+    pub scenarios: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Spec {
+    /// The benchmark instance of the plan issue: 5,000 initiatives, 40 teams, 4 quarters,
+    /// dependency chains and balance rules.
+    pub fn benchmark() -> Spec {
+        Spec {
+            items: 5_000,
+            teams: 40,
+            quarters: 4,
+            budget_share: 0.4,
+            dependency_rate: 0.3,
+            exclusion_rate: 0.02,
+            must_rate: 0.01,
+            lag: 0,
+            scenarios: 0,
+            seed: 7,
+        }
+    }
+}
+
+/// SplitMix64: small, fast and good enough for instance generation.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize % n.max(1)
+    }
+}
+
+/// A random problem.
+pub fn problem(spec: &Spec) -> Problem {
+    let mut rng = Rng(spec.seed);
+    let teams: Vec<Team> = (0..spec.teams.max(1))
+        .map(|t| Team {
+            id: format!("team{t}"),
+            capacity: vec![(2 + rng.below(5)) as f64; spec.quarters],
+        })
+        .collect();
+    let mut items: Vec<Item> = Vec::with_capacity(spec.items);
+    for i in 0..spec.items {
+        let team = rng.below(teams.len());
+        let cap = teams[team].capacity[0];
+        // Mostly one-quarter work, some longer.
+        let effort = (0.5 + rng.unit() * 2.5 * if rng.unit() < 0.15 { 2.0 } else { 1.0 })
+            .min(cap * spec.quarters as f64);
+        let duration = ((effort / cap) - 1e-9).ceil().max(1.0) as usize;
+        let cost = (20.0 + rng.unit() * 180.0).round() * 1000.0;
+        // Value loosely tied to cost, with a long tail.
+        let value =
+            (cost / 1000.0) * (0.2 + rng.unit() * 2.0) * if rng.unit() < 0.1 { 3.0 } else { 1.0 };
+        let depends_on =
+            if i > 0 && rng.unit() < spec.dependency_rate { vec![i - 1] } else { Vec::new() };
+        items.push(Item {
+            id: format!("i{i}"),
+            value: (value * 10.0).round() / 10.0,
+            cost,
+            effort: (effort * 10.0).round() / 10.0,
+            team: Some(team),
+            duration: duration.min(spec.quarters),
+            must: false,
+            barred: None,
+            depends_on,
+            excludes: Vec::new(),
+        });
+    }
+    // Must-do items have no dependencies, so they can always be placed.
+    for i in 0..spec.items {
+        if rng.unit() < spec.must_rate && items[i].depends_on.is_empty() && items[i].duration == 1 {
+            items[i].must = true;
+        }
+    }
+    let pairs = (spec.items as f64 * spec.exclusion_rate).round() as usize;
+    for _ in 0..pairs {
+        let a = rng.below(spec.items);
+        let b = rng.below(spec.items);
+        if a != b && !items[a].must && !items[b].must && !items[a].excludes.contains(&b) {
+            items[a].excludes.push(b);
+            items[b].excludes.push(a);
+        }
+    }
+    let total: f64 = items.iter().map(|i| i.cost).sum();
+    let members: Vec<bool> = (0..spec.items).map(|_| rng.unit() < 0.35).collect();
+    let shares = vec![Share {
+        name: "organizing communities".into(),
+        members,
+        of: ShareOf::Effort,
+        min: Some(0.25),
+        max: None,
+    }];
+    let covers = (0..3.min(spec.items))
+        .map(|g| Cover {
+            name: format!("goal g{g} served"),
+            members: (0..spec.items).filter(|i| i % 7 == g).collect(),
+        })
+        .collect();
+    let risk = (spec.scenarios > 0).then(|| Risk {
+        alpha: 0.2,
+        weight: 0.5,
+        scenarios: (0..spec.scenarios)
+            .map(|_| {
+                items
+                    .iter()
+                    .map(|it| (it.value * (0.2 + 1.6 * rng.unit()) * 10.0).round() / 10.0)
+                    .collect()
+            })
+            .collect(),
+    });
+    Problem {
+        items,
+        teams,
+        quarters: spec.quarters,
+        budget: Some((total * spec.budget_share).round()),
+        lag: spec.lag,
+        shares,
+        covers,
+        risk,
+    }
+}

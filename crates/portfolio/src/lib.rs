@@ -1,0 +1,282 @@
+//! The annual plan: which initiatives to fund and when, chosen exactly by an integer program.
+//!
+//! Model + simulation → [`Problem`] (values, costs, efforts, capacities, rules) → HiGHS
+//! ([`solve`]) → [`Solution`] → explanations, marginal values and the frontier ([`explain`]) →
+//! [`AnnualPlan`], with the key results the plan is accountable for.
+//!
+//! The solver stays behind this crate: callers see problems, solutions and reasons, never HiGHS.
+
+pub mod brute;
+pub mod explain;
+pub mod generate;
+pub mod problem;
+pub mod solve;
+
+use model::Model;
+use model::graph::ModelGraph;
+use serde::Serialize;
+
+pub use explain::{FrontierPoint, Marginal, Reason};
+pub use problem::{Problem, WhatIf, WhatIfError};
+pub use solve::{Options, Outcome, Solution};
+
+/// A key result: an indicator the plan moves, with its baseline and target.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyResult {
+    /// Indicator id.
+    pub indicator: String,
+    /// Indicator name.
+    pub name: String,
+    /// Baseline, as written.
+    pub baseline: Option<String>,
+    /// Target, as written.
+    pub target: Option<String>,
+}
+
+/// An objective: a goal the plan serves, with the change it expects and its key results.
+#[derive(Clone, Debug, Serialize)]
+pub struct Objective {
+    /// Goal id.
+    pub goal: String,
+    /// Goal name.
+    pub name: String,
+    /// Expected change in the goal from the selected initiatives (exact expectation).
+    pub expected_change: f64,
+    /// The goal's unit.
+    pub unit: Option<String>,
+    /// Indicators measuring the goal or a node the selected initiatives reach.
+    pub key_results: Vec<KeyResult>,
+    /// Selected initiatives that serve it.
+    pub initiatives: Vec<String>,
+}
+
+/// How a balance rule came out.
+#[derive(Clone, Debug, Serialize)]
+pub struct BalanceCheck {
+    /// Rule name.
+    pub name: String,
+    /// Achieved share (for share rules) or the number of covering initiatives.
+    pub achieved: f64,
+    /// What the rule asks, in words.
+    pub rule: String,
+}
+
+/// An item of the schedule.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scheduled {
+    /// Initiative id.
+    pub id: String,
+    /// Team id.
+    pub team: Option<String>,
+    /// First quarter (0-based).
+    pub start: usize,
+    /// Quarters it runs.
+    pub duration: usize,
+    /// Its label, e.g. `2027Q1`, when the plan has a start quarter.
+    pub label: String,
+    /// Person-quarters per quarter.
+    pub load: f64,
+}
+
+/// Everything `throughline plan` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnualPlan {
+    /// The instance solved.
+    #[serde(skip)]
+    pub problem: Problem,
+    /// The solution.
+    pub solution: Solution,
+    /// Quarter labels.
+    pub quarters: Vec<String>,
+    /// Selected initiatives with their start quarter, by start then id order.
+    pub schedule: Vec<Scheduled>,
+    /// Why each initiative is in or out.
+    pub reasons: Vec<Reason>,
+    /// What more capacity or budget buys.
+    pub marginals: Vec<Marginal>,
+    /// Value against budget.
+    pub frontier: Vec<FrontierPoint>,
+    /// Balance rules as achieved.
+    pub balance: Vec<BalanceCheck>,
+    /// Objectives and key results.
+    pub objectives: Vec<Objective>,
+    /// Load per team and quarter: `load[t][q]` person-quarters, against `capacity[t][q]`.
+    pub load: Vec<Vec<f64>>,
+}
+
+/// What to compute besides the plan itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Extras {
+    /// Reasons with the cost of forcing each left-out item in (a solve per item).
+    pub force: bool,
+    /// Marginal values of capacity and budget (a solve per team).
+    pub marginals: bool,
+    /// Frontier points (a solve each); 0 for none.
+    pub frontier_points: usize,
+}
+
+impl Extras {
+    /// Everything, sized for a model of `items` initiatives: per-item re-solves only up to 200.
+    pub fn for_size(items: usize) -> Extras {
+        Extras {
+            force: items <= 200,
+            marginals: items <= 2_000,
+            frontier_points: if items <= 2_000 { 12 } else { 0 },
+        }
+    }
+}
+
+/// Plans a checked, simulated model.
+pub fn annual_plan(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    plan: &simulate::Plan,
+    sim: &simulate::Simulation,
+    what_if: &WhatIf,
+    opts: &Options,
+    extras: Extras,
+) -> Result<AnnualPlan, WhatIfError> {
+    let problem = Problem::from_model(model, graph, plan, sim, what_if)?;
+    let solution = solve::solve(&problem, opts);
+    let labels: Vec<String> = (0..problem.quarters)
+        .map(|q| match model.planning.start {
+            Some(s) => s.plus(q as u32).to_string(),
+            None => format!("Q{}", q + 1),
+        })
+        .collect();
+    let mut schedule: Vec<Scheduled> = (0..problem.items.len())
+        .filter_map(|i| {
+            let start = solution.start[i]?;
+            let it = &problem.items[i];
+            Some(Scheduled {
+                id: it.id.clone(),
+                team: it.team.map(|t| problem.teams[t].id.clone()),
+                start,
+                duration: it.duration,
+                label: labels[start].clone(),
+                load: it.load(),
+            })
+        })
+        .collect();
+    schedule.sort_by(|a, b| a.start.cmp(&b.start).then(a.team.cmp(&b.team)).then(a.id.cmp(&b.id)));
+    let reasons = explain::reasons(&problem, &solution, opts, extras.force);
+    let marginals =
+        if extras.marginals { explain::marginals(&problem, &solution, opts) } else { Vec::new() };
+    let frontier = if extras.frontier_points > 0 {
+        explain::frontier(&problem, extras.frontier_points, opts)
+    } else {
+        Vec::new()
+    };
+    let mut load = vec![vec![0.0; problem.quarters]; problem.teams.len()];
+    for s in &schedule {
+        if let Some(t) = problem.teams.iter().position(|t| Some(&t.id) == s.team.as_ref()) {
+            for cell in &mut load[t][s.start..s.start + s.duration] {
+                *cell += s.load;
+            }
+        }
+    }
+    let balance = balance(&problem, &solution);
+    let objectives = objectives(model, graph, plan, &solution);
+    Ok(AnnualPlan {
+        problem,
+        solution,
+        quarters: labels,
+        schedule,
+        reasons,
+        marginals,
+        frontier,
+        balance,
+        objectives,
+        load,
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{}%", (x * 1000.0).round() / 10.0)
+}
+
+fn balance(p: &Problem, s: &Solution) -> Vec<BalanceCheck> {
+    let n = p.items.len();
+    let mut out = Vec::new();
+    for r in &p.shares {
+        let total: f64 = (0..n).filter(|&i| s.selected(i)).map(|i| r.weight(&p.items[i])).sum();
+        let part: f64 =
+            (0..n).filter(|&i| s.selected(i) && r.members[i]).map(|i| r.weight(&p.items[i])).sum();
+        let of = match r.of {
+            model::ShareOf::Effort => "effort",
+            model::ShareOf::Cost => "cost",
+            model::ShareOf::Count => "initiatives",
+        };
+        let rule = match (r.min, r.max) {
+            (Some(a), Some(b)) => format!("{} to {} of {of}", pct(a), pct(b)),
+            (Some(a), None) => format!("at least {} of {of}", pct(a)),
+            (None, Some(b)) => format!("at most {} of {of}", pct(b)),
+            (None, None) => String::new(),
+        };
+        out.push(BalanceCheck {
+            name: r.name.clone(),
+            achieved: if total > 0.0 { part / total } else { 0.0 },
+            rule,
+        });
+    }
+    for c in &p.covers {
+        out.push(BalanceCheck {
+            name: c.name.clone(),
+            achieved: c.members.iter().filter(|&&i| s.selected(i)).count() as f64,
+            rule: "at least one initiative".into(),
+        });
+    }
+    out
+}
+
+fn objectives(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    plan: &simulate::Plan,
+    s: &Solution,
+) -> Vec<Objective> {
+    let chosen: Vec<usize> = (0..model.initiatives.len()).filter(|&i| s.selected(i)).collect();
+    let contributions = plan.expected_contributions();
+    let reach = graph.reachable_from(
+        &chosen.iter().flat_map(|&i| graph.delivered_by(i).iter().copied()).collect::<Vec<_>>(),
+    );
+    let dated = |d: &Option<model::DatedValue>| {
+        d.as_ref().map(|d| format!("{} ({})", explain::num(d.value), d.date))
+    };
+    let mut out = Vec::new();
+    for (slot, &g) in plan.goals.iter().enumerate() {
+        let serving: Vec<usize> =
+            chosen.iter().copied().filter(|&i| contributions[i][slot] > 0.0).collect();
+        if serving.is_empty() {
+            continue;
+        }
+        // Key results: indicators of the goal, and of nodes the plan reaches that lead to it.
+        let leads_to_goal = graph.reaching(&[g]);
+        let key_results = model
+            .indicators
+            .iter()
+            .filter(|ind| {
+                graph
+                    .node(ind.measures.as_str())
+                    .is_some_and(|n| n == g || (reach[n] && leads_to_goal[n]))
+            })
+            .filter(|ind| ind.target.is_some())
+            .map(|ind| KeyResult {
+                indicator: ind.id.to_string(),
+                name: ind.name.clone(),
+                baseline: dated(&ind.baseline),
+                target: dated(&ind.target),
+            })
+            .collect();
+        let node = &model.nodes[g];
+        out.push(Objective {
+            goal: node.id.to_string(),
+            name: node.name.clone(),
+            expected_change: serving.iter().map(|&i| contributions[i][slot]).sum(),
+            unit: node.unit.clone(),
+            key_results,
+            initiatives: serving.iter().map(|&i| model.initiatives[i].id.to_string()).collect(),
+        });
+    }
+    out
+}

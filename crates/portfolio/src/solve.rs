@@ -1,0 +1,430 @@
+//! The problem as a mixed-integer program, solved by HiGHS.
+//!
+//! Variables: `x[i][q] ∈ {0, 1}`, item i starts in quarter q (only starts that finish inside the
+//! plan exist); `y_i = Σ_q x[i][q]` is "item i is in the plan". With risk aversion, `η` (free)
+//! and `u_s ≥ 0` per scenario add the Rockafellar–Uryasev form of CVaR.
+//!
+//! Constraints, each belonging to a named [`Group`] so an infeasible plan can say which rules
+//! conflict:
+//! - each item at most once (exactly once when it must be in);
+//! - budget: `Σ cost_i y_i ≤ B`;
+//! - capacity: for each team and quarter, the load of the items running then ≤ capacity;
+//! - dependency B needs A: for every quarter q, `started_B(≤ q) ≤ started_A(≤ q − lag − d_A + 1)`,
+//!   so A is finished `lag` quarters before B starts (and B is out when A is);
+//! - exclusion: `y_A + y_B ≤ 1`;
+//! - share rules: `Σ w_i y_i (m_i − min) ≥ 0` and `Σ w_i y_i (max − m_i) ≥ 0`;
+//! - covers: `Σ_{members} y_i ≥ 1`;
+//! - CVaR: `u_s ≥ η − Σ_i v_is y_i`.
+//!
+//! Objective: maximise `(1 − w) Σ v_i y_i + w (η − Σ_s u_s / (α S))`.
+
+use std::time::Instant;
+
+use highs::{HighsModelStatus, Model as HModel, RowProblem, Sense};
+use serde::Serialize;
+
+use crate::problem::Problem;
+
+/// A named group of constraints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Group {
+    /// The budget.
+    Budget,
+    /// One team's capacity in every quarter.
+    Capacity {
+        /// Team index.
+        team: usize,
+    },
+    /// An item that must be in.
+    Must {
+        /// Item index.
+        item: usize,
+    },
+    /// `item` needs `on`.
+    Dependency {
+        /// The dependant.
+        item: usize,
+        /// What it needs.
+        on: usize,
+    },
+    /// `a` and `b` exclude each other.
+    Exclusion {
+        /// One item.
+        a: usize,
+        /// The other.
+        b: usize,
+    },
+    /// A share rule.
+    Share {
+        /// Index into [`Problem::shares`].
+        rule: usize,
+    },
+    /// An at-least-one rule.
+    Cover {
+        /// Index into [`Problem::covers`].
+        rule: usize,
+    },
+}
+
+impl Group {
+    /// The group in words.
+    pub fn describe(&self, p: &Problem) -> String {
+        let id = |i: usize| format!("`{}`", p.items[i].id);
+        match *self {
+            Group::Budget => format!("the budget of {}", p.budget.unwrap_or(0.0)),
+            Group::Capacity { team } => format!("the capacity of team `{}`", p.teams[team].id),
+            Group::Must { item } => format!("{} must be in the plan", id(item)),
+            Group::Dependency { item, on } => format!("{} needs {}", id(item), id(on)),
+            Group::Exclusion { a, b } => format!("{} excludes {}", id(a), id(b)),
+            Group::Share { rule } => format!("the balance rule “{}”", p.shares[rule].name),
+            Group::Cover { rule } => format!("the balance rule “{}”", p.covers[rule].name),
+        }
+    }
+}
+
+/// How a solve ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Proven optimal (within the relative gap tolerance).
+    Optimal,
+    /// Stopped at the time limit with a feasible plan; `gap` is the relative optimality gap.
+    TimeLimit {
+        /// Relative gap between the plan and the best bound.
+        gap: f64,
+    },
+    /// No plan satisfies every rule; `conflicts` is a smallest set of rule groups that cannot
+    /// hold together (each one, dropped, makes the rest feasible).
+    Infeasible {
+        /// The conflicting groups, in words.
+        conflicts: Vec<String>,
+    },
+    /// The solver failed or stopped without any plan.
+    Failed {
+        /// What HiGHS reported.
+        reason: String,
+    },
+}
+
+/// A solved plan.
+#[derive(Clone, Debug, Serialize)]
+pub struct Solution {
+    /// How the solve ended.
+    pub outcome: Outcome,
+    /// Objective value (risk-adjusted when risk aversion is on).
+    pub objective: f64,
+    /// Start quarter of each item, `None` when out.
+    pub start: Vec<Option<usize>>,
+    /// Expected value of the plan.
+    pub value: f64,
+    /// Cost of the plan.
+    pub cost: f64,
+    /// Seconds spent in the solver.
+    pub seconds: f64,
+}
+
+impl Solution {
+    /// Is item i in the plan?
+    pub fn selected(&self, i: usize) -> bool {
+        self.start[i].is_some()
+    }
+
+    /// Whether a plan exists (optimal or stopped at the time limit).
+    pub fn has_plan(&self) -> bool {
+        matches!(self.outcome, Outcome::Optimal | Outcome::TimeLimit { .. })
+    }
+}
+
+/// Solver settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Seconds before stopping with the best plan so far.
+    pub time_limit: f64,
+    /// Relative optimality gap accepted as optimal.
+    pub gap: f64,
+    /// Solver threads.
+    pub threads: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { time_limit: 60.0, gap: 1e-6, threads: 1 }
+    }
+}
+
+/// The columns of the formulation, for reading a solution back.
+struct Columns {
+    /// `(item, quarter)` per binary column, in column order.
+    starts: Vec<(usize, usize)>,
+    /// First column of each item.
+    first: Vec<usize>,
+    /// Number of start columns of each item.
+    count: Vec<usize>,
+}
+
+/// The last quarter an item may start in, or `None` when it cannot be scheduled at all.
+pub fn last_start(p: &Problem, i: usize) -> Option<usize> {
+    let it = &p.items[i];
+    (it.barred.is_none() && it.duration <= p.quarters).then(|| p.quarters - it.duration)
+}
+
+/// Builds the program with the groups for which `on` holds (all of them for a normal solve).
+fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (RowProblem, Columns) {
+    let mut pb = RowProblem::default();
+    let n = p.items.len();
+    let w = p.risk.as_ref().map_or(0.0, |r| r.weight);
+    let mut cols = Columns { starts: Vec::new(), first: vec![0; n], count: vec![0; n] };
+    let mut handles = Vec::new();
+    for (i, it) in p.items.iter().enumerate() {
+        cols.first[i] = cols.starts.len();
+        let Some(last) = last_start(p, i) else { continue };
+        let obj = if feasibility_only { 0.0 } else { (1.0 - w) * it.value };
+        for q in 0..=last {
+            handles.push(pb.add_integer_column(obj, 0..=1));
+            cols.starts.push((i, q));
+        }
+        cols.count[i] = last + 1;
+    }
+    let of = |i: usize| -> &[highs::Col] { &handles[cols.first[i]..cols.first[i] + cols.count[i]] };
+    let y = |i: usize, coef: f64| -> Vec<(highs::Col, f64)> {
+        of(i).iter().map(|&c| (c, coef)).collect()
+    };
+    // Each item at most once; must-do items exactly once.
+    for i in 0..n {
+        let must = p.items[i].must && on(Group::Must { item: i });
+        if cols.count[i] == 0 {
+            if must {
+                // Cannot be scheduled but must be in: an empty row 1 ≤ 0 ≤ 1 keeps it infeasible.
+                pb.add_row(1.0..=1.0, Vec::<(highs::Col, f64)>::new());
+            }
+            continue;
+        }
+        if must {
+            pb.add_row(1.0..=1.0, y(i, 1.0));
+        } else {
+            pb.add_row(..=1.0, y(i, 1.0));
+        }
+    }
+    if let Some(b) = p.budget
+        && on(Group::Budget)
+    {
+        let row: Vec<_> = (0..n).flat_map(|i| y(i, p.items[i].cost)).collect();
+        pb.add_row(..=b, row);
+    }
+    for (t, team) in p.teams.iter().enumerate() {
+        if !on(Group::Capacity { team: t }) {
+            continue;
+        }
+        for q in 0..p.quarters {
+            let mut row = Vec::new();
+            for (k, &(i, s)) in cols.starts.iter().enumerate() {
+                let it = &p.items[i];
+                if it.team == Some(t) && s <= q && q < s + it.duration && it.load() > 0.0 {
+                    row.push((handles[k], it.load()));
+                }
+            }
+            if !row.is_empty() {
+                pb.add_row(..=team.capacity[q], row);
+            }
+        }
+    }
+    for (b, it) in p.items.iter().enumerate() {
+        for &a in &it.depends_on {
+            if !on(Group::Dependency { item: b, on: a }) || cols.count[b] == 0 {
+                continue;
+            }
+            let lead = p.lag + p.items[a].duration - 1;
+            for q in 0..p.quarters {
+                let mut row: Vec<(highs::Col, f64)> = Vec::new();
+                for k in 0..cols.count[b] {
+                    if cols.starts[cols.first[b] + k].1 <= q {
+                        row.push((handles[cols.first[b] + k], 1.0));
+                    }
+                }
+                if row.is_empty() {
+                    continue;
+                }
+                for k in 0..cols.count[a] {
+                    let s = cols.starts[cols.first[a] + k].1;
+                    if s + lead <= q {
+                        row.push((handles[cols.first[a] + k], -1.0));
+                    }
+                }
+                pb.add_row(..=0.0, row);
+            }
+        }
+        for &x in &it.excludes {
+            if x > b && on(Group::Exclusion { a: b, b: x }) {
+                let mut row = y(b, 1.0);
+                row.extend(y(x, 1.0));
+                if !row.is_empty() {
+                    pb.add_row(..=1.0, row);
+                }
+            }
+        }
+    }
+    for (k, s) in p.shares.iter().enumerate() {
+        if !on(Group::Share { rule: k }) {
+            continue;
+        }
+        let member = |i: usize| if s.members[i] { 1.0 } else { 0.0 };
+        if let Some(min) = s.min {
+            let row: Vec<_> = (0..n)
+                .flat_map(|i| y(i, s.weight(&p.items[i]) * (member(i) - min)))
+                .filter(|(_, c)| *c != 0.0)
+                .collect();
+            pb.add_row(0.0.., row);
+        }
+        if let Some(max) = s.max {
+            let row: Vec<_> = (0..n)
+                .flat_map(|i| y(i, s.weight(&p.items[i]) * (max - member(i))))
+                .filter(|(_, c)| *c != 0.0)
+                .collect();
+            pb.add_row(0.0.., row);
+        }
+    }
+    for (k, c) in p.covers.iter().enumerate() {
+        if on(Group::Cover { rule: k }) {
+            let row: Vec<_> = c.members.iter().flat_map(|&i| y(i, 1.0)).collect();
+            pb.add_row(1.0.., row);
+        }
+    }
+    if let Some(r) = &p.risk
+        && !feasibility_only
+        && r.weight > 0.0
+        && !r.scenarios.is_empty()
+    {
+        let s_count = r.scenarios.len() as f64;
+        let eta = pb.add_column(r.weight, f64::NEG_INFINITY..=f64::INFINITY);
+        for sc in &r.scenarios {
+            let u = pb.add_column(-r.weight / (r.alpha * s_count), 0.0..);
+            let mut row = vec![(u, 1.0), (eta, -1.0)];
+            for (i, &v) in sc.iter().enumerate() {
+                if v != 0.0 {
+                    row.extend(y(i, v));
+                }
+            }
+            pb.add_row(0.0.., row);
+        }
+    }
+    (pb, cols)
+}
+
+fn configure(model: &mut HModel, opts: &Options) {
+    model.make_quiet();
+    model.set_option("time_limit", opts.time_limit);
+    model.set_option("mip_rel_gap", opts.gap);
+    model.set_option("threads", opts.threads as i32);
+}
+
+/// Solves the problem. An infeasible problem is diagnosed: the returned [`Outcome::Infeasible`]
+/// names an irreducible set of conflicting rule groups.
+pub fn solve(p: &Problem, opts: &Options) -> Solution {
+    let started = Instant::now();
+    let (pb, cols) = build(p, &|_| true, false);
+    let mut model = pb.optimise(Sense::Maximise);
+    configure(&mut model, opts);
+    let solved = model.solve();
+    let status = solved.status();
+    let mut start = vec![None; p.items.len()];
+    let outcome = match status {
+        HighsModelStatus::Optimal => Outcome::Optimal,
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+            if solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible =>
+        {
+            Outcome::TimeLimit { gap: solved.mip_gap() }
+        }
+        HighsModelStatus::Infeasible => Outcome::Infeasible {
+            conflicts: conflicts(p, opts).iter().map(|g| g.describe(p)).collect(),
+        },
+        other => Outcome::Failed { reason: format!("{other:?}") },
+    };
+    if matches!(outcome, Outcome::Optimal | Outcome::TimeLimit { .. }) {
+        let x = solved.get_solution();
+        for (k, &(i, q)) in cols.starts.iter().enumerate() {
+            if x.columns()[k] > 0.5 {
+                start[i] = Some(q);
+            }
+        }
+    }
+    let value = (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| p.items[i].value).sum();
+    let cost = (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| p.items[i].cost).sum();
+    let objective = if matches!(outcome, Outcome::Optimal | Outcome::TimeLimit { .. }) {
+        objective_of(p, &start)
+    } else {
+        f64::NAN
+    };
+    Solution { outcome, objective, start, value, cost, seconds: started.elapsed().as_secs_f64() }
+}
+
+/// Every group of the problem.
+pub fn groups(p: &Problem) -> Vec<Group> {
+    let mut g = Vec::new();
+    if p.budget.is_some() {
+        g.push(Group::Budget);
+    }
+    g.extend((0..p.teams.len()).map(|team| Group::Capacity { team }));
+    for (i, it) in p.items.iter().enumerate() {
+        if it.must {
+            g.push(Group::Must { item: i });
+        }
+        g.extend(it.depends_on.iter().map(|&on| Group::Dependency { item: i, on }));
+        g.extend(it.excludes.iter().filter(|&&x| x > i).map(|&x| Group::Exclusion { a: i, b: x }));
+    }
+    g.extend((0..p.shares.len()).map(|rule| Group::Share { rule }));
+    g.extend((0..p.covers.len()).map(|rule| Group::Cover { rule }));
+    g
+}
+
+fn feasible(p: &Problem, on: &dyn Fn(Group) -> bool, opts: &Options) -> bool {
+    let (pb, _) = build(p, on, true);
+    let mut model = pb.optimise(Sense::Maximise);
+    configure(&mut model, opts);
+    // Any feasible point answers the question.
+    model.set_option("mip_rel_gap", 1.0);
+    !matches!(model.solve().status(), HighsModelStatus::Infeasible)
+}
+
+/// A smallest set of groups that cannot hold together (deletion filter: drop each group in
+/// turn; keep it dropped when the rest stays infeasible). Empty when the problem is feasible.
+pub fn conflicts(p: &Problem, opts: &Options) -> Vec<Group> {
+    let all = groups(p);
+    if feasible(p, &|_| true, opts) {
+        return Vec::new();
+    }
+    let mut kept = all.clone();
+    for g in all {
+        let without: Vec<Group> = kept.iter().copied().filter(|&x| x != g).collect();
+        if !feasible(p, &|x| without.contains(&x), opts) {
+            kept = without;
+        }
+    }
+    kept
+}
+
+/// The objective of a schedule, computed directly (the same number the program maximises).
+pub fn objective_of(p: &Problem, start: &[Option<usize>]) -> f64 {
+    let chosen: Vec<usize> = (0..p.items.len()).filter(|&i| start[i].is_some()).collect();
+    let mean: f64 = chosen.iter().map(|&i| p.items[i].value).sum();
+    match &p.risk {
+        Some(r) if r.weight > 0.0 && !r.scenarios.is_empty() => {
+            let totals: Vec<f64> =
+                r.scenarios.iter().map(|sc| chosen.iter().map(|&i| sc[i]).sum()).collect();
+            (1.0 - r.weight) * mean + r.weight * cvar(&totals, r.alpha)
+        }
+        _ => mean,
+    }
+}
+
+/// CVaR of the lower tail in the Rockafellar–Uryasev form, `max_η η − E[(η − V)⁺] / α`: the mean
+/// of the worst `α` share of outcomes (with a fractional scenario at the boundary).
+pub fn cvar(values: &[f64], alpha: f64) -> f64 {
+    let n = values.len() as f64;
+    values
+        .iter()
+        .map(|&eta| eta - values.iter().map(|&v| (eta - v).max(0.0)).sum::<f64>() / (alpha * n))
+        .fold(f64::NEG_INFINITY, f64::max)
+}

@@ -1,0 +1,189 @@
+//! The solver against exhaustive search, infeasibility diagnosis, CVaR, and the example's plan.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use portfolio::generate::{Spec, problem};
+use portfolio::solve::{Outcome, cvar, objective_of, solve};
+use portfolio::{Options, Problem, brute};
+use proptest::prelude::*;
+
+fn small(seed: u64, items: usize, quarters: usize, teams: usize, scenarios: usize) -> Spec {
+    Spec {
+        items,
+        teams,
+        quarters,
+        budget_share: 0.5,
+        dependency_rate: 0.35,
+        exclusion_rate: 0.15,
+        must_rate: 0.1,
+        lag: (seed % 2) as usize,
+        scenarios,
+        seed,
+    }
+}
+
+/// Largest item count whose schedules (`(quarters + 1)^n`) stay enumerable in a debug test.
+fn max_items(quarters: usize) -> usize {
+    match quarters {
+        1 => 16,
+        2 => 10,
+        3 => 8,
+        _ => 7,
+    }
+}
+
+fn agree(p: &Problem) -> Result<(), TestCaseError> {
+    let s = solve(p, &Options::default());
+    match brute::best(p) {
+        None => prop_assert!(
+            matches!(s.outcome, Outcome::Infeasible { .. }),
+            "brute force finds no plan but the solver says {:?}",
+            s.outcome
+        ),
+        Some((best, _)) => {
+            prop_assert_eq!(&s.outcome, &Outcome::Optimal);
+            prop_assert!(brute::feasible(p, &s.start), "the solver's plan breaks a rule");
+            let tol = 1e-6 * best.abs().max(1.0);
+            prop_assert!(
+                (s.objective - best).abs() <= tol,
+                "solver {} vs brute force {}",
+                s.objective,
+                best
+            );
+            prop_assert!((objective_of(p, &s.start) - s.objective).abs() <= tol);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_plan_equals_the_brute_force_optimum(
+        seed in 0u64..1_000_000,
+        quarters in 1usize..=4,
+        teams in 1usize..=3,
+        frac in 0.3f64..=1.0,
+        keep_covers in any::<bool>(),
+        keep_shares in any::<bool>(),
+        budget in prop::option::of(0.2f64..0.9),
+    ) {
+        let n = ((max_items(quarters) as f64 * frac).round() as usize).max(1);
+        let mut p = problem(&small(seed, n, quarters, teams, 0));
+        if !keep_covers { p.covers.clear(); }
+        if !keep_shares { p.shares.clear(); }
+        p.budget = budget.map(|b| (p.items.iter().map(|i| i.cost).sum::<f64>() * b).round());
+        agree(&p)?;
+    }
+
+    #[test]
+    fn the_risk_averse_plan_equals_the_brute_force_optimum(
+        seed in 0u64..1_000_000,
+        n in 1usize..=8,
+    ) {
+        let mut p = problem(&small(seed, n, 1, 2, 15));
+        p.covers.clear();
+        agree(&p)?;
+    }
+}
+
+#[test]
+fn twenty_initiatives_in_one_quarter_match_brute_force() {
+    // 2^20 schedules, every constraint kind.
+    let p = problem(&small(11, 20, 1, 3, 0));
+    let s = solve(&p, &Options::default());
+    let (best, _) = brute::best(&p).expect("feasible");
+    assert_eq!(s.outcome, Outcome::Optimal);
+    assert!((s.objective - best).abs() < 1e-6 * best.abs().max(1.0), "{} vs {best}", s.objective);
+}
+
+#[test]
+fn a_knapsack_with_a_known_answer() {
+    // Values 60, 100, 120; costs 10, 20, 30; budget 50: the optimum takes the last two (220).
+    let mut p = problem(&small(1, 3, 1, 1, 0));
+    for (it, (v, c)) in p.items.iter_mut().zip([(60.0, 10.0), (100.0, 20.0), (120.0, 30.0)]) {
+        it.value = v;
+        it.cost = c;
+        it.effort = 0.0;
+        it.must = false;
+        it.depends_on.clear();
+        it.excludes.clear();
+    }
+    p.shares.clear();
+    p.covers.clear();
+    p.budget = Some(50.0);
+    let s = solve(&p, &Options::default());
+    assert_eq!(s.outcome, Outcome::Optimal);
+    assert_eq!(s.objective, 220.0);
+    assert_eq!(s.start, vec![None, Some(0), Some(0)]);
+}
+
+#[test]
+fn an_infeasible_plan_names_the_rules_that_conflict() {
+    let mut p = problem(&small(3, 6, 1, 1, 0));
+    p.shares.clear();
+    p.covers.clear();
+    for it in &mut p.items {
+        it.must = false;
+        it.depends_on.clear();
+        it.excludes.clear();
+        it.effort = 0.0;
+    }
+    // Two must-do items that together cost more than the budget.
+    p.items[1].must = true;
+    p.items[4].must = true;
+    p.budget = Some(p.items[1].cost + p.items[4].cost - 1.0);
+    let s = solve(&p, &Options::default());
+    let Outcome::Infeasible { conflicts } = &s.outcome else { panic!("{:?}", s.outcome) };
+    assert_eq!(conflicts.len(), 3, "{conflicts:?}");
+    assert!(conflicts.iter().any(|c| c.contains("budget")));
+    assert!(conflicts.iter().any(|c| c.contains("`i1` must be in")));
+    assert!(conflicts.iter().any(|c| c.contains("`i4` must be in")));
+}
+
+#[test]
+fn cvar_is_the_mean_of_the_worst_share() {
+    let v: Vec<f64> = (1..=10).map(f64::from).collect();
+    assert!((cvar(&v, 0.2) - 1.5).abs() < 1e-12);
+    assert!((cvar(&v, 1.0) - 5.5).abs() < 1e-12);
+    // A fractional boundary: the worst 25% of 10 is 2.5 scenarios: (1 + 2 + 0.5 · 3) / 2.5.
+    assert!((cvar(&v, 0.25) - 4.5 / 2.5).abs() < 1e-12);
+}
+
+#[test]
+fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
+    // A deterministic sweep: the property tests above are only as good as the cases they draw.
+    let (mut feasible, mut infeasible, mut multi_quarter, mut binding_deps, mut partial) =
+        (0, 0, 0, 0, 0);
+    for seed in 0..120u64 {
+        let quarters = 1 + (seed % 4) as usize;
+        let mut p =
+            problem(&small(seed, max_items(quarters), quarters, 1 + (seed % 3) as usize, 0));
+        if seed % 3 == 0 {
+            p.covers.clear();
+        }
+        agree(&p).unwrap();
+        let s = solve(&p, &Options::default());
+        if s.has_plan() {
+            feasible += 1;
+            let chosen = s.start.iter().filter(|x| x.is_some()).count();
+            if chosen > 0 && chosen < p.items.len() {
+                partial += 1;
+            }
+            if p.items.iter().zip(&s.start).any(|(it, x)| x.is_some() && it.duration > 1) {
+                multi_quarter += 1;
+            }
+            if p.items.iter().zip(&s.start).any(|(it, x)| x.is_some() && !it.depends_on.is_empty())
+            {
+                binding_deps += 1;
+            }
+        } else {
+            infeasible += 1;
+        }
+    }
+    assert!(feasible >= 60, "feasible {feasible}");
+    assert!(infeasible >= 5, "infeasible {infeasible}");
+    assert!(partial >= 40, "plans that leave something out: {partial}");
+    assert!(multi_quarter >= 5, "plans with multi-quarter work: {multi_quarter}");
+    assert!(binding_deps >= 20, "plans with a dependant in: {binding_deps}");
+}
