@@ -221,3 +221,97 @@ fn the_sroi_view_of_the_example() {
         assert!((pv - s["present_value"].as_f64().unwrap()).abs() < 1e-6 * pv.max(1.0));
     }
 }
+
+#[test]
+fn plan_the_example_and_explain_every_decision() {
+    let o = throughline(&["plan", "examples/wikimedia", "--json", "-n", "2000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"], "throughline.plan.v1");
+    assert_eq!(v["solution"]["outcome"]["status"], "optimal");
+    let reasons = v["reasons"].as_array().unwrap();
+    assert_eq!(reasons.len(), 34, "a reason for every initiative");
+    let cost = v["solution"]["cost"].as_f64().unwrap();
+    assert!(cost <= 6e6 + 1e-6, "within the example's budget: {cost}");
+    // Must-do work is in.
+    for id in ["pf_php_upgrade", "pf_security_hardening"] {
+        let r = reasons.iter().find(|r| r["id"] == id).unwrap();
+        assert_eq!(r["selected"], true, "{id}");
+    }
+    // The frontier never goes down as the budget grows.
+    let points: Vec<f64> =
+        v["frontier"].as_array().unwrap().iter().filter_map(|p| p["objective"].as_f64()).collect();
+    assert!(points.len() >= 5);
+    assert!(points.windows(2).all(|w| w[1] >= w[0] - 1e-6), "{points:?}");
+    // The balance rule holds.
+    let share = v["balance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["rule"].as_str().unwrap().contains('%'))
+        .unwrap();
+    assert!(share["achieved"].as_f64().unwrap() >= 0.25 - 1e-9);
+}
+
+#[test]
+fn an_impossible_plan_names_its_conflicting_rules_and_exits_1() {
+    let o = throughline(&["plan", "examples/wikimedia", "--budget", "1000", "-n", "500"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("infeasible"), "{text}");
+    assert!(text.contains("the budget of 1000"), "{text}");
+    assert!(text.contains("must be in the plan"), "{text}");
+    let o = throughline(&["plan", "examples/wikimedia", "--capacity", "nobody=3", "-n", "500"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no team has the id `nobody`"));
+    let o = throughline(&["plan", "examples/wikimedia", "--capacity", "web", "-n", "500"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn what_if_flags_change_the_plan() {
+    let run = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["plan", "examples/wikimedia", "--json", "-n", "500"];
+        all.extend_from_slice(args);
+        let o = throughline(&all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let selected = |v: &serde_json::Value, id: &str| {
+        v["reasons"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["selected"] == true
+    };
+    let base = run(&[]);
+    let out_id = base["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["selected"] == false && r["kind"] == "budget")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let required = run(&["--require", &out_id]);
+    assert!(selected(&required, &out_id));
+    let value = |v: &serde_json::Value| v["solution"]["objective"].as_f64().unwrap();
+    assert!(value(&required) <= value(&base) + 1e-6, "requiring work cannot raise the optimum");
+    let in_id = "sdc_licensing_statements";
+    assert!(selected(&base, in_id));
+    let excluded = run(&["--exclude", in_id]);
+    assert!(!selected(&excluded, in_id));
+    let richer = run(&["--budget", "9000000"]);
+    assert!(value(&richer) >= value(&base));
+}
+
+#[test]
+fn plan_write_puts_a_checked_plan_file_in_the_model_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("wm");
+    let o = throughline(&["init", "--template", "wikimedia", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = throughline(&["plan", model.to_str().unwrap(), "--write", "-n", "500"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(model.join("plan.yaml")).unwrap();
+    assert!(text.contains("schedule:") && text.contains("quarter: 2027Q3"), "{text}");
+    let o = throughline(&["check", model.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

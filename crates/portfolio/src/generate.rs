@@ -27,13 +27,20 @@ pub struct Spec {
     pub lag: usize,
     /// With a risk term over this many scenarios (0: risk-neutral).
     pub scenarios: usize,
+    /// Smallest team capacity (FTE); capacities are whole numbers from here to `capacity_max`.
+    pub capacity_min: usize,
+    /// Largest team capacity (FTE).
+    pub capacity_max: usize,
+    /// Scales every initiative's effort: small values make many small initiatives per team.
+    pub effort_scale: f64,
     /// Seed.
     pub seed: u64,
 }
 
 impl Spec {
-    /// The benchmark instance of the plan issue: 5,000 initiatives, 40 teams, 4 quarters,
-    /// dependency chains and balance rules.
+    /// The benchmark instance of the plan issue: 5,000 initiatives, 40 teams of 6–12 people,
+    /// 4 quarters, dependency chains and balance rules. Initiatives are mostly a fraction of a
+    /// team-quarter, as in a real annual portfolio (125 candidates per team).
     pub fn benchmark() -> Spec {
         Spec {
             items: 5_000,
@@ -45,7 +52,30 @@ impl Spec {
             must_rate: 0.01,
             lag: 0,
             scenarios: 0,
+            capacity_min: 6,
+            capacity_max: 12,
+            effort_scale: 0.5,
             seed: 7,
+        }
+    }
+
+    /// A small instance with tight capacity (initiatives as large as a team-quarter), for
+    /// tests against exhaustive search.
+    pub fn small(items: usize, quarters: usize, teams: usize, seed: u64) -> Spec {
+        Spec {
+            items,
+            teams,
+            quarters,
+            budget_share: 0.5,
+            dependency_rate: 0.35,
+            exclusion_rate: 0.15,
+            must_rate: 0.1,
+            lag: (seed % 2) as usize,
+            scenarios: 0,
+            capacity_min: 2,
+            capacity_max: 6,
+            effort_scale: 1.0,
+            seed,
         }
     }
 }
@@ -77,7 +107,11 @@ pub fn problem(spec: &Spec) -> Problem {
     let teams: Vec<Team> = (0..spec.teams.max(1))
         .map(|t| Team {
             id: format!("team{t}"),
-            capacity: vec![(2 + rng.below(5)) as f64; spec.quarters],
+            capacity: vec![
+                (spec.capacity_min + rng.below(spec.capacity_max - spec.capacity_min + 1))
+                    as f64;
+                spec.quarters
+            ],
         })
         .collect();
     let mut items: Vec<Item> = Vec::with_capacity(spec.items);

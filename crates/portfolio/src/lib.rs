@@ -102,6 +102,37 @@ pub struct AnnualPlan {
     pub objectives: Vec<Objective>,
     /// Load per team and quarter: `load[t][q]` person-quarters, against `capacity[t][q]`.
     pub load: Vec<Vec<f64>>,
+    /// How the plan's effort and value divide between audiences.
+    pub audiences: Vec<AudienceShare>,
+}
+
+/// The part of the plan that serves one audience.
+#[derive(Clone, Debug, Serialize)]
+pub struct AudienceShare {
+    /// Audience id.
+    pub audience: String,
+    /// Audience name.
+    pub name: String,
+    /// `end_users` or `organizing_community`.
+    pub kind: model::AudienceKind,
+    /// Share of the plan's effort spent on initiatives serving it (an initiative serving two
+    /// audiences counts for both, so shares may add to more than 1).
+    pub effort_share: f64,
+    /// Initiatives in the plan serving it.
+    pub initiatives: usize,
+}
+
+/// A what-if against the model's own settings.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Objective of the plan under the model's settings.
+    pub base_objective: f64,
+    /// Its cost.
+    pub base_cost: f64,
+    /// In the what-if plan but not the base one.
+    pub added: Vec<String>,
+    /// In the base plan but not the what-if one.
+    pub removed: Vec<String>,
 }
 
 /// What to compute besides the plan itself.
@@ -177,6 +208,7 @@ pub fn annual_plan(
     }
     let balance = balance(&problem, &solution);
     let objectives = objectives(model, graph, plan, &solution);
+    let audiences = audience_shares(model, graph, &problem, &solution);
     Ok(AnnualPlan {
         problem,
         solution,
@@ -188,7 +220,71 @@ pub fn annual_plan(
         balance,
         objectives,
         load,
+        audiences,
     })
+}
+
+/// Compares a what-if plan with the plan under the model's own settings (solved here).
+pub fn compare(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    plan: &simulate::Plan,
+    sim: &simulate::Simulation,
+    what_if: &AnnualPlan,
+    opts: &Options,
+) -> Option<Comparison> {
+    let base = Problem::from_model(model, graph, plan, sim, &WhatIf::default()).ok()?;
+    let s = solve::solve(&base, opts);
+    if !s.has_plan() {
+        return None;
+    }
+    let ids = |sol: &Solution| -> Vec<String> {
+        (0..base.items.len())
+            .filter(|&i| sol.selected(i))
+            .map(|i| base.items[i].id.clone())
+            .collect()
+    };
+    let before = ids(&s);
+    let after = ids(&what_if.solution);
+    Some(Comparison {
+        base_objective: s.objective,
+        base_cost: s.cost,
+        added: after.iter().filter(|x| !before.contains(x)).cloned().collect(),
+        removed: before.iter().filter(|x| !after.contains(x)).cloned().collect(),
+    })
+}
+
+fn audience_shares(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    p: &Problem,
+    s: &Solution,
+) -> Vec<AudienceShare> {
+    let total: f64 = (0..p.items.len()).filter(|&i| s.selected(i)).map(|i| p.items[i].effort).sum();
+    model
+        .audiences
+        .iter()
+        .map(|a| {
+            let serving: Vec<usize> = (0..p.items.len())
+                .filter(|&i| s.selected(i))
+                .filter(|&i| {
+                    model.initiatives[i].audiences.contains(&a.id)
+                        || graph
+                            .delivered_by(i)
+                            .iter()
+                            .any(|&n| model.nodes[n].audiences.contains(&a.id))
+                })
+                .collect();
+            let effort: f64 = serving.iter().map(|&i| p.items[i].effort).sum();
+            AudienceShare {
+                audience: a.id.to_string(),
+                name: a.name.clone(),
+                kind: a.kind,
+                effort_share: if total > 0.0 { effort / total } else { 0.0 },
+                initiatives: serving.len(),
+            }
+        })
+        .collect()
 }
 
 fn pct(x: f64) -> String {

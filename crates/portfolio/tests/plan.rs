@@ -7,18 +7,7 @@ use portfolio::{Options, Problem, brute};
 use proptest::prelude::*;
 
 fn small(seed: u64, items: usize, quarters: usize, teams: usize, scenarios: usize) -> Spec {
-    Spec {
-        items,
-        teams,
-        quarters,
-        budget_share: 0.5,
-        dependency_rate: 0.35,
-        exclusion_rate: 0.15,
-        must_rate: 0.1,
-        lag: (seed % 2) as usize,
-        scenarios,
-        seed,
-    }
+    Spec { scenarios, ..Spec::small(items, quarters, teams, seed) }
 }
 
 /// Largest item count whose schedules (`(quarters + 1)^n`) stay enumerable in a debug test.

@@ -113,6 +113,30 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
         }
         b.push_str("</tbody></table>\n");
     }
+    if plan.audiences.iter().any(|a| a.initiatives > 0) {
+        let _ = writeln!(
+            b,
+            r#"<h2 id="audiences">Audiences</h2><table><caption>Share of the plan's effort spent on initiatives serving each audience (an initiative serving several counts for each)</caption><thead><tr><th scope="col">Audience</th><th scope="col">Kind</th><th class="num" scope="col">Initiatives</th><th class="num" scope="col">Share of effort</th><th scope="col"><span class="sr-only">Bar</span></th></tr></thead><tbody>"#
+        );
+        for a in plan.audiences.iter().filter(|a| a.initiatives > 0) {
+            let kind = if a.kind == model::AudienceKind::EndUsers {
+                "end users"
+            } else {
+                "organizing community"
+            };
+            let fill = if a.kind == model::AudienceKind::EndUsers { BAR } else { MUST };
+            let width = (a.effort_share.clamp(0.0, 1.0) * 200.0).round();
+            let _ = writeln!(
+                b,
+                r#"<tr><th scope="row">{}</th><td>{kind}</td><td class="num">{}</td><td class="num">{}%</td><td><svg xmlns="http://www.w3.org/2000/svg" width="200" height="12" role="img" aria-label="{}% of effort"><rect width="{width}" height="12" fill="{fill}"/></svg></td></tr>"#,
+                e(&a.name),
+                a.initiatives,
+                (a.effort_share * 1000.0).round() / 10.0,
+                (a.effort_share * 1000.0).round() / 10.0
+            );
+        }
+        b.push_str("</tbody></table>\n");
+    }
     if !plan.objectives.is_empty() {
         let _ = writeln!(b, r#"<h2 id="okrs">Objectives and key results</h2>"#);
         for o in &plan.objectives {

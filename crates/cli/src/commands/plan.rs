@@ -33,6 +33,8 @@ struct Report<'a> {
     value_unit: Option<&'a str>,
     #[serde(flatten)]
     plan: &'a AnnualPlan,
+    /// With what-if flags: the plan under the model's own settings, for comparison.
+    compare: Option<&'a portfolio::Comparison>,
 }
 
 pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
@@ -59,6 +61,17 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             }
         };
     let feasible = plan.solution.has_plan();
+    let w = &opts.what_if;
+    let asked = w.budget.is_some()
+        || !w.capacity.is_empty()
+        || !w.require.is_empty()
+        || !w.exclude.is_empty()
+        || w.quarters.is_some();
+    let comparison = if asked && feasible {
+        portfolio::compare(model, &graph, &splan, &sim, &plan, &solver)
+    } else {
+        None
+    };
     if opts.write && feasible {
         let path = dir.join(PLAN_FILE);
         std::fs::write(&path, plan_file(model, &plan))?;
@@ -72,11 +85,15 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             currency: &model.meta.currency,
             value_unit: model.value.unit.as_deref(),
             plan: &plan,
+            compare: comparison.as_ref(),
         };
         serde_json::to_writer_pretty(&mut out, &report)?;
         out.write_all(b"\n")?;
     } else {
         out.write_all(text(model, &plan).as_bytes())?;
+        if let Some(c) = &comparison {
+            out.write_all(comparison_text(model, &plan, c).as_bytes())?;
+        }
     }
     Ok(if feasible { ExitCode::SUCCESS } else { ExitCode::from(EXIT_PROBLEMS) })
 }
@@ -174,6 +191,22 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
             s.push_str(&format!("  {}: {achieved} ({})\n", b.name, b.rule));
         }
     }
+    if plan.audiences.iter().any(|a| a.initiatives > 0) {
+        s.push_str("\nAUDIENCES (share of the plan's effort serving each)\n");
+        for a in plan.audiences.iter().filter(|a| a.initiatives > 0) {
+            let kind = if a.kind == model::AudienceKind::EndUsers {
+                "end users"
+            } else {
+                "organizing community"
+            };
+            s.push_str(&format!(
+                "  {:>5}%  {} ({kind}; {} initiatives)\n",
+                (a.effort_share * 1000.0).round() / 10.0,
+                a.name,
+                a.initiatives
+            ));
+        }
+    }
     if !plan.objectives.is_empty() {
         s.push_str("\nOBJECTIVES AND KEY RESULTS\n");
         for o in &plan.objectives {
@@ -218,6 +251,24 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
         }
     }
     s
+}
+
+/// The what-if against the model's own settings.
+fn comparison_text(model: &model::Model, plan: &AnnualPlan, c: &portfolio::Comparison) -> String {
+    let unit = model.value.unit.as_deref().unwrap_or("value");
+    let cur = &model.meta.currency;
+    let list = |v: &[String]| if v.is_empty() { "—".to_string() } else { v.join(", ") };
+    format!(
+        "\nWHAT-IF AGAINST THE MODEL'S OWN SETTINGS\n  objective {} → {} {unit} ({}{})\n  cost      {} → {} {cur}\n  added     {}\n  removed   {}\n",
+        num(c.base_objective),
+        num(plan.solution.objective),
+        if plan.solution.objective >= c.base_objective { "+" } else { "" },
+        num(plan.solution.objective - c.base_objective),
+        num(c.base_cost),
+        num(plan.solution.cost),
+        list(&c.added),
+        list(&c.removed)
+    )
 }
 
 /// The plan as a model file: the `plan` section `check` validates, for review in git.

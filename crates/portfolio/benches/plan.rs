@@ -1,0 +1,102 @@
+//! `cargo bench -p portfolio --bench plan` (peer: `pip install highspy numpy`): the plan issue's
+//! benchmark instance — 5,000 initiatives, 40 teams, 4 quarters, dependency chains, exclusions,
+//! must-do work, a share rule and cover rules (`generate::Spec::benchmark`) — solved by
+//! throughline (formulation + HiGHS through the `highs` crate) and, in the same run, by an
+//! independent formulation of the same instance with HiGHS's Python package
+//! (`bench/plan_peer.py`, reading the instance as JSON). Both use one thread, the same gap and
+//! time limit. Checks that the optima agree and reports the ratio of times (goal: within 2×).
+//!
+//! `BENCH_TIME_LIMIT` (seconds, default 600), `BENCH_ITEMS` (default 5000) override the size.
+
+use std::process::Command;
+use std::time::Instant;
+
+use portfolio::generate::{Spec, problem};
+use portfolio::solve::{Options, Outcome, solve};
+
+fn main() {
+    let limit: f64 =
+        std::env::var("BENCH_TIME_LIMIT").ok().and_then(|s| s.parse().ok()).unwrap_or(600.0);
+    let mut spec = Spec::benchmark();
+    if let Some(n) = std::env::var("BENCH_ITEMS").ok().and_then(|s| s.parse().ok()) {
+        spec.items = n;
+    }
+    let p = problem(&spec);
+    let deps: usize = p.items.iter().map(|i| i.depends_on.len()).sum();
+    let excl: usize = p.items.iter().map(|i| i.excludes.len()).sum::<usize>() / 2;
+    let must = p.items.iter().filter(|i| i.must).count();
+    println!(
+        "instance: {} initiatives, {} teams, {} quarters, {deps} dependencies, {excl} exclusions, {must} must-do, {} share rule(s), {} cover rule(s), budget {:.0}",
+        p.items.len(),
+        p.teams.len(),
+        p.quarters,
+        p.shares.len(),
+        p.covers.len(),
+        p.budget.unwrap_or(0.0)
+    );
+    let opts = Options { time_limit: limit, gap: 1e-4, threads: 1 };
+    let t = Instant::now();
+    let s = solve(&p, &opts);
+    let ours = t.elapsed().as_secs_f64();
+    let status = match &s.outcome {
+        Outcome::Optimal => "optimal".to_string(),
+        Outcome::TimeLimit { gap } => format!("time limit, gap {:.3}%", gap * 100.0),
+        other => format!("{other:?}"),
+    };
+    let chosen = s.start.iter().filter(|x| x.is_some()).count();
+    println!(
+        "throughline: {status}, objective {:.1}, {chosen} selected, {ours:.2} s (formulation + solve)",
+        s.objective
+    );
+
+    let dir = std::env::temp_dir().join(format!("throughline-plan-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let instance = dir.join("instance.json");
+    std::fs::write(&instance, p.to_json()).expect("write instance");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/plan_peer.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&instance)
+        .arg(limit.to_string())
+        .arg(opts.gap.to_string())
+        .arg("1")
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let Ok(out) = out else {
+        println!("peer: python3 not found");
+        return;
+    };
+    if !out.status.success() {
+        println!(
+            "peer: failed (is highspy installed? pip install highspy numpy): {}",
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+        );
+        return;
+    }
+    // HiGHS prints a banner before its options can silence it: the result is the last line.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or("");
+    let v: serde_json::Value = match serde_json::from_str(last) {
+        Ok(v) => v,
+        Err(e) => {
+            println!("peer: unreadable output ({e})");
+            return;
+        }
+    };
+    let peer_obj = v["objective"].as_f64().unwrap_or(f64::NAN);
+    let peer_t = v["seconds"].as_f64().unwrap_or(f64::NAN);
+    println!(
+        "peer (highspy): {}, objective {:.1}, {} selected, {peer_t:.2} s (of which building {:.2} s)",
+        v["status"].as_str().unwrap_or("?"),
+        peer_obj,
+        v["selected"],
+        v["build_seconds"].as_f64().unwrap_or(f64::NAN)
+    );
+    let rel = (s.objective - peer_obj).abs() / peer_obj.abs().max(1.0);
+    println!(
+        "optima agree within {:.4}% (gap tolerance {:.4}%); time ratio throughline / peer = {:.2} (goal ≤ 2)",
+        rel * 100.0,
+        opts.gap * 100.0,
+        ours / peer_t
+    );
+}
