@@ -260,7 +260,22 @@ fn an_impossible_plan_names_its_conflicting_rules_and_exits_1() {
     let text = stdout(&o);
     assert!(text.contains("infeasible"), "{text}");
     assert!(text.contains("the budget of 1000"), "{text}");
-    assert!(text.contains("must be in the plan"), "{text}");
+    // A conflict is never the budget alone: it names what the budget cannot pay for.
+    let rules = text.lines().filter(|l| l.starts_with("  - ")).count();
+    assert!(rules >= 2, "{text}");
+    // Requiring and excluding the same initiative is a conflict of one rule.
+    let o = throughline(&[
+        "plan",
+        "examples/wikimedia",
+        "--require",
+        "nr_lite_web",
+        "--exclude",
+        "nr_lite_web",
+        "-n",
+        "500",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("`nr_lite_web` must be in the plan"), "{}", stdout(&o));
     let o = throughline(&["plan", "examples/wikimedia", "--capacity", "nobody=3", "-n", "500"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no team has the id `nobody`"));

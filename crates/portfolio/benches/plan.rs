@@ -6,7 +6,8 @@
 //! (`bench/plan_peer.py`, reading the instance as JSON). Both use one thread, the same gap and
 //! time limit. Checks that the optima agree and reports the ratio of times (goal: within 2×).
 //!
-//! `BENCH_TIME_LIMIT` (seconds, default 600), `BENCH_ITEMS` (default 5000) override the size.
+//! `BENCH_TIME_LIMIT` (seconds, default 600), `BENCH_GAP` (relative gap accepted as optimal,
+//! default 1e-4, HiGHS's own default) and `BENCH_ITEMS` (default 5000) change the run.
 
 use std::process::Command;
 use std::time::Instant;
@@ -34,7 +35,8 @@ fn main() {
         p.covers.len(),
         p.budget.unwrap_or(0.0)
     );
-    let opts = Options { time_limit: limit, gap: 1e-4, threads: 1 };
+    let gap: f64 = std::env::var("BENCH_GAP").ok().and_then(|s| s.parse().ok()).unwrap_or(1e-4);
+    let opts = Options { time_limit: limit, gap, threads: 1 };
     let t = Instant::now();
     let s = solve(&p, &opts);
     let ours = t.elapsed().as_secs_f64();
@@ -86,8 +88,9 @@ fn main() {
     let peer_obj = v["objective"].as_f64().unwrap_or(f64::NAN);
     let peer_t = v["seconds"].as_f64().unwrap_or(f64::NAN);
     println!(
-        "peer (highspy): {}, objective {:.1}, {} selected, {peer_t:.2} s (of which building {:.2} s)",
+        "peer (highspy): {} (gap {:.3}%), objective {:.1}, {} selected, {peer_t:.2} s (of which building {:.2} s)",
         v["status"].as_str().unwrap_or("?"),
+        v["mip_gap"].as_f64().unwrap_or(f64::NAN) * 100.0,
         peer_obj,
         v["selected"],
         v["build_seconds"].as_f64().unwrap_or(f64::NAN)

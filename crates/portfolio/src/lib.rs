@@ -9,6 +9,7 @@
 pub mod brute;
 pub mod explain;
 pub mod generate;
+pub mod heuristic;
 pub mod problem;
 pub mod solve;
 

@@ -72,7 +72,9 @@ impl Group {
     pub fn describe(&self, p: &Problem) -> String {
         let id = |i: usize| format!("`{}`", p.items[i].id);
         match *self {
-            Group::Budget => format!("the budget of {}", p.budget.unwrap_or(0.0)),
+            Group::Budget => {
+                format!("the budget of {}", crate::explain::num(p.budget.unwrap_or(0.0)))
+            }
             Group::Capacity { team } => format!("the capacity of team `{}`", p.teams[team].id),
             Group::Must { item } => format!("{} must be in the plan", id(item)),
             Group::Dependency { item, on } => format!("{} needs {}", id(item), id(on)),
@@ -323,8 +325,14 @@ fn configure(model: &mut HModel, opts: &Options) {
 pub fn solve(p: &Problem, opts: &Options) -> Solution {
     let started = Instant::now();
     let (pb, cols) = build(p, &|_| true, false);
+    let num_cols = pb.num_cols();
     let mut model = pb.optimise(Sense::Maximise);
     configure(&mut model, opts);
+    if let Some(hint) = crate::heuristic::greedy(p) {
+        let values = column_values(p, &cols, &hint, num_cols);
+        // A hint HiGHS rejects only costs the head start.
+        let _ = model.try_set_solution(Some(&values), None, None, None);
+    }
     let solved = model.solve();
     let status = solved.status();
     let mut start = vec![None; p.items.len()];
@@ -358,6 +366,49 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
         f64::NAN
     };
     Solution { outcome, objective, start, value, cost, seconds: started.elapsed().as_secs_f64() }
+}
+
+/// The column values of a schedule, risk columns included (η at the schedule's VaR, so that
+/// the CVaR columns are at their best for it).
+fn column_values(
+    p: &Problem,
+    cols: &Columns,
+    start: &[Option<usize>],
+    num_cols: usize,
+) -> Vec<f64> {
+    let mut v = vec![0.0; num_cols];
+    for (k, &(i, q)) in cols.starts.iter().enumerate() {
+        if start[i] == Some(q) {
+            v[k] = 1.0;
+        }
+    }
+    if let Some(r) = &p.risk
+        && num_cols > cols.starts.len()
+    {
+        let totals: Vec<f64> = r
+            .scenarios
+            .iter()
+            .map(|sc| (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| sc[i]).sum())
+            .collect();
+        let eta = totals
+            .iter()
+            .copied()
+            .map(|eta| {
+                (
+                    eta,
+                    eta - totals.iter().map(|&t| (eta - t).max(0.0)).sum::<f64>()
+                        / (r.alpha * totals.len() as f64),
+                )
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(0.0, |x| x.0);
+        let base = cols.starts.len();
+        v[base] = eta;
+        for (s, t) in totals.iter().enumerate() {
+            v[base + 1 + s] = (eta - t).max(0.0);
+        }
+    }
+    v
 }
 
 /// Every group of the problem.

@@ -176,3 +176,17 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     assert!(multi_quarter >= 5, "plans with multi-quarter work: {multi_quarter}");
     assert!(binding_deps >= 20, "plans with a dependant in: {binding_deps}");
 }
+
+#[test]
+fn the_greedy_hint_is_feasible_on_portfolio_sized_instances() {
+    for seed in 0..3 {
+        let spec = Spec { items: 400, seed, ..Spec::benchmark() };
+        let p = problem(&spec);
+        let hint = portfolio::heuristic::greedy(&p).expect("a greedy plan exists");
+        assert!(brute::feasible(&p, &hint));
+        let s = solve(&p, &Options { time_limit: 5.0, ..Options::default() });
+        assert!(s.has_plan());
+        // The solver never does worse than its own hint.
+        assert!(s.objective >= objective_of(&p, &hint) - 1e-6);
+    }
+}
