@@ -22,7 +22,26 @@ fn main() {
     if let Some(n) = std::env::var("BENCH_ITEMS").ok().and_then(|s| s.parse().ok()) {
         spec.items = n;
     }
-    let p = problem(&spec);
+    let mut p = problem(&spec);
+    // BENCH_DROP=deps,excl,shares,covers,must: drop rule kinds, to see which make it hard.
+    let drop = std::env::var("BENCH_DROP").unwrap_or_default();
+    for it in &mut p.items {
+        if drop.contains("deps") {
+            it.depends_on.clear();
+        }
+        if drop.contains("excl") {
+            it.excludes.clear();
+        }
+        if drop.contains("must") {
+            it.must = false;
+        }
+    }
+    if drop.contains("shares") {
+        p.shares.clear();
+    }
+    if drop.contains("covers") {
+        p.covers.clear();
+    }
     let deps: usize = p.items.iter().map(|i| i.depends_on.len()).sum();
     let excl: usize = p.items.iter().map(|i| i.excludes.len()).sum::<usize>() / 2;
     let must = p.items.iter().filter(|i| i.must).count();
