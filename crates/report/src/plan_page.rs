@@ -107,7 +107,7 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
             let _ = writeln!(
                 b,
                 r#"<tr><th scope="row">{}</th><td>{}</td><td class="num">{achieved}</td></tr>"#,
-                e(&x.name),
+                e(&x.name.replace('`', "")),
                 e(&x.rule)
             );
         }
@@ -346,7 +346,7 @@ fn frontier_svg(plan: &AnnualPlan, cur: &str, unit: &str) -> String {
     }
     let _ = write!(
         s,
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333">budget ({cur})</text><text x="{left}" y="{:.1}" text-anchor="middle" fill="#333">0</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text><text x="12" y="{:.1}" fill="#333" transform="rotate(-90 12 {:.1})" text-anchor="middle">value ({unit})</text></svg><figcaption class="legend">The best plan's expected value at each budget, every other rule held fixed. Where the curve flattens, more money buys little; the gaps between points are what the constraints other than money cost.</figcaption></figure>"##,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333">budget ({cur})</text><text x="{left}" y="{:.1}" text-anchor="middle" fill="#333">0</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text><text x="12" y="{:.1}" fill="#333" transform="rotate(-90 12 {:.1})" text-anchor="middle">value ({unit})</text></svg><figcaption class="legend">The best plan's expected value at each budget, every other rule held fixed. Where the curve flattens, more money buys little; budgets left of the first point cannot pay for the must-do work and the balance rules.</figcaption></figure>"##,
         (left + w - right) / 2.0,
         h - 8.0,
         h - bottom + 14.0,
