@@ -9,7 +9,6 @@
 pub mod brute;
 pub mod explain;
 pub mod generate;
-pub mod heuristic;
 pub mod problem;
 pub mod solve;
 

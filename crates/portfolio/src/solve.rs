@@ -325,14 +325,8 @@ fn configure(model: &mut HModel, opts: &Options) {
 pub fn solve(p: &Problem, opts: &Options) -> Solution {
     let started = Instant::now();
     let (pb, cols) = build(p, &|_| true, false);
-    let num_cols = pb.num_cols();
     let mut model = pb.optimise(Sense::Maximise);
     configure(&mut model, opts);
-    if let Some(hint) = crate::heuristic::greedy(p) {
-        let values = column_values(p, &cols, &hint, num_cols);
-        // A hint HiGHS rejects only costs the head start.
-        let _ = model.try_set_solution(Some(&values), None, None, None);
-    }
     let solved = model.solve();
     let status = solved.status();
     let mut start = vec![None; p.items.len()];
@@ -358,6 +352,7 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
             }
         }
     }
+    left_shift(p, &mut start);
     let value = (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| p.items[i].value).sum();
     let cost = (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| p.items[i].cost).sum();
     let objective = if matches!(outcome, Outcome::Optimal | Outcome::TimeLimit { .. }) {
@@ -368,47 +363,53 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
     Solution { outcome, objective, start, value, cost, seconds: started.elapsed().as_secs_f64() }
 }
 
-/// The column values of a schedule, risk columns included (η at the schedule's VaR, so that
-/// the CVaR columns are at their best for it).
-fn column_values(
-    p: &Problem,
-    cols: &Columns,
-    start: &[Option<usize>],
-    num_cols: usize,
-) -> Vec<f64> {
-    let mut v = vec![0.0; num_cols];
-    for (k, &(i, q)) in cols.starts.iter().enumerate() {
-        if start[i] == Some(q) {
-            v[k] = 1.0;
+/// Moves every selected item to the earliest quarter its dependencies and its team's capacity
+/// allow. The selection (and so value, cost and every share and cover rule) is unchanged; only
+/// ties the solver broke arbitrarily are resolved towards "as early as possible", which is what
+/// people reading a schedule expect.
+fn left_shift(p: &Problem, start: &mut [Option<usize>]) {
+    let mut load: Vec<Vec<f64>> = p.teams.iter().map(|t| vec![0.0; t.capacity.len()]).collect();
+    for (i, it) in p.items.iter().enumerate() {
+        if let (Some(s), Some(t)) = (start[i], it.team) {
+            for cell in &mut load[t][s..s + it.duration] {
+                *cell += it.load();
+            }
         }
     }
-    if let Some(r) = &p.risk
-        && num_cols > cols.starts.len()
-    {
-        let totals: Vec<f64> = r
-            .scenarios
+    let mut order: Vec<usize> = (0..p.items.len()).filter(|&i| start[i].is_some()).collect();
+    order.sort_by_key(|&i| (start[i], i));
+    for i in order {
+        let it = &p.items[i];
+        let Some(current) = start[i] else { continue };
+        let earliest = it
+            .depends_on
             .iter()
-            .map(|sc| (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| sc[i]).sum())
-            .collect();
-        let eta = totals
-            .iter()
-            .copied()
-            .map(|eta| {
-                (
-                    eta,
-                    eta - totals.iter().map(|&t| (eta - t).max(0.0)).sum::<f64>()
-                        / (r.alpha * totals.len() as f64),
-                )
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map_or(0.0, |x| x.0);
-        let base = cols.starts.len();
-        v[base] = eta;
-        for (s, t) in totals.iter().enumerate() {
-            v[base + 1 + s] = (eta - t).max(0.0);
+            .filter_map(|&a| start[a].map(|sa| sa + p.items[a].duration - 1 + p.lag))
+            .max()
+            .unwrap_or(0);
+        for s in earliest..current {
+            let fits = it.team.is_none_or(|t| {
+                (s..s + it.duration).all(|q| {
+                    // Its own load in quarters it already occupies does not count twice.
+                    let own =
+                        if q >= current && q < current + it.duration { it.load() } else { 0.0 };
+                    load[t][q] - own + it.load() <= p.teams[t].capacity[q] + 1e-9
+                })
+            });
+            if fits {
+                if let Some(t) = it.team {
+                    for cell in &mut load[t][current..current + it.duration] {
+                        *cell -= it.load();
+                    }
+                    for cell in &mut load[t][s..s + it.duration] {
+                        *cell += it.load();
+                    }
+                }
+                start[i] = Some(s);
+                break;
+            }
         }
     }
-    v
 }
 
 /// Every group of the problem.
