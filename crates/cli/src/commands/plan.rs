@@ -1,7 +1,7 @@
 //! `throughline plan DIR`: the optimal annual plan, why each initiative is in or out, what more
 //! capacity or budget buys, and the efficient frontier.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -52,14 +52,26 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     let solver =
         portfolio::Options { time_limit: opts.time_limit, ..portfolio::Options::default() };
     let extras = Extras::for_size(model.initiatives.len());
-    let plan =
-        match portfolio::annual_plan(model, &graph, &splan, &sim, &opts.what_if, &solver, extras) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(ExitCode::from(EXIT_FAILURE));
-            }
-        };
+    // Solving, explaining and the frontier can take a while on large portfolios: show that
+    // something is happening (on a terminal only).
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message("solving the plan (HiGHS), then explaining it and tracing the frontier");
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s
+    });
+    let planned =
+        portfolio::annual_plan(model, &graph, &splan, &sim, &opts.what_if, &solver, extras);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let plan = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    };
     let feasible = plan.solution.has_plan();
     let w = &opts.what_if;
     let asked = w.budget.is_some()
