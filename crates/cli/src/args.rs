@@ -131,7 +131,7 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Budget for the value-of-information decision [default: half the total expected cost].
-        #[arg(long)]
+        #[arg(long, value_parser = non_negative)]
         budget: Option<f64>,
     },
     /// Simulate expected impact, value and cost-effectiveness of every initiative.
@@ -178,7 +178,7 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// What if the budget were this (in the model's currency)?
-        #[arg(long)]
+        #[arg(long, value_parser = non_negative)]
         budget: Option<f64>,
         /// What if TEAM had N FTE per quarter? Repeatable.
         #[arg(long, value_name = "TEAM=N")]
@@ -199,7 +199,7 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Seconds the solver may take before returning its best plan with the remaining gap.
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = positive)]
         time_limit: f64,
         /// Write the plan to plan.yaml in the model folder.
         #[arg(long)]
@@ -219,7 +219,7 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Budget for the decision, in the model's currency [default: half the total expected cost].
-        #[arg(long)]
+        #[arg(long, value_parser = non_negative)]
         budget: Option<f64>,
         /// Number of Monte Carlo samples.
         #[arg(long, short = 'n', default_value_t = simulate::DEFAULT_SAMPLES)]
@@ -327,4 +327,20 @@ pub enum Template {
 /// Parses the process arguments; exits 2 with usage on bad flags.
 pub fn parse() -> Args {
     Args::parse()
+}
+
+/// A finite number of zero or more (budgets).
+fn non_negative(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("expected a number of zero or more, e.g. 5000000; found `{s}`")),
+    }
+}
+
+/// A finite number above zero (time limits).
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("expected a number of seconds above zero, e.g. 60; found `{s}`")),
+    }
 }

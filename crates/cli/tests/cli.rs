@@ -281,6 +281,13 @@ fn an_impossible_plan_names_its_conflicting_rules_and_exits_1() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no team has the id `nobody`"));
     let o = throughline(&["plan", "examples/wikimedia", "--capacity", "web", "-n", "500"]);
     assert_eq!(o.status.code(), Some(2));
+    // Numbers the solver cannot take are refused with a usage error, never a panic.
+    for bad in ["--budget=NaN", "--time-limit=-1", "--budget=-5", "--time-limit=0"] {
+        let o = throughline(&["plan", "examples/wikimedia", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("expected a number") && !err.contains("panicked"), "{err}");
+    }
 }
 
 #[test]
