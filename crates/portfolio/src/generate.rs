@@ -80,20 +80,13 @@ impl Spec {
     }
 }
 
-/// SplitMix64: small, fast and good enough for instance generation.
-struct Rng(u64);
+/// The shared SplitMix stream, with draws scaled from [0, 1) (not `Rng::below`'s modulo), which
+/// the recorded benchmark instance depends on.
+struct Rng(synthetic::Rng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -103,7 +96,7 @@ impl Rng {
 
 /// A random problem.
 pub fn problem(spec: &Spec) -> Problem {
-    let mut rng = Rng(spec.seed);
+    let mut rng = Rng(synthetic::Rng::new(spec.seed));
     let teams: Vec<Team> = (0..spec.teams.max(1))
         .map(|t| Team {
             id: format!("team{t}"),

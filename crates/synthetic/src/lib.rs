@@ -39,11 +39,18 @@ impl Spec {
     }
 }
 
-/// SplitMix64: tiny, fast and good enough to pick nodes.
-struct Rng(u64);
+/// SplitMix64: tiny, fast and good enough to pick nodes; shared by every generator of test and
+/// benchmark data so their streams stay reproducible.
+pub struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// A stream from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -51,8 +58,14 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    /// A whole number in `0..n` (0 when n is 0).
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// A number in [0, 1) with 53 random bits.
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -63,7 +76,7 @@ const LEVELS: [&str; 5] =
 // Node and program numbers are the ids written into the files, so index loops read best.
 #[allow(clippy::needless_range_loop)]
 pub fn generate(spec: &Spec) -> Vec<(String, String)> {
-    let mut rng = Rng(spec.seed);
+    let mut rng = Rng::new(spec.seed);
     let mut files = Vec::new();
     files.push((
         "throughline.yaml".to_string(),
