@@ -28,11 +28,20 @@ pub struct Reason {
 pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Reason> {
     let n = p.items.len();
     let chosen = |i: usize| s.selected(i);
+    // Computed once: which selected item needs each item, and each team's load per quarter.
+    let mut needer: Vec<Option<usize>> = vec![None; n];
+    for b in (0..n).rev().filter(|&b| chosen(b)) {
+        for &a in &p.items[b].depends_on {
+            needer[a] = Some(b);
+        }
+    }
+    let needed_by = |i: usize| needer[i];
+    let load = team_load(p, s);
     let budget_slack = p.budget.map(|b| b - s.cost);
     // The cut-off: the lowest value per cost among items in the plan on their own merit.
     let merit: Vec<usize> = (0..n)
         .filter(|&i| chosen(i) && !p.items[i].must && p.items[i].cost > 0.0)
-        .filter(|&i| !needed_by(p, s, i).is_some_and(|_| p.items[i].value <= 0.0))
+        .filter(|&i| !needed_by(i).is_some_and(|_| p.items[i].value <= 0.0))
         .collect();
     let cutoff =
         merit.iter().map(|&i| p.items[i].value / p.items[i].cost).fold(f64::INFINITY, f64::min);
@@ -53,7 +62,7 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
         if chosen(i) {
             out.push(if it.must {
                 r("must_do", true, "in: it must be done (must_do or --require)".into())
-            } else if let Some(b) = needed_by(p, s, i)
+            } else if let Some(b) = needed_by(i)
                 && (it.value <= 0.0 || ratio(i).is_some_and(|x| x < cutoff))
             {
                 r("needed_by", true, format!("in: `{}` needs it", p.items[b].id))
@@ -97,7 +106,7 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
                 ),
             )
         } else if let Some(t) = it.team
-            && full_every_quarter(p, s, i)
+            && full_every_quarter(p, &load, i)
         {
             r(
                 "capacity",
@@ -134,25 +143,26 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
     out
 }
 
-/// A selected item that needs `i`, if any.
-fn needed_by(p: &Problem, s: &Solution, i: usize) -> Option<usize> {
-    (0..p.items.len()).find(|&b| s.selected(b) && p.items[b].depends_on.contains(&i))
+/// Person-quarters each team uses in each quarter of the plan.
+fn team_load(p: &Problem, s: &Solution) -> Vec<Vec<f64>> {
+    let mut load: Vec<Vec<f64>> = p.teams.iter().map(|t| vec![0.0; t.capacity.len()]).collect();
+    for (j, it) in p.items.iter().enumerate() {
+        if let (Some(sj), Some(t)) = (s.start[j], it.team) {
+            for cell in &mut load[t][sj..sj + it.duration] {
+                *cell += it.load();
+            }
+        }
+    }
+    load
 }
 
 /// Is the item's team too full to start it in any quarter?
-fn full_every_quarter(p: &Problem, s: &Solution, i: usize) -> bool {
+fn full_every_quarter(p: &Problem, load: &[Vec<f64>], i: usize) -> bool {
     let it = &p.items[i];
     let Some(t) = it.team else { return false };
     let Some(last) = crate::solve::last_start(p, i) else { return true };
     (0..=last).all(|start| {
-        (start..start + it.duration).any(|q| {
-            let used: f64 = (0..p.items.len())
-                .filter(|&j| p.items[j].team == Some(t))
-                .filter(|&j| s.start[j].is_some_and(|sj| sj <= q && q < sj + p.items[j].duration))
-                .map(|j| p.items[j].load())
-                .sum();
-            used + it.load() > p.teams[t].capacity[q] + 1e-9
-        })
+        (start..start + it.duration).any(|q| load[t][q] + it.load() > p.teams[t].capacity[q] + 1e-9)
     })
 }
 
