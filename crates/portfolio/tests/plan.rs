@@ -189,3 +189,37 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     assert!(multi_quarter >= 5, "plans with multi-quarter work: {multi_quarter}");
     assert!(binding_deps >= 20, "plans with a dependant in: {binding_deps}");
 }
+
+#[test]
+fn marginal_values_and_the_frontier_have_known_answers() {
+    // Three one-quarter items of effort 1 in one team of capacity 1: only the best (120) fits.
+    // One more FTE fits the two best (220): +100. 10% more budget buys nothing when the budget
+    // does not bind.
+    let mut p = problem(&small(1, 3, 1, 1, 0));
+    p.teams[0].capacity = vec![1.0];
+    for (it, (v, c)) in p.items.iter_mut().zip([(60.0, 10.0), (100.0, 20.0), (120.0, 30.0)]) {
+        it.value = v;
+        it.cost = c;
+        it.effort = 1.0;
+        it.duration = 1;
+        it.team = Some(0);
+        it.must = false;
+        it.depends_on.clear();
+        it.excludes.clear();
+    }
+    p.shares.clear();
+    p.covers.clear();
+    p.budget = Some(1000.0);
+    let opts = Options::default();
+    let s = solve(&p, &opts);
+    assert_eq!(s.objective, 120.0);
+    let m = portfolio::explain::marginals(&p, &s, &opts);
+    let team = m.iter().find(|x| x.resource.contains("team")).unwrap();
+    assert!((team.gain - 100.0).abs() < 1e-9, "{m:?}");
+    let budget = m.iter().find(|x| x.resource == "budget").unwrap();
+    assert!(budget.gain.abs() < 1e-9, "{m:?}");
+    // Frontier at budgets 0, 15, 30, 45, 60 (total cost 60, capacity 1 item): 0, 60, 120, 120, 120.
+    let f = portfolio::explain::frontier(&p, 4, &opts);
+    let values: Vec<f64> = f.iter().map(|x| x.objective.unwrap()).collect();
+    assert_eq!(values, vec![0.0, 60.0, 120.0, 120.0, 120.0]);
+}
