@@ -516,6 +516,73 @@ impl Date {
         };
         (1..=days).contains(&day).then_some(Date { year, month, day })
     }
+
+    /// Days since 1970-01-01 (negative before). Time series, gaps and trends count in days, so
+    /// this is the one place that knows the calendar (Howard Hinnant's `days_from_civil`).
+    pub fn day_number(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01: the inverse of [`Date::day_number`].
+    pub fn from_day_number(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Day of the week, 0 = Monday.
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday (3).
+        (self.day_number() + 3).rem_euclid(7) as u8
+    }
+
+    /// The calendar quarter the date falls in.
+    pub fn quarter(self) -> Quarter {
+        Quarter { year: self.year, q: (self.month - 1) / 3 + 1 }
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_day_number((secs / 86_400) as i64)
+    }
+
+    /// Parses `YYYY-MM-DD`, `YYYY-MM` (first of the month) or `YYYY` (1 January), with
+    /// zero-padded fields; anything else (or an impossible day) is `None`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.split('-');
+        let y = parts.next()?;
+        if y.len() != 4 {
+            return None;
+        }
+        let year: i32 = y.parse().ok()?;
+        let field = |part: Option<&str>| match part {
+            Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => p.parse().ok(),
+            Some(_) => None,
+            None => Some(1),
+        };
+        let month: u8 = field(parts.next())?;
+        let day: u8 = field(parts.next())?;
+        if parts.next().is_some() {
+            return None;
+        }
+        Date::new(year, month, day)
+    }
 }
 
 impl std::fmt::Display for Date {
@@ -659,6 +726,18 @@ impl Quarter {
     }
 }
 
+impl Quarter {
+    /// The first day of the quarter.
+    pub fn first_day(self) -> Date {
+        Date { year: self.year, month: (self.q - 1) * 3 + 1, day: 1 }
+    }
+
+    /// The last day of the quarter.
+    pub fn last_day(self) -> Date {
+        Date::from_day_number(self.plus(1).first_day().day_number() - 1)
+    }
+}
+
 impl std::fmt::Display for Quarter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}Q{}", self.year, self.q)
@@ -755,5 +834,51 @@ impl Model {
     /// Goals, in file order.
     pub fn goals(&self) -> impl Iterator<Item = &Node> {
         self.nodes.iter().filter(|n| n.kind == NodeKind::Goal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(Date::parse("2024-10"), Date::new(2024, 10, 1));
+        assert_eq!(Date::parse("2024-02-29"), Date::new(2024, 2, 29));
+        assert_eq!(Date::parse("2023-02-29"), None);
+        assert_eq!(Date::parse("24-10"), None);
+        assert_eq!(Date::parse("2024-1"), None);
+        assert_eq!(Date::parse("2024-+1"), None);
+        assert_eq!(Date::parse("2024-10-01-01"), None);
+    }
+
+    #[test]
+    fn day_numbers_round_trip_over_four_centuries() {
+        assert_eq!(Date::new(1970, 1, 1).map(Date::day_number), Some(0));
+        assert_eq!(Date::new(2000, 3, 1).map(Date::day_number), Some(11_017));
+        let mut expected = Date::new(1900, 1, 1).map(Date::day_number).unwrap();
+        for year in 1900..2300 {
+            for month in 1..=12 {
+                for day in 1..=31 {
+                    if let Some(d) = Date::new(year, month, day) {
+                        assert_eq!(d.day_number(), expected, "{d}");
+                        assert_eq!(Date::from_day_number(expected), d);
+                        expected += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn weekdays_and_quarters() {
+        // 2026-11-26 is a Thursday.
+        let d = Date::new(2026, 11, 26).unwrap();
+        assert_eq!(d.weekday(), 3);
+        assert_eq!(d.quarter().to_string(), "2026Q4");
+        let q = Quarter { year: 2024, q: 1 };
+        assert_eq!(q.first_day().to_string(), "2024-01-01");
+        assert_eq!(q.last_day().to_string(), "2024-03-31");
+        assert_eq!(Quarter { year: 2024, q: 4 }.last_day().to_string(), "2024-12-31");
     }
 }

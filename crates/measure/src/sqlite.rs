@@ -1,0 +1,382 @@
+//! The embedded SQLite backend (the default: nothing to install).
+
+use std::path::{Path, PathBuf};
+
+use model::Date;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::{
+    Backend, ImportRun, Measurement, SeriesInfo, Stored, StoreError, Superseded, TrackerStatus,
+    WriteSummary, now_utc,
+};
+
+/// Schema migrations, applied in order; `PRAGMA user_version` is the number applied. Append a
+/// new entry to change the schema; never edit a released one (a test pins their text).
+pub const MIGRATIONS: &[&str] = &[
+    // 1: measurements, their history, import runs, tracker statuses.
+    "CREATE TABLE import_run (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        at TEXT NOT NULL,
+        inserted INTEGER NOT NULL,
+        changed INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL
+    );
+    CREATE TABLE measurement (
+        series TEXT NOT NULL,
+        date TEXT NOT NULL CHECK (length(date) = 10),
+        value REAL NOT NULL CHECK (value = value),
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        run INTEGER NOT NULL REFERENCES import_run(id),
+        PRIMARY KEY (series, date)
+    ) WITHOUT ROWID;
+    CREATE TABLE measurement_history (
+        series TEXT NOT NULL,
+        date TEXT NOT NULL,
+        value REAL NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        run INTEGER NOT NULL REFERENCES import_run(id)
+    );
+    CREATE INDEX measurement_history_series ON measurement_history (series, date);
+    CREATE TABLE tracker_status (
+        initiative TEXT NOT NULL,
+        task TEXT NOT NULL,
+        status TEXT NOT NULL,
+        modified TEXT,
+        fetched_at TEXT NOT NULL,
+        run INTEGER NOT NULL REFERENCES import_run(id),
+        PRIMARY KEY (initiative, task)
+    ) WITHOUT ROWID;",
+];
+
+/// An SQLite database file (or an in-memory one).
+pub struct Sqlite {
+    conn: Connection,
+}
+
+impl Sqlite {
+    /// Opens or creates the file and migrates it forward.
+    pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        let open = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let conn = Connection::open(path).map_err(open)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(open)?;
+        let mut db = Sqlite { conn };
+        db.migrate(path.to_path_buf())?;
+        Ok(db)
+    }
+
+    /// A fresh in-memory database.
+    pub fn in_memory() -> Result<Sqlite, StoreError> {
+        let mut db = Sqlite { conn: Connection::open_in_memory()? };
+        db.migrate(PathBuf::from(":memory:"))?;
+        Ok(db)
+    }
+
+    /// The schema version of the database.
+    pub fn version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self, path: PathBuf) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        let found = self.version()?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::Newer { path, found, known });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+fn date_of(text: String) -> Result<Date, rusqlite::Error> {
+    Date::parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("not a date: {text:?}").into(),
+        )
+    })
+}
+
+fn corrupt(e: rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(_, _, why) => StoreError::Corrupt(why.to_string()),
+        other => StoreError::Database(other),
+    }
+}
+
+impl Backend for Sqlite {
+    fn write(
+        &mut self,
+        source: &str,
+        rows: &[Measurement],
+        statuses: &[TrackerStatus],
+    ) -> Result<WriteSummary, StoreError> {
+        let at = now_utc();
+        // Dropping the transaction without commit rolls everything back.
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO import_run (source, at, inserted, changed, unchanged) VALUES (?1, ?2, 0, 0, 0)",
+            params![source, at],
+        )?;
+        let run = tx.last_insert_rowid();
+        let mut summary = WriteSummary { run, ..WriteSummary::default() };
+        {
+            let mut get =
+                tx.prepare_cached("SELECT value FROM measurement WHERE series = ?1 AND date = ?2")?;
+            let mut keep = tx.prepare_cached(
+                "INSERT INTO measurement_history (series, date, value, source, imported_at, replaced_at, run)
+                 SELECT series, date, value, source, imported_at, ?3, ?4 FROM measurement
+                 WHERE series = ?1 AND date = ?2",
+            )?;
+            let mut put = tx.prepare_cached(
+                "INSERT OR REPLACE INTO measurement (series, date, value, source, imported_at, run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for m in rows {
+                let date = m.date.to_string();
+                let old: Option<f64> =
+                    get.query_row(params![m.series, date], |r| r.get(0)).optional()?;
+                match old {
+                    Some(v) if v == m.value => summary.unchanged += 1,
+                    Some(_) => {
+                        keep.execute(params![m.series, date, at, run])?;
+                        put.execute(params![m.series, date, m.value, m.source, at, run])?;
+                        summary.changed += 1;
+                    }
+                    None => {
+                        put.execute(params![m.series, date, m.value, m.source, at, run])?;
+                        summary.inserted += 1;
+                    }
+                }
+            }
+            let mut status = tx.prepare_cached(
+                "INSERT OR REPLACE INTO tracker_status (initiative, task, status, modified, fetched_at, run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for s in statuses {
+                status.execute(params![
+                    s.initiative,
+                    s.task,
+                    s.status,
+                    s.modified.map(|d| d.to_string()),
+                    at,
+                    run
+                ])?;
+                summary.statuses += 1;
+            }
+        }
+        tx.execute(
+            "UPDATE import_run SET inserted = ?1, changed = ?2, unchanged = ?3 WHERE id = ?4",
+            params![summary.inserted as i64, summary.changed as i64, summary.unchanged as i64, run],
+        )?;
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    fn series(&self, series: &str) -> Result<Vec<Stored>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT date, value, source, imported_at FROM measurement WHERE series = ?1 ORDER BY date",
+        )?;
+        let rows = stmt.query_map([series], |r| {
+            Ok(Stored {
+                measurement: Measurement {
+                    series: series.to_string(),
+                    date: date_of(r.get(0)?)?,
+                    value: r.get(1)?,
+                    source: r.get(2)?,
+                },
+                imported_at: r.get(3)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>().map_err(corrupt)
+    }
+
+    fn catalogue(&self) -> Result<Vec<SeriesInfo>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT series, count(*), min(date), max(date) FROM measurement GROUP BY series ORDER BY series",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SeriesInfo {
+                series: r.get(0)?,
+                count: r.get::<_, i64>(1)? as usize,
+                first: date_of(r.get(2)?)?,
+                last: date_of(r.get(3)?)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>().map_err(corrupt)
+    }
+
+    fn history(&self, series: &str) -> Result<Vec<Superseded>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT date, value, source, imported_at, replaced_at FROM measurement_history
+             WHERE series = ?1 ORDER BY date, replaced_at",
+        )?;
+        let rows = stmt.query_map([series], |r| {
+            Ok(Superseded {
+                measurement: Measurement {
+                    series: series.to_string(),
+                    date: date_of(r.get(0)?)?,
+                    value: r.get(1)?,
+                    source: r.get(2)?,
+                },
+                imported_at: r.get(3)?,
+                replaced_at: r.get(4)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>().map_err(corrupt)
+    }
+
+    fn statuses(&self) -> Result<Vec<TrackerStatus>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT initiative, task, status, modified FROM tracker_status ORDER BY initiative, task",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let modified: Option<String> = r.get(3)?;
+            Ok(TrackerStatus {
+                initiative: r.get(0)?,
+                task: r.get(1)?,
+                status: r.get(2)?,
+                modified: modified.map(date_of).transpose()?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>().map_err(corrupt)
+    }
+
+    fn runs(&self) -> Result<Vec<ImportRun>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, source, at, inserted, changed, unchanged FROM import_run ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImportRun {
+                id: r.get(0)?,
+                source: r.get(1)?,
+                at: r.get(2)?,
+                inserted: r.get::<_, i64>(3)? as usize,
+                changed: r.get::<_, i64>(4)? as usize,
+                unchanged: r.get::<_, i64>(5)? as usize,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    fn m(series: &str, date: &str, value: f64) -> Measurement {
+        Measurement {
+            series: series.into(),
+            date: Date::parse(date).unwrap(),
+            value,
+            source: "test".into(),
+        }
+    }
+
+    #[test]
+    fn reimports_are_idempotent_and_changes_keep_the_old_value() {
+        let mut store = Store::in_memory().unwrap();
+        let first = vec![m("a", "2025-01", 1.0), m("a", "2025-02", 2.0)];
+        let s = store.write("csv", &first, &[]).unwrap();
+        assert_eq!((s.inserted, s.changed, s.unchanged), (2, 0, 0));
+        let s = store.write("csv", &first, &[]).unwrap();
+        assert_eq!((s.inserted, s.changed, s.unchanged), (0, 0, 2));
+        let s = store.write("csv", &[m("a", "2025-02", 2.5), m("a", "2025-03", 3.0)], &[]).unwrap();
+        assert_eq!((s.inserted, s.changed, s.unchanged), (1, 1, 0));
+        let pts = store.points("a").unwrap();
+        assert_eq!(pts.iter().map(|p| p.1).collect::<Vec<_>>(), vec![1.0, 2.5, 3.0]);
+        let old = store.history("a").unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].measurement.value, 2.0);
+        assert_eq!(store.runs().unwrap().len(), 3);
+        assert_eq!(store.last_date("a").unwrap(), Date::parse("2025-03"));
+        assert_eq!(store.catalogue().unwrap()[0].count, 3);
+    }
+
+    #[test]
+    fn a_write_that_fails_midway_leaves_the_store_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        let mut db = Sqlite::open(&path).unwrap();
+        db.write("csv", &[m("a", "2025-01", 1.0)], &[]).unwrap();
+        // Bypass the store's own check so the database constraint fails after two good rows.
+        let bad = vec![m("a", "2025-02", 2.0), m("b", "2025-01", 5.0), m("b", "2025-02", f64::NAN)];
+        assert!(db.write("csv", &bad, &[]).is_err());
+        drop(db);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.points("a").unwrap().len(), 1);
+        assert!(store.points("b").unwrap().is_empty());
+        assert_eq!(store.runs().unwrap().len(), 1, "the failed run is rolled back too");
+        // And the store refuses it up front.
+        let mut store = store;
+        assert!(matches!(
+            store.write("csv", &bad, &[]),
+            Err(StoreError::NotFinite { .. })
+        ));
+    }
+
+    #[test]
+    fn statuses_are_replaced_per_task() {
+        let mut store = Store::in_memory().unwrap();
+        let st = |s: &str| TrackerStatus {
+            initiative: "i".into(),
+            task: "T1".into(),
+            status: s.into(),
+            modified: Date::parse("2026-01-02"),
+        };
+        store.write("phabricator", &[], &[st("open")]).unwrap();
+        store.write("phabricator", &[], &[st("resolved")]).unwrap();
+        assert_eq!(store.statuses().unwrap(), vec![st("resolved")]);
+    }
+
+    #[test]
+    fn a_store_from_a_newer_build_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        drop(Sqlite::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        assert!(matches!(Store::open(&path), Err(StoreError::Newer { found: 99, .. })));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn an_older_store_is_migrated_forward_keeping_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        store.write("csv", &[m("a", "2025-01", 1.0)], &[]).unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.points("a").unwrap().len(), 1);
+        assert_eq!(Sqlite::open(&path).unwrap().version().unwrap(), MIGRATIONS.len() as i64);
+    }
+
+    /// Released migrations are never edited: append a new one instead. If this fails, you
+    /// changed a released migration; revert it and add the change as a new entry.
+    #[test]
+    fn released_migrations_are_frozen() {
+        fn fnv(s: &str) -> u64 {
+            s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+        }
+        for (i, frozen) in FROZEN.iter().enumerate() {
+            assert_eq!(fnv(MIGRATIONS[i]), *frozen, "migration {} was edited", i + 1);
+        }
+    }
+
+    /// FNV-1a of each released migration.
+    const FROZEN: &[u64] = &[16_113_694_264_547_318_150];
+}
