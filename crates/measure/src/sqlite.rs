@@ -6,7 +6,7 @@ use model::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
-    Backend, ImportRun, Measurement, SeriesInfo, Stored, StoreError, Superseded, TrackerStatus,
+    Backend, ImportRun, Measurement, SeriesInfo, StoreError, Stored, Superseded, TrackerStatus,
     WriteSummary, now_utc,
 };
 
@@ -109,7 +109,9 @@ fn date_of(text: String) -> Result<Date, rusqlite::Error> {
 
 fn corrupt(e: rusqlite::Error) -> StoreError {
     match e {
-        rusqlite::Error::FromSqlConversionFailure(_, _, why) => StoreError::Corrupt(why.to_string()),
+        rusqlite::Error::FromSqlConversionFailure(_, _, why) => {
+            StoreError::Corrupt(why.to_string())
+        }
         other => StoreError::Database(other),
     }
 }
@@ -320,10 +322,7 @@ mod tests {
         assert_eq!(store.runs().unwrap().len(), 1, "the failed run is rolled back too");
         // And the store refuses it up front.
         let mut store = store;
-        assert!(matches!(
-            store.write("csv", &bad, &[]),
-            Err(StoreError::NotFinite { .. })
-        ));
+        assert!(matches!(store.write("csv", &bad, &[]), Err(StoreError::NotFinite { .. })));
     }
 
     #[test]
@@ -370,7 +369,9 @@ mod tests {
     #[test]
     fn released_migrations_are_frozen() {
         fn fnv(s: &str) -> u64 {
-            s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+            s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            })
         }
         for (i, frozen) in FROZEN.iter().enumerate() {
             assert_eq!(fnv(MIGRATIONS[i]), *frozen, "migration {} was edited", i + 1);
