@@ -26,54 +26,8 @@ pub mod trend;
 /// A dated value.
 pub type Point = (Date, f64);
 
-/// How an effect was estimated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Interrupted time series (segmented regression).
-    InterruptedTimeSeries,
-    /// Difference in differences against comparison series.
-    DifferenceInDifferences,
-    /// Synthetic control.
-    SyntheticControl,
-    /// Two-group comparison of an experiment.
-    TwoGroup,
-}
-
-impl Method {
-    /// The name used in model files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Method::InterruptedTimeSeries => "interrupted_time_series",
-            Method::DifferenceInDifferences => "difference_in_differences",
-            Method::SyntheticControl => "synthetic_control",
-            Method::TwoGroup => "two_group",
-        }
-    }
-
-    /// Parses the name used in model files.
-    pub fn from_key(key: &str) -> Option<Method> {
-        [
-            Method::InterruptedTimeSeries,
-            Method::DifferenceInDifferences,
-            Method::SyntheticControl,
-            Method::TwoGroup,
-        ]
-        .into_iter()
-        .find(|m| m.key() == key)
-    }
-}
-
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Method::InterruptedTimeSeries => "interrupted time series",
-            Method::DifferenceInDifferences => "difference in differences",
-            Method::SyntheticControl => "synthetic control",
-            Method::TwoGroup => "two-group comparison",
-        })
-    }
-}
+/// How an effect was estimated (defined with the model, which records evaluations).
+pub use model::EvaluationMethod as Method;
 
 /// A named coefficient with its uncertainty.
 #[derive(Clone, Debug, Serialize)]

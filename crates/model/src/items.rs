@@ -34,6 +34,102 @@ pub struct Model {
     pub planning: Planning,
     /// The plan written by `throughline plan --write`, if the folder holds one.
     pub saved_plan: Option<SavedPlan>,
+    /// Results of `throughline evaluate --write`: measured effects of shipped work. They are
+    /// applied to the links they tested when the model is loaded ([`crate::learn`]).
+    pub evaluations: Vec<Evaluation>,
+}
+
+/// How an effect was estimated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvaluationMethod {
+    /// Interrupted time series (segmented regression).
+    InterruptedTimeSeries,
+    /// Difference in differences against comparison series.
+    DifferenceInDifferences,
+    /// Synthetic control.
+    SyntheticControl,
+    /// Two-group comparison of an experiment.
+    TwoGroup,
+}
+
+impl EvaluationMethod {
+    /// Every method.
+    pub const ALL: [EvaluationMethod; 4] = [
+        EvaluationMethod::InterruptedTimeSeries,
+        EvaluationMethod::DifferenceInDifferences,
+        EvaluationMethod::SyntheticControl,
+        EvaluationMethod::TwoGroup,
+    ];
+
+    /// The name used in model files.
+    pub fn key(self) -> &'static str {
+        match self {
+            EvaluationMethod::InterruptedTimeSeries => "interrupted_time_series",
+            EvaluationMethod::DifferenceInDifferences => "difference_in_differences",
+            EvaluationMethod::SyntheticControl => "synthetic_control",
+            EvaluationMethod::TwoGroup => "two_group",
+        }
+    }
+
+    /// Parses the name used in model files.
+    pub fn from_key(key: &str) -> Option<EvaluationMethod> {
+        EvaluationMethod::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
+impl std::fmt::Display for EvaluationMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EvaluationMethod::InterruptedTimeSeries => "interrupted time series",
+            EvaluationMethod::DifferenceInDifferences => "difference in differences",
+            EvaluationMethod::SyntheticControl => "synthetic control",
+            EvaluationMethod::TwoGroup => "two-group comparison",
+        })
+    }
+}
+
+/// How a shipped initiative is to be evaluated (written on the initiative).
+#[derive(Clone, Debug, Serialize)]
+pub struct EvaluationDesign {
+    /// The indicator expected to move.
+    pub indicator: Id,
+    /// The method; chosen from the data when absent (synthetic control with two or more
+    /// comparison series, difference in differences with one, else interrupted time series).
+    pub method: Option<EvaluationMethod>,
+    /// Series without the change (other wikis), by name in the measurement store.
+    pub comparisons: Vec<String>,
+    /// For an experiment: a CSV file of `group,value` rows (`control` / `treatment`).
+    pub experiment: Option<String>,
+    /// Confidence level of the interval; default 0.95.
+    pub level: f64,
+}
+
+/// A measured effect of shipped work (written by `throughline evaluate --write`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Evaluation {
+    /// The initiative.
+    pub initiative: Id,
+    /// The indicator it moved.
+    pub indicator: Id,
+    /// How it was estimated.
+    pub method: EvaluationMethod,
+    /// When it was estimated.
+    pub evaluated: Date,
+    /// When the change was deployed.
+    pub deployed: Option<Date>,
+    /// Average effect per period over the post-period, in the indicator's unit.
+    pub effect: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Lower end of the interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+    /// Confidence level of the interval.
+    pub level: f64,
+    /// What the model predicted before the evaluation, if recorded.
+    pub predicted: Option<f64>,
 }
 
 /// A plan as written to the model folder: what was decided, for review and for comparison with
@@ -322,6 +418,8 @@ pub struct Link {
     pub skip_reason: Option<String>,
     /// Closes a feedback loop: drawn, never quantified.
     pub feedback: bool,
+    /// The effect as written, when evaluations have updated `effect` (see [`crate::learn`]).
+    pub prior_effect: Option<Distribution>,
 }
 
 /// Lifecycle of an initiative.
@@ -443,6 +541,10 @@ pub struct Initiative {
     pub delivers: Vec<Delivery>,
     /// Free text.
     pub description: Option<String>,
+    /// When it was deployed, for evaluation.
+    pub deployed: Option<Date>,
+    /// How it is to be evaluated.
+    pub evaluation: Option<EvaluationDesign>,
 }
 
 /// Broad end users or an organizing community.

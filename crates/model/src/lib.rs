@@ -9,6 +9,7 @@ pub mod distribution;
 pub mod graph;
 mod id;
 mod items;
+pub mod learn;
 mod level;
 
 pub use distribution::{Distribution, DistributionError};

@@ -32,6 +32,7 @@ fn link(from: &str, to: &str, feedback: bool) -> Link {
         probability: None,
         skip_reason: None,
         feedback,
+        prior_effect: None,
     }
 }
 
@@ -55,6 +56,8 @@ fn initiative(id: &str, delivers: &[&str], depends_on: &[&str]) -> Initiative {
             .map(|d| Delivery { node: Id::parse(d).unwrap(), amount: None, probability: None })
             .collect(),
         description: None,
+        deployed: None,
+        evaluation: None,
     }
 }
 

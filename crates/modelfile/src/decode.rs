@@ -165,6 +165,92 @@ impl<'a> Decoder<'a> {
         if let Some(v) = r.get("plan") {
             self.saved_plan(v);
         }
+        self.each(r.get("evaluations"), Decoder::evaluation);
+    }
+
+    fn method(&mut self, node: &Node) -> Option<model::EvaluationMethod> {
+        self.word(node, format::METHODS, "an evaluation method")
+            .and_then(model::EvaluationMethod::from_key)
+    }
+
+    fn evaluation(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::EVALUATION) else { return };
+        let initiative =
+            r.get("initiative").and_then(|v| self.reference(v, INITIATIVE, "initiative"));
+        let indicator = r.get("indicator").and_then(|v| self.reference(v, INDICATOR, "indicator"));
+        let method = r.get("method").and_then(|v| self.method(v));
+        let evaluated = r.get("evaluated").and_then(|v| self.date(v));
+        let deployed = r.get("deployed").and_then(|v| self.date(v));
+        let effect = r.get("effect").and_then(|v| self.number(v));
+        let se = r.get("se").and_then(|v| self.non_negative(v, "a standard error"));
+        let low = r.get("low").and_then(|v| self.number(v));
+        let high = r.get("high").and_then(|v| self.number(v));
+        let level = r.get("level").map_or(Some(0.95), |v| self.probability(v));
+        let predicted = r.get("predicted").and_then(|v| self.number(v));
+        if let (Some(l), Some(h), Some(v)) = (low, high, r.get("high"))
+            && l > h
+        {
+            self.invalid(
+                v.span,
+                format!("the interval runs from {} down to {}", fmt_num(l), fmt_num(h)),
+                "write the lower end as `low` and the upper end as `high`".into(),
+            );
+            return;
+        }
+        let (
+            Some(initiative),
+            Some(indicator),
+            Some(method),
+            Some(evaluated),
+            Some(effect),
+            Some(se),
+            Some(low),
+            Some(high),
+            Some(level),
+        ) = (initiative, indicator, method, evaluated, effect, se, low, high, level)
+        else {
+            return;
+        };
+        self.model.evaluations.push(model::Evaluation {
+            initiative,
+            indicator,
+            method,
+            evaluated,
+            deployed,
+            effect,
+            se,
+            low,
+            high,
+            level,
+            predicted,
+        });
+        self.map.evaluations.push(r.spans());
+    }
+
+    fn evaluation_design(&mut self, node: &Node) -> Option<model::EvaluationDesign> {
+        let r = self.record(node, &format::EVALUATION_DESIGN)?;
+        let indicator = r.get("indicator").and_then(|v| self.reference(v, INDICATOR, "indicator"));
+        let method = r.get("method").and_then(|v| self.method(v));
+        let comparisons = self.texts(r.get("comparisons"));
+        let experiment = self.opt_text(&r, "experiment");
+        let level = r.get("level").map_or(Some(0.95), |v| self.probability(v))?;
+        if !(level > 0.0 && level < 1.0)
+            && let Some(v) = r.get("level")
+        {
+            self.invalid(
+                v.span,
+                format!("a confidence level of {} leaves no interval", fmt_num(level)),
+                "use a level between 0 and 1, such as 0.9 or 0.95".into(),
+            );
+            return None;
+        }
+        Some(model::EvaluationDesign {
+            indicator: indicator?,
+            method,
+            comparisons,
+            experiment,
+            level,
+        })
     }
 
     fn saved_plan(&mut self, node: &Node) {
@@ -1012,6 +1098,7 @@ impl<'a> Decoder<'a> {
             probability,
             skip_reason: self.opt_text(&r, "skip_reason"),
             feedback,
+            prior_effect: None,
         };
         self.model.links.push(item);
         self.map.links.push(r.spans());
@@ -1102,7 +1189,11 @@ impl<'a> Decoder<'a> {
         let (Some(id), Some(name), Some(team), Some(status)) = (id, name, team, status) else {
             return;
         };
+        let deployed = r.get("deployed").and_then(|v| self.date(v));
+        let evaluation = r.get("evaluation").and_then(|v| self.evaluation_design(v));
         let item = Initiative {
+            deployed,
+            evaluation,
             id,
             name,
             program,

@@ -296,6 +296,57 @@ pub static INITIATIVE: Record = Record {
             "The activities and outputs it realises.",
         ),
         opt("description", Shape::Text, "Free text."),
+        opt("deployed", Shape::Date, "When it was deployed; `throughline evaluate` needs it."),
+        opt("evaluation", Shape::Record(&EVALUATION_DESIGN), "How it is to be evaluated."),
+    ],
+};
+
+/// Evaluation methods.
+pub const METHODS: &[&str] =
+    &["interrupted_time_series", "difference_in_differences", "synthetic_control", "two_group"];
+
+/// How an initiative is to be evaluated.
+pub static EVALUATION_DESIGN: Record = Record {
+    name: "evaluation design",
+    doc: "How `throughline evaluate` measures what a shipped initiative did.",
+    fields: &[
+        req("indicator", Shape::Id, "The indicator expected to move."),
+        opt(
+            "method",
+            Shape::Enum(METHODS),
+            "Default: synthetic_control with 2+ comparisons, difference_in_differences with 1, \
+             two_group with an experiment file, else interrupted_time_series.",
+        ),
+        opt(
+            "comparisons",
+            TEXTS,
+            "Series without the change (other wikis), as named in the store.",
+        ),
+        opt("experiment", Shape::Text, "CSV of `group,value` rows (control / treatment)."),
+        opt("level", Shape::Probability, "Confidence level of the interval; default 0.95."),
+    ],
+};
+
+/// A recorded evaluation result.
+pub static EVALUATION: Record = Record {
+    name: "evaluation",
+    doc: "A measured effect, written by `throughline evaluate --write`; it updates the links on the chain it tested.",
+    fields: &[
+        req("initiative", Shape::Id, "The initiative evaluated."),
+        req("indicator", Shape::Id, "The indicator it moved."),
+        req("method", Shape::Enum(METHODS), "How the effect was estimated."),
+        req("evaluated", Shape::Date, "When."),
+        opt("deployed", Shape::Date, "When the change was deployed."),
+        req(
+            "effect",
+            Shape::Number,
+            "Average effect per period after deployment, in the indicator's unit.",
+        ),
+        req("se", Shape::NonNegative, "Its standard error."),
+        req("low", Shape::Number, "Lower end of the interval."),
+        req("high", Shape::Number, "Upper end of the interval."),
+        opt("level", Shape::Probability, "Confidence level of the interval; default 0.95."),
+        opt("predicted", Shape::Number, "What the model predicted before the evaluation."),
     ],
 };
 
@@ -492,6 +543,11 @@ pub static FILE: Record = Record {
         opt("sroi", Shape::Record(&SROI_SETTINGS), "SROI settings; once per model."),
         opt("planning", Shape::Record(&PLANNING), "How the annual plan is chosen; once per model."),
         opt("plan", Shape::Record(&SAVED_PLAN), "A plan written by `throughline plan --write`."),
+        opt(
+            "evaluations",
+            Shape::List(&Shape::Record(&EVALUATION)),
+            "Results written by `throughline evaluate --write`.",
+        ),
     ],
 };
 
@@ -507,6 +563,8 @@ pub static ALL_RECORDS: &[&Record] = &[
     &EVIDENCE,
     &INITIATIVE,
     &DELIVERY,
+    &EVALUATION_DESIGN,
+    &EVALUATION,
     &AUDIENCE,
     &INDICATOR,
     &DATED_VALUE,

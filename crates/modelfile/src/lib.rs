@@ -87,6 +87,26 @@ pub fn check_with_frameworks(files: Vec<SourceFile>, frameworks: &[model::Framew
     if model.meta.currency.is_empty() {
         model.meta.currency = "USD".into();
     }
+    // Evaluations update the effects of the links they tested, so every engine downstream
+    // (simulate, plan, report) starts from the evidence.
+    let has_errors = out.iter().any(|d| d.severity() == Severity::Error);
+    if !model.evaluations.is_empty() && !has_errors {
+        for (i, result) in model::learn::apply_all(&mut model).into_iter().enumerate() {
+            if let Err(why) = result {
+                let span = map.evaluations.get(i).map(|s| s.item);
+                out.push(Diagnostic {
+                    rule: &rules::evaluation_not_applied::RULE,
+                    message: why.to_string(),
+                    span,
+                    help: Some(
+                        "see `throughline rules TL310`; the result stays on record as evidence"
+                            .into(),
+                    ),
+                    related: vec![],
+                });
+            }
+        }
+    }
     {
         let graph = ModelGraph::build(&model);
         let mut enabled = model.meta.frameworks.clone();

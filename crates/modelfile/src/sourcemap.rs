@@ -126,6 +126,8 @@ pub struct SourceMap {
     pub sroi: Option<ItemSpans>,
     /// The `planning` section, if written.
     pub planning: Option<ItemSpans>,
+    /// Parallel to `Model::evaluations`.
+    pub evaluations: Vec<ItemSpans>,
 }
 
 impl SourceMap {

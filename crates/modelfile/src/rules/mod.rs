@@ -16,6 +16,7 @@ pub mod dependency_cycle;
 pub mod duplicate_id;
 pub mod duplicate_key;
 pub mod duplicate_section;
+pub mod evaluation_not_applied;
 pub mod format_version;
 pub mod impossible_distribution;
 pub mod indicator_without_source;
@@ -116,6 +117,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&unreached_audience::RULE, Some(unreached_audience::check)),
     (&unvalued_goal::RULE, Some(unvalued_goal::check)),
     (&deadweight_on_modelled_change::RULE, Some(deadweight_on_modelled_change::check)),
+    (&evaluation_not_applied::RULE, None),
     (&program_without_external_factors::RULE, Some(program_without_external_factors::check)),
     (&link_without_rationale::RULE, Some(link_without_rationale::check)),
     (&indicator_without_source::RULE, Some(indicator_without_source::check)),
