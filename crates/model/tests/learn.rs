@@ -1,4 +1,5 @@
 //! The conjugate update of link effects against closed forms and brute force.
+#![allow(clippy::unwrap_used)] // test helpers build fixed, known-good values
 
 use model::learn::{LearnError, apply_one, lognormal_params};
 use model::{
