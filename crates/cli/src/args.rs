@@ -112,6 +112,87 @@ pub enum Command {
         #[arg(long)]
         program: Option<String>,
     },
+    /// Import measurements into the model's store (measurements.sqlite, created on first use).
+    ///
+    /// Reads every indicator's source: CSV files, and the Wikimedia analytics REST metrics
+    /// (only the dates after the last stored one); every CSV file in DIR/data with a `series`
+    /// column (comparison series such as other wikis); and, when PHABRICATOR_API_TOKEN is set,
+    /// the status of every initiative's Phabricator tasks. Each source is imported atomically:
+    /// a failure leaves the store as it was and exits 1.
+    Import {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Local files only; no network.
+        #[arg(long)]
+        offline: bool,
+        /// First date to fetch for series the store does not have yet [default: the
+        /// indicator's baseline date, else two years ago].
+        #[arg(long, value_parser = date)]
+        since: Option<model::Date>,
+        /// Base URL of the REST metrics.
+        #[arg(long, default_value = import::wikimedia::DEFAULT_BASE)]
+        rest_base: String,
+        /// Base URL of Phabricator (statuses are fetched when PHABRICATOR_API_TOKEN is set).
+        #[arg(long, default_value = import::phabricator::DEFAULT_BASE)]
+        phabricator: String,
+        /// Print as JSON (format `throughline.import.v1`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the series in the measurement store, or the values of one.
+    Data {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// A series (indicator id or comparison series) to list.
+        series: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Quarterly check-in: each key result's latest value, forecast and status.
+    ///
+    /// Key results are the indicators of the saved plan's objectives (plan.yaml), else every
+    /// indicator with a target. The forecast is a linear trend with AR(1) errors through the
+    /// values since the baseline up to the end of the quarter, with an 80% interval. Status:
+    /// met (latest value meets the target), on track (P(target met by its date) ≥ 50%), at risk
+    /// (10–50%), off track (< 10%), no data (fewer than 4 values; never shown as zero).
+    Checkin {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The quarter, e.g. 2026Q3 [default: the last complete quarter].
+        #[arg(long, value_parser = quarter)]
+        quarter: Option<model::Quarter>,
+        /// Print as JSON (format `throughline.checkin.v1`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Estimate what a shipped initiative did to its indicator, and record it as evidence.
+    ///
+    /// Uses the initiative's `deployed:` date and `evaluation:` design: an interrupted time
+    /// series, a difference in differences (one comparison series), a synthetic control (two
+    /// or more) or a two-group comparison (an experiment file). With --write the result goes
+    /// to evaluations.yaml, which updates the effects of the links on the chain it tested
+    /// (conjugate update on the log scale) for simulate, plan and report.
+    Evaluate {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The initiative to evaluate.
+        #[arg(long)]
+        initiative: String,
+        /// Override the design's method.
+        #[arg(long, value_enum)]
+        method: Option<MethodArg>,
+        /// Write the result to evaluations.yaml (replacing an earlier one of the initiative).
+        #[arg(long)]
+        write: bool,
+        /// Print as JSON (format `throughline.evaluate.v1`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Build the report: a static HTML site (or wikitext pages) with diagrams, every framework
     /// view, the ranked initiatives, value of information and the gaps.
     Report {
@@ -330,6 +411,39 @@ pub fn parse() -> Args {
 }
 
 /// A finite number of zero or more (budgets).
+/// Evaluation methods on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MethodArg {
+    /// Interrupted time series.
+    Its,
+    /// Difference in differences.
+    Did,
+    /// Synthetic control.
+    Synth,
+    /// Two-group comparison (experiment).
+    TwoGroup,
+}
+
+impl MethodArg {
+    /// The model's method.
+    pub fn to_model(self) -> model::EvaluationMethod {
+        match self {
+            MethodArg::Its => model::EvaluationMethod::InterruptedTimeSeries,
+            MethodArg::Did => model::EvaluationMethod::DifferenceInDifferences,
+            MethodArg::Synth => model::EvaluationMethod::SyntheticControl,
+            MethodArg::TwoGroup => model::EvaluationMethod::TwoGroup,
+        }
+    }
+}
+
+fn date(s: &str) -> Result<model::Date, String> {
+    model::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+fn quarter(s: &str) -> Result<model::Quarter, String> {
+    model::Quarter::parse(s).ok_or_else(|| format!("`{s}` is not a quarter; write e.g. 2026Q3"))
+}
+
 fn non_negative(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),

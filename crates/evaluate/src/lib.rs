@@ -16,6 +16,7 @@
 use model::Date;
 use serde::Serialize;
 
+pub mod checkin;
 pub mod did;
 pub mod experiment;
 pub mod its;

@@ -103,6 +103,9 @@ pub struct EvaluationDesign {
     pub experiment: Option<String>,
     /// Confidence level of the interval; default 0.95.
     pub level: f64,
+    /// Multiplies the per-period effect into the node's unit (52.18 for a weekly series of a
+    /// yearly quantity); default 1.
+    pub scale: f64,
 }
 
 /// A measured effect of shipped work (written by `throughline evaluate --write`).
@@ -128,8 +131,10 @@ pub struct Evaluation {
     pub high: f64,
     /// Confidence level of the interval.
     pub level: f64,
-    /// What the model predicted before the evaluation, if recorded.
+    /// What the model predicted before the evaluation, if recorded (in the node's unit).
     pub predicted: Option<f64>,
+    /// Multiplies the per-period effect into the node's unit; default 1.
+    pub scale: f64,
 }
 
 /// A plan as written to the model folder: what was decided, for review and for comparison with

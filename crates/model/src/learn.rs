@@ -151,7 +151,7 @@ pub fn apply_one(model: &mut Model, eval: &Evaluation) -> Result<Vec<LinkUpdate>
         1 => found.remove(0),
         count => return Err(LearnError::SeveralChains { initiative, node, count }),
     };
-    if eval.effect <= 0.0 || factor <= 0.0 {
+    if eval.effect <= 0.0 || factor <= 0.0 || eval.scale <= 0.0 {
         return Err(LearnError::NotPositive { estimate: eval.effect });
     }
     let mut priors = Vec::new();
@@ -165,7 +165,8 @@ pub fn apply_one(model: &mut Model, eval: &Evaluation) -> Result<Vec<LinkUpdate>
             .ok_or_else(|| LearnError::NegativeEffect { from: l.from.clone(), to: l.to.clone() })?;
         priors.push(p);
     }
-    let y = eval.effect.ln();
+    // The per-period estimate in the node's unit; the relative error is unchanged by scaling.
+    let y = (eval.effect * eval.scale).ln();
     let s2 = (1.0 + (eval.se / eval.effect).powi(2)).ln();
     let prior_var: f64 = priors.iter().map(|(_, s)| s * s).sum();
     let prior_mean: f64 = priors.iter().map(|(m, _)| m).sum();
@@ -193,7 +194,7 @@ pub fn evidence_of(eval: &Evaluation) -> Evidence {
     let rel = eval.se / eval.effect.abs().max(f64::MIN_POSITIVE);
     Evidence {
         source: format!(
-            "throughline evaluate, {}: {} on {} ({:.0}% interval {} to {}), evaluated {}",
+            "{EVIDENCE_PREFIX}{}: {} on {} ({:.0}% interval {} to {}), evaluated {}",
             eval.method,
             fmt(eval.effect),
             eval.indicator,
@@ -231,3 +232,18 @@ pub fn apply_all(model: &mut Model) -> Vec<Result<Vec<LinkUpdate>, LearnError>> 
     }
     results.into_iter().flatten().collect()
 }
+
+/// Undoes [`apply_all`]: every updated link gets its written effect back, and the evidence
+/// evaluations left is removed. Used to recompute from the priors (for example when an
+/// evaluation is replaced by a newer one).
+pub fn reset(model: &mut Model) {
+    for l in &mut model.links {
+        if let Some(prior) = l.prior_effect.take() {
+            l.effect = Some(prior);
+        }
+        l.evidence.retain(|e| !e.source.starts_with(EVIDENCE_PREFIX));
+    }
+}
+
+/// How evidence left by evaluations begins.
+pub const EVIDENCE_PREFIX: &str = "throughline evaluate, ";

@@ -82,6 +82,7 @@ fn eval(effect: f64, se: f64) -> Evaluation {
         high: effect + 2.0 * se,
         level: 0.95,
         predicted: None,
+        scale: 1.0,
     }
 }
 

@@ -187,6 +187,7 @@ impl<'a> Decoder<'a> {
         let high = r.get("high").and_then(|v| self.number(v));
         let level = r.get("level").map_or(Some(0.95), |v| self.probability(v));
         let predicted = r.get("predicted").and_then(|v| self.number(v));
+        let scale = r.get("scale").map_or(Some(1.0), |v| self.non_negative(v, "a scale"));
         if let (Some(l), Some(h), Some(v)) = (low, high, r.get("high"))
             && l > h
         {
@@ -207,7 +208,8 @@ impl<'a> Decoder<'a> {
             Some(low),
             Some(high),
             Some(level),
-        ) = (initiative, indicator, method, evaluated, effect, se, low, high, level)
+            Some(scale),
+        ) = (initiative, indicator, method, evaluated, effect, se, low, high, level, scale)
         else {
             return;
         };
@@ -223,6 +225,7 @@ impl<'a> Decoder<'a> {
             high,
             level,
             predicted,
+            scale,
         });
         self.map.evaluations.push(r.spans());
     }
@@ -244,12 +247,14 @@ impl<'a> Decoder<'a> {
             );
             return None;
         }
+        let scale = r.get("scale").map_or(Some(1.0), |v| self.non_negative(v, "a scale"))?;
         Some(model::EvaluationDesign {
             indicator: indicator?,
             method,
             comparisons,
             experiment,
             level,
+            scale,
         })
     }
 

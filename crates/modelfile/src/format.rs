@@ -324,6 +324,11 @@ pub static EVALUATION_DESIGN: Record = Record {
         ),
         opt("experiment", Shape::Text, "CSV of `group,value` rows (control / treatment)."),
         opt("level", Shape::Probability, "Confidence level of the interval; default 0.95."),
+        opt(
+            "scale",
+            Shape::NonNegative,
+            "Multiplies the per-period effect into the node's unit (52.18 for a weekly series of a yearly quantity); default 1.",
+        ),
     ],
 };
 
@@ -346,7 +351,12 @@ pub static EVALUATION: Record = Record {
         req("low", Shape::Number, "Lower end of the interval."),
         req("high", Shape::Number, "Upper end of the interval."),
         opt("level", Shape::Probability, "Confidence level of the interval; default 0.95."),
-        opt("predicted", Shape::Number, "What the model predicted before the evaluation."),
+        opt("predicted", Shape::Number, "What the model predicted, in the node's unit."),
+        opt(
+            "scale",
+            Shape::NonNegative,
+            "Multiplies the per-period effect into the node's unit; default 1.",
+        ),
     ],
 };
 

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use crate::args::{Args, Command};
 
 mod check;
+mod evaluate;
 mod init;
+mod measure;
 mod plan;
 mod report;
 mod rules;
@@ -94,6 +96,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Diagram { dir, format, program } => show::diagram(&dir, format, program, color),
         Command::Report { dir, output, format, samples, seed, budget } => {
             report::run(&dir, &output, format, ::report::Options { samples, seed, budget }, color)
+        }
+        Command::Import { dir, offline, since, rest_base, phabricator, json } => {
+            let token = std::env::var("PHABRICATOR_API_TOKEN").ok().filter(|t| !t.is_empty());
+            let opts = import::Options {
+                network: !offline,
+                rest_base,
+                phabricator: token.map(|t| (phabricator, t)),
+                since,
+                ..import::Options::default()
+            };
+            measure::import(&dir, &opts, json, color)
+        }
+        Command::Data { dir, series, json } => measure::data(&dir, series.as_deref(), json),
+        Command::Checkin { dir, quarter, json } => measure::checkin(&dir, quarter, json, color),
+        Command::Evaluate { dir, initiative, method, write, json } => {
+            evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)
         }
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),

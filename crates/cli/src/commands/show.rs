@@ -18,7 +18,7 @@ struct Versioned<'a, T: Serialize> {
     body: &'a T,
 }
 
-fn print_json<T: Serialize>(format: &'static str, body: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: Serialize>(format: &'static str, body: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &Versioned { format, body })?;
     out.write_all(b"\n")?;

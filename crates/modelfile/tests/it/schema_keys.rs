@@ -88,9 +88,9 @@ initiatives:
     delivers: [a, { node: o, amount: 3, probability: 0.9 }]
     description: D
     deployed: 2026-01-02
-    evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9 }
+    evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
 evaluations:
-  - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2 }
+  - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12 }
 audiences:
   - { id: aud, name: A, kind: organizing_community, equity_weight: 2, description: D }
 indicators:

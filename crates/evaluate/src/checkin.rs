@@ -1,0 +1,174 @@
+//! The quarterly check-in: each key result against its target, with a forecast, a status by
+//! the rule in [`crate::trend`], the initiatives behind it, and the Results-Based
+//! Accountability questions for the story behind the curve.
+
+use std::collections::BTreeMap;
+
+use model::graph::ModelGraph;
+use model::{DatedValue, Id, Indicator, Model, Polarity, Quarter};
+use serde::Serialize;
+
+use crate::Point;
+use crate::trend::{Forecast, Status, forecast, status};
+
+/// Level of the forecast interval shown at check-ins.
+pub const FORECAST_LEVEL: f64 = 0.8;
+
+/// The questions Results-Based Accountability asks of every curve ("turn the curve").
+pub const RBA_PROMPTS: [&str; 5] = [
+    "What is the story behind the curve: what pushes it up or down?",
+    "Who are the partners with a role to play in turning the curve?",
+    "What works to turn the curve (evidence, and what communities already do)?",
+    "What do we propose to do next quarter, including no-cost and low-cost actions?",
+    "What data do we still need?",
+];
+
+/// An initiative behind a key result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Behind {
+    /// Id.
+    pub id: Id,
+    /// Name.
+    pub name: String,
+    /// Status in the model.
+    pub status: String,
+    /// Status in the tracker, if imported (`T123: resolved`).
+    pub tracker: Vec<String>,
+}
+
+/// One key result at the check-in.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyResult {
+    /// The indicator.
+    pub indicator: Id,
+    /// Its name.
+    pub name: String,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Which way is better.
+    pub direction: Polarity,
+    /// The goal of the objective it belongs to, when the plan says.
+    pub objective: Option<Id>,
+    /// The starting point.
+    pub baseline: Option<DatedValue>,
+    /// The latest value on or before the end of the quarter.
+    pub latest: Option<Point>,
+    /// Target.
+    pub target: Option<DatedValue>,
+    /// Forecast at the target date from the data up to the end of the quarter.
+    pub forecast: Option<Forecast>,
+    /// Probability of meeting the target by its date.
+    pub probability: Option<f64>,
+    /// Status by the stated rule.
+    pub status: Status,
+    /// Values up to the end of the quarter, for the chart.
+    pub history: Vec<Point>,
+    /// Initiatives whose work reaches the measured node.
+    pub initiatives: Vec<Behind>,
+}
+
+/// A check-in.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckIn {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Data up to this date are used.
+    pub as_of: model::Date,
+    /// Key results.
+    pub key_results: Vec<KeyResult>,
+    /// Questions for the story behind each curve.
+    pub prompts: Vec<&'static str>,
+}
+
+impl CheckIn {
+    /// How many key results have each status.
+    pub fn counts(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for k in &self.key_results {
+            *m.entry(k.status.to_string()).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// The key-result indicators: those of the saved plan's objectives, else every indicator with a
+/// target.
+pub fn key_result_indicators(model: &Model) -> Vec<(&Indicator, Option<Id>)> {
+    let by_id: BTreeMap<&str, &Indicator> =
+        model.indicators.iter().map(|i| (i.id.as_str(), i)).collect();
+    if let Some(plan) = &model.saved_plan
+        && plan.objectives.iter().any(|o| !o.key_results.is_empty())
+    {
+        return plan
+            .objectives
+            .iter()
+            .flat_map(|o| o.key_results.iter().map(move |k| (k, o.goal.clone())))
+            .filter_map(|(k, g)| by_id.get(k.as_str()).map(|i| (*i, Some(g))))
+            .collect();
+    }
+    model.indicators.iter().filter(|i| i.target.is_some()).map(|i| (i, None)).collect()
+}
+
+/// Builds the check-in for `quarter` from the stored series (`series(id)` gives an indicator's
+/// values by date) and tracker statuses (`initiative → ["T1: resolved"]`).
+pub fn checkin(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    quarter: Quarter,
+    series: &dyn Fn(&str) -> Vec<Point>,
+    tracker: &BTreeMap<String, Vec<String>>,
+) -> CheckIn {
+    let as_of = quarter.last_day();
+    let mut key_results = Vec::new();
+    for (ind, objective) in key_result_indicators(model) {
+        let since = ind.baseline.as_ref().map(|b| b.date);
+        let history: Vec<Point> = series(ind.id.as_str())
+            .into_iter()
+            .filter(|p| p.0 <= as_of && since.is_none_or(|s| p.0 >= s))
+            .collect();
+        let latest = history.last().copied();
+        let fc = ind.target.as_ref().and_then(|t| forecast(&history, t.date, FORECAST_LEVEL).ok());
+        let probability = match (&fc, &ind.target) {
+            (Some(f), Some(t)) => Some(f.probability_of(t.value, ind.direction)),
+            _ => None,
+        };
+        let st = match &ind.target {
+            Some(t) => status(latest.map(|p| p.1), fc.as_ref(), t.value, ind.direction),
+            None => Status::NoData,
+        };
+        let initiatives = graph
+            .node(ind.measures.as_str())
+            .map(|n| {
+                let reaching = graph.reaching(&[n]);
+                model
+                    .initiatives
+                    .iter()
+                    .enumerate()
+                    .filter(|(ii, _)| graph.delivered_by(*ii).iter().any(|d| reaching[*d]))
+                    .map(|(_, i)| Behind {
+                        id: i.id.clone(),
+                        name: i.name.clone(),
+                        status: i.status.to_string(),
+                        tracker: tracker.get(i.id.as_str()).cloned().unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        key_results.push(KeyResult {
+            indicator: ind.id.clone(),
+            name: ind.name.clone(),
+            unit: ind.unit.clone(),
+            direction: ind.direction,
+            objective,
+            baseline: ind.baseline.clone(),
+            latest,
+            target: ind.target.clone(),
+            forecast: fc,
+            probability,
+            status: st,
+            history,
+            initiatives,
+        });
+    }
+    CheckIn { quarter, as_of, key_results, prompts: RBA_PROMPTS.to_vec() }
+}
