@@ -9,6 +9,8 @@
 //! - `value` — a number (`1234.5`; `1e6`; no thousands separators);
 //! - `source` — optional: where the figure comes from (default: the file name).
 //!
+//! Lines starting with `#` are comments (say there where the figures come from).
+//!
 //! Every row is checked before anything is written; all bad rows are reported with their line
 //! numbers, and none of the file is imported.
 
@@ -88,7 +90,11 @@ pub fn read(path: &Path, series: Option<&str>) -> Result<Vec<Measurement>, CsvEr
 /// Parses CSV text (see [`read`]); `name` is used in messages and as the default source.
 pub fn parse(text: &[u8], name: &str, series: Option<&str>) -> Result<Vec<Measurement>, CsvError> {
     let mut reader =
-        ::csv::ReaderBuilder::new().flexible(true).trim(::csv::Trim::All).from_reader(text);
+        ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(::csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text);
     let headers = reader
         .headers()
         .map_err(|e| CsvError::Read { path: name.into(), why: e.to_string() })?

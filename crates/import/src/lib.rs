@@ -173,7 +173,7 @@ pub fn run(
             let rel = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
             let head = std::fs::read_to_string(&path)
                 .ok()
-                .and_then(|t| t.lines().next().map(str::to_lowercase));
+                .and_then(|t| t.lines().find(|l| !l.trim_start().starts_with('#')).map(str::to_lowercase));
             if !head.is_some_and(|h| h.split(',').any(|c| c.trim() == "series")) {
                 continue;
             }
