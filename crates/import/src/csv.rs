@@ -89,8 +89,7 @@ pub fn read(path: &Path, series: Option<&str>) -> Result<Vec<Measurement>, CsvEr
 
 /// Parses CSV text (see [`read`]); `name` is used in messages and as the default source.
 pub fn parse(text: &[u8], name: &str, series: Option<&str>) -> Result<Vec<Measurement>, CsvError> {
-    let mut reader =
-        ::csv::ReaderBuilder::new()
+    let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .trim(::csv::Trim::All)
         .comment(Some(b'#'))

@@ -171,9 +171,9 @@ pub fn run(
         files.sort();
         for path in files {
             let rel = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
-            let head = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|t| t.lines().find(|l| !l.trim_start().starts_with('#')).map(str::to_lowercase));
+            let head = std::fs::read_to_string(&path).ok().and_then(|t| {
+                t.lines().find(|l| !l.trim_start().starts_with('#')).map(str::to_lowercase)
+            });
             if !head.is_some_and(|h| h.split(',').any(|c| c.trim() == "series")) {
                 continue;
             }

@@ -5,10 +5,12 @@
 //! Output is byte-stable for the same input and options.
 
 pub mod diagram;
+mod measured;
 mod plan_page;
 mod site;
 mod wikitext;
 
+pub use measured::{EvaluationShown, Measured};
 use model::Model;
 use model::graph::ModelGraph;
 use simulate::{Overrides, Plan, Settings, SimulateError};
@@ -31,11 +33,13 @@ pub struct Options {
     pub seed: u64,
     /// Budget for the value-of-information decision; half the total expected cost when None.
     pub budget: Option<f64>,
+    /// The check-in and evaluations, read from the measurement store by the caller.
+    pub measured: Measured,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { samples: 2_000, seed: 1, budget: None }
+        Options { samples: 2_000, seed: 1, budget: None, measured: Measured::default() }
     }
 }
 

@@ -100,6 +100,8 @@ fn layout(ctx: &Ctx<'_>, depth: usize, title: &str, body: &str) -> String {
 <li><a href="{up}index.html#initiatives">Initiatives</a></li>
 <li><a href="{up}index.html#goals">Goals</a></li>
 <li><a href="{up}plan.html">Annual plan</a></li>
+<li><a href="{up}checkin.html">Check-in</a></li>
+<li><a href="{up}evaluations.html">Evaluations</a></li>
 <li><a href="{up}rba.html">Results accountability</a></li>
 <li><a href="{up}voi.html">What to learn first</a></li>
 <li><a href="{up}gaps.html">Gaps</a></li>
@@ -146,7 +148,6 @@ pub(crate) fn build(
     computed: &Computed<'_>,
     opts: &Options,
 ) -> Vec<File> {
-    let _ = opts;
     let Computed { sim, plan, tornadoes, voi, annual } = *computed;
     let dimensions = frameworks::five_dimensions(model, graph);
     let ctx = Ctx { dimensions, model, graph, sim, plan, tornadoes, voi };
@@ -177,6 +178,16 @@ pub(crate) fn build(
     files.push(File {
         path: "plan.html".into(),
         contents: layout(&ctx, 0, "Annual plan", &plan_body),
+    });
+    let checkin = crate::measured::checkin_body(opts.measured.checkin.as_ref());
+    files.push(File {
+        path: "checkin.html".into(),
+        contents: layout(&ctx, 0, "Check-in", &checkin),
+    });
+    let evals = crate::measured::evaluations_body(&opts.measured.evaluations);
+    files.push(File {
+        path: "evaluations.html".into(),
+        contents: layout(&ctx, 0, "Evaluations", &evals),
     });
     files
 }

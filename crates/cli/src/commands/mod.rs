@@ -94,9 +94,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             show::framework(&dir, framework, of.as_deref(), json, color)
         }
         Command::Diagram { dir, format, program } => show::diagram(&dir, format, program, color),
-        Command::Report { dir, output, format, samples, seed, budget } => {
-            report::run(&dir, &output, format, ::report::Options { samples, seed, budget }, color)
-        }
+        Command::Report { dir, output, format, samples, seed, budget } => report::run(
+            &dir,
+            &output,
+            format,
+            ::report::Options { samples, seed, budget, ..::report::Options::default() },
+            color,
+        ),
         Command::Import { dir, offline, since, rest_base, phabricator, json } => {
             let token = std::env::var("PHABRICATOR_API_TOKEN").ok().filter(|t| !t.is_empty());
             let opts = import::Options {

@@ -7,7 +7,43 @@ use anyhow::Context;
 
 use crate::args::ReportFormat;
 use crate::commands::EXIT_PROBLEMS;
+use crate::commands::measure::{build_checkin, store_with_local_data};
 use crate::commands::simulate::{load_checked, progress_bar};
+
+/// The check-in of the latest quarter with data and every evaluation the store can support.
+/// Local files are imported first; the network is never used here.
+fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Measured> {
+    let store = store_with_local_data(dir, model)?;
+    let mut latest: Option<model::Date> = None;
+    for (ind, _) in evaluate::checkin::key_result_indicators(model) {
+        if let Some(d) = store.last_date(ind.id.as_str())? {
+            latest = latest.max(Some(d));
+        }
+    }
+    let checkin = match latest {
+        Some(d) => Some(build_checkin(model, &store, d.quarter())?),
+        None => None,
+    };
+    let mut evaluations = Vec::new();
+    for ini in &model.initiatives {
+        if ini.evaluation.is_none() {
+            continue;
+        }
+        match crate::commands::evaluate::compute(dir, model, &store, ini.id.as_str(), None)? {
+            Ok(c) => evaluations.push(report::EvaluationShown {
+                initiative: ini.id.to_string(),
+                indicator: c.record.indicator.to_string(),
+                deployed: c.record.deployed,
+                estimate: c.estimate,
+                predicted: c.predicted,
+                scale: c.record.scale,
+                updates: c.updates,
+            }),
+            Err(why) => eprintln!("note: no evaluation of {} in the report: {why}", ini.id),
+        }
+    }
+    Ok(report::Measured { checkin, evaluations })
+}
 
 pub fn run(
     dir: &Path,
@@ -20,6 +56,8 @@ pub fn run(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    let mut opts = opts;
+    opts.measured = measured(dir, &checked.model)?;
     let bar = progress_bar(opts.samples, "simulating for the report");
     let format = match format {
         ReportFormat::Html => report::Format::Html,
