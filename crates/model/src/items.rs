@@ -599,8 +599,9 @@ pub enum RbaQuestion {
     BetterOff,
 }
 
-/// A calendar date, as written in model files (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A calendar date, as written in model files (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Serialized
+/// as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     /// Year.
     pub year: i32,
@@ -689,6 +690,12 @@ impl Date {
             return None;
         }
         Date::new(year, month, day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

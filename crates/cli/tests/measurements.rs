@@ -1,0 +1,167 @@
+//! `import`, `data`, `checkin`, `evaluate` and the report's measured pages, run on a copy of the
+//! bundled example (its SYNTHETIC data have a planted effect of +12 participants a week).
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "measurements.sqlite" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy(&path, &to.join(&name))
+        } else {
+            std::fs::copy(&path, to.join(&name)).map(|_| ()).unwrap()
+        }
+    }
+}
+
+/// A fresh copy of the example, without a store.
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&root().join("examples/wikimedia"), dir.path());
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec![args[0], dir.to_str().unwrap()];
+    all.extend_from_slice(&args[1..]);
+    Command::new(env!("CARGO_BIN_EXE_throughline")).args(&all).output().expect("runs")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("JSON")
+}
+
+#[test]
+fn import_is_incremental_and_idempotent() {
+    let dir = example();
+    let first = json(&run(dir.path(), &["import", "--offline", "--json"]));
+    assert_eq!(first["format"], "throughline.import.v1");
+    let sources = first["sources"].as_array().unwrap();
+    let readers = sources.iter().find(|s| s["source"] == "csv:data/new_readers.csv").unwrap();
+    assert_eq!(readers["inserted"], 12);
+    let regions =
+        sources.iter().find(|s| s["source"] == "csv:data/wlm_comparison_regions.csv").unwrap();
+    assert_eq!(regions["inserted"], 4 * 57);
+    let again = json(&run(dir.path(), &["import", "--offline", "--json"]));
+    for s in again["sources"].as_array().unwrap() {
+        assert_eq!(s["inserted"], 0, "{s}");
+        assert_eq!(s["changed"], 0, "{s}");
+    }
+    let data = json(&run(dir.path(), &["data", "--json"]));
+    assert!(data["series"].as_array().unwrap().iter().any(|s| s["series"] == "wlm_region_asia"));
+}
+
+#[test]
+fn a_bad_row_imports_nothing_of_its_file_and_exits_1() {
+    let dir = example();
+    assert!(run(dir.path(), &["import", "--offline"]).status.success());
+    let file = dir.path().join("data/new_readers.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A changed value and, below it, a broken one: neither may land.
+    let edited =
+        text.replacen("2025-10-01,", "2025-10-01,1", 1).replace("2026-09-01,", "2026-09-01,x");
+    std::fs::write(&file, edited).unwrap();
+    let o = run(dir.path(), &["import", "--offline"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("data/new_readers.csv:14: column `value`"), "{out}");
+    let data = json(&run(dir.path(), &["data", "ind_new_readers", "--json"]));
+    let first = &data["values"][0];
+    assert_eq!(first["date"], "2025-10-01");
+    assert!(!first["value"].as_f64().unwrap().to_string().starts_with('1'), "unchanged: {first}");
+}
+
+#[test]
+fn checkin_reports_every_key_result_and_never_turns_missing_data_into_zero() {
+    let dir = example();
+    let ci = json(&run(dir.path(), &["checkin", "--quarter", "2026Q3", "--json"]));
+    assert_eq!(ci["format"], "throughline.checkin.v1");
+    assert_eq!(ci["as_of"], "2026-09-30");
+    let krs = ci["key_results"].as_array().unwrap();
+    assert_eq!(krs.len(), 16);
+    let devices = krs.iter().find(|k| k["indicator"] == "ind_unique_devices").unwrap();
+    assert_eq!(devices["status"], "no_data");
+    assert!(devices["latest"].is_null());
+    // Generated on pace 1.15 towards its target: on track; pace 0.45: off track.
+    let on = krs.iter().find(|k| k["indicator"] == "ind_new_readers").unwrap();
+    assert_eq!(on["status"], "on_track");
+    let off = krs.iter().find(|k| k["indicator"] == "ind_files_used").unwrap();
+    assert_eq!(off["status"], "off_track");
+    // An earlier quarter sees only the data up to its end.
+    let early = json(&run(dir.path(), &["checkin", "--quarter", "2025Q4", "--json"]));
+    let on = early["key_results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["indicator"] == "ind_new_readers")
+        .unwrap()
+        .clone();
+    assert_eq!(on["history"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn evaluate_recovers_the_planted_effect_and_learning_is_not_counted_twice() {
+    let dir = example();
+    let ev = json(&run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools", "--json"]));
+    assert_eq!(ev["format"], "throughline.evaluate.v1");
+    let e = &ev["estimate"];
+    assert_eq!(e["method"], "synthetic_control");
+    let (low, high) = (e["low"].as_f64().unwrap(), e["high"].as_f64().unwrap());
+    assert!(low < 12.0 && 12.0 < high, "the planted +12 a week is inside [{low}, {high}]");
+    let posterior = ev["updates"]["Ok"][0]["posterior"].clone();
+    assert_eq!(posterior["kind"], "log_normal");
+    // Writing twice gives the same posterior: the update starts from the written priors.
+    std::fs::remove_file(dir.path().join("evaluations.yaml")).unwrap();
+    assert!(
+        run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools", "--write"])
+            .status
+            .success()
+    );
+    let again = json(&run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools", "--json"]));
+    assert_eq!(again["updates"]["Ok"][0]["posterior"], posterior);
+    // Difference in differences on the same data also covers it.
+    let did = json(&run(
+        dir.path(),
+        &["evaluate", "--initiative", "wlm_jury_tools", "--method", "did", "--json"],
+    ));
+    let (low, high) =
+        (did["estimate"]["low"].as_f64().unwrap(), did["estimate"]["high"].as_f64().unwrap());
+    assert!(low < 12.0 && 12.0 < high, "[{low}, {high}]");
+}
+
+#[test]
+fn evaluate_explains_what_is_missing() {
+    let dir = example();
+    let o = run(dir.path(), &["evaluate", "--initiative", "pf_edit_check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no `evaluation:` design"));
+    let o = run(dir.path(), &["evaluate", "--initiative", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn the_report_shows_the_checkin_and_the_evaluation() {
+    let dir = example();
+    let out = dir.path().join("site");
+    let o = run(dir.path(), &["report", "-o", out.to_str().unwrap(), "-n", "200"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let checkin = std::fs::read_to_string(out.join("checkin.html")).unwrap();
+    assert!(checkin.contains("<h1>Check-in 2026Q3</h1>"));
+    assert!(checkin.contains("forecast interval"));
+    let evals = std::fs::read_to_string(out.join("evaluations.html")).unwrap();
+    assert!(evals.contains("synthetic control"));
+    assert!(evals.contains("Prior and posterior of the tested links"));
+}
