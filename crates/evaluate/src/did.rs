@@ -9,7 +9,7 @@
 use model::Date;
 use nalgebra::{DMatrix, DVector};
 
-use crate::its::{MIN_AFTER, MIN_BEFORE};
+use crate::its::enough;
 use crate::{Estimate, EvalError, FittedPoint, Method, Point, Term, check_level, clean, regress};
 
 /// Dates shared by every series, the treated values and each comparison's values on them.
@@ -43,28 +43,6 @@ pub(crate) fn align(
         }
     }
     Ok((dates, y, c))
-}
-
-pub(crate) fn enough(dates: &[Date], deployed: Date) -> Result<(usize, usize), EvalError> {
-    let before = dates.iter().filter(|d| **d < deployed).count();
-    let after = dates.len() - before;
-    if before < MIN_BEFORE {
-        return Err(EvalError::TooFewAround {
-            side: "before",
-            deployed,
-            have: before,
-            need: MIN_BEFORE,
-        });
-    }
-    if after < MIN_AFTER {
-        return Err(EvalError::TooFewAround {
-            side: "after",
-            deployed,
-            have: after,
-            need: MIN_AFTER,
-        });
-    }
-    Ok((before, after))
 }
 
 /// Level-change regression of a gap series: `g_t = a + δ D_t`, AR(1) errors.
@@ -136,14 +114,6 @@ pub fn difference_in_differences(
         dates.iter().zip(&control).filter(|(d, _)| **d >= deployed).map(|(_, v)| v).sum::<f64>();
     let baseline = post_control / after as f64 + fit.beta[0];
     Ok(Estimate {
-        method: Method::DifferenceInDifferences,
-        effect,
-        se,
-        df: fit.df,
-        level,
-        low: 0.0,
-        high: 0.0,
-        p_value: 1.0,
         baseline,
         pre: before,
         post: after,
@@ -159,6 +129,6 @@ pub fn difference_in_differences(
                 counterfactual: c + fit.beta[0],
             })
             .collect(),
-    }
-    .finish())
+        ..Estimate::new(Method::DifferenceInDifferences, level, effect, se, fit.df)
+    })
 }

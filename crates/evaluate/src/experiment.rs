@@ -26,18 +26,9 @@ pub fn two_group(control: &[f64], treatment: &[f64], level: f64) -> Result<Estim
         (n0 + n1 - 2) as f64
     };
     Ok(Estimate {
-        method: Method::TwoGroup,
-        effect: m1 - m0,
-        se,
-        df,
-        level,
-        low: 0.0,
-        high: 0.0,
-        p_value: 1.0,
         baseline: m0,
         pre: n0,
         post: n1,
-        rho: None,
         terms: vec![
             Term { name: "control mean".into(), value: m0, se: Some((v0 / n0 as f64).sqrt()) },
             Term { name: "treatment mean".into(), value: m1, se: Some((v1 / n1 as f64).sqrt()) },
@@ -45,9 +36,8 @@ pub fn two_group(control: &[f64], treatment: &[f64], level: f64) -> Result<Estim
         notes: vec![format!(
             "{n0} control and {n1} treatment units; Welch's t, {df:.1} degrees of freedom"
         )],
-        fitted: Vec::new(),
-    }
-    .finish())
+        ..Estimate::new(Method::TwoGroup, level, m1 - m0, se, df)
+    })
 }
 
 #[cfg(test)]

@@ -75,24 +75,8 @@ pub fn interrupted_time_series(
 ) -> Result<Estimate, EvalError> {
     check_level(level)?;
     let points = clean(points);
-    let before = points.iter().filter(|p| p.0 < deployed).count();
-    let after = points.len() - before;
-    if before < MIN_BEFORE {
-        return Err(EvalError::TooFewAround {
-            side: "before",
-            deployed,
-            have: before,
-            need: MIN_BEFORE,
-        });
-    }
-    if after < MIN_AFTER {
-        return Err(EvalError::TooFewAround {
-            side: "after",
-            deployed,
-            have: after,
-            need: MIN_AFTER,
-        });
-    }
+    let dates: Vec<Date> = points.iter().map(|p| p.0).collect();
+    let (before, after) = enough(&dates, deployed)?;
     let freq = Frequency::of(&points);
     let t0 = deployed.day_number() as f64;
     let tau: Vec<f64> =
@@ -148,14 +132,6 @@ pub fn interrupted_time_series(
     );
     notes.push(format!("AR(1) errors, rho = {:.2} (feasible GLS, Prais–Winsten)", fit.rho));
     Ok(Estimate {
-        method: Method::InterruptedTimeSeries,
-        effect,
-        se,
-        df: fit.df,
-        level,
-        low: 0.0,
-        high: 0.0,
-        p_value: 1.0,
         baseline,
         pre: before,
         post: after,
@@ -167,8 +143,20 @@ pub fn interrupted_time_series(
             .zip(&counterfactual)
             .map(|(p, c)| FittedPoint { date: p.0, observed: p.1, counterfactual: *c })
             .collect(),
+        ..Estimate::new(Method::InterruptedTimeSeries, level, effect, se, fit.df)
+    })
+}
+
+/// Points before and after the deployment, refusing too few on either side.
+pub(crate) fn enough(dates: &[Date], deployed: Date) -> Result<(usize, usize), EvalError> {
+    let before = dates.iter().filter(|d| **d < deployed).count();
+    let after = dates.len() - before;
+    for (side, have, need) in [("before", before, MIN_BEFORE), ("after", after, MIN_AFTER)] {
+        if have < need {
+            return Err(EvalError::TooFewAround { side, deployed, have, need });
+        }
     }
-    .finish())
+    Ok((before, after))
 }
 
 pub(crate) fn freq_name(f: Frequency) -> &'static str {

@@ -90,17 +90,29 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Fills the interval and p-value from effect, se and df.
-    fn finish(mut self) -> Estimate {
-        let q = regress::t_quantile(self.level, self.df);
-        self.low = self.effect - q * self.se;
-        self.high = self.effect + q * self.se;
-        self.p_value = if self.se > 0.0 {
-            2.0 * (1.0 - regress::t_cdf((self.effect / self.se).abs(), self.df))
-        } else {
-            0.0
-        };
-        self
+    /// An estimate with its interval and p-value from `effect`, `se` and Student's t with `df`
+    /// degrees of freedom; the descriptive fields start empty for the caller to fill.
+    fn new(method: Method, level: f64, effect: f64, se: f64, df: f64) -> Estimate {
+        let q = regress::t_quantile(level, df);
+        let p_value =
+            if se > 0.0 { 2.0 * (1.0 - regress::t_cdf((effect / se).abs(), df)) } else { 0.0 };
+        Estimate {
+            method,
+            effect,
+            se,
+            df,
+            level,
+            low: effect - q * se,
+            high: effect + q * se,
+            p_value,
+            baseline: 0.0,
+            pre: 0,
+            post: 0,
+            rho: None,
+            terms: Vec::new(),
+            notes: Vec::new(),
+            fitted: Vec::new(),
+        }
     }
 
     /// `effect / baseline`, when the baseline is not zero.

@@ -9,7 +9,8 @@
 
 use model::Date;
 
-use crate::did::{align, enough, gap_effect};
+use crate::did::{align, gap_effect};
+use crate::its::enough;
 use crate::{Estimate, EvalError, FittedPoint, Method, Point, Term, check_level};
 
 /// Estimates the effect of a deployment on `treated` with a synthetic control built from
@@ -60,14 +61,6 @@ pub fn synthetic_control(
         format!("AR(1) errors on the gap, rho = {:.2} (feasible GLS, Prais–Winsten)", fit.rho),
     ];
     Ok(Estimate {
-        method: Method::SyntheticControl,
-        effect,
-        se,
-        df: fit.df,
-        level,
-        low: 0.0,
-        high: 0.0,
-        p_value: 1.0,
         baseline: post_synth + fit.beta[0],
         pre: before,
         post: after,
@@ -83,8 +76,8 @@ pub fn synthetic_control(
                 counterfactual: s + fit.beta[0],
             })
             .collect(),
-    }
-    .finish())
+        ..Estimate::new(Method::SyntheticControl, level, effect, se, fit.df)
+    })
 }
 
 /// `argmin ||y − Σ w_j x_j||²` over the simplex (w ≥ 0, Σw = 1), by projected gradient with
