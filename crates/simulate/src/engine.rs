@@ -14,11 +14,10 @@
 //! sample. Memory is bounded by the block: no samples × links matrix is held, only the current
 //! block's factors.
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::plan::Plan;
-use crate::sampler::unit;
 
 /// Samples per block: large enough to vectorise the inner loops and amortise seeding a stream
 /// per variable, small enough that a block's tables stay in cache.
@@ -44,8 +43,11 @@ pub(crate) fn stream(seed: u64, key: u64, block: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
 }
 
-/// Draws `out.len()` values of `sampler × (u < p)`: first the values, then one uniform each
-/// for "works" (drawn even when p = 1, so the values' stream does not depend on p).
+/// Draws `out.len()` values of `sampler × works`: first the values, then "works" for each, two
+/// per 64-bit word (a draw works when its 32-bit half is below `p · 2³²`, so `p` is honoured to
+/// 2⁻³²). The values come first, so their stream does not depend on `p`; with `p = 1` nothing
+/// more is drawn.
+#[inline(always)]
 pub(crate) fn draw(
     sampler: &crate::sampler::Sampler,
     p: f64,
@@ -53,9 +55,16 @@ pub(crate) fn draw(
     out: &mut [f64],
 ) {
     sampler.fill(rng, out);
-    for x in out.iter_mut() {
-        if unit(rng) >= p {
-            *x = 0.0;
+    if p >= 1.0 {
+        return;
+    }
+    let threshold = (p.max(0.0) * 4_294_967_296.0) as u64;
+    for pair in out.chunks_mut(2) {
+        let bits = rng.next_u64();
+        for (x, half) in pair.iter_mut().zip([bits & 0xFFFF_FFFF, bits >> 32]) {
+            if half >= threshold {
+                *x = 0.0;
+            }
         }
     }
 }
@@ -103,7 +112,7 @@ fn two_rows(rows: &mut [f64], width: usize, mine: usize, other: usize) -> (&mut 
 }
 
 /// `dst += f · src`, elementwise.
-#[inline]
+#[inline(always)]
 fn axpy(dst: &mut [f64], f: &[f64], src: &[f64]) {
     for ((d, f), s) in dst.iter_mut().zip(f).zip(src) {
         *d += f * s;

@@ -59,12 +59,17 @@ impl Sampler {
     }
 
     /// Fills `out` with independent draws.
+    #[inline(always)]
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match self {
             Sampler::LogNormal { mu, sigma } => {
+                // Draw first, then exponentiate in a separate loop the compiler vectorises.
                 for x in out.iter_mut() {
                     let z: f64 = StandardNormal.sample(rng);
-                    *x = (mu + sigma * z).exp();
+                    *x = mu + sigma * z;
+                }
+                for x in out.iter_mut() {
+                    *x = exp(*x);
                 }
             }
             other => {
@@ -83,7 +88,7 @@ impl Sampler {
             Sampler::Normal(d) => d.sample(rng),
             Sampler::LogNormal { mu, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
-                (mu + sigma * z).exp()
+                exp(mu + sigma * z)
             }
             Sampler::Uniform(d) => d.sample(rng),
             Sampler::Triangular(d) => d.sample(rng),
@@ -91,6 +96,34 @@ impl Sampler {
             Sampler::Beta(d) => d.sample(rng),
         }
     }
+}
+
+/// `e^x` for Monte Carlo draws, branch-free so a loop over a block vectorises: `x = k ln 2 + r`
+/// with `|r| ≤ ln 2 / 2` (Cody–Waite), `k` rounded by the 1.5·2⁵² trick (no float-to-integer
+/// conversion, which the baseline x86-64 target cannot vectorise), and `e^r` by its Taylor
+/// polynomial to degree 9: relative error below 1e-11 (tested), far below any Monte Carlo error,
+/// at about half the cost of libm's `exp` in the engine's loops. Arguments beyond ±708 saturate.
+#[inline(always)]
+pub fn exp(x: f64) -> f64 {
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    const ROUND: f64 = 6_755_399_441_055_744.0; // 1.5 · 2^52
+    let x = x.clamp(-708.0, 708.0);
+    let k = (x * std::f64::consts::LOG2_E + ROUND) - ROUND;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let mut p = 1.0 / 362_880.0;
+    p = p * r + 1.0 / 40_320.0;
+    p = p * r + 1.0 / 5_040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    // 2^k from the low bits of k + ROUND (k is a whole number in [-1022, 1022]).
+    let two_k = f64::from_bits((k + ROUND).to_bits().wrapping_add(1023) << 52);
+    p * two_k
 }
 
 /// A uniform draw in [0, 1), for "does this link work".
@@ -144,6 +177,19 @@ mod tests {
         let mean = xs.iter().sum::<f64>() / n as f64;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         (mean, var)
+    }
+
+    #[test]
+    fn fast_exp_is_accurate_everywhere_it_is_used() {
+        let mut worst: f64 = 0.0;
+        for i in 0..=400_000 {
+            let x = -700.0 + 1400.0 * f64::from(i) / 400_000.0;
+            worst = worst.max(((exp(x) - x.exp()) / x.exp()).abs());
+        }
+        assert!(worst < 1e-11, "relative error {worst:e}");
+        assert_eq!(exp(0.0), 1.0);
+        assert!(exp(-1e6) >= 0.0 && exp(-1e6) < 1e-300);
+        assert!(exp(1e6).is_finite());
     }
 
     /// Sample moments agree with the closed forms within 4 standard errors.
