@@ -81,20 +81,31 @@ impl Sqlite {
     }
 
     fn migrate(&mut self, path: PathBuf) -> Result<(), StoreError> {
-        self.conn.pragma_update(None, "foreign_keys", true)?;
-        let found = self.version()?;
-        let known = MIGRATIONS.len() as i64;
-        if found > known {
-            return Err(StoreError::Newer { path, found, known });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
-        }
-        Ok(())
+        migrate(&mut self.conn, MIGRATIONS, path)
     }
+}
+
+/// Brings a database forward through `migrations` (append-only; `PRAGMA user_version` counts
+/// the applied ones), each in its own transaction, and refuses one from a newer build. Shared by
+/// every SQLite store of throughline.
+pub fn migrate(
+    conn: &mut Connection,
+    migrations: &[&str],
+    path: PathBuf,
+) -> Result<(), StoreError> {
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = migrations.len() as i64;
+    if found > known {
+        return Err(StoreError::Newer { path, found, known });
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 fn date_of(text: String) -> Result<Date, rusqlite::Error> {

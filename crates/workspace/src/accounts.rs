@@ -1,0 +1,249 @@
+//! Accounts, roles and sessions.
+//!
+//! Passwords are stored as argon2id hashes (PHC strings); session tokens and CSRF tokens are 256
+//! random bits from the operating system, and only a SHA-256 of the session token is stored, so
+//! a copy of the database does not log anyone in.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{Workspace, WorkspaceError};
+
+/// What an account may do. Ordered: each role may do what the ones before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Read everything.
+    Viewer,
+    /// Also comment, endorse, raise concerns and propose programs.
+    Contributor,
+    /// Also edit the model and restore revisions.
+    Editor,
+    /// Also manage accounts and open consultation rounds.
+    Admin,
+}
+
+impl Role {
+    /// The name stored and shown.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Contributor => "contributor",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Viewer, Role::Contributor, Role::Editor, Role::Admin]
+            .into_iter()
+            .find(|r| r.key() == s)
+    }
+}
+
+/// An account.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Account {
+    /// Login name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// The wiki account it is linked to, for OAuth logins.
+    pub wiki_user: Option<String>,
+}
+
+/// A logged-in session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    /// Who.
+    pub account: Account,
+    /// The token forms must echo (CSRF).
+    pub csrf: String,
+}
+
+/// 256 random bits, hex.
+pub fn random_token() -> Result<String, WorkspaceError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        WorkspaceError::Invalid(format!("the operating system gave no randomness: {e}"))
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+}
+
+impl Workspace {
+    /// Creates a local account with a password (at least 10 characters).
+    pub fn create_account(
+        &mut self,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<Account, WorkspaceError> {
+        if !valid_name(name) {
+            return Err(WorkspaceError::Invalid(
+                "a name is 1–64 letters, digits, spaces, `.`, `_` or `-`".into(),
+            ));
+        }
+        if password.chars().count() < 10 {
+            return Err(WorkspaceError::Invalid("a password needs at least 10 characters".into()));
+        }
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| {
+            WorkspaceError::Invalid(format!("the operating system gave no randomness: {e}"))
+        })?;
+        let salt =
+            SaltString::encode_b64(&salt).map_err(|e| WorkspaceError::Invalid(e.to_string()))?;
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| WorkspaceError::Invalid(e.to_string()))?
+            .to_string();
+        let inserted = self.conn().execute(
+            "INSERT OR IGNORE INTO account (name, role, hash, created) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role.key(), hash, measure::now_utc()],
+        )?;
+        if inserted == 0 {
+            return Err(WorkspaceError::Invalid(format!("the name `{name}` is taken")));
+        }
+        Ok(Account { name: name.into(), role, wiki_user: None })
+    }
+
+    /// The account linked to a wiki user, created as a contributor on first login.
+    pub fn wiki_account(&mut self, wiki_user: &str) -> Result<Account, WorkspaceError> {
+        if let Some(a) = self.account_where("wiki_user = ?1", wiki_user)? {
+            return Ok(a);
+        }
+        let mut name = format!("{wiki_user} (wiki)");
+        if !valid_name(&name) {
+            name = format!("wiki-{}", &digest(wiki_user)[..12]);
+        }
+        self.conn().execute(
+            "INSERT INTO account (name, role, hash, wiki_user, created) VALUES (?1, 'contributor', NULL, ?2, ?3)",
+            params![name, wiki_user, measure::now_utc()],
+        )?;
+        Ok(Account { name, role: Role::Contributor, wiki_user: Some(wiki_user.into()) })
+    }
+
+    fn account_where(&self, cond: &str, value: &str) -> Result<Option<Account>, WorkspaceError> {
+        let sql = format!("SELECT name, role, wiki_user FROM account WHERE {cond}");
+        let row: Option<(String, String, Option<String>)> = self
+            .conn()
+            .query_row(&sql, [value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        Ok(row.and_then(|(name, role, wiki_user)| {
+            Role::parse(&role).map(|role| Account { name, role, wiki_user })
+        }))
+    }
+
+    /// The account, if the name and password match. Takes the same time whether or not the name
+    /// exists (a dummy hash is verified), so logins do not reveal which names exist.
+    pub fn verify_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<Account>, WorkspaceError> {
+        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3J2m6VtJ8xJmWZ4yV2n8b5m0o8+0aQ0cP3Yx9v2s6jU";
+        let row: Option<(String, Option<String>)> = self
+            .conn()
+            .query_row("SELECT role, hash FROM account WHERE name = ?1", [name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let hash = row.as_ref().and_then(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY.into());
+        let ok = PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false);
+        if !ok {
+            return Ok(None);
+        }
+        Ok(row.and_then(|(role, _)| Role::parse(&role)).map(|role| Account {
+            name: name.into(),
+            role,
+            wiki_user: None,
+        }))
+    }
+
+    /// Starts a session: returns the token for the cookie and the session (with its CSRF token).
+    pub fn create_session(
+        &mut self,
+        account: &Account,
+        lifetime_secs: i64,
+    ) -> Result<(String, Session), WorkspaceError> {
+        let token = random_token()?;
+        let csrf = random_token()?;
+        self.conn().execute("DELETE FROM session WHERE expires < ?1", [now_secs()])?;
+        self.conn().execute(
+            "INSERT INTO session (token_hash, account, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
+            params![digest(&token), account.name, csrf, now_secs() + lifetime_secs],
+        )?;
+        Ok((token, Session { account: account.clone(), csrf }))
+    }
+
+    /// The session of a cookie token, if it exists and has not expired.
+    pub fn session(&self, token: &str) -> Result<Option<Session>, WorkspaceError> {
+        let row: Option<(String, String, String, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT a.name, a.role, s.csrf, a.wiki_user FROM session s JOIN account a ON a.name = s.account
+                 WHERE s.token_hash = ?1 AND s.expires >= ?2",
+                params![digest(token), now_secs()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(name, role, csrf, wiki_user)| {
+            Role::parse(&role)
+                .map(|role| Session { account: Account { name, role, wiki_user }, csrf })
+        }))
+    }
+
+    /// Ends a session.
+    pub fn end_session(&mut self, token: &str) -> Result<(), WorkspaceError> {
+        self.conn().execute("DELETE FROM session WHERE token_hash = ?1", [digest(token)])?;
+        Ok(())
+    }
+
+    /// Every account.
+    pub fn accounts(&self) -> Result<Vec<Account>, WorkspaceError> {
+        let mut stmt =
+            self.conn().prepare("SELECT name, role, wiki_user FROM account ORDER BY name")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, role, wiki_user) = row?;
+            if let Some(role) = Role::parse(&role) {
+                out.push(Account { name, role, wiki_user });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Changes an account's role.
+    pub fn set_role(&mut self, name: &str, role: Role) -> Result<(), WorkspaceError> {
+        let n = self
+            .conn()
+            .execute("UPDATE account SET role = ?1 WHERE name = ?2", params![role.key(), name])?;
+        if n == 0 {
+            return Err(WorkspaceError::NotFound(format!("account {name}")));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,452 @@
+//! Checked edits of model items, written into the file text at the spans the checker reports.
+//!
+//! An edit replaces the values of existing keys in place and adds missing keys at the end of the
+//! item (a new line in block style, `, key: value` in flow style), so every other byte of the
+//! file — comments, order, layout — stays as people wrote it. The edited files are checked
+//! exactly as `check` would; an edit that adds an error is refused with the messages.
+
+use std::collections::{BTreeMap, HashMap};
+
+use modelfile::format::{self, Record, Shape};
+use modelfile::{Severity, Span};
+use serde::Serialize;
+
+use crate::{Revision, Workspace, WorkspaceError, write_file};
+
+/// The kinds of item the workspace edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// A node or goal.
+    Node,
+    /// An initiative.
+    Initiative,
+    /// An indicator.
+    Indicator,
+}
+
+impl ItemKind {
+    /// Parses `node`, `initiative`, `indicator`.
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        match s {
+            "node" | "nodes" | "goal" => Some(ItemKind::Node),
+            "initiative" | "initiatives" => Some(ItemKind::Initiative),
+            "indicator" | "indicators" => Some(ItemKind::Indicator),
+            _ => None,
+        }
+    }
+
+    /// The record describing its keys.
+    pub fn record(self) -> &'static Record {
+        match self {
+            ItemKind::Node => &format::NODE,
+            ItemKind::Initiative => &format::INITIATIVE,
+            ItemKind::Indicator => &format::INDICATOR,
+        }
+    }
+
+    /// Name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemKind::Node => "node",
+            ItemKind::Initiative => "initiative",
+            ItemKind::Indicator => "indicator",
+        }
+    }
+}
+
+/// One problem with an edit, attached to the field it concerns when it concerns one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldError {
+    /// The field, or `None` for the item as a whole.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// Why an edit was refused. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// No item with that id.
+    #[error("no {kind} has the id `{id}`")]
+    NotFound {
+        /// Kind.
+        kind: &'static str,
+        /// Id.
+        id: String,
+    },
+    /// The file changed since the form was loaded.
+    #[error(
+        "{path} changed since you opened it (your revision {base}, now {current}); reload to see the change, then edit again"
+    )]
+    Conflict {
+        /// The file.
+        path: String,
+        /// The revision the edit was made against.
+        base: i64,
+        /// The current revision.
+        current: i64,
+    },
+    /// The edit would make the model invalid, or names fields that cannot be edited.
+    #[error("the edit was not saved: {}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// The workspace failed.
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+}
+
+/// An item as the edit form shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    /// Kind.
+    pub kind: ItemKind,
+    /// Id.
+    pub id: String,
+    /// The file it is written in.
+    pub path: String,
+    /// The file's revision: send it back with the edit.
+    pub revision: i64,
+    /// Every key of the record with its current text (empty when absent) and whether it can be
+    /// edited here.
+    pub fields: Vec<FieldView>,
+}
+
+/// One key of an item.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldView {
+    /// The key.
+    pub key: &'static str,
+    /// Its current text as written (empty when absent).
+    pub value: String,
+    /// What it means.
+    pub doc: &'static str,
+    /// Allowed words, for a choice.
+    pub choices: Vec<&'static str>,
+    /// Whether the form may change it (scalars other than the id).
+    pub editable: bool,
+}
+
+/// Where an item is written.
+struct Located {
+    path: String,
+    file_text: String,
+    item: Span,
+    /// Field spans, `key → value span`.
+    fields: Vec<(&'static str, Span)>,
+}
+
+fn locate(checked: &modelfile::Checked, kind: ItemKind, id: &str) -> Option<Located> {
+    let spans = match kind {
+        ItemKind::Node => {
+            let ix = checked.model.nodes.iter().position(|n| n.id.as_str() == id)?;
+            checked.map.nodes.get(ix)?
+        }
+        ItemKind::Initiative => {
+            let ix = checked.model.initiatives.iter().position(|n| n.id.as_str() == id)?;
+            checked.map.initiatives.get(ix)?
+        }
+        ItemKind::Indicator => {
+            let ix = checked.model.indicators.iter().position(|n| n.id.as_str() == id)?;
+            checked.map.indicators.get(ix)?
+        }
+    };
+    let file = checked.map.file(spans.item);
+    Some(Located {
+        path: file.name.clone(),
+        file_text: file.text.clone(),
+        item: spans.item,
+        fields: spans.fields.clone(),
+    })
+}
+
+fn scalar(shape: &Shape) -> bool {
+    matches!(
+        shape,
+        Shape::Text
+            | Shape::Id
+            | Shape::Number
+            | Shape::NonNegative
+            | Shape::Probability
+            | Shape::Bool
+            | Shape::Integer
+            | Shape::Date
+            | Shape::Distribution
+            | Shape::Enum(_)
+    )
+}
+
+/// The YAML text for a value typed into a form, for a key of `shape`.
+fn yaml_value(shape: &Shape, input: &str) -> Result<String, String> {
+    let t = input.trim();
+    let plain_word = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    match shape {
+        Shape::Number | Shape::NonNegative | Shape::Probability | Shape::Integer => t
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(|_| t.to_string())
+            .ok_or_else(|| format!("`{t}` is not a number")),
+        Shape::Bool => match t {
+            "true" | "false" => Ok(t.to_string()),
+            _ => Err(format!("`{t}` is not true or false")),
+        },
+        Shape::Enum(words) => {
+            if words.contains(&t) {
+                Ok(t.to_string())
+            } else {
+                Err(format!("`{t}` is not one of {}", words.join(", ")))
+            }
+        }
+        Shape::Id | Shape::Date if plain_word(t) => Ok(t.to_string()),
+        Shape::Distribution if t.parse::<f64>().is_ok_and(f64::is_finite) => Ok(t.to_string()),
+        // Text, distributions and anything unusual: a double-quoted scalar (JSON's escapes are
+        // YAML's), safe in block and flow style alike.
+        _ => serde_json::to_string(t).map_err(|e| e.to_string()),
+    }
+}
+
+/// Byte offset of the start of the line holding `offset`.
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Byte offset of the end of the line holding `offset` (before its newline).
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i)
+}
+
+impl Workspace {
+    /// The item as the edit form shows it.
+    pub fn item(&self, kind: ItemKind, id: &str) -> Result<ItemView, EditError> {
+        let checked = self.checked()?;
+        let loc = locate(&checked, kind, id)
+            .ok_or_else(|| EditError::NotFound { kind: kind.name(), id: id.into() })?;
+        let revision = self.file_revision(&loc.path)?;
+        let fields = kind
+            .record()
+            .fields
+            .iter()
+            .map(|f| {
+                let value = loc
+                    .fields
+                    .iter()
+                    .find(|(k, _)| *k == f.key)
+                    .map(|(_, s)| {
+                        loc.file_text[s.start.offset as usize..s.end.offset as usize].to_string()
+                    })
+                    .unwrap_or_default();
+                FieldView {
+                    key: f.key,
+                    value,
+                    doc: f.doc,
+                    choices: match f.shape {
+                        Shape::Enum(w) => w.to_vec(),
+                        _ => Vec::new(),
+                    },
+                    editable: f.key != "id" && scalar(&f.shape),
+                }
+            })
+            .collect();
+        Ok(ItemView { kind, id: id.into(), path: loc.path, revision, fields })
+    }
+
+    /// Applies `changes` (key → value as typed; an empty value removes an optional key) to an
+    /// item, if its file is still at `base_revision` and the result checks without new errors.
+    pub fn edit(
+        &mut self,
+        kind: ItemKind,
+        id: &str,
+        changes: &BTreeMap<String, String>,
+        base_revision: i64,
+        author: &str,
+    ) -> Result<Revision, EditError> {
+        let before = self.checked()?;
+        let loc = locate(&before, kind, id)
+            .ok_or_else(|| EditError::NotFound { kind: kind.name(), id: id.into() })?;
+        let current = self.file_revision(&loc.path)?;
+        if current != base_revision {
+            return Err(EditError::Conflict { path: loc.path, base: base_revision, current });
+        }
+        let record = kind.record();
+        let mut problems = Vec::new();
+        // (start, end, replacement, field)
+        let mut splices: Vec<(usize, usize, String, String)> = Vec::new();
+        let text = &loc.file_text;
+        let head = loc.item.start.offset as usize;
+        let flow = text[line_start(text, head)..head].contains('{');
+        // The end of the item's last value, before any line break a block value ends with.
+        let last_end = {
+            let e = loc.fields.iter().map(|(_, s)| s.end.offset as usize).max().unwrap_or(head);
+            text[..e].trim_end_matches(['\n', '\r', ' ']).len().max(head)
+        };
+        for (key, input) in changes {
+            let Some(field) = record.field(key) else {
+                problems.push(FieldError {
+                    field: Some(key.clone()),
+                    message: format!("a {} has no key `{key}`", kind.name()),
+                    help: None,
+                });
+                continue;
+            };
+            if key == "id" || !scalar(&field.shape) {
+                problems.push(FieldError {
+                    field: Some(key.clone()),
+                    message: format!("`{key}` cannot be changed here"),
+                    help: Some("edit it in the model files".into()),
+                });
+                continue;
+            }
+            let existing = loc.fields.iter().find(|(k, _)| *k == field.key).map(|(_, s)| *s);
+            if input.trim().is_empty() {
+                match existing {
+                    Some(_) if field.required => problems.push(FieldError {
+                        field: Some(key.clone()),
+                        message: format!("`{key}` is required"),
+                        help: None,
+                    }),
+                    Some(s) if !flow && s.start.line == s.end.line => {
+                        // Remove the whole `key: value` line.
+                        let start = line_start(text, s.start.offset as usize);
+                        let end = (line_end(text, s.end.offset as usize) + 1).min(text.len());
+                        if start <= head {
+                            problems.push(FieldError {
+                                field: Some(key.clone()),
+                                message: format!("`{key}` starts the item and cannot be removed"),
+                                help: None,
+                            });
+                        } else {
+                            splices.push((start, end, String::new(), key.clone()));
+                        }
+                    }
+                    Some(_) => problems.push(FieldError {
+                        field: Some(key.clone()),
+                        message: format!("`{key}` cannot be removed here"),
+                        help: Some("edit it in the model files".into()),
+                    }),
+                    None => {}
+                }
+                continue;
+            }
+            let value = match yaml_value(&field.shape, input) {
+                Ok(v) => v,
+                Err(message) => {
+                    problems.push(FieldError { field: Some(key.clone()), message, help: None });
+                    continue;
+                }
+            };
+            match existing {
+                Some(s) => splices.push((
+                    s.start.offset as usize,
+                    s.end.offset as usize,
+                    value,
+                    key.clone(),
+                )),
+                None if flow => {
+                    splices.push((
+                        last_end,
+                        last_end,
+                        format!(", {}: {value}", field.key),
+                        key.clone(),
+                    ));
+                }
+                None => {
+                    let at = line_end(text, last_end);
+                    let indent = " ".repeat(loc.item.start.column.saturating_sub(1) as usize);
+                    splices.push((
+                        at,
+                        at,
+                        format!("\n{indent}{}: {value}", field.key),
+                        key.clone(),
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(EditError::Invalid(problems));
+        }
+        if splices.is_empty() {
+            return Err(EditError::Invalid(vec![FieldError {
+                field: None,
+                message: "nothing to change".into(),
+                help: None,
+            }]));
+        }
+        // Apply from the end so earlier offsets stay valid; remember where each value lands.
+        splices.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+        let mut new_text = text.clone();
+        for (start, end, replacement, _) in &splices {
+            new_text.replace_range(*start..*end, replacement);
+        }
+        let mut files = self.files()?;
+        for f in &mut files {
+            if f.name == loc.path {
+                f.text = new_text.clone();
+            }
+        }
+        let after = modelfile::check(files);
+        let count = |c: &modelfile::Checked| {
+            let mut m: HashMap<(String, String), usize> = HashMap::new();
+            for d in c.diagnostics.iter().filter(|d| d.severity() == Severity::Error) {
+                *m.entry((d.rule.code.to_string(), d.message.clone())).or_insert(0) += 1;
+            }
+            m
+        };
+        let (old, mut new) = (count(&before), count(&after));
+        for (k, n) in old {
+            if let Some(v) = new.get_mut(&k) {
+                *v = v.saturating_sub(n);
+            }
+        }
+        let new_errors: Vec<FieldError> = after
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .filter(|d| {
+                let k = (d.rule.code.to_string(), d.message.clone());
+                match new.get_mut(&k) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                }
+            })
+            .map(|d| FieldError {
+                field: field_of(&after, d, &loc.path, changes),
+                message: d.message.clone(),
+                help: d.help.clone(),
+            })
+            .collect();
+        if !new_errors.is_empty() {
+            return Err(EditError::Invalid(new_errors));
+        }
+        let keys: Vec<&str> = changes.keys().map(String::as_str).collect();
+        let summary = format!("edited {} {id}: {}", kind.name(), keys.join(", "));
+        let tx = self.conn.transaction().map_err(WorkspaceError::from)?;
+        let at = measure::now_utc();
+        let rev = write_file(&tx, &loc.path, Some(text), Some(&new_text), author, &at, &summary)?;
+        tx.commit().map_err(WorkspaceError::from)?;
+        Ok(Revision { id: rev, path: loc.path, author: author.into(), at, summary })
+    }
+}
+
+/// The edited field a diagnostic points into, when it points into one.
+fn field_of(
+    after: &modelfile::Checked,
+    d: &modelfile::Diagnostic,
+    path: &str,
+    changes: &BTreeMap<String, String>,
+) -> Option<String> {
+    let span = d.span?;
+    if after.map.file(span).name != path {
+        return None;
+    }
+    // The value spans of the edited keys in the new text: find the item again by position.
+    let line_text = after.map.file(span).text.lines().nth(span.start.line as usize - 1)?;
+    changes.keys().find(|k| line_text.contains(&format!("{k}:"))).cloned()
+}

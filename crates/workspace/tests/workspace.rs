@@ -1,0 +1,251 @@
+//! The workspace on the bundled example: lossless round trips, checked edits that touch only
+//! what they change, conflicts, revisions and restore, accounts and consultation.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use workspace::edit::{EditError, ItemKind};
+use workspace::{Role, Workspace};
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia")
+}
+
+fn loaded() -> Workspace {
+    let mut ws = Workspace::in_memory().unwrap();
+    ws.import_dir(&example(), "importer").unwrap();
+    ws
+}
+
+fn changes(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn import_and_export_round_trip_byte_for_byte() {
+    let mut ws = Workspace::in_memory().unwrap();
+    let n = ws.import_dir(&example(), "importer").unwrap();
+    let files = modelfile::load_dir(&example()).unwrap();
+    assert_eq!(n, files.len());
+    let out = tempfile::tempdir().unwrap();
+    ws.export_dir(out.path()).unwrap();
+    for f in &files {
+        assert_eq!(
+            std::fs::read_to_string(out.path().join(&f.name)).unwrap(),
+            f.text,
+            "{}",
+            f.name
+        );
+    }
+    // Importing the same folder again changes nothing.
+    assert_eq!(ws.import_dir(&example(), "importer").unwrap(), 0);
+    assert!(ws.checked().unwrap().is_ok());
+}
+
+#[test]
+fn an_edit_changes_only_its_value_and_is_a_revision() {
+    let mut ws = loaded();
+    let item = ws.item(ItemKind::Node, "wlm_organizer_hours").unwrap();
+    let before = ws.files().unwrap().into_iter().find(|f| f.name == item.path).unwrap().text;
+    let rev = ws
+        .edit(
+            ItemKind::Node,
+            "wlm_organizer_hours",
+            &changes(&[("name", "Organizer hours saved: \"all\" of them")]),
+            item.revision,
+            "ada",
+        )
+        .unwrap();
+    assert_eq!(rev.author, "ada");
+    let after = ws.files().unwrap().into_iter().find(|f| f.name == item.path).unwrap().text;
+    let changed: Vec<(&str, &str)> =
+        before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(
+        changed[0].1.contains(r#"name: "Organizer hours saved: \"all\" of them""#),
+        "{}",
+        changed[0].1
+    );
+    let model = ws.checked().unwrap();
+    assert!(model.is_ok());
+    let node = model.model.nodes.iter().find(|n| n.id.as_str() == "wlm_organizer_hours").unwrap();
+    assert_eq!(node.name, "Organizer hours saved: \"all\" of them");
+    assert_eq!(ws.revisions(Some(&item.path), 10).unwrap()[0].id, rev.id);
+}
+
+#[test]
+fn missing_keys_are_added_in_block_and_flow_style() {
+    let mut ws = loaded();
+    // Block style: an initiative without a description.
+    let item = ws.item(ItemKind::Initiative, "wlm_jury_tools").unwrap();
+    ws.edit(
+        ItemKind::Initiative,
+        "wlm_jury_tools",
+        &changes(&[("description", "Faster juries")]),
+        item.revision,
+        "ada",
+    )
+    .unwrap();
+    let m = ws.checked().unwrap();
+    assert!(m.is_ok(), "{:?}", m.diagnostics);
+    let ini = m.model.initiatives.iter().find(|i| i.id.as_str() == "wlm_jury_tools").unwrap();
+    assert_eq!(ini.description.as_deref(), Some("Faster juries"));
+    // Flow style: a goal written as `{ id: …, name: … }` without a description.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("throughline.yaml"), "format_version: 1\nmodel: { name: M }\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("m.yaml"),
+        "nodes:\n  - { id: a, name: A, level: activity }  # keep me\n",
+    )
+    .unwrap();
+    let mut ws = Workspace::in_memory().unwrap();
+    ws.import_dir(dir.path(), "x").unwrap();
+    let item = ws.item(ItemKind::Node, "a").unwrap();
+    ws.edit(
+        ItemKind::Node,
+        "a",
+        &changes(&[("description", "What A is"), ("name", "Aa")]),
+        item.revision,
+        "x",
+    )
+    .unwrap();
+    let text = ws.files().unwrap().into_iter().find(|f| f.name == "m.yaml").unwrap().text;
+    assert_eq!(
+        text,
+        "nodes:\n  - { id: a, name: \"Aa\", level: activity, description: \"What A is\" }  # keep me\n"
+    );
+}
+
+#[test]
+fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_written() {
+    let mut ws = loaded();
+    let item = ws.item(ItemKind::Initiative, "wlm_jury_tools").unwrap();
+    let head = ws.head().unwrap();
+    let err = ws
+        .edit(
+            ItemKind::Initiative,
+            "wlm_jury_tools",
+            &changes(&[("team", "nobody")]),
+            item.revision,
+            "ada",
+        )
+        .unwrap_err();
+    let EditError::Invalid(errors) = err else { panic!("{err}") };
+    assert_eq!(errors[0].field.as_deref(), Some("team"), "{errors:?}");
+    assert!(errors[0].message.contains("nobody"), "{errors:?}");
+    assert_eq!(ws.head().unwrap(), head);
+    // Values are checked against their shape before anything is tried.
+    let err = ws
+        .edit(
+            ItemKind::Initiative,
+            "wlm_jury_tools",
+            &changes(&[("status", "finished"), ("id", "x")]),
+            item.revision,
+            "ada",
+        )
+        .unwrap_err();
+    let EditError::Invalid(errors) = err else { panic!("{err}") };
+    let fields: Vec<_> = errors.iter().filter_map(|e| e.field.as_deref()).collect();
+    assert_eq!(fields, ["id", "status"]);
+}
+
+#[test]
+fn two_people_editing_the_same_file_get_a_conflict_not_an_overwrite() {
+    let mut ws = loaded();
+    let seen_by_both = ws.item(ItemKind::Node, "wlm_uploads").unwrap().revision;
+    ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "First")]), seen_by_both, "ada")
+        .unwrap();
+    let err = ws
+        .edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "Second")]), seen_by_both, "bob")
+        .unwrap_err();
+    assert!(matches!(err, EditError::Conflict { .. }), "{err}");
+    let m = ws.checked().unwrap();
+    assert_eq!(
+        m.model.nodes.iter().find(|n| n.id.as_str() == "wlm_uploads").unwrap().name,
+        "First"
+    );
+}
+
+#[test]
+fn a_revision_can_be_restored_and_history_is_kept() {
+    let mut ws = loaded();
+    let item = ws.item(ItemKind::Node, "wlm_uploads").unwrap();
+    let original = ws.revisions(Some(&item.path), 1).unwrap()[0].id;
+    let original_text = ws.revision_texts(original).unwrap().1.unwrap();
+    ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "Changed")]), item.revision, "ada")
+        .unwrap();
+    let restored = ws.restore(original, "bob").unwrap();
+    let text = ws.files().unwrap().into_iter().find(|f| f.name == item.path).unwrap().text;
+    assert_eq!(text, original_text);
+    let history = ws.revisions(Some(&item.path), 10).unwrap();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[0].id, restored.id);
+    assert!(history[0].summary.contains("restored"));
+}
+
+#[test]
+fn accounts_sessions_and_roles() {
+    let mut ws = Workspace::in_memory().unwrap();
+    let ada = ws.create_account("ada", Role::Editor, "correct horse battery").unwrap();
+    assert!(ws.create_account("ada", Role::Viewer, "another long one").is_err());
+    assert!(ws.create_account("bob", Role::Viewer, "short").is_err());
+    assert_eq!(ws.verify_password("ada", "correct horse battery").unwrap(), Some(ada.clone()));
+    assert_eq!(ws.verify_password("ada", "wrong password!").unwrap(), None);
+    assert_eq!(ws.verify_password("nobody", "correct horse battery").unwrap(), None);
+    let (token, session) = ws.create_session(&ada, 3600).unwrap();
+    assert_eq!(token.len(), 64);
+    assert_ne!(session.csrf, token);
+    assert_eq!(ws.session(&token).unwrap().unwrap().account.role, Role::Editor);
+    assert!(ws.session("forged").unwrap().is_none());
+    ws.end_session(&token).unwrap();
+    assert!(ws.session(&token).unwrap().is_none());
+    let (expired, _) = ws.create_session(&ada, -1).unwrap();
+    assert!(ws.session(&expired).unwrap().is_none());
+    assert!(
+        Role::Viewer < Role::Contributor
+            && Role::Contributor < Role::Editor
+            && Role::Editor < Role::Admin
+    );
+    let wiki = ws.wiki_account("Ada Lovelace").unwrap();
+    assert_eq!(wiki.role, Role::Contributor);
+    assert_eq!(ws.wiki_account("Ada Lovelace").unwrap(), wiki);
+}
+
+#[test]
+fn consultation_rounds_and_the_organisers_summary() {
+    use workspace::consult::Kind;
+    let mut ws = Workspace::in_memory().unwrap();
+    let round = ws.open_round("wiki_loves_monuments", "Plan review 2027", "org").unwrap();
+    ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Endorse, "", "ada").unwrap();
+    ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Concern, "Jurors need training", "bob")
+        .unwrap();
+    ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Comment, "Looks right", "cy").unwrap();
+    ws.contribute(None, "wlm_uploads", Kind::Comment, "Outside the round", "cy").unwrap();
+    assert!(ws.contribute(Some(round.id), "x", Kind::Comment, "   ", "cy").is_err());
+    let summary = ws.round_summary(round.id).unwrap();
+    let jury = &summary["wlm_jury_tools"];
+    assert_eq!(jury.counts["endorse"], 1);
+    assert_eq!(jury.counts["concern"], 1);
+    assert_eq!(jury.concerns, vec!["bob: Jurors need training".to_string()]);
+    assert!(!summary.contains_key("wlm_uploads"));
+    ws.close_round(round.id).unwrap();
+    assert!(ws.contribute(Some(round.id), "x", Kind::Comment, "late", "cy").is_err());
+}
+
+#[test]
+fn committed_revisions_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite");
+    {
+        let mut ws = Workspace::open(&db).unwrap();
+        ws.import_dir(&example(), "importer").unwrap();
+        let item = ws.item(ItemKind::Node, "wlm_uploads").unwrap();
+        ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "Kept")]), item.revision, "ada")
+            .unwrap();
+    }
+    let ws = Workspace::open(&db).unwrap();
+    let m = ws.checked().unwrap();
+    assert_eq!(m.model.nodes.iter().find(|n| n.id.as_str() == "wlm_uploads").unwrap().name, "Kept");
+}
