@@ -74,6 +74,22 @@ pub fn random_token() -> Result<String, WorkspaceError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A real argon2 hash of a random password, made once: verifying an unknown name against it costs
+/// what verifying a known one does.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"throughline-dummy").ok();
+        salt.and_then(|s| {
+            Argon2::default()
+                .hash_password(random_token().unwrap_or_default().as_bytes(), &s)
+                .ok()
+                .map(|h| h.to_string())
+        })
+        .unwrap_or_default()
+    })
+}
+
 fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -160,14 +176,16 @@ impl Workspace {
         name: &str,
         password: &str,
     ) -> Result<Option<Account>, WorkspaceError> {
-        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3J2m6VtJ8xJmWZ4yV2n8b5m0o8+0aQ0cP3Yx9v2s6jU";
         let row: Option<(String, Option<String>)> = self
             .conn()
             .query_row("SELECT role, hash FROM account WHERE name = ?1", [name], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        let hash = row.as_ref().and_then(|(_, h)| h.clone()).unwrap_or_else(|| DUMMY.into());
+        let hash = match row.as_ref().and_then(|(_, h)| h.clone()) {
+            Some(h) => h,
+            None => dummy_hash().to_string(),
+        };
         let ok = PasswordHash::new(&hash)
             .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false);
