@@ -1,0 +1,416 @@
+//! HTML pages: the report of the current revision with an account bar, edit links and comments
+//! added, the login form, edit forms with errors next to their fields, and the revision list.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use workspace::Role;
+use workspace::edit::{FieldError, ItemKind, ItemView};
+
+use crate::{AppError, AppState, Who, kind_of, who};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The report of the current revision, built once per revision (off the async threads).
+async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || -> Result<crate::Site, AppError> {
+        let head = st.ws()?.head()?;
+        let mut cache = st.site.lock().map_err(|_| AppError::Internal("site lock poisoned".into()))?;
+        if let Some((h, s)) = cache.as_ref()
+            && *h == head
+        {
+            return Ok(s.clone());
+        }
+        let checked = st.ws()?.checked()?;
+        let mut map = HashMap::new();
+        if checked.is_ok() {
+            let opts = report::Options { samples: st.samples, ..report::Options::default() };
+            let files = report::build(&checked.model, report::Format::Html, &opts, &|_, _| {})
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            for f in files {
+                map.insert(f.path, f.contents);
+            }
+        } else {
+            let mut body = String::from("<h1>The model has errors</h1><p>Fix them (edit the items below, or restore a revision) to see the pages.</p><ul>");
+            for d in checked.diagnostics.iter().filter(|d| d.severity() == modelfile::Severity::Error) {
+                body.push_str(&format!("<li>{}</li>", esc(&d.message)));
+            }
+            body.push_str("</ul><p><a href=\"/revisions\">Revisions</a></p>");
+            map.insert("index.html".into(), shell("Model errors", &body));
+        }
+        let site = Arc::new(map);
+        *cache = Some((head, site.clone()));
+        Ok(site)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// A minimal page for the application's own screens, using the report's stylesheet.
+pub(crate) fn shell(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n<header><a class=\"model\" href=\"/\">throughline</a><nav aria-label=\"Workspace\"><ul><li><a href=\"/\">Overview</a></li><li><a href=\"/revisions\">Revisions</a></li></ul></nav></header>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
+        t = esc(title)
+    )
+}
+
+fn account_bar(w: &Who) -> String {
+    match &w.session {
+        Some(s) => format!(
+            "<div class=\"account\">{} ({}) <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form> · <a href=\"/revisions\">Revisions</a></div>",
+            esc(&s.account.name),
+            s.account.role.key(),
+            esc(&s.csrf)
+        ),
+        None => "<div class=\"account\"><a href=\"/login\">Log in</a> · <a href=\"/revisions\">Revisions</a></div>".into(),
+    }
+}
+
+/// The item a report page is about, if it is one people can edit or comment on.
+fn item_of(path: &str) -> Option<(ItemKind, &str)> {
+    let (dir, file) = path.split_once('/')?;
+    let id = file.strip_suffix(".html")?;
+    match dir {
+        "initiatives" => Some((ItemKind::Initiative, id)),
+        "goals" => Some((ItemKind::Node, id)),
+        _ => None,
+    }
+}
+
+fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<String, AppError> {
+    let list = state.ws()?.contributions(Some(target))?;
+    let mut s = String::from("<section id=\"comments\"><h2>Comments</h2>");
+    if list.is_empty() {
+        s.push_str("<p>No comments yet.</p>");
+    }
+    s.push_str("<ul class=\"comments\">");
+    for c in &list {
+        s.push_str(&format!(
+            "<li><strong>{}</strong> <span class=\"legend\">{} · {}</span><br>{}</li>",
+            esc(&c.author),
+            c.kind.key(),
+            esc(&c.at),
+            esc(&c.body)
+        ));
+    }
+    s.push_str("</ul>");
+    match &w.session {
+        Some(sess) if sess.account.role >= Role::Contributor => s.push_str(&format!(
+            "<form method=\"post\" action=\"/comments\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"target\" value=\"{}\"><label>Kind <select name=\"kind\"><option>comment</option><option>endorse</option><option>concern</option><option>proposal</option></select></label><br><label>Text<br><textarea name=\"body\" rows=\"3\" cols=\"60\"></textarea></label><br><button type=\"submit\">Post</button></form>",
+            esc(&sess.csrf),
+            esc(target)
+        )),
+        Some(_) => s.push_str("<p class=\"legend\">Contributors can comment.</p>"),
+        None => s.push_str("<p class=\"legend\"><a href=\"/login\">Log in</a> to comment.</p>"),
+    }
+    s.push_str("</section>");
+    Ok(s)
+}
+
+fn content_type(path: &str) -> &'static str {
+    if path.ends_with(".css") {
+        "text/css; charset=utf-8"
+    } else if path.ends_with(".html") {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    }
+}
+
+async fn serve_page(
+    state: Arc<AppState>,
+    headers: HeaderMap,
+    path: String,
+) -> Result<Response, AppError> {
+    let site = site(&state).await?;
+    let Some(contents) = site.get(&path) else {
+        return Err(AppError::NotFound(format!("no page {path}")));
+    };
+    if !path.ends_with(".html") {
+        return Ok(
+            ([(header::CONTENT_TYPE, content_type(&path))], contents.clone()).into_response()
+        );
+    }
+    let w = who(&state, &headers)?;
+    let mut html = contents.clone();
+    let mut bar = account_bar(&w);
+    if let Some((kind, id)) = item_of(&path) {
+        bar.push_str(&format!(
+            " <a class=\"edit\" href=\"/edit/{}/{}\">Edit this {}</a>",
+            kind.name(),
+            esc(id),
+            kind.name()
+        ));
+        let comments = comments_section(&state, &w, id)?;
+        if let Some(at) = html.find("<footer>") {
+            html.insert_str(at, &comments);
+        }
+    }
+    if let Some(at) = html.find("</nav>") {
+        html.insert_str(at + "</nav>".len(), &bar);
+    }
+    Ok(([(header::CONTENT_TYPE, content_type(&path))], html).into_response())
+}
+
+pub(crate) async fn page_index(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    serve_page(state, headers, "index.html".into()).await
+}
+
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(path): Path<String>,
+) -> Result<Response, AppError> {
+    if path.contains("..") {
+        return Err(AppError::NotFound("no such page".into()));
+    }
+    serve_page(state, headers, path).await
+}
+
+pub(crate) fn login_html(error: Option<&str>) -> String {
+    let err = error
+        .map(|e| format!("<p class=\"bad\" role=\"alert\">{}</p>", esc(e)))
+        .unwrap_or_default();
+    shell(
+        "Log in",
+        &format!(
+            "<h1>Log in</h1>{err}<form method=\"post\" action=\"/login\"><p><label>Name<br><input name=\"name\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Log in</button></p></form>"
+        ),
+    )
+}
+
+pub(crate) async fn login_form() -> Html<String> {
+    Html(login_html(None))
+}
+
+/// A YAML scalar as people read it: quotes removed.
+fn display(raw: &str) -> String {
+    let t = raw.trim();
+    if t.starts_with('"') {
+        serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
+    } else if let Some(inner) = t.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
+        inner.replace("''", "'")
+    } else {
+        t.to_string()
+    }
+}
+
+fn edit_html(
+    item: &ItemView,
+    csrf: &str,
+    errors: &[FieldError],
+    typed: &BTreeMap<String, String>,
+) -> String {
+    let mut b = format!(
+        "<h1>Edit {} <code>{}</code></h1><p class=\"legend\">In {} (revision {}). Changes are checked like <code>throughline check</code> and saved as a new revision.</p>",
+        item.kind.name(),
+        esc(&item.id),
+        esc(&item.path),
+        item.revision
+    );
+    for e in errors.iter().filter(|e| e.field.is_none()) {
+        b.push_str(&format!("<p class=\"bad\" role=\"alert\">{}</p>", esc(&e.message)));
+    }
+    b.push_str(&format!(
+        "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"revision\" value=\"{}\">",
+        esc(csrf),
+        item.revision
+    ));
+    for f in item.fields.iter().filter(|f| f.editable) {
+        let original = display(&f.value);
+        let current = typed.get(f.key).cloned().unwrap_or_else(|| original.clone());
+        let field_errors: Vec<&FieldError> =
+            errors.iter().filter(|e| e.field.as_deref() == Some(f.key)).collect();
+        b.push_str(&format!(
+            "<p><label for=\"f-{k}\"><strong>{k}</strong> <span class=\"legend\">{doc}</span></label><br><input type=\"hidden\" name=\"orig.{k}\" value=\"{o}\">",
+            k = f.key,
+            doc = esc(f.doc),
+            o = esc(&original)
+        ));
+        if f.choices.is_empty() {
+            b.push_str(&format!(
+                "<input id=\"f-{k}\" name=\"f.{k}\" value=\"{v}\" size=\"60\"{inv}>",
+                k = f.key,
+                v = esc(&current),
+                inv = if field_errors.is_empty() { "" } else { " aria-invalid=\"true\"" }
+            ));
+        } else {
+            b.push_str(&format!(
+                "<select id=\"f-{k}\" name=\"f.{k}\"><option value=\"\"></option>",
+                k = f.key
+            ));
+            for c in &f.choices {
+                let sel = if *c == current { " selected" } else { "" };
+                b.push_str(&format!("<option{sel}>{c}</option>"));
+            }
+            b.push_str("</select>");
+        }
+        for e in field_errors {
+            b.push_str(&format!(
+                "<br><span class=\"bad field-error\" role=\"alert\">{}</span>{}",
+                esc(&e.message),
+                e.help
+                    .as_deref()
+                    .map(|h| format!(" <span class=\"legend\">{}</span>", esc(h)))
+                    .unwrap_or_default()
+            ));
+        }
+        b.push_str("</p>");
+    }
+    b.push_str("<p><button type=\"submit\">Save</button></p></form>");
+    shell(&format!("Edit {}", item.id), &b)
+}
+
+pub(crate) async fn edit_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
+    if s.account.role < Role::Editor {
+        return Err(AppError::Forbidden("editing needs the editor role".into()));
+    }
+    let kind = kind_of(&kind)?;
+    let item = state.ws()?.item(kind, &id)?;
+    Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new())).into_response())
+}
+
+pub(crate) async fn edit_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let s = w.require(Role::Editor, get("csrf"))?;
+    let kind = kind_of(&kind)?;
+    let revision: i64 = get("revision")
+        .and_then(|r| r.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("the form has no revision".into()))?;
+    let mut typed = BTreeMap::new();
+    let mut changes = BTreeMap::new();
+    for (name, value) in &form {
+        if let Some(key) = name.strip_prefix("f.") {
+            typed.insert(key.to_string(), value.clone());
+            if get(&format!("orig.{key}")) != Some(value.as_str()) {
+                changes.insert(key.to_string(), value.clone());
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok(Redirect::to(&item_page(kind, &id)).into_response());
+    }
+    let result = state.ws()?.edit(kind, &id, &changes, revision, &s.account.name);
+    match result {
+        Ok(_) => Ok(Redirect::to(&item_page(kind, &id)).into_response()),
+        Err(workspace::edit::EditError::Invalid(errors)) => {
+            let item = state.ws()?.item(kind, &id)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(edit_html(&item, &s.csrf, &errors, &typed)))
+                .into_response())
+        }
+        Err(workspace::edit::EditError::Conflict { .. }) => {
+            let item = state.ws()?.item(kind, &id)?;
+            let errors = vec![FieldError {
+                field: None,
+                message: "Someone saved this file after you opened the form. Your values are below; the form now shows the current revision — save again to apply them.".into(),
+                help: None,
+            }];
+            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed)))
+                .into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn item_page(kind: ItemKind, id: &str) -> String {
+    match kind {
+        ItemKind::Initiative => format!("/initiatives/{id}.html"),
+        ItemKind::Node => format!("/goals/{id}.html"),
+        ItemKind::Indicator => "/rba.html".into(),
+    }
+}
+
+pub(crate) async fn revisions_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let list = state.ws()?.revisions(None, 200)?;
+    let can_restore = w.session.as_ref().filter(|s| s.account.role >= Role::Editor);
+    let mut b = String::from(
+        "<h1>Revisions</h1><table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">File</th><th scope=\"col\">What</th><th scope=\"col\">Who</th><th scope=\"col\">When</th><th scope=\"col\"></th></tr></thead><tbody>",
+    );
+    for r in &list {
+        let action = match can_restore {
+            Some(s) => format!(
+                "<form method=\"post\" action=\"/revisions/{}/restore\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Restore</button></form>",
+                r.id,
+                esc(&s.csrf)
+            ),
+            None => String::new(),
+        };
+        b.push_str(&format!(
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
+            r.id,
+            esc(&r.path),
+            esc(&r.summary),
+            esc(&r.author),
+            esc(&r.at)
+        ));
+    }
+    b.push_str("</tbody></table>");
+    Ok(Html(shell("Revisions", &b)).into_response())
+}
+
+pub(crate) async fn restore_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<crate::CsrfForm>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let s = w.require(Role::Editor, form.csrf.as_deref())?;
+    state.ws()?.restore(id, &s.account.name)?;
+    Ok(Redirect::to("/revisions").into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct CommentForm {
+    csrf: Option<String>,
+    target: String,
+    kind: String,
+    #[serde(default)]
+    body: String,
+}
+
+pub(crate) async fn comment_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let s = w.require(Role::Contributor, form.csrf.as_deref())?;
+    let kind = workspace::consult::Kind::parse(&form.kind).ok_or_else(|| {
+        AppError::BadRequest("kind is comment, endorse, concern or proposal".into())
+    })?;
+    state.ws()?.contribute(None, &form.target, kind, &form.body, &s.account.name)?;
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("//").and_then(|i| r[i + 2..].find('/').map(|j| r[i + 2 + j..].to_string()))
+        })
+        .unwrap_or_else(|| "/".into());
+    Ok(Redirect::to(&back).into_response())
+}

@@ -1,0 +1,231 @@
+//! The server on loopback with the bundled example: pages, login, checked edits, conflicts,
+//! comments, revisions, and every write endpoint refusing anonymous users and viewers.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use workspace::{Role, Workspace};
+
+struct Server {
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(&dir.path().join("ws.sqlite")).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");
+    ws.import_dir(&example, "importer").unwrap();
+    ws.create_account("eve", Role::Editor, "editor password 1").unwrap();
+    ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
+    ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
+    let state = server::AppState::new(ws, 200, false);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            let _ = server::serve(listener, state).await;
+        })
+    });
+    Server { base, _dir: dir }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
+
+/// Logs in; returns the cookie header and the CSRF token.
+fn login(s: &Server, name: &str, password: &str) -> (String, String) {
+    let resp = agent()
+        .post(&format!("{}/login", s.base))
+        .send_form([("name", name), ("password", password)])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303, "login of {name}");
+    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let mut page = agent().get(&format!("{}/", s.base)).header("Cookie", &cookie).call().unwrap();
+    let html = page.body_mut().read_to_string().unwrap();
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = html[at..at + 64].to_string();
+    (cookie, csrf)
+}
+
+fn get(s: &Server, path: &str, cookie: Option<&str>) -> (u16, String) {
+    let mut req = agent().get(&format!("{}{path}", s.base));
+    if let Some(c) = cookie {
+        req = req.header("Cookie", c);
+    }
+    let mut resp = req.call().unwrap();
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+}
+
+#[test]
+fn pages_render_and_an_editor_edits_through_the_form() {
+    let s = start();
+    let (status, html) = get(&s, "/", None);
+    assert_eq!(status, 200);
+    assert!(html.contains("Log in") && html.contains("Wikimedia"));
+    let (status, css) = get(&s, "/style.css", None);
+    assert_eq!(status, 200);
+    assert!(css.contains('{'));
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let (status, form) = get(&s, "/edit/initiative/wlm_jury_tools", Some(&cookie));
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"f.name\""));
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let revision = item["revision"].as_i64().unwrap().to_string();
+    let resp = agent()
+        .post(&format!("{}/edit/initiative/wlm_jury_tools", s.base))
+        .header("Cookie", &cookie)
+        .send_form([
+            ("csrf", csrf.as_str()),
+            ("revision", revision.as_str()),
+            ("orig.name", "Jury tool improvements (Montage)"),
+            ("f.name", "Jury tools, renewed"),
+        ])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let (_, page) = get(&s, "/initiatives/wlm_jury_tools.html", Some(&cookie));
+    assert!(page.contains("Jury tools, renewed"), "the page is rebuilt from the new revision");
+    // A validation error comes back next to its field, and nothing is saved.
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let revision = item["revision"].as_i64().unwrap().to_string();
+    let mut resp = agent()
+        .post(&format!("{}/edit/initiative/wlm_jury_tools", s.base))
+        .header("Cookie", &cookie)
+        .send_form([
+            ("csrf", csrf.as_str()),
+            ("revision", revision.as_str()),
+            ("orig.team", "campaigns"),
+            ("f.team", "nobody"),
+        ])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+    let html = resp.body_mut().read_to_string().unwrap();
+    assert!(html.contains("field-error") && html.contains("nobody"), "{html}");
+}
+
+#[test]
+fn the_api_edits_with_conflicts_and_validation() {
+    let s = start();
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/node/wlm_uploads", None).1).unwrap();
+    let rev = item["revision"].as_i64().unwrap();
+    let put = |body: Value| {
+        let mut r = agent()
+            .put(&format!("{}/api/v1/items/node/wlm_uploads", s.base))
+            .header("Cookie", &cookie)
+            .header("X-CSRF-Token", &csrf)
+            .send_json(body)
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_json::<Value>().unwrap())
+    };
+    let (status, body) = put(json!({ "revision": rev, "changes": { "name": "Uploads" } }));
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = put(json!({ "revision": rev, "changes": { "name": "Stale" } }));
+    assert_eq!(status, 409);
+    let (status, body) = put(json!({ "revision": body["id"], "changes": { "level": "nonsense" } }));
+    assert_eq!(status, 422);
+    assert_eq!(body["fields"][0]["field"], "level");
+    let (status, body) = get(&s, "/api/v1/items/node/nope", None);
+    assert_eq!(status, 404);
+    assert!(body.contains("nope"));
+    let revisions: Value = serde_json::from_str(&get(&s, "/api/v1/revisions", None).1).unwrap();
+    assert_eq!(revisions[0]["author"], "eve");
+    let spec: Value = serde_json::from_str(&get(&s, "/api/v1/openapi.json", None).1).unwrap();
+    assert_eq!(spec["openapi"], "3.0.3");
+}
+
+#[test]
+fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
+    let s = start();
+    let (viewer, viewer_csrf) = login(&s, "val", "viewer password 1");
+    let (contrib, contrib_csrf) = login(&s, "cat", "contrib password 1");
+    let form_posts = ["/edit/initiative/wlm_jury_tools", "/revisions/1/restore", "/comments"];
+    for path in form_posts {
+        let url = format!("{}{path}", s.base);
+        let fields = [
+            ("csrf", viewer_csrf.as_str()),
+            ("revision", "1"),
+            ("target", "x"),
+            ("kind", "comment"),
+            ("body", "hi"),
+            ("f.name", "X"),
+        ];
+        let anon = agent().post(&url).send_form(fields).unwrap();
+        assert_eq!(anon.status().as_u16(), 401, "anonymous POST {path}");
+        let as_viewer = agent().post(&url).header("Cookie", &viewer).send_form(fields).unwrap();
+        assert_eq!(as_viewer.status().as_u16(), 403, "viewer POST {path}");
+        // A valid session without the CSRF token is refused too.
+        let forged = agent()
+            .post(&url)
+            .header("Cookie", &contrib)
+            .send_form([("target", "x"), ("kind", "comment"), ("body", "hi")])
+            .unwrap();
+        assert_eq!(forged.status().as_u16(), 403, "no CSRF token, POST {path}");
+    }
+    let api = [
+        (
+            "PUT",
+            "/api/v1/items/node/wlm_uploads",
+            json!({ "revision": 1, "changes": { "name": "X" } }),
+        ),
+        ("POST", "/api/v1/revisions/1/restore", json!({})),
+        ("POST", "/api/v1/comments", json!({ "target": "x", "kind": "comment", "body": "hi" })),
+    ];
+    for (method, path, body) in &api {
+        let url = format!("{}{path}", s.base);
+        let send = |cookie: Option<&str>, csrf: Option<&str>| {
+            let mut req = match *method {
+                "PUT" => agent().put(&url),
+                _ => agent().post(&url),
+            };
+            if let Some(c) = cookie {
+                req = req.header("Cookie", c);
+            }
+            if let Some(t) = csrf {
+                req = req.header("X-CSRF-Token", t);
+            }
+            req.send_json(body).unwrap().status().as_u16()
+        };
+        assert_eq!(send(None, None), 401, "anonymous {method} {path}");
+        assert_eq!(send(Some(&viewer), Some(&viewer_csrf)), 403, "viewer {method} {path}");
+    }
+    // A contributor may comment but not edit.
+    let url = format!("{}/api/v1/comments", s.base);
+    let r = agent()
+        .post(&url)
+        .header("Cookie", &contrib)
+        .header("X-CSRF-Token", &contrib_csrf)
+        .send_json(json!({ "target": "wlm_jury_tools", "kind": "concern", "body": "Training?" }))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let r = agent()
+        .put(&format!("{}/api/v1/items/node/wlm_uploads", s.base))
+        .header("Cookie", &contrib)
+        .header("X-CSRF-Token", &contrib_csrf)
+        .send_json(json!({ "revision": 1, "changes": { "name": "X" } }))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let (_, page) = get(&s, "/initiatives/wlm_jury_tools.html", None);
+    assert!(page.contains("Training?"), "comments show on the item's page");
+}
+
+#[test]
+fn wrong_passwords_and_forged_cookies_do_not_log_in() {
+    let s = start();
+    let resp = agent()
+        .post(&format!("{}/login", s.base))
+        .send_form([("name", "eve"), ("password", "guess guess guess")])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    let (status, html) = get(&s, "/", Some("tl_session=0000"));
+    assert_eq!(status, 200);
+    assert!(html.contains("Log in"));
+}
