@@ -193,6 +193,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the planning workspace in the browser: the report pages of the current revision,
+    /// login, checked edits with revisions, comments, and the JSON API (/api/v1).
+    ///
+    /// The model's files are kept in a database (default DIR/.throughline/workspace.sqlite),
+    /// imported from DIR on first start; `--export OUT` writes them back as files. Set
+    /// THROUGHLINE_ADMIN_PASSWORD with --admin NAME to create an admin account.
+    Serve {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The workspace database.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Monte Carlo samples behind the pages' figures.
+        #[arg(long, short = 'n', default_value_t = 500)]
+        samples: usize,
+        /// Create (or keep) this admin account; the password comes from THROUGHLINE_ADMIN_PASSWORD.
+        #[arg(long)]
+        admin: Option<String>,
+        /// Write the workspace's files into this folder and exit.
+        #[arg(long)]
+        export: Option<PathBuf>,
+        /// Mark session cookies Secure (when served behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
     /// Build the report: a static HTML site (or wikitext pages) with diagrams, every framework
     /// view, the ranked initiatives, value of information and the gaps.
     Report {

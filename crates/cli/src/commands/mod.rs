@@ -11,6 +11,7 @@ mod measure;
 mod plan;
 mod report;
 mod rules;
+mod serve;
 mod show;
 mod simulate;
 mod voi;
@@ -116,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Checkin { dir, quarter, json } => measure::checkin(&dir, quarter, json, color),
         Command::Evaluate { dir, initiative, method, write, json } => {
             evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)
+        }
+        Command::Serve { dir, db, addr, samples, admin, export, secure_cookies } => {
+            serve::run(&dir, serve::Options { db, addr, samples, admin, export, secure_cookies })
         }
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),

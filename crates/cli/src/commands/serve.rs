@@ -1,0 +1,67 @@
+//! `throughline serve`: the planning workspace in the browser.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use workspace::{Role, Workspace};
+
+use crate::commands::EXIT_FAILURE;
+
+pub struct Options {
+    pub db: Option<PathBuf>,
+    pub addr: String,
+    pub samples: usize,
+    pub admin: Option<String>,
+    pub export: Option<PathBuf>,
+    pub secure_cookies: bool,
+}
+
+pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
+    let db = match opts.db {
+        Some(p) => p,
+        None => {
+            let hidden = dir.join(".throughline");
+            std::fs::create_dir_all(&hidden)
+                .with_context(|| format!("creating {}", hidden.display()))?;
+            hidden.join("workspace.sqlite")
+        }
+    };
+    let mut ws = Workspace::open(&db)?;
+    if ws.files()?.is_empty() {
+        let n = ws.import_dir(dir, "import")?;
+        eprintln!("imported {n} model files from {} into {}", dir.display(), db.display());
+    }
+    if let Some(out) = &opts.export {
+        let n = ws.export_dir(out)?;
+        println!("wrote {n} files to {}", out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(name) = &opts.admin {
+        let exists = ws.accounts()?.iter().any(|a| &a.name == name);
+        if !exists {
+            let Ok(password) = std::env::var("THROUGHLINE_ADMIN_PASSWORD") else {
+                eprintln!(
+                    "error: set THROUGHLINE_ADMIN_PASSWORD to create the admin account `{name}`"
+                );
+                return Ok(ExitCode::from(EXIT_FAILURE));
+            };
+            ws.create_account(name, Role::Admin, &password)?;
+            eprintln!("created the admin account `{name}`");
+        }
+    }
+    let state = server::AppState::new(ws, opts.samples.max(2), opts.secure_cookies);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&opts.addr)
+            .await
+            .with_context(|| format!("listening on {}", opts.addr))?;
+        println!("serving {} on http://{}/ (Ctrl-C stops)", dir.display(), listener.local_addr()?);
+        tokio::select! {
+            r = server::serve(listener, state) => r.context("serving")?,
+            _ = tokio::signal::ctrl_c() => eprintln!("stopping"),
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
