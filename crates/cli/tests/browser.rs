@@ -40,6 +40,17 @@ fn post(url: &str, body: Value) -> Value {
     v
 }
 
+/// Like [`post`], but a WebDriver error (a page still navigating) is `None`, not a failure.
+fn agent_post(url: &str, body: Value) -> Option<Value> {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut resp = agent.post(url).send_json(&body).ok()?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    resp.body_mut().read_json::<Value>().ok().map(|v| v["value"].clone())
+}
+
 fn start(profile: &Path) -> Option<Driver> {
     let required = std::env::var_os("THROUGHLINE_BROWSER_TESTS").is_some();
     let found =
@@ -91,7 +102,25 @@ impl Driver {
     }
 
     fn open(&self, file: &Path) {
-        post(&self.url("url"), json!({ "url": format!("file://{}", file.display()) }));
+        self.go(&format!("file://{}", file.display()));
+    }
+
+    fn go(&self, url: &str) {
+        post(&self.url("url"), json!({ "url": url }));
+    }
+
+    /// Runs `script` until it returns true (pages load after a form is submitted).
+    fn wait_for(&self, script: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let done =
+                agent_post(&self.url("execute/sync"), json!({ "script": script, "args": [] }));
+            if done == Some(Value::Bool(true)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn run(&self, script: &str) -> Value {
@@ -213,4 +242,118 @@ fn the_report_works_in_a_real_browser() {
         assert!(Path::new(path).is_file(), "a link to {l} does not resolve");
     }
     assert!(linked.len() > 40, "only {} distinct links", linked.len());
+}
+
+/// The planning workspace end to end, as a person uses it: log in, open a diagram, edit a node,
+/// see a validation error next to its field, comment, restore a revision.
+#[test]
+fn the_workspace_end_to_end_in_a_real_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let model = tmp.path().join("model");
+    copy_dir(&root.join("examples/wikimedia"), &model);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let Some(driver) = start(&tmp.path().join("profile")) else { return };
+    let mut server = Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args(["serve", "--admin", "ada", "-n", "200", "--addr", &format!("127.0.0.1:{port}")])
+        .arg(&model)
+        .env("THROUGHLINE_ADMIN_PASSWORD", "a long admin password")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(std::mem::replace(&mut server, Command::new("true").spawn().unwrap()));
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ureq::get(&format!("{base}/login")).call().is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let loaded = |path: &str| {
+        format!("return location.pathname === '{path}' && document.readyState === 'complete';")
+    };
+
+    // Log in.
+    driver.go(&format!("{base}/login"));
+    driver.wait_for(&loaded("/login"), "the login page");
+    driver.run("document.querySelector('[name=name]').value = 'ada'; document.querySelector('[name=password]').value = 'a long admin password'; document.querySelector('form').submit(); return true;");
+    driver.wait_for("return location.pathname === '/' && document.readyState === 'complete' && document.body.innerText.includes('ada (admin)');", "the logged-in overview");
+
+    // Open a diagram.
+    driver.go(&format!("{base}/programs/wiki_loves_monuments.html"));
+    driver.wait_for(&loaded("/programs/wiki_loves_monuments.html"), "the program page");
+    let size = driver.run("const r = document.querySelector('svg').getBoundingClientRect(); return [r.width, r.height];");
+    assert!(size[0].as_f64().unwrap() > 100.0 && size[1].as_f64().unwrap() > 100.0, "{size}");
+
+    // Edit a node.
+    driver.go(&format!("{base}/edit/node/g_media"));
+    driver.wait_for(&loaded("/edit/node/g_media"), "the edit form");
+    driver.run("document.querySelector('[name=\\'f.name\\']').value = 'Media that documents the world'; document.querySelector('form[method=post]:not([action])').submit(); return true;");
+    driver.wait_for(&loaded("/goals/g_media.html"), "the goal page after saving");
+    assert_eq!(driver.run("return document.querySelector('h1').innerText.includes('Media that documents the world');"), Value::Bool(true));
+
+    // A validation error shows next to its field.
+    driver.go(&format!("{base}/edit/initiative/wlm_jury_tools"));
+    driver.wait_for(&loaded("/edit/initiative/wlm_jury_tools"), "the initiative form");
+    driver.run("document.querySelector('[name=\\'f.team\\']').value = 'nobody'; document.querySelector('form[method=post]:not([action])').submit(); return true;");
+    driver.wait_for("return document.readyState === 'complete' && document.querySelector('.field-error') !== null;", "the field error");
+    let err = driver.run("const e = document.querySelector('.field-error'); return [e.closest('p').querySelector('input:not([type=hidden]), select').name, e.innerText];");
+    assert_eq!(err[0], "f.team", "{err}");
+    assert!(err[1].as_str().unwrap().contains("nobody"), "{err}");
+
+    // Comment.
+    driver.go(&format!("{base}/initiatives/wlm_jury_tools.html"));
+    driver.wait_for(&loaded("/initiatives/wlm_jury_tools.html"), "the initiative page");
+    driver.run("const f = document.querySelector('form[action=\\'/comments\\']'); f.querySelector('select').value = 'concern'; f.querySelector('textarea').value = 'Jurors need training first'; f.submit(); return true;");
+    driver.wait_for("return document.readyState === 'complete' && document.body.innerText.includes('Jurors need training first');", "the comment");
+
+    // Restore the goal's file to its imported revision.
+    driver.go(&format!("{base}/revisions"));
+    driver.wait_for(&loaded("/revisions"), "the revisions page");
+    let restored = driver.run("const row = [...document.querySelectorAll('tbody tr')].find(r => r.innerText.includes('strategy.yaml') && r.innerText.includes('imported')); row.querySelector('form').submit(); return true;");
+    assert_eq!(restored, Value::Bool(true));
+    driver.wait_for("return document.readyState === 'complete' && document.body.innerText.includes('restored strategy.yaml');", "the restore");
+    driver.go(&format!("{base}/goals/g_media.html"));
+    driver.wait_for(&loaded("/goals/g_media.html"), "the goal page after restoring");
+    assert_eq!(
+        driver.run(
+            "return document.querySelector('h1').innerText.includes('Freely licensed media');"
+        ),
+        Value::Bool(true)
+    );
+    // The refused edit's 422 is the one expected error.
+    let severe: Vec<String> = driver
+        .severe_logs()
+        .into_iter()
+        .filter(|m| !m.contains("(Unprocessable Entity)"))
+        .collect();
+    assert!(severe.is_empty(), "browser errors {severe:?}");
+    let shots = root.join("target/report-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    driver.screenshot(&shots.join("workspace_goal.png"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name_str = name.to_string_lossy();
+        if name_str == "measurements.sqlite" || name_str == ".throughline" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
 }

@@ -177,6 +177,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
         .route("/comments", post(pages::comment_submit))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/model", get(api_model))
         .route("/api/v1/items/{kind}/{id}", get(api_item).put(api_edit))
