@@ -1,0 +1,144 @@
+//! `throughline serve` as a process: killed in the middle of a burst of edits, it loses no
+//! revision it acknowledged.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "measurements.sqlite" || name == ".throughline" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name))
+        } else {
+            std::fs::copy(&path, to.join(&name)).map(|_| ()).unwrap()
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+fn spawn(model: &Path, db: &Path, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args([
+            "serve",
+            "--admin",
+            "ada",
+            "-n",
+            "50",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--db",
+        ])
+        .arg(db)
+        .arg(model)
+        .env("THROUGHLINE_ADMIN_PASSWORD", "a long admin password")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while agent().get(&format!("http://127.0.0.1:{port}/login")).call().is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+#[test]
+fn killing_the_server_during_a_burst_of_edits_loses_no_acknowledged_revision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia"), &model);
+    let db = tmp.path().join("ws.sqlite");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = spawn(&model, &db, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let resp = agent()
+        .post(&format!("{base}/login"))
+        .send_form([("name", "ada"), ("password", "a long admin password")])
+        .unwrap();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = agent()
+        .get(&format!("{base}/"))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = html[at..at + 64].to_string();
+
+    let item: Value = agent()
+        .get(&format!("{base}/api/v1/items/node/wlm_uploads"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    let mut revision = item["revision"].as_i64().unwrap();
+    let burst = std::thread::spawn(move || {
+        let mut acknowledged = Vec::new();
+        for i in 0.. {
+            let r = agent()
+                .put(&format!("{base}/api/v1/items/node/wlm_uploads"))
+                .header("Cookie", &cookie)
+                .header("X-CSRF-Token", &csrf)
+                .send_json(
+                    json!({ "revision": revision, "changes": { "name": format!("Burst {i}") } }),
+                );
+            match r {
+                Ok(mut resp) if resp.status().as_u16() == 200 => {
+                    let v: Value = resp.body_mut().read_json().unwrap();
+                    revision = v["id"].as_i64().unwrap();
+                    acknowledged.push((revision, format!("Burst {i}")));
+                }
+                _ => break,
+            }
+        }
+        acknowledged
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    server.wait().unwrap();
+    let acknowledged = burst.join().unwrap();
+    assert!(acknowledged.len() >= 3, "the burst made only {} edits", acknowledged.len());
+    eprintln!("{} edits acknowledged before the kill", acknowledged.len());
+
+    let ws = workspace::Workspace::open(&db).unwrap();
+    let ids: Vec<i64> = ws.revisions(None, 100_000).unwrap().iter().map(|r| r.id).collect();
+    for (id, _) in &acknowledged {
+        assert!(ids.contains(id), "acknowledged revision {id} was lost");
+    }
+    let (last_id, last_name) = acknowledged.last().unwrap();
+    assert!(ws.head().unwrap() >= *last_id);
+    let (_, after) = ws.revision_texts(*last_id).unwrap();
+    assert!(after.unwrap().contains(last_name.as_str()));
+    assert!(ws.checked().unwrap().is_ok(), "the model still checks");
+}
