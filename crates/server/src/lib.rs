@@ -34,6 +34,8 @@ pub(crate) type Site = Arc<HashMap<String, String>>;
 /// Shared state of a running server.
 pub struct AppState {
     ws: Mutex<Workspace>,
+    /// Check-in and evaluations read from the model folder's measurement store at start.
+    measured: report::Measured,
     site: Mutex<Option<(i64, Site)>>,
     /// Monte Carlo samples for the pages' figures.
     samples: usize,
@@ -42,9 +44,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over an opened workspace.
-    pub fn new(ws: Workspace, samples: usize, secure_cookies: bool) -> Arc<AppState> {
-        Arc::new(AppState { ws: Mutex::new(ws), site: Mutex::new(None), samples, secure_cookies })
+    /// State over an opened workspace; `measured` feeds the check-in and evaluation pages.
+    pub fn new(
+        ws: Workspace,
+        samples: usize,
+        secure_cookies: bool,
+        measured: report::Measured,
+    ) -> Arc<AppState> {
+        Arc::new(AppState {
+            ws: Mutex::new(ws),
+            measured,
+            site: Mutex::new(None),
+            samples,
+            secure_cookies,
+        })
     }
 
     fn ws(&self) -> Result<std::sync::MutexGuard<'_, Workspace>, AppError> {

@@ -30,7 +30,11 @@ async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
         let checked = st.ws()?.checked()?;
         let mut map = HashMap::new();
         if checked.is_ok() {
-            let opts = report::Options { samples: st.samples, ..report::Options::default() };
+            let opts = report::Options {
+                samples: st.samples,
+                measured: st.measured.clone(),
+                ..report::Options::default()
+            };
             let files = report::build(&checked.model, report::Format::Html, &opts, &|_, _| {})
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             for f in files {

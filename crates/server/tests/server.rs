@@ -20,7 +20,7 @@ fn start() -> Server {
     ws.create_account("eve", Role::Editor, "editor password 1").unwrap();
     ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
     ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
-    let state = server::AppState::new(ws, 200, false);
+    let state = server::AppState::new(ws, 200, false, report::Measured::default());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -12,7 +12,7 @@ use crate::commands::simulate::{load_checked, progress_bar};
 
 /// The check-in of the latest quarter with data and every evaluation the store can support.
 /// Local files are imported first; the network is never used here.
-fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Measured> {
+pub fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Measured> {
     let store = store_with_local_data(dir, model)?;
     let mut latest: Option<model::Date> = None;
     for (ind, _) in evaluate::checkin::key_result_indicators(model) {

@@ -50,7 +50,14 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             eprintln!("created the admin account `{name}`");
         }
     }
-    let state = server::AppState::new(ws, opts.samples.max(2), opts.secure_cookies);
+    // The check-in and evaluations come from the folder's measurement store (local files only).
+    let checked = ws.checked()?;
+    let measured = if checked.is_ok() {
+        crate::commands::report::measured(dir, &checked.model)?
+    } else {
+        report::Measured::default()
+    };
+    let state = server::AppState::new(ws, opts.samples.max(2), opts.secure_cookies, measured);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&opts.addr)
