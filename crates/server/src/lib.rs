@@ -161,23 +161,35 @@ fn who(state: &AppState, headers: &HeaderMap) -> Result<Who, AppError> {
 }
 
 impl Who {
-    /// The session, if its role is at least `role` and `csrf` matches its token.
-    fn require(
-        &self,
-        role: Role,
-        csrf: Option<&str>,
-    ) -> Result<&workspace::accounts::Session, AppError> {
+    /// The session, if its role is at least `role`: 401 without one, 403 below the role. Checked
+    /// before the request body is read, so refusals do not depend on what was sent.
+    fn role(&self, role: Role) -> Result<&workspace::accounts::Session, AppError> {
         let s = self.session.as_ref().ok_or(AppError::Unauthorized)?;
-        if csrf != Some(s.csrf.as_str()) {
-            return Err(AppError::Forbidden(
-                "the form is stale or forged (CSRF token); reload the page".into(),
-            ));
-        }
         if s.account.role < role {
             return Err(AppError::Forbidden(format!("this needs the {} role", role.key())));
         }
         Ok(s)
     }
+
+    /// [`Who::role`], and `csrf` must be the session's token.
+    fn require(
+        &self,
+        role: Role,
+        csrf: Option<&str>,
+    ) -> Result<&workspace::accounts::Session, AppError> {
+        let s = self.role(role)?;
+        if csrf != Some(s.csrf.as_str()) {
+            return Err(AppError::Forbidden(
+                "the form is stale or forged (CSRF token); reload the page".into(),
+            ));
+        }
+        Ok(s)
+    }
+}
+
+/// A request body that did not parse, reported after the role check.
+pub(crate) fn body<T>(parsed: Result<T, impl std::fmt::Display>) -> Result<T, AppError> {
+    parsed.map_err(|e| AppError::BadRequest(format!("the request body is not valid: {e}")))
 }
 
 /// The router of the whole application.
@@ -190,6 +202,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
         .route("/comments", post(pages::comment_submit))
+        .route("/rounds", get(pages::rounds_page).post(pages::round_open))
+        .route("/rounds/{id}", get(pages::round_page))
+        .route("/rounds/{id}/close", post(pages::round_close))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/model", get(api_model))
@@ -245,9 +260,11 @@ pub(crate) struct CsrfForm {
 async fn logout(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    payload: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
+    w.role(Role::Viewer)?;
+    let Form(form) = crate::body(payload)?;
     w.require(Role::Viewer, form.csrf.as_deref())?;
     if let Some(t) = cookie_token(&headers) {
         state.ws()?.end_session(&t)?;
@@ -299,9 +316,11 @@ async fn api_edit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, id)): Path<(String, String)>,
-    Json(body): Json<EditBody>,
+    payload: Result<Json<EditBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
+    w.role(Role::Editor)?;
+    let Json(body) = crate::body(payload)?;
     let s = w.require(Role::Editor, csrf_header(&headers))?;
     let kind = kind_of(&kind)?;
     let rev = state.ws()?.edit(kind, &id, &body.changes, body.revision, &s.account.name)?;
@@ -339,9 +358,11 @@ async fn api_comments(State(state): State<Arc<AppState>>) -> Result<Response, Ap
 async fn api_comment(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Json(c): Json<CommentBody>,
+    payload: Result<Json<CommentBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
+    w.role(Role::Contributor)?;
+    let Json(c) = crate::body(payload)?;
     let s = w.require(Role::Contributor, csrf_header(&headers))?;
     let kind = workspace::consult::Kind::parse(&c.kind).ok_or_else(|| {
         AppError::BadRequest("kind is comment, endorse, concern or proposal".into())

@@ -59,7 +59,7 @@ async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
 /// A minimal page for the application's own screens, using the report's stylesheet.
 pub(crate) fn shell(title: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n<header><a class=\"model\" href=\"/\">throughline</a><nav aria-label=\"Workspace\"><ul><li><a href=\"/\">Overview</a></li><li><a href=\"/revisions\">Revisions</a></li></ul></nav></header>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n<header><a class=\"model\" href=\"/\">throughline</a><nav aria-label=\"Workspace\"><ul><li><a href=\"/\">Overview</a></li><li><a href=\"/revisions\">Revisions</a></li><li><a href=\"/rounds\">Consultation</a></li></ul></nav></header>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
         t = esc(title)
     )
 }
@@ -67,12 +67,12 @@ pub(crate) fn shell(title: &str, body: &str) -> String {
 fn account_bar(w: &Who) -> String {
     match &w.session {
         Some(s) => format!(
-            "<div class=\"account\">{} ({}) <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form> · <a href=\"/revisions\">Revisions</a></div>",
+            "<div class=\"account\">{} ({}) <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form> · <a href=\"/revisions\">Revisions</a> · <a href=\"/rounds\">Consultation</a></div>",
             esc(&s.account.name),
             s.account.role.key(),
             esc(&s.csrf)
         ),
-        None => "<div class=\"account\"><a href=\"/login\">Log in</a> · <a href=\"/revisions\">Revisions</a></div>".into(),
+        None => "<div class=\"account\"><a href=\"/login\">Log in</a> · <a href=\"/revisions\">Revisions</a> · <a href=\"/rounds\">Consultation</a></div>".into(),
     }
 }
 
@@ -293,9 +293,11 @@ pub(crate) async fn edit_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, id)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    payload: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
+    w.role(Role::Editor)?;
+    let Form(form) = crate::body(payload)?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let s = w.require(Role::Editor, get("csrf"))?;
     let kind = kind_of(&kind)?;
@@ -381,9 +383,11 @@ pub(crate) async fn restore_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(form): Form<crate::CsrfForm>,
+    payload: Result<Form<crate::CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
+    w.role(Role::Editor)?;
+    let Form(form) = crate::body(payload)?;
     let s = w.require(Role::Editor, form.csrf.as_deref())?;
     state.ws()?.restore(id, &s.account.name)?;
     Ok(Redirect::to("/revisions").into_response())
@@ -396,19 +400,29 @@ pub(crate) struct CommentForm {
     kind: String,
     #[serde(default)]
     body: String,
+    #[serde(default)]
+    round: Option<String>,
 }
 
 pub(crate) async fn comment_submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Form(form): Form<CommentForm>,
+    payload: Result<Form<CommentForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
+    w.role(Role::Contributor)?;
+    let Form(form) = crate::body(payload)?;
     let s = w.require(Role::Contributor, form.csrf.as_deref())?;
     let kind = workspace::consult::Kind::parse(&form.kind).ok_or_else(|| {
         AppError::BadRequest("kind is comment, endorse, concern or proposal".into())
     })?;
-    state.ws()?.contribute(None, &form.target, kind, &form.body, &s.account.name)?;
+    let round = match form.round.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => {
+            Some(r.parse::<i64>().map_err(|_| AppError::BadRequest("round is a number".into()))?)
+        }
+    };
+    state.ws()?.contribute(round, &form.target, kind, &form.body, &s.account.name)?;
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
@@ -417,4 +431,141 @@ pub(crate) async fn comment_submit(
         })
         .unwrap_or_else(|| "/".into());
     Ok(Redirect::to(&back).into_response())
+}
+
+/// The consultation rounds, with a form to open one (admins).
+pub(crate) async fn rounds_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let rounds = state.ws()?.rounds()?;
+    let mut b = String::from(
+        "<h1>Consultation</h1><p>Rounds in which expert communities review a program or the plan: comment, endorse, raise concerns, propose programs.</p><table><thead><tr><th scope=\"col\">Round</th><th scope=\"col\">On</th><th scope=\"col\">Opened</th><th scope=\"col\">State</th></tr></thead><tbody>",
+    );
+    for r in &rounds {
+        b.push_str(&format!(
+            "<tr><th scope=\"row\"><a href=\"/rounds/{}\">{}</a></th><td>{}</td><td>{} by {}</td><td>{}</td></tr>",
+            r.id,
+            esc(&r.title),
+            esc(&r.scope),
+            esc(&r.opened_at),
+            esc(&r.opened_by),
+            if r.closed_at.is_some() { "closed" } else { "open" }
+        ));
+    }
+    b.push_str("</tbody></table>");
+    if let Some(s) = w.session.as_ref().filter(|s| s.account.role >= Role::Admin) {
+        b.push_str(&format!(
+            "<h2>Open a round</h2><form method=\"post\" action=\"/rounds\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><p><label>On (a program id, or <code>plan</code>)<br><input name=\"scope\" required></label></p><p><label>Title<br><input name=\"title\" size=\"60\" required></label></p><p><button type=\"submit\">Open</button></p></form>",
+            esc(&s.csrf)
+        ));
+    }
+    Ok(Html(shell("Consultation", &b)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct RoundForm {
+    csrf: Option<String>,
+    scope: String,
+    title: String,
+}
+
+pub(crate) async fn round_open(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Form<RoundForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    w.role(Role::Admin)?;
+    let Form(form) = crate::body(payload)?;
+    let s = w.require(Role::Admin, form.csrf.as_deref())?;
+    let r = state.ws()?.open_round(form.scope.trim(), &form.title, &s.account.name)?;
+    Ok(Redirect::to(&format!("/rounds/{}", r.id)).into_response())
+}
+
+/// A round: the organiser's summary by target, every contribution, and the form to add one.
+pub(crate) async fn round_page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let round = state
+        .ws()?
+        .rounds()?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("round {id}")))?;
+    let summary = state.ws()?.round_summary(id)?;
+    let all: Vec<_> =
+        state.ws()?.contributions(None)?.into_iter().filter(|c| c.round == Some(id)).collect();
+    let mut b = format!(
+        "<h1>{}</h1><p>On <code>{}</code>; opened {} by {}; {}.</p><h2>Summary</h2><table><thead><tr><th scope=\"col\">About</th><th scope=\"col\">Endorsements</th><th scope=\"col\">Concerns</th><th scope=\"col\">Comments</th><th scope=\"col\">Proposals</th><th scope=\"col\">Concerns to answer</th></tr></thead><tbody>",
+        esc(&round.title),
+        esc(&round.scope),
+        esc(&round.opened_at),
+        esc(&round.opened_by),
+        if round.closed_at.is_some() { "closed" } else { "open" }
+    );
+    for (target, t) in &summary {
+        let n = |k: &str| t.counts.get(k).copied().unwrap_or(0);
+        b.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(target),
+            n("endorse"),
+            n("concern"),
+            n("comment"),
+            n("proposal"),
+            t.concerns.iter().map(|c| esc(c)).collect::<Vec<_>>().join("<br>")
+        ));
+    }
+    b.push_str("</tbody></table><h2>Contributions</h2><ul class=\"comments\">");
+    for c in &all {
+        b.push_str(&format!(
+            "<li><strong>{}</strong> on <code>{}</code> <span class=\"legend\">{} · {}</span><br>{}</li>",
+            esc(&c.author),
+            esc(&c.target),
+            c.kind.key(),
+            esc(&c.at),
+            esc(&c.body)
+        ));
+    }
+    b.push_str("</ul>");
+    if round.closed_at.is_none() {
+        match &w.session {
+            Some(s) if s.account.role >= Role::Contributor => {
+                b.push_str(&format!(
+                    "<h2>Contribute</h2><form method=\"post\" action=\"/comments\"><input type=\"hidden\" name=\"csrf\" value=\"{c}\"><input type=\"hidden\" name=\"round\" value=\"{id}\"><p><label>About (a node, initiative or program id)<br><input name=\"target\" value=\"{scope}\" required></label></p><p><label>Kind <select name=\"kind\"><option>comment</option><option>endorse</option><option>concern</option><option>proposal</option></select></label></p><p><label>Text<br><textarea name=\"body\" rows=\"4\" cols=\"60\"></textarea></label></p><p><button type=\"submit\">Post</button></p></form>",
+                    c = esc(&s.csrf),
+                    scope = esc(&round.scope)
+                ));
+                if s.account.role >= Role::Admin {
+                    b.push_str(&format!(
+                        "<form method=\"post\" action=\"/rounds/{id}/close\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Close the round</button></form>",
+                        esc(&s.csrf)
+                    ));
+                }
+            }
+            Some(_) => b.push_str("<p class=\"legend\">Contributors can take part.</p>"),
+            None => {
+                b.push_str("<p class=\"legend\"><a href=\"/login\">Log in</a> to take part.</p>")
+            }
+        }
+    }
+    Ok(Html(shell(&round.title, &b)).into_response())
+}
+
+pub(crate) async fn round_close(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    payload: Result<Form<crate::CsrfForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    w.role(Role::Admin)?;
+    let Form(form) = crate::body(payload)?;
+    w.require(Role::Admin, form.csrf.as_deref())?;
+    state.ws()?.close_round(id)?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
 }

@@ -20,6 +20,7 @@ fn start() -> Server {
     ws.create_account("eve", Role::Editor, "editor password 1").unwrap();
     ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
     ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
+    ws.create_account("adm", Role::Admin, "admin password 12").unwrap();
     let state = server::AppState::new(ws, 200, false, report::Measured::default());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
@@ -147,7 +148,13 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
     let s = start();
     let (viewer, viewer_csrf) = login(&s, "val", "viewer password 1");
     let (contrib, contrib_csrf) = login(&s, "cat", "contrib password 1");
-    let form_posts = ["/edit/initiative/wlm_jury_tools", "/revisions/1/restore", "/comments"];
+    let form_posts = [
+        "/edit/initiative/wlm_jury_tools",
+        "/revisions/1/restore",
+        "/comments",
+        "/rounds",
+        "/rounds/1/close",
+    ];
     for path in form_posts {
         let url = format!("{}{path}", s.base);
         let fields = [
@@ -228,4 +235,63 @@ fn wrong_passwords_and_forged_cookies_do_not_log_in() {
     let (status, html) = get(&s, "/", Some("tl_session=0000"));
     assert_eq!(status, 200);
     assert!(html.contains("Log in"));
+}
+
+#[test]
+fn a_consultation_round_collects_contributions_and_summarises_them() {
+    let s = start();
+    let (admin, admin_csrf) = login(&s, "adm", "admin password 12");
+    let resp = agent()
+        .post(&format!("{}/rounds", s.base))
+        .header("Cookie", &admin)
+        .send_form([
+            ("csrf", admin_csrf.as_str()),
+            ("scope", "wiki_loves_monuments"),
+            ("title", "Review 2027"),
+        ])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let round = resp.headers().get("location").unwrap().to_str().unwrap().to_string();
+    let id = round.rsplit('/').next().unwrap().to_string();
+    let (contrib, csrf) = login(&s, "cat", "contrib password 1");
+    for (kind, body) in [
+        ("endorse", ""),
+        ("concern", "Jurors need training"),
+        ("proposal", "A jury mentoring program"),
+    ] {
+        let r = agent()
+            .post(&format!("{}/comments", s.base))
+            .header("Cookie", &contrib)
+            .send_form([
+                ("csrf", csrf.as_str()),
+                ("round", id.as_str()),
+                ("target", "wlm_jury_tools"),
+                ("kind", kind),
+                ("body", body),
+            ])
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303, "{kind}");
+    }
+    let (status, page) = get(&s, &round, Some(&admin));
+    assert_eq!(status, 200);
+    assert!(page.contains("Review 2027") && page.contains("cat: Jurors need training"), "{page}");
+    assert!(page.contains("<td class=\"num\">1</td>"));
+    let r = agent()
+        .post(&format!("{}/rounds/{id}/close", s.base))
+        .header("Cookie", &admin)
+        .send_form([("csrf", admin_csrf.as_str())])
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let late = agent()
+        .post(&format!("{}/comments", s.base))
+        .header("Cookie", &contrib)
+        .send_form([
+            ("csrf", csrf.as_str()),
+            ("round", id.as_str()),
+            ("target", "x"),
+            ("kind", "comment"),
+            ("body", "late"),
+        ])
+        .unwrap();
+    assert_eq!(late.status().as_u16(), 400, "a closed round takes no more");
 }
