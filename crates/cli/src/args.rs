@@ -221,6 +221,16 @@ pub enum Command {
         /// Mark session cookies Secure (when served behind HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Log in with wiki accounts through this OAuth 2 provider, e.g.
+        /// https://meta.wikimedia.org/w/rest.php/oauth2 (secret in THROUGHLINE_OAUTH_SECRET).
+        #[arg(long, requires = "oauth_client_id", requires = "public_url")]
+        oauth_base: Option<String>,
+        /// The OAuth consumer's client id.
+        #[arg(long)]
+        oauth_client_id: Option<String>,
+        /// This server's public address, for the OAuth callback (e.g. https://plans.example.org).
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Build the report: a static HTML site (or wikitext pages) with diagrams, every framework
     /// view, the ranked initiatives, value of information and the gaps.

@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use workspace::edit::{EditError, ItemKind};
 use workspace::{Role, Workspace};
 
+mod oauth;
 mod pages;
+
+pub use oauth::OAuth;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "tl_session";
@@ -41,6 +44,8 @@ pub struct AppState {
     samples: usize,
     /// Mark cookies `Secure` (behind HTTPS).
     secure_cookies: bool,
+    /// Login with a wiki account, when configured.
+    oauth: Option<OAuth>,
 }
 
 impl AppState {
@@ -57,7 +62,34 @@ impl AppState {
             site: Mutex::new(None),
             samples,
             secure_cookies,
+            oauth: None,
         })
+    }
+
+    /// The same, with login through a wiki's OAuth 2 provider.
+    pub fn with_oauth(
+        ws: Workspace,
+        samples: usize,
+        secure_cookies: bool,
+        measured: report::Measured,
+        oauth: OAuth,
+    ) -> Arc<AppState> {
+        Arc::new(AppState {
+            ws: Mutex::new(ws),
+            measured,
+            site: Mutex::new(None),
+            samples,
+            secure_cookies,
+            oauth: Some(oauth),
+        })
+    }
+
+    /// The `Set-Cookie` value that starts a session.
+    pub(crate) fn session_cookie(&self, token: &str) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        format!(
+            "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECS}{secure}"
+        )
     }
 
     fn ws(&self) -> Result<std::sync::MutexGuard<'_, Workspace>, AppError> {
@@ -80,6 +112,8 @@ pub enum AppError {
     Conflict(String),
     /// 422 with field errors.
     Invalid(Vec<workspace::edit::FieldError>),
+    /// 502: a service we depend on (the wiki's OAuth provider) failed.
+    Upstream(String),
     /// 500: the detail is logged, never sent.
     Internal(String),
 }
@@ -123,6 +157,7 @@ impl IntoResponse for AppError {
             AppError::Invalid(f) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "the change was not saved".into(), f)
             }
+            AppError::Upstream(m) => (StatusCode::BAD_GATEWAY, m, vec![]),
             AppError::Internal(detail) => {
                 eprintln!("internal error: {detail}");
                 (
@@ -198,6 +233,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/", get(pages::page_index))
         .route("/login", get(pages::login_form).post(login))
         .route("/logout", post(logout))
+        .route("/oauth/start", get(oauth::start))
+        .route("/oauth/callback", get(oauth::callback))
         .route("/edit/{kind}/{id}", get(pages::edit_form).post(pages::edit_submit))
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
@@ -235,15 +272,12 @@ async fn login(
     let Some(account) = account else {
         return Ok((
             StatusCode::UNAUTHORIZED,
-            Html(pages::login_html(Some("Wrong name or password."))),
+            Html(pages::login_html(Some("Wrong name or password."), state.oauth.is_some())),
         )
             .into_response());
     };
     let (token, _) = state.ws()?.create_session(&account, SESSION_SECS)?;
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECS}{secure}"
-    );
+    let cookie = state.session_cookie(&token);
     let mut resp = Redirect::to("/").into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,

@@ -180,20 +180,25 @@ pub(crate) async fn page(
     serve_page(state, headers, path).await
 }
 
-pub(crate) fn login_html(error: Option<&str>) -> String {
+pub(crate) fn login_html(error: Option<&str>, wiki: bool) -> String {
     let err = error
         .map(|e| format!("<p class=\"bad\" role=\"alert\">{}</p>", esc(e)))
         .unwrap_or_default();
+    let wiki = if wiki {
+        "<p><a href=\"/oauth/start\">Log in with your wiki account</a></p><p class=\"legend\">Or with a local account:</p>"
+    } else {
+        ""
+    };
     shell(
         "Log in",
         &format!(
-            "<h1>Log in</h1>{err}<form method=\"post\" action=\"/login\"><p><label>Name<br><input name=\"name\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Log in</button></p></form>"
+            "<h1>Log in</h1>{err}{wiki}<form method=\"post\" action=\"/login\"><p><label>Name<br><input name=\"name\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Log in</button></p></form>"
         ),
     )
 }
 
-pub(crate) async fn login_form() -> Html<String> {
-    Html(login_html(None))
+pub(crate) async fn login_form(State(state): State<Arc<AppState>>) -> Html<String> {
+    Html(login_html(None, state.oauth.is_some()))
 }
 
 /// A YAML scalar as people read it: quotes removed.

@@ -13,6 +13,10 @@ struct Server {
 }
 
 fn start() -> Server {
+    start_with(None)
+}
+
+fn start_with(oauth: Option<server::OAuth>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&dir.path().join("ws.sqlite")).unwrap();
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");
@@ -21,7 +25,10 @@ fn start() -> Server {
     ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
     ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
     ws.create_account("adm", Role::Admin, "admin password 12").unwrap();
-    let state = server::AppState::new(ws, 200, false, report::Measured::default());
+    let state = match oauth {
+        Some(o) => server::AppState::with_oauth(ws, 200, false, report::Measured::default(), o),
+        None => server::AppState::new(ws, 200, false, report::Measured::default()),
+    };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -294,4 +301,153 @@ fn a_consultation_round_collects_contributions_and_summarises_them() {
         ])
         .unwrap();
     assert_eq!(late.status().as_u16(), 400, "a closed round takes no more");
+}
+
+/// A fake MediaWiki OAuth 2 provider on loopback: it answers the token and profile requests with
+/// the documented shapes and checks what the server sends.
+fn fake_provider(fail_token: bool) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/w/rest.php/oauth2", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (mut len, mut auth) = (0usize, String::new());
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h.trim().is_empty() {
+                    break;
+                }
+                let (k, v) = h.split_once(':').unwrap_or((&h, ""));
+                if k.eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().unwrap();
+                }
+                if k.eq_ignore_ascii_case("authorization") {
+                    auth = v.trim().to_string();
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let body = String::from_utf8_lossy(&body).to_string();
+            let (status, answer) = if path.ends_with("/access_token") {
+                if fail_token {
+                    (400, r#"{"error":"invalid_grant","error_description":"The authorization code is invalid"}"#.to_string())
+                } else {
+                    assert!(
+                        body.contains("code=the-code")
+                            && body.contains("client_secret=s3cret")
+                            && body.contains("grant_type=authorization_code"),
+                        "{body}"
+                    );
+                    (200, r#"{"token_type":"Bearer","expires_in":14400,"access_token":"tok-123","refresh_token":"r"}"#.to_string())
+                }
+            } else if path.ends_with("/resource/profile") {
+                assert_eq!(auth, "Bearer tok-123");
+                (200, r#"{"sub":"42","username":"Ada Lovelace","editcount":1000,"confirmed_email":true,"blocked":false,"registered":"20010115000000","groups":["*","user"],"rights":["read"],"grants":["basic"]}"#.to_string())
+            } else {
+                (404, "{}".to_string())
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    base
+}
+
+fn oauth_config(provider: &str) -> server::OAuth {
+    server::OAuth {
+        base: provider.to_string(),
+        client_id: "client-1".into(),
+        client_secret: "s3cret".into(),
+        redirect_uri: "http://127.0.0.1/oauth/callback".into(),
+    }
+}
+
+#[test]
+fn a_wiki_account_logs_in_through_oauth() {
+    let provider = fake_provider(false);
+    let s = start_with(Some(oauth_config(&provider)));
+    let (_, login) = get(&s, "/login", None);
+    assert!(login.contains("/oauth/start"));
+    let resp = agent().get(&format!("{}/oauth/start", s.base)).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let location = resp.headers().get("location").unwrap().to_str().unwrap().to_string();
+    assert!(
+        location
+            .starts_with(&format!("{provider}/authorize?response_type=code&client_id=client-1")),
+        "{location}"
+    );
+    let state = location.split("state=").nth(1).unwrap().to_string();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    // A forged state is refused.
+    let forged = agent()
+        .get(&format!("{}/oauth/callback?code=the-code&state=forged", s.base))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
+    // The real one logs in as a contributor linked to the wiki account.
+    let resp = agent()
+        .get(&format!("{}/oauth/callback?code=the-code&state={state}", s.base))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let session = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("tl_session="))
+        .unwrap();
+    let session = session.split(';').next().unwrap().to_string();
+    let (_, home) = get(&s, "/", Some(&session));
+    assert!(home.contains("Ada Lovelace (contributor)"), "logged in as the wiki user");
+}
+
+#[test]
+fn a_provider_that_refuses_the_code_is_a_clear_502() {
+    let provider = fake_provider(true);
+    let s = start_with(Some(oauth_config(&provider)));
+    let resp = agent().get(&format!("{}/oauth/start", s.base)).call().unwrap();
+    let location = resp.headers().get("location").unwrap().to_str().unwrap().to_string();
+    let state = location.split("state=").nth(1).unwrap().to_string();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut resp = agent()
+        .get(&format!("{}/oauth/callback?code=the-code&state={state}", s.base))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 502);
+    let body = resp.body_mut().read_to_string().unwrap();
+    assert!(body.contains("The authorization code is invalid"), "{body}");
+    // Without configuration there is no wiki login at all.
+    let plain = start();
+    assert_eq!(get(&plain, "/oauth/start", None).0, 404);
 }

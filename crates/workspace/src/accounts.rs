@@ -147,8 +147,12 @@ impl Workspace {
         if let Some(a) = self.account_where("wiki_user = ?1", wiki_user)? {
             return Ok(a);
         }
-        let mut name = format!("{wiki_user} (wiki)");
-        if !valid_name(&name) {
+        // The wiki name itself when it is free and valid here, else a stable derived one.
+        let taken = |n: &str| -> Result<bool, WorkspaceError> {
+            Ok(self.account_where("name = ?1", n)?.is_some())
+        };
+        let mut name = wiki_user.to_string();
+        if !valid_name(&name) || taken(&name)? {
             name = format!("wiki-{}", &digest(wiki_user)[..12]);
         }
         self.conn().execute(

@@ -118,9 +118,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Evaluate { dir, initiative, method, write, json } => {
             evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)
         }
-        Command::Serve { dir, db, addr, samples, admin, export, secure_cookies } => {
-            serve::run(&dir, serve::Options { db, addr, samples, admin, export, secure_cookies })
-        }
+        Command::Serve {
+            dir,
+            db,
+            addr,
+            samples,
+            admin,
+            export,
+            secure_cookies,
+            oauth_base,
+            oauth_client_id,
+            public_url,
+        } => serve::run(
+            &dir,
+            serve::Options {
+                db,
+                addr,
+                samples,
+                admin,
+                export,
+                secure_cookies,
+                oauth_base,
+                oauth_client_id,
+                public_url,
+            },
+        ),
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
         Command::Schema { markdown } => {

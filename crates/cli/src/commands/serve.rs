@@ -15,6 +15,9 @@ pub struct Options {
     pub admin: Option<String>,
     pub export: Option<PathBuf>,
     pub secure_cookies: bool,
+    pub oauth_base: Option<String>,
+    pub oauth_client_id: Option<String>,
+    pub public_url: Option<String>,
 }
 
 pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
@@ -57,7 +60,19 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     } else {
         report::Measured::default()
     };
-    let state = server::AppState::new(ws, opts.samples.max(2), opts.secure_cookies, measured);
+    let samples = opts.samples.max(2);
+    let state = match (opts.oauth_base, opts.oauth_client_id, opts.public_url) {
+        (Some(base), Some(client_id), Some(public)) => {
+            let Ok(client_secret) = std::env::var("THROUGHLINE_OAUTH_SECRET") else {
+                eprintln!("error: set THROUGHLINE_OAUTH_SECRET to the OAuth consumer's secret");
+                return Ok(ExitCode::from(EXIT_FAILURE));
+            };
+            let redirect_uri = format!("{}/oauth/callback", public.trim_end_matches('/'));
+            let oauth = server::OAuth { base, client_id, client_secret, redirect_uri };
+            server::AppState::with_oauth(ws, samples, opts.secure_cookies, measured, oauth)
+        }
+        _ => server::AppState::new(ws, samples, opts.secure_cookies, measured),
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&opts.addr)
