@@ -200,8 +200,103 @@ fn node_href(ctx: &Ctx<'_>, up: &str, id: &str, initiative: bool) -> Option<Stri
     if n.kind == NodeKind::Goal {
         Some(format!("{up}goals/{id}.html"))
     } else {
-        n.program.as_ref().map(|p| format!("{up}programs/{p}.html"))
+        n.program.as_ref().map(|p| format!("{up}programs/{p}.html#node-{id}"))
     }
+}
+
+/// A link, as one line of a node's details: the other end, effect, probability, rationale,
+/// assumptions and evidence.
+fn link_detail(ctx: &Ctx<'_>, li: usize, outgoing: bool) -> String {
+    let l = &ctx.model.links[li];
+    let other = if outgoing { &l.to } else { &l.from };
+    let name = ctx.node(other.as_str()).map_or(other.as_str(), |n| n.name.as_str());
+    let target = node_href(ctx, "../", other.as_str(), false)
+        .map_or_else(|| e(name), |h| format!("<a href=\"{h}\">{}</a>", e(name)));
+    let mut s = format!("<li>{target}");
+    if let Some(eff) = &l.effect {
+        let _ = write!(s, " <span class=\"tag\">× {}</span>", e(&eff.to_string()));
+        if let Some(prior) = &l.prior_effect {
+            let _ = write!(
+                s,
+                " <span class=\"legend\">(as written: {}; updated by evaluation)</span>",
+                e(&prior.to_string())
+            );
+        }
+    }
+    if let Some(p) = l.probability {
+        let _ = write!(s, " <span class=\"tag\">works {:.0}%</span>", p * 100.0);
+    }
+    if let Some(r) = &l.rationale {
+        let _ = write!(s, "<br><span class=\"step-detail\">Why: {}</span>", e(r));
+    }
+    for a in &l.assumptions {
+        let _ = write!(s, "<br><span class=\"step-detail\">Assumes: {}</span>", e(&a.text));
+    }
+    for ev in &l.evidence {
+        let strength = ev.strength.map(|x| format!(" ({x:?})").to_lowercase()).unwrap_or_default();
+        let _ = write!(
+            s,
+            "<br><span class=\"step-detail\">Evidence{strength}: {}</span>",
+            e(&ev.source)
+        );
+    }
+    s.push_str("</li>");
+    s
+}
+
+/// Every step of a program's chains with its details: what a click on a diagram node opens.
+fn node_details(ctx: &Ctx<'_>, program: &str) -> String {
+    let mut b = String::from("<h2>Steps in detail</h2>");
+    for (ix, n) in ctx.model.nodes.iter().enumerate() {
+        if n.kind == NodeKind::Goal || n.program.as_ref().is_none_or(|p| p.as_str() != program) {
+            continue;
+        }
+        let _ = write!(
+            b,
+            "<section id=\"node-{}\" class=\"node-detail\"><h3>{} <span class=\"tag\">{}</span></h3>",
+            e(n.id.as_str()),
+            e(&n.name),
+            n.level
+        );
+        if let Some(u) = &n.unit {
+            let _ = write!(b, "<p>Unit: {}</p>", e(u));
+        }
+        if let Some(d) = &n.description {
+            let _ = write!(b, "<p>{}</p>", e(d));
+        }
+        let outs = ctx.graph.out_links(ix);
+        if !outs.is_empty() {
+            b.push_str("<p>Leads to:</p><ul>");
+            for &li in outs {
+                b.push_str(&link_detail(ctx, li, true));
+            }
+            b.push_str("</ul>");
+        }
+        let ins = ctx.graph.in_links(ix);
+        if !ins.is_empty() {
+            b.push_str("<p>Comes from:</p><ul>");
+            for &li in ins {
+                b.push_str(&link_detail(ctx, li, false));
+            }
+            b.push_str("</ul>");
+        }
+        let inds = ctx.graph.indicators_of(ix);
+        if !inds.is_empty() {
+            b.push_str("<p>Measured by:</p><ul>");
+            for &i in inds {
+                let ind = &ctx.model.indicators[i];
+                let target = ind
+                    .target
+                    .as_ref()
+                    .map(|t| format!(" — target {} by {}", num(t.value), t.date))
+                    .unwrap_or_default();
+                let _ = write!(b, "<li>{}{}</li>", e(&ind.name), e(&target));
+            }
+            b.push_str("</ul>");
+        }
+        b.push_str("</section>");
+    }
+    b
 }
 
 fn figure(ctx: &Ctx<'_>, depth: usize, scope: &diagram::Scope, caption: &str) -> String {
@@ -450,6 +545,7 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
     {
         b.push_str(&sroi_section(&r));
     }
+    b.push_str(&node_details(ctx, id));
     layout(ctx, 1, &p.name, &b)
 }
 
