@@ -6,10 +6,10 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::db::Exec;
 use crate::{Workspace, WorkspaceError};
 
 /// What an account may do. Ordered: each role may do what the ones before it may.
@@ -132,9 +132,9 @@ impl Workspace {
             .hash_password(password.as_bytes(), &salt)
             .map_err(|e| WorkspaceError::Invalid(e.to_string()))?
             .to_string();
-        let inserted = self.conn().execute(
-            "INSERT OR IGNORE INTO account (name, role, hash, created) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.key(), hash, measure::now_utc()],
+        let inserted = self.db().exec(
+            "INSERT INTO account (name, role, hash, created) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[name.into(), role.key().into(), hash.into(), measure::now_utc().into()],
         )?;
         if inserted == 0 {
             return Err(WorkspaceError::Invalid(format!("the name `{name}` is taken")));
@@ -144,49 +144,45 @@ impl Workspace {
 
     /// The account linked to a wiki user, created as a contributor on first login.
     pub fn wiki_account(&mut self, wiki_user: &str) -> Result<Account, WorkspaceError> {
-        if let Some(a) = self.account_where("wiki_user = ?1", wiki_user)? {
+        if let Some(a) = self.account_where("wiki_user", wiki_user)? {
             return Ok(a);
         }
         // The wiki name itself when it is free and valid here, else a stable derived one.
-        let taken = |n: &str| -> Result<bool, WorkspaceError> {
-            Ok(self.account_where("name = ?1", n)?.is_some())
-        };
         let mut name = wiki_user.to_string();
-        if !valid_name(&name) || taken(&name)? {
+        if !valid_name(&name) || self.account_where("name", &name)?.is_some() {
             name = format!("wiki-{}", &digest(wiki_user)[..12]);
         }
-        self.conn().execute(
-            "INSERT INTO account (name, role, hash, wiki_user, created) VALUES (?1, 'contributor', NULL, ?2, ?3)",
-            params![name, wiki_user, measure::now_utc()],
+        self.db().exec(
+            "INSERT INTO account (name, role, hash, wiki_user, created) VALUES ($1, 'contributor', NULL, $2, $3)",
+            &[name.as_str().into(), wiki_user.into(), measure::now_utc().into()],
         )?;
         Ok(Account { name, role: Role::Contributor, wiki_user: Some(wiki_user.into()) })
     }
 
-    fn account_where(&self, cond: &str, value: &str) -> Result<Option<Account>, WorkspaceError> {
-        let sql = format!("SELECT name, role, wiki_user FROM account WHERE {cond}");
-        let row: Option<(String, String, Option<String>)> = self
-            .conn()
-            .query_row(&sql, [value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        Ok(row.and_then(|(name, role, wiki_user)| {
-            Role::parse(&role).map(|role| Account { name, role, wiki_user })
+    /// The account whose `column` (`name` or `wiki_user`) is `value`.
+    fn account_where(&self, column: &str, value: &str) -> Result<Option<Account>, WorkspaceError> {
+        let sql = match column {
+            "wiki_user" => "SELECT name, role, wiki_user FROM account WHERE wiki_user = $1",
+            _ => "SELECT name, role, wiki_user FROM account WHERE name = $1",
+        };
+        let row = self.db().row(sql, &[value.into()])?;
+        Ok(row.and_then(|r| {
+            let role = Role::parse(&r[1].text()?)?;
+            Some(Account { name: r[0].text()?, role, wiki_user: r[2].text() })
         }))
     }
 
     /// The account, if the name and password match. Takes the same time whether or not the name
-    /// exists (a dummy hash is verified), so logins do not reveal which names exist.
+    /// exists (an unknown name is verified against a real hash), so logins do not reveal which
+    /// names exist.
     pub fn verify_password(
         &self,
         name: &str,
         password: &str,
     ) -> Result<Option<Account>, WorkspaceError> {
-        let row: Option<(String, Option<String>)> = self
-            .conn()
-            .query_row("SELECT role, hash FROM account WHERE name = ?1", [name], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let hash = match row.as_ref().and_then(|(_, h)| h.clone()) {
+        let row =
+            self.db().row("SELECT role, hash FROM account WHERE name = $1", &[name.into()])?;
+        let hash = match row.as_ref().and_then(|r| r[1].text()) {
             Some(h) => h,
             None => dummy_hash().to_string(),
         };
@@ -196,7 +192,7 @@ impl Workspace {
         if !ok {
             return Ok(None);
         }
-        Ok(row.and_then(|(role, _)| Role::parse(&role)).map(|role| Account {
+        Ok(row.and_then(|r| r[0].text()).and_then(|role| Role::parse(&role)).map(|role| Account {
             name: name.into(),
             role,
             wiki_user: None,
@@ -211,58 +207,63 @@ impl Workspace {
     ) -> Result<(String, Session), WorkspaceError> {
         let token = random_token()?;
         let csrf = random_token()?;
-        self.conn().execute("DELETE FROM session WHERE expires < ?1", [now_secs()])?;
-        self.conn().execute(
-            "INSERT INTO session (token_hash, account, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
-            params![digest(&token), account.name, csrf, now_secs() + lifetime_secs],
-        )?;
+        let now = now_secs();
+        self.db().transaction(|tx| {
+            tx.exec("DELETE FROM session WHERE expires < $1", &[now.into()])?;
+            tx.exec(
+                "INSERT INTO session (token_hash, account, csrf, expires) VALUES ($1, $2, $3, $4)",
+                &[
+                    digest(&token).into(),
+                    account.name.as_str().into(),
+                    csrf.as_str().into(),
+                    (now + lifetime_secs).into(),
+                ],
+            )
+        })?;
         Ok((token, Session { account: account.clone(), csrf }))
     }
 
     /// The session of a cookie token, if it exists and has not expired.
     pub fn session(&self, token: &str) -> Result<Option<Session>, WorkspaceError> {
-        let row: Option<(String, String, String, Option<String>)> = self
-            .conn()
-            .query_row(
-                "SELECT a.name, a.role, s.csrf, a.wiki_user FROM session s JOIN account a ON a.name = s.account
-                 WHERE s.token_hash = ?1 AND s.expires >= ?2",
-                params![digest(token), now_secs()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        Ok(row.and_then(|(name, role, csrf, wiki_user)| {
-            Role::parse(&role)
-                .map(|role| Session { account: Account { name, role, wiki_user }, csrf })
+        let row = self.db().row(
+            "SELECT a.name, a.role, s.csrf, a.wiki_user FROM session s JOIN account a ON a.name = s.account
+             WHERE s.token_hash = $1 AND s.expires >= $2",
+            &[digest(token).into(), now_secs().into()],
+        )?;
+        Ok(row.and_then(|r| {
+            let role = Role::parse(&r[1].text()?)?;
+            Some(Session {
+                account: Account { name: r[0].text()?, role, wiki_user: r[3].text() },
+                csrf: r[2].text()?,
+            })
         }))
     }
 
     /// Ends a session.
     pub fn end_session(&mut self, token: &str) -> Result<(), WorkspaceError> {
-        self.conn().execute("DELETE FROM session WHERE token_hash = ?1", [digest(token)])?;
+        self.db().exec("DELETE FROM session WHERE token_hash = $1", &[digest(token).into()])?;
         Ok(())
     }
 
     /// Every account.
     pub fn accounts(&self) -> Result<Vec<Account>, WorkspaceError> {
-        let mut stmt =
-            self.conn().prepare("SELECT name, role, wiki_user FROM account ORDER BY name")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (name, role, wiki_user) = row?;
-            if let Some(role) = Role::parse(&role) {
-                out.push(Account { name, role, wiki_user });
-            }
-        }
-        Ok(out)
+        let rows =
+            self.db().query("SELECT name, role, wiki_user FROM account ORDER BY name", &[])?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let role = Role::parse(&r[1].text()?)?;
+                Some(Account { name: r[0].text()?, role, wiki_user: r[2].text() })
+            })
+            .collect())
     }
 
     /// Changes an account's role.
     pub fn set_role(&mut self, name: &str, role: Role) -> Result<(), WorkspaceError> {
-        let n = self
-            .conn()
-            .execute("UPDATE account SET role = ?1 WHERE name = ?2", params![role.key(), name])?;
+        let n = self.db().exec(
+            "UPDATE account SET role = $1 WHERE name = $2",
+            &[role.key().into(), name.into()],
+        )?;
         if n == 0 {
             return Err(WorkspaceError::NotFound(format!("account {name}")));
         }

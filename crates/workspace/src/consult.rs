@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
 use serde::Serialize;
 
+use crate::db::Exec;
 use crate::{Workspace, WorkspaceError};
 
 /// What a contribution is.
@@ -98,12 +98,16 @@ impl Workspace {
             return Err(WorkspaceError::Invalid("a round needs a title".into()));
         }
         let at = measure::now_utc();
-        self.conn().execute(
-            "INSERT INTO round (scope, title, opened_by, opened_at) VALUES (?1, ?2, ?3, ?4)",
-            params![scope, title.trim(), by, at],
-        )?;
+        let id = self
+            .db()
+            .row(
+                "INSERT INTO round (scope, title, opened_by, opened_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[scope.into(), title.trim().into(), by.into(), at.as_str().into()],
+            )?
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| WorkspaceError::Invalid("the database returned no round id".into()))?;
         Ok(Round {
-            id: self.conn().last_insert_rowid(),
+            id,
             scope: scope.into(),
             title: title.trim().into(),
             opened_by: by.into(),
@@ -114,20 +118,21 @@ impl Workspace {
 
     /// Every round, newest first.
     pub fn rounds(&self) -> Result<Vec<Round>, WorkspaceError> {
-        let mut stmt = self.conn().prepare(
+        let rows = self.db().query(
             "SELECT id, scope, title, opened_by, opened_at, closed_at FROM round ORDER BY id DESC",
+            &[],
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Round {
-                id: r.get(0)?,
-                scope: r.get(1)?,
-                title: r.get(2)?,
-                opened_by: r.get(3)?,
-                opened_at: r.get(4)?,
-                closed_at: r.get(5)?,
+        Ok(rows
+            .into_iter()
+            .map(|r| Round {
+                id: r[0].int().unwrap_or_default(),
+                scope: r[1].text().unwrap_or_default(),
+                title: r[2].text().unwrap_or_default(),
+                opened_by: r[3].text().unwrap_or_default(),
+                opened_at: r[4].text().unwrap_or_default(),
+                closed_at: r[5].text(),
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect())
     }
 
     /// Adds a contribution (to an open round, or outside any round).
@@ -147,25 +152,25 @@ impl Workspace {
             return Err(WorkspaceError::Invalid("keep it under 10,000 characters".into()));
         }
         if let Some(r) = round {
-            let open: Option<Option<String>> = self
-                .conn()
-                .query_row("SELECT closed_at FROM round WHERE id = ?1", [r], |row| row.get(0))
-                .ok();
-            match open {
+            match self.db().row("SELECT closed_at FROM round WHERE id = $1", &[r.into()])? {
                 None => return Err(WorkspaceError::NotFound(format!("round {r}"))),
-                Some(Some(_)) => {
+                Some(row) if row[0].text().is_some() => {
                     return Err(WorkspaceError::Invalid(format!("round {r} is closed")));
                 }
-                Some(None) => {}
+                Some(_) => {}
             }
         }
         let at = measure::now_utc();
-        self.conn().execute(
-            "INSERT INTO comment (round, target, kind, body, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![round, target, kind.key(), body, author, at],
-        )?;
+        let id = self
+            .db()
+            .row(
+                "INSERT INTO comment (round, target, kind, body, author, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[round.into(), target.into(), kind.key().into(), body.into(), author.into(), at.as_str().into()],
+            )?
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| WorkspaceError::Invalid("the database returned no comment id".into()))?;
         Ok(Contribution {
-            id: self.conn().last_insert_rowid(),
+            id,
             round,
             target: target.into(),
             kind,
@@ -177,29 +182,25 @@ impl Workspace {
 
     /// Contributions about a target (or all, for `None`), oldest first.
     pub fn contributions(&self, target: Option<&str>) -> Result<Vec<Contribution>, WorkspaceError> {
-        let mut stmt = self.conn().prepare(
+        let rows = self.db().query(
             "SELECT id, round, target, kind, body, author, at FROM comment
-             WHERE ?1 IS NULL OR target = ?1 ORDER BY id",
+             WHERE CAST($1 AS TEXT) IS NULL OR target = $1 ORDER BY id",
+            &[target.into()],
         )?;
-        let rows = stmt.query_map([target], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, String>(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, round, target, kind, body, author, at) = row?;
-            if let Some(kind) = Kind::parse(&kind) {
-                out.push(Contribution { id, round, target, kind, body, author, at });
-            }
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(Contribution {
+                    id: r[0].int()?,
+                    round: r[1].int(),
+                    target: r[2].text()?,
+                    kind: Kind::parse(&r[3].text()?)?,
+                    body: r[4].text()?,
+                    author: r[5].text()?,
+                    at: r[6].text()?,
+                })
+            })
+            .collect())
     }
 
     /// The organiser's summary of a round: per target, counts by kind and the concerns.
@@ -220,9 +221,9 @@ impl Workspace {
 
     /// Closes a round.
     pub fn close_round(&mut self, round: i64) -> Result<(), WorkspaceError> {
-        let n = self.conn().execute(
-            "UPDATE round SET closed_at = ?1 WHERE id = ?2 AND closed_at IS NULL",
-            params![measure::now_utc(), round],
+        let n = self.db().exec(
+            "UPDATE round SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL",
+            &[measure::now_utc().into(), round.into()],
         )?;
         if n == 0 {
             return Err(WorkspaceError::NotFound(format!("open round {round}")));

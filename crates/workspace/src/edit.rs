@@ -427,10 +427,10 @@ impl Workspace {
         }
         let keys: Vec<&str> = changes.keys().map(String::as_str).collect();
         let summary = format!("edited {} {id}: {}", kind.name(), keys.join(", "));
-        let tx = self.conn.transaction().map_err(WorkspaceError::from)?;
         let at = measure::now_utc();
-        let rev = write_file(&tx, &loc.path, Some(text), Some(&new_text), author, &at, &summary)?;
-        tx.commit().map_err(WorkspaceError::from)?;
+        let rev = self.db().transaction(|tx| {
+            write_file(tx, &loc.path, Some(text), Some(&new_text), author, &at, &summary)
+        })?;
         Ok(Revision { id: rev, path: loc.path, author: author.into(), at, summary })
     }
 }

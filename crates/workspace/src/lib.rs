@@ -17,64 +17,19 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use std::cell::{RefCell, RefMut};
+
+use db::{Db, Exec};
 use serde::Serialize;
 
 pub mod accounts;
 pub mod consult;
+mod db;
 pub mod edit;
 
 pub use accounts::{Account, Role};
 
-/// Schema migrations (append-only; see `measure::sqlite::migrate`).
-pub const MIGRATIONS: &[&str] = &[
-    // 1: files and revisions, accounts and sessions, consultation rounds and comments.
-    "CREATE TABLE revision (
-        id INTEGER PRIMARY KEY,
-        path TEXT NOT NULL,
-        before TEXT,
-        after TEXT,
-        author TEXT NOT NULL,
-        at TEXT NOT NULL,
-        summary TEXT NOT NULL
-    );
-    CREATE INDEX revision_path ON revision (path, id);
-    CREATE TABLE file (
-        path TEXT PRIMARY KEY,
-        text TEXT NOT NULL,
-        revision INTEGER NOT NULL REFERENCES revision(id)
-    ) WITHOUT ROWID;
-    CREATE TABLE account (
-        name TEXT PRIMARY KEY,
-        role TEXT NOT NULL CHECK (role IN ('viewer', 'contributor', 'editor', 'admin')),
-        hash TEXT,
-        wiki_user TEXT UNIQUE,
-        created TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE session (
-        token_hash TEXT PRIMARY KEY,
-        account TEXT NOT NULL REFERENCES account(name) ON DELETE CASCADE,
-        csrf TEXT NOT NULL,
-        expires INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE round (
-        id INTEGER PRIMARY KEY,
-        scope TEXT NOT NULL,
-        title TEXT NOT NULL,
-        opened_by TEXT NOT NULL,
-        opened_at TEXT NOT NULL,
-        closed_at TEXT
-    );
-    CREATE TABLE comment (
-        id INTEGER PRIMARY KEY,
-        round INTEGER REFERENCES round(id),
-        target TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('comment', 'endorse', 'concern', 'proposal')),
-        body TEXT NOT NULL,
-        author TEXT NOT NULL,
-        at TEXT NOT NULL
-    );",
-];
+pub use db::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS as MIGRATIONS};
 
 /// Why the workspace could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -121,73 +76,94 @@ pub struct Revision {
 
 /// The model's files in a database.
 pub struct Workspace {
-    conn: Connection,
+    db: RefCell<Db>,
 }
 
 impl Workspace {
-    /// Opens (creating and migrating) the workspace database at `path`.
+    /// Opens (creating and migrating) the workspace database at `path` (SQLite), or the
+    /// PostgreSQL database a `postgres://` URL names (with the `postgres` feature).
     pub fn open(path: &Path) -> Result<Workspace, WorkspaceError> {
-        let mut conn = Connection::open(path)
-            .map_err(|source| measure::StoreError::Open { path: path.to_path_buf(), source })?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // WAL: readers do not block the writer; FULL: a commit is on disk when it returns.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        measure::sqlite::migrate(&mut conn, MIGRATIONS, path.to_path_buf())?;
-        Ok(Workspace { conn })
+        let text = path.to_string_lossy();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Workspace::open_postgres(&text);
+        }
+        Ok(Workspace { db: RefCell::new(Db::sqlite(path)?) })
+    }
+
+    /// Connects to PostgreSQL.
+    #[cfg(feature = "postgres")]
+    pub fn open_postgres(url: &str) -> Result<Workspace, WorkspaceError> {
+        Ok(Workspace { db: RefCell::new(Db::postgres(url, None)?) })
+    }
+
+    /// Connects to PostgreSQL, keeping the workspace in `schema` (created if needed), so one
+    /// database can hold several workspaces (and each test its own).
+    #[cfg(feature = "postgres")]
+    pub fn open_postgres_in(url: &str, schema: &str) -> Result<Workspace, WorkspaceError> {
+        Ok(Workspace { db: RefCell::new(Db::postgres(url, Some(schema))?) })
+    }
+
+    /// Without the `postgres` feature, a PostgreSQL URL is a clear error.
+    #[cfg(not(feature = "postgres"))]
+    pub fn open_postgres(url: &str) -> Result<Workspace, WorkspaceError> {
+        Err(WorkspaceError::Invalid(format!(
+            "{url}: this build has no PostgreSQL support; rebuild with `--features postgres`"
+        )))
     }
 
     /// An empty workspace in memory (tests).
     pub fn in_memory() -> Result<Workspace, WorkspaceError> {
-        let mut conn = Connection::open_in_memory()?;
-        measure::sqlite::migrate(&mut conn, MIGRATIONS, PathBuf::from(":memory:"))?;
-        Ok(Workspace { conn })
+        Ok(Workspace { db: RefCell::new(Db::memory()?) })
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    pub(crate) fn db(&self) -> RefMut<'_, Db> {
+        self.db.borrow_mut()
     }
 
     /// Imports every model file of a folder (as `check` reads them), one revision each for the
     /// files that are new or changed; files the folder no longer has are deleted. All or nothing.
     pub fn import_dir(&mut self, dir: &Path, author: &str) -> Result<usize, WorkspaceError> {
         let files = modelfile::load_dir(dir)?;
-        let tx = self.conn.transaction()?;
-        let mut changed = 0;
         let at = measure::now_utc();
-        let mut seen = Vec::new();
-        for f in &files {
-            seen.push(f.name.clone());
-            let old: Option<String> = tx
-                .query_row("SELECT text FROM file WHERE path = ?1", [&f.name], |r| r.get(0))
-                .optional()?;
-            if old.as_deref() == Some(f.text.as_str()) {
-                continue;
-            }
-            write_file(
-                &tx,
-                &f.name,
-                old.as_deref(),
-                Some(&f.text),
-                author,
-                &at,
-                "imported from files",
-            )?;
-            changed += 1;
-        }
-        let existing: Vec<(String, String)> = {
-            let mut stmt = tx.prepare("SELECT path, text FROM file")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (path, text) in existing {
-            if !seen.contains(&path) {
-                write_file(&tx, &path, Some(&text), None, author, &at, "removed from files")?;
+        self.db().transaction(|tx| {
+            let mut changed = 0;
+            let mut seen = Vec::new();
+            for f in &files {
+                seen.push(f.name.clone());
+                let old = tx
+                    .row("SELECT text FROM file WHERE path = $1", &[f.name.as_str().into()])?
+                    .and_then(|r| r[0].text());
+                if old.as_deref() == Some(f.text.as_str()) {
+                    continue;
+                }
+                write_file(
+                    tx,
+                    &f.name,
+                    old.as_deref(),
+                    Some(&f.text),
+                    author,
+                    &at,
+                    "imported from files",
+                )?;
                 changed += 1;
             }
-        }
-        tx.commit()?;
-        Ok(changed)
+            for r in tx.query("SELECT path, text FROM file", &[])? {
+                let (Some(path), text) = (r[0].text(), r[1].text()) else { continue };
+                if !seen.contains(&path) {
+                    write_file(
+                        tx,
+                        &path,
+                        text.as_deref(),
+                        None,
+                        author,
+                        &at,
+                        "removed from files",
+                    )?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
     }
 
     /// Writes every file into `dir` (creating folders), exactly as stored.
@@ -206,25 +182,34 @@ impl Workspace {
 
     /// The model files, sorted by path (the order `check` reads a folder in).
     pub fn files(&self) -> Result<Vec<modelfile::SourceFile>, WorkspaceError> {
-        let mut stmt = self.conn.prepare_cached("SELECT path, text FROM file ORDER BY path")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(modelfile::SourceFile::in_memory(r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = self.db().query("SELECT path, text FROM file ORDER BY path", &[])?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                modelfile::SourceFile::in_memory(
+                    r[0].text().unwrap_or_default(),
+                    r[1].text().unwrap_or_default(),
+                )
+            })
+            .collect())
     }
 
     /// The current revision of a file.
     pub fn file_revision(&self, path: &str) -> Result<i64, WorkspaceError> {
-        self.conn
-            .query_row("SELECT revision FROM file WHERE path = ?1", [path], |r| r.get(0))
-            .optional()?
+        self.db()
+            .row("SELECT revision FROM file WHERE path = $1", &[path.into()])?
+            .and_then(|r| r[0].int())
             .ok_or_else(|| WorkspaceError::NotFound(format!("file {path}")))
     }
 
     /// The newest revision id (0 for an empty workspace): a cache key for everything derived
     /// from the model.
     pub fn head(&self) -> Result<i64, WorkspaceError> {
-        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM revision", [], |r| r.get(0))?)
+        Ok(self
+            .db()
+            .row("SELECT coalesce(max(id), 0) FROM revision", &[])?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0))
     }
 
     /// The model, checked.
@@ -238,20 +223,21 @@ impl Workspace {
         path: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Revision>, WorkspaceError> {
-        let mut stmt = self.conn.prepare_cached(
+        let rows = self.db().query(
             "SELECT id, path, author, at, summary FROM revision
-             WHERE ?1 IS NULL OR path = ?1 ORDER BY id DESC LIMIT ?2",
+             WHERE CAST($1 AS TEXT) IS NULL OR path = $1 ORDER BY id DESC LIMIT $2",
+            &[path.into(), (limit as i64).into()],
         )?;
-        let rows = stmt.query_map(params![path, limit as i64], |r| {
-            Ok(Revision {
-                id: r.get(0)?,
-                path: r.get(1)?,
-                author: r.get(2)?,
-                at: r.get(3)?,
-                summary: r.get(4)?,
+        Ok(rows
+            .into_iter()
+            .map(|r| Revision {
+                id: r[0].int().unwrap_or_default(),
+                path: r[1].text().unwrap_or_default(),
+                author: r[2].text().unwrap_or_default(),
+                at: r[3].text().unwrap_or_default(),
+                summary: r[4].text().unwrap_or_default(),
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect())
     }
 
     /// The text of a file before and after a revision.
@@ -259,37 +245,35 @@ impl Workspace {
         &self,
         id: i64,
     ) -> Result<(Option<String>, Option<String>), WorkspaceError> {
-        self.conn
-            .query_row("SELECT before, after FROM revision WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
+        self.db()
+            .row("SELECT before, after FROM revision WHERE id = $1", &[id.into()])?
+            .map(|r| (r[0].text(), r[1].text()))
             .ok_or_else(|| WorkspaceError::NotFound(format!("revision {id}")))
     }
 
     /// Restores a file to its text right after revision `id`, as a new revision.
     pub fn restore(&mut self, id: i64, author: &str) -> Result<Revision, WorkspaceError> {
-        let tx = self.conn.transaction()?;
-        let (path, after): (String, Option<String>) = tx
-            .query_row("SELECT path, after FROM revision WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .ok_or_else(|| WorkspaceError::NotFound(format!("revision {id}")))?;
-        let old: Option<String> = tx
-            .query_row("SELECT text FROM file WHERE path = ?1", [&path], |r| r.get(0))
-            .optional()?;
         let at = measure::now_utc();
-        let summary = format!("restored {path} to revision {id}");
-        let rev = write_file(&tx, &path, old.as_deref(), after.as_deref(), author, &at, &summary)?;
-        tx.commit()?;
-        Ok(Revision { id: rev, path, author: author.into(), at, summary })
+        self.db().transaction(|tx| {
+            let r = tx
+                .row("SELECT path, after FROM revision WHERE id = $1", &[id.into()])?
+                .ok_or_else(|| WorkspaceError::NotFound(format!("revision {id}")))?;
+            let path = r[0].text().unwrap_or_default();
+            let after = r[1].text();
+            let old = tx
+                .row("SELECT text FROM file WHERE path = $1", &[path.as_str().into()])?
+                .and_then(|r| r[0].text());
+            let summary = format!("restored {path} to revision {id}");
+            let rev =
+                write_file(tx, &path, old.as_deref(), after.as_deref(), author, &at, &summary)?;
+            Ok(Revision { id: rev, path, author: author.into(), at: at.clone(), summary })
+        })
     }
 }
 
 /// Writes a file's new text (or deletes it) and appends the revision, inside `tx`.
 pub(crate) fn write_file(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut dyn Exec,
     path: &str,
     before: Option<&str>,
     after: Option<&str>,
@@ -297,21 +281,23 @@ pub(crate) fn write_file(
     at: &str,
     summary: &str,
 ) -> Result<i64, WorkspaceError> {
-    tx.execute(
-        "INSERT INTO revision (path, before, after, author, at, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![path, before, after, author, at, summary],
-    )?;
-    let id = tx.last_insert_rowid();
+    let id = tx
+        .row(
+            "INSERT INTO revision (path, before, after, author, at, summary) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[path.into(), before.into(), after.into(), author.into(), at.into(), summary.into()],
+        )?
+        .and_then(|r| r[0].int())
+        .ok_or_else(|| WorkspaceError::Invalid("the database returned no revision id".into()))?;
     match after {
         Some(text) => {
-            tx.execute(
-                "INSERT INTO file (path, text, revision) VALUES (?1, ?2, ?3)
+            tx.exec(
+                "INSERT INTO file (path, text, revision) VALUES ($1, $2, $3)
                  ON CONFLICT(path) DO UPDATE SET text = excluded.text, revision = excluded.revision",
-                params![path, text, id],
+                &[path.into(), text.into(), id.into()],
             )?;
         }
         None => {
-            tx.execute("DELETE FROM file WHERE path = ?1", [path])?;
+            tx.exec("DELETE FROM file WHERE path = $1", &[path.into()])?;
         }
     }
     Ok(id)

@@ -12,8 +12,41 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia")
 }
 
-fn loaded() -> Workspace {
-    let mut ws = Workspace::in_memory().unwrap();
+/// A fresh, empty workspace of one backend.
+type Fresh = dyn Fn() -> Workspace;
+
+/// Every backend this build and machine can test: SQLite always; PostgreSQL with the `postgres`
+/// feature and `THROUGHLINE_POSTGRES_URL` (each workspace in a schema of its own). With
+/// `THROUGHLINE_POSTGRES_TESTS` set, a missing URL is a failure, not a skip.
+fn backends() -> Vec<(&'static str, Box<Fresh>)> {
+    let mut v: Vec<(&'static str, Box<Fresh>)> =
+        vec![("sqlite", Box::new(|| Workspace::in_memory().unwrap()))];
+    let url = std::env::var("THROUGHLINE_POSTGRES_URL").ok();
+    if std::env::var_os("THROUGHLINE_POSTGRES_TESTS").is_some() {
+        assert!(
+            url.is_some(),
+            "THROUGHLINE_POSTGRES_TESTS is set but THROUGHLINE_POSTGRES_URL is not"
+        );
+        #[cfg(not(feature = "postgres"))]
+        panic!("THROUGHLINE_POSTGRES_TESTS needs --features postgres");
+    }
+    #[cfg(feature = "postgres")]
+    if let Some(url) = url {
+        v.push((
+            "postgres",
+            Box::new(move || {
+                let schema = format!("t_{}", &workspace::accounts::random_token().unwrap()[..16]);
+                Workspace::open_postgres_in(&url, &schema).unwrap()
+            }),
+        ));
+    }
+    #[cfg(not(feature = "postgres"))]
+    let _ = url;
+    v
+}
+
+fn loaded(fresh: &Fresh) -> Workspace {
+    let mut ws = fresh();
     ws.import_dir(&example(), "importer").unwrap();
     ws
 }
@@ -22,9 +55,8 @@ fn changes(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-#[test]
-fn import_and_export_round_trip_byte_for_byte() {
-    let mut ws = Workspace::in_memory().unwrap();
+fn import_and_export_round_trip_byte_for_byte(fresh: &Fresh) {
+    let mut ws = fresh();
     let n = ws.import_dir(&example(), "importer").unwrap();
     let files = modelfile::load_dir(&example()).unwrap();
     assert_eq!(n, files.len());
@@ -43,9 +75,8 @@ fn import_and_export_round_trip_byte_for_byte() {
     assert!(ws.checked().unwrap().is_ok());
 }
 
-#[test]
-fn an_edit_changes_only_its_value_and_is_a_revision() {
-    let mut ws = loaded();
+fn an_edit_changes_only_its_value_and_is_a_revision(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
     let item = ws.item(ItemKind::Node, "wlm_organizer_hours").unwrap();
     let before = ws.files().unwrap().into_iter().find(|f| f.name == item.path).unwrap().text;
     let rev = ws
@@ -74,9 +105,8 @@ fn an_edit_changes_only_its_value_and_is_a_revision() {
     assert_eq!(ws.revisions(Some(&item.path), 10).unwrap()[0].id, rev.id);
 }
 
-#[test]
-fn missing_keys_are_added_in_block_and_flow_style() {
-    let mut ws = loaded();
+fn missing_keys_are_added_in_block_and_flow_style(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
     // Block style: an initiative without a description.
     let item = ws.item(ItemKind::Initiative, "wlm_jury_tools").unwrap();
     ws.edit(
@@ -100,7 +130,7 @@ fn missing_keys_are_added_in_block_and_flow_style() {
         "nodes:\n  - { id: a, name: A, level: activity }  # keep me\n",
     )
     .unwrap();
-    let mut ws = Workspace::in_memory().unwrap();
+    let mut ws = fresh();
     ws.import_dir(dir.path(), "x").unwrap();
     let item = ws.item(ItemKind::Node, "a").unwrap();
     ws.edit(
@@ -118,9 +148,8 @@ fn missing_keys_are_added_in_block_and_flow_style() {
     );
 }
 
-#[test]
-fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_written() {
-    let mut ws = loaded();
+fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_written(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
     let item = ws.item(ItemKind::Initiative, "wlm_jury_tools").unwrap();
     let head = ws.head().unwrap();
     let err = ws
@@ -151,9 +180,8 @@ fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_writte
     assert_eq!(fields, ["id", "status"]);
 }
 
-#[test]
-fn two_people_editing_the_same_file_get_a_conflict_not_an_overwrite() {
-    let mut ws = loaded();
+fn two_people_editing_the_same_file_get_a_conflict_not_an_overwrite(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
     let seen_by_both = ws.item(ItemKind::Node, "wlm_uploads").unwrap().revision;
     ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "First")]), seen_by_both, "ada")
         .unwrap();
@@ -168,9 +196,8 @@ fn two_people_editing_the_same_file_get_a_conflict_not_an_overwrite() {
     );
 }
 
-#[test]
-fn a_revision_can_be_restored_and_history_is_kept() {
-    let mut ws = loaded();
+fn a_revision_can_be_restored_and_history_is_kept(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
     let item = ws.item(ItemKind::Node, "wlm_uploads").unwrap();
     let original = ws.revisions(Some(&item.path), 1).unwrap()[0].id;
     let original_text = ws.revision_texts(original).unwrap().1.unwrap();
@@ -185,9 +212,8 @@ fn a_revision_can_be_restored_and_history_is_kept() {
     assert!(history[0].summary.contains("restored"));
 }
 
-#[test]
-fn accounts_sessions_and_roles() {
-    let mut ws = Workspace::in_memory().unwrap();
+fn accounts_sessions_and_roles(fresh: &Fresh) {
+    let mut ws = fresh();
     let ada = ws.create_account("ada", Role::Editor, "correct horse battery").unwrap();
     assert!(ws.create_account("ada", Role::Viewer, "another long one").is_err());
     assert!(ws.create_account("bob", Role::Viewer, "short").is_err());
@@ -213,10 +239,9 @@ fn accounts_sessions_and_roles() {
     assert_eq!(ws.wiki_account("Ada Lovelace").unwrap(), wiki);
 }
 
-#[test]
-fn consultation_rounds_and_the_organisers_summary() {
+fn consultation_rounds_and_the_organisers_summary(fresh: &Fresh) {
     use workspace::consult::Kind;
-    let mut ws = Workspace::in_memory().unwrap();
+    let mut ws = fresh();
     let round = ws.open_round("wiki_loves_monuments", "Plan review 2027", "org").unwrap();
     ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Endorse, "", "ada").unwrap();
     ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Concern, "Jurors need training", "bob")
@@ -248,4 +273,77 @@ fn committed_revisions_survive_reopening() {
     let ws = Workspace::open(&db).unwrap();
     let m = ws.checked().unwrap();
     assert_eq!(m.model.nodes.iter().find(|n| n.id.as_str() == "wlm_uploads").unwrap().name, "Kept");
+}
+
+/// Each behaviour above, on every backend.
+mod on_every_backend {
+    use super::*;
+
+    #[test]
+    fn import_and_export_round_trip_byte_for_byte() {
+        for (name, fresh) in backends() {
+            eprintln!("import_and_export_round_trip_byte_for_byte on {name}");
+            super::import_and_export_round_trip_byte_for_byte(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn an_edit_changes_only_its_value_and_is_a_revision() {
+        for (name, fresh) in backends() {
+            eprintln!("an_edit_changes_only_its_value_and_is_a_revision on {name}");
+            super::an_edit_changes_only_its_value_and_is_a_revision(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn missing_keys_are_added_in_block_and_flow_style() {
+        for (name, fresh) in backends() {
+            eprintln!("missing_keys_are_added_in_block_and_flow_style on {name}");
+            super::missing_keys_are_added_in_block_and_flow_style(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_written() {
+        for (name, fresh) in backends() {
+            eprintln!(
+                "an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_written on {name}"
+            );
+            super::an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_written(
+                fresh.as_ref(),
+            );
+        }
+    }
+
+    #[test]
+    fn two_people_editing_the_same_file_get_a_conflict_not_an_overwrite() {
+        for (name, fresh) in backends() {
+            eprintln!("two_people_editing_the_same_file_get_a_conflict_not_an_overwrite on {name}");
+            super::two_people_editing_the_same_file_get_a_conflict_not_an_overwrite(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn a_revision_can_be_restored_and_history_is_kept() {
+        for (name, fresh) in backends() {
+            eprintln!("a_revision_can_be_restored_and_history_is_kept on {name}");
+            super::a_revision_can_be_restored_and_history_is_kept(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn accounts_sessions_and_roles() {
+        for (name, fresh) in backends() {
+            eprintln!("accounts_sessions_and_roles on {name}");
+            super::accounts_sessions_and_roles(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn consultation_rounds_and_the_organisers_summary() {
+        for (name, fresh) in backends() {
+            eprintln!("consultation_rounds_and_the_organisers_summary on {name}");
+            super::consultation_rounds_and_the_organisers_summary(fresh.as_ref());
+        }
+    }
 }
