@@ -313,7 +313,7 @@ async fn logout(
 
 fn kind_of(s: &str) -> Result<ItemKind, AppError> {
     ItemKind::parse(s).ok_or_else(|| {
-        AppError::NotFound(format!("no item kind `{s}` (node, initiative, indicator)"))
+        AppError::NotFound(format!("no item kind `{s}` (node, initiative, indicator, link)"))
     })
 }
 

@@ -87,6 +87,37 @@ fn item_of(path: &str) -> Option<(ItemKind, &str)> {
     }
 }
 
+/// For editors on a program page: an edit link for every step and link of the program.
+fn program_edit_links(state: &AppState, program: &str) -> Result<String, AppError> {
+    let checked = state.ws()?.checked()?;
+    let m = &checked.model;
+    let mine = |id: &model::Id| {
+        m.nodes
+            .iter()
+            .find(|n| &n.id == id)
+            .and_then(|n| n.program.as_ref())
+            .is_some_and(|p| p.as_str() == program)
+    };
+    let mut s = String::from("<section id=\"edit\"><h2>Edit this program</h2><p>Steps:</p><ul>");
+    for n in m.nodes.iter().filter(|n| mine(&n.id)) {
+        s.push_str(&format!(
+            "<li><a href=\"/edit/node/{id}\">{}</a></li>",
+            esc(&n.name),
+            id = esc(n.id.as_str())
+        ));
+    }
+    s.push_str("</ul><p>Links:</p><ul>");
+    for l in m.links.iter().filter(|l| mine(&l.from) || mine(&l.to)) {
+        s.push_str(&format!(
+            "<li><a href=\"/edit/link/{f}:{t}\">{f} → {t}</a></li>",
+            f = esc(l.from.as_str()),
+            t = esc(l.to.as_str())
+        ));
+    }
+    s.push_str("</ul></section>");
+    Ok(s)
+}
+
 fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<String, AppError> {
     let list = state.ws()?.contributions(Some(target))?;
     let mut s = String::from("<section id=\"comments\"><h2>Comments</h2>");
@@ -154,6 +185,14 @@ async fn serve_page(
         let comments = comments_section(&state, &w, id)?;
         if let Some(at) = html.find("<footer>") {
             html.insert_str(at, &comments);
+        }
+    }
+    if let Some(program) = path.strip_prefix("programs/").and_then(|p| p.strip_suffix(".html"))
+        && w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor)
+    {
+        let edits = program_edit_links(&state, program)?;
+        if let Some(at) = html.find("<footer>") {
+            html.insert_str(at, &edits);
         }
     }
     if let Some(at) = html.find("</nav>") {
@@ -349,6 +388,7 @@ fn item_page(kind: ItemKind, id: &str) -> String {
         ItemKind::Initiative => format!("/initiatives/{id}.html"),
         ItemKind::Node => format!("/goals/{id}.html"),
         ItemKind::Indicator => "/rba.html".into(),
+        ItemKind::Link => format!("/edit/link/{id}"),
     }
 }
 

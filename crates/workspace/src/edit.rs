@@ -23,6 +23,8 @@ pub enum ItemKind {
     Initiative,
     /// An indicator.
     Indicator,
+    /// A link, identified as `from:to`.
+    Link,
 }
 
 impl ItemKind {
@@ -32,6 +34,7 @@ impl ItemKind {
             "node" | "nodes" | "goal" => Some(ItemKind::Node),
             "initiative" | "initiatives" => Some(ItemKind::Initiative),
             "indicator" | "indicators" => Some(ItemKind::Indicator),
+            "link" | "links" => Some(ItemKind::Link),
             _ => None,
         }
     }
@@ -42,6 +45,7 @@ impl ItemKind {
             ItemKind::Node => &format::NODE,
             ItemKind::Initiative => &format::INITIATIVE,
             ItemKind::Indicator => &format::INDICATOR,
+            ItemKind::Link => &format::LINK,
         }
     }
 
@@ -51,6 +55,7 @@ impl ItemKind {
             ItemKind::Node => "node",
             ItemKind::Initiative => "initiative",
             ItemKind::Indicator => "indicator",
+            ItemKind::Link => "link",
         }
     }
 }
@@ -151,6 +156,15 @@ fn locate(checked: &modelfile::Checked, kind: ItemKind, id: &str) -> Option<Loca
             let ix = checked.model.indicators.iter().position(|n| n.id.as_str() == id)?;
             checked.map.indicators.get(ix)?
         }
+        ItemKind::Link => {
+            let (from, to) = id.split_once(':')?;
+            let ix = checked
+                .model
+                .links
+                .iter()
+                .position(|l| l.from.as_str() == from && l.to.as_str() == to)?;
+            checked.map.links.get(ix)?
+        }
     };
     let file = checked.map.file(spans.item);
     Some(Located {
@@ -248,7 +262,7 @@ impl Workspace {
                         Shape::Enum(w) => w.to_vec(),
                         _ => Vec::new(),
                     },
-                    editable: f.key != "id" && scalar(&f.shape),
+                    editable: !matches!(f.key, "id" | "from" | "to") && scalar(&f.shape),
                 }
             })
             .collect();
@@ -293,7 +307,7 @@ impl Workspace {
                 });
                 continue;
             };
-            if key == "id" || !scalar(&field.shape) {
+            if matches!(key.as_str(), "id" | "from" | "to") || !scalar(&field.shape) {
                 problems.push(FieldError {
                     field: Some(key.clone()),
                     message: format!("`{key}` cannot be changed here"),

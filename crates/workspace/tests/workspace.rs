@@ -275,6 +275,45 @@ fn committed_revisions_survive_reopening() {
     assert_eq!(m.model.nodes.iter().find(|n| n.id.as_str() == "wlm_uploads").unwrap().name, "Kept");
 }
 
+fn a_link_is_edited_by_its_ends(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
+    let id = "wlm_organizer_hours:wlm_more_participants";
+    let item = ws.item(ItemKind::Link, id).unwrap();
+    assert!(item.fields.iter().all(|f| !(matches!(f.key, "from" | "to") && f.editable)));
+    ws.edit(
+        ItemKind::Link,
+        id,
+        &changes(&[("effect", "0.3 to 0.9"), ("rationale", "Saved hours go into outreach")]),
+        item.revision,
+        "ada",
+    )
+    .unwrap();
+    let m = ws.checked().unwrap();
+    assert!(m.is_ok(), "{:?}", m.diagnostics);
+    let l = m
+        .model
+        .links
+        .iter()
+        .find(|l| {
+            l.from.as_str() == "wlm_organizer_hours" && l.to.as_str() == "wlm_more_participants"
+        })
+        .unwrap();
+    assert_eq!(l.rationale.as_deref(), Some("Saved hours go into outreach"));
+    // The written prior changed; the evaluation still updates it on load.
+    assert_eq!(l.prior_effect.map(|d| d.to_string()), Some("0.3 to 0.9".to_string()));
+    let err = ws
+        .edit(
+            ItemKind::Link,
+            id,
+            &changes(&[("to", "g_media")]),
+            ws.item(ItemKind::Link, id).unwrap().revision,
+            "ada",
+        )
+        .unwrap_err();
+    assert!(matches!(err, EditError::Invalid(_)), "{err}");
+    assert!(matches!(ws.item(ItemKind::Link, "nope:nothing"), Err(EditError::NotFound { .. })));
+}
+
 /// Each behaviour above, on every backend.
 mod on_every_backend {
     use super::*;
@@ -344,6 +383,13 @@ mod on_every_backend {
         for (name, fresh) in backends() {
             eprintln!("consultation_rounds_and_the_organisers_summary on {name}");
             super::consultation_rounds_and_the_organisers_summary(fresh.as_ref());
+        }
+    }
+    #[test]
+    fn a_link_is_edited_by_its_ends() {
+        for (name, fresh) in backends() {
+            eprintln!("a_link_is_edited_by_its_ends on {name}");
+            super::a_link_is_edited_by_its_ends(fresh.as_ref());
         }
     }
 }
