@@ -176,15 +176,20 @@ struct Who {
     session: Option<workspace::accounts::Session>,
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+/// The value of cookie `name` in a request.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
 }
 
 fn who(state: &AppState, headers: &HeaderMap) -> Result<Who, AppError> {

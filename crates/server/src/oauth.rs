@@ -72,17 +72,6 @@ pub(crate) struct Callback {
     error: Option<String>,
 }
 
-fn state_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == STATE_COOKIE)
-        .map(|(_, v)| v.to_string())
-}
-
 /// Exchanges the code and reads the wiki user name (blocking HTTP).
 fn wiki_user(oauth: &OAuth, code: &str) -> Result<String, AppError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -146,7 +135,7 @@ pub(crate) async fn callback(
     if let Some(e) = q.error {
         return Err(AppError::Upstream(format!("the wiki login was not completed: {e}")));
     }
-    let expected = state_cookie(&headers);
+    let expected = crate::cookie(&headers, STATE_COOKIE);
     if expected.is_none() || q.state != expected {
         return Err(AppError::BadRequest(
             "the login answer does not match this browser's request; start again".into(),
