@@ -130,38 +130,5 @@ pub fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-/// A number for tables: three significant digits, with k/M/G suffixes.
-pub fn fmt_num(v: f64) -> String {
-    // No "-0" in tables.
-    let v = if v == 0.0 { 0.0 } else { v };
-    if !v.is_finite() {
-        return if v.is_nan() {
-            "n/a".into()
-        } else if v > 0.0 {
-            "∞".into()
-        } else {
-            "-∞".into()
-        };
-    }
-    let a = v.abs();
-    let (x, suffix) = if a >= 1e9 {
-        (v / 1e9, "G")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e4 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    let ax = x.abs();
-    let digits = if ax >= 100.0 || ax == 0.0 {
-        0
-    } else if ax >= 10.0 {
-        1
-    } else if ax >= 1.0 {
-        2
-    } else {
-        3
-    };
-    format!("{x:.digits$}{suffix}")
-}
+/// Numbers for tables: the one rule of [`model::display::num`].
+pub use model::display::num as fmt_num;

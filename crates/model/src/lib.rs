@@ -5,6 +5,7 @@
 //! knows nothing about files, YAML, spans, terminals or databases, so it is deterministic and
 //! cheap to test. References between items are ids; [`graph::ModelGraph`] resolves them.
 
+pub mod display;
 pub mod distribution;
 pub mod graph;
 mod id;

@@ -249,29 +249,5 @@ pub fn frontier(p: &Problem, points: usize, opts: &Options) -> Vec<FrontierPoint
         .collect()
 }
 
-/// Three significant digits with k/M/G suffixes; whole numbers below 10k without decimals.
-pub fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let v = if v == 0.0 { 0.0 } else { v };
-    let a = v.abs();
-    let (x, suffix) = if a >= 1e9 {
-        (v / 1e9, "G")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e4 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    let ax = x.abs();
-    let digits = if suffix.is_empty() && x == x.round() || ax >= 100.0 {
-        0
-    } else if ax >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{x:.digits$}{suffix}")
-}
+/// Numbers in reasons read as everywhere else.
+pub use model::display::num;

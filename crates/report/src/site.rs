@@ -24,34 +24,7 @@ const PATHS_SHOWN: usize = 20;
 /// programs' diagrams instead.
 const OVERVIEW_DIAGRAM_NODES: usize = 400;
 
-/// A number for tables: three significant digits, k/M/G suffixes, no "-0".
-pub(crate) fn num(v: f64) -> String {
-    let v = if v == 0.0 { 0.0 } else { v };
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let a = v.abs();
-    let (x, suffix) = if a >= 1e9 {
-        (v / 1e9, "G")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e4 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    let ax = x.abs();
-    let digits = if ax >= 100.0 || ax == 0.0 {
-        0
-    } else if ax >= 10.0 {
-        1
-    } else if ax >= 1.0 {
-        2
-    } else {
-        3
-    };
-    format!("{x:.digits$}{suffix}")
-}
+pub(crate) use model::display::num;
 
 fn e(s: &str) -> String {
     xml(s)

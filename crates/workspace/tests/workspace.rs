@@ -19,6 +19,7 @@ type Fresh = dyn Fn() -> Workspace;
 /// feature and `THROUGHLINE_POSTGRES_URL` (each workspace in a schema of its own). With
 /// `THROUGHLINE_POSTGRES_TESTS` set, a missing URL is a failure, not a skip.
 fn backends() -> Vec<(&'static str, Box<Fresh>)> {
+    #[cfg_attr(not(feature = "postgres"), allow(unused_mut))]
     let mut v: Vec<(&'static str, Box<Fresh>)> =
         vec![("sqlite", Box::new(|| Workspace::in_memory().unwrap()))];
     let url = std::env::var("THROUGHLINE_POSTGRES_URL").ok();

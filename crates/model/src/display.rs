@@ -1,0 +1,63 @@
+//! How numbers read in tables, pages and messages: one rule for every front end, so the terminal,
+//! the report and the plan's explanations never disagree about the same figure.
+
+/// Three significant digits with `k`/`M`/`G` from ten thousand on; whole numbers below ten
+/// thousand without decimals; `—` for a value that is not a number, `∞` for an infinite one.
+pub fn num(v: f64) -> String {
+    if v.is_nan() {
+        return "—".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    // No "-0".
+    let v = if v == 0.0 { 0.0 } else { v };
+    let a = v.abs();
+    let (x, suffix) = if a >= 1e9 {
+        (v / 1e9, "G")
+    } else if a >= 1e6 {
+        (v / 1e6, "M")
+    } else if a >= 1e4 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    let ax = x.abs();
+    let digits = if (suffix.is_empty() && x == x.round()) || ax >= 100.0 {
+        0
+    } else if ax >= 10.0 {
+        1
+    } else if ax >= 1.0 {
+        2
+    } else {
+        3
+    };
+    format!("{x:.digits$}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn the_rule() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (3.0, "3"),
+            (1234.0, "1234"),
+            (3.14159, "3.14"),
+            (0.05, "0.050"),
+            (12.34, "12.3"),
+            (123.4, "123"),
+            (12_345.0, "12.3k"),
+            (2_500_000.0, "2.50M"),
+            (-1.5e10, "-15.0G"),
+            (f64::NAN, "—"),
+            (f64::INFINITY, "∞"),
+        ];
+        for (v, s) in cases {
+            assert_eq!(num(v), s, "{v}");
+        }
+    }
+}
