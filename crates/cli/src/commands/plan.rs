@@ -27,10 +27,8 @@ pub struct Options {
 
 #[derive(Serialize)]
 struct Report<'a> {
-    format: &'static str,
-    model: &'a str,
-    currency: &'a str,
-    value_unit: Option<&'a str>,
+    #[serde(flatten)]
+    about: crate::commands::show::About<'a>,
     #[serde(flatten)]
     plan: &'a AnnualPlan,
     /// With what-if flags: the plan under the model's own settings, for comparison.
@@ -92,15 +90,11 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if opts.json {
         let report = Report {
-            format: "throughline.plan.v1",
-            model: &model.meta.name,
-            currency: &model.meta.currency,
-            value_unit: model.value.unit.as_deref(),
+            about: crate::commands::show::About::of(model),
             plan: &plan,
             compare: comparison.as_ref(),
         };
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        out.write_all(b"\n")?;
+        crate::commands::show::print_json("throughline.plan.v1", &report)?;
     } else {
         out.write_all(text(model, &plan).as_bytes())?;
         if let Some(c) = &comparison {

@@ -18,6 +18,25 @@ struct Versioned<'a, T: Serialize> {
     body: &'a T,
 }
 
+/// What every computed JSON output says about the model it came from.
+#[derive(Serialize)]
+pub(crate) struct About<'a> {
+    model: &'a str,
+    currency: &'a str,
+    value_unit: Option<&'a str>,
+}
+
+impl<'a> About<'a> {
+    pub(crate) fn of(m: &'a model::Model) -> About<'a> {
+        About {
+            model: &m.meta.name,
+            currency: &m.meta.currency,
+            value_unit: m.value.unit.as_deref(),
+        }
+    }
+}
+
+/// Prints `body` as pretty JSON with its `format` version first.
 pub(crate) fn print_json<T: Serialize>(format: &'static str, body: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &Versioned { format, body })?;

@@ -30,10 +30,8 @@ fn top_group(n: usize) -> usize {
 
 #[derive(Serialize)]
 struct Report<'a> {
-    format: &'static str,
-    model: &'a str,
-    currency: &'a str,
-    value_unit: Option<&'a str>,
+    #[serde(flatten)]
+    about: crate::commands::show::About<'a>,
     #[serde(flatten)]
     simulation: &'a Simulation,
     rank_stability: &'a Stability,
@@ -106,16 +104,13 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if opts.json {
         let report = Report {
-            format: "throughline.simulate.v1",
-            model: &model.meta.name,
-            currency: &model.meta.currency,
-            value_unit: model.value.unit.as_deref(),
+            about: crate::commands::show::About::of(model),
             simulation: &sim,
             rank_stability: &stability,
             tornadoes: &tornadoes,
         };
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        out.write_all(b"\n")?;
+        drop(out);
+        crate::commands::show::print_json("throughline.simulate.v1", &report)?;
         return Ok(ExitCode::SUCCESS);
     }
 

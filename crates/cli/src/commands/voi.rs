@@ -23,9 +23,8 @@ pub struct Options {
 
 #[derive(Serialize)]
 struct Report<'a> {
-    format: &'static str,
-    model: &'a str,
-    currency: &'a str,
+    #[serde(flatten)]
+    about: crate::commands::show::About<'a>,
     samples: usize,
     seed: u64,
     #[serde(flatten)]
@@ -49,15 +48,13 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if opts.json {
         let report = Report {
-            format: "throughline.voi.v1",
-            model: &model.meta.name,
-            currency: &model.meta.currency,
+            about: crate::commands::show::About::of(model),
             samples: sim.samples,
             seed: sim.seed,
             voi: &voi,
         };
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        out.write_all(b"\n")?;
+        drop(out);
+        crate::commands::show::print_json("throughline.voi.v1", &report)?;
         return Ok(ExitCode::SUCCESS);
     }
     let unit = model.value.unit.as_deref().unwrap_or("value");
