@@ -394,3 +394,79 @@ mod on_every_backend {
         }
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Items and keys an edit may touch, with values of every kind (valid, invalid, odd text).
+    fn edits() -> impl Strategy<Value = (usize, &'static str, String)> {
+        let keys = prop::sample::select(vec![
+            "name",
+            "description",
+            "level",
+            "unit",
+            "status",
+            "cost",
+            "effort",
+            "definition",
+            "direction",
+            "effect",
+            "probability",
+            "rationale",
+        ]);
+        let values = prop::string::string_regex("[a-z0-9 :#'\"{}\\[\\],.-]{0,24}").unwrap();
+        (
+            0usize..60,
+            keys,
+            prop_oneof![
+                values,
+                Just("0.5".to_string()),
+                Just("1 to 5".to_string()),
+                Just("increase".to_string())
+            ],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+        /// Whatever an edit asks, the workspace either refuses it and changes nothing, or saves a
+        /// model that checks without new errors and whose other files are byte-identical.
+        #[test]
+        fn edits_never_corrupt_the_model(batch in prop::collection::vec(edits(), 1..6)) {
+            let mut ws = Workspace::in_memory().unwrap();
+            ws.import_dir(&example(), "importer").unwrap();
+            let errors = |ws: &Workspace| ws.checked().unwrap().diagnostics.iter().filter(|d| d.severity() == modelfile::Severity::Error).count();
+            let base_errors = errors(&ws);
+            for (pick, key, value) in batch {
+                let m = ws.checked().unwrap().model;
+                let (kind, id) = match pick % 3 {
+                    0 => (ItemKind::Node, m.nodes[pick % m.nodes.len()].id.to_string()),
+                    1 => (ItemKind::Initiative, m.initiatives[pick % m.initiatives.len()].id.to_string()),
+                    _ => {
+                        let l = &m.links[pick % m.links.len()];
+                        (ItemKind::Link, format!("{}:{}", l.from, l.to))
+                    }
+                };
+                let before = ws.files().unwrap();
+                let head = ws.head().unwrap();
+                let item = ws.item(kind, &id).unwrap();
+                match ws.edit(kind, &id, &changes(&[(key, value.as_str())]), item.revision, "prop") {
+                    Ok(rev) => {
+                        prop_assert!(errors(&ws) <= base_errors, "an accepted edit added errors: {kind:?} {id} {key}={value:?}");
+                        for (a, b) in before.iter().zip(ws.files().unwrap()) {
+                            if a.name != rev.path {
+                                prop_assert_eq!(&a.text, &b.text);
+                            }
+                        }
+                    }
+                    Err(_) => {
+                        prop_assert_eq!(ws.head().unwrap(), head);
+                        prop_assert_eq!(before.iter().map(|f| f.text.clone()).collect::<Vec<_>>(), ws.files().unwrap().iter().map(|f| f.text.clone()).collect::<Vec<_>>());
+                    }
+                }
+            }
+        }
+    }
+}
