@@ -1,0 +1,140 @@
+//! The reference metrics on a planted dump whose answers are known by construction, covering the
+//! edge cases of every definition: registration before the window, renames, bots, anonymous
+//! edits, off-roster and out-of-window edits, reverts inside and after 48 hours, retention window
+//! boundaries, pending windows, and overlapping communities.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::collections::BTreeSet;
+
+use communities::dump::{read, timestamp};
+use communities::generate::{Row, line};
+use communities::metrics::{Community, Retention, distinct_participants, metrics};
+
+const DAY: i64 = 86_400;
+
+fn t(s: &str) -> i64 {
+    timestamp(&format!("{s} 00:00:00.0")).unwrap()
+}
+
+struct Plant {
+    rows: Vec<Row>,
+}
+
+impl Plant {
+    #[allow(clippy::too_many_arguments)]
+    fn edit(
+        &mut self,
+        user: Option<i64>,
+        name: &str,
+        registered: Option<&str>,
+        at: i64,
+        bytes: i64,
+        creates: Option<i64>,
+        reverted_after: Option<i64>,
+        bot: bool,
+    ) {
+        let revision = self.rows.len() as i64 + 100;
+        self.rows.push(Row {
+            wiki: "commonswiki".into(),
+            at,
+            user,
+            user_text: name.into(),
+            registered: registered.map(t),
+            bot,
+            page: revision,
+            namespace: creates.unwrap_or(0),
+            creates_page: creates.is_some(),
+            bytes_diff: bytes,
+            reverted_after,
+            revision,
+        });
+    }
+}
+
+fn planted() -> (Vec<communities::dump::Edit>, Community, Community, Community) {
+    let mut p = Plant { rows: Vec::new() };
+    let jan = |d: i64| t("2026-01-01") + (d - 1) * DAY + 3600;
+    // u1: new (registered in the window); a file upload, an edit reverted after an hour; retained.
+    p.edit(Some(1), "Ada", Some("2026-01-05"), jan(5), 1000, Some(6), None, false);
+    p.edit(Some(1), "Ada", Some("2026-01-05"), jan(6), 200, None, Some(3600), false);
+    p.edit(Some(1), "Ada", Some("2026-01-05"), jan(5) + 45 * DAY, 7, None, None, false);
+    // u2: registered long before: a participant, not new; renamed between edits; an edit
+    // reverted after three days still survives.
+    p.edit(Some(2), "Old name", Some("2019-03-01"), jan(10), -50, None, None, false);
+    p.edit(Some(2), "New name", Some("2019-03-01"), jan(20), 30, None, Some(3 * DAY), false);
+    // u3: new; creates an article; nothing in days 31–60 (an edit on day 70 does not count).
+    p.edit(Some(3), "Cy", Some("2026-01-20"), jan(20), 10, Some(0), None, false);
+    p.edit(Some(3), "Cy", Some("2026-01-20"), jan(20) + 70 * DAY, 10, None, None, false);
+    // u7: new; its first edit late on Jan 31; an edit exactly 30 days later (not counted) and one
+    // exactly 60 days later (counted: the window is (first + 30d, first + 60d]).
+    let first7 = t("2026-01-31") + 23 * 3600;
+    p.edit(Some(7), "Eve", Some("2026-01-25"), first7, 5, None, None, false);
+    p.edit(Some(7), "Eve", Some("2026-01-25"), first7 + 30 * DAY, 1, None, None, false);
+    p.edit(Some(7), "Eve", Some("2026-01-25"), first7 + 60 * DAY, 1, None, None, false);
+    // Excluded: a bot on the roster, an anonymous edit, a roster member outside the window, an
+    // edit by someone not on the roster.
+    p.edit(Some(4), "ExampleBot", Some("2026-01-02"), jan(3), 999, None, None, true);
+    p.edit(None, "192.0.2.1", None, jan(4), 999, None, None, false);
+    p.edit(Some(5), "Late", Some("2025-06-01"), t("2026-02-10"), 999, None, None, false);
+    p.edit(Some(6), "Outsider", Some("2026-01-03"), jan(8), 999, None, None, false);
+    // u8: only in community B.
+    p.edit(Some(8), "Bo", Some("2024-01-01"), jan(12), 3, None, None, false);
+    // u9: new in community C in May; its retention window ends after the coverage date.
+    p.edit(Some(9), "May", Some("2026-05-02"), t("2026-05-03"), 4, None, None, false);
+    let text = p.rows.iter().map(line).collect::<Vec<_>>().join("\n");
+    let edits = read(text.as_bytes()).unwrap();
+    let window = |start: &str, end: &str, roster: &[i64], id: &str, cost: Option<f64>| Community {
+        id: id.into(),
+        wiki: "commonswiki".into(),
+        roster: roster.iter().copied().collect::<BTreeSet<_>>(),
+        start: t(start),
+        end: t(end),
+        cost,
+    };
+    (
+        edits,
+        window("2026-01-01", "2026-02-01", &[1, 2, 3, 4, 5, 7], "a", Some(3000.0)),
+        window("2026-01-01", "2026-02-01", &[1, 2, 8], "b", None),
+        window("2026-05-01", "2026-06-01", &[9], "c", Some(100.0)),
+    )
+}
+
+#[test]
+fn every_metric_matches_the_planted_answer() {
+    let (edits, a, _, _) = planted();
+    let coverage = t("2026-06-01");
+    let m = metrics(&edits, &a, coverage);
+    assert_eq!(m.participants, 4, "u1, u2, u3, u7");
+    assert_eq!(m.new_contributors, 3, "u1, u3, u7; u2 registered before the window");
+    assert_eq!(m.edits, 6);
+    assert_eq!(m.bytes_added, 1000 + 200 + 30 + 10 + 5);
+    assert_eq!(m.bytes_removed, 50);
+    assert_eq!(m.pages_created, 2);
+    assert_eq!(m.files_created, 1);
+    assert_eq!(m.surviving, Some(5.0 / 6.0), "only the edit reverted within 48 hours is lost");
+    assert_eq!(m.retention, Retention { observed: 3, retained: 2, pending: 0 });
+    assert_eq!(m.cost_per_retained, Some(1500.0));
+}
+
+#[test]
+fn overlapping_communities_count_people_once_in_totals() {
+    let (edits, a, b, _) = planted();
+    let coverage = t("2026-06-01");
+    assert_eq!(metrics(&edits, &b, coverage).participants, 3);
+    assert_eq!(distinct_participants(&edits, &[a.clone(), b.clone()]), 5, "u1 and u2 are in both");
+    assert_eq!(distinct_participants(&edits, &[a]), 4);
+}
+
+#[test]
+fn retention_that_cannot_be_observed_yet_is_pending_not_low() {
+    let (edits, _, _, c) = planted();
+    let m = metrics(&edits, &c, t("2026-06-01"));
+    assert_eq!(m.new_contributors, 1);
+    assert_eq!(m.retention, Retention { observed: 0, retained: 0, pending: 1 });
+    assert_eq!(m.retention.share(), None);
+    assert_eq!(m.cost_per_retained, None, "undefined, not infinite and not zero");
+    // Once the window has passed, it is observed (and not retained).
+    let later = metrics(&edits, &c, t("2026-09-01"));
+    assert_eq!(later.retention, Retention { observed: 1, retained: 0, pending: 0 });
+    assert_eq!(later.cost_per_retained, None);
+}
