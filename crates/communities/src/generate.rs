@@ -29,6 +29,10 @@ pub struct Row {
     pub reverted_after: Option<i64>,
     /// Revision id.
     pub revision: i64,
+    /// Edit summary.
+    pub comment: String,
+    /// Edit tags.
+    pub tags: Vec<String>,
 }
 
 /// The TSV line of a row (no trailing newline).
@@ -43,7 +47,9 @@ pub fn line(r: &Row) -> String {
     set("event_entity", "revision".into());
     set("event_type", "create".into());
     set("event_timestamp", format_timestamp(r.at));
-    set("event_comment", "edit".into());
+    // Summaries are written escaped, as the dumps do: tabs and newlines never split a row.
+    set("event_comment", r.comment.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n"));
+    set("revision_tags", r.tags.join(","));
     set("event_user_text_historical", r.user_text.clone());
     set("event_user_text", r.user_text.clone());
     match r.user {

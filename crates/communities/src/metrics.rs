@@ -17,15 +17,27 @@ pub const SURVIVAL_SECS: i64 = 2 * DAY;
 /// File namespace.
 pub const FILE_NAMESPACE: i64 = 6;
 
-/// A community: people on a roster, on one wiki, in a window `[start, end)`.
+/// Who and what a community is made of.
+#[derive(Clone, Debug)]
+pub enum Members {
+    /// User ids on a roster (ids, not names: renames do not split a person); their edits count.
+    Roster(BTreeSet<i64>),
+    /// Edits whose summary contains the hashtag (`#wlm2026`, case-insensitive); their editors
+    /// are the participants.
+    Hashtag(String),
+    /// Edits carrying the edit tag (e.g. `campaign-wlm`).
+    Tag(String),
+}
+
+/// A community on one wiki, in a window `[start, end)`.
 #[derive(Clone, Debug)]
 pub struct Community {
     /// Id.
     pub id: String,
     /// Wiki.
     pub wiki: String,
-    /// User ids on the roster (ids, not names: renames do not split a person).
-    pub roster: BTreeSet<i64>,
+    /// Who belongs, or which edits.
+    pub members: Members,
     /// Window start (seconds since 1970).
     pub start: i64,
     /// Window end, exclusive.
@@ -78,11 +90,33 @@ pub struct Metrics {
 }
 
 fn in_community(e: &Edit, c: &Community) -> bool {
-    !e.bot
-        && e.wiki == c.wiki
-        && e.at >= c.start
-        && e.at < c.end
-        && e.user.is_some_and(|u| c.roster.contains(&u))
+    if e.bot || e.wiki != c.wiki || e.at < c.start || e.at >= c.end {
+        return false;
+    }
+    let Some(u) = e.user else { return false };
+    match &c.members {
+        Members::Roster(ids) => ids.contains(&u),
+        Members::Hashtag(tag) => has_hashtag(&e.comment, tag),
+        Members::Tag(tag) => e.tags.iter().any(|t| t == tag),
+    }
+}
+
+/// Whether `comment` contains `#tag` as a whole word (case-insensitive): `#wlm2026` matches
+/// "photos for #WLM2026!" but not "#wlm20267".
+pub fn has_hashtag(comment: &str, tag: &str) -> bool {
+    let tag = tag.trim_start_matches('#').to_lowercase();
+    let lower = comment.to_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find('#') {
+        let after = &rest[i + 1..];
+        let word: String =
+            after.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+        if word == tag {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 /// Computes a community's metrics from every edit of its wiki, with data complete up to

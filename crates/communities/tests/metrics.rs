@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 
 use communities::dump::{read, timestamp};
 use communities::generate::{Row, line};
-use communities::metrics::{Community, Retention, distinct_participants, metrics};
+use communities::metrics::{
+    Community, Members, Retention, distinct_participants, has_hashtag, metrics,
+};
 
 const DAY: i64 = 86_400;
 
@@ -47,6 +49,8 @@ impl Plant {
             bytes_diff: bytes,
             reverted_after,
             revision,
+            comment: String::new(),
+            tags: Vec::new(),
         });
     }
 }
@@ -86,7 +90,7 @@ fn planted() -> (Vec<communities::dump::Edit>, Community, Community, Community) 
     let window = |start: &str, end: &str, roster: &[i64], id: &str, cost: Option<f64>| Community {
         id: id.into(),
         wiki: "commonswiki".into(),
-        roster: roster.iter().copied().collect::<BTreeSet<_>>(),
+        members: Members::Roster(roster.iter().copied().collect::<BTreeSet<_>>()),
         start: t(start),
         end: t(end),
         cost,
@@ -137,4 +141,50 @@ fn retention_that_cannot_be_observed_yet_is_pending_not_low() {
     let later = metrics(&edits, &c, t("2026-09-01"));
     assert_eq!(later.retention, Retention { observed: 1, retained: 0, pending: 0 });
     assert_eq!(later.cost_per_retained, None);
+}
+
+#[test]
+fn hashtag_and_tag_communities_count_matching_edits_and_their_editors() {
+    let at = t("2026-09-10");
+    let row = |user: i64, comment: &str, tags: &[&str], rev: i64, bot: bool| Row {
+        wiki: "commonswiki".into(),
+        at,
+        user: Some(user),
+        user_text: format!("u{user}"),
+        registered: Some(t("2026-09-01")),
+        bot,
+        page: rev,
+        namespace: 6,
+        creates_page: true,
+        bytes_diff: 100,
+        reverted_after: None,
+        revision: rev,
+        comment: comment.into(),
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+    };
+    let rows = [
+        row(1, "Uploaded for #WLM2026, thanks!", &["campaign-wlm"], 1, false),
+        row(1, "another #wlm2026", &[], 2, false),
+        row(2, "tab\tand #wlm2026", &["campaign-wlm"], 3, false),
+        row(3, "#wlm20267 is another campaign", &[], 4, false),
+        row(4, "bot run #wlm2026", &["campaign-wlm"], 5, true),
+    ];
+    let text = rows.iter().map(line).collect::<Vec<_>>().join("\n");
+    let edits = read(text.as_bytes()).unwrap();
+    assert_eq!(edits[2].comment, "tab\\tand #wlm2026", "escaped as in the dumps");
+    let community = |members: Members| Community {
+        id: "wlm".into(),
+        wiki: "commonswiki".into(),
+        members,
+        start: t("2026-09-01"),
+        end: t("2026-10-01"),
+        cost: None,
+    };
+    let by_hashtag =
+        metrics(&edits, &community(Members::Hashtag("#wlm2026".into())), t("2027-01-01"));
+    assert_eq!((by_hashtag.participants, by_hashtag.edits, by_hashtag.files_created), (2, 3, 3));
+    let by_tag = metrics(&edits, &community(Members::Tag("campaign-wlm".into())), t("2027-01-01"));
+    assert_eq!((by_tag.participants, by_tag.edits), (2, 2), "the bot's tagged edit does not count");
+    assert!(has_hashtag("x #a_b-c y", "a_b-c"));
+    assert!(!has_hashtag("x#ab", "a") && !has_hashtag("no tag", "x"));
 }
