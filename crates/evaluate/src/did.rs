@@ -61,6 +61,45 @@ pub(crate) fn gap_effect(
     Ok((fit, effect, se))
 }
 
+/// The estimate of a gap regression (from [`gap_effect`]): `reference` is what the treated
+/// series `y` is compared with (the comparisons' mean, or the synthetic twin); the
+/// counterfactual is the reference plus the pre-period gap, and the baseline its post-period
+/// mean.
+#[allow(clippy::too_many_arguments)] // one call site per method; a struct would only rename them
+pub(crate) fn gap_estimate(
+    method: Method,
+    level: f64,
+    (fit, effect, se): (regress::Fit, f64, f64),
+    dates: &[Date],
+    y: &[f64],
+    reference: &[f64],
+    before: usize,
+    terms: Vec<Term>,
+    mut notes: Vec<String>,
+) -> Estimate {
+    let offset = fit.beta[0];
+    let after = dates.len() - before;
+    let baseline = reference[before..].iter().sum::<f64>() / after as f64 + offset;
+    notes.push(format!(
+        "AR(1) errors on the gap, rho = {:.2} (feasible GLS, Prais–Winsten)",
+        fit.rho
+    ));
+    Estimate {
+        baseline,
+        pre: before,
+        post: after,
+        rho: Some(fit.rho),
+        terms,
+        notes,
+        fitted: dates
+            .iter()
+            .zip(y.iter().zip(reference))
+            .map(|(d, (o, r))| FittedPoint { date: *d, observed: *o, counterfactual: r + offset })
+            .collect(),
+        ..Estimate::new(method, level, effect, se, fit.df)
+    }
+}
+
 /// Estimates the effect of a deployment on `treated` against `comparisons`.
 pub fn difference_in_differences(
     treated: &[Point],
@@ -109,26 +148,15 @@ pub fn difference_in_differences(
             format!("parallel trends: no trend in the gap before the deployment (p = {p:.2})")
         });
     }
-    notes.push(format!("AR(1) errors, rho = {:.2} (feasible GLS, Prais–Winsten)", fit.rho));
-    let post_control: f64 =
-        dates.iter().zip(&control).filter(|(d, _)| **d >= deployed).map(|(_, v)| v).sum::<f64>();
-    let baseline = post_control / after as f64 + fit.beta[0];
-    Ok(Estimate {
-        baseline,
-        pre: before,
-        post: after,
-        rho: Some(fit.rho),
+    Ok(gap_estimate(
+        Method::DifferenceInDifferences,
+        level,
+        (fit, effect, se),
+        &dates,
+        &y,
+        &control,
+        before,
         terms,
         notes,
-        fitted: dates
-            .iter()
-            .zip(y.iter().zip(&control))
-            .map(|(d, (o, c))| FittedPoint {
-                date: *d,
-                observed: *o,
-                counterfactual: c + fit.beta[0],
-            })
-            .collect(),
-        ..Estimate::new(Method::DifferenceInDifferences, level, effect, se, fit.df)
-    })
+    ))
 }

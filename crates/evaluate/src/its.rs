@@ -128,7 +128,7 @@ pub fn interrupted_time_series(
     ];
     notes.insert(
         0,
-        format!("{} data, {} before and {} after {}", freq_name(freq), before, after, deployed),
+        format!("{} data, {} before and {} after {}", freq.adjective(), before, after, deployed),
     );
     notes.push(format!("AR(1) errors, rho = {:.2} (feasible GLS, Prais–Winsten)", fit.rho));
     Ok(Estimate {
@@ -157,14 +157,6 @@ pub(crate) fn enough(dates: &[Date], deployed: Date) -> Result<(usize, usize), E
         }
     }
     Ok((before, after))
-}
-
-pub(crate) fn freq_name(f: Frequency) -> &'static str {
-    match f {
-        Frequency::Daily => "daily",
-        Frequency::Weekly => "weekly",
-        Frequency::Monthly => "monthly",
-    }
 }
 
 #[cfg(test)]

@@ -198,6 +198,15 @@ impl Frequency {
         }
     }
 
+    /// "daily", "weekly", "monthly".
+    pub fn adjective(self) -> &'static str {
+        match self {
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+            Frequency::Monthly => "monthly",
+        }
+    }
+
     /// "day", "week", "month".
     pub fn unit(self) -> &'static str {
         match self {

@@ -43,6 +43,16 @@ impl Fit {
 /// Ordinary least squares by QR. Refuses a design whose columns are (nearly) dependent, with
 /// the name of a column that is the problem.
 pub(crate) fn ols(x: &DMatrix<f64>, y: &DVector<f64>, names: &[&str]) -> Result<Fit, EvalError> {
+    ols_q(x, y, names).map(|(fit, _)| fit)
+}
+
+/// [`ols`], also returning the thin `Q` of the design's QR (the residual projection is
+/// `I − QQ'`), so callers that need it do not factor the design again.
+fn ols_q(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    names: &[&str],
+) -> Result<(Fit, DMatrix<f64>), EvalError> {
     let (n, k) = x.shape();
     if n <= k {
         return Err(EvalError::TooFewPoints { have: n, need: k + 1 });
@@ -55,7 +65,8 @@ pub(crate) fn ols(x: &DMatrix<f64>, y: &DVector<f64>, names: &[&str]) -> Result<
             return Err(EvalError::Singular(names.get(j).copied().unwrap_or("?").to_string()));
         }
     }
-    let qty = qr.q().transpose() * y;
+    let q = qr.q();
+    let qty = q.transpose() * y;
     let beta =
         r.solve_upper_triangular(&qty).ok_or_else(|| EvalError::Singular("design".into()))?;
     let resid = y - x * &beta;
@@ -63,7 +74,7 @@ pub(crate) fn ols(x: &DMatrix<f64>, y: &DVector<f64>, names: &[&str]) -> Result<
     let sigma2 = resid.norm_squared() / df;
     let rinv = r.try_inverse().ok_or_else(|| EvalError::Singular("design".into()))?;
     let cov = &rinv * rinv.transpose() * sigma2;
-    Ok(Fit { beta, cov, sigma2, rho: 0.0, df })
+    Ok((Fit { beta, cov, sigma2, rho: 0.0, df }, q))
 }
 
 /// Feasible GLS with AR(1) errors: the autocorrelation is estimated from the OLS residuals
@@ -79,7 +90,7 @@ pub(crate) fn ols(x: &DMatrix<f64>, y: &DVector<f64>, names: &[&str]) -> Result<
 /// covariance is applied by two recursions.
 pub(crate) fn ar1(x: &DMatrix<f64>, y: &DVector<f64>, names: &[&str]) -> Result<Fit, EvalError> {
     let n = x.nrows();
-    let fit = ols(x, y, names)?;
+    let (fit, q) = ols_q(x, y, names)?;
     let e = y - x * &fit.beta;
     let num: f64 = (1..n).map(|t| e[t] * e[t - 1]).sum();
     let den: f64 = e.iter().map(|v| v * v).sum();
@@ -87,7 +98,6 @@ pub(crate) fn ar1(x: &DMatrix<f64>, y: &DVector<f64>, names: &[&str]) -> Result<
         return Ok(fit);
     }
     let observed = num / den;
-    let q = x.clone().qr().q();
     let rho = solve_rho(&q, observed);
     let (xt, yt) = prais_winsten(x, y, rho);
     let mut fit = ols(&xt, &yt, names)?;

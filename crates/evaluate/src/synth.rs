@@ -9,9 +9,9 @@
 
 use model::Date;
 
-use crate::did::{align, gap_effect};
+use crate::did::{align, gap_effect, gap_estimate};
 use crate::its::enough;
-use crate::{Estimate, EvalError, FittedPoint, Method, Point, Term, check_level};
+use crate::{Estimate, EvalError, Method, Point, Term, check_level};
 
 /// Estimates the effect of a deployment on `treated` with a synthetic control built from
 /// `donors`.
@@ -48,7 +48,6 @@ pub fn synthetic_control(
         .map(|((name, _), wj)| Term { name: format!("weight of {name}"), value: *wj, se: None })
         .collect();
     terms.push(Term { name: "pre-period RMSPE".into(), value: rmspe, se: None });
-    let post_synth: f64 = synthetic[before..].iter().sum::<f64>() / after as f64;
     let notes = vec![
         format!(
             "{} donor series; {} dates before and {} after {}",
@@ -58,26 +57,18 @@ pub fn synthetic_control(
             deployed
         ),
         format!("pre-period fit: root mean squared gap {rmspe:.4}"),
-        format!("AR(1) errors on the gap, rho = {:.2} (feasible GLS, Prais–Winsten)", fit.rho),
     ];
-    Ok(Estimate {
-        baseline: post_synth + fit.beta[0],
-        pre: before,
-        post: after,
-        rho: Some(fit.rho),
+    Ok(gap_estimate(
+        Method::SyntheticControl,
+        level,
+        (fit, effect, se),
+        &dates,
+        &y,
+        &synthetic,
+        before,
         terms,
         notes,
-        fitted: dates
-            .iter()
-            .zip(y.iter().zip(&synthetic))
-            .map(|(d, (o, s))| FittedPoint {
-                date: *d,
-                observed: *o,
-                counterfactual: s + fit.beta[0],
-            })
-            .collect(),
-        ..Estimate::new(Method::SyntheticControl, level, effect, se, fit.df)
-    })
+    ))
 }
 
 /// `argmin ||y − Σ w_j x_j||²` over the simplex (w ≥ 0, Σw = 1), by projected gradient with
