@@ -390,11 +390,19 @@ impl Workspace {
                 help: None,
             }]));
         }
-        // Apply from the end so earlier offsets stay valid; remember where each value lands.
+        // Apply from the end so earlier offsets stay valid, and remember where each value lands
+        // in the new text: a diagnostic inside that range is about that key.
         splices.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
         let mut new_text = text.clone();
         for (start, end, replacement, _) in &splices {
             new_text.replace_range(*start..*end, replacement);
+        }
+        let mut landed: Vec<(usize, usize, &str)> = Vec::new();
+        let mut shift: isize = 0;
+        for (start, end, replacement, key) in splices.iter().rev() {
+            let at = (*start as isize + shift) as usize;
+            landed.push((at, at + replacement.len(), key.as_str()));
+            shift += replacement.len() as isize - (*end as isize - *start as isize);
         }
         let mut files = self.files()?;
         for f in &mut files {
@@ -431,7 +439,14 @@ impl Workspace {
                 }
             })
             .map(|d| FieldError {
-                field: field_of(&after, d, &loc.path, changes),
+                field: d
+                    .span
+                    .filter(|s| after.map.file(*s).name == loc.path)
+                    .and_then(|s| {
+                        let at = s.start.offset as usize;
+                        landed.iter().find(|(from, to, _)| (*from..=*to).contains(&at))
+                    })
+                    .map(|(_, _, key)| key.to_string()),
                 message: d.message.clone(),
                 help: d.help.clone(),
             })
@@ -447,20 +462,4 @@ impl Workspace {
         })?;
         Ok(Revision { id: rev, path: loc.path, author: author.into(), at, summary })
     }
-}
-
-/// The edited field a diagnostic points into, when it points into one.
-fn field_of(
-    after: &modelfile::Checked,
-    d: &modelfile::Diagnostic,
-    path: &str,
-    changes: &BTreeMap<String, String>,
-) -> Option<String> {
-    let span = d.span?;
-    if after.map.file(span).name != path {
-        return None;
-    }
-    // The value spans of the edited keys in the new text: find the item again by position.
-    let line_text = after.map.file(span).text.lines().nth(span.start.line as usize - 1)?;
-    changes.keys().find(|k| line_text.contains(&format!("{k}:"))).cloned()
 }

@@ -470,3 +470,27 @@ mod properties {
         }
     }
 }
+
+/// An error in a key the edit added (not replaced) is reported on that key, in flow style too.
+#[test]
+fn errors_in_added_keys_are_attributed_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("throughline.yaml"), "format_version: 1\nmodel: { name: M }\n")
+        .unwrap();
+    std::fs::write(dir.path().join("m.yaml"), "nodes:\n  - { id: a, name: A, level: activity }\n")
+        .unwrap();
+    let mut ws = Workspace::in_memory().unwrap();
+    ws.import_dir(dir.path(), "x").unwrap();
+    let item = ws.item(ItemKind::Node, "a").unwrap();
+    let err = ws
+        .edit(
+            ItemKind::Node,
+            "a",
+            &changes(&[("program", "nowhere"), ("name", "Aa")]),
+            item.revision,
+            "x",
+        )
+        .unwrap_err();
+    let EditError::Invalid(errors) = err else { panic!("{err}") };
+    assert_eq!(errors[0].field.as_deref(), Some("program"), "{errors:?}");
+}
