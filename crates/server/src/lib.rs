@@ -31,8 +31,16 @@ pub const COOKIE: &str = "tl_session";
 /// Session lifetime.
 pub const SESSION_SECS: i64 = 8 * 3600;
 
-/// The report pages of one revision, by path.
-pub(crate) type Site = Arc<HashMap<String, String>>;
+/// What one revision of the model serves.
+pub(crate) struct Pages {
+    /// The report's files, by path.
+    pub files: HashMap<String, String>,
+    /// For editors: the edit links of each program page, by the page's path.
+    pub edit_links: HashMap<String, String>,
+}
+
+/// The pages of one revision, shared by the requests that read it.
+pub(crate) type Site = Arc<Pages>;
 
 /// Shared state of a running server.
 pub struct AppState {
@@ -49,12 +57,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over an opened workspace; `measured` feeds the check-in and evaluation pages.
+    /// State over an opened workspace; `measured` feeds the check-in and evaluation pages;
+    /// `oauth` enables login through a wiki's OAuth 2 provider.
     pub fn new(
         ws: Workspace,
         samples: usize,
         secure_cookies: bool,
         measured: report::Measured,
+        oauth: Option<OAuth>,
     ) -> Arc<AppState> {
         Arc::new(AppState {
             ws: Mutex::new(ws),
@@ -62,25 +72,7 @@ impl AppState {
             site: Mutex::new(None),
             samples,
             secure_cookies,
-            oauth: None,
-        })
-    }
-
-    /// The same, with login through a wiki's OAuth 2 provider.
-    pub fn with_oauth(
-        ws: Workspace,
-        samples: usize,
-        secure_cookies: bool,
-        measured: report::Measured,
-        oauth: OAuth,
-    ) -> Arc<AppState> {
-        Arc::new(AppState {
-            ws: Mutex::new(ws),
-            measured,
-            site: Mutex::new(None),
-            samples,
-            secure_cookies,
-            oauth: Some(oauth),
+            oauth,
         })
     }
 
@@ -228,8 +220,54 @@ impl Who {
 }
 
 /// A request body that did not parse, reported after the role check.
-pub(crate) fn body<T>(parsed: Result<T, impl std::fmt::Display>) -> Result<T, AppError> {
+fn body<T>(parsed: Result<T, impl std::fmt::Display>) -> Result<T, AppError> {
     parsed.map_err(|e| AppError::BadRequest(format!("the request body is not valid: {e}")))
+}
+
+/// A form that carries the session's CSRF token.
+pub(crate) trait Csrf {
+    /// The token it carries.
+    fn csrf(&self) -> Option<&str>;
+}
+
+impl Csrf for CsrfForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+impl Csrf for Vec<(String, String)> {
+    fn csrf(&self) -> Option<&str> {
+        self.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str())
+    }
+}
+
+impl Who {
+    /// The one gate of every form post: the role (401/403, before the body is read), then the
+    /// body, then its CSRF token.
+    pub(crate) fn authorise_form<T: Csrf>(
+        &self,
+        role: Role,
+        payload: Result<Form<T>, axum::extract::rejection::FormRejection>,
+    ) -> Result<(&workspace::accounts::Session, T), AppError> {
+        self.role(role)?;
+        let Form(form) = body(payload)?;
+        let s = self.require(role, form.csrf())?;
+        Ok((s, form))
+    }
+
+    /// The same for API calls: the CSRF token comes in the `X-CSRF-Token` header.
+    fn authorise_json<T>(
+        &self,
+        role: Role,
+        headers: &HeaderMap,
+        payload: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+    ) -> Result<(&workspace::accounts::Session, T), AppError> {
+        self.role(role)?;
+        let Json(value) = body(payload)?;
+        let s = self.require(role, csrf_header(headers))?;
+        Ok((s, value))
+    }
 }
 
 /// The router of the whole application.
@@ -302,9 +340,7 @@ async fn logout(
     payload: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Viewer)?;
-    let Form(form) = crate::body(payload)?;
-    w.require(Role::Viewer, form.csrf.as_deref())?;
+    w.authorise_form(Role::Viewer, payload)?;
     if let Some(t) = cookie_token(&headers) {
         state.ws()?.end_session(&t)?;
     }
@@ -358,9 +394,7 @@ async fn api_edit(
     payload: Result<Json<EditBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Editor)?;
-    let Json(body) = crate::body(payload)?;
-    let s = w.require(Role::Editor, csrf_header(&headers))?;
+    let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
     let kind = kind_of(&kind)?;
     let rev = state.ws()?.edit(kind, &id, &body.changes, body.revision, &s.account.name)?;
     Ok(Json(rev).into_response())
@@ -400,9 +434,7 @@ async fn api_comment(
     payload: Result<Json<CommentBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Contributor)?;
-    let Json(c) = crate::body(payload)?;
-    let s = w.require(Role::Contributor, csrf_header(&headers))?;
+    let (s, c) = w.authorise_json(Role::Contributor, &headers, payload)?;
     let kind = workspace::consult::Kind::parse(&c.kind).ok_or_else(|| {
         AppError::BadRequest("kind is comment, endorse, concern or proposal".into())
     })?;

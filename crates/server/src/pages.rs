@@ -29,7 +29,11 @@ async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
         }
         let checked = st.ws()?.checked()?;
         let mut map = HashMap::new();
+        let mut edit_links = HashMap::new();
         if checked.is_ok() {
+            for p in &checked.model.programs {
+                edit_links.insert(format!("programs/{}.html", p.id), program_edit_links(&checked.model, p.id.as_str()));
+            }
             let opts = report::Options {
                 samples: st.samples,
                 measured: st.measured.clone(),
@@ -48,7 +52,7 @@ async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
             body.push_str("</ul><p><a href=\"/revisions\">Revisions</a></p>");
             map.insert("index.html".into(), shell("Model errors", &body));
         }
-        let site = Arc::new(map);
+        let site = Arc::new(crate::Pages { files: map, edit_links });
         *cache = Some((head, site.clone()));
         Ok(site)
     })
@@ -88,16 +92,13 @@ fn item_of(path: &str) -> Option<(ItemKind, &str)> {
 }
 
 /// For editors on a program page: an edit link for every step and link of the program.
-fn program_edit_links(state: &AppState, program: &str) -> Result<String, AppError> {
-    let checked = state.ws()?.checked()?;
-    let m = &checked.model;
-    let mine = |id: &model::Id| {
-        m.nodes
-            .iter()
-            .find(|n| &n.id == id)
-            .and_then(|n| n.program.as_ref())
-            .is_some_and(|p| p.as_str() == program)
-    };
+fn program_edit_links(m: &model::Model, program: &str) -> String {
+    let of_program: HashMap<&str, bool> = m
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.program.as_ref().is_some_and(|p| p.as_str() == program)))
+        .collect();
+    let mine = |id: &model::Id| of_program.get(id.as_str()).copied().unwrap_or(false);
     let mut s = String::from("<section id=\"edit\"><h2>Edit this program</h2><p>Steps:</p><ul>");
     for n in m.nodes.iter().filter(|n| mine(&n.id)) {
         s.push_str(&format!(
@@ -115,7 +116,7 @@ fn program_edit_links(state: &AppState, program: &str) -> Result<String, AppErro
         ));
     }
     s.push_str("</ul></section>");
-    Ok(s)
+    s
 }
 
 fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<String, AppError> {
@@ -164,7 +165,7 @@ async fn serve_page(
     path: String,
 ) -> Result<Response, AppError> {
     let site = site(&state).await?;
-    let Some(contents) = site.get(&path) else {
+    let Some(contents) = site.files.get(&path) else {
         return Err(AppError::NotFound(format!("no page {path}")));
     };
     if !path.ends_with(".html") {
@@ -187,13 +188,11 @@ async fn serve_page(
             html.insert_str(at, &comments);
         }
     }
-    if let Some(program) = path.strip_prefix("programs/").and_then(|p| p.strip_suffix(".html"))
+    if let Some(edits) = site.edit_links.get(&path)
         && w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor)
+        && let Some(at) = html.find("<footer>")
     {
-        let edits = program_edit_links(&state, program)?;
-        if let Some(at) = html.find("<footer>") {
-            html.insert_str(at, &edits);
-        }
+        html.insert_str(at, edits);
     }
     if let Some(at) = html.find("</nav>") {
         html.insert_str(at + "</nav>".len(), &bar);
@@ -340,10 +339,8 @@ pub(crate) async fn edit_submit(
     payload: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Editor)?;
-    let Form(form) = crate::body(payload)?;
+    let (s, form) = w.authorise_form(Role::Editor, payload)?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let s = w.require(Role::Editor, get("csrf"))?;
     let kind = kind_of(&kind)?;
     let revision: i64 = get("revision")
         .and_then(|r| r.parse().ok())
@@ -431,9 +428,7 @@ pub(crate) async fn restore_submit(
     payload: Result<Form<crate::CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Editor)?;
-    let Form(form) = crate::body(payload)?;
-    let s = w.require(Role::Editor, form.csrf.as_deref())?;
+    let (s, _) = w.authorise_form(Role::Editor, payload)?;
     state.ws()?.restore(id, &s.account.name)?;
     Ok(Redirect::to("/revisions").into_response())
 }
@@ -455,9 +450,7 @@ pub(crate) async fn comment_submit(
     payload: Result<Form<CommentForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Contributor)?;
-    let Form(form) = crate::body(payload)?;
-    let s = w.require(Role::Contributor, form.csrf.as_deref())?;
+    let (s, form) = w.authorise_form(Role::Contributor, payload)?;
     let kind = workspace::consult::Kind::parse(&form.kind).ok_or_else(|| {
         AppError::BadRequest("kind is comment, endorse, concern or proposal".into())
     })?;
@@ -522,9 +515,7 @@ pub(crate) async fn round_open(
     payload: Result<Form<RoundForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Admin)?;
-    let Form(form) = crate::body(payload)?;
-    let s = w.require(Role::Admin, form.csrf.as_deref())?;
+    let (s, form) = w.authorise_form(Role::Admin, payload)?;
     let r = state.ws()?.open_round(form.scope.trim(), &form.title, &s.account.name)?;
     Ok(Redirect::to(&format!("/rounds/{}", r.id)).into_response())
 }
@@ -608,9 +599,19 @@ pub(crate) async fn round_close(
     payload: Result<Form<crate::CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    w.role(Role::Admin)?;
-    let Form(form) = crate::body(payload)?;
-    w.require(Role::Admin, form.csrf.as_deref())?;
+    w.authorise_form(Role::Admin, payload)?;
     state.ws()?.close_round(id)?;
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+impl crate::Csrf for CommentForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+impl crate::Csrf for RoundForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
 }

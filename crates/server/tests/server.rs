@@ -25,10 +25,7 @@ fn start_with(oauth: Option<server::OAuth>) -> Server {
     ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
     ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
     ws.create_account("adm", Role::Admin, "admin password 12").unwrap();
-    let state = match oauth {
-        Some(o) => server::AppState::with_oauth(ws, 200, false, report::Measured::default(), o),
-        None => server::AppState::new(ws, 200, false, report::Measured::default()),
-    };
+    let state = server::AppState::new(ws, 200, false, report::Measured::default(), oauth);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -80,6 +77,9 @@ fn pages_render_and_an_editor_edits_through_the_form() {
     assert_eq!(status, 200);
     assert!(css.contains('{'));
     let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let link = "/edit/link/wlm_organizer_hours:wlm_more_participants";
+    assert!(get(&s, "/programs/wiki_loves_monuments.html", Some(&cookie)).1.contains(link));
+    assert!(!get(&s, "/programs/wiki_loves_monuments.html", None).1.contains(link));
     let (status, form) = get(&s, "/edit/initiative/wlm_jury_tools", Some(&cookie));
     assert_eq!(status, 200);
     assert!(form.contains("name=\"f.name\""));

@@ -61,18 +61,18 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         report::Measured::default()
     };
     let samples = opts.samples.max(2);
-    let state = match (opts.oauth_base, opts.oauth_client_id, opts.public_url) {
+    let oauth = match (opts.oauth_base, opts.oauth_client_id, opts.public_url) {
         (Some(base), Some(client_id), Some(public)) => {
             let Ok(client_secret) = std::env::var("THROUGHLINE_OAUTH_SECRET") else {
                 eprintln!("error: set THROUGHLINE_OAUTH_SECRET to the OAuth consumer's secret");
                 return Ok(ExitCode::from(EXIT_FAILURE));
             };
             let redirect_uri = format!("{}/oauth/callback", public.trim_end_matches('/'));
-            let oauth = server::OAuth { base, client_id, client_secret, redirect_uri };
-            server::AppState::with_oauth(ws, samples, opts.secure_cookies, measured, oauth)
+            Some(server::OAuth { base, client_id, client_secret, redirect_uri })
         }
-        _ => server::AppState::new(ws, samples, opts.secure_cookies, measured),
+        _ => None,
     };
+    let state = server::AppState::new(ws, samples, opts.secure_cookies, measured, oauth);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&opts.addr)
