@@ -171,6 +171,8 @@ pub trait Backend: Send {
     ) -> Result<WriteSummary, StoreError>;
     /// Every stored value of a series, by date.
     fn series(&self, series: &str) -> Result<Vec<Stored>, StoreError>;
+    /// The last stored date of a series.
+    fn last_date(&self, series: &str) -> Result<Option<Date>, StoreError>;
     /// Every series with its date range.
     fn catalogue(&self) -> Result<Vec<SeriesInfo>, StoreError>;
     /// Values that later imports replaced, for a series.
@@ -249,7 +251,7 @@ impl Store {
 
     /// The last stored date of a series: importers fetch only what comes after it.
     pub fn last_date(&self, series: &str) -> Result<Option<Date>, StoreError> {
-        Ok(self.series(series)?.last().map(|s| s.measurement.date))
+        self.backend.last_date(series)
     }
 
     /// Every series with its date range.

@@ -214,6 +214,15 @@ impl Backend for Sqlite {
         rows.collect::<Result<_, _>>().map_err(corrupt)
     }
 
+    fn last_date(&self, series: &str) -> Result<Option<Date>, StoreError> {
+        let text: Option<String> = self.conn.query_row(
+            "SELECT max(date) FROM measurement WHERE series = ?1",
+            [series],
+            |r| r.get(0),
+        )?;
+        text.map(date_of).transpose().map_err(corrupt)
+    }
+
     fn catalogue(&self) -> Result<Vec<SeriesInfo>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT series, count(*), min(date), max(date) FROM measurement GROUP BY series ORDER BY series",
