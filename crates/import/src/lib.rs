@@ -171,15 +171,18 @@ pub fn run(
         files.sort();
         for path in files {
             let rel = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
-            let head = std::fs::read_to_string(&path).ok().and_then(|t| {
-                t.lines().find(|l| !l.trim_start().starts_with('#')).map(str::to_lowercase)
-            });
+            // Read once: the header decides whether it is a series file, then it is parsed.
+            let Ok(text) = std::fs::read(&path) else { continue };
+            let head = String::from_utf8_lossy(&text)
+                .lines()
+                .find(|l| !l.trim_start().starts_with('#'))
+                .map(str::to_lowercase);
             if !head.is_some_and(|h| h.split(',').any(|c| c.trim() == "series")) {
                 continue;
             }
             let name = format!("csv:{rel}");
             progress(&name);
-            let result = csv::read(&path, None)
+            let result = csv::parse(&text, &path.display().to_string(), None)
                 .map_err(ImportError::from)
                 .and_then(|rows| store.write(&name, &rows, &[]).map_err(ImportError::from));
             outcomes.push(SourceOutcome { source: name, result });
