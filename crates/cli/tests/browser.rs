@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod common;
+
 struct Driver {
     child: Child,
     base: String,
@@ -251,7 +253,7 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let model = tmp.path().join("model");
-    copy_dir(&root.join("examples/wikimedia"), &model);
+    common::copy_example(&model);
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let Some(driver) = start(&tmp.path().join("profile")) else { return };
     let mut server = Command::new(env!("CARGO_BIN_EXE_throughline"))
@@ -338,22 +340,4 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     let shots = root.join("target/report-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     driver.screenshot(&shots.join("workspace_goal.png"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        let name_str = name.to_string_lossy();
-        if name_str == "measurements.sqlite" || name_str == ".throughline" {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(&name));
-        } else {
-            std::fs::copy(&path, to.join(&name)).unwrap();
-        }
-    }
 }

@@ -2,34 +2,15 @@
 //! bundled example (its SYNTHETIC data have a planted effect of +12 participants a week).
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "measurements.sqlite" {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy(&path, &to.join(&name))
-        } else {
-            std::fs::copy(&path, to.join(&name)).map(|_| ()).unwrap()
-        }
-    }
-}
+mod common;
 
 /// A fresh copy of the example, without a store.
 fn example() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy(&root().join("examples/wikimedia"), dir.path());
+    common::copy_example(dir.path());
     dir
 }
 

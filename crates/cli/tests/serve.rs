@@ -8,22 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "measurements.sqlite" || name == ".throughline" {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(&name))
-        } else {
-            std::fs::copy(&path, to.join(&name)).map(|_| ()).unwrap()
-        }
-    }
-}
+mod common;
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -65,7 +50,7 @@ fn spawn(model: &Path, db: &Path, port: u16) -> Child {
 fn killing_the_server_during_a_burst_of_edits_loses_no_acknowledged_revision() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tmp.path().join("model");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia"), &model);
+    common::copy_example(&model);
     let db = tmp.path().join("ws.sqlite");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = spawn(&model, &db, port);
