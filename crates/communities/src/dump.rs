@@ -3,7 +3,8 @@
 //! nulls are empty fields, arrays are comma-separated, timestamps look like
 //! `2026-09-01 00:00:00.0`, and tabs and newlines inside text are backslash-escaped.
 
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 78] = [
@@ -87,9 +88,93 @@ pub const COLUMNS: [&str; 78] = [
     "revision_tags",
 ];
 
-/// Index of a column by name (compile-time list, so a typo is a test failure, not a panic).
+/// The columns of the classic layout (snapshots before 2024): the current list without the
+/// central-id, temporary/permanent-account, cross-wiki and log-id columns added since.
+pub const CLASSIC_ABSENT: [&str; 8] = [
+    "event_log_id",
+    "event_user_central_id",
+    "event_user_is_temporary",
+    "event_user_is_permanent",
+    "event_user_is_cross_wiki",
+    "user_central_id",
+    "user_is_temporary",
+    "user_is_permanent",
+];
+
+/// Index of a column by name in the current layout (a typo is a test failure, not a panic).
 pub fn col(name: &str) -> Option<usize> {
     COLUMNS.iter().position(|c| *c == name)
+}
+
+/// A layout of the dump: which column holds what. Dumps carry no header, so the layout is
+/// recognised by the number of fields, which differs between the known layouts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// 78 columns (2024 snapshots onwards).
+    Current,
+    /// 70 columns (earlier snapshots).
+    Classic,
+}
+
+/// The fields the reader uses, in this order.
+const USED: [&str; 18] = [
+    "wiki_db",
+    "event_entity",
+    "event_type",
+    "event_timestamp",
+    "event_comment",
+    "event_user_id",
+    "event_user_text_historical",
+    "event_user_text",
+    "event_user_is_bot_by_historical",
+    "event_user_is_anonymous",
+    "event_user_registration_timestamp",
+    "event_user_creation_timestamp",
+    "page_id",
+    "page_namespace_historical",
+    "revision_id",
+    "revision_parent_id",
+    "revision_text_bytes_diff",
+    "revision_tags",
+];
+/// Position in [`USED`] of `event_user_is_temporary`, read only where the layout has it.
+const TEMPORARY: &str = "event_user_is_temporary";
+/// Revert columns, read together.
+const REVERTED: [&str; 2] =
+    ["revision_is_identity_reverted", "revision_seconds_to_identity_revert"];
+
+impl Layout {
+    /// The layout with this many fields per row.
+    pub fn from_fields(n: usize) -> Option<Layout> {
+        match n {
+            78 => Some(Layout::Current),
+            70 => Some(Layout::Classic),
+            _ => None,
+        }
+    }
+
+    /// Fields per row.
+    pub fn fields(self) -> usize {
+        match self {
+            Layout::Current => COLUMNS.len(),
+            Layout::Classic => COLUMNS.len() - CLASSIC_ABSENT.len(),
+        }
+    }
+
+    /// The column names, in order.
+    pub fn columns(self) -> Vec<&'static str> {
+        match self {
+            Layout::Current => COLUMNS.to_vec(),
+            Layout::Classic => {
+                COLUMNS.iter().copied().filter(|c| !CLASSIC_ABSENT.contains(c)).collect()
+            }
+        }
+    }
+
+    /// Index of a column in this layout.
+    pub fn index(self, name: &str) -> Option<usize> {
+        self.columns().iter().position(|c| *c == name)
+    }
 }
 
 /// An edit: a `revision`/`create` event, with what the metrics need.
@@ -97,17 +182,21 @@ pub fn col(name: &str) -> Option<usize> {
 pub struct Edit {
     /// Wiki, e.g. `enwiki`.
     pub wiki: String,
+    /// Revision id (unique on its wiki).
+    pub revision: i64,
     /// When, as seconds since 1970 (UTC).
     pub at: i64,
     /// The editor's id on the wiki (`None` for anonymous and temporary accounts).
     pub user: Option<i64>,
     /// The editor's name at the time.
+    pub user_text_historical: String,
+    /// The editor's name now (after renames; empty for deleted users).
     pub user_text: String,
     /// Registered at (seconds), if known.
     pub registered: Option<i64>,
     /// A bot, by name or group, at the time.
     pub bot: bool,
-    /// Page and namespace.
+    /// Page.
     pub page: i64,
     /// Namespace at the time.
     pub namespace: i64,
@@ -117,7 +206,7 @@ pub struct Edit {
     pub bytes_diff: i64,
     /// Reverted, and after how many seconds.
     pub reverted_after: Option<i64>,
-    /// Edit summary.
+    /// Edit summary (escaped as in the dump).
     pub comment: String,
     /// Tags.
     pub tags: Vec<String>,
@@ -145,11 +234,23 @@ pub enum DumpError {
 
 /// `2026-09-01 00:00:00.0` → seconds since 1970.
 pub fn timestamp(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
     let date = model::Date::parse(s.get(..10)?)?;
-    let time = s.get(11..19)?;
-    let mut hms = time.split(':').map(|x| x.parse::<i64>().ok());
-    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    Some(date.day_number() * 86_400 + h * 3600 + m * 60 + sec)
+    let two = |i: usize| -> Option<i64> {
+        let (h, l) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+        (h < 10 && l < 10).then_some(i64::from(h) * 10 + i64::from(l))
+    };
+    let (h, m, sec) = (two(11)?, two(14)?, two(17)?);
+    (h < 24 && m < 60 && sec < 61).then(|| date.day_number() * 86_400 + h * 3600 + m * 60 + sec)
 }
 
 /// Seconds since 1970 → the dump's timestamp text.
@@ -159,74 +260,191 @@ pub fn format_timestamp(secs: i64) -> String {
     format!("{d} {:02}:{:02}:{:02}.0", s / 3600, s % 3600 / 60, s % 60)
 }
 
-/// Parses one row; `Ok(None)` for events that are not edits.
-pub fn parse_row(line: &str, number: usize) -> Result<Option<Edit>, DumpError> {
-    let f: Vec<&str> = line.trim_end_matches(['\n', '\r']).split('\t').collect();
-    let bad = |why: String| DumpError::Row { line: number, why };
-    if f.len() != COLUMNS.len() {
-        return Err(bad(format!(
-            "{} fields; the current mediawiki_history layout has {} (an older snapshot?)",
-            f.len(),
-            COLUMNS.len()
-        )));
-    }
-    let get = |name: &str| col(name).map_or("", |i| f[i]);
-    if get("event_entity") != "revision" || get("event_type") != "create" {
-        return Ok(None);
-    }
-    let int = |name: &str| -> Result<Option<i64>, DumpError> {
-        let v = get(name);
-        if v.is_empty() {
-            return Ok(None);
-        }
-        v.parse().map(Some).map_err(|_| bad(format!("`{name}` is `{v}`, not a whole number")))
-    };
-    let at = timestamp(get("event_timestamp")).ok_or_else(|| {
-        bad(format!("`event_timestamp` is `{}`, not a timestamp", get("event_timestamp")))
-    })?;
-    let anonymous =
-        get("event_user_is_anonymous") == "true" || get("event_user_is_temporary") == "true";
-    let registered = timestamp(get("event_user_registration_timestamp"))
-        .or_else(|| timestamp(get("event_user_creation_timestamp")));
-    let reverted_after = if get("revision_is_identity_reverted") == "true" {
-        int("revision_seconds_to_identity_revert")?.or(Some(0))
-    } else {
-        None
-    };
-    Ok(Some(Edit {
-        wiki: get("wiki_db").to_string(),
-        at,
-        user: if anonymous { None } else { int("event_user_id")? },
-        user_text: get("event_user_text_historical").to_string(),
-        registered,
-        bot: !get("event_user_is_bot_by_historical").is_empty(),
-        page: int("page_id")?.unwrap_or(0),
-        namespace: int("page_namespace_historical")?.unwrap_or(0),
-        creates_page: int("revision_parent_id")?.unwrap_or(0) == 0,
-        bytes_diff: int("revision_text_bytes_diff")?.unwrap_or(0),
-        reverted_after,
-        comment: get("event_comment").to_string(),
-        tags: get("revision_tags")
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect(),
-    }))
+/// Column positions of one layout, resolved once per file.
+#[derive(Clone, Debug)]
+struct Positions {
+    layout: Layout,
+    used: [usize; USED.len()],
+    temporary: Option<usize>,
+    reverted: [usize; 2],
 }
 
-/// Reads every edit of a plain TSV dump.
-pub fn read(reader: impl BufRead) -> Result<Vec<Edit>, DumpError> {
-    let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line?;
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(e) = parse_row(&line, i + 1)? {
-            out.push(e);
+impl Positions {
+    fn new(layout: Layout) -> Positions {
+        let at = |n: &str| layout.index(n).unwrap_or(usize::MAX);
+        Positions {
+            layout,
+            used: USED.map(at),
+            temporary: layout.index(TEMPORARY),
+            reverted: REVERTED.map(at),
         }
     }
-    Ok(out)
+}
+
+/// Parses rows of one dump; the layout is fixed by the first row.
+#[derive(Clone, Debug, Default)]
+pub struct Parser {
+    positions: Option<Positions>,
+    fields: Vec<(usize, usize)>,
+}
+
+impl Parser {
+    /// The layout seen so far.
+    pub fn layout(&self) -> Option<Layout> {
+        self.positions.as_ref().map(|p| p.layout)
+    }
+
+    /// Parses one row; `Ok(None)` for events that are not edits.
+    pub fn row(&mut self, line: &str, number: usize) -> Result<Option<Edit>, DumpError> {
+        let line = line.trim_end_matches(['\n', '\r']);
+        let bad = |why: String| DumpError::Row { line: number, why };
+        self.fields.clear();
+        let mut from = 0;
+        for (i, b) in line.bytes().enumerate() {
+            if b == b'\t' {
+                self.fields.push((from, i));
+                from = i + 1;
+            }
+        }
+        self.fields.push((from, line.len()));
+        let n = self.fields.len();
+        let layout = match &self.positions {
+            Some(p) if p.layout.fields() == n => p.layout,
+            Some(p) => {
+                return Err(bad(format!(
+                    "{n} fields, but this file's rows have {} (the {:?} layout); a row cut short or a stray tab?",
+                    p.layout.fields(),
+                    p.layout
+                )));
+            }
+            None => Layout::from_fields(n).ok_or_else(|| {
+                bad(format!(
+                    "{n} fields; mediawiki_history rows have {} (current layout) or {} (before 2024)",
+                    Layout::Current.fields(),
+                    Layout::Classic.fields()
+                ))
+            })?,
+        };
+        let positions = self.positions.get_or_insert_with(|| Positions::new(layout));
+        let positions = &*positions;
+        let field = |i: usize| self.fields.get(i).map_or("", |&(a, b)| &line[a..b]);
+        let used = |k: usize| field(positions.used[k]);
+        if used(1) != "revision" || used(2) != "create" {
+            return Ok(None);
+        }
+        let int = |k: usize| -> Result<Option<i64>, DumpError> {
+            let v = used(k);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse()
+                .map(Some)
+                .map_err(|_| bad(format!("`{}` is `{v}`, not a whole number", USED[k])))
+        };
+        let at = timestamp(used(3))
+            .ok_or_else(|| bad(format!("`event_timestamp` is `{}`, not a timestamp", used(3))))?;
+        let temporary = positions.temporary.is_some_and(|i| field(i) == "true");
+        let anonymous = used(9) == "true" || temporary;
+        let registered = timestamp(used(10)).or_else(|| timestamp(used(11)));
+        let reverted_after = if field(positions.reverted[0]) == "true" {
+            let v = field(positions.reverted[1]);
+            Some(if v.is_empty() {
+                0
+            } else {
+                v.parse().map_err(|_| {
+                    bad(format!(
+                        "`revision_seconds_to_identity_revert` is `{v}`, not a whole number"
+                    ))
+                })?
+            })
+        } else {
+            None
+        };
+        Ok(Some(Edit {
+            wiki: used(0).to_string(),
+            revision: int(14)?.unwrap_or(0),
+            at,
+            user: if anonymous { None } else { int(5)? },
+            user_text_historical: used(6).to_string(),
+            user_text: used(7).to_string(),
+            registered,
+            bot: !used(8).is_empty(),
+            page: int(12)?.unwrap_or(0),
+            namespace: int(13)?.unwrap_or(0),
+            creates_page: int(15)?.unwrap_or(0) == 0,
+            bytes_diff: int(16)?.unwrap_or(0),
+            reverted_after,
+            comment: used(4).to_string(),
+            tags: used(17).split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+        }))
+    }
+}
+
+/// Parses one row on its own (the layout is taken from its field count).
+pub fn parse_row(line: &str, number: usize) -> Result<Option<Edit>, DumpError> {
+    Parser::default().row(line, number)
+}
+
+/// The edits of a dump, one at a time: memory stays flat however large the file.
+pub struct Edits<R> {
+    reader: R,
+    parser: Parser,
+    buf: String,
+    line: usize,
+}
+
+impl<R: BufRead> Edits<R> {
+    /// Reads a plain TSV stream.
+    pub fn new(reader: R) -> Edits<R> {
+        Edits { reader, parser: Parser::default(), buf: String::new(), line: 0 }
+    }
+}
+
+impl<R: BufRead> Iterator for Edits<R> {
+    type Item = Result<Edit, DumpError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            match self.reader.read_line(&mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(e.into())),
+            }
+            self.line += 1;
+            if self.buf.trim_end_matches(['\n', '\r']).is_empty() {
+                continue;
+            }
+            match self.parser.row(&self.buf, self.line) {
+                Ok(Some(e)) => return Some(Ok(e)),
+                Ok(None) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// Opens a dump file, plain or bz2 (recognised by its first bytes, not its name), for
+/// streaming. Multi-stream bz2 files (as the dumps are published) are read to the end.
+pub fn open(path: &Path) -> Result<Edits<Box<dyn BufRead + Send>>, DumpError> {
+    let mut file = std::fs::File::open(path)?;
+    let mut magic = [0u8; 3];
+    let n = file.read(&mut magic)?;
+    file.seek(SeekFrom::Start(0))?;
+    let reader: Box<dyn BufRead + Send> = if n == 3 && &magic == b"BZh" {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            bzip2::read::MultiBzDecoder::new(BufReader::with_capacity(1 << 20, file)),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 20, file))
+    };
+    Ok(Edits::new(reader))
+}
+
+/// Reads every edit of a plain TSV dump into memory (tests and small dumps).
+pub fn read(reader: impl BufRead) -> Result<Vec<Edit>, DumpError> {
+    Edits::new(reader).collect()
 }
 
 #[cfg(test)]
@@ -249,18 +467,43 @@ mod tests {
     }
 
     #[test]
+    fn the_classic_layout_has_seventy_columns() {
+        assert_eq!(Layout::Classic.fields(), 70);
+        assert_eq!(Layout::from_fields(70), Some(Layout::Classic));
+        assert_eq!(Layout::Classic.index("revision_tags"), Some(69));
+        assert_eq!(Layout::Classic.index("event_user_is_temporary"), None);
+        for c in USED.iter().chain(&REVERTED) {
+            assert!(Layout::Classic.index(c).is_some(), "{c}");
+        }
+    }
+
+    #[test]
+    fn a_row_of_another_layout_in_the_same_file_is_refused() {
+        let current = vec![""; 78].join("\t");
+        let classic = vec![""; 70].join("\t");
+        let mut p = Parser::default();
+        assert!(p.row(&current, 1).unwrap().is_none());
+        let err = p.row(&classic, 2).unwrap_err().to_string();
+        assert!(err.starts_with("line 2: 70 fields, but this file's rows have 78"), "{err}");
+    }
+
+    #[test]
     fn timestamps_round_trip() {
         let t = timestamp("2026-09-01 13:45:07.0").unwrap();
         assert_eq!(format_timestamp(t), "2026-09-01 13:45:07.0");
         assert_eq!(timestamp("1970-01-01 00:00:00.0"), Some(0));
         assert_eq!(timestamp("yesterday"), None);
+        assert_eq!(timestamp("2026-09-01 25:00:00.0"), None);
+        assert_eq!(timestamp("2026-09-01T13:45:07Z"), None);
     }
 
     #[test]
     fn a_short_row_is_refused_with_its_line() {
         let err = parse_row("enwiki\trevision\tcreate", 7).unwrap_err().to_string();
         assert!(
-            err.starts_with("line 7: 3 fields; the current mediawiki_history layout has 78"),
+            err.starts_with(
+                "line 7: 3 fields; mediawiki_history rows have 78 (current layout) or 70"
+            ),
             "{err}"
         );
     }

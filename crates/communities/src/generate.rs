@@ -1,6 +1,15 @@
-//! Synthetic dumps in the real 78-column layout, for tests and benchmarks.
+//! Synthetic dumps in the real layout, for tests and benchmarks: [`line`] writes one row;
+//! [`World`] generates wikis, people and communities with every edge case of the definitions
+//! (renames, deleted users, bots, anonymous and temporary accounts, registrations before the
+//! window, reverts either side of 48 hours, overlapping rosters and hashtags, retention windows
+//! past the coverage date), streamed so that tens of millions of rows need no memory.
 
-use crate::dump::{COLUMNS, col, format_timestamp};
+use std::io::Write;
+
+use synthetic::Rng;
+
+use crate::dump::{COLUMNS, Layout, col, format_timestamp};
+use crate::metrics::{Community, DAY, Members};
 
 /// One edit to write.
 #[derive(Clone, Debug)]
@@ -12,7 +21,11 @@ pub struct Row {
     /// Editor id; `None` writes an anonymous edit.
     pub user: Option<i64>,
     /// Editor name at the time.
+    pub user_text_historical: String,
+    /// Editor name now (differs after a rename; empty for a deleted user).
     pub user_text: String,
+    /// A temporary account (an id, but not a participant).
+    pub temporary: bool,
     /// Registration (seconds).
     pub registered: Option<i64>,
     /// A bot.
@@ -29,14 +42,43 @@ pub struct Row {
     pub reverted_after: Option<i64>,
     /// Revision id.
     pub revision: i64,
-    /// Edit summary.
+    /// Edit summary (unescaped; written escaped as the dumps do).
     pub comment: String,
     /// Edit tags.
     pub tags: Vec<String>,
 }
 
-/// The TSV line of a row (no trailing newline).
+impl Row {
+    /// A plain registered edit; tests set the fields they plant.
+    pub fn edit(wiki: &str, revision: i64, at: i64, user: i64, name: &str) -> Row {
+        Row {
+            wiki: wiki.into(),
+            at,
+            user: Some(user),
+            user_text_historical: name.into(),
+            user_text: name.into(),
+            temporary: false,
+            registered: None,
+            bot: false,
+            page: revision,
+            namespace: 0,
+            creates_page: false,
+            bytes_diff: 0,
+            reverted_after: None,
+            revision,
+            comment: String::new(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// The TSV line of a row in the current layout (no trailing newline).
 pub fn line(r: &Row) -> String {
+    line_in(r, Layout::Current)
+}
+
+/// The TSV line of a row in the given layout.
+pub fn line_in(r: &Row, layout: Layout) -> String {
     let mut f: Vec<String> = vec![String::new(); COLUMNS.len()];
     let mut set = |name: &str, v: String| {
         if let Some(i) = col(name) {
@@ -50,18 +92,15 @@ pub fn line(r: &Row) -> String {
     // Summaries are written escaped, as the dumps do: tabs and newlines never split a row.
     set("event_comment", r.comment.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n"));
     set("revision_tags", r.tags.join(","));
-    set("event_user_text_historical", r.user_text.clone());
+    set("event_user_text_historical", r.user_text_historical.clone());
     set("event_user_text", r.user_text.clone());
+    set("event_user_is_temporary", r.temporary.to_string());
     match r.user {
         Some(u) => {
             set("event_user_id", u.to_string());
             set("event_user_is_anonymous", "false".into());
-            set("event_user_is_temporary", "false".into());
         }
-        None => {
-            set("event_user_is_anonymous", "true".into());
-            set("event_user_is_temporary", "false".into());
-        }
+        None => set("event_user_is_anonymous", "true".into()),
     }
     if let Some(reg) = r.registered {
         set("event_user_registration_timestamp", format_timestamp(reg));
@@ -69,6 +108,7 @@ pub fn line(r: &Row) -> String {
     }
     if r.bot {
         set("event_user_is_bot_by_historical", "name".into());
+        set("event_user_is_bot_by", "name".into());
     }
     set("page_id", r.page.to_string());
     set("page_namespace_historical", r.namespace.to_string());
@@ -86,5 +126,328 @@ pub fn line(r: &Row) -> String {
         }
         None => set("revision_is_identity_reverted", "false".into()),
     }
-    f.join("\t")
+    match layout {
+        Layout::Current => f.join("\t"),
+        Layout::Classic => COLUMNS
+            .iter()
+            .zip(f)
+            .filter(|(c, _)| !crate::dump::CLASSIC_ABSENT.contains(c))
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+            .join("\t"),
+    }
+}
+
+/// The shape of a generated world.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Wikis (the first is Commons-like: uploads happen there).
+    pub wikis: Vec<String>,
+    /// People per wiki.
+    pub users: usize,
+    /// Communities in all.
+    pub communities: usize,
+    /// Edits to write in all (approximately: whole sessions are written).
+    pub edits: usize,
+    /// First day of activity (seconds).
+    pub start: i64,
+    /// End of the data (seconds, exclusive): the coverage date.
+    pub end: i64,
+}
+
+impl Spec {
+    /// A small world for exact comparisons against the reference.
+    pub fn small(seed: u64) -> Spec {
+        Spec {
+            seed,
+            wikis: vec!["commonswiki".into(), "frwiki".into()],
+            users: 120,
+            communities: 24,
+            edits: 6_000,
+            start: day("2025-01-01"),
+            end: day("2026-10-01"),
+        }
+    }
+}
+
+fn day(s: &str) -> i64 {
+    model::Date::parse(s).map_or(0, |d| d.day_number() * DAY)
+}
+
+/// Pages in each category, as `(wiki, category, page)`: the rows of a category-links extract.
+pub type CategoryPages = Vec<(String, String, i64)>;
+
+/// A generated world: its communities and category pages; [`World::write`] streams the dump.
+pub struct World {
+    /// The spec.
+    pub spec: Spec,
+    /// The communities defined on it.
+    pub communities: Vec<Community>,
+    /// Category membership.
+    pub categories: CategoryPages,
+    /// Pages per wiki.
+    pages: i64,
+}
+
+/// A person on a wiki.
+struct Person {
+    id: i64,
+    name: String,
+    renamed: Option<String>,
+    deleted: bool,
+    bot: bool,
+    temporary: bool,
+    registered: Option<i64>,
+}
+
+impl World {
+    /// Plans a world: communities over random windows, rosters that overlap, hashtags and
+    /// tags shared by some campaigns, categories of pages.
+    pub fn new(spec: Spec) -> World {
+        let mut rng = Rng::new(spec.seed);
+        let pages = (spec.edits as i64 / 8).max(50);
+        let span_days = (spec.end - spec.start) / DAY;
+        let mut communities = Vec::with_capacity(spec.communities);
+        let mut categories = CategoryPages::new();
+        let n_wikis = spec.wikis.len().max(1);
+        for k in 0..spec.communities {
+            // Communities go round the wikis, so the j-th of a wiki is `k / n_wikis`.
+            let wiki = spec.wikis[k % n_wikis].clone();
+            let j = k / n_wikis;
+            let on_wiki =
+                spec.communities / n_wikis + usize::from(k % n_wikis < spec.communities % n_wikis);
+            let length = [7, 14, 30, 31, 92][rng.below(5)];
+            // Some windows start so late that retention is still pending at the coverage date.
+            let first = rng.below((span_days - length).max(1) as usize) as i64;
+            let start = spec.start + first * DAY;
+            let end = start + length * DAY;
+            let members = match rng.below(5) {
+                0 | 1 => {
+                    // The people whose home this is (id ≡ j mod the wiki's communities), and a
+                    // few others; by their old name or their new one.
+                    let home = (1..=spec.users as i64)
+                        .filter(|id| (*id as usize) % on_wiki.max(1) == j)
+                        .take(60);
+                    let others: Vec<i64> =
+                        (0..rng.below(6)).map(|_| 1 + rng.below(spec.users) as i64).collect();
+                    let mut names: Vec<String> = home
+                        .chain(others)
+                        .map(|id| if rng.below(4) == 0 { renamed_name(id) } else { user_name(id) })
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    Members::Roster(names)
+                }
+                2 => Members::Hashtag(format!("camp{}", k % 7)),
+                3 => Members::Tag(format!("campaign-{}", k % 5)),
+                _ => {
+                    let name = format!("Cat_{}", k % 6);
+                    if !categories.iter().any(|(w, c, _)| *w == wiki && *c == name) {
+                        for _ in 0..(pages / 10).max(3) {
+                            categories.push((
+                                wiki.clone(),
+                                name.clone(),
+                                1 + rng.below(pages as usize) as i64,
+                            ));
+                        }
+                    }
+                    Members::Category(name)
+                }
+            };
+            let cost = (rng.below(3) > 0).then(|| 500.0 * (1 + rng.below(20)) as f64);
+            communities.push(Community { id: format!("c{k}"), wiki, members, start, end, cost });
+        }
+        categories.sort();
+        categories.dedup();
+        World { spec, communities, categories, pages }
+    }
+
+    fn person(&self, rng: &mut Rng, id: i64) -> Person {
+        let span = self.spec.end - self.spec.start;
+        // A quarter registered before the data starts; the rest during it.
+        let registered = match rng.below(20) {
+            0 => None,
+            1..=5 => Some(self.spec.start - (1 + rng.below(2000) as i64) * DAY),
+            _ => Some(self.spec.start + (rng.unit() * span as f64) as i64),
+        };
+        Person {
+            id,
+            name: user_name(id),
+            renamed: (rng.below(10) == 0).then(|| renamed_name(id)),
+            deleted: rng.below(40) == 0,
+            bot: rng.below(30) == 0,
+            temporary: rng.below(40) == 0,
+            registered,
+        }
+    }
+
+    /// Writes the dump (current layout) and returns the number of rows written.
+    pub fn write(&self, out: &mut impl Write) -> std::io::Result<usize> {
+        let mut rng = Rng::new(self.spec.seed ^ 0x5eed);
+        let mut written = 0usize;
+        let mut revision = 1_000i64;
+        let per_user = (self.spec.edits / (self.spec.users * self.spec.wikis.len()).max(1)).max(1);
+        let tags_pool = ["camp0", "camp1", "camp2", "camp3", "camp4", "camp5", "camp6"];
+        let mut line_buf = String::new();
+        for (w, wiki) in self.spec.wikis.iter().enumerate() {
+            let people: Vec<Person> =
+                (1..=self.spec.users as i64).map(|id| self.person(&mut rng, id)).collect();
+            // People who join a community edit inside its window, so communities have members.
+            // A person takes part in the `id mod n`-th community of the wiki (rosters agree).
+            let here: Vec<&Community> =
+                self.communities.iter().filter(|c| c.wiki == *wiki).collect();
+            let homes: Vec<Option<&Community>> = people
+                .iter()
+                .map(|p| (!here.is_empty()).then(|| here[(p.id as usize) % here.len()]))
+                .collect();
+            for (p, home) in people.iter().zip(homes) {
+                let sessions = 1 + rng.below(4);
+                for s in 0..sessions {
+                    let base = match (s, home) {
+                        (0, Some(c)) if rng.below(3) > 0 => {
+                            c.start
+                                + rng.below(((c.end - c.start) / DAY).max(1) as usize) as i64 * DAY
+                        }
+                        _ => {
+                            p.registered.unwrap_or(self.spec.start).max(self.spec.start)
+                                + (rng.unit() * (self.spec.end - self.spec.start) as f64 * 0.9)
+                                    as i64
+                        }
+                    };
+                    let edits = 1 + rng.below(2 * per_user / sessions);
+                    // A session, then returns at the retention boundaries (exactly on them, or
+                    // a second past) for some people.
+                    for e in 0..edits {
+                        let offset = match rng.below(12) {
+                            0 => {
+                                [1, 7, 30, 60, 180, 210, 365, 395][rng.below(8)] * DAY
+                                    + rng.below(2) as i64
+                            }
+                            _ => e as i64 * (60 + rng.below(20_000) as i64),
+                        };
+                        let at = base + offset;
+                        if at >= self.spec.end || at < self.spec.start {
+                            continue;
+                        }
+                        revision += 1;
+                        let mut row = self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
+                        // Inside the home window, half the edits carry the community's rule.
+                        if let Some(c) =
+                            home.filter(|c| at >= c.start && at < c.end && rng.below(2) == 0)
+                        {
+                            match &c.members {
+                                Members::Hashtag(t) => row.comment.push_str(&format!(" #{t}")),
+                                Members::Tag(t) => row.tags.push(t.clone()),
+                                Members::Category(name) => {
+                                    if let Some((_, _, page)) = self
+                                        .categories
+                                        .iter()
+                                        .find(|(cw, cn, _)| cw == wiki && cn == name)
+                                    {
+                                        row.page = *page;
+                                    }
+                                }
+                                Members::Roster(_) => {}
+                            }
+                        }
+                        line_buf.clear();
+                        line_buf.push_str(&line(&row));
+                        line_buf.push('\n');
+                        out.write_all(line_buf.as_bytes())?;
+                        written += 1;
+                    }
+                }
+            }
+            // Anonymous edits, some with campaign hashtags: never participants.
+            for _ in 0..(per_user * 4) {
+                revision += 1;
+                let at = self.spec.start
+                    + (rng.unit() * (self.spec.end - self.spec.start) as f64) as i64;
+                let mut row = Row::edit(wiki, revision, at, 0, "192.0.2.7");
+                row.user = None;
+                row.comment = format!("#{}", tags_pool[rng.below(tags_pool.len())]);
+                row.page = 1 + rng.below(self.pages as usize) as i64;
+                out.write_all(line(&row).as_bytes())?;
+                out.write_all(b"\n")?;
+                written += 1;
+            }
+        }
+        Ok(written)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &self,
+        rng: &mut Rng,
+        p: &Person,
+        wiki: &str,
+        commons: bool,
+        at: i64,
+        revision: i64,
+        tags_pool: &[&str],
+    ) -> Row {
+        // A renamed person's later edits carry the new name in the history too.
+        let historical = match &p.renamed {
+            Some(n) if rng.below(2) == 0 => n.clone(),
+            _ => p.name.clone(),
+        };
+        let now = match (&p.renamed, p.deleted) {
+            (_, true) => String::new(),
+            (Some(n), _) => n.clone(),
+            (None, _) => p.name.clone(),
+        };
+        let creates = rng.below(6) == 0;
+        let comment = match rng.below(5) {
+            0 => format!(
+                "upload #{} #{}",
+                tags_pool[rng.below(tags_pool.len())],
+                tags_pool[rng.below(tags_pool.len())].to_uppercase()
+            ),
+            1 => format!("fix\ttypo #{}x", tags_pool[rng.below(tags_pool.len())]),
+            _ => "edit".to_string(),
+        };
+        let tags = match rng.below(4) {
+            0 => vec![format!("campaign-{}", rng.below(5))],
+            1 => vec!["mobile edit".to_string(), format!("campaign-{}", rng.below(5))],
+            _ => Vec::new(),
+        };
+        Row {
+            wiki: wiki.into(),
+            at,
+            user: Some(p.id),
+            user_text_historical: historical,
+            user_text: now,
+            temporary: p.temporary,
+            registered: p.registered,
+            bot: p.bot,
+            page: 1 + rng.below(self.pages as usize) as i64,
+            namespace: if commons && creates && rng.below(2) == 0 {
+                6
+            } else {
+                rng.below(3) as i64
+            },
+            creates_page: creates,
+            bytes_diff: rng.below(4001) as i64 - 1000,
+            reverted_after: match rng.below(8) {
+                0 => Some(rng.below(4 * DAY as usize) as i64),
+                1 => Some(2 * DAY + rng.below(3) as i64 - 1),
+                _ => None,
+            },
+            revision,
+            comment,
+            tags,
+        }
+    }
+}
+
+/// The name a generated person starts with.
+pub fn user_name(id: i64) -> String {
+    format!("User {id}")
+}
+
+/// The name a renamed person ends with.
+pub fn renamed_name(id: i64) -> String {
+    format!("Renamed {id}")
 }

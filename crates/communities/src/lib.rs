@@ -1,12 +1,18 @@
-//! Community metrics from the public MediaWiki history dumps (issue 7, first slice).
+//! Community metrics from the public MediaWiki history dumps (issue 7).
 //!
-//! - [`dump`]: the dump's TSV layout and a reader that refuses malformed rows with their line.
+//! - [`dump`]: the dump's TSV layouts (current and pre-2024), a streaming reader of plain and
+//!   bz2 files that refuses malformed rows with their line.
 //! - [`metrics`]: the reference implementation of the version-1 definitions in
 //!   `docs/communities.md` — deliberately naive (one pass per community, plain maps), so that
-//!   the columnar engines to come can be checked against it row for row.
-//! - [`generate`]: synthetic dumps in the real layout with planted communities whose metrics are
-//!   known by construction.
+//!   the engines can be checked against it count for count.
+//! - [`sql`]: the same definitions in SQL, written once for DataFusion, Spark and DuckDB.
+//! - [`deviance`]: positive deviance, communities that beat the outcome expected for their
+//!   size and resources.
+//! - [`generate`]: synthetic dumps in the real layout with planted communities and every edge
+//!   case of the definitions.
 
+pub mod deviance;
 pub mod dump;
 pub mod generate;
 pub mod metrics;
+pub mod sql;

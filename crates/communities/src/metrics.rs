@@ -1,5 +1,6 @@
-//! The reference implementation of the version-1 metrics (`docs/communities.md`), for roster
-//! communities. Plain loops and maps: the engines are checked against this, not the reverse.
+//! The reference implementation of the version-1 metrics (`docs/communities.md`). Plain loops
+//! and maps, one pass per community: the engines (`crates/lake`, Spark) are checked against
+//! this, not the reverse.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,30 +8,58 @@ use serde::Serialize;
 
 use crate::dump::Edit;
 
-/// Version of the definitions implemented here.
+/// Version of the definitions implemented here (shown next to every number).
 pub const DEFINITIONS_VERSION: u32 = 1;
 
 /// Seconds in a day.
-const DAY: i64 = 86_400;
+pub const DAY: i64 = 86_400;
 /// An edit reverted within this many seconds does not survive.
 pub const SURVIVAL_SECS: i64 = 2 * DAY;
 /// File namespace.
 pub const FILE_NAMESPACE: i64 = 6;
 
-/// Who and what a community is made of.
-#[derive(Clone, Debug)]
-pub enum Members {
-    /// User ids on a roster (ids, not names: renames do not split a person); their edits count.
-    Roster(BTreeSet<i64>),
-    /// Edits whose summary contains the hashtag (`#wlm2026`, case-insensitive); their editors
-    /// are the participants.
-    Hashtag(String),
-    /// Edits carrying the edit tag (e.g. `campaign-wlm`).
-    Tag(String),
+/// A retention window: an edit in `(r + from, r + to]` days, `r` the first edit in the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RetentionWindow {
+    /// Short key (`month2`), as in the SQL output's column names.
+    pub key: &'static str,
+    /// How people read it.
+    pub label: &'static str,
+    /// Start, exclusive, in days after the first edit.
+    pub from_days: i64,
+    /// End, inclusive.
+    pub to_days: i64,
 }
 
-/// A community on one wiki, in a window `[start, end)`.
-#[derive(Clone, Debug)]
+/// The windows, in the order of [`Metrics::retention`]. Second month is the Wikimedia
+/// "surviving new editor" window and the one costs are divided by.
+pub const WINDOWS: [RetentionWindow; 5] = [
+    RetentionWindow { key: "d7", label: "7 days", from_days: 1, to_days: 7 },
+    RetentionWindow { key: "d30", label: "30 days", from_days: 1, to_days: 30 },
+    RetentionWindow { key: "month2", label: "second month", from_days: 30, to_days: 60 },
+    RetentionWindow { key: "month6", label: "6 months", from_days: 180, to_days: 210 },
+    RetentionWindow { key: "year1", label: "1 year", from_days: 365, to_days: 395 },
+];
+
+/// Index of the second-month window in [`WINDOWS`].
+pub const SECOND_MONTH: usize = 2;
+
+/// Who and what a community is made of, on its wiki.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Members {
+    /// User names on a roster or course; resolved to every user id that ever carried the name
+    /// on the wiki (now or at the time of an edit), so a renamed person stays one person.
+    Roster(Vec<String>),
+    /// Edits whose summary carries the hashtag (normalised by [`normalise_hashtag`]).
+    Hashtag(String),
+    /// Edits carrying the edit tag.
+    Tag(String),
+    /// Edits to pages in the category (normalised by [`normalise_category`]).
+    Category(String),
+}
+
+/// A community on one wiki, in a window `[start, end)` of seconds.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Community {
     /// Id.
     pub id: String,
@@ -46,15 +75,79 @@ pub struct Community {
     pub cost: Option<f64>,
 }
 
-/// Second-month retention of a community's new contributors.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+impl Community {
+    /// The community a model file defines (its `end` day is inclusive, so the window ends at
+    /// the following midnight).
+    pub fn from_model(c: &model::Community) -> Community {
+        let rule = c.rule.clone().unwrap_or_default();
+        let members = match c.kind {
+            model::CommunityKind::Roster | model::CommunityKind::Course => {
+                Members::Roster(c.members.clone())
+            }
+            model::CommunityKind::Hashtag => Members::Hashtag(normalise_hashtag(&rule)),
+            model::CommunityKind::Tag => Members::Tag(rule),
+            model::CommunityKind::Category => Members::Category(normalise_category(&rule)),
+        };
+        Community {
+            id: c.id.to_string(),
+            wiki: c.wiki.clone(),
+            members,
+            start: c.start.day_number() * DAY,
+            end: (c.end.day_number() + 1) * DAY,
+            cost: c.cost,
+        }
+    }
+}
+
+/// `#WLM2026` → `wlm2026`: hashtags match case-insensitively, with or without the `#`.
+pub fn normalise_hashtag(tag: &str) -> String {
+    tag.trim().trim_start_matches('#').to_lowercase()
+}
+
+/// `Category:Images from WLM 2026` → `Images_from_WLM_2026`, the form category links use.
+pub fn normalise_category(name: &str) -> String {
+    let name = name.trim();
+    let name = name.strip_prefix("Category:").unwrap_or(name);
+    name.replace(' ', "_")
+}
+
+/// The hashtags of an edit summary, normalised and without repeats: `#` followed by letters,
+/// digits, `_` or `-`. "photos for #WLM2026!" has `wlm2026`; "#wlm20267" is another tag.
+pub fn hashtags(comment: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = comment;
+    while let Some(i) = rest.find('#') {
+        let after = &rest[i + 1..];
+        let len: usize = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .map(char::len_utf8)
+            .sum();
+        if len > 0 {
+            let tag = after[..len].to_lowercase();
+            if !out.contains(&tag) {
+                out.push(tag);
+            }
+        }
+        rest = &after[len..];
+    }
+    out
+}
+
+/// Whether `comment` carries `#tag` (see [`hashtags`]).
+pub fn has_hashtag(comment: &str, tag: &str) -> bool {
+    hashtags(comment).contains(&normalise_hashtag(tag))
+}
+
+/// Retention of a community's new contributors in one window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Retention {
-    /// New contributors whose window can be observed.
-    pub observed: usize,
+    /// New contributors whose window lies before the coverage date.
+    pub observed: u64,
     /// Of those, retained.
-    pub retained: usize,
-    /// New contributors whose window ends after the coverage date: not yet observable.
-    pub pending: usize,
+    pub retained: u64,
+    /// New contributors whose window ends on or after the coverage date: not yet observable.
+    pub pending: u64,
 }
 
 impl Retention {
@@ -64,121 +157,209 @@ impl Retention {
     }
 }
 
-/// The metrics of one community.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// The counts behind every metric of one community. Counts only: the engines must agree on
+/// them exactly, and the shares are derived from them in one place.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Metrics {
-    /// Distinct people on the roster who edited in the window.
-    pub participants: usize,
+    /// Distinct people who edited in the window and belong (or whose edits matched the rule).
+    pub participants: u64,
     /// Participants registered inside the window.
-    pub new_contributors: usize,
-    /// Their edits in the window.
-    pub edits: usize,
+    pub new_contributors: u64,
+    /// The community's edits in the window.
+    pub edits: u64,
     /// Sum of positive size changes.
     pub bytes_added: i64,
     /// Sum of negative size changes, as a positive number.
     pub bytes_removed: i64,
     /// Pages created.
-    pub pages_created: usize,
+    pub pages_created: u64,
     /// Files created (page creations in the File namespace).
-    pub files_created: usize,
-    /// Share of edits not reverted within 48 hours (`None` without edits).
-    pub surviving: Option<f64>,
-    /// Second-month retention of new contributors.
-    pub retention: Retention,
-    /// Cost per retained new contributor: `None` when none was retained or some are pending.
-    pub cost_per_retained: Option<f64>,
+    pub files_created: u64,
+    /// Edits not reverted within 48 hours.
+    pub surviving_edits: u64,
+    /// Retention of new contributors, one entry per [`WINDOWS`] window.
+    pub retention: [Retention; 5],
 }
 
-fn in_community(e: &Edit, c: &Community) -> bool {
-    if e.bot || e.wiki != c.wiki || e.at < c.start || e.at >= c.end {
-        return false;
+impl Metrics {
+    /// Share of edits that survived, when there were edits.
+    pub fn surviving(&self) -> Option<f64> {
+        (self.edits > 0).then(|| self.surviving_edits as f64 / self.edits as f64)
     }
-    let Some(u) = e.user else { return false };
-    match &c.members {
-        Members::Roster(ids) => ids.contains(&u),
-        Members::Hashtag(tag) => has_hashtag(&e.comment, tag),
-        Members::Tag(tag) => e.tags.iter().any(|t| t == tag),
+
+    /// Cost per new contributor retained in the second month: undefined (not infinite, not
+    /// zero) when nobody was retained or some are still pending.
+    pub fn cost_per_retained(&self, cost: Option<f64>) -> Option<f64> {
+        let r = self.retention[SECOND_MONTH];
+        match cost {
+            Some(cost) if r.pending == 0 && r.retained > 0 => Some(cost / r.retained as f64),
+            _ => None,
+        }
     }
 }
 
-/// Whether `comment` contains `#tag` as a whole word (case-insensitive): `#wlm2026` matches
-/// "photos for #WLM2026!" but not "#wlm20267".
-pub fn has_hashtag(comment: &str, tag: &str) -> bool {
-    let tag = tag.trim_start_matches('#').to_lowercase();
-    let lower = comment.to_lowercase();
-    let mut rest = lower.as_str();
-    while let Some(i) = rest.find('#') {
-        let after = &rest[i + 1..];
-        let word: String =
-            after.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
-        if word == tag {
-            return true;
-        }
-        rest = after;
-    }
-    false
+/// Totals across communities, each person and edit counted once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Distinct people over all communities (the union).
+    pub participants: u64,
+    /// The plain sum of per-community participants (larger when communities overlap).
+    pub participants_summed: u64,
+    /// Distinct new contributors.
+    pub new_contributors: u64,
+    /// Distinct edits.
+    pub edits: u64,
+    /// The plain sum of per-community edits.
+    pub edits_summed: u64,
 }
 
-/// Computes a community's metrics from every edit of its wiki, with data complete up to
-/// `coverage_end` (seconds, exclusive).
-pub fn metrics(all: &[Edit], c: &Community, coverage_end: i64) -> Metrics {
-    let mine: Vec<&Edit> = all.iter().filter(|e| in_community(e, c)).collect();
-    let mut m = Metrics { edits: mine.len(), ..Metrics::default() };
-    let mut first: BTreeMap<i64, (i64, Option<i64>)> = BTreeMap::new();
-    for e in &mine {
-        let Some(u) = e.user else { continue };
-        let entry = first.entry(u).or_insert((e.at, e.registered));
-        entry.0 = entry.0.min(e.at);
-        if e.bytes_diff > 0 {
-            m.bytes_added += e.bytes_diff;
-        } else {
-            m.bytes_removed -= e.bytes_diff;
-        }
-        if e.creates_page {
-            m.pages_created += 1;
-            if e.namespace == FILE_NAMESPACE {
-                m.files_created += 1;
-            }
-        }
-    }
-    m.participants = first.len();
-    if !mine.is_empty() {
-        let surviving =
-            mine.iter().filter(|e| e.reverted_after.is_none_or(|s| s > SURVIVAL_SECS)).count();
-        m.surviving = Some(surviving as f64 / mine.len() as f64);
-    }
-    for (&u, &(first_at, registered)) in &first {
-        if !registered.is_some_and(|r| r >= c.start && r < c.end) {
-            continue;
-        }
-        m.new_contributors += 1;
-        let (from, to) = (first_at + 30 * DAY, first_at + 60 * DAY);
-        if to > coverage_end {
-            m.retention.pending += 1;
-            continue;
-        }
-        m.retention.observed += 1;
-        let retained = all
+/// What the metrics are computed from.
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    /// Every edit of the wikis covered.
+    pub edits: Vec<Edit>,
+    /// Pages per `(wiki, category)` (normalised names).
+    pub categories: BTreeMap<(String, String), BTreeSet<i64>>,
+    /// Per wiki, the end (seconds, exclusive) of the data: a wiki missing here was not loaded.
+    pub coverage: BTreeMap<String, i64>,
+}
+
+/// The result for one community.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Measured, with data up to `coverage_end`.
+    Measured {
+        /// End of the data (seconds since 1970, exclusive).
+        coverage_end: i64,
+        /// The counts.
+        metrics: Metrics,
+    },
+    /// The wiki's data was not loaded: not zero, unknown.
+    Missing,
+}
+
+impl Data {
+    /// User ids that carried one of `names` on `wiki`, now or at the time of an edit.
+    pub fn resolve(&self, wiki: &str, names: &[String]) -> BTreeSet<i64> {
+        self.edits
             .iter()
-            .any(|e| !e.bot && e.wiki == c.wiki && e.user == Some(u) && e.at > from && e.at <= to);
-        m.retention.retained += usize::from(retained);
+            .filter(|e| e.wiki == wiki)
+            .filter_map(|e| {
+                let named = names.iter().any(|n| *n == e.user_text || *n == e.user_text_historical);
+                e.user.filter(|_| named)
+            })
+            .collect()
     }
-    m.cost_per_retained = match (c.cost, m.retention.pending, m.retention.retained) {
-        (Some(cost), 0, r) if r > 0 => Some(cost / r as f64),
-        _ => None,
-    };
-    m
-}
 
-/// Participants of several communities counted once each (the union, not the sum).
-pub fn distinct_participants(all: &[Edit], communities: &[Community]) -> usize {
-    let mut people: BTreeSet<(&str, i64)> = BTreeSet::new();
-    for c in communities {
-        for e in all.iter().filter(|e| in_community(e, c)) {
-            if let Some(u) = e.user {
-                people.insert((e.wiki.as_str(), u));
+    /// The edits that make up a community (bots and anonymous edits never do).
+    fn community_edits<'a>(&'a self, c: &Community) -> Vec<&'a Edit> {
+        let roster = match &c.members {
+            Members::Roster(names) => self.resolve(&c.wiki, names),
+            _ => BTreeSet::new(),
+        };
+        let pages = match &c.members {
+            Members::Category(name) => {
+                self.categories.get(&(c.wiki.clone(), name.clone())).cloned().unwrap_or_default()
+            }
+            _ => BTreeSet::new(),
+        };
+        self.edits
+            .iter()
+            .filter(|e| !e.bot && e.wiki == c.wiki && e.at >= c.start && e.at < c.end)
+            .filter(|e| {
+                let Some(u) = e.user else { return false };
+                match &c.members {
+                    Members::Roster(_) => roster.contains(&u),
+                    Members::Hashtag(tag) => hashtags(&e.comment).contains(tag),
+                    Members::Tag(tag) => e.tags.iter().any(|t| t == tag),
+                    Members::Category(_) => pages.contains(&e.page),
+                }
+            })
+            .collect()
+    }
+
+    /// Per participant of a community: the first edit in the window and the registration
+    /// (the latest the rows state, should they disagree).
+    fn participants(mine: &[&Edit]) -> BTreeMap<i64, (i64, Option<i64>)> {
+        let mut people: BTreeMap<i64, (i64, Option<i64>)> = BTreeMap::new();
+        for e in mine {
+            let Some(u) = e.user else { continue };
+            let entry = people.entry(u).or_insert((e.at, e.registered));
+            entry.0 = entry.0.min(e.at);
+            entry.1 = entry.1.max(e.registered);
+        }
+        people
+    }
+
+    /// A community's metrics, or [`Outcome::Missing`] when its wiki was not loaded.
+    pub fn metrics(&self, c: &Community) -> Outcome {
+        let Some(&coverage_end) = self.coverage.get(&c.wiki) else { return Outcome::Missing };
+        let mine = self.community_edits(c);
+        let mut m = Metrics { edits: mine.len() as u64, ..Metrics::default() };
+        let people = Data::participants(&mine);
+        for e in &mine {
+            if e.bytes_diff > 0 {
+                m.bytes_added += e.bytes_diff;
+            } else {
+                m.bytes_removed -= e.bytes_diff;
+            }
+            if e.creates_page {
+                m.pages_created += 1;
+                if e.namespace == FILE_NAMESPACE {
+                    m.files_created += 1;
+                }
+            }
+            if e.reverted_after.is_none_or(|s| s > SURVIVAL_SECS) {
+                m.surviving_edits += 1;
             }
         }
+        m.participants = people.len() as u64;
+        for (&u, &(first, registered)) in &people {
+            if !registered.is_some_and(|r| r >= c.start && r < c.end) {
+                continue;
+            }
+            m.new_contributors += 1;
+            for (w, r) in WINDOWS.iter().zip(m.retention.iter_mut()) {
+                let (from, to) = (first + w.from_days * DAY, first + w.to_days * DAY);
+                if to >= coverage_end {
+                    r.pending += 1;
+                    continue;
+                }
+                r.observed += 1;
+                let back = self.edits.iter().any(|e| {
+                    !e.bot && e.wiki == c.wiki && e.user == Some(u) && e.at > from && e.at <= to
+                });
+                r.retained += u64::from(back);
+            }
+        }
+        Outcome::Measured { coverage_end, metrics: m }
     }
-    people.len()
+
+    /// Totals over the measured communities, each person and edit once.
+    pub fn totals(&self, communities: &[Community]) -> Totals {
+        let mut t = Totals::default();
+        let mut people: BTreeSet<(&str, i64)> = BTreeSet::new();
+        let mut newcomers: BTreeSet<(&str, i64)> = BTreeSet::new();
+        let mut edits: BTreeSet<(&str, i64)> = BTreeSet::new();
+        for c in communities.iter().filter(|c| self.coverage.contains_key(&c.wiki)) {
+            let mine = self.community_edits(c);
+            for e in &mine {
+                edits.insert((e.wiki.as_str(), e.revision));
+            }
+            let here = Data::participants(&mine);
+            for (&u, &(_, registered)) in &here {
+                people.insert((c.wiki.as_str(), u));
+                if registered.is_some_and(|r| r >= c.start && r < c.end) {
+                    newcomers.insert((c.wiki.as_str(), u));
+                }
+            }
+            t.participants_summed += here.len() as u64;
+            t.edits_summed += mine.len() as u64;
+        }
+        t.participants = people.len() as u64;
+        t.new_contributors = newcomers.len() as u64;
+        t.edits = edits.len() as u64;
+        t
+    }
 }

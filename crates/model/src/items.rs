@@ -37,6 +37,84 @@ pub struct Model {
     /// Results of `throughline evaluate --write`: measured effects of shipped work. They are
     /// applied to the links they tested when the model is loaded ([`crate::learn`]).
     pub evaluations: Vec<Evaluation>,
+    /// Communities whose activity is measured from the history dumps (`docs/communities.md`).
+    pub communities: Vec<Community>,
+}
+
+/// How a community's members or edits are recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunityKind {
+    /// An event or campaign roster: user names; their edits in the window count.
+    Roster,
+    /// A course roster (Programs & Events Dashboard): user names, like a roster.
+    Course,
+    /// Edits whose summary carries the hashtag.
+    Hashtag,
+    /// Edits carrying the edit tag.
+    Tag,
+    /// Edits to pages in the category.
+    Category,
+}
+
+impl CommunityKind {
+    /// Every kind, in the order the docs list them.
+    pub const ALL: [CommunityKind; 5] = [
+        CommunityKind::Roster,
+        CommunityKind::Course,
+        CommunityKind::Hashtag,
+        CommunityKind::Tag,
+        CommunityKind::Category,
+    ];
+
+    /// The name used in model files and in the SQL tables.
+    pub fn key(self) -> &'static str {
+        match self {
+            CommunityKind::Roster => "roster",
+            CommunityKind::Course => "course",
+            CommunityKind::Hashtag => "hashtag",
+            CommunityKind::Tag => "tag",
+            CommunityKind::Category => "category",
+        }
+    }
+
+    /// Parses the name used in model files.
+    pub fn from_key(key: &str) -> Option<CommunityKind> {
+        CommunityKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// Whether members are listed by name (rosters) rather than recognised by a rule.
+    pub fn has_roster(self) -> bool {
+        matches!(self, CommunityKind::Roster | CommunityKind::Course)
+    }
+}
+
+/// A community on one wiki in a window of days: a campaign, an event, a course, a hashtag.
+#[derive(Clone, Debug, Serialize)]
+pub struct Community {
+    /// Unique id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// The wiki, as the dumps name it (`commonswiki`, `frwiki`).
+    pub wiki: String,
+    /// How members or edits are recognised.
+    pub kind: CommunityKind,
+    /// User names, for rosters and courses (resolved to user ids through the dump's user
+    /// history, so renames do not split a person).
+    pub members: Vec<String>,
+    /// The hashtag, edit tag or category, for rule-based communities.
+    pub rule: Option<String>,
+    /// First day of the window.
+    pub start: Date,
+    /// Last day of the window (inclusive).
+    pub end: Date,
+    /// What it cost, in the model's currency, if known.
+    pub cost: Option<f64>,
+    /// The audience it belongs to, if the model has one.
+    pub audience: Option<Id>,
+    /// Free text.
+    pub description: Option<String>,
 }
 
 /// How an effect was estimated.

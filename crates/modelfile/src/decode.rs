@@ -166,6 +166,82 @@ impl<'a> Decoder<'a> {
             self.saved_plan(v);
         }
         self.each(r.get("evaluations"), Decoder::evaluation);
+        self.each(r.get("communities"), Decoder::community);
+    }
+
+    fn community(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::COMMUNITY) else { return };
+        let id = self.define(r.get("id"), ItemKind::Community);
+        let name = self.opt_text(&r, "name");
+        let wiki = self.opt_text(&r, "wiki");
+        let kind = r
+            .get("kind")
+            .and_then(|v| self.word(v, format::COMMUNITY_KINDS, "a community kind"))
+            .and_then(model::CommunityKind::from_key);
+        let members = self.texts(r.get("members"));
+        let rule = self.opt_text(&r, "rule");
+        let start = r.get("start").and_then(|v| self.date(v));
+        let end = r.get("end").and_then(|v| self.date(v));
+        let cost = match r.get("cost") {
+            Some(v) => Some(self.non_negative(v, "a cost")),
+            None => None,
+        };
+        let audience = r.get("audience").and_then(|v| self.reference(v, AUDIENCE, "audience"));
+        let (Some(id), Some(name), Some(wiki), Some(kind), Some(start), Some(end)) =
+            (id, name, wiki, kind, start, end)
+        else {
+            return;
+        };
+        let Some(cost) = cost.map_or(Some(None), |c| c.map(Some)) else { return };
+        if end < start
+            && let Some(v) = r.get("end")
+        {
+            self.invalid(
+                v.span,
+                format!("the window ends on {end}, before it starts on {start}"),
+                "`end` is the last day of the window (inclusive); it cannot come before `start`"
+                    .into(),
+            );
+            return;
+        }
+        if kind.has_roster() && members.is_empty() {
+            self.invalid(
+                r.get("kind").map_or(node.span, |v| v.span),
+                format!("a {} community needs its members", kind.key()),
+                "list the participants' user names under `members:`".into(),
+            );
+            return;
+        }
+        if !kind.has_roster() && rule.is_none() {
+            self.invalid(
+                r.get("kind").map_or(node.span, |v| v.span),
+                format!("a {} community needs a `rule`", kind.key()),
+                format!(
+                    "name the {} under `rule:`, e.g. `rule: \"{}\"`",
+                    kind.key(),
+                    match kind {
+                        model::CommunityKind::Hashtag => "#wlm2026",
+                        model::CommunityKind::Tag => "campaign-wlm",
+                        _ => "Images from Wiki Loves Monuments 2026",
+                    }
+                ),
+            );
+            return;
+        }
+        let description = self.opt_text(&r, "description");
+        self.model.communities.push(model::Community {
+            id,
+            name,
+            wiki,
+            kind,
+            members,
+            rule,
+            start,
+            end,
+            cost,
+            audience,
+            description,
+        });
     }
 
     fn method(&mut self, node: &Node) -> Option<model::EvaluationMethod> {

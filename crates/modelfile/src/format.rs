@@ -360,6 +360,28 @@ pub static EVALUATION: Record = Record {
     ],
 };
 
+/// Community kinds.
+pub const COMMUNITY_KINDS: &[&str] = &["roster", "course", "hashtag", "tag", "category"];
+
+/// A community measured from the history dumps.
+pub static COMMUNITY: Record = Record {
+    name: "community",
+    doc: "A campaign, event, course, hashtag or category whose activity `throughline communities` measures (docs/communities.md).",
+    fields: &[
+        req("id", Shape::Id, "Unique id."),
+        req("name", Shape::Text, "Display name."),
+        req("wiki", Shape::Text, "The wiki as the dumps name it, e.g. `commonswiki`, `frwiki`."),
+        req("kind", Shape::Enum(COMMUNITY_KINDS), "How members or edits are recognised."),
+        opt("members", TEXTS, "User names, for `roster` and `course`."),
+        opt("rule", Shape::Text, "The hashtag, edit tag or category, for the other kinds."),
+        req("start", Shape::Date, "First day of the window."),
+        req("end", Shape::Date, "Last day of the window (inclusive)."),
+        opt("cost", Shape::NonNegative, "What it cost, in the model's currency."),
+        opt("audience", Shape::Id, "The audience it belongs to."),
+        opt("description", Shape::Text, "Free text."),
+    ],
+};
+
 /// An audience.
 pub static AUDIENCE: Record = Record {
     name: "audience",
@@ -558,6 +580,11 @@ pub static FILE: Record = Record {
             Shape::List(&Shape::Record(&EVALUATION)),
             "Results written by `throughline evaluate --write`.",
         ),
+        opt(
+            "communities",
+            Shape::List(&Shape::Record(&COMMUNITY)),
+            "Communities measured from the history dumps.",
+        ),
     ],
 };
 
@@ -575,6 +602,7 @@ pub static ALL_RECORDS: &[&Record] = &[
     &DELIVERY,
     &EVALUATION_DESIGN,
     &EVALUATION,
+    &COMMUNITY,
     &AUDIENCE,
     &INDICATOR,
     &DATED_VALUE,

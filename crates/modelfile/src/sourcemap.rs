@@ -30,6 +30,8 @@ pub enum ItemKind {
     Team,
     /// An assumption with an id.
     Assumption,
+    /// A community.
+    Community,
 }
 
 impl ItemKind {
@@ -49,6 +51,7 @@ impl ItemKind {
             ItemKind::Indicator => "an indicator",
             ItemKind::Team => "a team",
             ItemKind::Assumption => "an assumption",
+            ItemKind::Community => "a community",
         }
     }
 }

@@ -91,6 +91,9 @@ initiatives:
     evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
 evaluations:
   - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12 }
+communities:
+  - { id: com, name: C, wiki: commonswiki, kind: roster, members: [Ada], start: 2026-09-01, end: 2026-09-30, cost: 10, audience: aud, description: D }
+  - { id: com2, name: C2, wiki: commonswiki, kind: tag, rule: campaign-wlm, start: 2026-09-01, end: 2026-09-30 }
 audiences:
   - { id: aud, name: A, kind: organizing_community, equity_weight: 2, description: D }
 indicators:

@@ -1,0 +1,321 @@
+//! Positive deviance: communities whose outcome beats what is expected for their size and
+//! resources (`docs/communities.md`).
+//!
+//! The outcome is a share (by default second-month retention of new contributors). The
+//! expectation for community *i* comes from a binomial logistic regression fitted on every
+//! *other* community (leave one out, so a community cannot raise its own bar):
+//! `logit p = b0 + b1·ln(participants) + b2·[cost known] + b3·[cost known]·ln(cost per participant)`.
+//! With too few communities for that model, the covariates are dropped and the expectation is
+//! the pooled share of the others. Each community's observed share gets a Wilson score
+//! interval; communities are ranked by the interval's lower end minus the expectation, so a
+//! small community with one lucky participant does not top the list.
+
+use serde::Serialize;
+
+/// What is known of one community.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// Community id.
+    pub id: String,
+    /// People whose outcome was observed (e.g. new contributors with an observable window).
+    pub observed: u64,
+    /// Of those, with the outcome (e.g. retained).
+    pub succeeded: u64,
+    /// Size: participants.
+    pub participants: u64,
+    /// Resources, if known.
+    pub cost: Option<f64>,
+}
+
+/// One community's standing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Deviance {
+    /// Community id.
+    pub id: String,
+    /// Observed share.
+    pub share: f64,
+    /// Wilson interval of the share.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+    /// Share expected for its size and resources.
+    pub expected: f64,
+    /// `low − expected`: positive means it beats the expectation beyond its uncertainty.
+    pub margin: f64,
+    /// People observed.
+    pub observed: u64,
+}
+
+impl Deviance {
+    /// Beats the expectation even at the interval's lower end.
+    pub fn is_positive(&self) -> bool {
+        self.margin > 0.0
+    }
+}
+
+/// Which model gave the expectations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expectation {
+    /// Logistic regression on size and resources.
+    SizeAndCost,
+    /// Logistic regression on size only (no costs known).
+    Size,
+    /// The pooled share of the other communities.
+    Pooled,
+}
+
+/// The ranking, best first, and how expectations were formed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ranking {
+    /// Communities with at least one observed person, ranked by `margin`.
+    pub communities: Vec<Deviance>,
+    /// The model behind `expected`.
+    pub expectation: Expectation,
+    /// Confidence level of the intervals.
+    pub level: f64,
+}
+
+/// Two-sided normal quantile for the supported levels (0.80, 0.90, 0.95, 0.99).
+fn z_for(level: f64) -> f64 {
+    [
+        (0.80, 1.281_551_565_5),
+        (0.90, 1.644_853_626_9),
+        (0.95, 1.959_963_984_5),
+        (0.99, 2.575_829_303_5),
+    ]
+    .iter()
+    .min_by(|a, b| (a.0 - level).abs().total_cmp(&(b.0 - level).abs()))
+    .map_or(1.959_963_984_5, |p| p.1)
+}
+
+/// Wilson score interval of `k` successes in `n` at normal quantile `z`.
+pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Covariates of a community for the chosen model.
+fn covariates(o: &Observation, model: Expectation) -> Vec<f64> {
+    let size = (o.participants.max(1) as f64).ln();
+    match model {
+        Expectation::Pooled => vec![1.0],
+        Expectation::Size => vec![1.0, size],
+        Expectation::SizeAndCost => match o.cost {
+            Some(c) => vec![1.0, size, 1.0, (c / o.participants.max(1) as f64 + 1.0).ln()],
+            None => vec![1.0, size, 0.0, 0.0],
+        },
+    }
+}
+
+/// Fits a binomial logistic regression by iteratively reweighted least squares. `rows` are
+/// `(covariates, successes, trials)`. `None` when the fit does not converge or the design is
+/// singular (then a simpler model is used).
+pub fn logistic(rows: &[(Vec<f64>, f64, f64)]) -> Option<Vec<f64>> {
+    let p = rows.first()?.0.len();
+    let mut beta = vec![0.0; p];
+    // Start the intercept at the pooled log-odds: IRLS converges in a few steps from there.
+    let (k, n) = rows.iter().fold((0.0, 0.0), |(k, n), r| (k + r.1, n + r.2));
+    let pooled = ((k + 0.5) / (n + 1.0)).clamp(1e-6, 1.0 - 1e-6);
+    beta[0] = (pooled / (1.0 - pooled)).ln();
+    for _ in 0..100 {
+        let mut xtwx = vec![vec![0.0; p]; p];
+        let mut xtwz = vec![0.0; p];
+        for (x, k, n) in rows {
+            let eta: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
+            let mu = 1.0 / (1.0 + (-eta).exp());
+            let w = (n * mu * (1.0 - mu)).max(1e-12);
+            let z = eta + (k - n * mu) / w;
+            for i in 0..p {
+                xtwz[i] += x[i] * w * z;
+                for j in 0..p {
+                    xtwx[i][j] += x[i] * w * x[j];
+                }
+            }
+        }
+        let next = solve(xtwx, xtwz)?;
+        let step = next.iter().zip(&beta).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        beta = next;
+        if !beta.iter().all(|b| b.is_finite()) || beta.iter().any(|b| b.abs() > 50.0) {
+            return None;
+        }
+        if step < 1e-10 {
+            return Some(beta);
+        }
+    }
+    None
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` if singular.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    let scale = a.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-10 * scale {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let f = a[row][col] / a[col][col];
+            for k in col..n {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let s: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - s) / a[row][row];
+    }
+    Some(x)
+}
+
+/// Ranks communities by how far their observed share beats the expectation.
+pub fn rank(observations: &[Observation], level: f64) -> Ranking {
+    let z = z_for(level);
+    let used: Vec<&Observation> = observations.iter().filter(|o| o.observed > 0).collect();
+    let costs = used.iter().filter(|o| o.cost.is_some()).count();
+    // Enough communities per parameter for the richer models, else simpler ones.
+    let candidates: &[Expectation] = if costs >= 8 && used.len() >= 16 {
+        &[Expectation::SizeAndCost, Expectation::Size, Expectation::Pooled]
+    } else if used.len() >= 10 {
+        &[Expectation::Size, Expectation::Pooled]
+    } else {
+        &[Expectation::Pooled]
+    };
+    for &model in candidates {
+        let rows: Vec<(Vec<f64>, f64, f64)> = used
+            .iter()
+            .map(|o| (covariates(o, model), o.succeeded as f64, o.observed as f64))
+            .collect();
+        let mut out = Vec::with_capacity(used.len());
+        let mut ok = true;
+        for (i, o) in used.iter().enumerate() {
+            let others: Vec<(Vec<f64>, f64, f64)> =
+                rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, r)| r.clone()).collect();
+            let expected = if model == Expectation::Pooled {
+                let (k, n) = others.iter().fold((0.0, 0.0), |(k, n), r| (k + r.1, n + r.2));
+                if n > 0.0 { k / n } else { 0.0 }
+            } else {
+                let Some(beta) = logistic(&others) else {
+                    ok = false;
+                    break;
+                };
+                let eta: f64 = rows[i].0.iter().zip(&beta).map(|(a, b)| a * b).sum();
+                1.0 / (1.0 + (-eta).exp())
+            };
+            let (low, high) = wilson(o.succeeded, o.observed, z);
+            out.push(Deviance {
+                id: o.id.clone(),
+                share: o.succeeded as f64 / o.observed as f64,
+                low,
+                high,
+                expected,
+                margin: low - expected,
+                observed: o.observed,
+            });
+        }
+        if ok {
+            out.sort_by(|a, b| b.margin.total_cmp(&a.margin).then_with(|| a.id.cmp(&b.id)));
+            return Ranking { communities: out, expectation: model, level };
+        }
+    }
+    Ranking { communities: Vec::new(), expectation: Expectation::Pooled, level }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn wilson_matches_the_textbook_values() {
+        // 8 of 10 at 95%: (0.4902, 0.9433) (Wilson 1927; Newcombe 1998 table I).
+        let (l, h) = wilson(8, 10, 1.959_963_984_5);
+        assert!((l - 0.4902).abs() < 1e-4 && (h - 0.9433).abs() < 1e-4, "{l} {h}");
+        let (l, h) = wilson(0, 10, 1.959_963_984_5);
+        assert!(l == 0.0 && (h - 0.2775).abs() < 1e-4, "{h}");
+    }
+
+    #[test]
+    fn the_pooled_expectation_leaves_the_community_out() {
+        let obs: Vec<Observation> = [(10, 5), (20, 2), (30, 9)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(n, k))| Observation {
+                id: format!("c{i}"),
+                observed: n,
+                succeeded: k,
+                participants: n,
+                cost: None,
+            })
+            .collect();
+        let r = rank(&obs, 0.95);
+        assert_eq!(r.expectation, Expectation::Pooled);
+        let c0 = r.communities.iter().find(|d| d.id == "c0").unwrap();
+        assert!((c0.expected - 11.0 / 50.0).abs() < 1e-12);
+        let c2 = r.communities.iter().find(|d| d.id == "c2").unwrap();
+        assert!((c2.expected - 7.0 / 30.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn logistic_regression_recovers_planted_coefficients() {
+        // Deterministic grid with expected counts: the MLE is exactly the planted model.
+        let truth = [-1.0, 0.4];
+        let rows: Vec<(Vec<f64>, f64, f64)> = (0..40)
+            .map(|i| {
+                let x = i as f64 / 10.0;
+                let p = 1.0 / (1.0 + (-(truth[0] + truth[1] * x)).exp());
+                (vec![1.0, x], 1000.0 * p, 1000.0)
+            })
+            .collect();
+        let beta = logistic(&rows).unwrap();
+        assert!((beta[0] - truth[0]).abs() < 1e-8 && (beta[1] - truth[1]).abs() < 1e-8, "{beta:?}");
+    }
+
+    #[test]
+    fn planted_deviants_rank_first_and_a_lucky_small_one_does_not() {
+        let mut rng = synthetic::Rng::new(7);
+        let mut obs = Vec::new();
+        for i in 0..40 {
+            let participants = 40 + rng.below(400) as u64;
+            let n = participants;
+            // Expected share falls with size; three communities are planted far above it.
+            let base = 1.0 / (1.0 + (-(0.5 - 0.35 * (participants as f64).ln())).exp());
+            let p = if i < 3 { (base + 0.35).min(0.95) } else { base };
+            let k = (0..n).filter(|_| rng.unit() < p).count() as u64;
+            obs.push(Observation {
+                id: format!("c{i:02}"),
+                observed: n,
+                succeeded: k,
+                participants,
+                cost: None,
+            });
+        }
+        obs.push(Observation {
+            id: "lucky".into(),
+            observed: 1,
+            succeeded: 1,
+            participants: 2,
+            cost: None,
+        });
+        let r = rank(&obs, 0.95);
+        assert_eq!(r.expectation, Expectation::Size);
+        let top: Vec<&str> = r.communities[..3].iter().map(|d| d.id.as_str()).collect();
+        assert!(top.contains(&"c00") && top.contains(&"c01") && top.contains(&"c02"), "{top:?}");
+        assert!(r.communities[..3].iter().all(Deviance::is_positive));
+        let lucky = r.communities.iter().position(|d| d.id == "lucky").unwrap();
+        assert!(lucky > 3, "a 1-of-1 community ranked {lucky}");
+        assert!(!r.communities[lucky].is_positive());
+    }
+}

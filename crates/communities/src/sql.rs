@@ -1,0 +1,149 @@
+//! The metric definitions in SQL (`sql/metrics.sql`), split into the named statements every
+//! engine runs in order. The text is the contract between the engines: DataFusion in
+//! `crates/lake`, Spark in `tests/spark/metrics.py`, DuckDB in `bench/communities_peer.py`
+//! all read this one file and split it the same way.
+
+/// The file, as compiled in.
+pub const METRICS_SQL: &str = include_str!("../sql/metrics.sql");
+
+/// How a statement's result is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Computed once and held (read several times).
+    Table,
+    /// Recomputed where it is used.
+    View,
+}
+
+/// One named statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The name later statements use.
+    pub name: String,
+    /// Materialised or not.
+    pub keep: Keep,
+    /// The `SELECT`.
+    pub sql: String,
+}
+
+/// The statements of a file in order: each starts at a `-- table: NAME` or `-- view: NAME`
+/// line; other comments are dropped.
+pub fn statements(text: &str) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let head = trimmed
+            .strip_prefix("-- table:")
+            .map(|n| (Keep::Table, n))
+            .or_else(|| trimmed.strip_prefix("-- view:").map(|n| (Keep::View, n)));
+        if let Some((keep, name)) = head {
+            out.push(Statement { name: name.trim().to_string(), keep, sql: String::new() });
+        } else if trimmed.starts_with("--") || trimmed.is_empty() {
+            continue;
+        } else if let Some(s) = out.last_mut() {
+            s.sql.push_str(line);
+            s.sql.push('\n');
+        }
+    }
+    out
+}
+
+/// The statements of the metric definitions.
+pub fn metric_statements() -> Vec<Statement> {
+    statements(METRICS_SQL)
+}
+
+/// The output columns of `metrics` after `community_id` and `coverage_end`, in order: the
+/// fields of [`crate::metrics::Metrics`], retention as `{window}_{observed,retained,pending}`.
+pub fn metric_columns() -> Vec<String> {
+    let mut cols: Vec<String> = [
+        "participants",
+        "new_contributors",
+        "edits",
+        "bytes_added",
+        "bytes_removed",
+        "pages_created",
+        "files_created",
+        "surviving_edits",
+    ]
+    .map(String::from)
+    .to_vec();
+    for w in crate::metrics::WINDOWS {
+        for part in ["observed", "retained", "pending"] {
+            cols.push(format!("{}_{part}", w.key));
+        }
+    }
+    cols
+}
+
+/// The counts of one `metrics` row, in [`metric_columns`] order, back into [`Metrics`].
+///
+/// [`Metrics`]: crate::metrics::Metrics
+pub fn metrics_from_row(v: &[i64]) -> Option<crate::metrics::Metrics> {
+    use crate::metrics::{Metrics, Retention};
+    if v.len() != metric_columns().len() || v.iter().any(|x| *x < 0) {
+        return None;
+    }
+    let u = |i: usize| v[i] as u64;
+    let mut retention = [Retention::default(); 5];
+    for (k, r) in retention.iter_mut().enumerate() {
+        let at = 8 + 3 * k;
+        *r = Retention { observed: u(at), retained: u(at + 1), pending: u(at + 2) };
+    }
+    Some(Metrics {
+        participants: u(0),
+        new_contributors: u(1),
+        edits: u(2),
+        bytes_added: v[3],
+        bytes_removed: v[4],
+        pages_created: u(5),
+        files_created: u(6),
+        surviving_edits: u(7),
+        retention,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definitions_split_into_named_statements_ending_in_the_outputs() {
+        let s = metric_statements();
+        let names: Vec<&str> = s.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names.last(), Some(&"totals"));
+        assert!(names.contains(&"metrics"));
+        assert!(s.iter().all(|s| s.sql.trim_start().starts_with("SELECT")), "{names:?}");
+        assert!(s.iter().any(|s| s.keep == Keep::Table));
+    }
+
+    #[test]
+    fn the_metrics_statement_selects_every_column_in_order() {
+        let s = metric_statements();
+        let Some(m) = s.iter().find(|s| s.name == "metrics") else { panic!("no metrics") };
+        let mut at = 0;
+        for c in metric_columns() {
+            let needle = format!(" AS {c},");
+            let last = format!(" AS {c}\n");
+            let found = m.sql[at..].find(&needle).or_else(|| m.sql[at..].find(&last));
+            let Some(i) = found else { panic!("`{c}` missing or out of order") };
+            at += i + 1;
+        }
+    }
+
+    #[test]
+    fn the_retention_windows_in_sql_are_the_reference_windows() {
+        use crate::metrics::{DAY, WINDOWS};
+        for w in WINDOWS {
+            let bounds = format!(
+                "e.at > n.first_at + {} AND e.at <= n.first_at + {} THEN 1 ELSE 0 END) AS {}",
+                w.from_days * DAY,
+                w.to_days * DAY,
+                w.key
+            );
+            assert!(METRICS_SQL.contains(&bounds), "{bounds}");
+            let observed = format!("n.first_at + {} < v.end_at", w.to_days * DAY);
+            assert!(METRICS_SQL.contains(&observed), "{observed}");
+        }
+    }
+}
