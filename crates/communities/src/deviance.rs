@@ -34,7 +34,7 @@ pub struct Deviance {
     pub id: String,
     /// Observed share.
     pub share: f64,
-    /// Wilson interval of the share.
+    /// Exact (Clopper–Pearson) interval of the share.
     pub low: f64,
     /// Upper end.
     pub high: f64,
@@ -76,30 +76,26 @@ pub struct Ranking {
     pub level: f64,
 }
 
-/// Two-sided normal quantile for the supported levels (0.80, 0.90, 0.95, 0.99).
-fn z_for(level: f64) -> f64 {
-    [
-        (0.80, 1.281_551_565_5),
-        (0.90, 1.644_853_626_9),
-        (0.95, 1.959_963_984_5),
-        (0.99, 2.575_829_303_5),
-    ]
-    .iter()
-    .min_by(|a, b| (a.0 - level).abs().total_cmp(&(b.0 - level).abs()))
-    .map_or(1.959_963_984_5, |p| p.1)
-}
-
-/// Wilson score interval of `k` successes in `n` at normal quantile `z`.
-pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
+/// Clopper–Pearson ("exact") interval of `k` successes in `n` at `level`: conservative, so
+/// that one lucky participant (1 of 1: 2.5% to 100% at 95%) does not look like a pattern.
+pub fn clopper_pearson(k: u64, n: u64, level: f64) -> (f64, f64) {
+    use statrs::distribution::{Beta, ContinuousCDF};
     if n == 0 {
         return (0.0, 1.0);
     }
-    let (k, n) = (k as f64, n as f64);
-    let p = k / n;
-    let z2 = z * z;
-    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
-    let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    let alpha = (1.0 - level) / 2.0;
+    let (kf, nf) = (k as f64, n as f64);
+    let low = if k == 0 {
+        0.0
+    } else {
+        Beta::new(kf, nf - kf + 1.0).map_or(0.0, |b| b.inverse_cdf(alpha))
+    };
+    let high = if k == n {
+        1.0
+    } else {
+        Beta::new(kf + 1.0, nf - kf).map_or(1.0, |b| b.inverse_cdf(1.0 - alpha))
+    };
+    (low, high)
 }
 
 /// Covariates of a community for the chosen model.
@@ -182,7 +178,6 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
 
 /// Ranks communities by how far their observed share beats the expectation.
 pub fn rank(observations: &[Observation], level: f64) -> Ranking {
-    let z = z_for(level);
     let used: Vec<&Observation> = observations.iter().filter(|o| o.observed > 0).collect();
     let costs = used.iter().filter(|o| o.cost.is_some()).count();
     // Enough communities per parameter for the richer models, else simpler ones.
@@ -214,7 +209,7 @@ pub fn rank(observations: &[Observation], level: f64) -> Ranking {
                 let eta: f64 = rows[i].0.iter().zip(&beta).map(|(a, b)| a * b).sum();
                 1.0 / (1.0 + (-eta).exp())
             };
-            let (low, high) = wilson(o.succeeded, o.observed, z);
+            let (low, high) = clopper_pearson(o.succeeded, o.observed, level);
             out.push(Deviance {
                 id: o.id.clone(),
                 share: o.succeeded as f64 / o.observed as f64,
@@ -239,12 +234,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wilson_matches_the_textbook_values() {
-        // 8 of 10 at 95%: (0.4902, 0.9433) (Wilson 1927; Newcombe 1998 table I).
-        let (l, h) = wilson(8, 10, 1.959_963_984_5);
-        assert!((l - 0.4902).abs() < 1e-4 && (h - 0.9433).abs() < 1e-4, "{l} {h}");
-        let (l, h) = wilson(0, 10, 1.959_963_984_5);
-        assert!(l == 0.0 && (h - 0.2775).abs() < 1e-4, "{h}");
+    fn clopper_pearson_matches_the_textbook_values() {
+        // 8 of 10 at 95%: (0.4439, 0.9748); 0 of 10: (0, 0.3085); 1 of 1: (0.025, 1).
+        let (l, h) = clopper_pearson(8, 10, 0.95);
+        assert!((l - 0.4439).abs() < 1e-4 && (h - 0.9748).abs() < 1e-4, "{l} {h}");
+        let (l, h) = clopper_pearson(0, 10, 0.95);
+        assert!(l == 0.0 && (h - 0.3085).abs() < 1e-4, "{h}");
+        let (l, h) = clopper_pearson(1, 1, 0.95);
+        assert!((l - 0.025).abs() < 1e-12 && h == 1.0, "{l}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! nulls are empty fields, arrays are comma-separated, timestamps look like
 //! `2026-09-01 00:00:00.0`, and tabs and newlines inside text are backslash-escaped.
 
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// The columns, in order.
@@ -427,19 +427,49 @@ impl<R: BufRead> Iterator for Edits<R> {
 /// Opens a dump file, plain or bz2 (recognised by its first bytes, not its name), for
 /// streaming. Multi-stream bz2 files (as the dumps are published) are read to the end.
 pub fn open(path: &Path) -> Result<Edits<Box<dyn BufRead + Send>>, DumpError> {
-    let mut file = std::fs::File::open(path)?;
-    let mut magic = [0u8; 3];
-    let n = file.read(&mut magic)?;
-    file.seek(SeekFrom::Start(0))?;
-    let reader: Box<dyn BufRead + Send> = if n == 3 && &magic == b"BZh" {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            bzip2::read::MultiBzDecoder::new(BufReader::with_capacity(1 << 20, file)),
-        ))
+    Ok(decode(Box::new(std::fs::File::open(path)?))?)
+}
+
+/// Streams the edits of a dump from any byte source, plain or bz2.
+pub fn decode(source: Box<dyn Read + Send>) -> std::io::Result<Edits<Box<dyn BufRead + Send>>> {
+    let mut raw = BufReader::with_capacity(1 << 20, source);
+    let compressed = raw.fill_buf()?.starts_with(b"BZh");
+    let reader: Box<dyn BufRead + Send> = if compressed {
+        Box::new(BufReader::with_capacity(1 << 20, bzip2::bufread::MultiBzDecoder::new(raw)))
     } else {
-        Box::new(BufReader::with_capacity(1 << 20, file))
+        Box::new(raw)
     };
     Ok(Edits::new(reader))
+}
+
+/// Pages per category, `(wiki, normalised category, page id)`, sorted and without repeats.
+pub type CategoryPages = Vec<(String, String, i64)>;
+
+/// Reads a category-pages file: `wiki<TAB>category<TAB>page_id` rows (for example an extract
+/// of the `categorylinks` table), `#` comments and blank lines allowed; category names are
+/// normalised (`Category:` prefix dropped, spaces as underscores).
+pub fn read_categories(path: &Path) -> Result<CategoryPages, DumpError> {
+    let file = BufReader::new(std::fs::File::open(path)?);
+    let mut out = Vec::new();
+    for (i, line) in file.lines().enumerate() {
+        let line = line?;
+        let bad = |why: String| DumpError::Row { line: i + 1, why };
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let [wiki, category, page] = f[..] else {
+            return Err(bad(format!("{} fields; expected `wiki<TAB>category<TAB>page_id`", f.len())));
+        };
+        let page: i64 = page
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("page id `{}` is not a whole number", page.trim())))?;
+        out.push((wiki.trim().to_string(), crate::metrics::normalise_category(category), page));
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Reads every edit of a plain TSV dump into memory (tests and small dumps).

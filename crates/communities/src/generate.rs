@@ -176,8 +176,7 @@ fn day(s: &str) -> i64 {
     model::Date::parse(s).map_or(0, |d| d.day_number() * DAY)
 }
 
-/// Pages in each category, as `(wiki, category, page)`: the rows of a category-links extract.
-pub type CategoryPages = Vec<(String, String, i64)>;
+pub use crate::dump::CategoryPages;
 
 /// A generated world: its communities and category pages; [`World::write`] streams the dump.
 pub struct World {
@@ -187,6 +186,8 @@ pub struct World {
     pub communities: Vec<Community>,
     /// Category membership.
     pub categories: CategoryPages,
+    /// Communities whose newcomers come back four times as often: planted positive deviance.
+    pub deviants: Vec<String>,
     /// Pages per wiki.
     pages: i64,
 }
@@ -261,7 +262,8 @@ impl World {
         }
         categories.sort();
         categories.dedup();
-        World { spec, communities, categories, pages }
+        let deviants = communities.iter().step_by(6).map(|c| c.id.clone()).collect();
+        World { spec, communities, categories, deviants, pages }
     }
 
     fn person(&self, rng: &mut Rng, id: i64) -> Person {
@@ -292,7 +294,7 @@ impl World {
         let tags_pool = ["camp0", "camp1", "camp2", "camp3", "camp4", "camp5", "camp6"];
         let mut line_buf = String::new();
         for (w, wiki) in self.spec.wikis.iter().enumerate() {
-            let people: Vec<Person> =
+            let mut people: Vec<Person> =
                 (1..=self.spec.users as i64).map(|id| self.person(&mut rng, id)).collect();
             // People who join a community edit inside its window, so communities have members.
             // A person takes part in the `id mod n`-th community of the wiki (rosters agree).
@@ -302,7 +304,31 @@ impl World {
                 .iter()
                 .map(|p| (!here.is_empty()).then(|| here[(p.id as usize) % here.len()]))
                 .collect();
-            for (p, home) in people.iter().zip(homes) {
+            for (p, home) in people.iter_mut().zip(homes) {
+                // Half of a community's people register during its window: its newcomers.
+                if let Some(c) = home.filter(|_| rng.below(2) == 0) {
+                    p.registered = Some(c.start + rng.below((c.end - c.start).max(1) as usize) as i64);
+                }
+                if let (Some(c), Some(reg)) = (home, p.registered)
+                    && reg >= c.start
+                    && reg < c.end
+                {
+                    // A newcomer: a first edit soon after registering, and a return in the
+                    // second month, far likelier in the planted positive deviants.
+                    let first = (reg + rng.below(3 * 3600) as i64).min(c.end - 1);
+                    let back = first + (31 + rng.below(28) as i64) * DAY;
+                    let chance = if self.deviants.contains(&c.id) { 4 } else { 1 };
+                    for (at, keep) in [(first, true), (back, rng.below(5) < chance)] {
+                        if keep && at < self.spec.end {
+                            revision += 1;
+                            let mut row = self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
+                            self.mark(&mut row, c, wiki);
+                            out.write_all(line(&row).as_bytes())?;
+                            out.write_all(b"\n")?;
+                            written += 1;
+                        }
+                    }
+                }
                 let sessions = 1 + rng.below(4);
                 for s in 0..sessions {
                     let base = match (s, home) {
@@ -375,6 +401,22 @@ impl World {
             }
         }
         Ok(written)
+    }
+
+    /// Makes an edit match a rule-based community (hashtag, tag, category page).
+    fn mark(&self, row: &mut Row, c: &Community, wiki: &str) {
+        match &c.members {
+            Members::Hashtag(t) => row.comment.push_str(&format!(" #{t}")),
+            Members::Tag(t) => row.tags.push(t.clone()),
+            Members::Category(name) => {
+                if let Some((_, _, page)) =
+                    self.categories.iter().find(|(cw, cn, _)| cw == wiki && cn == name)
+                {
+                    row.page = *page;
+                }
+            }
+            Members::Roster(_) => {}
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -8,6 +8,7 @@
 //! - [`sql`]: the same definitions in SQL, written once for DataFusion, Spark and DuckDB.
 //! - [`deviance`]: positive deviance, communities that beat the outcome expected for their
 //!   size and resources.
+//! - [`summary`]: what people see, shares and costs derived in one place.
 //! - [`generate`]: synthetic dumps in the real layout with planted communities and every edge
 //!   case of the definitions.
 
@@ -16,3 +17,4 @@ pub mod dump;
 pub mod generate;
 pub mod metrics;
 pub mod sql;
+pub mod summary;

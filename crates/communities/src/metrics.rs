@@ -41,6 +41,12 @@ pub const WINDOWS: [RetentionWindow; 5] = [
     RetentionWindow { key: "year1", label: "1 year", from_days: 365, to_days: 395 },
 ];
 
+/// The end of a wiki's data when the snapshot date is not given: the start of the day of its
+/// last edit (seconds, exclusive), so the last day counted is the last complete one.
+pub fn coverage_end(last_edit: i64) -> i64 {
+    last_edit.div_euclid(DAY) * DAY
+}
+
 /// Index of the second-month window in [`WINDOWS`].
 pub const SECOND_MONTH: usize = 2;
 
@@ -240,6 +246,21 @@ pub enum Outcome {
 }
 
 impl Data {
+    /// The data of some edits and category pages; coverage per wiki by [`coverage_end`]
+    /// unless `end` (the snapshot's end) is given.
+    pub fn new(edits: Vec<Edit>, categories: &[(String, String, i64)], end: Option<i64>) -> Data {
+        let mut coverage: BTreeMap<String, i64> = BTreeMap::new();
+        for e in &edits {
+            let c = coverage.entry(e.wiki.clone()).or_insert(i64::MIN);
+            *c = (*c).max(end.unwrap_or_else(|| coverage_end(e.at)));
+        }
+        let mut by_category: BTreeMap<(String, String), BTreeSet<i64>> = BTreeMap::new();
+        for (w, c, p) in categories {
+            by_category.entry((w.clone(), c.clone())).or_default().insert(*p);
+        }
+        Data { edits, categories: by_category, coverage }
+    }
+
     /// User ids that carried one of `names` on `wiki`, now or at the time of an edit.
     pub fn resolve(&self, wiki: &str, names: &[String]) -> BTreeSet<i64> {
         self.edits

@@ -1,1 +1,58 @@
-//! placeholder
+//! The community metrics at scale (issue 7): the history dumps converted once to Parquet
+//! ([`convert`]), and the SQL definitions of `crates/communities/sql/metrics.sql` run on Apache
+//! DataFusion ([`engine`]). The same Parquet files and the same SQL run on Spark
+//! (`tests/spark/metrics.py`) and DuckDB (`bench/communities_peer.py`).
+//!
+//! This crate is the heavy edge of the workspace (DataFusion, Arrow, Parquet): the CLI only
+//! links it with its `lake` feature. Nothing here defines a metric; the reference
+//! implementation in `communities::metrics` and the SQL file do, and the tests hold this
+//! engine to the reference count for count.
+
+pub mod convert;
+pub mod engine;
+pub mod tables;
+
+use std::path::PathBuf;
+
+/// Why the lake could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum LakeError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A dump (or category-pages) row did not fit its layout.
+    #[error("{path}: {source}")]
+    Dump {
+        /// The dump.
+        path: PathBuf,
+        /// What was wrong, with its line.
+        source: communities::dump::DumpError,
+    },
+    /// A table the metrics need is not in the lake folder.
+    #[error("{path} is missing: convert the dumps first (`throughline communities convert`)")]
+    MissingTable {
+        /// The file expected.
+        path: PathBuf,
+    },
+    /// Arrow or Parquet refused the data.
+    #[error("writing {path}: {why}")]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        why: String,
+    },
+    /// The query engine failed.
+    #[error("query `{statement}`: {why}")]
+    Query {
+        /// The statement's name in the SQL file.
+        statement: String,
+        /// What went wrong.
+        why: String,
+    },
+}

@@ -5,6 +5,7 @@
 //! Output is byte-stable for the same input and options.
 
 pub mod diagram;
+mod communities;
 mod measured;
 mod plan_page;
 mod site;

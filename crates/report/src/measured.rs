@@ -23,6 +23,8 @@ pub struct Measured {
     pub checkin: Option<CheckIn>,
     /// Evaluations of shipped initiatives.
     pub evaluations: Vec<EvaluationShown>,
+    /// The model's communities measured from the history dumps, if it defines any.
+    pub communities: Option<communities::summary::Summary>,
 }
 
 /// An evaluation as the report shows it.

@@ -75,6 +75,7 @@ fn layout(ctx: &Ctx<'_>, depth: usize, title: &str, body: &str) -> String {
 <li><a href="{up}plan.html">Annual plan</a></li>
 <li><a href="{up}checkin.html">Check-in</a></li>
 <li><a href="{up}evaluations.html">Evaluations</a></li>
+<li><a href="{up}communities.html">Communities</a></li>
 <li><a href="{up}rba.html">Results accountability</a></li>
 <li><a href="{up}voi.html">What to learn first</a></li>
 <li><a href="{up}gaps.html">Gaps</a></li>
@@ -161,6 +162,14 @@ pub(crate) fn build(
     files.push(File {
         path: "evaluations.html".into(),
         contents: layout(&ctx, 0, "Evaluations", &evals),
+    });
+    let communities = crate::communities::communities_body(
+        opts.measured.communities.as_ref(),
+        &model.meta.currency,
+    );
+    files.push(File {
+        path: "communities.html".into(),
+        contents: layout(&ctx, 0, "Communities", &communities),
     });
     files
 }

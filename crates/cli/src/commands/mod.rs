@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use crate::args::{Args, Command};
 
 mod check;
+mod communities;
 mod evaluate;
 mod init;
 mod measure;
@@ -118,6 +119,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Evaluate { dir, initiative, method, write, json } => {
             evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)
         }
+        Command::Communities { dir, engine, coverage_end, level, json } => communities::run(
+            &dir,
+            communities::Options { engine, end: coverage_end, level, json, color },
+        ),
         Command::Serve {
             dir,
             db,

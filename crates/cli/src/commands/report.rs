@@ -10,8 +10,9 @@ use crate::commands::EXIT_PROBLEMS;
 use crate::commands::measure::{build_checkin, store_with_local_data};
 use crate::commands::simulate::{load_checked, progress_bar};
 
-/// The check-in of the latest quarter with data and every evaluation the store can support.
-/// Local files are imported first; the network is never used here.
+/// The check-in of the latest quarter with data, every evaluation the store can support, and
+/// the communities measured from the dumps. Local files are imported first; the network is
+/// never used here.
 pub fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Measured> {
     let store = store_with_local_data(dir, model)?;
     let mut latest: Option<model::Date> = None;
@@ -42,7 +43,14 @@ pub fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Meas
             Err(why) => eprintln!("note: no evaluation of {} in the report: {why}", ini.id),
         }
     }
-    Ok(report::Measured { checkin, evaluations })
+    let communities = crate::commands::communities::compute(
+        dir,
+        model,
+        crate::args::EngineArg::Auto,
+        None,
+        0.95,
+    )?;
+    Ok(report::Measured { checkin, evaluations, communities })
 }
 
 pub fn run(

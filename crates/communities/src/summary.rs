@@ -1,0 +1,157 @@
+//! What people see: each community's counts with the shares and costs derived from them (in
+//! this one place, whichever engine counted), coverage, totals and positive deviance.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::deviance::{Observation, Ranking, rank};
+use crate::dump::DumpError;
+use crate::metrics::{
+    Community, DEFINITIONS_VERSION, Data, Outcome, SECOND_MONTH, Totals, WINDOWS,
+};
+
+/// One community, as reported.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind (`roster`, `hashtag`, …).
+    pub kind: &'static str,
+    /// Wiki.
+    pub wiki: String,
+    /// First day.
+    pub start: model::Date,
+    /// Last day.
+    pub end: model::Date,
+    /// Cost, if known.
+    pub cost: Option<f64>,
+    /// The counts, or missing.
+    pub outcome: Outcome,
+    /// Share of edits not reverted within 48 hours.
+    pub surviving: Option<f64>,
+    /// Retention shares per window of [`WINDOWS`] (`None`: nobody observable yet).
+    pub retention: Vec<Option<f64>>,
+    /// Cost per new contributor retained in the second month.
+    pub cost_per_retained: Option<f64>,
+}
+
+/// Every community of a model, measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Version of the definitions (`docs/communities.md`).
+    pub definitions_version: u32,
+    /// Which engine counted (`reference`, `datafusion`).
+    pub engine: String,
+    /// Per wiki loaded, the last complete day covered.
+    pub coverage: Vec<(String, model::Date)>,
+    /// Communities, in the model's order.
+    pub communities: Vec<Row>,
+    /// Totals across communities, each person and edit once.
+    pub totals: Totals,
+    /// Communities ranked by how far their second-month retention beats the expectation.
+    pub deviance: Ranking,
+}
+
+/// Puts counts from any engine together with the model's definitions.
+pub fn summarise(
+    defined: &[model::Community],
+    outcomes: &[(String, Outcome)],
+    totals: Totals,
+    engine: &str,
+    level: f64,
+) -> Summary {
+    let mut coverage: Vec<(String, model::Date)> = Vec::new();
+    let mut rows = Vec::new();
+    let mut observations = Vec::new();
+    for c in defined {
+        let outcome = outcomes
+            .iter()
+            .find(|(id, _)| id == c.id.as_str())
+            .map_or(Outcome::Missing, |(_, o)| o.clone());
+        let (surviving, retention, cost_per_retained) = match &outcome {
+            Outcome::Measured { coverage_end, metrics } => {
+                let last = model::Date::from_day_number(coverage_end.div_euclid(86_400) - 1);
+                if !coverage.iter().any(|(w, _)| *w == c.wiki) {
+                    coverage.push((c.wiki.clone(), last));
+                }
+                let r = metrics.retention[SECOND_MONTH];
+                if r.observed > 0 {
+                    observations.push(Observation {
+                        id: c.id.to_string(),
+                        observed: r.observed,
+                        succeeded: r.retained,
+                        participants: metrics.participants,
+                        cost: c.cost,
+                    });
+                }
+                (
+                    metrics.surviving(),
+                    metrics.retention.iter().map(|r| r.share()).collect(),
+                    metrics.cost_per_retained(c.cost),
+                )
+            }
+            Outcome::Missing => (None, vec![None; WINDOWS.len()], None),
+        };
+        rows.push(Row {
+            id: c.id.to_string(),
+            name: c.name.clone(),
+            kind: c.kind.key(),
+            wiki: c.wiki.clone(),
+            start: c.start,
+            end: c.end,
+            cost: c.cost,
+            outcome,
+            surviving,
+            retention,
+            cost_per_retained,
+        });
+    }
+    coverage.sort();
+    Summary {
+        definitions_version: DEFINITIONS_VERSION,
+        engine: engine.to_string(),
+        coverage,
+        communities: rows,
+        totals,
+        deviance: rank(&observations, level),
+    }
+}
+
+/// A dump that could not be read, with the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {source}")]
+pub struct FileError {
+    /// The file.
+    pub path: PathBuf,
+    /// What was wrong.
+    pub source: DumpError,
+}
+
+/// Counts with the reference implementation straight from dump files (small dumps; the lake
+/// engine is for large ones). `end` is the snapshot's end of data, if known.
+pub fn reference(
+    defined: &[model::Community],
+    dumps: &[PathBuf],
+    categories: Option<&Path>,
+    end: Option<i64>,
+) -> Result<(Vec<(String, Outcome)>, Totals), FileError> {
+    let mut edits = Vec::new();
+    for path in dumps {
+        let err = |source| FileError { path: path.clone(), source };
+        for e in crate::dump::open(path).map_err(err)? {
+            edits.push(e.map_err(|source| FileError { path: path.clone(), source })?);
+        }
+    }
+    let pages = match categories {
+        Some(p) => crate::dump::read_categories(p)
+            .map_err(|source| FileError { path: p.to_path_buf(), source })?,
+        None => Vec::new(),
+    };
+    let data = Data::new(edits, &pages, end);
+    let communities: Vec<Community> = defined.iter().map(Community::from_model).collect();
+    let outcomes = communities.iter().map(|c| (c.id.clone(), data.metrics(c))).collect();
+    Ok((outcomes, data.totals(&communities)))
+}

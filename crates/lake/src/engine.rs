@@ -1,0 +1,175 @@
+//! Runs the SQL definitions on Apache DataFusion over a lake folder.
+
+use std::path::{Path, PathBuf};
+
+use communities::metrics::{Community, Members, Outcome, Totals};
+use communities::sql::{Keep, metric_columns, metric_statements, metrics_from_row};
+use datafusion::arrow::array::{Array, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+
+use crate::LakeError;
+use crate::tables::{DATA_TABLES, DEFINITION_TABLES, TableWriter, path};
+
+/// The metrics of every community of a run, and the totals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    /// Per community id, in id order.
+    pub communities: Vec<(String, Outcome)>,
+    /// Totals, each person and edit once.
+    pub totals: Totals,
+}
+
+/// Writes the community definitions of a run into the lake folder (`communities.parquet`,
+/// `members.parquet`), where every engine reads them.
+pub fn write_communities(dir: &Path, communities: &[Community]) -> Result<(), LakeError> {
+    let mut c = TableWriter::create(dir, "communities")?;
+    let mut m = TableWriter::create(dir, "members")?;
+    for community in communities {
+        let (kind, rule) = match &community.members {
+            Members::Roster(names) => {
+                let mut names: Vec<&String> = names.iter().collect();
+                names.sort();
+                names.dedup();
+                for name in names {
+                    m.text(0, &community.id);
+                    m.text(1, name);
+                    m.row_done()?;
+                }
+                ("roster", None)
+            }
+            Members::Hashtag(t) => ("hashtag", Some(t)),
+            Members::Tag(t) => ("tag", Some(t)),
+            Members::Category(t) => ("category", Some(t)),
+        };
+        c.text(0, &community.id);
+        c.text(1, &community.wiki);
+        c.text(2, kind);
+        c.nullable_text(3, rule.map(String::as_str));
+        c.int(4, Some(community.start));
+        c.int(5, Some(community.end));
+        c.row_done()?;
+    }
+    c.finish()?;
+    m.finish()?;
+    Ok(())
+}
+
+/// Threads for the engine: the machine's cores.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs the metric definitions over the lake folder `dir` (data tables and the communities
+/// of the run), on DataFusion.
+pub fn metrics(dir: &Path) -> Result<Results, LakeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads())
+        .enable_all()
+        .build()
+        .map_err(|source| LakeError::Io { path: PathBuf::from(dir), source })?;
+    runtime.block_on(run(dir))
+}
+
+async fn run(dir: &Path) -> Result<Results, LakeError> {
+    let config = SessionConfig::new().with_target_partitions(threads());
+    let ctx = SessionContext::new_with_config(config);
+    for table in DATA_TABLES.iter().chain(&DEFINITION_TABLES) {
+        let file = path(dir, table);
+        if !file.exists() {
+            return Err(LakeError::MissingTable { path: file });
+        }
+        let query = |why: String| LakeError::Query { statement: format!("read {table}"), why };
+        let location = file.to_str().ok_or_else(|| query("the path is not UTF-8".into()))?;
+        ctx.register_parquet(*table, location, ParquetReadOptions::default())
+            .await
+            .map_err(|e| query(e.to_string()))?;
+    }
+    for statement in metric_statements() {
+        let fail = |e: datafusion::error::DataFusionError| LakeError::Query {
+            statement: statement.name.clone(),
+            why: e.to_string(),
+        };
+        let df = ctx.sql(&statement.sql).await.map_err(fail)?;
+        let df = match statement.keep {
+            Keep::Table => df.cache().await.map_err(fail)?,
+            Keep::View => df,
+        };
+        ctx.register_table(statement.name.as_str(), df.into_view()).map_err(fail)?;
+    }
+    let collect = |name: &'static str| {
+        let ctx = &ctx;
+        async move {
+            let fail =
+                |e: datafusion::error::DataFusionError| LakeError::Query { statement: name.into(), why: e.to_string() };
+            ctx.table(name).await.map_err(fail)?.collect().await.map_err(fail)
+        }
+    };
+    let metric_batches = collect("metrics").await?;
+    let total_batches = collect("totals").await?;
+    Ok(Results { communities: read_metrics(&metric_batches)?, totals: read_totals(&total_batches)? })
+}
+
+fn bad(statement: &str, why: impl Into<String>) -> LakeError {
+    LakeError::Query { statement: statement.into(), why: why.into() }
+}
+
+/// A column of a batch as whole numbers (whatever integer type the engine chose).
+fn ints(batch: &RecordBatch, name: &str, statement: &str) -> Result<Int64Array, LakeError> {
+    let col = batch.column_by_name(name).ok_or_else(|| bad(statement, format!("no column `{name}`")))?;
+    let col = cast(col, &DataType::Int64).map_err(|e| bad(statement, e.to_string()))?;
+    col.as_any()
+        .downcast_ref::<Int64Array>()
+        .cloned()
+        .ok_or_else(|| bad(statement, format!("`{name}` is not a number")))
+}
+
+fn read_metrics(batches: &[RecordBatch]) -> Result<Vec<(String, Outcome)>, LakeError> {
+    let columns = metric_columns();
+    let mut out = Vec::new();
+    for batch in batches {
+        let ids = batch
+            .column_by_name("community_id")
+            .ok_or_else(|| bad("metrics", "no column `community_id`"))?;
+        let ids = cast(ids, &DataType::Utf8).map_err(|e| bad("metrics", e.to_string()))?;
+        let ids = ids
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| bad("metrics", "`community_id` is not text"))?;
+        let coverage = ints(batch, "coverage_end", "metrics")?;
+        let values: Vec<Int64Array> =
+            columns.iter().map(|c| ints(batch, c, "metrics")).collect::<Result<_, _>>()?;
+        for row in 0..batch.num_rows() {
+            let id = ids.value(row).to_string();
+            if coverage.is_null(row) {
+                out.push((id, Outcome::Missing));
+                continue;
+            }
+            let v: Vec<i64> = values.iter().map(|a| a.value(row)).collect();
+            let metrics = metrics_from_row(&v)
+                .ok_or_else(|| bad("metrics", format!("row of `{id}` has negative counts")))?;
+            out.push((id, Outcome::Measured { coverage_end: coverage.value(row), metrics }));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn read_totals(batches: &[RecordBatch]) -> Result<Totals, LakeError> {
+    let batch = batches
+        .iter()
+        .find(|b| b.num_rows() == 1)
+        .ok_or_else(|| bad("totals", "expected one row"))?;
+    let get = |name: &str| -> Result<u64, LakeError> {
+        let v = ints(batch, name, "totals")?;
+        u64::try_from(v.value(0)).map_err(|_| bad("totals", format!("`{name}` is negative")))
+    };
+    Ok(Totals {
+        participants: get("participants")?,
+        participants_summed: get("participants_summed")?,
+        new_contributors: get("new_contributors")?,
+        edits: get("edits")?,
+        edits_summed: get("edits_summed")?,
+    })
+}

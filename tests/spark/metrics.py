@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Runs the community metric definitions (crates/communities/sql/metrics.sql) on Apache Spark.
+
+The same SQL text and the same Parquet lake folder as the embedded engine (crates/lake):
+this is how the metrics run for all wikis on the Wikimedia data lake, and what CI compares
+with DataFusion on a generated sample (crates/lake/tests/spark.rs).
+
+Usage: metrics.py LAKE_DIR SQL_FILE OUT_JSON [--master local[2]]
+"""
+import glob
+import json
+import os
+import sys
+
+
+def statements(text):
+    """Splits the SQL file as communities::sql::statements does."""
+    out = []
+    for line in text.splitlines():
+        t = line.strip()
+        if t.startswith("-- table:") or t.startswith("-- view:"):
+            keep, name = t[3:].split(":", 1)
+            out.append({"name": name.strip(), "keep": keep, "sql": ""})
+        elif t.startswith("--") or not t:
+            continue
+        elif out:
+            out[-1]["sql"] += line + "\n"
+    return out
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if len(args) != 3:
+        sys.exit(__doc__)
+    lake, sql_file, out_file = args
+    master = "local[2]"
+    if "--master" in sys.argv:
+        master = sys.argv[sys.argv.index("--master") + 1]
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("throughline-community-metrics")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    for path in sorted(glob.glob(os.path.join(lake, "*.parquet"))):
+        name = os.path.basename(path)[: -len(".parquet")]
+        spark.read.parquet(path).createOrReplaceTempView(name)
+    with open(sql_file, encoding="utf-8") as f:
+        for s in statements(f.read()):
+            df = spark.sql(s["sql"])
+            if s["keep"] == "table":
+                df = df.cache()
+            df.createOrReplaceTempView(s["name"])
+    metrics = [r.asDict() for r in spark.table("metrics").collect()]
+    totals = spark.table("totals").collect()[0].asDict()
+    with open(out_file, "w", encoding="utf-8") as f:
+        json.dump({"metrics": metrics, "totals": totals}, f)
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()
