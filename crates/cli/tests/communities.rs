@@ -95,3 +95,21 @@ fn the_report_has_a_communities_page() {
     assert!(page.contains("Positive deviance"));
     assert!(page.contains("category_cat_0_0"));
 }
+
+#[cfg(feature = "lake")]
+#[test]
+fn datafusion_and_the_reference_report_the_same_and_the_lake_is_reused() {
+    let dir = example();
+    let first = run(dir.path(), &["--engine", "datafusion", "--json"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("converted"));
+    let again = run(dir.path(), &["--engine", "datafusion", "--json"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("converted"), "the lake was rebuilt");
+    let reference = run(dir.path(), &["--engine", "reference", "--json"]);
+    let mut a: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let mut b: serde_json::Value = serde_json::from_slice(&reference.stdout).unwrap();
+    assert_eq!(a["engine"], "datafusion");
+    a["engine"] = "-".into();
+    b["engine"] = "-".into();
+    assert_eq!(a, b);
+}

@@ -111,6 +111,38 @@ async fn run(dir: &Path) -> Result<Results, LakeError> {
     Ok(Results { communities: read_metrics(&metric_batches)?, totals: read_totals(&total_batches)? })
 }
 
+/// Results another engine printed as JSON (`{"metrics": [rows], "totals": {...}}`, rows with
+/// the columns of the `metrics` statement): how the Spark and DuckDB runs are read back to be
+/// compared with DataFusion's. `None` when a field is missing or not a whole number.
+pub fn results_from_json(json: &serde_json::Value) -> Option<Results> {
+    let mut communities = Vec::new();
+    for row in json.get("metrics")?.as_array()? {
+        let id = row.get("community_id")?.as_str()?.to_string();
+        let outcome = match row.get("coverage_end").and_then(serde_json::Value::as_i64) {
+            None => Outcome::Missing,
+            Some(end) => {
+                let v: Option<Vec<i64>> =
+                    metric_columns().iter().map(|c| row.get(c.as_str())?.as_i64()).collect();
+                Outcome::Measured { coverage_end: end, metrics: metrics_from_row(&v?)? }
+            }
+        };
+        communities.push((id, outcome));
+    }
+    communities.sort_by(|a, b| a.0.cmp(&b.0));
+    let t = json.get("totals")?;
+    let n = |k: &str| t.get(k).and_then(serde_json::Value::as_u64);
+    Some(Results {
+        communities,
+        totals: Totals {
+            participants: n("participants")?,
+            participants_summed: n("participants_summed")?,
+            new_contributors: n("new_contributors")?,
+            edits: n("edits")?,
+            edits_summed: n("edits_summed")?,
+        },
+    })
+}
+
 fn bad(statement: &str, why: impl Into<String>) -> LakeError {
     LakeError::Query { statement: statement.into(), why: why.into() }
 }

@@ -8,47 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use communities::generate::{Spec, World};
-use communities::metrics::{Outcome, Totals};
-use communities::sql::{metric_columns, metrics_from_row};
 use lake::convert::{Options, convert};
-use lake::engine::{Results, metrics, write_communities};
-use serde_json::Value;
+use lake::engine::{metrics, results_from_json, write_communities};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().and_then(Path::parent).unwrap()
-}
-
-fn from_spark(json: &Value) -> Results {
-    let mut communities: Vec<(String, Outcome)> = json["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            let id = row["community_id"].as_str().unwrap().to_string();
-            let outcome = match row["coverage_end"].as_i64() {
-                None => Outcome::Missing,
-                Some(end) => {
-                    let v: Vec<i64> =
-                        metric_columns().iter().map(|c| row[c.as_str()].as_i64().unwrap()).collect();
-                    Outcome::Measured { coverage_end: end, metrics: metrics_from_row(&v).unwrap() }
-                }
-            };
-            (id, outcome)
-        })
-        .collect();
-    communities.sort_by(|a, b| a.0.cmp(&b.0));
-    let t = &json["totals"];
-    let n = |k: &str| t[k].as_u64().unwrap();
-    Results {
-        communities,
-        totals: Totals {
-            participants: n("participants"),
-            participants_summed: n("participants_summed"),
-            new_contributors: n("new_contributors"),
-            edits: n("edits"),
-            edits_summed: n("edits_summed"),
-        },
-    }
 }
 
 #[test]
@@ -77,7 +41,8 @@ fn spark_and_datafusion_agree_on_a_generated_sample() {
         .status()
         .unwrap();
     assert!(status.success(), "Spark failed: {status}");
-    let spark = from_spark(&serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap());
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let spark = results_from_json(&json).expect("Spark's output has every column");
     assert_eq!(spark.totals, ours.totals);
     assert_eq!(spark.communities.len(), ours.communities.len());
     for (s, o) in spark.communities.iter().zip(&ours.communities) {

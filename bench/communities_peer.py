@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""DuckDB peer of the community-metrics benchmark (crates/lake/benches/communities.rs).
+
+Runs the same SQL file (crates/communities/sql/metrics.sql) on the same Parquet lake folder
+that DataFusion reads, split into statements the same way, and prints one JSON object:
+the median wall time of the runs (query work only: views over the files, the statements,
+fetching both outputs) and the results, which the benchmark compares with DataFusion's.
+
+Usage: communities_peer.py LAKE_DIR SQL_FILE [--runs 3] [--threads 2]
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+import time
+
+import duckdb
+
+
+def statements(text):
+    out = []
+    for line in text.splitlines():
+        t = line.strip()
+        if t.startswith("-- table:") or t.startswith("-- view:"):
+            keep, name = t[3:].split(":", 1)
+            out.append({"name": name.strip(), "keep": keep, "sql": ""})
+        elif t.startswith("--") or not t:
+            continue
+        elif out:
+            out[-1]["sql"] += line + "\n"
+    return out
+
+
+def run_once(lake, stmts, threads):
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET threads = {threads}")
+    con.execute("SET preserve_insertion_order = false")
+    started = time.perf_counter()
+    for path in sorted(glob.glob(os.path.join(lake, "*.parquet"))):
+        name = os.path.basename(path)[: -len(".parquet")]
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+    for s in stmts:
+        kind = "TEMP TABLE" if s["keep"] == "table" else "TEMP VIEW"
+        con.execute(f"CREATE {kind} {s['name']} AS {s['sql']}")
+    cur = con.execute("SELECT * FROM metrics")
+    cols = [d[0] for d in cur.description]
+    metrics = [dict(zip(cols, row)) for row in cur.fetchall()]
+    cur = con.execute("SELECT * FROM totals")
+    cols = [d[0] for d in cur.description]
+    totals = dict(zip(cols, cur.fetchone()))
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed, metrics, totals
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
+    if len(args) < 2:
+        sys.exit(__doc__)
+    lake, sql_file = args[0], args[1]
+    with open(sql_file, encoding="utf-8") as f:
+        stmts = statements(f.read())
+    times = []
+    for _ in range(runs):
+        elapsed, metrics, totals = run_once(lake, stmts, threads)
+        times.append(elapsed)
+    print(json.dumps({
+        "engine": f"duckdb {duckdb.__version__}",
+        "seconds": statistics.median(times),
+        "all_seconds": times,
+        "metrics": metrics,
+        "totals": totals,
+    }, default=int))
+
+
+if __name__ == "__main__":
+    main()
