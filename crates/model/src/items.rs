@@ -476,6 +476,8 @@ pub struct Evidence {
     pub kind: Option<EvidenceKind>,
     /// Year of publication or observation.
     pub year: Option<i32>,
+    /// A community whose measured outcome is the evidence (`throughline communities`).
+    pub community: Option<Id>,
 }
 
 /// "`from` leads to `to`".

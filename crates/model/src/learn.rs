@@ -204,6 +204,7 @@ pub fn evidence_of(eval: &Evaluation) -> Evidence {
             eval.evaluated
         ),
         url: None,
+        community: None,
         strength: Some(if rel < 0.25 {
             Strength::Strong
         } else if rel < 0.5 {

@@ -31,6 +31,7 @@ const PROGRAM: &[ItemKind] = &[ItemKind::Program];
 const AUDIENCE: &[ItemKind] = &[ItemKind::Audience];
 const INITIATIVE: &[ItemKind] = &[ItemKind::Initiative];
 const INDICATOR: &[ItemKind] = &[ItemKind::Indicator];
+const COMMUNITY: &[ItemKind] = &[ItemKind::Community];
 
 /// Decodes files one at a time into one model.
 pub(crate) struct Decoder<'a> {
@@ -1158,8 +1159,10 @@ impl<'a> Decoder<'a> {
                         .and_then(|v| self.integer(v))
                         .and_then(|y| i32::try_from(y).ok());
                     let url = self.opt_text(&er, "url");
+                    let community =
+                        er.get("community").and_then(|v| self.reference(v, COMMUNITY, "community"));
                     if let Some(source) = self.opt_text(&er, "source") {
-                        evidence.push(Evidence { source, url, strength, kind, year });
+                        evidence.push(Evidence { source, url, strength, kind, year, community });
                     }
                 }
             }

@@ -236,6 +236,11 @@ pub static EVIDENCE: Record = Record {
         opt("strength", Shape::Enum(STRENGTHS), "How strong it is."),
         opt("kind", Shape::Enum(EVIDENCE_KINDS), "What kind of evidence it is."),
         opt("year", Shape::Integer, "Year of publication or observation."),
+        opt(
+            "community",
+            Shape::Id,
+            "A community whose measured outcome is the evidence (`throughline communities`).",
+        ),
     ],
 };
 

@@ -60,7 +60,8 @@ fn deviance_chart(s: &Summary) -> String {
 }
 
 /// The body of communities.html.
-pub(crate) fn communities_body(summary: Option<&Summary>, currency: &str) -> String {
+pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) -> String {
+    let currency = model.meta.currency.as_str();
     let mut b = String::from(
         "<h1>Communities</h1><p>Campaigns, events, courses and hashtags measured from the public MediaWiki history dumps with one written definition per metric (<code>docs/communities.md</code>). A wiki whose data was not loaded is shown as missing, never as zero; retention windows that end after the data are pending, not low.</p>",
     );
@@ -83,9 +84,23 @@ pub(crate) fn communities_body(summary: Option<&Summary>, currency: &str) -> Str
     }
     b.push_str("<th scope=\"col\" class=\"num\">Cost per retained</th></tr></thead><tbody>");
     for r in &s.communities {
+        // Links that cite this community as evidence: where its numbers feed the model.
+        let cited: Vec<String> = model
+            .links
+            .iter()
+            .filter(|l| {
+                l.evidence.iter().any(|ev| ev.community.as_ref().is_some_and(|c| c.as_str() == r.id))
+            })
+            .map(|l| format!("{} → {}", e(l.from.as_str()), e(l.to.as_str())))
+            .collect();
+        let cited = if cited.is_empty() {
+            String::new()
+        } else {
+            format!("<br><small>evidence for {}</small>", cited.join(", "))
+        };
         let _ = write!(
             b,
-            "<tr id=\"{id}\"><th scope=\"row\">{name}<br><small>{id} · {kind} · {wiki}</small></th><td>{} – {}</td>",
+            "<tr id=\"{id}\"><th scope=\"row\">{name}<br><small>{id} · {kind} · {wiki}</small>{cited}</th><td>{} – {}</td>",
             r.start,
             r.end,
             id = e(&r.id),

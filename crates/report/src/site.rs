@@ -165,7 +165,7 @@ pub(crate) fn build(
     });
     let communities = crate::communities::communities_body(
         opts.measured.communities.as_ref(),
-        &model.meta.currency,
+        model,
     );
     files.push(File {
         path: "communities.html".into(),
@@ -216,9 +216,14 @@ fn link_detail(ctx: &Ctx<'_>, li: usize, outgoing: bool) -> String {
     }
     for ev in &l.evidence {
         let strength = ev.strength.map(|x| format!(" ({x:?})").to_lowercase()).unwrap_or_default();
+        let community = ev
+            .community
+            .as_ref()
+            .map(|c| format!(" (<a href=\"../communities.html#{0}\">community {0}</a>)", e(c.as_str())))
+            .unwrap_or_default();
         let _ = write!(
             s,
-            "<br><span class=\"step-detail\">Evidence{strength}: {}</span>",
+            "<br><span class=\"step-detail\">Evidence{strength}: {}{community}</span>",
             e(&ev.source)
         );
     }

@@ -317,5 +317,12 @@ pub fn text(s: &Summary, currency: &str) -> String {
             if c.is_positive() { "  beats expectation" } else { "" }
         );
     }
+    if let Some(best) = d.communities.iter().find(|c| c.is_positive()) {
+        let _ = writeln!(
+            out,
+            "\nlearn from them, and cite them on the links they support:\n  evidence: [{{ source: \"…\", kind: data, community: {} }}]",
+            best.id
+        );
+    }
     out
 }

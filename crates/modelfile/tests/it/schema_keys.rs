@@ -64,7 +64,7 @@ links:
     to: o
     rationale: R
     assumptions: [plain, { id: as1, text: T }]
-    evidence: [{ source: S, url: "https://example.org", strength: strong, kind: evaluation, year: 2020 }]
+    evidence: [{ source: S, url: "https://example.org", strength: strong, kind: evaluation, year: 2020, community: com }]
     effect: "1 to 2"
     effect_unit: u / u
     probability: 0.5
