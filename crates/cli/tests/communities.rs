@@ -64,7 +64,8 @@ fn without_dumps_every_community_is_missing_not_zero() {
 #[test]
 fn a_bad_dump_row_fails_with_its_file_and_line() {
     let dir = example();
-    std::fs::write(dir.path().join("data/history/extra.tsv"), "enwiki\trevision\tcreate\n").unwrap();
+    std::fs::write(dir.path().join("data/history/extra.tsv"), "enwiki\trevision\tcreate\n")
+        .unwrap();
     let out = run(dir.path(), &["--engine", "reference"]);
     assert_eq!(out.status.code(), Some(2), "a failure, not a finding");
     let err = String::from_utf8(out.stderr).unwrap();
@@ -86,7 +87,14 @@ fn the_report_has_a_communities_page() {
     let dir = example();
     let out_dir = dir.path().join("site");
     let out = Command::new(env!("CARGO_BIN_EXE_throughline"))
-        .args(["report", dir.path().to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "-n", "200"])
+        .args([
+            "report",
+            dir.path().to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "-n",
+            "200",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

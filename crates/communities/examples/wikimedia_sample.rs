@@ -21,10 +21,13 @@ fn main() {
     let history = dir.join("data").join("history");
     std::fs::create_dir_all(&history).unwrap();
     let file = std::fs::File::create(history.join("sample.tsv.bz2")).unwrap();
-    let mut enc = bzip2::write::BzEncoder::new(std::io::BufWriter::new(file), bzip2::Compression::best());
+    let mut enc =
+        bzip2::write::BzEncoder::new(std::io::BufWriter::new(file), bzip2::Compression::best());
     let rows = world.write(&mut enc).unwrap();
     enc.finish().unwrap().flush().unwrap();
-    let mut cats = String::from("# SYNTHETIC category pages for the example communities: wiki, category, page id.\n");
+    let mut cats = String::from(
+        "# SYNTHETIC category pages for the example communities: wiki, category, page id.\n",
+    );
     for (w, c, p) in &world.categories {
         let _ = writeln!(cats, "{w}\t{}\t{p}", c.replace('_', " "));
     }
@@ -39,20 +42,47 @@ fn main() {
     let date = |secs: i64| model::Date::from_day_number(secs.div_euclid(DAY));
     for (k, c) in world.communities.iter().enumerate() {
         let (id, name, kind, audience) = match (&c.members, k % 3) {
-            (Members::Roster(_), 0) => (format!("course_{k}"), format!("Wikipedia course {k}"), "course", "educators"),
-            (Members::Roster(_), _) => (format!("editathon_{k}"), format!("Edit-a-thon {k}"), "roster", "activists"),
-            (Members::Hashtag(t), _) => (format!("hashtag_{t}_{k}"), format!("Campaign #{t} ({k})"), "hashtag", "wlm_organizers"),
-            (Members::Tag(t), _) => (format!("tag_{}_{k}", t.replace('-', "_")), format!("Tagged campaign {t} ({k})"), "tag", "wlm_organizers"),
-            (Members::Category(t), _) => (format!("category_{}_{k}", t.to_lowercase()), format!("Category drive {} ({k})", t.replace('_', " ")), "category", "glam"),
+            (Members::Roster(_), 0) => {
+                (format!("course_{k}"), format!("Wikipedia course {k}"), "course", "educators")
+            }
+            (Members::Roster(_), _) => {
+                (format!("editathon_{k}"), format!("Edit-a-thon {k}"), "roster", "activists")
+            }
+            (Members::Hashtag(t), _) => (
+                format!("hashtag_{t}_{k}"),
+                format!("Campaign #{t} ({k})"),
+                "hashtag",
+                "wlm_organizers",
+            ),
+            (Members::Tag(t), _) => (
+                format!("tag_{}_{k}", t.replace('-', "_")),
+                format!("Tagged campaign {t} ({k})"),
+                "tag",
+                "wlm_organizers",
+            ),
+            (Members::Category(t), _) => (
+                format!("category_{}_{k}", t.to_lowercase()),
+                format!("Category drive {} ({k})", t.replace('_', " ")),
+                "category",
+                "glam",
+            ),
         };
-        let _ = writeln!(yaml, "  - id: {id}\n    name: \"{name}\"\n    wiki: {}\n    kind: {kind}", c.wiki);
+        let _ = writeln!(
+            yaml,
+            "  - id: {id}\n    name: \"{name}\"\n    wiki: {}\n    kind: {kind}",
+            c.wiki
+        );
         match &c.members {
             Members::Roster(names) => {
                 let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
                 let _ = writeln!(yaml, "    members: [{}]", quoted.join(", "));
             }
-            Members::Hashtag(t) => { let _ = writeln!(yaml, "    rule: \"#{t}\""); }
-            Members::Tag(t) | Members::Category(t) => { let _ = writeln!(yaml, "    rule: \"{}\"", t.replace('_', " ")); }
+            Members::Hashtag(t) => {
+                let _ = writeln!(yaml, "    rule: \"#{t}\"");
+            }
+            Members::Tag(t) | Members::Category(t) => {
+                let _ = writeln!(yaml, "    rule: \"{}\"", t.replace('_', " "));
+            }
         }
         let _ = writeln!(yaml, "    start: {}\n    end: {}", date(c.start), date(c.end - 1));
         if let Some(cost) = c.cost {

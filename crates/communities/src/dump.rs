@@ -459,7 +459,10 @@ pub fn read_categories(path: &Path) -> Result<CategoryPages, DumpError> {
         }
         let f: Vec<&str> = line.split('\t').collect();
         let [wiki, category, page] = f[..] else {
-            return Err(bad(format!("{} fields; expected `wiki<TAB>category<TAB>page_id`", f.len())));
+            return Err(bad(format!(
+                "{} fields; expected `wiki<TAB>category<TAB>page_id`",
+                f.len()
+            )));
         };
         let page: i64 = page
             .trim()

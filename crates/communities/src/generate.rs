@@ -307,7 +307,8 @@ impl World {
             for (p, home) in people.iter_mut().zip(homes) {
                 // Half of a community's people register during its window: its newcomers.
                 if let Some(c) = home.filter(|_| rng.below(2) == 0) {
-                    p.registered = Some(c.start + rng.below((c.end - c.start).max(1) as usize) as i64);
+                    p.registered =
+                        Some(c.start + rng.below((c.end - c.start).max(1) as usize) as i64);
                 }
                 if let (Some(c), Some(reg)) = (home, p.registered)
                     && reg >= c.start
@@ -321,7 +322,8 @@ impl World {
                     for (at, keep) in [(first, true), (back, rng.below(5) < chance)] {
                         if keep && at < self.spec.end {
                             revision += 1;
-                            let mut row = self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
+                            let mut row =
+                                self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
                             self.mark(&mut row, c, wiki);
                             out.write_all(line(&row).as_bytes())?;
                             out.write_all(b"\n")?;

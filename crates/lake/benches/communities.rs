@@ -107,9 +107,14 @@ fn main() {
         .unwrap();
     assert!(peer.status.success(), "DuckDB peer failed: {}", String::from_utf8_lossy(&peer.stderr));
     let json: serde_json::Value = serde_json::from_slice(&peer.stdout).unwrap();
-    let theirs = lake::engine::results_from_json(&json).expect("the peer's output has every column");
+    let theirs =
+        lake::engine::results_from_json(&json).expect("the peer's output has every column");
     let agree = theirs == results;
-    let measured = results.communities.iter().filter(|(_, o)| matches!(o, communities::metrics::Outcome::Measured { .. })).count();
+    let measured = results
+        .communities
+        .iter()
+        .filter(|(_, o)| matches!(o, communities::metrics::Outcome::Measured { .. }))
+        .count();
     let peer_s = json["seconds"].as_f64().unwrap();
     println!(
         "metrics for {} communities ({measured} measured), {} people, {} edits in communities",
@@ -118,8 +123,15 @@ fn main() {
         results.totals.edits
     );
     println!("DataFusion (2 threads): {ours_s:.2} s   runs {ours:.2?}");
-    println!("{} (2 threads): {peer_s:.2} s   runs {}", json["engine"].as_str().unwrap_or("duckdb"), json["all_seconds"]);
-    println!("ratio DuckDB / DataFusion: {:.2}  (≥ 1 means DataFusion is at parity or faster)", peer_s / ours_s);
+    println!(
+        "{} (2 threads): {peer_s:.2} s   runs {}",
+        json["engine"].as_str().unwrap_or("duckdb"),
+        json["all_seconds"]
+    );
+    println!(
+        "ratio DuckDB / DataFusion: {:.2}  (≥ 1 means DataFusion is at parity or faster)",
+        peer_s / ours_s
+    );
     println!("results identical: {agree}");
     println!("peak RSS of this process: {:.0} MB", peak_rss_mb());
     assert!(agree, "DataFusion and DuckDB disagree");

@@ -101,14 +101,19 @@ async fn run(dir: &Path) -> Result<Results, LakeError> {
     let collect = |name: &'static str| {
         let ctx = &ctx;
         async move {
-            let fail =
-                |e: datafusion::error::DataFusionError| LakeError::Query { statement: name.into(), why: e.to_string() };
+            let fail = |e: datafusion::error::DataFusionError| LakeError::Query {
+                statement: name.into(),
+                why: e.to_string(),
+            };
             ctx.table(name).await.map_err(fail)?.collect().await.map_err(fail)
         }
     };
     let metric_batches = collect("metrics").await?;
     let total_batches = collect("totals").await?;
-    Ok(Results { communities: read_metrics(&metric_batches)?, totals: read_totals(&total_batches)? })
+    Ok(Results {
+        communities: read_metrics(&metric_batches)?,
+        totals: read_totals(&total_batches)?,
+    })
 }
 
 /// Results another engine printed as JSON (`{"metrics": [rows], "totals": {...}}`, rows with
@@ -149,7 +154,8 @@ fn bad(statement: &str, why: impl Into<String>) -> LakeError {
 
 /// A column of a batch as whole numbers (whatever integer type the engine chose).
 fn ints(batch: &RecordBatch, name: &str, statement: &str) -> Result<Int64Array, LakeError> {
-    let col = batch.column_by_name(name).ok_or_else(|| bad(statement, format!("no column `{name}`")))?;
+    let col =
+        batch.column_by_name(name).ok_or_else(|| bad(statement, format!("no column `{name}`")))?;
     let col = cast(col, &DataType::Int64).map_err(|e| bad(statement, e.to_string()))?;
     col.as_any()
         .downcast_ref::<Int64Array>()

@@ -29,7 +29,13 @@ fn write_dump(world: &World, dir: &Path, layout: Layout, bz2: bool) -> (PathBuf,
         edits
             .iter()
             .map(|e| {
-                let mut r = communities::generate::Row::edit(&e.wiki, e.revision, e.at, e.user.unwrap_or(0), &e.user_text_historical);
+                let mut r = communities::generate::Row::edit(
+                    &e.wiki,
+                    e.revision,
+                    e.at,
+                    e.user.unwrap_or(0),
+                    &e.user_text_historical,
+                );
                 r.user = e.user;
                 r.user_text = e.user_text.clone();
                 r.registered = e.registered;
@@ -39,7 +45,8 @@ fn write_dump(world: &World, dir: &Path, layout: Layout, bz2: bool) -> (PathBuf,
                 r.creates_page = e.creates_page;
                 r.bytes_diff = e.bytes_diff;
                 r.reverted_after = e.reverted_after;
-                r.comment = e.comment.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\");
+                r.comment =
+                    e.comment.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\");
                 r.tags = e.tags.clone();
                 line_in(&r, layout) + "\n"
             })
@@ -98,7 +105,8 @@ fn check_world(seed: u64, layout: Layout, bz2: bool) {
     });
     let (dump, text) = write_dump(&world, dir.path(), layout, bz2);
     let lake = dir.path().join("lake");
-    let options = Options { categories: Some(categories_file(&world, dir.path())), coverage_end: None };
+    let options =
+        Options { categories: Some(categories_file(&world, dir.path())), coverage_end: None };
     let summary = convert(&[dump], &lake, &options, Arc::new(AtomicU64::new(0))).unwrap();
     write_communities(&lake, &world.communities).unwrap();
     let got = metrics(&lake).unwrap();

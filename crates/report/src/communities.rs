@@ -89,7 +89,9 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
             .links
             .iter()
             .filter(|l| {
-                l.evidence.iter().any(|ev| ev.community.as_ref().is_some_and(|c| c.as_str() == r.id))
+                l.evidence
+                    .iter()
+                    .any(|ev| ev.community.as_ref().is_some_and(|c| c.as_str() == r.id))
             })
             .map(|l| format!("{} → {}", e(l.from.as_str()), e(l.to.as_str())))
             .collect();
@@ -131,8 +133,11 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
                     pct(r.surviving)
                 );
                 for (ret, share) in m.retention.iter().zip(&r.retention) {
-                    let pending =
-                        if ret.pending > 0 { format!(" <small>+{} pending</small>", ret.pending) } else { String::new() };
+                    let pending = if ret.pending > 0 {
+                        format!(" <small>+{} pending</small>", ret.pending)
+                    } else {
+                        String::new()
+                    };
                     let _ = write!(
                         b,
                         "<td class=\"num\">{}{}<br><small>{} of {}</small></td>",
@@ -145,7 +150,11 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
                 let _ = write!(
                     b,
                     "<td class=\"num\">{}</td>",
-                    r.cost_per_retained.map_or("–".into(), |c| format!("{} {}", num(c), e(currency)))
+                    r.cost_per_retained.map_or("–".into(), |c| format!(
+                        "{} {}",
+                        num(c),
+                        e(currency)
+                    ))
                 );
             }
         }

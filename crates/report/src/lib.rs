@@ -4,8 +4,8 @@
 //! Model → views and a seeded simulation → pages in memory ([`File`]) → the caller writes them.
 //! Output is byte-stable for the same input and options.
 
-pub mod diagram;
 mod communities;
+pub mod diagram;
 mod measured;
 mod plan_page;
 mod site;

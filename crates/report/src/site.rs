@@ -163,10 +163,8 @@ pub(crate) fn build(
         path: "evaluations.html".into(),
         contents: layout(&ctx, 0, "Evaluations", &evals),
     });
-    let communities = crate::communities::communities_body(
-        opts.measured.communities.as_ref(),
-        model,
-    );
+    let communities =
+        crate::communities::communities_body(opts.measured.communities.as_ref(), model);
     files.push(File {
         path: "communities.html".into(),
         contents: layout(&ctx, 0, "Communities", &communities),
@@ -219,7 +217,9 @@ fn link_detail(ctx: &Ctx<'_>, li: usize, outgoing: bool) -> String {
         let community = ev
             .community
             .as_ref()
-            .map(|c| format!(" (<a href=\"../communities.html#{0}\">community {0}</a>)", e(c.as_str())))
+            .map(|c| {
+                format!(" (<a href=\"../communities.html#{0}\">community {0}</a>)", e(c.as_str()))
+            })
             .unwrap_or_default();
         let _ = write!(
             s,

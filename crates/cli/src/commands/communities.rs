@@ -152,9 +152,11 @@ mod lake_engine {
                 files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
             let read = Arc::new(AtomicU64::new(0));
             let bar = crate::commands::simulate::progress_bar(total as usize, "converting dumps");
-            let options = lake::convert::Options { categories: categories.clone(), coverage_end: end };
+            let options =
+                lake::convert::Options { categories: categories.clone(), coverage_end: end };
             let summary = std::thread::scope(|s| {
-                let worker = s.spawn(|| lake::convert::convert(files, &lake_dir, &options, read.clone()));
+                let worker =
+                    s.spawn(|| lake::convert::convert(files, &lake_dir, &options, read.clone()));
                 while !worker.is_finished() {
                     if let Some(b) = &bar {
                         b.set_position(read.load(Ordering::Relaxed));
@@ -235,8 +237,7 @@ fn share(v: Option<f64>) -> String {
 /// The table for people.
 pub fn text(s: &Summary, currency: &str) -> String {
     let mut out = String::new();
-    let coverage: Vec<String> =
-        s.coverage.iter().map(|(w, d)| format!("{w} to {d}")).collect();
+    let coverage: Vec<String> = s.coverage.iter().map(|(w, d)| format!("{w} to {d}")).collect();
     let _ = writeln!(
         out,
         "Communities (definitions v{}, engine {}) — data: {}",
@@ -247,7 +248,15 @@ pub fn text(s: &Summary, currency: &str) -> String {
     let _ = writeln!(
         out,
         "\n{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}",
-        "community", "kind", "wiki", "participants", "new", "edits", "surviving", "month 2", "cost/retained"
+        "community",
+        "kind",
+        "wiki",
+        "participants",
+        "new",
+        "edits",
+        "surviving",
+        "month 2",
+        "cost/retained"
     );
     for r in &s.communities {
         match &r.outcome {
@@ -276,7 +285,8 @@ pub fn text(s: &Summary, currency: &str) -> String {
                     m.edits,
                     share(r.surviving),
                     retained,
-                    r.cost_per_retained.map_or("–".into(), |c| format!("{} {currency}", fmt_num(c)))
+                    r.cost_per_retained
+                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c)))
                 );
             }
         }
@@ -291,7 +301,10 @@ pub fn text(s: &Summary, currency: &str) -> String {
     let _ = writeln!(out, "retention windows after the first edit: {}", windows.join(", "));
     let d = &s.deviance;
     if d.communities.is_empty() {
-        let _ = writeln!(out, "\npositive deviance: no community has observable second-month retention yet");
+        let _ = writeln!(
+            out,
+            "\npositive deviance: no community has observable second-month retention yet"
+        );
         return out;
     }
     let _ = writeln!(
@@ -304,7 +317,11 @@ pub fn text(s: &Summary, currency: &str) -> String {
         },
         100.0 * d.level
     );
-    let _ = writeln!(out, "{:<24} {:>8} {:>16} {:>9} {:>8}", "community", "share", "interval", "expected", "margin");
+    let _ = writeln!(
+        out,
+        "{:<24} {:>8} {:>16} {:>9} {:>8}",
+        "community", "share", "interval", "expected", "margin"
+    );
     for c in d.communities.iter().take(15) {
         let _ = writeln!(
             out,
