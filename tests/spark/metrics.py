@@ -36,6 +36,8 @@ def main():
     master = "local[2]"
     if "--master" in sys.argv:
         master = sys.argv[sys.argv.index("--master") + 1]
+    # Loopback only: Spark otherwise binds to the first non-loopback interface.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
     spark = (
@@ -44,6 +46,7 @@ def main():
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ansi.enabled", "false")

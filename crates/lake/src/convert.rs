@@ -3,7 +3,7 @@
 //! line); the tables are written to a temporary folder and moved into place only when all
 //! of them are complete, so an interrupted conversion never leaves a half-written lake.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -96,9 +96,12 @@ fn write_tables(
     let mut names = TableWriter::create(dir, "user_names")?;
     let mut tags = TableWriter::create(dir, "edit_tags")?;
     let mut hashtag_rows = TableWriter::create(dir, "edit_hashtags")?;
-    let mut seen_names: HashSet<(String, i64, String)> = HashSet::new();
+    // Names already written per (wiki index, user): checked before anything is copied, as
+    // most rows repeat a name seen before.
+    let mut seen_names: HashMap<(usize, i64), Vec<String>> = HashMap::new();
     let mut summary = Summary::default();
-    let mut last: BTreeMap<String, i64> = BTreeMap::new();
+    // Per wiki (few): name, edits, last edit.
+    let mut wikis: Vec<(String, u64, i64)> = Vec::new();
     for dump in dumps {
         let file = std::fs::File::open(dump)
             .map_err(|source| LakeError::Io { path: dump.clone(), source })?;
@@ -108,9 +111,15 @@ fn write_tables(
         for row in rows {
             let e = row.map_err(|source| LakeError::Dump { path: dump.clone(), source })?;
             summary.edits += 1;
-            let at_end = last.entry(e.wiki.clone()).or_insert(i64::MIN);
-            *at_end = (*at_end).max(e.at);
-            summary.wikis.entry(e.wiki.clone()).or_default().edits += 1;
+            let w = match wikis.iter().position(|(name, _, _)| *name == e.wiki) {
+                Some(w) => w,
+                None => {
+                    wikis.push((e.wiki.clone(), 0, i64::MIN));
+                    wikis.len() - 1
+                }
+            };
+            wikis[w].1 += 1;
+            wikis[w].2 = wikis[w].2.max(e.at);
             edits.text(0, &e.wiki);
             edits.int(1, Some(e.revision));
             edits.int(2, Some(e.at));
@@ -128,8 +137,9 @@ fn write_tables(
                     if name.is_empty() {
                         continue;
                     }
-                    let key = (e.wiki.clone(), u, name.clone());
-                    if seen_names.insert(key) {
+                    let known = seen_names.entry((w, u)).or_default();
+                    if !known.contains(name) {
+                        known.push(name.clone());
                         names.text(0, &e.wiki);
                         names.int(1, Some(u));
                         names.text(2, name);
@@ -160,14 +170,12 @@ fn write_tables(
     hashtag_rows.finish()?;
     write_categories(dir, options.categories.as_deref())?;
     let mut coverage = TableWriter::create(dir, "coverage")?;
-    for (wiki, at) in &last {
-        let end = options.coverage_end.unwrap_or_else(|| coverage_end(*at));
-        coverage.text(0, wiki);
+    for (wiki, edits, last) in wikis {
+        let end = options.coverage_end.unwrap_or_else(|| coverage_end(last));
+        coverage.text(0, &wiki);
         coverage.int(1, Some(end));
         coverage.row_done()?;
-        if let Some(w) = summary.wikis.get_mut(wiki) {
-            w.end = end;
-        }
+        summary.wikis.insert(wiki, WikiCoverage { edits, end });
     }
     coverage.finish()?;
     Ok(summary)

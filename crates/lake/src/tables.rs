@@ -5,7 +5,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    ArrayBuilder, ArrayRef, BooleanBuilder, Int64Builder, RecordBatch, StringBuilder,
+};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
@@ -67,30 +69,30 @@ pub fn schema(table: &str) -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
-/// A column being filled.
+/// A column being filled: Arrow builders copy values into one buffer, no allocation per value.
 enum Column {
     /// Text, possibly null.
-    Text(Vec<Option<String>>),
+    Text(StringBuilder),
     /// Whole numbers, possibly null.
-    Int(Vec<Option<i64>>),
+    Int(Int64Builder),
     /// Booleans.
-    Bool(Vec<bool>),
+    Bool(BooleanBuilder),
 }
 
 impl Column {
     fn array(&mut self) -> ArrayRef {
         match self {
-            Column::Text(v) => Arc::new(StringArray::from(std::mem::take(v))),
-            Column::Int(v) => Arc::new(Int64Array::from(std::mem::take(v))),
-            Column::Bool(v) => Arc::new(BooleanArray::from(std::mem::take(v))),
+            Column::Text(b) => Arc::new(b.finish()),
+            Column::Int(b) => Arc::new(b.finish()),
+            Column::Bool(b) => Arc::new(b.finish()),
         }
     }
 
     fn len(&self) -> usize {
         match self {
-            Column::Text(v) => v.len(),
-            Column::Int(v) => v.len(),
-            Column::Bool(v) => v.len(),
+            Column::Text(b) => b.len(),
+            Column::Int(b) => b.len(),
+            Column::Bool(b) => b.len(),
         }
     }
 }
@@ -126,9 +128,9 @@ impl TableWriter {
             .fields()
             .iter()
             .map(|f| match f.data_type() {
-                DataType::Utf8 => Column::Text(Vec::new()),
-                DataType::Boolean => Column::Bool(Vec::new()),
-                _ => Column::Int(Vec::new()),
+                DataType::Utf8 => Column::Text(StringBuilder::new()),
+                DataType::Boolean => Column::Bool(BooleanBuilder::new()),
+                _ => Column::Int(Int64Builder::new()),
             })
             .collect();
         Ok(TableWriter { path, schema, writer, columns, rows: 0 })
@@ -172,21 +174,21 @@ impl TableWriter {
     /// Appends text or null to column `i`.
     pub fn nullable_text(&mut self, i: usize, v: Option<&str>) {
         if let Some(Column::Text(c)) = self.columns.get_mut(i) {
-            c.push(v.map(str::to_string));
+            c.append_option(v);
         }
     }
 
     /// Appends a number (or null) to column `i`.
     pub fn int(&mut self, i: usize, v: Option<i64>) {
         if let Some(Column::Int(c)) = self.columns.get_mut(i) {
-            c.push(v);
+            c.append_option(v);
         }
     }
 
     /// Appends a boolean to column `i`.
     pub fn bool(&mut self, i: usize, v: bool) {
         if let Some(Column::Bool(c)) = self.columns.get_mut(i) {
-            c.push(v);
+            c.append_value(v);
         }
     }
 }

@@ -116,15 +116,22 @@ fn check_world(seed: u64, layout: Layout, bz2: bool) {
     let mut ids: Vec<&Community> = world.communities.iter().collect();
     ids.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(got.communities.len(), ids.len());
-    let mut nonzero = 0;
+    let (mut nonzero, mut retained, mut pending, mut missing) = (0, 0, 0, 0);
     for ((id, outcome), c) in got.communities.iter().zip(&ids) {
         assert_eq!(id, &c.id);
         let want = data.metrics(c);
         assert_eq!(outcome, &want, "seed {seed}, community {id} ({:?})", c.members);
-        if let communities::metrics::Outcome::Measured { metrics, .. } = outcome {
-            nonzero += usize::from(metrics.participants > 0);
+        match outcome {
+            communities::metrics::Outcome::Measured { metrics, .. } => {
+                nonzero += usize::from(metrics.participants > 0);
+                retained += metrics.retention.iter().map(|r| r.retained).sum::<u64>();
+                pending += metrics.retention.iter().map(|r| r.pending).sum::<u64>();
+            }
+            communities::metrics::Outcome::Missing => missing += 1,
         }
     }
+    assert!(retained > 0 && pending > 0, "seed {seed}: retained {retained}, pending {pending}");
+    assert_eq!(missing, 1, "seed {seed}: only the dewiki community is missing");
     let measured: Vec<Community> = world.communities.clone();
     assert_eq!(got.totals, data.totals(&measured), "seed {seed}: totals");
     // The comparison means something: most communities have people, some retain them, and
