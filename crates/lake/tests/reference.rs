@@ -165,7 +165,7 @@ fn a_bad_row_stops_the_conversion_and_leaves_the_lake_as_it_was() {
     let mut lines: Vec<&str> = text.lines().take(10).collect();
     lines.push("enwiki\trevision\tcreate");
     std::fs::write(&bad, lines.join("\n")).unwrap();
-    let err = convert(&[bad.clone()], &lake, &Options::default(), Arc::new(AtomicU64::new(0)))
+    let err = convert(std::slice::from_ref(&bad), &lake, &Options::default(), Arc::new(AtomicU64::new(0)))
         .unwrap_err()
         .to_string();
     assert!(err.starts_with(&format!("{}: line 11: 3 fields", bad.display())), "{err}");

@@ -183,10 +183,7 @@ impl<'a> Decoder<'a> {
         let rule = self.opt_text(&r, "rule");
         let start = r.get("start").and_then(|v| self.date(v));
         let end = r.get("end").and_then(|v| self.date(v));
-        let cost = match r.get("cost") {
-            Some(v) => Some(self.non_negative(v, "a cost")),
-            None => None,
-        };
+        let cost = r.get("cost").map(|v| self.non_negative(v, "a cost"));
         let audience = r.get("audience").and_then(|v| self.reference(v, AUDIENCE, "audience"));
         let (Some(id), Some(name), Some(wiki), Some(kind), Some(start), Some(end)) =
             (id, name, wiki, kind, start, end)
