@@ -165,9 +165,14 @@ fn a_bad_row_stops_the_conversion_and_leaves_the_lake_as_it_was() {
     let mut lines: Vec<&str> = text.lines().take(10).collect();
     lines.push("enwiki\trevision\tcreate");
     std::fs::write(&bad, lines.join("\n")).unwrap();
-    let err = convert(std::slice::from_ref(&bad), &lake, &Options::default(), Arc::new(AtomicU64::new(0)))
-        .unwrap_err()
-        .to_string();
+    let err = convert(
+        std::slice::from_ref(&bad),
+        &lake,
+        &Options::default(),
+        Arc::new(AtomicU64::new(0)),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.starts_with(&format!("{}: line 11: 3 fields", bad.display())), "{err}");
     assert_eq!(std::fs::read(lake.join("edits.parquet")).unwrap(), before);
 }
