@@ -20,8 +20,13 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The example's planted deviants (every sixth community of the generator).
-const PLANTED: [&str; 5] =
-    ["category_cat_0_0", "course_6", "hashtag_camp5_12", "course_18", "course_24"];
+const PLANTED: [&str; 5] = [
+    "category_cat_0_0",
+    "tag_campaign_6_6",
+    "category_cat_12_12",
+    "course_18",
+    "category_cat_9_24",
+];
 
 #[test]
 fn the_example_is_measured_and_the_planted_deviants_lead_the_ranking() {

@@ -4,7 +4,7 @@
 -- three share: no dialect functions, times as whole seconds since 1970, sums cast to BIGINT.
 --
 -- Input tables (Parquet files written by `throughline communities convert`):
---   edits(wiki, revision_id, at, user_id, is_bot, registered_at, page_id, namespace,
+--   edits(wiki, revision_id, edited_at, user_id, is_bot, registered_at, page_id, namespace,
 --         creates_page, bytes_diff, reverted_after)      user_id is NULL for anonymous and
 --                                                        temporary accounts
 --   user_names(wiki, user_id, user_name)                 every name an id carried, then or now
@@ -27,39 +27,39 @@ JOIN communities c ON c.community_id = m.community_id
 JOIN user_names u ON u.wiki = c.wiki AND u.user_name = m.user_name
 
 -- table: community_edits
-SELECT c.community_id, e.wiki, e.revision_id, e.at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN roster_users r ON r.community_id = c.community_id
 JOIN edits e ON e.wiki = c.wiki AND e.user_id = r.user_id
-WHERE e.at >= c.start_at AND e.at < c.end_at AND NOT e.is_bot
+WHERE e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
 UNION ALL
-SELECT c.community_id, e.wiki, e.revision_id, e.at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN edit_hashtags h ON h.wiki = c.wiki AND h.hashtag = c.rule
 JOIN edits e ON e.wiki = h.wiki AND e.revision_id = h.revision_id
-WHERE c.kind = 'hashtag' AND e.at >= c.start_at AND e.at < c.end_at AND NOT e.is_bot
+WHERE c.kind = 'hashtag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
   AND e.user_id IS NOT NULL
 UNION ALL
-SELECT c.community_id, e.wiki, e.revision_id, e.at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN edit_tags t ON t.wiki = c.wiki AND t.tag = c.rule
 JOIN edits e ON e.wiki = t.wiki AND e.revision_id = t.revision_id
-WHERE c.kind = 'tag' AND e.at >= c.start_at AND e.at < c.end_at AND NOT e.is_bot
+WHERE c.kind = 'tag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
   AND e.user_id IS NOT NULL
 UNION ALL
-SELECT c.community_id, e.wiki, e.revision_id, e.at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN category_pages p ON p.wiki = c.wiki AND p.category = c.rule
 JOIN edits e ON e.wiki = p.wiki AND e.page_id = p.page_id
-WHERE c.kind = 'category' AND e.at >= c.start_at AND e.at < c.end_at AND NOT e.is_bot
+WHERE c.kind = 'category' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
   AND e.user_id IS NOT NULL
 
 -- table: participants
-SELECT community_id, wiki, user_id, MIN(at) AS first_at, MAX(registered_at) AS registered_at,
+SELECT community_id, wiki, user_id, MIN(edited_at) AS first_at, MAX(registered_at) AS registered_at,
        MIN(start_at) AS start_at, MIN(end_at) AS end_at
 FROM community_edits
 GROUP BY community_id, wiki, user_id
@@ -71,14 +71,14 @@ WHERE registered_at >= start_at AND registered_at < end_at
 
 -- view: returns
 SELECT n.community_id, n.user_id,
-       MAX(CASE WHEN e.at > n.first_at + 86400 AND e.at <= n.first_at + 604800 THEN 1 ELSE 0 END) AS d7,
-       MAX(CASE WHEN e.at > n.first_at + 86400 AND e.at <= n.first_at + 2592000 THEN 1 ELSE 0 END) AS d30,
-       MAX(CASE WHEN e.at > n.first_at + 2592000 AND e.at <= n.first_at + 5184000 THEN 1 ELSE 0 END) AS month2,
-       MAX(CASE WHEN e.at > n.first_at + 15552000 AND e.at <= n.first_at + 18144000 THEN 1 ELSE 0 END) AS month6,
-       MAX(CASE WHEN e.at > n.first_at + 31536000 AND e.at <= n.first_at + 34128000 THEN 1 ELSE 0 END) AS year1
+       MAX(CASE WHEN e.edited_at > n.first_at + 86400 AND e.edited_at <= n.first_at + 604800 THEN 1 ELSE 0 END) AS d7,
+       MAX(CASE WHEN e.edited_at > n.first_at + 86400 AND e.edited_at <= n.first_at + 2592000 THEN 1 ELSE 0 END) AS d30,
+       MAX(CASE WHEN e.edited_at > n.first_at + 2592000 AND e.edited_at <= n.first_at + 5184000 THEN 1 ELSE 0 END) AS month2,
+       MAX(CASE WHEN e.edited_at > n.first_at + 15552000 AND e.edited_at <= n.first_at + 18144000 THEN 1 ELSE 0 END) AS month6,
+       MAX(CASE WHEN e.edited_at > n.first_at + 31536000 AND e.edited_at <= n.first_at + 34128000 THEN 1 ELSE 0 END) AS year1
 FROM newcomers n
 JOIN edits e ON e.wiki = n.wiki AND e.user_id = n.user_id
-WHERE NOT e.is_bot AND e.at > n.first_at + 86400 AND e.at <= n.first_at + 34128000
+WHERE NOT e.is_bot AND e.edited_at > n.first_at + 86400 AND e.edited_at <= n.first_at + 34128000
 GROUP BY n.community_id, n.user_id
 
 -- view: retention

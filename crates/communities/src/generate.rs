@@ -213,6 +213,7 @@ impl World {
         let mut communities = Vec::with_capacity(spec.communities);
         let mut categories = CategoryPages::new();
         let n_wikis = spec.wikis.len().max(1);
+        let pairs = (spec.communities / 2).max(1);
         for k in 0..spec.communities {
             // Communities go round the wikis, so the j-th of a wiki is `k / n_wikis`.
             let wiki = spec.wikis[k % n_wikis].clone();
@@ -241,12 +242,14 @@ impl World {
                     names.dedup();
                     Members::Roster(names)
                 }
-                2 => Members::Hashtag(format!("camp{}", k % 7)),
-                3 => Members::Tag(format!("campaign-{}", k % 5)),
+                // Rules are shared by pairs of communities (k and k + n/2): overlap without
+                // every campaign sharing one tag.
+                2 => Members::Hashtag(format!("camp{}", k % pairs)),
+                3 => Members::Tag(format!("campaign-{}", k % pairs)),
                 _ => {
-                    let name = format!("Cat_{}", k % 6);
+                    let name = format!("Cat_{}", k % pairs);
                     if !categories.iter().any(|(w, c, _)| *w == wiki && *c == name) {
-                        for _ in 0..(pages / 10).max(3) {
+                        for _ in 0..(pages / spec.communities.max(1) as i64).max(3) {
                             categories.push((
                                 wiki.clone(),
                                 name.clone(),
@@ -291,7 +294,11 @@ impl World {
         let mut written = 0usize;
         let mut revision = 1_000i64;
         let per_user = (self.spec.edits / (self.spec.users * self.spec.wikis.len()).max(1)).max(1);
-        let tags_pool = ["camp0", "camp1", "camp2", "camp3", "camp4", "camp5", "camp6"];
+        // Hashtags and tags that random edits carry: the communities' own, so some edits outside
+        // the windows and by other people match them too.
+        let pairs = (self.spec.communities / 2).max(1);
+        let tags_pool: Vec<String> = (0..pairs.min(64)).map(|k| format!("camp{k}")).collect();
+        let tags_pool: Vec<&str> = tags_pool.iter().map(String::as_str).collect();
         let mut line_buf = String::new();
         for (w, wiki) in self.spec.wikis.iter().enumerate() {
             let mut people: Vec<Person> =
@@ -453,8 +460,10 @@ impl World {
             _ => "edit".to_string(),
         };
         let tags = match rng.below(4) {
-            0 => vec![format!("campaign-{}", rng.below(5))],
-            1 => vec!["mobile edit".to_string(), format!("campaign-{}", rng.below(5))],
+            0 => vec![format!("campaign-{}", rng.below(tags_pool.len()))],
+            1 => {
+                vec!["mobile edit".to_string(), format!("campaign-{}", rng.below(tags_pool.len()))]
+            }
             _ => Vec::new(),
         };
         Row {

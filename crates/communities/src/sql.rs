@@ -136,7 +136,7 @@ mod tests {
         use crate::metrics::{DAY, WINDOWS};
         for w in WINDOWS {
             let bounds = format!(
-                "e.at > n.first_at + {} AND e.at <= n.first_at + {} THEN 1 ELSE 0 END) AS {}",
+                "e.edited_at > n.first_at + {} AND e.edited_at <= n.first_at + {} THEN 1 ELSE 0 END) AS {}",
                 w.from_days * DAY,
                 w.to_days * DAY,
                 w.key

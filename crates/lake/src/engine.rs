@@ -86,16 +86,22 @@ async fn run(dir: &Path) -> Result<Results, LakeError> {
             .await
             .map_err(|e| query(e.to_string()))?;
     }
+    // THROUGHLINE_LAKE_TIMINGS=1 prints how long each materialised statement took.
+    let timings = std::env::var_os("THROUGHLINE_LAKE_TIMINGS").is_some();
     for statement in metric_statements() {
         let fail = |e: datafusion::error::DataFusionError| LakeError::Query {
             statement: statement.name.clone(),
             why: e.to_string(),
         };
         let df = ctx.sql(&statement.sql).await.map_err(fail)?;
+        let started = std::time::Instant::now();
         let df = match statement.keep {
             Keep::Table => df.cache().await.map_err(fail)?,
             Keep::View => df,
         };
+        if timings {
+            eprintln!("{:>8.3} s  {}", started.elapsed().as_secs_f64(), statement.name);
+        }
         ctx.register_table(statement.name.as_str(), df.into_view()).map_err(fail)?;
     }
     let collect = |name: &'static str| {
@@ -108,8 +114,12 @@ async fn run(dir: &Path) -> Result<Results, LakeError> {
             ctx.table(name).await.map_err(fail)?.collect().await.map_err(fail)
         }
     };
+    let started = std::time::Instant::now();
     let metric_batches = collect("metrics").await?;
     let total_batches = collect("totals").await?;
+    if timings {
+        eprintln!("{:>8.3} s  metrics and totals", started.elapsed().as_secs_f64());
+    }
     Ok(Results {
         communities: read_metrics(&metric_batches)?,
         totals: read_totals(&total_batches)?,

@@ -40,7 +40,7 @@ pub fn schema(table: &str) -> SchemaRef {
         "edits" => vec![
             text("wiki"),
             int("revision_id", false),
-            int("at", false),
+            int("edited_at", false),
             int("user_id", true),
             Field::new("is_bot", DataType::Boolean, false),
             int("registered_at", true),
