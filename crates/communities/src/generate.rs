@@ -418,8 +418,13 @@ impl World {
             Members::Hashtag(t) => row.comment.push_str(&format!(" #{t}")),
             Members::Tag(t) => row.tags.push(t.clone()),
             Members::Category(name) => {
-                if let Some((_, _, page)) =
-                    self.categories.iter().find(|(cw, cn, _)| cw == wiki && cn == name)
+                // Sorted: the category's first page by binary search.
+                let at = self.categories.partition_point(|(cw, cn, _)| {
+                    (cw.as_str(), cn.as_str()) < (wiki, name.as_str())
+                });
+                if let Some((cw, cn, page)) = self.categories.get(at)
+                    && cw == wiki
+                    && cn == name
                 {
                     row.page = *page;
                 }
