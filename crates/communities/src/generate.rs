@@ -372,20 +372,7 @@ impl World {
                         if let Some(c) =
                             home.filter(|c| at >= c.start && at < c.end && rng.below(2) == 0)
                         {
-                            match &c.members {
-                                Members::Hashtag(t) => row.comment.push_str(&format!(" #{t}")),
-                                Members::Tag(t) => row.tags.push(t.clone()),
-                                Members::Category(name) => {
-                                    if let Some((_, _, page)) = self
-                                        .categories
-                                        .iter()
-                                        .find(|(cw, cn, _)| cw == wiki && cn == name)
-                                    {
-                                        row.page = *page;
-                                    }
-                                }
-                                Members::Roster(_) => {}
-                            }
+                            self.mark(&mut row, c, wiki);
                         }
                         line_buf.clear();
                         line_buf.push_str(&line(&row));
