@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """DuckDB peer of the community-metrics benchmark (crates/lake/benches/communities.rs).
 
-Runs the same SQL file (crates/communities/sql/metrics.sql) on the same Parquet lake folder
-that DataFusion reads, split into statements the same way, and prints one JSON object:
+Runs the same statements (LAKE_DIR/statements.json, written by `lake::engine::prepare_run` from
+crates/communities/sql/metrics.sql) on the same Parquet lake folder that DataFusion reads, and
+prints one JSON object:
 the median wall time of the runs (query work only: views over the files, the statements,
 fetching both outputs) and the results, which the benchmark compares with DataFusion's.
 
-Usage: communities_peer.py LAKE_DIR SQL_FILE [--runs 3] [--threads 2]
+Usage: communities_peer.py LAKE_DIR [--runs 3] [--threads 2]
 """
 import glob
 import json
@@ -16,20 +17,6 @@ import sys
 import time
 
 import duckdb
-
-
-def statements(text):
-    out = []
-    for line in text.splitlines():
-        t = line.strip()
-        if t.startswith("-- table:") or t.startswith("-- view:"):
-            keep, name = t[3:].split(":", 1)
-            out.append({"name": name.strip(), "keep": keep, "sql": ""})
-        elif t.startswith("--") or not t:
-            continue
-        elif out:
-            out[-1]["sql"] += line + "\n"
-    return out
 
 
 def run_once(lake, stmts, threads):
@@ -58,11 +45,11 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
     threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
-    if len(args) < 2:
+    if not args:
         sys.exit(__doc__)
-    lake, sql_file = args[0], args[1]
-    with open(sql_file, encoding="utf-8") as f:
-        stmts = statements(f.read())
+    lake = args[0]
+    with open(os.path.join(lake, "statements.json"), encoding="utf-8") as f:
+        stmts = json.load(f)
     times = []
     for _ in range(runs):
         elapsed, metrics, totals = run_once(lake, stmts, threads)

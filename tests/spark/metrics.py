@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Runs the community metric definitions (crates/communities/sql/metrics.sql) on Apache Spark.
 
-The same SQL text and the same Parquet lake folder as the embedded engine (crates/lake):
+The same statements (LAKE_DIR/statements.json, written by `lake::engine::prepare_run` from the
+SQL file) and the same Parquet lake folder as the embedded engine (crates/lake):
 this is how the metrics run for all wikis on the Wikimedia data lake, and what CI compares
 with DataFusion on a generated sample (crates/lake/tests/spark.rs).
 
-Usage: metrics.py LAKE_DIR SQL_FILE OUT_JSON [--master local[2]]
+Usage: metrics.py LAKE_DIR OUT_JSON [--master local[2]]
 """
 import glob
 import json
@@ -13,26 +14,11 @@ import os
 import sys
 
 
-def statements(text):
-    """Splits the SQL file as communities::sql::statements does."""
-    out = []
-    for line in text.splitlines():
-        t = line.strip()
-        if t.startswith("-- table:") or t.startswith("-- view:"):
-            keep, name = t[3:].split(":", 1)
-            out.append({"name": name.strip(), "keep": keep, "sql": ""})
-        elif t.startswith("--") or not t:
-            continue
-        elif out:
-            out[-1]["sql"] += line + "\n"
-    return out
-
-
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if len(args) != 3:
+    if len(args) != 2:
         sys.exit(__doc__)
-    lake, sql_file, out_file = args
+    lake, out_file = args
     master = "local[2]"
     if "--master" in sys.argv:
         master = sys.argv[sys.argv.index("--master") + 1]
@@ -56,8 +42,8 @@ def main():
     for path in sorted(glob.glob(os.path.join(lake, "*.parquet"))):
         name = os.path.basename(path)[: -len(".parquet")]
         spark.read.parquet(path).createOrReplaceTempView(name)
-    with open(sql_file, encoding="utf-8") as f:
-        for s in statements(f.read()):
+    with open(os.path.join(lake, "statements.json"), encoding="utf-8") as f:
+        for s in json.load(f):
             df = spark.sql(s["sql"])
             if s["keep"] == "table":
                 df = df.cache()

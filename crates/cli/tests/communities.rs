@@ -7,11 +7,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-fn example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_example(dir.path());
-    dir
-}
+use common::example;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["communities", dir.to_str().unwrap()];

@@ -7,12 +7,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-/// A fresh copy of the example, without a store.
-fn example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_example(dir.path());
-    dir
-}
+use common::example;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec![args[0], dir.to_str().unwrap()];

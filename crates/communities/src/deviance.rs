@@ -65,6 +65,17 @@ pub enum Expectation {
     Pooled,
 }
 
+impl Expectation {
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Expectation::SizeAndCost => "size and cost",
+            Expectation::Size => "size",
+            Expectation::Pooled => "the pooled share",
+        }
+    }
+}
+
 /// The ranking, best first, and how expectations were formed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Ranking {
@@ -113,18 +124,21 @@ fn covariates(o: &Observation, model: Expectation) -> Vec<f64> {
 
 /// Fits a binomial logistic regression by iteratively reweighted least squares. `rows` are
 /// `(covariates, successes, trials)`. `None` when the fit does not converge or the design is
-/// singular (then a simpler model is used).
-pub fn logistic(rows: &[(Vec<f64>, f64, f64)]) -> Option<Vec<f64>> {
-    let p = rows.first()?.0.len();
+/// singular (then a simpler model is used). `leave_out` skips one row (the community whose
+/// expectation is being formed) without copying the others.
+pub fn logistic(rows: &[(Vec<f64>, f64, f64)], leave_out: Option<usize>) -> Option<Vec<f64>> {
+    let kept =
+        || rows.iter().enumerate().filter(move |(j, _)| Some(*j) != leave_out).map(|(_, r)| r);
+    let p = kept().next()?.0.len();
     let mut beta = vec![0.0; p];
     // Start the intercept at the pooled log-odds: IRLS converges in a few steps from there.
-    let (k, n) = rows.iter().fold((0.0, 0.0), |(k, n), r| (k + r.1, n + r.2));
+    let (k, n) = kept().fold((0.0, 0.0), |(k, n), r| (k + r.1, n + r.2));
     let pooled = ((k + 0.5) / (n + 1.0)).clamp(1e-6, 1.0 - 1e-6);
     beta[0] = (pooled / (1.0 - pooled)).ln();
     for _ in 0..100 {
         let mut xtwx = vec![vec![0.0; p]; p];
         let mut xtwz = vec![0.0; p];
-        for (x, k, n) in rows {
+        for (x, k, n) in kept() {
             let eta: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
             let mu = 1.0 / (1.0 + (-eta).exp());
             let w = (n * mu * (1.0 - mu)).max(1e-12);
@@ -196,14 +210,13 @@ pub fn rank(observations: &[Observation], level: f64) -> Ranking {
             .collect();
         let mut out = Vec::with_capacity(used.len());
         let mut ok = true;
+        let (all_k, all_n) = rows.iter().fold((0.0, 0.0), |(k, n), r| (k + r.1, n + r.2));
         for (i, o) in used.iter().enumerate() {
-            let others: Vec<(Vec<f64>, f64, f64)> =
-                rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, r)| r.clone()).collect();
             let expected = if model == Expectation::Pooled {
-                let (k, n) = others.iter().fold((0.0, 0.0), |(k, n), r| (k + r.1, n + r.2));
+                let (k, n) = (all_k - rows[i].1, all_n - rows[i].2);
                 if n > 0.0 { k / n } else { 0.0 }
             } else {
-                let Some(beta) = logistic(&others) else {
+                let Some(beta) = logistic(&rows, Some(i)) else {
                     ok = false;
                     break;
                 };
@@ -277,7 +290,7 @@ mod tests {
                 (vec![1.0, x], 1000.0 * p, 1000.0)
             })
             .collect();
-        let beta = logistic(&rows).unwrap();
+        let beta = logistic(&rows, None).unwrap();
         assert!((beta[0] - truth[0]).abs() < 1e-8 && (beta[1] - truth[1]).abs() < 1e-8, "{beta:?}");
     }
 

@@ -380,11 +380,6 @@ impl Parser {
     }
 }
 
-/// Parses one row on its own (the layout is taken from its field count).
-pub fn parse_row(line: &str, number: usize) -> Result<Option<Edit>, DumpError> {
-    Parser::default().row(line, number)
-}
-
 /// The edits of a dump, one at a time: memory stays flat however large the file.
 pub struct Edits<R> {
     reader: R,
@@ -532,7 +527,7 @@ mod tests {
 
     #[test]
     fn a_short_row_is_refused_with_its_line() {
-        let err = parse_row("enwiki\trevision\tcreate", 7).unwrap_err().to_string();
+        let err = Parser::default().row("enwiki\trevision\tcreate", 7).unwrap_err().to_string();
         assert!(
             err.starts_with(
                 "line 7: 3 fields; mediawiki_history rows have 78 (current layout) or 70"

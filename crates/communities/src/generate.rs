@@ -290,6 +290,15 @@ impl World {
 
     /// Writes the dump (current layout) and returns the number of rows written.
     pub fn write(&self, out: &mut impl Write) -> std::io::Result<usize> {
+        self.write_in(out, Layout::Current)
+    }
+
+    /// Writes the dump in `layout` (the same rows whatever the layout).
+    pub fn write_in(&self, out: &mut impl Write, layout: Layout) -> std::io::Result<usize> {
+        let emit = |out: &mut dyn Write, row: &Row| -> std::io::Result<()> {
+            out.write_all(line_in(row, layout).as_bytes())?;
+            out.write_all(b"\n")
+        };
         let mut rng = Rng::new(self.spec.seed ^ 0x5eed);
         let mut written = 0usize;
         let mut revision = 1_000i64;
@@ -299,7 +308,6 @@ impl World {
         let pairs = (self.spec.communities / 2).max(1);
         let tags_pool: Vec<String> = (0..pairs.min(64)).map(|k| format!("camp{k}")).collect();
         let tags_pool: Vec<&str> = tags_pool.iter().map(String::as_str).collect();
-        let mut line_buf = String::new();
         for (w, wiki) in self.spec.wikis.iter().enumerate() {
             let mut people: Vec<Person> =
                 (1..=self.spec.users as i64).map(|id| self.person(&mut rng, id)).collect();
@@ -332,8 +340,7 @@ impl World {
                             let mut row =
                                 self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
                             self.mark(&mut row, c, wiki);
-                            out.write_all(line(&row).as_bytes())?;
-                            out.write_all(b"\n")?;
+                            emit(out, &row)?;
                             written += 1;
                         }
                     }
@@ -374,10 +381,7 @@ impl World {
                         {
                             self.mark(&mut row, c, wiki);
                         }
-                        line_buf.clear();
-                        line_buf.push_str(&line(&row));
-                        line_buf.push('\n');
-                        out.write_all(line_buf.as_bytes())?;
+                        emit(out, &row)?;
                         written += 1;
                     }
                 }
@@ -391,8 +395,7 @@ impl World {
                 row.user = None;
                 row.comment = format!("#{}", tags_pool[rng.below(tags_pool.len())]);
                 row.page = 1 + rng.below(self.pages as usize) as i64;
-                out.write_all(line(&row).as_bytes())?;
-                out.write_all(b"\n")?;
+                emit(out, &row)?;
                 written += 1;
             }
         }

@@ -1,13 +1,14 @@
 //! The metric definitions in SQL (`sql/metrics.sql`), split into the named statements every
-//! engine runs in order. The text is the contract between the engines: DataFusion in
-//! `crates/lake`, Spark in `tests/spark/metrics.py`, DuckDB in `bench/communities_peer.py`
-//! all read this one file and split it the same way.
+//! engine runs in order. The split is done here only: DataFusion (`crates/lake`) takes the
+//! statements directly, and Spark (`tests/spark/metrics.py`) and DuckDB
+//! (`bench/communities_peer.py`) read them from the `statements.json` the lake writes for a run.
 
 /// The file, as compiled in.
 pub const METRICS_SQL: &str = include_str!("../sql/metrics.sql");
 
 /// How a statement's result is kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Keep {
     /// Computed once and held (read several times).
     Table,
@@ -16,7 +17,7 @@ pub enum Keep {
 }
 
 /// One named statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Statement {
     /// The name later statements use.
     pub name: String,

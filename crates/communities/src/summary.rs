@@ -155,3 +155,60 @@ pub fn reference(
     let outcomes = communities.iter().map(|c| (c.id.clone(), data.metrics(c))).collect();
     Ok((outcomes, data.totals(&communities)))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::metrics::{DAY, Metrics, Retention};
+
+    fn defined(id: &str, wiki: &str, cost: Option<f64>) -> model::Community {
+        model::Community {
+            id: model::Id::parse(id).unwrap(),
+            name: id.into(),
+            wiki: wiki.into(),
+            kind: model::CommunityKind::Tag,
+            members: Vec::new(),
+            rule: Some("t".into()),
+            start: model::Date::parse("2026-01-01").unwrap(),
+            end: model::Date::parse("2026-01-31").unwrap(),
+            cost,
+            audience: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn shares_costs_and_coverage_are_derived_from_the_counts() {
+        let end = model::Date::parse("2026-10-01").unwrap().day_number() * DAY;
+        let mut m = Metrics {
+            participants: 10,
+            new_contributors: 4,
+            edits: 8,
+            surviving_edits: 6,
+            ..Metrics::default()
+        };
+        m.retention[SECOND_MONTH] = Retention { observed: 4, retained: 3, pending: 0 };
+        let outcomes = vec![("a".to_string(), Outcome::Measured { coverage_end: end, metrics: m })];
+        let s = summarise(
+            &[defined("a", "frwiki", Some(900.0)), defined("b", "dewiki", Some(1.0))],
+            &outcomes,
+            Totals::default(),
+            "reference",
+            0.95,
+        );
+        assert_eq!(
+            s.coverage,
+            vec![("frwiki".to_string(), model::Date::parse("2026-09-30").unwrap())]
+        );
+        let a = &s.communities[0];
+        assert_eq!(a.surviving, Some(0.75));
+        assert_eq!(a.retention[SECOND_MONTH], Some(0.75));
+        assert_eq!(a.retention[0], None, "nobody observable in that window");
+        assert_eq!(a.cost_per_retained, Some(300.0));
+        let b = &s.communities[1];
+        assert_eq!(b.outcome, Outcome::Missing, "an id no engine reported is missing, not zero");
+        assert_eq!((b.surviving, b.cost_per_retained), (None, None));
+        assert_eq!(s.deviance.communities.len(), 1);
+    }
+}

@@ -86,7 +86,7 @@ fn main() {
         parquet as f64 / 1e9,
         bytes as f64 / 1e6 / convert_s
     );
-    lake::engine::write_communities(&lake_dir, &world.communities).unwrap();
+    lake::engine::prepare_run(&lake_dir, &world.communities).unwrap();
 
     let mut ours = Vec::new();
     let mut results = None;
@@ -103,7 +103,6 @@ fn main() {
     let peer = std::process::Command::new("python3")
         .arg(repo().join("bench/communities_peer.py"))
         .arg(&lake_dir)
-        .arg(repo().join("crates/communities/sql/metrics.sql"))
         .args(["--runs", "3", "--threads", "2"])
         .output()
         .unwrap();

@@ -21,9 +21,16 @@ pub struct Results {
     pub totals: Totals,
 }
 
-/// Writes the community definitions of a run into the lake folder (`communities.parquet`,
-/// `members.parquet`), where every engine reads them.
-pub fn write_communities(dir: &Path, communities: &[Community]) -> Result<(), LakeError> {
+/// Writes what a run needs besides the data into the lake folder, where every engine reads
+/// it: the community definitions (`communities.parquet`, `members.parquet`) and the metric
+/// statements in order (`statements.json`, split by `communities::sql`), so that Spark and
+/// DuckDB run exactly what DataFusion runs.
+pub fn prepare_run(dir: &Path, communities: &[Community]) -> Result<(), LakeError> {
+    let statements = path_json(dir);
+    let json = serde_json::to_vec_pretty(&metric_statements())
+        .map_err(|e| LakeError::Encode { path: statements.clone(), why: e.to_string() })?;
+    std::fs::write(&statements, json)
+        .map_err(|source| LakeError::Io { path: statements.clone(), source })?;
     let mut c = TableWriter::create(dir, "communities")?;
     let mut m = TableWriter::create(dir, "members")?;
     for community in communities {
@@ -54,6 +61,11 @@ pub fn write_communities(dir: &Path, communities: &[Community]) -> Result<(), La
     c.finish()?;
     m.finish()?;
     Ok(())
+}
+
+/// The statements file of a run.
+fn path_json(dir: &Path) -> PathBuf {
+    dir.join("statements.json")
 }
 
 /// Threads for the engine: the machine's cores.

@@ -39,9 +39,9 @@ pub enum LakeError {
         /// The file expected.
         path: PathBuf,
     },
-    /// Arrow or Parquet refused the data.
+    /// Arrow, Parquet or JSON refused the data being written.
     #[error("writing {path}: {why}")]
-    Parquet {
+    Encode {
         /// The file.
         path: PathBuf,
         /// What went wrong.

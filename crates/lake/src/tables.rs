@@ -123,7 +123,7 @@ impl TableWriter {
             .set_max_row_group_row_count(Some(1 << 20))
             .build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
-            .map_err(|e| LakeError::Parquet { path: path.clone(), why: e.to_string() })?;
+            .map_err(|e| LakeError::Encode { path: path.clone(), why: e.to_string() })?;
         let columns = schema
             .fields()
             .iter()
@@ -151,10 +151,10 @@ impl TableWriter {
         }
         let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(Column::array).collect();
         let batch = RecordBatch::try_new(self.schema.clone(), arrays)
-            .map_err(|e| LakeError::Parquet { path: self.path.clone(), why: e.to_string() })?;
+            .map_err(|e| LakeError::Encode { path: self.path.clone(), why: e.to_string() })?;
         self.writer
             .write(&batch)
-            .map_err(|e| LakeError::Parquet { path: self.path.clone(), why: e.to_string() })
+            .map_err(|e| LakeError::Encode { path: self.path.clone(), why: e.to_string() })
     }
 
     /// Flushes and closes the file; returns the rows written.
@@ -162,7 +162,7 @@ impl TableWriter {
         self.flush()?;
         self.writer
             .close()
-            .map_err(|e| LakeError::Parquet { path: self.path.clone(), why: e.to_string() })?;
+            .map_err(|e| LakeError::Encode { path: self.path.clone(), why: e.to_string() })?;
         Ok(self.rows)
     }
 

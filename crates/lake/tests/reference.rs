@@ -11,58 +11,27 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use communities::dump::{Layout, read};
-use communities::generate::{Spec, World, line_in};
+use communities::generate::{Spec, World};
 use communities::metrics::{Community, DAY, Data, Members};
 use lake::convert::{Options, convert};
-use lake::engine::{metrics, write_communities};
+use lake::engine::{metrics, prepare_run};
 
-/// Writes a world's dump in `layout`, optionally bz2-compressed; returns the dump's text.
+/// Writes a world's dump in `layout`, optionally bz2-compressed; returns its text, which the
+/// reference reads too.
 fn write_dump(world: &World, dir: &Path, layout: Layout, bz2: bool) -> (PathBuf, String) {
     let mut text = Vec::new();
-    world.write(&mut text).unwrap();
-    let text = String::from_utf8(text).unwrap();
-    let text = if layout == Layout::Current {
-        text
-    } else {
-        // Rewrite each row in the classic layout through the parser and writer.
-        let edits = read(text.as_bytes()).unwrap();
-        edits
-            .iter()
-            .map(|e| {
-                let mut r = communities::generate::Row::edit(
-                    &e.wiki,
-                    e.revision,
-                    e.at,
-                    e.user.unwrap_or(0),
-                    &e.user_text_historical,
-                );
-                r.user = e.user;
-                r.user_text = e.user_text.clone();
-                r.registered = e.registered;
-                r.bot = e.bot;
-                r.page = e.page;
-                r.namespace = e.namespace;
-                r.creates_page = e.creates_page;
-                r.bytes_diff = e.bytes_diff;
-                r.reverted_after = e.reverted_after;
-                r.comment =
-                    e.comment.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\");
-                r.tags = e.tags.clone();
-                line_in(&r, layout) + "\n"
-            })
-            .collect()
-    };
+    world.write_in(&mut text, layout).unwrap();
     let path = dir.join(if bz2 { "dump.tsv.bz2" } else { "dump.tsv" });
     let file = std::fs::File::create(&path).unwrap();
     if bz2 {
         let mut enc = bzip2::write::BzEncoder::new(file, bzip2::Compression::fast());
-        enc.write_all(text.as_bytes()).unwrap();
+        enc.write_all(&text).unwrap();
         enc.finish().unwrap();
     } else {
         let mut file = file;
-        file.write_all(text.as_bytes()).unwrap();
+        file.write_all(&text).unwrap();
     }
-    (path, text)
+    (path, String::from_utf8(text).unwrap())
 }
 
 fn reference_data(world: &World, text: &str) -> Data {
@@ -108,7 +77,7 @@ fn check_world(seed: u64, layout: Layout, bz2: bool) {
     let options =
         Options { categories: Some(categories_file(&world, dir.path())), coverage_end: None };
     let summary = convert(&[dump], &lake, &options, Arc::new(AtomicU64::new(0))).unwrap();
-    write_communities(&lake, &world.communities).unwrap();
+    prepare_run(&lake, &world.communities).unwrap();
     let got = metrics(&lake).unwrap();
 
     let data = reference_data(&world, &text);

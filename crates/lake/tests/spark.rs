@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicU64;
 
 use communities::generate::{Spec, World};
 use lake::convert::{Options, convert};
-use lake::engine::{metrics, results_from_json, write_communities};
+use lake::engine::{metrics, prepare_run, results_from_json};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().and_then(Path::parent).unwrap()
@@ -28,7 +28,7 @@ fn spark_and_datafusion_agree_on_a_generated_sample() {
     world.write(&mut file).unwrap();
     let lake_dir = dir.path().join("lake");
     convert(&[dump], &lake_dir, &Options::default(), Arc::new(AtomicU64::new(0))).unwrap();
-    write_communities(&lake_dir, &world.communities).unwrap();
+    prepare_run(&lake_dir, &world.communities).unwrap();
     let ours = metrics(&lake_dir).unwrap();
 
     let out = dir.path().join("spark.json");
@@ -36,7 +36,6 @@ fn spark_and_datafusion_agree_on_a_generated_sample() {
     let status = std::process::Command::new(python)
         .arg(repo().join("tests/spark/metrics.py"))
         .arg(&lake_dir)
-        .arg(repo().join("crates/communities/sql/metrics.sql"))
         .arg(&out)
         .status()
         .unwrap();

@@ -176,11 +176,7 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
     let _ = write!(
         b,
         "<p>Second-month retention of new contributors against the share expected for a community of its size and cost (logistic regression on the other communities; expectation: {}). Bars are {:.0}% exact (Clopper–Pearson) intervals, dots the observed share, ticks the expectation. Ranked by the interval's lower end minus the expectation, so a small community with one lucky participant does not top the list. Communities in blue beat the expectation beyond their uncertainty: look at what they do.</p>",
-        match d.expectation {
-            communities::deviance::Expectation::SizeAndCost => "size and cost",
-            communities::deviance::Expectation::Size => "size",
-            communities::deviance::Expectation::Pooled => "the pooled share",
-        },
+        d.expectation.label(),
         100.0 * d.level
     );
     let _ = write!(b, "<figure>{}</figure>", deviance_chart(s));

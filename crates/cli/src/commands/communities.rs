@@ -177,7 +177,7 @@ mod lake_engine {
             std::fs::write(&manifest, wanted)?;
         }
         let defined: Vec<Community> = model.communities.iter().map(Community::from_model).collect();
-        lake::engine::write_communities(&lake_dir, &defined)?;
+        lake::engine::prepare_run(&lake_dir, &defined)?;
         let results = lake::engine::metrics(&lake_dir)?;
         Ok(Some((results.communities, results.totals, "datafusion")))
     }
@@ -309,12 +309,8 @@ pub fn text(s: &Summary, currency: &str) -> String {
     }
     let _ = writeln!(
         out,
-        "\npositive deviance: second-month retention against the share expected for size and cost ({} expectation, {:.0}% exact (Clopper–Pearson) intervals)",
-        match d.expectation {
-            communities::deviance::Expectation::SizeAndCost => "size-and-cost",
-            communities::deviance::Expectation::Size => "size",
-            communities::deviance::Expectation::Pooled => "pooled",
-        },
+        "\npositive deviance: second-month retention against the share expected for size and cost (expectation: {}; {:.0}% exact (Clopper–Pearson) intervals)",
+        d.expectation.label(),
         100.0 * d.level
     );
     let _ = writeln!(

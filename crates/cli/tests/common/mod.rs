@@ -8,6 +8,13 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A fresh copy of the example in a temporary folder, without its derived databases.
+pub fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    dir
+}
+
 /// Copies the bundled example into `to`, without the derived databases (the measurement store
 /// and the workspace), so each test starts from the files alone.
 pub fn copy_example(to: &Path) {
