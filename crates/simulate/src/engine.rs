@@ -100,17 +100,6 @@ pub(crate) fn redraw(
     out
 }
 
-/// Splits `rows` (of `width` each) into row `mine`, mutable, and row `other`, shared.
-fn two_rows(rows: &mut [f64], width: usize, mine: usize, other: usize) -> (&mut [f64], &[f64]) {
-    if other < mine {
-        let (a, b) = rows.split_at_mut(mine * width);
-        (&mut b[..width], &a[other * width..(other + 1) * width])
-    } else {
-        let (a, b) = rows.split_at_mut(other * width);
-        (&mut a[mine * width..(mine + 1) * width], &b[..width])
-    }
-}
-
 /// `dst += f · src`, elementwise.
 #[inline(always)]
 fn axpy(dst: &mut [f64], f: &[f64], src: &[f64]) {
@@ -138,33 +127,28 @@ pub fn run_block(
     scratch: &mut Scratch,
 ) -> BlockResult {
     let Scratch { factor, vgain, flow, amount } = scratch;
-    factor.clear();
-    factor.resize(plan.links.len() * len, 0.0);
-    vgain.clear();
-    vgain.resize(plan.nodes * len, 0.0);
+    let sched = &plan.schedule;
+    let n = plan.nodes;
+    // Every row of `factor` and `vgain` is written before it is read; only `flow` accumulates.
+    factor.resize(sched.to.len() * len, 0.0);
+    vgain.resize(n * len, 0.0);
     flow.clear();
-    flow.resize(plan.nodes * len, 0.0);
-    amount.clear();
+    flow.resize(n * len, 0.0);
     amount.resize(len, 0.0);
-    for (qi, link) in plan.links.iter().enumerate() {
-        if plan.reach[link.to].is_empty() {
-            continue;
-        }
-        let mut rng = stream(seed, link.key, block);
-        draw(&link.sampler, link.p, &mut rng, &mut factor[qi * len..(qi + 1) * len]);
-    }
 
-    // Backward: value of a unit change in each node.
-    for &n in &plan.order {
-        let w = plan.goal_slot[n].map_or(0.0, |s| plan.weights[s]);
-        vgain[n * len..(n + 1) * len].fill(w);
-        for &qi in &plan.out_links[n] {
-            let to = plan.links[qi].to;
-            if plan.reach[to].is_empty() {
-                continue;
-            }
-            let (row, target) = two_rows(vgain, len, n, to);
-            axpy(row, &factor[qi * len..(qi + 1) * len], target);
+    // Backward, sinks first: the value of a unit change in each node. Each link's factors are
+    // drawn where they are first used and kept, in visiting order, for the forward pass.
+    for k in 0..n {
+        let (done, rest) = vgain.split_at_mut(k * len);
+        let row = &mut rest[..len];
+        row.fill(sched.weight[k]);
+        for e in sched.edges_of(k) {
+            let d = &sched.draws[e];
+            let f = &mut factor[e * len..(e + 1) * len];
+            let mut rng = stream(seed, d.key, block);
+            draw(&d.sampler, d.p, &mut rng, f);
+            let to = sched.to[e] as usize;
+            axpy(row, f, &done[to * len..(to + 1) * len]);
         }
     }
 
@@ -172,6 +156,7 @@ pub fn run_block(
     let i_count = plan.initiatives.len();
     let mut values = vec![0.0; i_count * len];
     let mut costs = vec![0.0; i_count * len];
+    let mut touched = vec![false; n];
     for (i, ini) in plan.initiatives.iter().enumerate() {
         let value = &mut values[i * len..(i + 1) * len];
         value.fill(ini.benefits_value);
@@ -181,13 +166,15 @@ pub fn run_block(
             }
             let mut rng = stream(seed, d.key, block);
             draw(&d.sampler, d.p, &mut rng, amount);
-            let gain = &vgain[d.node * len..(d.node + 1) * len];
+            let k = sched.pos[d.node] as usize;
+            let gain = &vgain[k * len..(k + 1) * len];
             for ((v, a), g) in value.iter_mut().zip(amount.iter()).zip(gain) {
                 *v += ini.equity * a * g;
             }
-            for (f, a) in flow[d.node * len..(d.node + 1) * len].iter_mut().zip(amount.iter()) {
+            for (f, a) in flow[k * len..(k + 1) * len].iter_mut().zip(amount.iter()) {
                 *f += a;
             }
+            touched[k] = true;
         }
         if let Some((_, sampler)) = &ini.cost {
             let mut rng = stream(seed, ini.cost_key, block);
@@ -198,20 +185,24 @@ pub fn run_block(
         }
     }
 
-    // Forward: push the flow up the links, sources first.
-    for &v in plan.order.iter().rev() {
-        for &qi in &plan.out_links[v] {
-            let to = plan.links[qi].to;
-            if plan.reach[to].is_empty() {
-                continue;
-            }
-            let (target, source) = two_rows(flow, len, to, v);
-            axpy(target, &factor[qi * len..(qi + 1) * len], source);
+    // Forward, sources first: push the flow up the links, reading the factors back to front.
+    // Nodes nothing was delivered to, directly or upstream, carry no flow and are skipped.
+    for k in (0..n).rev() {
+        if !touched[k] {
+            continue;
+        }
+        let (below, rest) = flow.split_at_mut(k * len);
+        let source = &rest[..len];
+        for e in sched.edges_of(k) {
+            let to = sched.to[e] as usize;
+            axpy(&mut below[to * len..(to + 1) * len], &factor[e * len..(e + 1) * len], source);
+            touched[to] = true;
         }
     }
     let mut goal_totals = vec![0.0; plan.goals.len() * len];
     for (slot, &g) in plan.goals.iter().enumerate() {
-        goal_totals[slot * len..(slot + 1) * len].copy_from_slice(&flow[g * len..(g + 1) * len]);
+        let k = sched.pos[g] as usize;
+        goal_totals[slot * len..(slot + 1) * len].copy_from_slice(&flow[k * len..(k + 1) * len]);
     }
     BlockResult { len, values, costs, goal_totals }
 }

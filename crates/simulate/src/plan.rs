@@ -80,6 +80,67 @@ pub struct Plan {
     pub reach: Vec<Vec<u32>>,
     /// Initiatives, in model order.
     pub initiatives: Vec<QInitiative>,
+    /// The engine's memory layout of the same graph.
+    pub(crate) schedule: Schedule,
+}
+
+/// The links as the engine walks them: nodes renumbered by their place in [`Plan::order`] (sinks
+/// first) and each node's links stored contiguously in that order, so both passes walk their
+/// tables front to back (or back to front) instead of jumping between rows; links whose target
+/// reaches no goal are left out, since nothing they carry can count.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Schedule {
+    /// Position in `order` of each model node.
+    pub pos: Vec<u32>,
+    /// The edges of the node at position `k` are `start[k]..start[k + 1]`.
+    pub start: Vec<u32>,
+    /// Each edge's target position; always below its source's.
+    pub to: Vec<u32>,
+    /// What each edge draws, beside `to` rather than in it: only the backward pass needs it.
+    pub draws: Vec<EdgeDraw>,
+    /// Value per unit of the node at each position (its goal weight, or 0).
+    pub weight: Vec<f64>,
+}
+
+/// How an edge's factors are drawn: a copy of its link's sampler, probability and stream key,
+/// stored in visiting order so the backward pass reads them front to back.
+#[derive(Clone, Debug)]
+pub(crate) struct EdgeDraw {
+    pub sampler: Sampler,
+    pub p: f64,
+    pub key: u64,
+}
+
+impl Schedule {
+    fn new(
+        order: &[usize],
+        out_links: &[Vec<usize>],
+        links: &[QLink],
+        live: &[bool],
+        weight: impl Fn(usize) -> f64,
+    ) -> Schedule {
+        let mut pos = vec![0u32; order.len()];
+        for (k, &v) in order.iter().enumerate() {
+            pos[v] = k as u32;
+        }
+        let mut start = Vec::with_capacity(order.len() + 1);
+        let (mut to, mut draws) = (Vec::new(), Vec::new());
+        for &v in order {
+            start.push(to.len() as u32);
+            for l in out_links[v].iter().map(|&qi| &links[qi]).filter(|l| live[l.to]) {
+                to.push(pos[l.to]);
+                draws.push(EdgeDraw { sampler: l.sampler.clone(), p: l.p, key: l.key });
+            }
+        }
+        start.push(to.len() as u32);
+        Schedule { pos, start, to, draws, weight: order.iter().map(|&v| weight(v)).collect() }
+    }
+
+    /// The edges of the node at position `k`.
+    #[inline(always)]
+    pub fn edges_of(&self, k: usize) -> std::ops::Range<usize> {
+        self.start[k] as usize..self.start[k + 1] as usize
+    }
 }
 
 /// FNV-1a, for stable keys of random streams.
@@ -104,7 +165,7 @@ impl Plan {
         for (slot, &g) in goals.iter().enumerate() {
             goal_slot[g] = Some(slot);
         }
-        let weights = goals
+        let weights: Vec<f64> = goals
             .iter()
             .map(|&g| model.value.goals.get(model.nodes[g].id.as_str()).copied().unwrap_or(0.0))
             .collect();
@@ -229,7 +290,12 @@ impl Plan {
                 }
             })
             .collect();
+        let live: Vec<bool> = reach.iter().map(|r| !r.is_empty()).collect();
+        let schedule = Schedule::new(&order, &out_links, &links, &live, |v| {
+            goal_slot[v].map_or(0.0, |s| weights[s])
+        });
         Ok(Plan {
+            schedule,
             nodes: n,
             goals,
             weights,

@@ -72,6 +72,7 @@ impl Sampler {
                     *x = exp(*x);
                 }
             }
+            Sampler::Constant(v) => out.fill(*v),
             other => {
                 for x in out.iter_mut() {
                     *x = other.sample(rng);
