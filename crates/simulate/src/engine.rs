@@ -58,14 +58,32 @@ pub(crate) fn draw(
     if p >= 1.0 {
         return;
     }
-    let threshold = (p.max(0.0) * 4_294_967_296.0) as u64;
-    for pair in out.chunks_mut(2) {
-        let bits = rng.next_u64();
-        for (x, half) in pair.iter_mut().zip([bits & 0xFFFF_FFFF, bits >> 32]) {
-            if half >= threshold {
-                *x = 0.0;
-            }
+    // p < 1, so p · 2³² < 2³² fits in 32 bits.
+    let threshold = (p.max(0.0) * 4_294_967_296.0) as u32;
+    let mut halves = [0u32; BLOCK];
+    for chunk in out.chunks_mut(BLOCK) {
+        // All the words first, so the generator's state stays in registers, then a compare loop
+        // the compiler vectorises. Element 2i takes word i's low half, 2i + 1 its high half.
+        let halves = &mut halves[..chunk.len().next_multiple_of(2)];
+        for pair in halves.chunks_exact_mut(2) {
+            let bits = rng.next_u64();
+            pair[0] = bits as u32;
+            pair[1] = (bits >> 32) as u32;
         }
+        for (x, &h) in chunk.iter_mut().zip(halves.iter()) {
+            // Branch-free: keep every bit of x, or none (+0.0).
+            let keep = u64::from(h < threshold).wrapping_neg();
+            *x = f64::from_bits(x.to_bits() & keep);
+        }
+    }
+}
+
+/// Draws costs: a cost below zero is not a cost, so a normal range touching zero is truncated.
+#[inline(always)]
+fn draw_cost(sampler: &crate::sampler::Sampler, rng: &mut Xoshiro256PlusPlus, out: &mut [f64]) {
+    sampler.fill(rng, out);
+    for c in out.iter_mut() {
+        *c = c.max(0.0);
     }
 }
 
@@ -90,9 +108,7 @@ pub(crate) fn redraw(
         let dst = &mut out[start..start + len];
         let mut rng = stream(seed, key, b);
         if cost {
-            for x in dst.iter_mut() {
-                *x = sampler.sample(&mut rng).max(0.0);
-            }
+            draw_cost(sampler, &mut rng, dst);
         } else {
             draw(sampler, p, &mut rng, dst);
         }
@@ -178,10 +194,7 @@ pub fn run_block(
         }
         if let Some((_, sampler)) = &ini.cost {
             let mut rng = stream(seed, ini.cost_key, block);
-            for c in &mut costs[i * len..(i + 1) * len] {
-                // A cost below zero is not a cost: a normal range touching zero is truncated.
-                *c = sampler.sample(&mut rng).max(0.0);
-            }
+            draw_cost(sampler, &mut rng, &mut costs[i * len..(i + 1) * len]);
         }
     }
 
