@@ -135,7 +135,36 @@ pub struct Scratch {
 }
 
 /// Runs one block of `len` samples.
+#[allow(unsafe_code)]
 pub fn run_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    len: usize,
+    scratch: &mut Scratch,
+) -> BlockResult {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has just been found to support AVX2.
+        return unsafe { run_block_avx2(plan, seed, block, len, scratch) };
+    }
+    run_block_any(plan, seed, block, len, scratch)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn run_block_avx2(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    len: usize,
+    scratch: &mut Scratch,
+) -> BlockResult {
+    run_block_any(plan, seed, block, len, scratch)
+}
+
+#[inline(always)]
+fn run_block_any(
     plan: &Plan,
     seed: u64,
     block: u64,
@@ -218,4 +247,41 @@ pub fn run_block(
         goal_totals[slot * len..(slot + 1) * len].copy_from_slice(&flow[k * len..(k + 1) * len]);
     }
     BlockResult { len, values, costs, goal_totals }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AVX2 build of a block and the baseline build give the same bits: the same IEEE
+    /// operations in the same order (no FMA contraction is enabled), only more lanes at a time.
+    /// Meaningful because this crate is optimised in test builds too (see the workspace's
+    /// `profile.dev.package.simulate`), so both builds are vectorised.
+    #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        let spec = synthetic::Spec {
+            goals: 3,
+            programs: 3,
+            nodes: 300,
+            links: 1_200,
+            initiatives: 40,
+            teams: 3,
+            seed: 5,
+        };
+        let files = synthetic::generate(&spec)
+            .into_iter()
+            .map(|(name, text)| modelfile::SourceFile::in_memory(name, text))
+            .collect();
+        let model = modelfile::check(files).model;
+        let plan = Plan::new(&model, &crate::Overrides::default()).expect("acyclic");
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (block, len) in [(0, BLOCK), (3, 7), (8, 1)] {
+            let base = run_block_any(&plan, 9, block, len, &mut Scratch::default());
+            let dispatched = run_block(&plan, 9, block, len, &mut Scratch::default());
+            assert!(base.values.iter().any(|v| *v != 0.0), "the model must produce values");
+            assert_eq!(bits(&base.values), bits(&dispatched.values));
+            assert_eq!(bits(&base.costs), bits(&dispatched.costs));
+            assert_eq!(bits(&base.goal_totals), bits(&dispatched.goal_totals));
+        }
+    }
 }
