@@ -228,6 +228,8 @@ pub fn run(
             (0..r.len).map(move |s| (0..i_count).map(|i| r.values[i * r.len + s]).sum::<f64>())
         })
         .collect();
+    // Everything is gathered: the per-block copies go before the summaries allocate.
+    drop(results);
 
     let expected = plan.expected_contributions();
     let goals = plan
