@@ -47,7 +47,7 @@ fn main() {
     let mut sim = None;
     for _ in 0..runs {
         // The previous run's results go first, so peak RSS is one run's.
-        sim = None;
+        drop(sim.take());
         let t = Instant::now();
         let s = simulate::run(&model, &plan, &settings, &|_, _| {});
         times.push(t.elapsed().as_secs_f64());
