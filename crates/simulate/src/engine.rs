@@ -23,16 +23,48 @@ use crate::plan::Plan;
 /// per variable, small enough that a block's tables stay in cache.
 pub const BLOCK: usize = 32;
 
-/// What one block of samples produced.
-pub struct BlockResult {
-    /// Samples in this block.
-    pub len: usize,
-    /// `values[i * len + s]`: initiative i's value in sample s.
-    pub values: Vec<f64>,
-    /// `costs[i * len + s]`: initiative i's cost in sample s (0 when it has no cost).
-    pub costs: Vec<f64>,
-    /// `goal_totals[g * len + s]`: change in goal g caused by all initiatives together.
-    pub goal_totals: Vec<f64>,
+/// Where one block writes: its part of every per-variable sample vector of the run, so blocks
+/// write straight into the results (no per-block copies to gather afterwards).
+pub struct BlockOut<'a> {
+    /// Each initiative's value, for this block's samples.
+    pub values: Vec<&'a mut [f64]>,
+    /// Each initiative's cost (left at 0 when it has none).
+    pub costs: Vec<&'a mut [f64]>,
+    /// Each goal's change caused by all initiatives together.
+    pub goal_totals: Vec<&'a mut [f64]>,
+    /// The value of doing every initiative.
+    pub portfolio: &'a mut [f64],
+}
+
+impl<'a> BlockOut<'a> {
+    /// Splits the run's sample vectors (each `samples` long, zeroed) into the parts of each block
+    /// of [`blocks`], in block order.
+    pub fn split(
+        values: &'a mut [Vec<f64>],
+        costs: &'a mut [Vec<f64>],
+        goal_totals: &'a mut [Vec<f64>],
+        portfolio: &'a mut [f64],
+    ) -> Vec<BlockOut<'a>> {
+        let mut outs: Vec<BlockOut<'a>> = portfolio
+            .chunks_mut(BLOCK)
+            .map(|portfolio| BlockOut {
+                values: Vec::with_capacity(values.len()),
+                costs: Vec::with_capacity(costs.len()),
+                goal_totals: Vec::with_capacity(goal_totals.len()),
+                portfolio,
+            })
+            .collect();
+        for v in values {
+            outs.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(o, part)| o.values.push(part));
+        }
+        for v in costs {
+            outs.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(o, part)| o.costs.push(part));
+        }
+        for v in goal_totals {
+            outs.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(o, part)| o.goal_totals.push(part));
+        }
+        outs
+    }
 }
 
 /// A random stream for one variable in one block.
@@ -134,44 +166,30 @@ pub struct Scratch {
     amount: Vec<f64>,
 }
 
-/// Runs one block of `len` samples.
+/// Runs one block of `len` samples, with AVX2 when the CPU has it (same bits either way).
 #[allow(unsafe_code)]
-pub fn run_block(
-    plan: &Plan,
-    seed: u64,
-    block: u64,
-    len: usize,
-    scratch: &mut Scratch,
-) -> BlockResult {
+pub fn run_block(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has just been found to support AVX2.
-        return unsafe { run_block_avx2(plan, seed, block, len, scratch) };
+        return unsafe { run_block_avx2(plan, seed, block, scratch, out) };
     }
-    run_block_any(plan, seed, block, len, scratch)
+    run_block_any(plan, seed, block, scratch, out)
 }
 
+/// [`run_block_any`] compiled for AVX2: eight single-precision lanes for the normals and `exp`,
+/// four double-precision ones for the passes. Not FMA: contraction would change the bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn run_block_avx2(
-    plan: &Plan,
-    seed: u64,
-    block: u64,
-    len: usize,
-    scratch: &mut Scratch,
-) -> BlockResult {
-    run_block_any(plan, seed, block, len, scratch)
+fn run_block_avx2(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
+    run_block_any(plan, seed, block, scratch, out)
 }
 
+/// The block itself; inlined into each instruction-set build above.
 #[inline(always)]
-fn run_block_any(
-    plan: &Plan,
-    seed: u64,
-    block: u64,
-    len: usize,
-    scratch: &mut Scratch,
-) -> BlockResult {
+fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
     let Scratch { factor, vgain, flow, amount } = scratch;
+    let len = out.portfolio.len();
     let sched = &plan.schedule;
     let n = plan.nodes;
     // Every row of `factor` and `vgain` is written before it is read; only `flow` accumulates.
@@ -198,12 +216,8 @@ fn run_block_any(
     }
 
     // Deliveries: each initiative's value, and the amounts injected for the forward pass.
-    let i_count = plan.initiatives.len();
-    let mut values = vec![0.0; i_count * len];
-    let mut costs = vec![0.0; i_count * len];
     let mut touched = vec![false; n];
-    for (i, ini) in plan.initiatives.iter().enumerate() {
-        let value = &mut values[i * len..(i + 1) * len];
+    for ((ini, value), cost) in plan.initiatives.iter().zip(&mut out.values).zip(&mut out.costs) {
         value.fill(ini.benefits_value);
         for d in &ini.deliveries {
             if plan.reach[d.node].is_empty() {
@@ -223,7 +237,10 @@ fn run_block_any(
         }
         if let Some((_, sampler)) = &ini.cost {
             let mut rng = stream(seed, ini.cost_key, block);
-            draw_cost(sampler, &mut rng, &mut costs[i * len..(i + 1) * len]);
+            draw_cost(sampler, &mut rng, cost);
+        }
+        for (p, v) in out.portfolio.iter_mut().zip(value.iter()) {
+            *p += v;
         }
     }
 
@@ -241,12 +258,10 @@ fn run_block_any(
             touched[to] = true;
         }
     }
-    let mut goal_totals = vec![0.0; plan.goals.len() * len];
-    for (slot, &g) in plan.goals.iter().enumerate() {
+    for (total, &g) in out.goal_totals.iter_mut().zip(&plan.goals) {
         let k = sched.pos[g] as usize;
-        goal_totals[slot * len..(slot + 1) * len].copy_from_slice(&flow[k * len..(k + 1) * len]);
+        total.copy_from_slice(&flow[k * len..(k + 1) * len]);
     }
-    BlockResult { len, values, costs, goal_totals }
 }
 
 #[cfg(test)]
@@ -274,14 +289,22 @@ mod tests {
             .collect();
         let model = modelfile::check(files).model;
         let plan = Plan::new(&model, &crate::Overrides::default()).expect("acyclic");
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        // One block's results, written by the given build, as bits.
+        let one = |build: fn(&Plan, u64, u64, &mut Scratch, &mut BlockOut), block, len| {
+            let (i, g) = (plan.initiatives.len(), plan.goals.len());
+            let (mut values, mut costs) = (vec![vec![0.0; len]; i], vec![vec![0.0; len]; i]);
+            let (mut goals, mut portfolio) = (vec![vec![0.0; len]; g], vec![0.0; len]);
+            let mut outs = BlockOut::split(&mut values, &mut costs, &mut goals, &mut portfolio);
+            build(&plan, 9, block, &mut Scratch::default(), &mut outs[0]);
+            drop(outs);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let all = [values, costs, goals, vec![portfolio]].concat();
+            all.iter().map(|v| bits(v)).collect::<Vec<_>>()
+        };
         for (block, len) in [(0, BLOCK), (3, 7), (8, 1)] {
-            let base = run_block_any(&plan, 9, block, len, &mut Scratch::default());
-            let dispatched = run_block(&plan, 9, block, len, &mut Scratch::default());
-            assert!(base.values.iter().any(|v| *v != 0.0), "the model must produce values");
-            assert_eq!(bits(&base.values), bits(&dispatched.values));
-            assert_eq!(bits(&base.costs), bits(&dispatched.costs));
-            assert_eq!(bits(&base.goal_totals), bits(&dispatched.goal_totals));
+            let base = one(run_block_any, block, len);
+            assert!(base.iter().flatten().any(|&b| b != 0), "the model must produce values");
+            assert_eq!(base, one(run_block, block, len), "block {block} of {len}");
         }
     }
 }

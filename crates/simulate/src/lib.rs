@@ -192,44 +192,28 @@ pub fn run(
 ) -> Simulation {
     let n = settings.samples;
     let blocks = engine::blocks(n);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<engine::BlockResult> = blocks
-        .par_iter()
-        .map_init(engine::Scratch::default, |scratch, &(b, len)| {
-            let r = engine::run_block(plan, settings.seed, b, len, scratch);
-            let d = done.fetch_add(len, std::sync::atomic::Ordering::Relaxed) + len;
-            progress(d, n);
-            r
-        })
-        .collect();
-
     let i_count = plan.initiatives.len();
     let g_count = plan.goals.len();
-    // Each variable's samples in block order, so nothing depends on scheduling; one variable per
-    // task, since summaries of a thousand initiatives take as long as a fifth of the sampling.
-    let gather = |pick: fn(&engine::BlockResult) -> &[f64], count: usize| -> Vec<Vec<f64>> {
-        (0..count)
-            .into_par_iter()
-            .map(|i| {
-                let mut v = Vec::with_capacity(n);
-                for r in &results {
-                    v.extend_from_slice(&pick(r)[i * r.len..(i + 1) * r.len]);
-                }
-                v
-            })
-            .collect()
-    };
-    let value_samples = gather(|r| &r.values, i_count);
-    let cost_samples = gather(|r| &r.costs, i_count);
-    let goal_samples = gather(|r| &r.goal_totals, g_count);
-    let portfolio: Vec<f64> = results
-        .par_iter()
-        .flat_map_iter(|r| {
-            (0..r.len).map(move |s| (0..i_count).map(|i| r.values[i * r.len + s]).sum::<f64>())
-        })
-        .collect();
-    // Everything is gathered: the per-block copies go before the summaries allocate.
-    drop(results);
+    // Each block writes its part of every variable's samples, so the samples are in block
+    // order whatever the scheduling, and nothing is gathered afterwards.
+    let mut value_samples = vec![vec![0.0; n]; i_count];
+    let mut cost_samples = vec![vec![0.0; n]; i_count];
+    let mut goal_samples = vec![vec![0.0; n]; g_count];
+    let mut portfolio = vec![0.0; n];
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    engine::BlockOut::split(
+        &mut value_samples,
+        &mut cost_samples,
+        &mut goal_samples,
+        &mut portfolio,
+    )
+    .into_par_iter()
+    .zip(blocks.par_iter())
+    .for_each_init(engine::Scratch::default, |scratch, (mut out, &(b, len))| {
+        engine::run_block(plan, settings.seed, b, scratch, &mut out);
+        let d = done.fetch_add(len, std::sync::atomic::Ordering::Relaxed) + len;
+        progress(d, n);
+    });
 
     let expected = plan.expected_contributions();
     let goals = plan
