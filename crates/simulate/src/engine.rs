@@ -21,7 +21,7 @@ use crate::plan::Plan;
 
 /// Samples per block: large enough to vectorise the inner loops and amortise seeding a stream
 /// per variable, small enough that a block's tables stay in cache.
-pub const BLOCK: usize = 32;
+pub const BLOCK: usize = 64;
 
 /// Where one block writes: its part of every per-variable sample vector of the run, so blocks
 /// write straight into the results (no per-block copies to gather afterwards).
