@@ -45,26 +45,30 @@ impl<'a> BlockOut<'a> {
         goal_totals: &'a mut [Vec<f64>],
         portfolio: &'a mut [f64],
     ) -> Vec<BlockOut<'a>> {
-        let mut outs: Vec<BlockOut<'a>> = portfolio
+        let blocks = portfolio.len().div_ceil(BLOCK);
+        let mut values = by_block(values, blocks);
+        let mut costs = by_block(costs, blocks);
+        let mut goal_totals = by_block(goal_totals, blocks);
+        portfolio
             .chunks_mut(BLOCK)
             .map(|portfolio| BlockOut {
-                values: Vec::with_capacity(values.len()),
-                costs: Vec::with_capacity(costs.len()),
-                goal_totals: Vec::with_capacity(goal_totals.len()),
+                values: values.next().unwrap_or_default(),
+                costs: costs.next().unwrap_or_default(),
+                goal_totals: goal_totals.next().unwrap_or_default(),
                 portfolio,
             })
-            .collect();
-        for v in values {
-            outs.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(o, part)| o.values.push(part));
-        }
-        for v in costs {
-            outs.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(o, part)| o.costs.push(part));
-        }
-        for v in goal_totals {
-            outs.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(o, part)| o.goal_totals.push(part));
-        }
-        outs
+            .collect()
     }
+}
+
+/// Each block's parts of `vars`: item `b` holds the `b`th chunk of every vector, in order.
+fn by_block(vars: &mut [Vec<f64>], blocks: usize) -> impl Iterator<Item = Vec<&mut [f64]>> {
+    let mut parts: Vec<Vec<&mut [f64]>> =
+        (0..blocks).map(|_| Vec::with_capacity(vars.len())).collect();
+    for v in vars {
+        parts.iter_mut().zip(v.chunks_mut(BLOCK)).for_each(|(p, part)| p.push(part));
+    }
+    parts.into_iter()
 }
 
 /// A random stream for one variable in one block.
@@ -164,9 +168,11 @@ pub struct Scratch {
     vgain: Vec<f64>,
     flow: Vec<f64>,
     amount: Vec<f64>,
+    touched: Vec<bool>,
 }
 
-/// Runs one block of `len` samples, with AVX2 when the CPU has it (same bits either way).
+/// Runs one block (as many samples as `out` has room for), with AVX2 when the CPU has it
+/// (same bits either way).
 #[allow(unsafe_code)]
 pub fn run_block(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
     #[cfg(target_arch = "x86_64")]
@@ -188,7 +194,7 @@ fn run_block_avx2(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out
 /// The block itself; inlined into each instruction-set build above.
 #[inline(always)]
 fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
-    let Scratch { factor, vgain, flow, amount } = scratch;
+    let Scratch { factor, vgain, flow, amount, touched } = scratch;
     let len = out.portfolio.len();
     let sched = &plan.schedule;
     let n = plan.nodes;
@@ -198,6 +204,8 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
     flow.clear();
     flow.resize(n * len, 0.0);
     amount.resize(len, 0.0);
+    touched.clear();
+    touched.resize(n, false);
 
     // Backward, sinks first: the value of a unit change in each node. Each link's factors are
     // drawn where they are first used and kept, in visiting order, for the forward pass.
@@ -216,7 +224,6 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
     }
 
     // Deliveries: each initiative's value, and the amounts injected for the forward pass.
-    let mut touched = vec![false; n];
     for ((ini, value), cost) in plan.initiatives.iter().zip(&mut out.values).zip(&mut out.costs) {
         value.fill(ini.benefits_value);
         for d in &ini.deliveries {
@@ -244,7 +251,8 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         }
     }
 
-    // Forward, sources first: push the flow up the links, reading the factors back to front.
+    // Forward, sources first: push the flow up the links, reading the factor table node by node
+    // from its end.
     // Nodes nothing was delivered to, directly or upstream, carry no flow and are skipped.
     for k in (0..n).rev() {
         if !touched[k] {

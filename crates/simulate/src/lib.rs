@@ -191,7 +191,6 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Simulation {
     let n = settings.samples;
-    let blocks = engine::blocks(n);
     let i_count = plan.initiatives.len();
     let g_count = plan.goals.len();
     // Each block writes its part of every variable's samples, so the samples are in block
@@ -208,9 +207,10 @@ pub fn run(
         &mut portfolio,
     )
     .into_par_iter()
-    .zip(blocks.par_iter())
-    .for_each_init(engine::Scratch::default, |scratch, (mut out, &(b, len))| {
-        engine::run_block(plan, settings.seed, b, scratch, &mut out);
+    .enumerate()
+    .for_each_init(engine::Scratch::default, |scratch, (b, mut out)| {
+        engine::run_block(plan, settings.seed, b as u64, scratch, &mut out);
+        let len = out.portfolio.len();
         let d = done.fetch_add(len, std::sync::atomic::Ordering::Relaxed) + len;
         progress(d, n);
     });

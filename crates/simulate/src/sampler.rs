@@ -59,9 +59,9 @@ impl Sampler {
     }
 
     /// Fills `out` with independent draws: the engine's way to draw a block of samples. Normal
-    /// and lognormal blocks take their deviates from [`standard_normals`]; single draws
-    /// ([`Sampler::sample`]) from `rand_distr`'s ziggurat. Both are exact normal generators;
-    /// they just consume the random stream differently.
+    /// and lognormal blocks take their deviates from [`standard_normals`] (single precision,
+    /// |z| ≤ 6.66); single draws ([`Sampler::sample`]) from `rand_distr`'s ziggurat (double
+    /// precision, unbounded). The two consume the random stream differently.
     #[inline(always)]
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match self {
@@ -132,8 +132,9 @@ pub fn exp(x: f64) -> f64 {
 const PAIRS: usize = crate::engine::BLOCK / 2;
 
 /// Fills `out` with independent standard normal deviates by the Box–Muller transform, computed
-/// in single precision over a chunk of pairs so that every step vectorises (four lanes even on
-/// the baseline x86-64 target); about 3.5 times faster than a ziggurat, one draw at a time.
+/// in single precision over a chunk of pairs so that every step vectorises (four lanes on the
+/// baseline x86-64 target, eight in the engine's AVX2 build): 1.8 ns a deviate on the baseline
+/// target against 2.4 ns for `rand_distr`'s ziggurat one draw at a time.
 ///
 /// Each pair takes one 64-bit word: the low half gives the radius `√(−2 ln u)` with
 /// `u = (⌊w/2⌋ + ½) / 2³¹ ∈ (0, 1]`, the high half an angle in the first quadrant (23 bits) and
@@ -151,8 +152,8 @@ pub fn standard_normals<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
 }
 
 /// `e^(μ + σz)` for a block of deviates from [`standard_normals`]'s stream, as `e^μ · e^(σz)`:
-/// the scale in double precision, the random part in single (four lanes), so rounding μ to
-/// single precision biases nothing. For σ beyond [`MAX_SIGMA_F32`], all in double precision.
+/// the scale in double precision, the random part in single (vectorised like the deviates), so
+/// rounding μ to single precision biases nothing. For σ beyond [`MAX_SIGMA_F32`], all in double precision.
 #[inline(always)]
 fn lognormals<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64, out: &mut [f64]) {
     if sigma > MAX_SIGMA_F32 {
@@ -254,7 +255,7 @@ const MAX_SIGMA_F32: f64 = 13.0;
 
 /// `e^x` in single precision, branch-free like [`exp`]: Cody–Waite reduction to
 /// `|r| ≤ ln 2 / 2` and a degree-7 Taylor polynomial (relative error below 4e-7, tested),
-/// four lanes at a time. Arguments beyond ±87 saturate.
+/// vectorised like [`standard_normals`]. Arguments beyond ±87 saturate.
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
     const LN2_HI: f32 = 0.693_145_75;
