@@ -1,14 +1,16 @@
 //! The annual plan: which initiatives to fund and when, chosen exactly by an integer program.
 //!
-//! Model + simulation → [`Problem`] (values, costs, efforts, capacities, rules) → HiGHS
-//! ([`solve`]) → [`Solution`] → explanations, marginal values and the frontier ([`explain`]) →
+//! Model + simulation → [`Problem`] (values, costs, efforts, capacities, rules) → a MILP solver
+//! ([`solve`]: microlp, or HiGHS with the `highs` feature) → [`Solution`] → explanations, marginal values and the frontier ([`explain`]) →
 //! [`AnnualPlan`], with the key results the plan is accountable for.
 //!
-//! The solver stays behind this crate: callers see problems, solutions and reasons, never HiGHS.
+//! The solver stays behind this crate: callers see problems, solutions and reasons, never a solver's
+//! own types.
 
 pub mod brute;
 pub mod explain;
 pub mod generate;
+pub mod milp;
 pub mod problem;
 pub mod solve;
 
@@ -17,6 +19,7 @@ use model::graph::ModelGraph;
 use serde::Serialize;
 
 pub use explain::{FrontierPoint, Marginal, Reason};
+pub use milp::Solver;
 pub use problem::{Problem, WhatIf, WhatIfError};
 pub use solve::{Options, Outcome, Solution};
 

@@ -1,4 +1,5 @@
-//! The problem as a mixed-integer program, solved by HiGHS.
+//! The problem as a mixed-integer program (`milp::Milp`), solved by microlp or, with the
+//! `highs` feature, HiGHS.
 //!
 //! Variables: `x[i][q] ∈ {0, 1}`, item i starts in quarter q (only starts that finish inside the
 //! plan exist); `y_i = Σ_q x[i][q]` is "item i is in the plan". With risk aversion, `η` (free)
@@ -20,9 +21,9 @@
 
 use std::time::Instant;
 
-use highs::{HighsModelStatus, Model as HModel, RowProblem, Sense};
 use serde::Serialize;
 
+use crate::milp::{Limits, Milp, Solver, Status};
 use crate::problem::Problem;
 
 /// A named group of constraints.
@@ -104,7 +105,7 @@ pub enum Outcome {
     },
     /// The solver failed or stopped without any plan.
     Failed {
-        /// What HiGHS reported.
+        /// What the solver reported.
         reason: String,
     },
 }
@@ -145,13 +146,21 @@ pub struct Options {
     pub time_limit: f64,
     /// Relative optimality gap accepted as optimal.
     pub gap: f64,
-    /// Solver threads.
+    /// Solver threads (HiGHS only; microlp is single-threaded).
     pub threads: u32,
+    /// Which solver answers.
+    pub solver: Solver,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { time_limit: 60.0, gap: 1e-6, threads: 1 }
+        Options { time_limit: 60.0, gap: 1e-6, threads: 1, solver: Solver::default() }
+    }
+}
+
+impl Options {
+    fn limits(&self) -> Limits {
+        Limits { time_limit: self.time_limit, gap: self.gap, threads: self.threads }
     }
 }
 
@@ -172,8 +181,8 @@ pub fn last_start(p: &Problem, i: usize) -> Option<usize> {
 }
 
 /// Builds the program with the groups for which `on` holds (all of them for a normal solve).
-fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (RowProblem, Columns) {
-    let mut pb = RowProblem::default();
+fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Milp, Columns) {
+    let mut pb = Milp::default();
     let n = p.items.len();
     let w = p.risk.as_ref().map_or(0.0, |r| r.weight);
     let mut cols = Columns { starts: Vec::new(), first: vec![0; n], count: vec![0; n] };
@@ -183,36 +192,35 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
         let Some(last) = last_start(p, i) else { continue };
         let obj = if feasibility_only { 0.0 } else { (1.0 - w) * it.value };
         for q in 0..=last {
-            handles.push(pb.add_integer_column(obj, 0..=1));
+            handles.push(pb.column(obj, 0.0, 1.0, true));
             cols.starts.push((i, q));
         }
         cols.count[i] = last + 1;
     }
-    let of = |i: usize| -> &[highs::Col] { &handles[cols.first[i]..cols.first[i] + cols.count[i]] };
-    let y = |i: usize, coef: f64| -> Vec<(highs::Col, f64)> {
-        of(i).iter().map(|&c| (c, coef)).collect()
-    };
+    let of = |i: usize| -> &[usize] { &handles[cols.first[i]..cols.first[i] + cols.count[i]] };
+    let y =
+        |i: usize, coef: f64| -> Vec<(usize, f64)> { of(i).iter().map(|&c| (c, coef)).collect() };
     // Each item at most once; must-do items exactly once.
     for i in 0..n {
         let must = p.items[i].must && on(Group::Must { item: i });
         if cols.count[i] == 0 {
             if must {
                 // Cannot be scheduled but must be in: an empty row 1 ≤ 0 ≤ 1 keeps it infeasible.
-                pb.add_row(1.0..=1.0, Vec::<(highs::Col, f64)>::new());
+                pb.row(1.0, 1.0, Vec::new());
             }
             continue;
         }
         if must {
-            pb.add_row(1.0..=1.0, y(i, 1.0));
+            pb.row(1.0, 1.0, y(i, 1.0));
         } else {
-            pb.add_row(..=1.0, y(i, 1.0));
+            pb.row(f64::NEG_INFINITY, 1.0, y(i, 1.0));
         }
     }
     if let Some(b) = p.budget
         && on(Group::Budget)
     {
         let row: Vec<_> = (0..n).flat_map(|i| y(i, p.items[i].cost)).collect();
-        pb.add_row(..=b, row);
+        pb.row(f64::NEG_INFINITY, b, row);
     }
     for (t, team) in p.teams.iter().enumerate() {
         if !on(Group::Capacity { team: t }) {
@@ -227,7 +235,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
                 }
             }
             if !row.is_empty() {
-                pb.add_row(..=team.capacity[q], row);
+                pb.row(f64::NEG_INFINITY, team.capacity[q], row);
             }
         }
     }
@@ -238,7 +246,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
             }
             let lead = p.lag + p.items[a].duration - 1;
             for q in 0..p.quarters {
-                let mut row: Vec<(highs::Col, f64)> = Vec::new();
+                let mut row: Vec<(usize, f64)> = Vec::new();
                 for k in 0..cols.count[b] {
                     if cols.starts[cols.first[b] + k].1 <= q {
                         row.push((handles[cols.first[b] + k], 1.0));
@@ -253,7 +261,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
                         row.push((handles[cols.first[a] + k], -1.0));
                     }
                 }
-                pb.add_row(..=0.0, row);
+                pb.row(f64::NEG_INFINITY, 0.0, row);
             }
         }
         for &x in &it.excludes {
@@ -261,7 +269,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
                 let mut row = y(b, 1.0);
                 row.extend(y(x, 1.0));
                 if !row.is_empty() {
-                    pb.add_row(..=1.0, row);
+                    pb.row(f64::NEG_INFINITY, 1.0, row);
                 }
             }
         }
@@ -276,20 +284,20 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
                 .flat_map(|i| y(i, s.weight(&p.items[i]) * (member(i) - min)))
                 .filter(|(_, c)| *c != 0.0)
                 .collect();
-            pb.add_row(0.0.., row);
+            pb.row(0.0, f64::INFINITY, row);
         }
         if let Some(max) = s.max {
             let row: Vec<_> = (0..n)
                 .flat_map(|i| y(i, s.weight(&p.items[i]) * (max - member(i))))
                 .filter(|(_, c)| *c != 0.0)
                 .collect();
-            pb.add_row(0.0.., row);
+            pb.row(0.0, f64::INFINITY, row);
         }
     }
     for (k, c) in p.covers.iter().enumerate() {
         if on(Group::Cover { rule: k }) {
             let row: Vec<_> = c.members.iter().flat_map(|&i| y(i, 1.0)).collect();
-            pb.add_row(1.0.., row);
+            pb.row(1.0, f64::INFINITY, row);
         }
     }
     if let Some(r) = &p.risk
@@ -298,26 +306,19 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Ro
         && !r.scenarios.is_empty()
     {
         let s_count = r.scenarios.len() as f64;
-        let eta = pb.add_column(r.weight, f64::NEG_INFINITY..=f64::INFINITY);
+        let eta = pb.column(r.weight, f64::NEG_INFINITY, f64::INFINITY, false);
         for sc in &r.scenarios {
-            let u = pb.add_column(-r.weight / (r.alpha * s_count), 0.0..);
+            let u = pb.column(-r.weight / (r.alpha * s_count), 0.0, f64::INFINITY, false);
             let mut row = vec![(u, 1.0), (eta, -1.0)];
             for (i, &v) in sc.iter().enumerate() {
                 if v != 0.0 {
                     row.extend(y(i, v));
                 }
             }
-            pb.add_row(0.0.., row);
+            pb.row(0.0, f64::INFINITY, row);
         }
     }
     (pb, cols)
-}
-
-fn configure(model: &mut HModel, opts: &Options) {
-    model.make_quiet();
-    model.set_option("time_limit", opts.time_limit);
-    model.set_option("mip_rel_gap", opts.gap);
-    model.set_option("threads", opts.threads as i32);
 }
 
 /// Solves the problem. An infeasible problem is diagnosed: the returned [`Outcome::Infeasible`]
@@ -325,29 +326,21 @@ fn configure(model: &mut HModel, opts: &Options) {
 pub fn solve(p: &Problem, opts: &Options) -> Solution {
     let started = Instant::now();
     let (pb, cols) = build(p, &|_| true, false);
-    let mut model = pb.optimise(Sense::Maximise);
-    configure(&mut model, opts);
-    let solved = model.solve();
-    let status = solved.status();
     let mut start = vec![None; p.items.len()];
-    let outcome = match status {
-        HighsModelStatus::Optimal => Outcome::Optimal,
-        HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedSolutionLimit
-            if solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible =>
-        {
-            Outcome::TimeLimit { gap: solved.mip_gap() }
-        }
-        HighsModelStatus::Infeasible => Outcome::Infeasible {
-            conflicts: conflicts(p, opts).iter().map(|g| g.describe(p)).collect(),
-        },
-        other => Outcome::Failed { reason: format!("{other:?}") },
+    let (outcome, x) = match pb.solve(opts.solver, opts.limits()) {
+        Status::Optimal(x) => (Outcome::Optimal, Some(x)),
+        Status::Feasible(x, gap) => (Outcome::TimeLimit { gap }, Some(x)),
+        Status::Infeasible => (
+            Outcome::Infeasible {
+                conflicts: conflicts(p, opts).iter().map(|g| g.describe(p)).collect(),
+            },
+            None,
+        ),
+        Status::Failed(reason) => (Outcome::Failed { reason }, None),
     };
-    if matches!(outcome, Outcome::Optimal | Outcome::TimeLimit { .. }) {
-        let x = solved.get_solution();
+    if let Some(x) = x {
         for (k, &(i, q)) in cols.starts.iter().enumerate() {
-            if x.columns()[k] > 0.5 {
+            if x[k] > 0.5 {
                 start[i] = Some(q);
             }
         }
@@ -433,11 +426,9 @@ pub fn groups(p: &Problem) -> Vec<Group> {
 
 fn feasible(p: &Problem, on: &dyn Fn(Group) -> bool, opts: &Options) -> bool {
     let (pb, _) = build(p, on, true);
-    let mut model = pb.optimise(Sense::Maximise);
-    configure(&mut model, opts);
     // Any feasible point answers the question.
-    model.set_option("mip_rel_gap", 1.0);
-    !matches!(model.solve().status(), HighsModelStatus::Infeasible)
+    let limits = Limits { gap: 1.0, ..opts.limits() };
+    !matches!(pb.solve(opts.solver, limits), Status::Infeasible)
 }
 
 /// A smallest set of groups that cannot hold together (deletion filter: drop each group in

@@ -3,7 +3,7 @@
 
 use portfolio::generate::{Spec, problem};
 use portfolio::solve::{Outcome, cvar, objective_of, solve};
-use portfolio::{Options, Problem, brute};
+use portfolio::{Options, Problem, Solver, brute};
 use proptest::prelude::*;
 
 fn small(seed: u64, items: usize, quarters: usize, teams: usize, scenarios: usize) -> Spec {
@@ -20,21 +20,35 @@ fn max_items(quarters: usize) -> usize {
     }
 }
 
+/// Every solver this build has (microlp; HiGHS too with `--features highs`) against brute force.
 fn agree(p: &Problem) -> Result<(), TestCaseError> {
-    let s = solve(p, &Options::default());
+    for solver in Solver::available() {
+        agree_with(p, &Options { solver, ..Options::default() })?;
+    }
+    Ok(())
+}
+
+fn agree_with(p: &Problem, opts: &Options) -> Result<(), TestCaseError> {
+    let s = solve(p, opts);
     match brute::best(p) {
         None => prop_assert!(
             matches!(s.outcome, Outcome::Infeasible { .. }),
-            "brute force finds no plan but the solver says {:?}",
+            "brute force finds no plan but {} says {:?}",
+            opts.solver.name(),
             s.outcome
         ),
         Some((best, _)) => {
-            prop_assert_eq!(&s.outcome, &Outcome::Optimal);
-            prop_assert!(brute::feasible(p, &s.start), "the solver's plan breaks a rule");
+            prop_assert_eq!(&s.outcome, &Outcome::Optimal, "{}", opts.solver.name());
+            prop_assert!(
+                brute::feasible(p, &s.start),
+                "{}'s plan breaks a rule",
+                opts.solver.name()
+            );
             let tol = 1e-6 * best.abs().max(1.0);
             prop_assert!(
                 (s.objective - best).abs() <= tol,
-                "solver {} vs brute force {}",
+                "{} {} vs brute force {}",
+                opts.solver.name(),
                 s.objective,
                 best
             );

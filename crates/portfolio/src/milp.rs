@@ -1,0 +1,346 @@
+//! A mixed-integer program in solver-neutral form, and the solvers that answer it.
+//!
+//! `solve.rs` states the plan as a [`Milp`]; [`Milp::solve`] hands it to a [`Solver`]. The
+//! default is microlp, pure Rust, so the binary builds with nothing but a Rust toolchain; HiGHS
+//! (C++, built from source with cmake and libclang) is the second solver behind the `highs`
+//! feature. Both are held to the exhaustive reference (`brute.rs`) by the property tests, and
+//! to each other when the feature is on.
+//!
+//! Whatever a solver does — an error, a numerical failure, a panic inside it — comes back as a
+//! [`Status`], never as a panic of the caller: a plan page that cannot be solved says so and the
+//! rest of the report is built.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Which MILP solver answers the plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Solver {
+    /// microlp: pure Rust branch and bound over a dual simplex (the default).
+    #[default]
+    Microlp,
+    /// HiGHS, when this build has the `highs` feature.
+    Highs,
+}
+
+impl Solver {
+    /// The solvers this build has.
+    pub fn available() -> Vec<Solver> {
+        let mut all = vec![Solver::Microlp];
+        if cfg!(feature = "highs") {
+            all.push(Solver::Highs);
+        }
+        all
+    }
+
+    /// The solver's name, as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Solver::Microlp => "microlp",
+            Solver::Highs => "highs",
+        }
+    }
+}
+
+impl std::str::FromStr for Solver {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "microlp" => Ok(Solver::Microlp),
+            "highs" => Ok(Solver::Highs),
+            other => Err(format!("unknown solver `{other}`: expected `microlp` or `highs`")),
+        }
+    }
+}
+
+/// One constraint `lo ≤ Σ coef·x ≤ hi` (either side may be infinite).
+#[derive(Clone, Debug)]
+pub(crate) struct Row {
+    pub lo: f64,
+    pub hi: f64,
+    pub coefs: Vec<(usize, f64)>,
+}
+
+/// A maximisation problem over bounded columns, some of them integer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Milp {
+    pub obj: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    pub integer: Vec<bool>,
+    pub rows: Vec<Row>,
+}
+
+/// How a solve ended, before the plan is read back.
+#[derive(Clone, Debug)]
+pub(crate) enum Status {
+    /// Proven optimal within the gap.
+    Optimal(Vec<f64>),
+    /// A feasible point found before a limit; `gap` is the relative optimality gap.
+    Feasible(Vec<f64>, f64),
+    /// No point satisfies the rows.
+    Infeasible,
+    /// The solver failed or stopped without a point.
+    Failed(String),
+}
+
+/// Limits on one solve.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub time_limit: f64,
+    pub gap: f64,
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
+    pub threads: u32,
+}
+
+impl Milp {
+    /// Adds a column and returns its index.
+    pub fn column(&mut self, obj: f64, lower: f64, upper: f64, integer: bool) -> usize {
+        self.obj.push(obj);
+        self.lower.push(lower);
+        self.upper.push(upper);
+        self.integer.push(integer);
+        self.obj.len() - 1
+    }
+
+    /// Adds a row `lo ≤ Σ coefs ≤ hi`.
+    pub fn row(&mut self, lo: f64, hi: f64, coefs: Vec<(usize, f64)>) {
+        self.rows.push(Row { lo, hi, coefs });
+    }
+
+    /// The first number that is not finite where it must be, described; solvers get only
+    /// finite coefficients (bounds and sides may be infinite on the open side).
+    fn non_finite(&self) -> Option<String> {
+        if let Some(j) = self.obj.iter().position(|v| !v.is_finite()) {
+            return Some(format!("objective coefficient of column {j} is {}", self.obj[j]));
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            if row.lo.is_nan()
+                || row.hi.is_nan()
+                || row.lo == f64::INFINITY
+                || row.hi == f64::NEG_INFINITY
+            {
+                return Some(format!("row {r} has bounds {}..{}", row.lo, row.hi));
+            }
+            if let Some(&(j, v)) = row.coefs.iter().find(|(_, v)| !v.is_finite()) {
+                return Some(format!("row {r} has coefficient {v} on column {j}"));
+            }
+        }
+        None
+    }
+
+    /// Solves the problem with `solver`. Never panics.
+    pub fn solve(&self, solver: Solver, limits: Limits) -> Status {
+        if let Some(what) = self.non_finite() {
+            return Status::Failed(format!("the program has a number that is not finite: {what}"));
+        }
+        // An empty row is satisfied by any point or by none; no solver needs to see it.
+        if self.rows.iter().any(|r| r.coefs.is_empty() && !(r.lo <= 0.0 && 0.0 <= r.hi)) {
+            return Status::Infeasible;
+        }
+        let run = || match solver {
+            Solver::Microlp => microlp_solve(self, limits),
+            Solver::Highs => highs_solve(self, limits),
+        };
+        match catch_unwind(AssertUnwindSafe(run)) {
+            Ok(status) => status,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown cause".into());
+                Status::Failed(format!("the {} solver stopped: {what}", solver.name()))
+            }
+        }
+    }
+}
+
+/// Each row divided by its largest coefficient's magnitude (and the objective likewise), so
+/// that money in the millions and binary columns sit in the range a simplex resolves well.
+fn scaled_rows(p: &Milp) -> Vec<Row> {
+    p.rows
+        .iter()
+        .filter(|r| !r.coefs.is_empty())
+        .map(|r| {
+            let m = r.coefs.iter().fold(0.0_f64, |m, (_, v)| m.max(v.abs()));
+            if m == 0.0 || !m.is_finite() {
+                return r.clone();
+            }
+            Row {
+                lo: r.lo / m,
+                hi: r.hi / m,
+                coefs: r
+                    .coefs
+                    .iter()
+                    .filter(|(_, v)| *v != 0.0)
+                    .map(|&(j, v)| (j, v / m))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn microlp_solve(p: &Milp, limits: Limits) -> Status {
+    use microlp::{
+        ComparisonOp, Error, OptimizationDirection, Problem, SolutionStatus, SolveOptions,
+        TerminationReason,
+    };
+    let scale = p.obj.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let mut pb = Problem::new(OptimizationDirection::Maximize);
+    let vars: Vec<_> = (0..p.obj.len())
+        .map(|j| {
+            let c = p.obj[j] / scale;
+            if p.integer[j] {
+                let lo = p.lower[j].max(i32::MIN as f64).round() as i32;
+                let hi = p.upper[j].min(i32::MAX as f64).round() as i32;
+                pb.add_integer_var(c, (lo, hi))
+            } else {
+                pb.add_var(c, (p.lower[j], p.upper[j]))
+            }
+        })
+        .collect();
+    for row in scaled_rows(p) {
+        let expr: Vec<_> = row.coefs.iter().map(|&(j, v)| (vars[j], v)).collect();
+        if row.lo == row.hi {
+            pb.add_constraint(expr.as_slice(), ComparisonOp::Eq, row.lo);
+            continue;
+        }
+        if row.lo.is_finite() {
+            pb.add_constraint(expr.as_slice(), ComparisonOp::Ge, row.lo);
+        }
+        if row.hi.is_finite() {
+            pb.add_constraint(expr.as_slice(), ComparisonOp::Le, row.hi);
+        }
+    }
+    let mut opts = SolveOptions::default();
+    opts.time_limit = Some(Duration::from_secs_f64(limits.time_limit.clamp(0.001, 1e7)));
+    opts.mip_gap = limits.gap.max(0.0);
+    match pb.solve_with(opts) {
+        Ok(outcome) => {
+            let reason = outcome.termination_reason();
+            match outcome.into_solution() {
+                Ok(sol) => {
+                    let x: Vec<f64> = vars.iter().map(|&v| sol.var_value(v)).collect();
+                    // Stopping at the requested gap is optimal in the sense the caller asked
+                    // for, as HiGHS reports it.
+                    match (sol.status(), reason) {
+                        (SolutionStatus::Optimal, _) | (_, TerminationReason::MipGap) => {
+                            Status::Optimal(x)
+                        }
+                        _ => Status::Feasible(x, sol.gap().unwrap_or(f64::NAN)),
+                    }
+                }
+                Err(_) => Status::Failed(format!("stopped without a plan ({reason:?})")),
+            }
+        }
+        Err(Error::Infeasible) => Status::Infeasible,
+        Err(e) => Status::Failed(e.to_string()),
+    }
+}
+
+#[cfg(feature = "highs")]
+fn highs_solve(p: &Milp, limits: Limits) -> Status {
+    use highs::{HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
+    let mut pb = RowProblem::default();
+    let cols: Vec<highs::Col> = (0..p.obj.len())
+        .map(|j| {
+            if p.integer[j] {
+                pb.add_integer_column(p.obj[j], p.lower[j]..=p.upper[j])
+            } else {
+                pb.add_column(p.obj[j], p.lower[j]..=p.upper[j])
+            }
+        })
+        .collect();
+    for row in &p.rows {
+        let coefs: Vec<(highs::Col, f64)> = row.coefs.iter().map(|&(j, v)| (cols[j], v)).collect();
+        pb.add_row(row.lo..=row.hi, coefs);
+    }
+    let mut model = pb.optimise(Sense::Maximise);
+    model.make_quiet();
+    model.set_option("time_limit", limits.time_limit);
+    model.set_option("mip_rel_gap", limits.gap);
+    model.set_option("threads", limits.threads as i32);
+    let solved = model.solve();
+    let x = || solved.get_solution().columns().to_vec();
+    match solved.status() {
+        HighsModelStatus::Optimal => Status::Optimal(x()),
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+            if solved.primal_solution_status() == HighsSolutionStatus::Feasible =>
+        {
+            Status::Feasible(x(), solved.mip_gap())
+        }
+        HighsModelStatus::Infeasible => Status::Infeasible,
+        other => Status::Failed(format!("HiGHS: {other:?}")),
+    }
+}
+
+#[cfg(not(feature = "highs"))]
+fn highs_solve(_: &Milp, _: Limits) -> Status {
+    Status::Failed(
+        "this build has no HiGHS: rebuild with `--features highs` (needs cmake and libclang) \
+         or use the default solver"
+            .into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        Limits { time_limit: 10.0, gap: 1e-9, threads: 1 }
+    }
+
+    /// A knapsack small enough to solve by hand: values 10, 13, 7, weights 4, 6, 3, capacity 9
+    /// → items 1 and 3 (value 20); with a large-money scale the answer is the same.
+    #[test]
+    fn knapsack_with_a_known_answer_at_any_scale() {
+        for unit in [1.0, 1e3, 1e6, 1e9] {
+            let mut m = Milp::default();
+            let cols: Vec<usize> =
+                [10.0, 13.0, 7.0].iter().map(|&v| m.column(v, 0.0, 1.0, true)).collect();
+            m.row(
+                f64::NEG_INFINITY,
+                9.0 * unit,
+                cols.iter().zip([4.0, 6.0, 3.0]).map(|(&c, w)| (c, w * unit)).collect(),
+            );
+            let Status::Optimal(x) = m.solve(Solver::Microlp, limits()) else {
+                panic!("not optimal")
+            };
+            let chosen: Vec<bool> = x.iter().map(|v| *v > 0.5).collect();
+            assert_eq!(chosen, [false, true, true], "unit {unit}");
+        }
+    }
+
+    #[test]
+    fn empty_infeasible_rows_and_non_finite_numbers_are_answers_not_panics() {
+        let mut m = Milp::default();
+        m.column(1.0, 0.0, 1.0, true);
+        m.row(1.0, 1.0, Vec::new());
+        assert!(matches!(m.solve(Solver::Microlp, limits()), Status::Infeasible));
+        let mut m = Milp::default();
+        let c = m.column(f64::INFINITY, 0.0, 1.0, true);
+        m.row(f64::NEG_INFINITY, 1.0, vec![(c, 1.0)]);
+        assert!(matches!(m.solve(Solver::Microlp, limits()), Status::Failed(_)));
+        let mut m = Milp::default();
+        let c = m.column(1.0, 0.0, 1.0, true);
+        m.row(f64::NEG_INFINITY, 1.0, vec![(c, f64::NAN)]);
+        assert!(matches!(m.solve(Solver::Microlp, limits()), Status::Failed(_)));
+    }
+
+    #[test]
+    fn solver_names_round_trip() {
+        for s in [Solver::Microlp, Solver::Highs] {
+            assert_eq!(s.name().parse::<Solver>(), Ok(s));
+        }
+        assert!("cplex".parse::<Solver>().is_err());
+    }
+}
