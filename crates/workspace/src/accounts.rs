@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::Exec;
-use crate::{Workspace, WorkspaceError};
+use crate::{Workspace, WorkspaceError, limits};
 
 /// What an account may do. Ordered: each role may do what the ones before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -102,7 +102,7 @@ fn now_secs() -> i64 {
 
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
-        && name.len() <= 64
+        && name.chars().count() <= limits::NAME
         && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
 }
 
@@ -122,6 +122,7 @@ impl Workspace {
         if password.chars().count() < 10 {
             return Err(WorkspaceError::Invalid("a password needs at least 10 characters".into()));
         }
+        crate::bounded("a password", password, limits::PASSWORD)?;
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| {
             WorkspaceError::Invalid(format!("the operating system gave no randomness: {e}"))
@@ -172,31 +173,34 @@ impl Workspace {
         }))
     }
 
-    /// The account, if the name and password match. Takes the same time whether or not the name
-    /// exists (an unknown name is verified against a real hash), so logins do not reveal which
-    /// names exist.
+    /// The account, if the name and password match (see [`Workspace::credentials`] and
+    /// [`Credentials::verify`], which a server calls apart, so that the slow hash runs outside
+    /// its lock on the workspace).
     pub fn verify_password(
         &self,
         name: &str,
         password: &str,
     ) -> Result<Option<Account>, WorkspaceError> {
-        let row =
-            self.db().row("SELECT role, hash FROM account WHERE name = $1", &[name.into()])?;
-        let hash = match row.as_ref().and_then(|r| r[1].text()) {
-            Some(h) => h,
-            None => dummy_hash().to_string(),
+        Ok(self.credentials(name)?.verify(password))
+    }
+
+    /// What a login by `name` is verified against: the account's hash, or for an unknown name
+    /// (or a wiki account, which has no password) a real hash of a random password, so that
+    /// verifying takes the same time and logins do not reveal which names exist. Quick: only a
+    /// database read.
+    pub fn credentials(&self, name: &str) -> Result<Credentials, WorkspaceError> {
+        let row = self
+            .db()
+            .row("SELECT role, hash, wiki_user FROM account WHERE name = $1", &[name.into()])?;
+        let hash = row.as_ref().and_then(|r| r[1].text());
+        let account = match (&row, &hash) {
+            (Some(r), Some(_)) => r[0]
+                .text()
+                .and_then(|role| Role::parse(&role))
+                .map(|role| Account { name: name.into(), role, wiki_user: r[2].text() }),
+            _ => None,
         };
-        let ok = PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-            .unwrap_or(false);
-        if !ok {
-            return Ok(None);
-        }
-        Ok(row.and_then(|r| r[0].text()).and_then(|role| Role::parse(&role)).map(|role| Account {
-            name: name.into(),
-            role,
-            wiki_user: None,
-        }))
+        Ok(Credentials { hash: hash.unwrap_or_else(|| dummy_hash().to_string()), account })
     }
 
     /// Starts a session: returns the token for the cookie and the session (with its CSRF token).
@@ -268,5 +272,25 @@ impl Workspace {
             return Err(WorkspaceError::NotFound(format!("account {name}")));
         }
         Ok(())
+    }
+}
+
+/// A stored password hash and the account it opens, read under the workspace's lock and
+/// verified outside it.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    hash: String,
+    account: Option<Account>,
+}
+
+impl Credentials {
+    /// The account, if `password` matches. Runs argon2id (tens of milliseconds and 19 MiB by
+    /// design): call it on a blocking thread, never while holding a lock others wait for.
+    pub fn verify(&self, password: &str) -> Option<Account> {
+        let ok = password.chars().count() <= limits::PASSWORD
+            && PasswordHash::new(&self.hash)
+                .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+                .unwrap_or(false);
+        if ok { self.account.clone() } else { None }
     }
 }

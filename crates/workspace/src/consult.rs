@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::db::Exec;
-use crate::{Workspace, WorkspaceError};
+use crate::{Workspace, WorkspaceError, bounded, limits};
+
+/// The scope of a round on the whole plan, and a contribution about the plan.
+pub const PLAN: &str = "plan";
 
 /// What a contribution is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -97,6 +100,16 @@ impl Workspace {
         if title.trim().is_empty() {
             return Err(WorkspaceError::Invalid("a round needs a title".into()));
         }
+        bounded("a round's title", title.trim(), limits::TITLE)?;
+        bounded("a round's scope", scope, limits::ID)?;
+        if scope != PLAN {
+            let model = self.checked()?.model;
+            if !model.programs.iter().any(|p| p.id.as_str() == scope) {
+                return Err(WorkspaceError::Invalid(format!(
+                    "a round is on a program of the model or on `{PLAN}`; there is no program `{scope}`"
+                )));
+            }
+        }
         let at = measure::now_utc();
         let id = self
             .db()
@@ -148,8 +161,23 @@ impl Workspace {
         if body.is_empty() && kind != Kind::Endorse {
             return Err(WorkspaceError::Invalid("write what you want to say".into()));
         }
-        if body.chars().count() > 10_000 {
-            return Err(WorkspaceError::Invalid("keep it under 10,000 characters".into()));
+        if body.chars().count() > limits::COMMENT {
+            return Err(WorkspaceError::Invalid(format!(
+                "keep it under {} characters",
+                limits::COMMENT
+            )));
+        }
+        bounded("the target", target, limits::ID)?;
+        if target != PLAN {
+            let m = self.checked()?.model;
+            let known = m.nodes.iter().any(|n| n.id.as_str() == target)
+                || m.initiatives.iter().any(|i| i.id.as_str() == target)
+                || m.programs.iter().any(|p| p.id.as_str() == target);
+            if !known {
+                return Err(WorkspaceError::Invalid(format!(
+                    "there is no node, initiative or program `{target}` in the model to comment on"
+                )));
+            }
         }
         if let Some(r) = round {
             match self.db().row("SELECT closed_at FROM round WHERE id = $1", &[r.into()])? {

@@ -11,7 +11,43 @@ use modelfile::format::{self, Record, Shape};
 use modelfile::{Severity, Span};
 use serde::Serialize;
 
-use crate::{Revision, Workspace, WorkspaceError, write_file};
+use crate::{Revision, Workspace, WorkspaceError, limits, write_file};
+
+/// The errors of `after` that `before` did not have (compared by rule and message, counted, so
+/// fixing one error elsewhere does not hide a new one of the same kind).
+pub(crate) fn added_errors<'a>(
+    before: &modelfile::Checked,
+    after: &'a modelfile::Checked,
+) -> Vec<&'a modelfile::Diagnostic> {
+    let count = |c: &modelfile::Checked| {
+        let mut m: HashMap<(String, String), usize> = HashMap::new();
+        for d in c.diagnostics.iter().filter(|d| d.severity() == Severity::Error) {
+            *m.entry((d.rule.code.to_string(), d.message.clone())).or_insert(0) += 1;
+        }
+        m
+    };
+    let (old, mut new) = (count(before), count(after));
+    for (k, n) in old {
+        if let Some(v) = new.get_mut(&k) {
+            *v = v.saturating_sub(n);
+        }
+    }
+    after
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .filter(|d| {
+            let k = (d.rule.code.to_string(), d.message.clone());
+            match new.get_mut(&k) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            }
+        })
+        .collect()
+}
 
 /// The kinds of item the workspace edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -299,6 +335,14 @@ impl Workspace {
             text[..e].trim_end_matches(['\n', '\r', ' ']).len().max(head)
         };
         for (key, input) in changes {
+            if input.chars().count() > limits::VALUE {
+                problems.push(FieldError {
+                    field: Some(key.chars().take(limits::ID).collect()),
+                    message: format!("the value is too long: at most {} characters", limits::VALUE),
+                    help: None,
+                });
+                continue;
+            }
             let Some(field) = record.field(key) else {
                 problems.push(FieldError {
                     field: Some(key.clone()),
@@ -411,33 +455,8 @@ impl Workspace {
             }
         }
         let after = modelfile::check(files);
-        let count = |c: &modelfile::Checked| {
-            let mut m: HashMap<(String, String), usize> = HashMap::new();
-            for d in c.diagnostics.iter().filter(|d| d.severity() == Severity::Error) {
-                *m.entry((d.rule.code.to_string(), d.message.clone())).or_insert(0) += 1;
-            }
-            m
-        };
-        let (old, mut new) = (count(&before), count(&after));
-        for (k, n) in old {
-            if let Some(v) = new.get_mut(&k) {
-                *v = v.saturating_sub(n);
-            }
-        }
-        let new_errors: Vec<FieldError> = after
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity() == Severity::Error)
-            .filter(|d| {
-                let k = (d.rule.code.to_string(), d.message.clone());
-                match new.get_mut(&k) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        true
-                    }
-                    _ => false,
-                }
-            })
+        let new_errors: Vec<FieldError> = added_errors(&before, &after)
+            .into_iter()
             .map(|d| FieldError {
                 field: d
                     .span

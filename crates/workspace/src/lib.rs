@@ -31,6 +31,33 @@ pub use accounts::{Account, Role};
 
 pub use db::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS as MIGRATIONS};
 
+/// The longest text the workspace accepts in each field, in characters: a bound on what one
+/// request can make every reader download (pages list comments and rounds in full).
+pub mod limits {
+    /// A comment, concern or proposal.
+    pub const COMMENT: usize = 10_000;
+    /// A round's title.
+    pub const TITLE: usize = 200;
+    /// An id naming an item: a comment's target, a round's scope, an edited item.
+    pub const ID: usize = 200;
+    /// An account name.
+    pub const NAME: usize = 64;
+    /// A password (argon2 takes any length; a bound keeps a login request cheap to refuse).
+    pub const PASSWORD: usize = 1_024;
+    /// One value typed into an edit form.
+    pub const VALUE: usize = 10_000;
+}
+
+/// `Err(Invalid)` naming `what` when `text` is longer than `max` characters.
+pub(crate) fn bounded(what: &str, text: &str, max: usize) -> Result<(), WorkspaceError> {
+    if text.chars().count() > max {
+        return Err(WorkspaceError::Invalid(format!(
+            "{what} is too long: at most {max} characters"
+        )));
+    }
+    Ok(())
+}
+
 /// Why the workspace could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -124,6 +151,9 @@ impl Workspace {
     /// files that are new or changed; files the folder no longer has are deleted. All or nothing.
     pub fn import_dir(&mut self, dir: &Path, author: &str) -> Result<usize, WorkspaceError> {
         let files = modelfile::load_dir(dir)?;
+        for f in &files {
+            inside(dir, &f.name)?;
+        }
         let at = measure::now_utc();
         self.db().transaction(|tx| {
             let mut changed = 0;
@@ -166,11 +196,16 @@ impl Workspace {
         })
     }
 
-    /// Writes every file into `dir` (creating folders), exactly as stored.
+    /// Writes every file into `dir` (creating folders), exactly as stored. A stored name that
+    /// would leave `dir` (absolute, `..`, or through a symbolic link) is refused before anything
+    /// is written: the database may come from someone else.
     pub fn export_dir(&self, dir: &Path) -> Result<usize, WorkspaceError> {
         let files = self.files()?;
         for f in &files {
-            let path = dir.join(&f.name);
+            inside(dir, &f.name)?;
+        }
+        for f in &files {
+            let path = inside(dir, &f.name)?;
             let io = |source| WorkspaceError::Io { path: path.clone(), source };
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io)?;
@@ -251,24 +286,97 @@ impl Workspace {
             .ok_or_else(|| WorkspaceError::NotFound(format!("revision {id}")))
     }
 
-    /// Restores a file to its text right after revision `id`, as a new revision.
-    pub fn restore(&mut self, id: i64, author: &str) -> Result<Revision, WorkspaceError> {
-        let at = measure::now_utc();
-        self.db().transaction(|tx| {
-            let r = tx
+    /// Restores a file to its text right after revision `id`, as a new revision. Checked like an
+    /// edit: refused (nothing written) when the result would add errors to the model, and when
+    /// the file already has that text (a restore that changes nothing records nothing).
+    pub fn restore(&mut self, id: i64, author: &str) -> Result<Revision, edit::EditError> {
+        let (path, after) = {
+            let r = self
+                .db()
                 .row("SELECT path, after FROM revision WHERE id = $1", &[id.into()])?
                 .ok_or_else(|| WorkspaceError::NotFound(format!("revision {id}")))?;
-            let path = r[0].text().unwrap_or_default();
-            let after = r[1].text();
-            let old = tx
+            (r[0].text().unwrap_or_default(), r[1].text())
+        };
+        let files = self.files()?;
+        let current = files.iter().find(|f| f.name == path).map(|f| f.text.clone());
+        if current == after {
+            return Err(edit::EditError::Invalid(vec![edit::FieldError {
+                field: None,
+                message: format!(
+                    "{path} already has the text of revision {id}; there is nothing to restore"
+                ),
+                help: None,
+            }]));
+        }
+        let mut restored: Vec<modelfile::SourceFile> =
+            files.iter().filter(|f| f.name != path).cloned().collect();
+        if let Some(text) = &after {
+            restored.push(modelfile::SourceFile::in_memory(path.clone(), text.clone()));
+            restored.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        let before = modelfile::check(files);
+        let checked = modelfile::check(restored);
+        let added: Vec<edit::FieldError> = edit::added_errors(&before, &checked)
+            .into_iter()
+            .map(|d| edit::FieldError {
+                field: None,
+                message: d.message.clone(),
+                help: d.help.clone(),
+            })
+            .collect();
+        if !added.is_empty() {
+            return Err(edit::EditError::Invalid(added));
+        }
+        let at = measure::now_utc();
+        let summary = format!("restored {path} to revision {id}");
+        let rev = self.db().transaction(|tx| {
+            // The text read above is what is replaced: a change in between is a conflict.
+            let now = tx
                 .row("SELECT text FROM file WHERE path = $1", &[path.as_str().into()])?
                 .and_then(|r| r[0].text());
-            let summary = format!("restored {path} to revision {id}");
-            let rev =
-                write_file(tx, &path, old.as_deref(), after.as_deref(), author, &at, &summary)?;
-            Ok(Revision { id: rev, path, author: author.into(), at: at.clone(), summary })
-        })
+            if now != current {
+                return Err(WorkspaceError::Invalid(format!(
+                    "{path} changed while it was being restored; try again"
+                )));
+            }
+            write_file(tx, &path, current.as_deref(), after.as_deref(), author, &at, &summary)
+        })?;
+        Ok(Revision { id: rev, path, author: author.into(), at, summary })
     }
+}
+
+/// `dir` joined with the stored file name `name`, if that stays inside `dir`: `name` is relative,
+/// made of plain components only (no `..`, `.`, root or drive), and nothing on the way from `dir`
+/// to the file (the file included) is a symbolic link, so neither reading nor writing can be
+/// sent elsewhere.
+pub fn inside(dir: &Path, name: &str) -> Result<PathBuf, WorkspaceError> {
+    use std::path::Component;
+    let refuse = |why: &str| {
+        Err(WorkspaceError::Invalid(format!(
+            "the file name `{name}` {why}; model files must stay inside {}",
+            dir.display()
+        )))
+    };
+    let rel = Path::new(name);
+    if name.is_empty() || name.contains('\\') {
+        return refuse("is not a plain relative path");
+    }
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return refuse("is absolute or contains `..` or `.`");
+    }
+    let mut path = dir.to_path_buf();
+    for c in rel.components() {
+        path.push(c);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return refuse("goes through a symbolic link");
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            Err(source) => return Err(WorkspaceError::Io { path, source }),
+        }
+    }
+    Ok(dir.join(rel))
 }
 
 /// Writes a file's new text (or deletes it) and appends the revision, inside `tx`.

@@ -242,7 +242,7 @@ fn accounts_sessions_and_roles(fresh: &Fresh) {
 
 fn consultation_rounds_and_the_organisers_summary(fresh: &Fresh) {
     use workspace::consult::Kind;
-    let mut ws = fresh();
+    let mut ws = loaded(fresh);
     let round = ws.open_round("wiki_loves_monuments", "Plan review 2027", "org").unwrap();
     ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Endorse, "", "ada").unwrap();
     ws.contribute(Some(round.id), "wlm_jury_tools", Kind::Concern, "Jurors need training", "bob")
@@ -258,6 +258,62 @@ fn consultation_rounds_and_the_organisers_summary(fresh: &Fresh) {
     assert!(!summary.contains_key("wlm_uploads"));
     ws.close_round(round.id).unwrap();
     assert!(ws.contribute(Some(round.id), "x", Kind::Comment, "late", "cy").is_err());
+}
+
+fn comments_and_rounds_name_what_exists_and_stay_bounded(fresh: &Fresh) {
+    use workspace::consult::Kind;
+    use workspace::limits;
+    let mut ws = loaded(fresh);
+    let long = "x".repeat(1_000_000);
+    let err = ws.contribute(None, "no_such_item", Kind::Comment, "hi", "cy").unwrap_err();
+    assert!(err.to_string().contains("no node, initiative or program `no_such_item`"), "{err}");
+    let err = ws.contribute(None, &long, Kind::Comment, "hi", "cy").unwrap_err();
+    assert!(err.to_string().contains("at most 200 characters"), "{err}");
+    assert!(ws.contribute(None, "wlm_uploads", Kind::Comment, &long, "cy").is_err());
+    let at_limit = "y".repeat(limits::COMMENT);
+    ws.contribute(None, "wlm_uploads", Kind::Comment, &at_limit, "cy").unwrap();
+    ws.contribute(None, "wiki_loves_monuments", Kind::Endorse, "", "cy").unwrap();
+    ws.contribute(None, "plan", Kind::Concern, "Too much at once", "cy").unwrap();
+    let err = ws.open_round("nowhere", "Review", "org").unwrap_err();
+    assert!(err.to_string().contains("no program `nowhere`"), "{err}");
+    let err = ws.open_round("plan", &long, "org").unwrap_err();
+    assert!(err.to_string().contains("at most 200 characters"), "{err}");
+    ws.open_round("plan", "The 2027 plan", "org").unwrap();
+    assert!(ws.create_account(&"n".repeat(65), Role::Viewer, "long enough pw").is_err());
+    assert!(ws.create_account("nora", Role::Viewer, &"p".repeat(2_000)).is_err());
+    assert_eq!(ws.verify_password("nora", &"p".repeat(2_000)).unwrap(), None);
+}
+
+fn a_restore_is_checked_and_a_no_op_is_refused(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
+    let item = ws.item(ItemKind::Node, "wlm_uploads").unwrap();
+    let original = ws.revisions(Some(&item.path), 1).unwrap()[0].id;
+    let head = ws.head().unwrap();
+    // Restoring the text the file already has changes nothing and is not recorded.
+    let err = ws.restore(original, "bob").unwrap_err();
+    assert!(err.to_string().contains("nothing to restore"), "{err}");
+    assert_eq!(ws.head().unwrap(), head);
+    // A revision whose text names what no longer exists would add errors: refused.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("throughline.yaml", "format_version: 1\nmodel: { name: M }\n");
+    write(
+        "nodes.yaml",
+        "nodes:\n  - { id: a, name: A, level: activity }\n  - { id: b, name: B, level: output }\n",
+    );
+    write("links.yaml", "links:\n  - { from: a, to: b }\n");
+    let mut ws = fresh();
+    ws.import_dir(dir.path(), "x").unwrap();
+    let with_link = ws.revisions(Some("links.yaml"), 1).unwrap()[0].id;
+    write("nodes.yaml", "nodes:\n  - { id: a, name: A, level: activity }\n");
+    write("links.yaml", "links: []\n");
+    ws.import_dir(dir.path(), "x").unwrap();
+    assert!(ws.checked().unwrap().is_ok());
+    let head = ws.head().unwrap();
+    let err = ws.restore(with_link, "bob").unwrap_err();
+    let EditError::Invalid(errors) = err else { panic!("{err}") };
+    assert!(errors.iter().any(|e| e.message.contains('b')), "{errors:?}");
+    assert_eq!(ws.head().unwrap(), head, "nothing written");
 }
 
 #[test]
@@ -387,6 +443,22 @@ mod on_every_backend {
         }
     }
     #[test]
+    fn comments_and_rounds_name_what_exists_and_stay_bounded() {
+        for (name, fresh) in backends() {
+            eprintln!("comments_and_rounds_name_what_exists_and_stay_bounded on {name}");
+            super::comments_and_rounds_name_what_exists_and_stay_bounded(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn a_restore_is_checked_and_a_no_op_is_refused() {
+        for (name, fresh) in backends() {
+            eprintln!("a_restore_is_checked_and_a_no_op_is_refused on {name}");
+            super::a_restore_is_checked_and_a_no_op_is_refused(fresh.as_ref());
+        }
+    }
+
+    #[test]
     fn a_link_is_edited_by_its_ends() {
         for (name, fresh) in backends() {
             eprintln!("a_link_is_edited_by_its_ends on {name}");
@@ -493,4 +565,57 @@ fn errors_in_added_keys_are_attributed_to_them() {
         .unwrap_err();
     let EditError::Invalid(errors) = err else { panic!("{err}") };
     assert_eq!(errors[0].field.as_deref(), Some("program"), "{errors:?}");
+}
+
+/// A database naming a file outside the folder (`../x.yaml`, an absolute path) cannot make
+/// export write there, nor can a symbolic link on the way; import does not follow a symbolic
+/// link out of the model folder either.
+#[test]
+fn export_and_import_stay_inside_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite");
+    Workspace::open(&db).unwrap().import_dir(&example(), "importer").unwrap();
+    let out = dir.path().join("out");
+    let outside = dir.path().join("escaped.yaml");
+    for evil in ["../escaped.yaml", outside.to_str().unwrap(), "a/../../escaped.yaml"] {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "INSERT INTO revision (path, before, after, author, at, summary) VALUES (?1, NULL, 'x: 1', 'mallory', 'now', 'evil')",
+            [evil],
+        )
+        .unwrap();
+        let id = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO file (path, text, revision) VALUES (?1, 'x: 1', ?2)",
+            rusqlite::params![evil, id],
+        )
+        .unwrap();
+        drop(conn);
+        let err = Workspace::open(&db).unwrap().export_dir(&out).unwrap_err();
+        assert!(err.to_string().contains("must stay inside"), "{evil}: {err}");
+        assert!(!outside.exists(), "{evil} escaped");
+        assert!(!out.exists(), "{evil}: nothing is written when one name is refused");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("DELETE FROM file WHERE path = ?1", [evil]).unwrap();
+    }
+    // A symbolic link inside the export folder is not written through.
+    #[cfg(unix)]
+    {
+        std::fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("throughline.yaml")).unwrap();
+        let err = Workspace::open(&db).unwrap().export_dir(&out).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!outside.exists());
+        // Import refuses a model file that is a link to somewhere else.
+        let model = dir.path().join("model");
+        std::fs::create_dir_all(&model).unwrap();
+        std::fs::copy(example().join("throughline.yaml"), model.join("throughline.yaml")).unwrap();
+        std::fs::write(&outside, "nodes: []\n").unwrap();
+        std::os::unix::fs::symlink(&outside, model.join("secret.yaml")).unwrap();
+        let err = Workspace::in_memory().unwrap().import_dir(&model, "x").unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+    }
+    // The honest database still exports.
+    let clean = dir.path().join("clean");
+    assert!(Workspace::open(&db).unwrap().export_dir(&clean).unwrap() > 0);
 }
