@@ -92,6 +92,10 @@ pub enum DistributionError {
     /// A shape parameter that must be strictly positive.
     #[error("{0} must be greater than zero")]
     NotPositive(&'static str),
+    /// Finite parameters whose mean or variance is not (a lognormal with a very wide
+    /// interval, a triangular near the largest float): nothing can be computed with it.
+    #[error("its {0} is too large to compute (it overflows to infinity)")]
+    Overflow(&'static str),
 }
 
 fn finite(name: &'static str, v: f64) -> Result<f64, DistributionError> {
@@ -114,6 +118,17 @@ fn three_point(low: f64, mode: f64, high: f64) -> Result<(), DistributionError> 
 }
 
 impl Distribution {
+    /// Refuses a distribution whose moments overflow: every engine computes with them.
+    fn checked(self) -> Result<Self, DistributionError> {
+        if !self.mean().is_finite() {
+            return Err(DistributionError::Overflow("mean"));
+        }
+        if !self.variance().is_finite() {
+            return Err(DistributionError::Overflow("variance"));
+        }
+        Ok(self)
+    }
+
     /// A known value.
     pub fn point(value: f64) -> Result<Self, DistributionError> {
         Ok(Distribution::Point { value: finite("value", value)? })
@@ -130,9 +145,11 @@ impl Distribution {
         }
         if low > 0.0 {
             let (ll, lh) = (low.ln(), high.ln());
-            Ok(Distribution::LogNormal { mu: (ll + lh) / 2.0, sigma: (lh - ll) / (2.0 * Z90) })
+            Distribution::LogNormal { mu: (ll + lh) / 2.0, sigma: (lh - ll) / (2.0 * Z90) }
+                .checked()
         } else {
-            Ok(Distribution::Normal { mean: (low + high) / 2.0, sd: (high - low) / (2.0 * Z90) })
+            Distribution::Normal { mean: (low + high) / 2.0, sd: (high - low) / (2.0 * Z90) }
+                .checked()
         }
     }
 
@@ -142,7 +159,7 @@ impl Distribution {
         if finite("sd", sd)? < 0.0 {
             return Err(DistributionError::Negative("the standard deviation"));
         }
-        Ok(Distribution::Normal { mean, sd })
+        Distribution::Normal { mean, sd }.checked()
     }
 
     /// Lognormal with the parameters of the underlying normal.
@@ -151,25 +168,25 @@ impl Distribution {
         if finite("sigma", sigma)? < 0.0 {
             return Err(DistributionError::Negative("sigma"));
         }
-        Ok(Distribution::LogNormal { mu, sigma })
+        Distribution::LogNormal { mu, sigma }.checked()
     }
 
     /// Uniform on `[low, high]`.
     pub fn uniform(low: f64, high: f64) -> Result<Self, DistributionError> {
         ordered(low, high)?;
-        Ok(Distribution::Uniform { low, high })
+        Distribution::Uniform { low, high }.checked()
     }
 
     /// Triangular on `[low, high]`, peak at `mode`.
     pub fn triangular(low: f64, mode: f64, high: f64) -> Result<Self, DistributionError> {
         three_point(low, mode, high)?;
-        Ok(Distribution::Triangular { low, mode, high })
+        Distribution::Triangular { low, mode, high }.checked()
     }
 
     /// Beta-PERT on `[low, high]` with the given mode.
     pub fn pert(low: f64, mode: f64, high: f64) -> Result<Self, DistributionError> {
         three_point(low, mode, high)?;
-        Ok(Distribution::Pert { low, mode, high })
+        Distribution::Pert { low, mode, high }.checked()
     }
 
     /// Beta with shapes α and β.
@@ -180,7 +197,7 @@ impl Distribution {
         if finite("beta", beta)? <= 0.0 {
             return Err(DistributionError::NotPositive("beta"));
         }
-        Ok(Distribution::Beta { alpha, beta })
+        Distribution::Beta { alpha, beta }.checked()
     }
 
     /// The expected value, in closed form.
@@ -217,6 +234,19 @@ impl Distribution {
                 a * b * (high - low).powi(2) / ((a + b).powi(2) * (a + b + 1.0))
             }
             Distribution::Beta { alpha: a, beta: b } => a * b / ((a + b).powi(2) * (a + b + 1.0)),
+        }
+    }
+
+    /// The central 90% range: the 5th and 95th percentiles of normal and lognormal
+    /// distributions, the support of bounded ones. Finite for every valid distribution whose
+    /// parameters are not near the largest float.
+    pub fn range90(&self) -> (f64, f64) {
+        match *self {
+            Distribution::Normal { mean, sd } => (mean - Z90 * sd, mean + Z90 * sd),
+            Distribution::LogNormal { mu, sigma } => {
+                ((mu - Z90 * sigma).exp(), (mu + Z90 * sigma).exp())
+            }
+            _ => self.support(),
         }
     }
 
@@ -279,6 +309,22 @@ mod tests {
         assert!(Distribution::normal(0.0, -1.0).is_err());
         assert!(Distribution::beta(0.0, 1.0).is_err());
         assert!(Distribution::point(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn finite_parameters_with_overflowing_moments_are_rejected() {
+        // A 90% interval from 1 to 1e300: sigma ≈ 210, so the mean exp(mu + sigma²/2) overflows.
+        assert_eq!(Distribution::interval90(1.0, 1e300), Err(DistributionError::Overflow("mean")));
+        // The mean exp(400 + 0.5) is finite, the variance exp(2·400 + 1)·(e − 1) is not.
+        assert_eq!(
+            Distribution::lognormal(400.0, 1.0),
+            Err(DistributionError::Overflow("variance"))
+        );
+        // Ends near the largest float: their sum, hence the mean, overflows.
+        assert!(Distribution::uniform(1e308, 1.7e308).is_err());
+        assert!(Distribution::normal(0.0, 1e200).is_err());
+        // Wide but computable intervals stay valid.
+        assert!(Distribution::interval90(1.0, 1e9).is_ok());
     }
 
     #[test]
