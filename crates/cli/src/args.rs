@@ -315,7 +315,8 @@ pub enum Command {
     /// Maximises expected value (or, with `planning.risk`, value with a penalty on the worst
     /// outcomes) subject to the budget, each team's capacity per quarter, dependencies,
     /// exclusions, must-do work and the balance rules in the model's `planning` section, solved
-    /// exactly by HiGHS. Prints the schedule, the load per team, the balance achieved, the
+    /// exactly by an integer-programming solver (microlp; HiGHS with `--solver highs` in builds
+    /// with the `highs` feature). Prints the schedule, the load per team, the balance achieved, the
     /// objectives and key results, why each initiative is in or out, what one more engineer per
     /// team or more budget would buy, and the efficient frontier. An infeasible plan names the
     /// rules that conflict (exit 1).
@@ -347,6 +348,10 @@ pub enum Command {
         /// Seconds the solver may take before returning its best plan with the remaining gap.
         #[arg(long, default_value_t = 60.0, value_parser = positive)]
         time_limit: f64,
+        /// The integer-programming solver: `microlp` (pure Rust, the default) or `highs` (only in
+        /// builds with the `highs` feature, which needs cmake and libclang).
+        #[arg(long, default_value = "microlp", value_parser = solver)]
+        solver: portfolio::Solver,
         /// Write the plan to plan.yaml in the model folder.
         #[arg(long)]
         write: bool,
@@ -493,8 +498,12 @@ pub enum MethodArg {
     Its,
     /// Difference in differences.
     Did,
-    /// Synthetic control.
+    /// Synthetic control (de-meaned, with an intercept).
     Synth,
+    /// Synthetic control in the classic form (no intercept).
+    SynthClassic,
+    /// Synthetic difference in differences.
+    Sdid,
     /// Two-group comparison (experiment).
     TwoGroup,
 }
@@ -506,6 +515,8 @@ impl MethodArg {
             MethodArg::Its => model::EvaluationMethod::InterruptedTimeSeries,
             MethodArg::Did => model::EvaluationMethod::DifferenceInDifferences,
             MethodArg::Synth => model::EvaluationMethod::SyntheticControl,
+            MethodArg::SynthClassic => model::EvaluationMethod::SyntheticControlClassic,
+            MethodArg::Sdid => model::EvaluationMethod::SyntheticDid,
             MethodArg::TwoGroup => model::EvaluationMethod::TwoGroup,
         }
     }
@@ -540,4 +551,16 @@ fn positive(s: &str) -> Result<f64, String> {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("expected a number of seconds above zero, e.g. 60; found `{s}`")),
     }
+}
+
+/// A solver name; `highs` only where this build has it, so the error comes before any work.
+fn solver(s: &str) -> Result<portfolio::Solver, String> {
+    let solver: portfolio::Solver = s.parse()?;
+    if !portfolio::Solver::available().contains(&solver) {
+        return Err(format!(
+            "this build has no `{s}` solver: rebuild with `--features highs` (needs cmake and \
+             libclang), or use the default `microlp`"
+        ));
+    }
+    Ok(solver)
 }

@@ -1,53 +1,70 @@
-//! Interrupted time series: segmented regression around a deployment date.
+//! Interrupted time series: the series against its own pre-period extrapolated.
 //!
-//! `y_t = b0 + b1 τ + b2 D + b3 τ D + seasonality + e_t`, with `τ` the time since deployment in
-//! periods, `D` = 1 from the deployment on, and AR(1) errors. The reported effect is the average
-//! post-period effect `b2 + b3 · mean(τ | D = 1)`: what the change added per period, on
-//! average, over the observed post-period. Level (`b2`) and slope (`b3`) change are terms.
+//! The pre-period is fitted by least squares with `y_t = b0 + b1 τ + seasonality + e_t` (`τ`
+//! the time since deployment in periods); the fit is extrapolated over the post-period and the
+//! effect is the mean of the gaps `y_t − ŷ_t` there: what the change added per period, on
+//! average, whatever the effect's shape. The standard error is AR-robust ([`crate::gap`]).
 //!
-//! Seasonality: day-of-week dummies for daily data (from four weeks of data); two yearly
-//! Fourier pairs once the series spans two years (one year cannot tell a season from a trend);
-//! month-of-year dummies for monthly data over two years.
+//! Seasonal terms only where the frequency has a season and the pre-period spans at least two
+//! of them (one season cannot be told from a trend): day-of-week effects for daily data over
+//! two weeks; yearly seasonality over two years (month-of-year effects for monthly data,
+//! quarter effects for quarterly data, two Fourier pairs for daily and weekly data). Yearly
+//! data have no season.
 
 use model::Date;
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
 use crate::{
-    Estimate, EvalError, FittedPoint, Frequency, Method, Point, Term, check_level, clean, regress,
+    Estimate, EvalError, Frequency, Method, Point, Term, check_level, clean, from_extrapolation,
+    gap, placebo,
 };
 
-/// Fewest points needed on each side of the deployment.
+/// Fewest points needed before the deployment.
 pub const MIN_BEFORE: usize = 8;
 /// Fewest points needed after the deployment.
 pub const MIN_AFTER: usize = 4;
 
-/// Seasonal regressors for a series: names and columns.
+/// Seasonal regressors for a series whose first `before` points are the pre-period: names,
+/// columns (over all points) and notes. A category absent from the pre-period gets no column.
 pub(crate) fn seasonal(
     points: &[Point],
+    before: usize,
     freq: Frequency,
 ) -> (Vec<String>, Vec<Vec<f64>>, Vec<String>) {
     let mut names = Vec::new();
     let mut cols: Vec<Vec<f64>> = Vec::new();
     let mut notes = Vec::new();
-    let span = match (points.first(), points.last()) {
+    let pre = &points[..before];
+    let span = match (pre.first(), pre.last()) {
         (Some(a), Some(b)) => b.0.day_number() - a.0.day_number(),
         _ => 0,
     };
-    if freq == Frequency::Daily && points.len() >= 28 {
-        for wd in 1..7u8 {
-            names.push(format!("weekday {wd}"));
-            cols.push(points.iter().map(|p| f64::from(u8::from(p.0.weekday() == wd))).collect());
-        }
+    let mut dummies =
+        |label: &str, of: &dyn Fn(Date) -> u8, range: std::ops::RangeInclusive<u8>| {
+            let present: Vec<u8> = range.filter(|c| pre.iter().any(|p| of(p.0) == *c)).collect();
+            // The first category present is the reference level.
+            for c in present.iter().skip(1) {
+                names.push(format!("{label} {c}"));
+                cols.push(points.iter().map(|p| f64::from(u8::from(of(p.0) == *c))).collect());
+            }
+        };
+    if freq == Frequency::Daily && span >= 13 {
+        dummies("weekday", &|d: Date| d.weekday(), 0..=6);
         notes.push("weekly seasonality: day-of-week effects".into());
     }
-    if span >= 730 {
-        if freq == Frequency::Monthly {
-            for m in 2..=12u8 {
-                names.push(format!("month {m}"));
-                cols.push(points.iter().map(|p| f64::from(u8::from(p.0.month == m))).collect());
+    let two_years = span >= 700;
+    match freq {
+        Frequency::Yearly => {}
+        Frequency::Monthly | Frequency::Quarterly if two_years => {
+            if freq == Frequency::Monthly {
+                dummies("month", &|d: Date| d.month, 1..=12);
+                notes.push("yearly seasonality: month-of-year effects".into());
+            } else {
+                dummies("quarter", &|d: Date| (d.month - 1) / 3 + 1, 1..=4);
+                notes.push("yearly seasonality: quarter effects".into());
             }
-            notes.push("yearly seasonality: month-of-year effects".into());
-        } else {
+        }
+        Frequency::Daily | Frequency::Weekly if two_years => {
             for k in 1..=2 {
                 let w = std::f64::consts::TAU * f64::from(k) / 365.25;
                 names.push(format!("yearly sin {k}"));
@@ -57,12 +74,11 @@ pub(crate) fn seasonal(
             }
             notes.push("yearly seasonality: two Fourier pairs".into());
         }
-    } else {
-        notes.push(
-            "yearly seasonality not modelled: the series spans less than two years, so a season \
-             cannot be told from a trend"
+        _ => notes.push(
+            "yearly seasonality not modelled: the pre-period spans less than two years, so a \
+             season cannot be told from a trend"
                 .into(),
-        );
+        ),
     }
     (names, cols, notes)
 }
@@ -75,76 +91,58 @@ pub fn interrupted_time_series(
 ) -> Result<Estimate, EvalError> {
     check_level(level)?;
     let points = clean(points);
+    let mut e = core(&points, deployed, level)?;
+    if let Some(cut) = placebo::fake_cut(e.pre)
+        && let Ok(fake) = core(&points[..e.pre], points[cut].0, level)
+    {
+        e.in_time = Some(placebo::in_time(points[cut].0, &fake));
+        e.design.in_time_p = Some(fake.p_value);
+    }
+    Ok(e)
+}
+
+fn core(points: &[Point], deployed: Date, level: f64) -> Result<Estimate, EvalError> {
     let dates: Vec<Date> = points.iter().map(|p| p.0).collect();
     let (before, after) = enough(&dates, deployed)?;
-    let freq = Frequency::of(&points);
+    let freq = Frequency::of(points);
     let t0 = deployed.day_number() as f64;
     let tau: Vec<f64> =
         points.iter().map(|p| (p.0.day_number() as f64 - t0) / freq.days()).collect();
-    let post: Vec<f64> = points.iter().map(|p| f64::from(u8::from(p.0 >= deployed))).collect();
-    let (snames, scols, mut notes) = seasonal(&points, freq);
-    let mut names: Vec<String> =
-        vec!["intercept".into(), "trend".into(), "level change".into(), "slope change".into()];
+    let (snames, scols, mut notes) = seasonal(points, before, freq);
+    let mut names: Vec<String> = vec!["intercept".into(), "trend".into()];
     names.extend(snames);
     let k = names.len();
     let n = points.len();
     let x = DMatrix::from_fn(n, k, |i, j| match j {
         0 => 1.0,
         1 => tau[i],
-        2 => post[i],
-        3 => tau[i] * post[i],
-        _ => scols[j - 4][i],
+        _ => scols[j - 2][i],
     });
-    let y = DVector::from_fn(n, |i, _| points[i].1);
+    let y: Vec<f64> = points.iter().map(|p| p.1).collect();
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let fit = regress::ar1(&x, &y, &name_refs)?;
-
-    let mean_tau_post =
-        tau.iter().zip(&post).filter(|(_, d)| **d > 0.0).map(|(t, _)| t).sum::<f64>()
-            / after as f64;
-    let mut c = vec![0.0; k];
-    c[2] = 1.0;
-    c[3] = mean_tau_post;
-    let (effect, se) = fit.contrast(&c);
-
-    let counterfactual: Vec<f64> = (0..n)
-        .map(|i| {
-            let mut v = fit.beta[0] + fit.beta[1] * tau[i];
-            for (j, col) in scols.iter().enumerate() {
-                v += fit.beta[4 + j] * col[i];
-            }
-            v
-        })
-        .collect();
-    let baseline =
-        counterfactual.iter().zip(&post).filter(|(_, d)| **d > 0.0).map(|(v, _)| v).sum::<f64>()
-            / after as f64;
+    let fit = gap::extrapolate(&y, &x, before, &name_refs)?;
+    let zeros = vec![0.0; n];
+    let mut e =
+        from_extrapolation(Method::InterruptedTimeSeries, level, &fit, &dates, &y, &zeros, before);
     let unit = freq.unit();
-    let sd = |j: usize| fit.cov[(j, j)].max(0.0).sqrt();
-    let terms = vec![
-        Term { name: "level change".into(), value: fit.beta[2], se: Some(sd(2)) },
-        Term { name: format!("slope change per {unit}"), value: fit.beta[3], se: Some(sd(3)) },
-        Term { name: format!("trend before, per {unit}"), value: fit.beta[1], se: Some(sd(1)) },
+    let first = e.fitted[before].effect;
+    let last = e.fitted[n - 1].effect;
+    e.terms = vec![
+        Term { name: format!("trend before, per {unit}"), value: fit.beta[1], se: None },
+        Term { name: "effect in the first period after".into(), value: first, se: None },
+        Term { name: "effect in the last period".into(), value: last, se: None },
     ];
     notes.insert(
         0,
         format!("{} data, {} before and {} after {}", freq.adjective(), before, after, deployed),
     );
-    notes.push(format!("AR(1) errors, rho = {:.2} (feasible GLS, Prais–Winsten)", fit.rho));
-    Ok(Estimate {
-        baseline,
-        pre: before,
-        post: after,
-        rho: Some(fit.rho),
-        terms,
-        notes,
-        fitted: points
-            .iter()
-            .zip(&counterfactual)
-            .map(|(p, c)| FittedPoint { date: p.0, observed: p.1, counterfactual: *c })
-            .collect(),
-        ..Estimate::new(Method::InterruptedTimeSeries, level, effect, se, fit.df)
-    })
+    notes.push(format!(
+        "the pre-period trend{} extrapolated; standard error AR-robust, rho = {:.2} estimated on the pre-period",
+        if k > 2 { " and season" } else { "" },
+        fit.rho
+    ));
+    e.notes = notes;
+    Ok(e)
 }
 
 /// Points before and after the deployment, refusing too few on either side.
@@ -168,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn a_noiseless_series_gives_the_planted_level_and_slope_exactly() {
+    fn a_noiseless_series_gives_the_average_of_a_planted_level_and_slope_exactly() {
         let start = Date::new(2025, 1, 1).unwrap().day_number();
         let deployed = day(start + 100);
         let pts: Vec<Point> = (0..160)
@@ -189,8 +187,9 @@ mod tests {
         let est = interrupted_time_series(&pts, deployed, 0.95).unwrap();
         let mean_tau = (0..60).map(f64::from).sum::<f64>() / 60.0;
         assert!((est.effect - (7.0 + 0.05 * mean_tau)).abs() < 1e-6, "{}", est.effect);
-        assert!((est.terms[0].value - 7.0).abs() < 1e-6);
-        assert!((est.terms[1].value - 0.05).abs() < 1e-8);
+        assert!((est.terms[0].value - 0.1).abs() < 1e-8);
+        assert!((est.terms[1].value - 7.0).abs() < 1e-6);
+        assert!((est.terms[2].value - (7.0 + 0.05 * 59.0)).abs() < 1e-6);
         assert_eq!((est.pre, est.post), (100, 60));
     }
 

@@ -1,12 +1,18 @@
 //! What shipped work did, and how the plan is doing.
 //!
-//! - [`its::interrupted_time_series`]: level and slope change at a deployment, with weekly and
-//!   yearly seasonality and AR(1) errors.
+//! - [`its::interrupted_time_series`]: the series against its pre-period trend (and season)
+//!   extrapolated.
 //! - [`did::difference_in_differences`]: the treated series against the mean of comparison
 //!   series (wikis without the change).
-//! - [`synth::synthetic_control`]: the treated series against the best weighted mix of
-//!   comparison series in the pre-period.
+//! - [`synth::synthetic_control`] and [`synth::synthetic_control_classic`]: the treated series
+//!   against the best weighted mix of comparison series in the pre-period.
+//! - [`sdid::synthetic_did`]: synthetic difference in differences (unit and time weights).
+//! - [`placebo`]: in-space and in-time placebos for panels.
 //! - [`experiment::two_group`]: an A/B test (Welch).
+//!
+//! Every time-series method estimates the same thing, the average over the post-period of
+//! `Y_treated,t − Ŷ_counterfactual,t` ([`gap`] explains why the point estimate does not depend
+//! on the effect's shape and autocorrelation only changes the standard error).
 //! - [`trend::forecast`] and [`trend::status`]: the check-in's forecast and on-track rule.
 //!
 //! Every estimator returns an [`Estimate`] whose interval has been checked to cover a planted
@@ -19,8 +25,12 @@ use serde::Serialize;
 pub mod checkin;
 pub mod did;
 pub mod experiment;
+mod gap;
 pub mod its;
+pub mod placebo;
 mod regress;
+pub mod sdid;
+pub mod strength;
 pub mod synth;
 pub mod trend;
 
@@ -41,7 +51,9 @@ pub struct Term {
     pub se: Option<f64>,
 }
 
-/// An observed value beside the estimated value without the change.
+/// An observed value beside the estimated value without the change, and the effect in that
+/// period with its pointwise band (before the deployment the "effect" is the pre-period misfit,
+/// which should hover around zero).
 #[derive(Clone, Debug, Serialize)]
 pub struct FittedPoint {
     /// Date.
@@ -50,6 +62,12 @@ pub struct FittedPoint {
     pub observed: f64,
     /// What the model says it would have been without the change.
     pub counterfactual: f64,
+    /// `observed − counterfactual`.
+    pub effect: f64,
+    /// Lower end of the effect's pointwise interval (at the estimate's level).
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
 }
 
 /// An estimated effect.
@@ -85,8 +103,16 @@ pub struct Estimate {
     pub terms: Vec<Term>,
     /// What the estimate assumed and what the data say about it.
     pub notes: Vec<String>,
-    /// Observed and counterfactual values, for charts (empty for experiments).
+    /// Observed and counterfactual values and the per-period effect, for charts (empty for
+    /// experiments).
     pub fitted: Vec<FittedPoint>,
+    /// In-space placebos (each comparison series treated in turn), for panels with two or more
+    /// comparison series.
+    pub placebos: Option<placebo::InSpace>,
+    /// The same method at a fake deployment date in the pre-period: a design check.
+    pub in_time: Option<placebo::InTime>,
+    /// What the design says about how far to trust the estimate.
+    pub design: strength::Design,
 }
 
 impl Estimate {
@@ -112,6 +138,9 @@ impl Estimate {
             terms: Vec::new(),
             notes: Vec::new(),
             fitted: Vec::new(),
+            placebos: None,
+            in_time: None,
+            design: strength::Design::new(method),
         }
     }
 
@@ -155,6 +184,18 @@ pub enum EvalError {
     /// Series that share no dates.
     #[error("the comparison series '{0}' shares no dates with the treated series")]
     NoOverlap(String),
+    /// Too few comparison series for the method's inference.
+    #[error(
+        "{method} needs at least {need} comparison series for its placebo variance, got {have}"
+    )]
+    TooFewDonors {
+        /// The method.
+        method: Method,
+        /// How many there are.
+        have: usize,
+        /// How many are needed.
+        need: usize,
+    },
     /// A confidence level outside (0, 1).
     #[error("the confidence level must be between 0 and 1, got {0}")]
     Level(f64),
@@ -174,6 +215,10 @@ pub enum Frequency {
     Weekly,
     /// About one a month.
     Monthly,
+    /// About one a quarter.
+    Quarterly,
+    /// About one a year.
+    Yearly,
 }
 
 impl Frequency {
@@ -185,7 +230,9 @@ impl Frequency {
         match gaps.get(gaps.len() / 2).copied().unwrap_or(1) {
             ..=2 => Frequency::Daily,
             3..=10 => Frequency::Weekly,
-            _ => Frequency::Monthly,
+            11..=45 => Frequency::Monthly,
+            46..=135 => Frequency::Quarterly,
+            _ => Frequency::Yearly,
         }
     }
 
@@ -195,24 +242,30 @@ impl Frequency {
             Frequency::Daily => 1.0,
             Frequency::Weekly => 7.0,
             Frequency::Monthly => 365.25 / 12.0,
+            Frequency::Quarterly => 365.25 / 4.0,
+            Frequency::Yearly => 365.25,
         }
     }
 
-    /// "daily", "weekly", "monthly".
+    /// "daily", "weekly", "monthly", "quarterly", "yearly".
     pub fn adjective(self) -> &'static str {
         match self {
             Frequency::Daily => "daily",
             Frequency::Weekly => "weekly",
             Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Yearly => "yearly",
         }
     }
 
-    /// "day", "week", "month".
+    /// "day", "week", "month", "quarter", "year".
     pub fn unit(self) -> &'static str {
         match self {
             Frequency::Daily => "day",
             Frequency::Weekly => "week",
             Frequency::Monthly => "month",
+            Frequency::Quarterly => "quarter",
+            Frequency::Yearly => "year",
         }
     }
 }
@@ -223,4 +276,59 @@ fn clean(points: &[Point]) -> Vec<Point> {
     v.sort_by_key(|p| p.0);
     v.dedup_by_key(|p| p.0);
     v
+}
+
+/// The estimate of a gap method from its extrapolation: interval, per-period path with its
+/// band, baseline (the counterfactual's post-period mean). `reference` is what the pre-period
+/// model is added to for the counterfactual (the comparisons' mean, the synthetic twin, or
+/// zeros for an interrupted time series).
+fn from_extrapolation(
+    method: Method,
+    level: f64,
+    fit: &gap::Extrapolation,
+    dates: &[Date],
+    y: &[f64],
+    reference: &[f64],
+    before: usize,
+) -> Estimate {
+    let mut e = Estimate::new(method, level, fit.effect, fit.se, fit.df);
+    let q = regress::t_quantile(level, fit.df);
+    e.fitted = dates
+        .iter()
+        .enumerate()
+        .map(|(t, d)| {
+            let (eff, se) = fit.path[t];
+            FittedPoint {
+                date: *d,
+                observed: y[t],
+                counterfactual: reference[t] + fit.fitted[t],
+                effect: eff,
+                low: eff - q * se,
+                high: eff + q * se,
+            }
+        })
+        .collect();
+    let after = dates.len() - before;
+    e.baseline = e.fitted[before..].iter().map(|p| p.counterfactual).sum::<f64>() / after as f64;
+    e.pre = before;
+    e.post = after;
+    e.rho = Some(fit.rho);
+    e.design.pre_rmspe = Some(rms(&fit.path[..before].iter().map(|p| p.0).collect::<Vec<_>>()));
+    e.design.outcome_sd = Some(sd(&y[..before]));
+    e
+}
+
+/// Root mean square.
+fn rms(v: &[f64]) -> f64 {
+    (v.iter().map(|x| x * x).sum::<f64>() / v.len().max(1) as f64).sqrt()
+}
+
+/// Sample standard deviation.
+fn sd(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let m = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
 }

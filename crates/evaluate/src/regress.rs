@@ -137,17 +137,7 @@ fn solve_rho(q: &DMatrix<f64>, observed: f64) -> f64 {
 fn expected_ratio(q: &DMatrix<f64>, rho: f64) -> f64 {
     let (n, k) = q.shape();
     let scale = 1.0 / (1.0 - rho * rho);
-    let sigma = |v: &[f64]| -> Vec<f64> {
-        let mut f = vec![0.0; n];
-        let mut b = vec![0.0; n];
-        for i in 0..n {
-            f[i] = v[i] + if i > 0 { rho * f[i - 1] } else { 0.0 };
-        }
-        for i in (0..n).rev() {
-            b[i] = v[i] + if i + 1 < n { rho * b[i + 1] } else { 0.0 };
-        }
-        (0..n).map(|i| (f[i] + b[i] - v[i]) * scale).collect()
-    };
+    let sigma = |v: &[f64]| ar1_cov_times(v, rho);
     let lag = |v: &[f64]| -> Vec<f64> {
         (0..n)
             .map(|i| {
@@ -171,6 +161,74 @@ fn expected_ratio(q: &DMatrix<f64>, rho: f64) -> f64 {
         }
     }
     (tr_a_sigma - 2.0 * tr_q_a_sigma_q + tr_haha) / (tr_sigma - tr_q_sigma_q)
+}
+
+/// `Σv` for the AR(1) covariance with unit innovation variance, `Σ_ij = ρ^|i−j| / (1 − ρ²)`,
+/// by a forward and a backward recursion (O(n), no matrix).
+pub(crate) fn ar1_cov_times(v: &[f64], rho: f64) -> Vec<f64> {
+    let n = v.len();
+    let scale = 1.0 / (1.0 - rho * rho);
+    let mut f = vec![0.0; n];
+    let mut b = vec![0.0; n];
+    for i in 0..n {
+        f[i] = v[i] + if i > 0 { rho * f[i - 1] } else { 0.0 };
+    }
+    for i in (0..n).rev() {
+        b[i] = v[i] + if i + 1 < n { rho * b[i + 1] } else { 0.0 };
+    }
+    (0..n).map(|i| (f[i] + b[i] - v[i]) * scale).collect()
+}
+
+/// `v'Σv` for the AR(1) covariance with unit innovation variance: the variance of `v'e`
+/// over the innovation variance.
+pub(crate) fn ar1_quadratic(v: &[f64], rho: f64) -> f64 {
+    v.iter().zip(ar1_cov_times(v, rho)).map(|(a, b)| a * b).sum()
+}
+
+/// The AR(1) coefficient and innovation variance of the errors behind least-squares residuals
+/// `e` of a design whose thin QR factor is `q` (`n × k`, `k` may be 0). Both are moment
+/// estimates corrected for what the fit absorbs: `ρ` solves `E[Σe_t e_{t−1}]/E[Σe_t²] =
+/// observed` (see [`ar1`]) and `σ² = e'e / tr((I − QQ')Σ)`.
+pub(crate) fn ar1_of_residuals(q: &DMatrix<f64>, e: &[f64]) -> (f64, f64) {
+    let n = e.len();
+    let num: f64 = (1..n).map(|t| e[t] * e[t - 1]).sum();
+    let den: f64 = e.iter().map(|v| v * v).sum();
+    if den <= 0.0 || n < 3 {
+        return (0.0, den / (n.max(1) as f64));
+    }
+    let rho = solve_rho(q, num / den);
+    let k = q.ncols();
+    let tr_sigma = n as f64 / (1.0 - rho * rho);
+    let tr_q: f64 = (0..k)
+        .map(|j| {
+            let c: Vec<f64> = q.column(j).iter().copied().collect();
+            c.iter().zip(ar1_cov_times(&c, rho)).map(|(a, b)| a * b).sum::<f64>()
+        })
+        .sum();
+    (rho, den / (tr_sigma - tr_q).max(f64::MIN_POSITIVE))
+}
+
+/// The thin QR factors of a design, refusing (nearly) dependent columns by name.
+pub(crate) fn thin_qr(
+    x: &DMatrix<f64>,
+    names: &[&str],
+) -> Result<(DMatrix<f64>, DMatrix<f64>), EvalError> {
+    let (n, k) = x.shape();
+    if n <= k {
+        return Err(EvalError::TooFewPoints { have: n, need: k + 1 });
+    }
+    if k == 0 {
+        return Ok((DMatrix::zeros(n, 0), DMatrix::zeros(0, 0)));
+    }
+    let qr = x.clone().qr();
+    let r = qr.r();
+    let scale = (0..k).map(|j| x.column(j).norm()).fold(0.0_f64, f64::max).max(1.0);
+    for j in 0..k {
+        if r[(j, j)].abs() <= 1e-10 * scale {
+            return Err(EvalError::Singular(names.get(j).copied().unwrap_or("?").to_string()));
+        }
+    }
+    Ok((qr.q(), r))
 }
 
 fn prais_winsten(x: &DMatrix<f64>, y: &DVector<f64>, rho: f64) -> (DMatrix<f64>, DVector<f64>) {

@@ -1,131 +1,230 @@
 //! Synthetic control: the treated series against the weighted mix of comparison series that
-//! best reproduces it before the deployment.
+//! best reproduces it before the deployment (Abadie & Gardeazabal 2003; Abadie, Diamond &
+//! Hainmueller 2010).
 //!
-//! Weights are non-negative and sum to one (Abadie et al.), fitted on the pre-period after
-//! removing each series' pre-period mean, with a free intercept (the de-meaned estimator of
-//! Ferman and Pinto), so a wiki bigger than every donor can still be matched. The effect is the
-//! post-period change in the gap between the series and its synthetic twin, with AR(1) errors on
-//! the gap.
+//! Two forms, both with weights `w ≥ 0, Σw = 1` fitted on the pre-period outcomes:
+//!
+//! - **de-meaned** ([`synthetic_control`]): each series' pre-period mean removed before
+//!   fitting, i.e. a free intercept (Ferman & Pinto 2021), so a wiki bigger than every donor can
+//!   still be matched. Effect: mean post gap minus mean pre gap.
+//! - **classic** ([`synthetic_control_classic`]): no intercept, the treated series must lie in
+//!   the donors' convex hull. Effect: mean post gap.
+//!
+//! The weights minimise `‖y₀ − C₀w‖²/T₀ + ζ²‖w‖²` with the vanishing ridge `ζ = 10⁻⁶ σ̂` of
+//! Arkhangelsky et al.'s `sc_estimate` (σ̂ the standard deviation of the donors' pre-period
+//! first differences), which only picks one solution when several fit equally well. The
+//! problem is solved exactly by an active-set method ([`simplex_qp`]). Standard errors are
+//! AR-robust on the gap ([`crate::gap`]), treating the weights as known; the in-space placebos
+//! give the rank-based p-value beside it.
 
 use model::Date;
+use nalgebra::{DMatrix, DVector};
 
-use crate::did::{align, gap_effect, gap_estimate};
-use crate::its::enough;
+use crate::did::{GapMethod, Panel, Reference};
 use crate::{Estimate, EvalError, Method, Point, Term, check_level};
 
-/// Estimates the effect of a deployment on `treated` with a synthetic control built from
-/// `donors`.
+/// The ridge of the synthetic-control weights, relative to the noise level.
+pub const SC_RIDGE: f64 = 1e-6;
+
+/// Estimates the effect of a deployment on `treated` with a de-meaned synthetic control built
+/// from `donors`.
 pub fn synthetic_control(
     treated: &[Point],
     donors: &[(String, Vec<Point>)],
     deployed: Date,
     level: f64,
 ) -> Result<Estimate, EvalError> {
+    run(treated, donors, deployed, level, true)
+}
+
+/// Estimates the effect with a synthetic control in the classic form (no intercept).
+pub fn synthetic_control_classic(
+    treated: &[Point],
+    donors: &[(String, Vec<Point>)],
+    deployed: Date,
+    level: f64,
+) -> Result<Estimate, EvalError> {
+    run(treated, donors, deployed, level, false)
+}
+
+fn run(
+    treated: &[Point],
+    donors: &[(String, Vec<Point>)],
+    deployed: Date,
+    level: f64,
+    demeaned: bool,
+) -> Result<Estimate, EvalError> {
     check_level(level)?;
     if donors.len() < 2 {
         return Err(EvalError::NoComparisons(2));
     }
-    let (dates, y, c) = align(treated, donors)?;
-    let (before, after) = enough(&dates, deployed)?;
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let ybar = mean(&y[..before]);
-    let cbar: Vec<f64> = c.iter().map(|s| mean(&s[..before])).collect();
-    let yd: Vec<f64> = y[..before].iter().map(|v| v - ybar).collect();
-    let cd: Vec<Vec<f64>> =
-        c.iter().zip(&cbar).map(|(s, m)| s[..before].iter().map(|v| v - m).collect()).collect();
-    let w = simplex_least_squares(&cd, &yd);
-    let intercept = ybar - w.iter().zip(&cbar).map(|(a, b)| a * b).sum::<f64>();
-    let synthetic: Vec<f64> = (0..dates.len())
-        .map(|t| intercept + w.iter().zip(&c).map(|(wj, s)| wj * s[t]).sum::<f64>())
-        .collect();
-    let gap: Vec<f64> = y.iter().zip(&synthetic).map(|(a, b)| a - b).collect();
-    let (fit, effect, se) = gap_effect(&gap, &dates, deployed)?;
-    let rmspe = (gap[..before].iter().map(|g| g * g).sum::<f64>() / before as f64).sqrt();
-    let mut terms: Vec<Term> = donors
-        .iter()
-        .zip(&w)
-        .filter(|(_, wj)| **wj > 1e-4)
-        .map(|((name, _), wj)| Term { name: format!("weight of {name}"), value: *wj, se: None })
-        .collect();
-    terms.push(Term { name: "pre-period RMSPE".into(), value: rmspe, se: None });
-    let notes = vec![
-        format!(
-            "{} donor series; {} dates before and {} after {}",
-            donors.len(),
-            before,
-            after,
-            deployed
-        ),
-        format!("pre-period fit: root mean squared gap {rmspe:.4}"),
-    ];
-    Ok(gap_estimate(
-        Method::SyntheticControl,
-        level,
-        (fit, effect, se),
-        &dates,
-        &y,
-        &synthetic,
-        before,
-        terms,
-        notes,
-    ))
+    let p = Panel::new(treated, donors, deployed)?;
+    let names = p.names.clone();
+    let reference = |y: &[f64], c: &[&[f64]], before: usize| -> Result<Reference, EvalError> {
+        let w = weights(y, c, before, demeaned);
+        let synthetic: Vec<f64> =
+            (0..y.len()).map(|t| w.iter().zip(c).map(|(wj, s)| wj * s[t]).sum::<f64>()).collect();
+        // The active set: the weights are least squares of y − c_r on c_j − c_r there.
+        let active: Vec<usize> = (0..w.len()).filter(|&j| w[j] > 1e-9).collect();
+        let r = active.iter().copied().max_by(|&a, &b| w[a].total_cmp(&w[b])).unwrap_or(0);
+        let base: Vec<f64> = y.iter().zip(c[r]).map(|(a, b)| a - b).collect();
+        let columns: Vec<Vec<f64>> = active
+            .iter()
+            .filter(|&&j| j != r)
+            .map(|&j| c[j].iter().zip(c[r]).map(|(a, b)| a - b).collect())
+            .collect();
+        let terms = if c.len() == names.len() {
+            names
+                .iter()
+                .zip(&w)
+                .filter(|(_, wj)| **wj > 1e-4)
+                .map(|(name, wj)| Term { name: format!("weight of {name}"), value: *wj, se: None })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Reference { series: synthetic, terms, regression: Some((base, columns)) })
+    };
+    let method = GapMethod {
+        method: if demeaned { Method::SyntheticControl } else { Method::SyntheticControlClassic },
+        reference: &reference,
+        intercept: demeaned,
+    };
+    let mut e = method.estimate(&p, level)?;
+    if let Some(rmspe) = e.design.pre_rmspe {
+        e.terms.push(Term { name: "pre-period RMSPE".into(), value: rmspe, se: None });
+        e.notes.push(format!("pre-period fit: root mean squared gap {rmspe:.4}"));
+    }
+    Ok(e)
 }
 
-/// `argmin ||y − Σ w_j x_j||²` over the simplex (w ≥ 0, Σw = 1), by projected gradient with
-/// Nesterov momentum; the problem is convex, so this converges to the optimum.
-pub(crate) fn simplex_least_squares(x: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
-    let j = x.len();
-    let n = y.len();
-    // Gram matrix and x'y: the loop below is then O(j²) per step.
-    let g: Vec<Vec<f64>> =
-        (0..j).map(|a| (0..j).map(|b| (0..n).map(|t| x[a][t] * x[b][t]).sum()).collect()).collect();
-    let xy: Vec<f64> = (0..j).map(|a| (0..n).map(|t| x[a][t] * y[t]).sum()).collect();
-    // Step 1/L with L the largest eigenvalue, bounded by the trace.
-    let lip: f64 = (0..j).map(|a| g[a][a]).sum::<f64>().max(1e-300);
-    let mut w = vec![1.0 / j as f64; j];
-    let mut prev = w.clone();
-    for it in 0..20_000 {
-        let mom = it as f64 / (it as f64 + 3.0);
-        let v: Vec<f64> = (0..j).map(|a| w[a] + mom * (w[a] - prev[a])).collect();
-        let grad: Vec<f64> =
-            (0..j).map(|a| (0..j).map(|b| g[a][b] * v[b]).sum::<f64>() - xy[a]).collect();
-        let step: Vec<f64> = (0..j).map(|a| v[a] - grad[a] / lip).collect();
-        let next = project_to_simplex(&step);
-        let moved: f64 = next.iter().zip(&w).map(|(a, b)| (a - b).abs()).sum();
-        prev = std::mem::replace(&mut w, next);
-        if moved < 1e-13 {
+/// Synthetic-control weights of `y` on `c` over the first `before` periods.
+pub fn weights(y: &[f64], c: &[&[f64]], before: usize, demeaned: bool) -> Vec<f64> {
+    let j = c.len();
+    let mean = |v: &[f64]| v[..before].iter().sum::<f64>() / before as f64;
+    let (ym, cm): (f64, Vec<f64>) =
+        if demeaned { (mean(y), c.iter().map(|s| mean(s)).collect()) } else { (0.0, vec![0.0; j]) };
+    let a = DMatrix::from_fn(before, j, |t, k| c[k][t] - cm[k]);
+    let b = DVector::from_fn(before, |t, _| y[t] - ym);
+    let zeta = SC_RIDGE * noise_level(c, before);
+    ridge_weights(&a, &b, zeta)
+}
+
+/// `argmin ‖Aw − b‖²/rows + ζ²‖w‖²` over the simplex: the weight problem of synthetic control
+/// and of both weight sets of synthetic difference in differences.
+pub(crate) fn ridge_weights(a: &DMatrix<f64>, b: &DVector<f64>, zeta: f64) -> Vec<f64> {
+    let rows = a.nrows() as f64;
+    let mut h = a.transpose() * a / rows;
+    for i in 0..h.nrows() {
+        h[(i, i)] += zeta * zeta;
+    }
+    let f = a.transpose() * b / rows;
+    simplex_qp(&h, &f)
+}
+
+/// The standard deviation of the first differences of the donors' pre-period values, pooled
+/// (Arkhangelsky et al.'s noise level, which scales their ridge penalties).
+pub(crate) fn noise_level(c: &[&[f64]], before: usize) -> f64 {
+    let d: Vec<f64> = c.iter().flat_map(|s| (1..before).map(move |t| s[t] - s[t - 1])).collect();
+    crate::sd(&d)
+}
+
+/// `argmin ½w'Hw − f'w` subject to `w ≥ 0`, `Σw = 1`, for a positive semi-definite `H`, by
+/// the primal active-set method (Nocedal & Wright, Algorithm 16.3): exact up to rounding,
+/// in a finite number of steps. Starts from equal weights.
+pub(crate) fn simplex_qp(h: &DMatrix<f64>, f: &DVector<f64>) -> Vec<f64> {
+    let n = f.len();
+    if n == 1 {
+        return vec![1.0];
+    }
+    let scale = (0..n).map(|i| h[(i, i)].abs()).fold(0.0_f64, f64::max).max(f.amax()).max(1e-300);
+    let tol = 1e-11 * scale;
+    let mut w = vec![1.0 / n as f64; n];
+    let mut fixed = vec![false; n];
+    for _ in 0..(50 * n + 100) {
+        let free: Vec<usize> = (0..n).filter(|&i| !fixed[i]).collect();
+        let m = free.len();
+        // KKT system of the equality-constrained problem on the free set:
+        // H_FF w_F + ν 1 = f_F, 1'w_F = 1.
+        let mut k = DMatrix::zeros(m + 1, m + 1);
+        let mut rhs = DVector::zeros(m + 1);
+        for (a, &i) in free.iter().enumerate() {
+            for (b, &j) in free.iter().enumerate() {
+                k[(a, b)] = h[(i, j)];
+            }
+            k[(a, m)] = 1.0;
+            k[(m, a)] = 1.0;
+            rhs[a] = f[i];
+        }
+        rhs[m] = 1.0;
+        let Some(sol) = k.clone().lu().solve(&rhs).or_else(|| {
+            // A singular free block (more free weights than the data can tell apart): a tiny
+            // ridge picks one of the equally good solutions.
+            let mut kr = k;
+            for a in 0..m {
+                kr[(a, a)] += 1e-12 * scale;
+            }
+            kr.lu().solve(&rhs)
+        }) else {
             break;
+        };
+        let target: Vec<f64> = free.iter().enumerate().map(|(a, _)| sol[a]).collect();
+        let step: Vec<f64> = free.iter().zip(&target).map(|(&i, t)| t - w[i]).collect();
+        let moved = step.iter().fold(0.0_f64, |acc, s| acc.max(s.abs()));
+        if moved <= 1e-15 {
+            // Stationary on the free set: check the multipliers of the fixed weights.
+            let nu = sol[m];
+            let mut worst: Option<(usize, f64)> = None;
+            for i in (0..n).filter(|&i| fixed[i]) {
+                let grad: f64 = (0..n).map(|j| h[(i, j)] * w[j]).sum::<f64>() - f[i];
+                let lambda = grad + nu;
+                if lambda < -tol && worst.is_none_or(|(_, l)| lambda < l) {
+                    worst = Some((i, lambda));
+                }
+            }
+            match worst {
+                Some((i, _)) => fixed[i] = false,
+                None => break,
+            }
+            continue;
+        }
+        let mut alpha = 1.0;
+        let mut blocking = None;
+        for (a, &i) in free.iter().enumerate() {
+            if step[a] < 0.0 {
+                let r = -w[i] / step[a];
+                if r < alpha {
+                    alpha = r;
+                    blocking = Some(i);
+                }
+            }
+        }
+        for (a, &i) in free.iter().enumerate() {
+            w[i] += alpha * step[a];
+        }
+        if let Some(i) = blocking {
+            w[i] = 0.0;
+            fixed[i] = true;
         }
     }
-    w
-}
-
-/// Euclidean projection onto the probability simplex (Duchi et al. 2008).
-fn project_to_simplex(v: &[f64]) -> Vec<f64> {
-    let mut u = v.to_vec();
-    u.sort_by(|a, b| b.total_cmp(a));
-    let mut cum = 0.0;
-    let mut theta = 0.0;
-    for (i, ui) in u.iter().enumerate() {
-        cum += ui;
-        let t = (cum - 1.0) / (i as f64 + 1.0);
-        if ui - t > 0.0 {
-            theta = t;
-        }
-    }
-    v.iter().map(|x| (x - theta).max(0.0)).collect()
+    // Clean rounding: non-negative, summing to one.
+    let total: f64 = w.iter().map(|v| v.max(0.0)).sum();
+    w.iter().map(|v| v.max(0.0) / total).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn projection_lands_on_the_simplex() {
-        let p = project_to_simplex(&[0.5, 2.0, -1.0]);
-        assert_eq!(p, vec![0.0, 1.0, 0.0]);
-        let p = project_to_simplex(&[0.2, 0.2, 0.2]);
-        assert!(p.iter().all(|v| (v - 1.0 / 3.0).abs() < 1e-12));
+    fn loss(x: &[Vec<f64>], y: &[f64], w: &[f64]) -> f64 {
+        (0..y.len())
+            .map(|t| (y[t] - (0..x.len()).map(|j| w[j] * x[j][t]).sum::<f64>()).powi(2))
+            .sum::<f64>()
+    }
+
+    fn solve(x: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
+        let a = DMatrix::from_fn(y.len(), x.len(), |t, j| x[j][t]);
+        ridge_weights(&a, &DVector::from_column_slice(y), 0.0)
     }
 
     #[test]
@@ -138,9 +237,9 @@ mod tests {
             })
             .collect();
         let y: Vec<f64> = (0..50).map(|t| 0.2 * x[0][t] + 0.8 * x[2][t]).collect();
-        let w = simplex_least_squares(&x, &y);
+        let w = solve(&x, &y);
         assert!(
-            (w[0] - 0.2).abs() < 1e-6 && w[1].abs() < 1e-6 && (w[2] - 0.8).abs() < 1e-6,
+            (w[0] - 0.2).abs() < 1e-9 && w[1].abs() < 1e-9 && (w[2] - 0.8).abs() < 1e-9,
             "{w:?}"
         );
     }
@@ -152,19 +251,14 @@ mod tests {
             .map(|j| (0..40).map(|t| ((t + 3 * j) as f64).cos() * (j + 1) as f64).collect())
             .collect();
         let y: Vec<f64> = (0..40).map(|t| 3.0 * (t as f64 * 0.5).sin()).collect();
-        let loss = |w: &[f64]| {
-            (0..40)
-                .map(|t| (y[t] - (0..3).map(|j| w[j] * x[j][t]).sum::<f64>()).powi(2))
-                .sum::<f64>()
-        };
-        let w = simplex_least_squares(&x, &y);
+        let w = solve(&x, &y);
         let mut best = f64::INFINITY;
         for a in 0..=400 {
             for b in 0..=(400 - a) {
                 let g = [a as f64 / 400.0, b as f64 / 400.0, (400 - a - b) as f64 / 400.0];
-                best = best.min(loss(&g));
+                best = best.min(loss(&x, &y, &g));
             }
         }
-        assert!(loss(&w) <= best + 1e-9, "{} vs grid {}", loss(&w), best);
+        assert!(loss(&x, &y, &w) <= best + 1e-9, "{} vs grid {}", loss(&x, &y, &w), best);
     }
 }

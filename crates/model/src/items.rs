@@ -125,18 +125,24 @@ pub enum EvaluationMethod {
     InterruptedTimeSeries,
     /// Difference in differences against comparison series.
     DifferenceInDifferences,
-    /// Synthetic control.
+    /// Synthetic control, de-meaned (weights with a free intercept; Ferman & Pinto).
     SyntheticControl,
+    /// Synthetic control in the classic form: weights without an intercept (Abadie et al.).
+    SyntheticControlClassic,
+    /// Synthetic difference in differences (Arkhangelsky et al. 2021).
+    SyntheticDid,
     /// Two-group comparison of an experiment.
     TwoGroup,
 }
 
 impl EvaluationMethod {
     /// Every method.
-    pub const ALL: [EvaluationMethod; 4] = [
+    pub const ALL: [EvaluationMethod; 6] = [
         EvaluationMethod::InterruptedTimeSeries,
         EvaluationMethod::DifferenceInDifferences,
         EvaluationMethod::SyntheticControl,
+        EvaluationMethod::SyntheticControlClassic,
+        EvaluationMethod::SyntheticDid,
         EvaluationMethod::TwoGroup,
     ];
 
@@ -146,6 +152,8 @@ impl EvaluationMethod {
             EvaluationMethod::InterruptedTimeSeries => "interrupted_time_series",
             EvaluationMethod::DifferenceInDifferences => "difference_in_differences",
             EvaluationMethod::SyntheticControl => "synthetic_control",
+            EvaluationMethod::SyntheticControlClassic => "synthetic_control_classic",
+            EvaluationMethod::SyntheticDid => "synthetic_did",
             EvaluationMethod::TwoGroup => "two_group",
         }
     }
@@ -162,6 +170,8 @@ impl std::fmt::Display for EvaluationMethod {
             EvaluationMethod::InterruptedTimeSeries => "interrupted time series",
             EvaluationMethod::DifferenceInDifferences => "difference in differences",
             EvaluationMethod::SyntheticControl => "synthetic control",
+            EvaluationMethod::SyntheticControlClassic => "synthetic control (classic)",
+            EvaluationMethod::SyntheticDid => "synthetic difference in differences",
             EvaluationMethod::TwoGroup => "two-group comparison",
         })
     }

@@ -8,8 +8,13 @@
 /// What a value must look like.
 #[derive(Debug)]
 pub enum Shape {
-    /// Free text.
+    /// One line of free text (a name, a unit, a citation): at most [`MAX_LINE_CHARS`].
     Text,
+    /// Free text that may run to paragraphs (a description, a rationale): at most
+    /// [`MAX_LONG_CHARS`].
+    LongText,
+    /// A link: an `http`/`https` address or a path relative to the model folder.
+    Url,
     /// An id (`[a-z][a-z0-9_-]*`).
     Id,
     /// A number.
@@ -42,6 +47,48 @@ pub enum Shape {
     OneOf(&'static [Shape]),
 }
 
+/// The largest magnitude a number may have under one key, and why.
+///
+/// Each bound sits orders of magnitude above any real plan, so it stops typos, overflow and
+/// attacks, never a model: money ≤ a trillion, effort ≤ 100,000 person-quarters (25,000
+/// people for a year). Bounds also keep what the engines compute finite (a value is amount ×
+/// effect × weight) and the planner's coefficients within the range its solver handles.
+#[derive(Debug, PartialEq)]
+pub struct Limit {
+    /// What the key holds, for messages ("money").
+    pub what: &'static str,
+    /// The largest magnitude allowed.
+    pub max: f64,
+}
+
+/// Money, in the model's currency: costs, budgets, SROI proxies.
+pub static MONEY: Limit = Limit { what: "money", max: 1e12 };
+/// Person-quarters of effort, and people per quarter of capacity.
+pub static EFFORT: Limit = Limit { what: "effort or capacity (person-quarters)", max: 1e5 };
+/// Change in a link's target per unit change in its source.
+pub static EFFECT: Limit = Limit { what: "an effect per unit", max: 1e9 };
+/// A count in a node's unit: delivered amounts, SROI quantities.
+pub static AMOUNT: Limit = Limit { what: "an amount", max: 1e12 };
+/// Measured or computed values: baselines, targets, evaluation results, a saved plan's value.
+pub static MEASURE: Limit = Limit { what: "a measured value", max: 1e15 };
+/// Judgement weights: value per unit of a goal, per benefit point, equity weights.
+pub static WEIGHT: Limit = Limit { what: "a weight", max: 1e9 };
+/// Factors that turn a per-period effect into the node's unit.
+pub static SCALE: Limit = Limit { what: "a scale factor", max: 1e6 };
+
+/// Longest id, in characters.
+pub const MAX_ID_CHARS: usize = 100;
+/// Longest one-line text ([`Shape::Text`]), in characters.
+pub const MAX_LINE_CHARS: usize = 500;
+/// Longest free text ([`Shape::LongText`]), in characters.
+pub const MAX_LONG_CHARS: usize = 20_000;
+/// Longest link ([`Shape::Url`]), in characters.
+pub const MAX_URL_CHARS: usize = 2_000;
+/// Earliest year a date or an evidence year may name.
+pub const MIN_YEAR: i64 = 1800;
+/// Latest year a date or an evidence year may name.
+pub const MAX_YEAR: i64 = 2200;
+
 /// A mapping with known keys.
 #[derive(Debug)]
 pub struct Record {
@@ -64,6 +111,16 @@ pub struct Field {
     pub required: bool,
     /// What it means.
     pub doc: &'static str,
+    /// The largest magnitude of its numbers, for numeric keys.
+    pub limit: Option<&'static Limit>,
+}
+
+impl Field {
+    /// The field with a bound on its numbers.
+    const fn within(mut self, limit: &'static Limit) -> Self {
+        self.limit = Some(limit);
+        self
+    }
 }
 
 impl Record {
@@ -74,15 +131,16 @@ impl Record {
 }
 
 const fn req(key: &'static str, shape: Shape, doc: &'static str) -> Field {
-    Field { key, shape, required: true, doc }
+    Field { key, shape, required: true, doc, limit: None }
 }
 
 const fn opt(key: &'static str, shape: Shape, doc: &'static str) -> Field {
-    Field { key, shape, required: false, doc }
+    Field { key, shape, required: false, doc, limit: None }
 }
 
 const IDS: Shape = Shape::List(&Shape::Id);
 const TEXTS: Shape = Shape::List(&Shape::Text);
+const LONG_TEXTS: Shape = Shape::List(&Shape::LongText);
 
 /// Node levels, bottom to top.
 pub const LEVELS: &[&str] = &[
@@ -126,9 +184,9 @@ pub static META: Record = Record {
     fields: &[
         req("name", Shape::Text, "Display name of the model."),
         opt("organisation", Shape::Text, "The organisation whose plan this is."),
-        opt("mission", Shape::Text, "The mission every goal serves."),
+        opt("mission", Shape::LongText, "The mission every goal serves."),
         opt("currency", Shape::Text, "ISO 4217 code of all costs; USD when absent."),
-        opt("description", Shape::Text, "Free text."),
+        opt("description", Shape::LongText, "Free text."),
         opt(
             "frameworks",
             Shape::List(&Shape::Enum(FRAMEWORKS)),
@@ -144,10 +202,10 @@ pub static PROGRAM: Record = Record {
     fields: &[
         req("id", Shape::Id, "Unique id."),
         req("name", Shape::Text, "Display name."),
-        opt("description", Shape::Text, "Free text."),
+        opt("description", Shape::LongText, "Free text."),
         opt("owner", Shape::Text, "Who answers for the program."),
         opt("audiences", IDS, "Audiences the program serves."),
-        opt("external_factors", TEXTS, "What the program cannot control."),
+        opt("external_factors", LONG_TEXTS, "What the program cannot control."),
     ],
 };
 
@@ -161,7 +219,7 @@ pub static GOAL: Record = Record {
         opt("direction", Shape::Enum(DIRECTIONS), "The strategic direction it serves."),
         opt("recommendation", Shape::Text, "The strategy recommendation it serves."),
         opt("unit", Shape::Text, "What the goal counts; the value function weighs this unit."),
-        opt("description", Shape::Text, "Free text."),
+        opt("description", Shape::LongText, "Free text."),
         opt("audiences", IDS, "Who the goal is for."),
         opt("sroi", Shape::Record(&SROI_VALUATION), "How SROI values a change in the goal."),
     ],
@@ -178,7 +236,7 @@ pub static NODE: Record = Record {
         opt("unit", Shape::Text, "What the node counts; needed to quantify links."),
         opt("program", Shape::Id, "Program it belongs to; default: the file's program."),
         opt("audiences", IDS, "Who the change is for."),
-        opt("description", Shape::Text, "Free text."),
+        opt("description", Shape::LongText, "Free text."),
         opt("sroi", Shape::Record(&SROI_VALUATION), "How SROI values a change in the node."),
     ],
 };
@@ -189,14 +247,14 @@ pub static SROI_VALUATION: Record = Record {
     doc: "The financial proxy of an outcome and what SROI takes off it (shares are 0 to 1 or \
           percentages).",
     fields: &[
-        req("proxy", Shape::Distribution, "Value of one unit for one year, in the currency."),
+        req("proxy", Shape::Distribution, "Value of one unit for one year, in the currency.").within(&MONEY),
         opt("proxy_source", Shape::Text, "Where the proxy comes from."),
         opt("stakeholder", Shape::Id, "Audience who experiences it; default: the node's."),
         opt(
             "quantity",
             Shape::Distribution,
             "Units a year, stated by hand; default: the change the program's initiatives cause.",
-        ),
+        ).within(&AMOUNT),
         opt("duration", Shape::Integer, "Years the outcome lasts; default 1."),
         opt("deadweight", Shape::Probability, "Share that would have happened anyway."),
         opt("displacement", Shape::Probability, "Share that displaces value elsewhere."),
@@ -222,7 +280,7 @@ pub static ASSUMPTION: Record = Record {
     doc: "An assumption with an id, so that it can be referred to.",
     fields: &[
         req("id", Shape::Id, "Unique id."),
-        req("text", Shape::Text, "The assumption in words."),
+        req("text", Shape::LongText, "The assumption in words."),
     ],
 };
 
@@ -232,7 +290,7 @@ pub static EVIDENCE: Record = Record {
     doc: "Support for a link.",
     fields: &[
         req("source", Shape::Text, "Citation."),
-        opt("url", Shape::Text, "Where to read it."),
+        opt("url", Shape::Url, "Where to read it."),
         opt("strength", Shape::Enum(STRENGTHS), "How strong it is."),
         opt("kind", Shape::Enum(EVIDENCE_KINDS), "What kind of evidence it is."),
         opt("year", Shape::Integer, "Year of publication or observation."),
@@ -251,17 +309,17 @@ pub static LINK: Record = Record {
     fields: &[
         req("from", Shape::Id, "Source node or goal."),
         req("to", Shape::Id, "Target node or goal."),
-        opt("rationale", Shape::Text, "Why the one leads to the other."),
+        opt("rationale", Shape::LongText, "Why the one leads to the other."),
         opt(
             "assumptions",
-            Shape::List(&Shape::OneOf(&[Shape::Text, Shape::Record(&ASSUMPTION)])),
+            Shape::List(&Shape::OneOf(&[Shape::LongText, Shape::Record(&ASSUMPTION)])),
             "What must hold for the link to work.",
         ),
         opt("evidence", Shape::List(&Shape::Record(&EVIDENCE)), "What supports it."),
-        opt("effect", Shape::Distribution, "Change in `to` per unit change in `from`."),
+        opt("effect", Shape::Distribution, "Change in `to` per unit change in `from`.").within(&EFFECT),
         opt("effect_unit", Shape::Text, "The effect's unit, `TARGET / SOURCE`."),
         opt("probability", Shape::Probability, "Chance the link works at all; default 1."),
-        opt("skip_reason", Shape::Text, "Why a link that skips or inverts levels is right."),
+        opt("skip_reason", Shape::LongText, "Why a link that skips or inverts levels is right."),
         opt("feedback", Shape::Bool, "Closes a feedback loop: drawn, never quantified."),
     ],
 };
@@ -272,7 +330,7 @@ pub static DELIVERY: Record = Record {
     doc: "A node an initiative realises, with how much of it.",
     fields: &[
         req("node", Shape::Id, "The activity or output realised."),
-        opt("amount", Shape::Distribution, "How much of the node, in the node's unit."),
+        opt("amount", Shape::Distribution, "How much of the node, in the node's unit.").within(&AMOUNT),
         opt("probability", Shape::Probability, "Chance the delivery happens at all."),
     ],
 };
@@ -287,8 +345,8 @@ pub static INITIATIVE: Record = Record {
         opt("program", Shape::Id, "Program it belongs to; default: the file's program."),
         req("team", Shape::Id, "Owner team."),
         opt("status", Shape::Enum(STATUSES), "Lifecycle status; default proposed."),
-        opt("cost", Shape::Distribution, "Money, in the model's currency."),
-        opt("effort", Shape::Distribution, "Person-quarters of the owner team."),
+        opt("cost", Shape::Distribution, "Money, in the model's currency.").within(&MONEY),
+        opt("effort", Shape::Distribution, "Person-quarters of the owner team.").within(&EFFORT),
         opt("depends_on", IDS, "Initiatives that must come first."),
         opt("excludes", IDS, "Initiatives it cannot be combined with."),
         opt("must_do", Shape::Bool, "Always in the plan (security, legal)."),
@@ -300,15 +358,21 @@ pub static INITIATIVE: Record = Record {
             Shape::List(&Shape::OneOf(&[Shape::Id, Shape::Record(&DELIVERY)])),
             "The activities and outputs it realises.",
         ),
-        opt("description", Shape::Text, "Free text."),
+        opt("description", Shape::LongText, "Free text."),
         opt("deployed", Shape::Date, "When it was deployed; `throughline evaluate` needs it."),
         opt("evaluation", Shape::Record(&EVALUATION_DESIGN), "How it is to be evaluated."),
     ],
 };
 
 /// Evaluation methods.
-pub const METHODS: &[&str] =
-    &["interrupted_time_series", "difference_in_differences", "synthetic_control", "two_group"];
+pub const METHODS: &[&str] = &[
+    "interrupted_time_series",
+    "difference_in_differences",
+    "synthetic_control",
+    "synthetic_control_classic",
+    "synthetic_did",
+    "two_group",
+];
 
 /// How an initiative is to be evaluated.
 pub static EVALUATION_DESIGN: Record = Record {
@@ -319,7 +383,7 @@ pub static EVALUATION_DESIGN: Record = Record {
         opt(
             "method",
             Shape::Enum(METHODS),
-            "Default: synthetic_control with 2+ comparisons, difference_in_differences with 1, \
+            "Default: synthetic_did with 10+ comparisons, synthetic_control with 2-9, difference_in_differences with 1, \
              two_group with an experiment file, else interrupted_time_series.",
         ),
         opt(
@@ -333,7 +397,7 @@ pub static EVALUATION_DESIGN: Record = Record {
             "scale",
             Shape::NonNegative,
             "Multiplies the per-period effect into the node's unit (52.18 for a weekly series of a yearly quantity); default 1.",
-        ),
+        ).within(&SCALE),
     ],
 };
 
@@ -351,17 +415,17 @@ pub static EVALUATION: Record = Record {
             "effect",
             Shape::Number,
             "Average effect per period after deployment, in the indicator's unit.",
-        ),
-        req("se", Shape::NonNegative, "Its standard error."),
-        req("low", Shape::Number, "Lower end of the interval."),
-        req("high", Shape::Number, "Upper end of the interval."),
+        ).within(&MEASURE),
+        req("se", Shape::NonNegative, "Its standard error.").within(&MEASURE),
+        req("low", Shape::Number, "Lower end of the interval.").within(&MEASURE),
+        req("high", Shape::Number, "Upper end of the interval.").within(&MEASURE),
         opt("level", Shape::Probability, "Confidence level of the interval; default 0.95."),
-        opt("predicted", Shape::Number, "What the model predicted, in the node's unit."),
+        opt("predicted", Shape::Number, "What the model predicted, in the node's unit.").within(&MEASURE),
         opt(
             "scale",
             Shape::NonNegative,
             "Multiplies the per-period effect into the node's unit; default 1.",
-        ),
+        ).within(&SCALE),
     ],
 };
 
@@ -381,9 +445,9 @@ pub static COMMUNITY: Record = Record {
         opt("rule", Shape::Text, "The hashtag, edit tag or category, for the other kinds."),
         req("start", Shape::Date, "First day of the window."),
         req("end", Shape::Date, "Last day of the window (inclusive)."),
-        opt("cost", Shape::NonNegative, "What it cost, in the model's currency."),
+        opt("cost", Shape::NonNegative, "What it cost, in the model's currency.").within(&MONEY),
         opt("audience", Shape::Id, "The audience it belongs to."),
-        opt("description", Shape::Text, "Free text."),
+        opt("description", Shape::LongText, "Free text."),
     ],
 };
 
@@ -395,8 +459,8 @@ pub static AUDIENCE: Record = Record {
         req("id", Shape::Id, "Unique id."),
         req("name", Shape::Text, "Display name."),
         req("kind", Shape::Enum(AUDIENCE_KINDS), "Broad end users or an organizing community."),
-        opt("equity_weight", Shape::NonNegative, "Weight of a unit of benefit; default 1."),
-        opt("description", Shape::Text, "Free text."),
+        opt("equity_weight", Shape::NonNegative, "Weight of a unit of benefit; default 1.").within(&WEIGHT),
+        opt("description", Shape::LongText, "Free text."),
     ],
 };
 
@@ -405,7 +469,7 @@ pub static DATED_VALUE: Record = Record {
     name: "dated value",
     doc: "A value at a date.",
     fields: &[
-        req("value", Shape::Number, "The value."),
+        req("value", Shape::Number, "The value.").within(&MEASURE),
         req("date", Shape::Date, "When: YYYY, YYYY-MM or YYYY-MM-DD."),
         opt("source", Shape::Text, "Where the figure comes from."),
     ],
@@ -431,7 +495,7 @@ pub static INDICATOR: Record = Record {
         req("id", Shape::Id, "Unique id."),
         req("name", Shape::Text, "Display name."),
         req("measures", Shape::Id, "The node or goal it measures."),
-        opt("definition", Shape::Text, "What exactly is counted."),
+        opt("definition", Shape::LongText, "What exactly is counted."),
         opt("unit", Shape::Text, "Unit of the values."),
         opt("direction", Shape::Enum(POLARITIES), "Which way is better; default increase."),
         opt("rba", Shape::Enum(RBA), "The Results-Based Accountability question it answers."),
@@ -448,7 +512,7 @@ pub static TEAM: Record = Record {
     fields: &[
         req("id", Shape::Id, "Unique id."),
         req("name", Shape::Text, "Display name."),
-        req("capacity", Shape::NonNegative, "People (FTE) available per quarter."),
+        req("capacity", Shape::NonNegative, "People (FTE) available per quarter.").within(&EFFORT),
     ],
 };
 
@@ -458,8 +522,8 @@ pub static VALUE: Record = Record {
     doc: "Judgement weights that put goals of different units on one scale.",
     fields: &[
         opt("unit", Shape::Text, "Name of the common scale."),
-        opt("goals", Shape::NumberMap(None), "Value per unit of each goal, by goal id."),
-        opt("criteria", Shape::NumberMap(Some(CRITERIA)), "Value per benefit score point."),
+        opt("goals", Shape::NumberMap(None), "Value per unit of each goal, by goal id.").within(&WEIGHT),
+        opt("criteria", Shape::NumberMap(Some(CRITERIA)), "Value per benefit score point.").within(&WEIGHT),
     ],
 };
 
@@ -468,7 +532,7 @@ pub static PLANNING: Record = Record {
     name: "planning section",
     doc: "How `throughline plan` chooses the annual plan; once per model.",
     fields: &[
-        opt("budget", Shape::NonNegative, "Money available in the plan year."),
+        opt("budget", Shape::NonNegative, "Money available in the plan year.").within(&MONEY),
         opt(
             "cost_percentile",
             Shape::Number,
@@ -523,9 +587,9 @@ pub static SAVED_PLAN: Record = Record {
     name: "plan",
     doc: "The plan `throughline plan --write` chose; regenerate it rather than editing it.",
     fields: &[
-        opt("budget", Shape::NonNegative, "Budget it was solved for."),
-        opt("value", Shape::Number, "Expected value when written."),
-        opt("cost", Shape::NonNegative, "Cost when written."),
+        opt("budget", Shape::NonNegative, "Budget it was solved for.").within(&MONEY),
+        opt("value", Shape::Number, "Expected value when written.").within(&MEASURE),
+        opt("cost", Shape::NonNegative, "Cost when written.").within(&MONEY),
         opt(
             "schedule",
             Shape::List(&Shape::Record(&SCHEDULED)),
@@ -555,7 +619,7 @@ pub static SAVED_OBJECTIVE: Record = Record {
     doc: "A goal the plan serves, with its key results.",
     fields: &[
         req("goal", Shape::Id, "The goal."),
-        opt("expected_change", Shape::Number, "Expected change when written."),
+        opt("expected_change", Shape::Number, "Expected change when written.").within(&MEASURE),
         opt("key_results", IDS, "Indicators that are its key results."),
     ],
 };
@@ -628,7 +692,9 @@ impl Shape {
     /// How the shape reads in the reference docs.
     pub fn describe(&self) -> String {
         match self {
-            Shape::Text => "text".into(),
+            Shape::Text => "text (one line)".into(),
+            Shape::LongText => "text".into(),
+            Shape::Url => "link (`https://…` or a relative path)".into(),
             Shape::Id => "id".into(),
             Shape::Number => "number".into(),
             Shape::NonNegative => "number ≥ 0".into(),
@@ -666,8 +732,9 @@ pub fn markdown_reference() -> String {
             r.name, r.doc
         ));
         for f in r.fields {
+            let bound = f.limit.map_or(String::new(), |l| format!(", at most {:e}", l.max));
             s.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
+                "| `{}` | {} | {}{bound} | {} |\n",
                 f.key,
                 if f.required { "yes" } else { "" },
                 f.shape.describe(),
