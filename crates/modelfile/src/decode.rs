@@ -5,7 +5,7 @@
 //! readable is always *defined* (so references to it resolve and no cascade of "unknown id"
 //! follows), but it only enters the model when all its required parts are usable.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use model::{
     Assumption, AudienceKind, Criterion, DataSource, Date, DatedValue, Delivery, Direction,
@@ -15,7 +15,7 @@ use model::{
 };
 
 use crate::diagnostic::Diagnostic;
-use crate::format::{self, Record};
+use crate::format::{self, Field, Limit, Record, Shape};
 use crate::quantity::{self, QuantityError};
 use crate::rules;
 use crate::source::{FileId, Span};
@@ -42,6 +42,9 @@ pub(crate) struct Decoder<'a> {
     pub manifest_seen: bool,
     file: FileId,
     default_program: Option<Id>,
+    /// Files present in the model folder (paths relative to it, `/`-separated), when the
+    /// model was read from a folder; `None` for file texts alone, which cannot say.
+    data_files: Option<&'a BTreeSet<String>>,
 }
 
 /// The keys of one mapping, checked against its [`Record`].
@@ -49,14 +52,20 @@ struct Rec<'n> {
     entries: &'n [(Node, Node)],
     head: Span,
     record: &'static Record,
+    /// Entries whose value broke a bound: reported, and read as absent, so no engine or view
+    /// ever sees an infinite number or a megabyte name.
+    skip: Vec<usize>,
 }
 
 impl<'n> Rec<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
-            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
-            .map(|(_, v)| v)
+            .enumerate()
+            .find(|(i, (k, _))| {
+                matches!(&k.value, Value::Str(s) if s == key) && !self.skip.contains(i)
+            })
+            .map(|(_, (_, v))| v)
     }
 
     fn spans(&self) -> ItemSpans {
@@ -74,7 +83,21 @@ impl<'n> Rec<'n> {
 
 impl<'a> Decoder<'a> {
     pub fn new(out: &'a mut Vec<Diagnostic>, model: &'a mut Model, map: &'a mut SourceMap) -> Self {
-        Decoder { out, model, map, manifest_seen: false, file: FileId(0), default_program: None }
+        Decoder {
+            out,
+            model,
+            map,
+            manifest_seen: false,
+            file: FileId(0),
+            default_program: None,
+            data_files: None,
+        }
+    }
+
+    /// Also warns about CSV files the model names that are not among `files`.
+    pub fn with_data_files(mut self, files: Option<&'a BTreeSet<String>>) -> Self {
+        self.data_files = files;
+        self
     }
 
     /// Decodes one file's root.
@@ -310,6 +333,9 @@ impl<'a> Decoder<'a> {
         let method = r.get("method").and_then(|v| self.method(v));
         let comparisons = self.texts(r.get("comparisons"));
         let experiment = self.opt_text(&r, "experiment");
+        if let (Some(path), Some(v)) = (&experiment, r.get("experiment")) {
+            self.data_file(path, v.span, "the experiment file");
+        }
         let level = r.get("level").map_or(Some(0.95), |v| self.probability(v))?;
         if !(level > 0.0 && level < 1.0)
             && let Some(v) = r.get("level")
@@ -394,6 +420,28 @@ impl<'a> Decoder<'a> {
         self.model.saved_plan = Some(plan);
     }
 
+    /// Warns when a file the model names is not in the model folder (only when the folder's
+    /// files are known; paths that leave the folder or are absolute cannot be judged here).
+    fn data_file(&mut self, path: &str, span: Span, what: &str) {
+        let Some(files) = self.data_files else { return };
+        let Some(rel) = normalise_relative(path) else { return };
+        if files.contains(&rel) {
+            return;
+        }
+        let suggestion = crate::suggest::did_you_mean(&rel, files.iter().map(String::as_str));
+        self.push(
+            Diagnostic::new(
+                &rules::missing_data_file::RULE,
+                span,
+                format!("{what} `{}` is not in the model folder", clip(path)),
+            )
+            .help(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "the path is relative to the model folder, e.g. `data/series.csv`; add the file or correct the path".into(),
+            }),
+        );
+    }
+
     fn missing_format_version(&mut self, span: Span) {
         self.push(
             Diagnostic::new(
@@ -463,7 +511,7 @@ impl<'a> Decoder<'a> {
             }
         }
         let head = entries.first().map_or(node.span, |(k, _)| k.span);
-        let rec = Rec { entries, head, record };
+        let mut rec = Rec { entries, head, record, skip: Vec::new() };
         for f in record.fields.iter().filter(|f| f.required) {
             if rec.get(f.key).is_none() {
                 self.push(
@@ -480,7 +528,228 @@ impl<'a> Decoder<'a> {
                 );
             }
         }
+        for (i, (k, v)) in entries.iter().enumerate() {
+            if let Value::Str(key) = &k.value
+                && let Some(f) = record.field(key)
+                && !self.within_bounds(f, v)
+            {
+                rec.skip.push(i);
+            }
+        }
         Some(rec)
+    }
+
+    // ---- bounds: numbers, text lengths, links (from the format table) ---------------------
+
+    /// Checks one field's value against the bounds the format table gives its key; reports
+    /// each breach and returns false when there was one.
+    fn within_bounds(&mut self, f: &'static Field, v: &Node) -> bool {
+        self.shape_bounds(f.key, &f.shape, f.limit, v)
+    }
+
+    fn shape_bounds(
+        &mut self,
+        key: &str,
+        shape: &'static Shape,
+        limit: Option<&'static Limit>,
+        v: &Node,
+    ) -> bool {
+        match shape {
+            Shape::Text | Shape::Tracker => self.text_bounds(key, v, format::MAX_LINE_CHARS),
+            Shape::LongText => self.text_bounds(key, v, format::MAX_LONG_CHARS),
+            Shape::Url => self.text_bounds(key, v, format::MAX_URL_CHARS) && self.url_ok(v),
+            Shape::Number | Shape::NonNegative | Shape::Probability | Shape::Integer => {
+                limit.is_none_or(|l| self.number_bounds(key, v, l))
+            }
+            Shape::Distribution => limit.is_none_or(|l| self.distribution_bounds(key, v, l)),
+            Shape::List(item) => match &v.value {
+                Value::Seq(items) => {
+                    let mut ok = true;
+                    for i in items {
+                        ok &= self.shape_bounds(key, item, limit, i);
+                    }
+                    ok
+                }
+                _ => true,
+            },
+            Shape::OneOf(shapes) => match &v.value {
+                // Records are checked when they are read; a plain value takes the first
+                // shape that is not a record.
+                Value::Map(_) => true,
+                _ => shapes
+                    .iter()
+                    .find(|s| !matches!(s, Shape::Record(_)))
+                    .is_none_or(|s| self.shape_bounds(key, s, limit, v)),
+            },
+            Shape::Params => match &v.value {
+                Value::Map(entries) => {
+                    let mut ok = true;
+                    for (k, x) in entries {
+                        ok &= self.text_bounds(key, k, format::MAX_LINE_CHARS);
+                        ok &= self.text_bounds(key, x, format::MAX_LINE_CHARS);
+                    }
+                    ok
+                }
+                _ => true,
+            },
+            Shape::NumberMap(_) => match (&v.value, limit) {
+                (Value::Map(entries), Some(l)) => {
+                    let mut ok = true;
+                    for (_, x) in entries {
+                        ok &= self.number_bounds(key, x, l);
+                    }
+                    ok
+                }
+                _ => true,
+            },
+            // Ids are bounded where they are read (`id`), dates by year (`date`).
+            Shape::Id | Shape::Date | Shape::Bool | Shape::Enum(_) | Shape::Record(_) => true,
+        }
+    }
+
+    fn text_bounds(&mut self, key: &str, v: &Node, max: usize) -> bool {
+        let Value::Str(s) = &v.value else { return true };
+        // Bytes bound characters from above: most texts are decided without counting.
+        if s.len() <= max {
+            return true;
+        }
+        let n = s.chars().count();
+        if n <= max {
+            return true;
+        }
+        self.push(
+            Diagnostic::new(
+                &rules::text_too_long::RULE,
+                v.span,
+                format!("`{key}` is {n} characters long; at most {max} are allowed here"),
+            )
+            .help(if max == format::MAX_LONG_CHARS {
+                "shorten it, or link the full text with an evidence `url`".to_string()
+            } else {
+                "keep it to one line; put explanations under `description`".to_string()
+            }),
+        );
+        false
+    }
+
+    fn url_ok(&mut self, v: &Node) -> bool {
+        let Value::Str(s) = &v.value else { return true };
+        match url_problem(s) {
+            None => true,
+            Some(why) => {
+                self.push(
+                    Diagnostic::new(
+                        &rules::invalid_url::RULE,
+                        v.span,
+                        format!("`{}` is not a link throughline will show: {why}", clip(s)),
+                    )
+                    .help(
+                        "write an address starting with `https://` (or `http://`), or a path \
+                         relative to the model folder such as `evidence/study.pdf`",
+                    ),
+                );
+                false
+            }
+        }
+    }
+
+    fn out_of_range(&mut self, span: Span, message: String, help: String) {
+        self.push(Diagnostic::new(&rules::out_of_range::RULE, span, message).help(help));
+    }
+
+    fn not_finite(&mut self, key: &str, span: Span) {
+        self.out_of_range(
+            span,
+            format!("`{key}` is not a finite number"),
+            "write a finite number; `.inf`, `.nan` and numbers beyond about 1.8e308 cannot be computed with"
+                .into(),
+        );
+    }
+
+    fn number_bounds(&mut self, key: &str, v: &Node, l: &'static Limit) -> bool {
+        let x = match &v.value {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            Value::Str(s) => match quantity::parse_number(s) {
+                Some(x) => x,
+                None => return true, // not a number: the reader says so
+            },
+            _ => return true,
+        };
+        if !x.is_finite() {
+            self.not_finite(key, v.span);
+            return false;
+        }
+        if x.abs() > l.max {
+            self.out_of_range(
+                v.span,
+                format!(
+                    "`{key}` is {}, beyond the {} allowed for {}",
+                    fmt_big(x),
+                    fmt_big(l.max),
+                    l.what
+                ),
+                bound_help(l),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn distribution_bounds(&mut self, key: &str, v: &Node, l: &'static Limit) -> bool {
+        let parsed = match &v.value {
+            Value::Int(i) => Distribution::point(*i as f64).map_err(QuantityError::from),
+            Value::Float(f) => Distribution::point(*f).map_err(QuantityError::from),
+            Value::Str(s) => quantity::parse_distribution(s),
+            _ => return true,
+        };
+        let d = match parsed {
+            Ok(d) => d,
+            Err(QuantityError::Impossible(model::DistributionError::NotFinite(_))) => {
+                self.not_finite(key, v.span);
+                return false;
+            }
+            Err(QuantityError::Impossible(e @ model::DistributionError::Overflow(_))) => {
+                self.out_of_range(
+                    v.span,
+                    format!("`{key}` cannot be computed with: {e}"),
+                    "narrow the range; a 90% range spanning hundreds of orders of magnitude has no finite mean"
+                        .into(),
+                );
+                return false;
+            }
+            Err(_) => return true, // malformed or impossible: the reader says so
+        };
+        if let Distribution::Point { value } = d {
+            return self.number_bounds(key, &Node { value: Value::Float(value), span: v.span }, l);
+        }
+        let (low, high) = d.range90();
+        let checks = [
+            ("mean", d.mean()),
+            ("standard deviation", d.variance().sqrt()),
+            ("low end", low),
+            ("high end", high),
+        ];
+        for (what, x) in checks {
+            if !x.is_finite() || x.abs() > l.max {
+                let shown = if x.is_finite() { fmt_big(x) } else { "infinite".into() };
+                self.out_of_range(
+                    v.span,
+                    format!(
+                        "the {what} of `{key}` is {shown}, beyond the {} allowed for {}",
+                        fmt_big(l.max),
+                        l.what
+                    ),
+                    if matches!(d, Distribution::LogNormal { .. }) && x.abs() > high.abs().max(low.abs()) {
+                        "a 90% range spanning many orders of magnitude has a huge mean; narrow the range or check its units".into()
+                    } else {
+                        bound_help(l)
+                    },
+                );
+                return false;
+            }
+        }
+        true
     }
 
     fn each(&mut self, node: Option<&Node>, mut f: impl FnMut(&mut Self, &Node)) {
@@ -524,6 +793,21 @@ impl<'a> Decoder<'a> {
             self.wrong_type(node, "an id (like `new_readers`)");
             return None;
         };
+        if s.len() > format::MAX_ID_CHARS {
+            self.push(
+                Diagnostic::new(
+                    &rules::text_too_long::RULE,
+                    node.span,
+                    format!(
+                        "this id is {} characters long; at most {} are allowed",
+                        s.chars().count(),
+                        format::MAX_ID_CHARS
+                    ),
+                )
+                .help("ids are short handles such as `new_readers`; put the words in `name`"),
+            );
+            return None;
+        }
         match Id::parse(s) {
             Ok(id) => Some(id),
             Err(e) => {
@@ -585,11 +869,7 @@ impl<'a> Decoder<'a> {
             }
         };
         if !v.is_finite() {
-            self.invalid(
-                node.span,
-                "this number is not finite".into(),
-                "write a finite number".into(),
-            );
+            self.not_finite("this number", node.span);
             return None;
         }
         Some(v)
@@ -668,7 +948,24 @@ impl<'a> Decoder<'a> {
                 "write a date as YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2027-06-30".into(),
             );
         }
-        parsed
+        let parsed = parsed?;
+        if !self.year_ok(i64::from(parsed.year), node.span) {
+            return None;
+        }
+        Some(parsed)
+    }
+
+    /// Years a plan, a measurement or a citation can name.
+    fn year_ok(&mut self, year: i64, span: Span) -> bool {
+        if (format::MIN_YEAR..=format::MAX_YEAR).contains(&year) {
+            return true;
+        }
+        self.out_of_range(
+            span,
+            format!("the year {year} is outside {}–{}", format::MIN_YEAR, format::MAX_YEAR),
+            "check the year; dates in a model are years of measurements, plans and sources".into(),
+        );
+        false
     }
 
     fn distribution(&mut self, node: &Node) -> Option<Distribution> {
@@ -689,6 +986,18 @@ impl<'a> Decoder<'a> {
                     msg,
                     "write a number (\"200k\"), a 90% interval (\"2 to 8\") or a distribution \
                      (normal, lognormal, uniform, triangular, pert, beta)"
+                        .into(),
+                );
+                None
+            }
+            Err(QuantityError::Impossible(
+                e @ (model::DistributionError::NotFinite(_)
+                | model::DistributionError::Overflow { .. }),
+            )) => {
+                self.out_of_range(
+                    node.span,
+                    format!("this distribution cannot be computed with: {e}"),
+                    "write finite numbers, and narrow a range that spans many orders of magnitude"
                         .into(),
                 );
                 None
@@ -1153,7 +1462,7 @@ impl<'a> Decoder<'a> {
                         });
                     let year = er
                         .get("year")
-                        .and_then(|v| self.integer(v))
+                        .and_then(|v| self.integer(v).filter(|y| self.year_ok(*y, v.span)))
                         .and_then(|y| i32::try_from(y).ok());
                     let url = self.opt_text(&er, "url");
                     let community =
@@ -1362,12 +1671,13 @@ impl<'a> Decoder<'a> {
                 _ => self.wrong_type(p, "a mapping of parameters"),
             }
         }
-        Some(DataSource {
-            kind: kind?,
-            metric: self.opt_text(&r, "metric"),
-            path: self.opt_text(&r, "path"),
-            params,
-        })
+        let path = self.opt_text(&r, "path");
+        if kind == Some(SourceKind::Csv)
+            && let (Some(p), Some(v)) = (&path, r.get("path"))
+        {
+            self.data_file(p, v.span, "the CSV source");
+        }
+        Some(DataSource { kind: kind?, metric: self.opt_text(&r, "metric"), path, params })
     }
 
     fn indicator(&mut self, node: &Node) {
@@ -1456,6 +1766,97 @@ impl<'a> Decoder<'a> {
         }
         self.map.value = Some(r.spans());
     }
+}
+
+/// Why a link is refused, or `None` when it is an `http`/`https` address or a relative path.
+///
+/// Browsers ignore whitespace and control characters inside schemes (`java\tscript:`) and read
+/// `\` as `/` (`\\host` leaves the site), so those are refused outright rather than parsed.
+pub(crate) fn url_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        return Some("it is empty");
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains spaces or control characters (write spaces as %20)");
+    }
+    if s.contains('\\') {
+        return Some("it contains a backslash, which browsers read as `/`");
+    }
+    // A scheme is letters, digits, `+`, `-`, `.` before the first `:`, and comes before any
+    // `/`, `?` or `#`.
+    let end = s.find(['/', '?', '#']).unwrap_or(s.len());
+    if let Some(colon) = s[..end].find(':') {
+        let scheme = &s[..colon];
+        let lower = scheme.to_ascii_lowercase();
+        if lower != "http" && lower != "https" {
+            return Some("only `http` and `https` addresses are allowed");
+        }
+        let rest = &s[colon + 1..];
+        let Some(authority) = rest.strip_prefix("//") else {
+            return Some("an address starts with `https://` and a host");
+        };
+        let host_end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
+        if authority[..host_end].is_empty() {
+            return Some("the address has no host");
+        }
+        return None;
+    }
+    if s.starts_with("//") {
+        return Some("an address starting with `//` leads to another site; write `https://`");
+    }
+    None
+}
+
+/// A path relative to the model folder in the `/`-separated form `load_dir` lists, or `None`
+/// when it is absolute or leaves the folder.
+fn normalise_relative(path: &str) -> Option<String> {
+    let p = path.trim().replace('\\', "/");
+    if p.starts_with('/') || p.get(1..2) == Some(":") {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for c in p.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() { None } else { Some(parts.join("/")) }
+}
+
+/// The first 80 characters of a value, for messages about values that may be huge.
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Large numbers in messages: `1e15` or `5.16e12`, not sixteen digits.
+fn fmt_big(v: f64) -> String {
+    if v.abs() < 1e6 {
+        return fmt_num(v);
+    }
+    let s = format!("{v:.2e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => {
+            let m = mantissa.trim_end_matches('0').trim_end_matches('.');
+            format!("{m}e{exp}")
+        }
+        None => s,
+    }
+}
+
+fn bound_help(l: &Limit) -> String {
+    format!(
+        "values under this key are at most {} ({}); check the unit and the order of magnitude \
+         (see the limits in docs/format.md)",
+        fmt_big(l.max),
+        l.what
+    )
 }
 
 fn article(noun: &str) -> &'static str {

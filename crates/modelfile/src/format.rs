@@ -247,14 +247,16 @@ pub static SROI_VALUATION: Record = Record {
     doc: "The financial proxy of an outcome and what SROI takes off it (shares are 0 to 1 or \
           percentages).",
     fields: &[
-        req("proxy", Shape::Distribution, "Value of one unit for one year, in the currency.").within(&MONEY),
+        req("proxy", Shape::Distribution, "Value of one unit for one year, in the currency.")
+            .within(&MONEY),
         opt("proxy_source", Shape::Text, "Where the proxy comes from."),
         opt("stakeholder", Shape::Id, "Audience who experiences it; default: the node's."),
         opt(
             "quantity",
             Shape::Distribution,
             "Units a year, stated by hand; default: the change the program's initiatives cause.",
-        ).within(&AMOUNT),
+        )
+        .within(&AMOUNT),
         opt("duration", Shape::Integer, "Years the outcome lasts; default 1."),
         opt("deadweight", Shape::Probability, "Share that would have happened anyway."),
         opt("displacement", Shape::Probability, "Share that displaces value elsewhere."),
@@ -316,7 +318,8 @@ pub static LINK: Record = Record {
             "What must hold for the link to work.",
         ),
         opt("evidence", Shape::List(&Shape::Record(&EVIDENCE)), "What supports it."),
-        opt("effect", Shape::Distribution, "Change in `to` per unit change in `from`.").within(&EFFECT),
+        opt("effect", Shape::Distribution, "Change in `to` per unit change in `from`.")
+            .within(&EFFECT),
         opt("effect_unit", Shape::Text, "The effect's unit, `TARGET / SOURCE`."),
         opt("probability", Shape::Probability, "Chance the link works at all; default 1."),
         opt("skip_reason", Shape::LongText, "Why a link that skips or inverts levels is right."),
@@ -330,7 +333,8 @@ pub static DELIVERY: Record = Record {
     doc: "A node an initiative realises, with how much of it.",
     fields: &[
         req("node", Shape::Id, "The activity or output realised."),
-        opt("amount", Shape::Distribution, "How much of the node, in the node's unit.").within(&AMOUNT),
+        opt("amount", Shape::Distribution, "How much of the node, in the node's unit.")
+            .within(&AMOUNT),
         opt("probability", Shape::Probability, "Chance the delivery happens at all."),
     ],
 };
@@ -415,17 +419,20 @@ pub static EVALUATION: Record = Record {
             "effect",
             Shape::Number,
             "Average effect per period after deployment, in the indicator's unit.",
-        ).within(&MEASURE),
+        )
+        .within(&MEASURE),
         req("se", Shape::NonNegative, "Its standard error.").within(&MEASURE),
         req("low", Shape::Number, "Lower end of the interval.").within(&MEASURE),
         req("high", Shape::Number, "Upper end of the interval.").within(&MEASURE),
         opt("level", Shape::Probability, "Confidence level of the interval; default 0.95."),
-        opt("predicted", Shape::Number, "What the model predicted, in the node's unit.").within(&MEASURE),
+        opt("predicted", Shape::Number, "What the model predicted, in the node's unit.")
+            .within(&MEASURE),
         opt(
             "scale",
             Shape::NonNegative,
             "Multiplies the per-period effect into the node's unit; default 1.",
-        ).within(&SCALE),
+        )
+        .within(&SCALE),
     ],
 };
 
@@ -459,7 +466,8 @@ pub static AUDIENCE: Record = Record {
         req("id", Shape::Id, "Unique id."),
         req("name", Shape::Text, "Display name."),
         req("kind", Shape::Enum(AUDIENCE_KINDS), "Broad end users or an organizing community."),
-        opt("equity_weight", Shape::NonNegative, "Weight of a unit of benefit; default 1.").within(&WEIGHT),
+        opt("equity_weight", Shape::NonNegative, "Weight of a unit of benefit; default 1.")
+            .within(&WEIGHT),
         opt("description", Shape::LongText, "Free text."),
     ],
 };
@@ -522,8 +530,10 @@ pub static VALUE: Record = Record {
     doc: "Judgement weights that put goals of different units on one scale.",
     fields: &[
         opt("unit", Shape::Text, "Name of the common scale."),
-        opt("goals", Shape::NumberMap(None), "Value per unit of each goal, by goal id.").within(&WEIGHT),
-        opt("criteria", Shape::NumberMap(Some(CRITERIA)), "Value per benefit score point.").within(&WEIGHT),
+        opt("goals", Shape::NumberMap(None), "Value per unit of each goal, by goal id.")
+            .within(&WEIGHT),
+        opt("criteria", Shape::NumberMap(Some(CRITERIA)), "Value per benefit score point.")
+            .within(&WEIGHT),
     ],
 };
 

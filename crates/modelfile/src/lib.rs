@@ -16,6 +16,8 @@ pub mod sourcemap;
 mod suggest;
 pub mod yaml;
 
+use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use model::Model;
@@ -27,6 +29,11 @@ pub use sourcemap::SourceMap;
 
 /// The name of the manifest file every model folder has.
 pub const MANIFEST: &str = "throughline.yaml";
+
+/// Largest model file read, in bytes. The Wikimedia example's largest file is under 40 KB and
+/// the 10,000-node benchmark model's under 5 MB; a file above this is data pasted in by mistake
+/// or an attack on memory.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
 /// A model as far as it could be read, with everything wrong with it.
 #[derive(Debug)]
@@ -59,6 +66,16 @@ pub fn check(files: Vec<SourceFile>) -> Checked {
 
 /// [`check`], also applying the completeness rules of `frameworks` (`check --framework`).
 pub fn check_with_frameworks(files: Vec<SourceFile>, frameworks: &[model::Framework]) -> Checked {
+    check_with(files, frameworks, None)
+}
+
+/// [`check_with_frameworks`], also warning about CSV files the model names that are not among
+/// `folder_files` (from [`folder_files`]). Still pure: the caller lists the folder.
+pub fn check_with(
+    files: Vec<SourceFile>,
+    frameworks: &[model::Framework],
+    folder_files: Option<&BTreeSet<String>>,
+) -> Checked {
     let mut out = Vec::new();
     let mut model = Model::default();
     let mut map = SourceMap::default();
@@ -75,11 +92,28 @@ pub fn check_with_frameworks(files: Vec<SourceFile>, frameworks: &[model::Framew
     let roots: Vec<Option<yaml::Node>> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| yaml::parse(FileId(i as u32), &f.text, &mut out))
+        .map(|(i, f)| {
+            if f.text.len() > MAX_FILE_BYTES {
+                out.push(
+                    Diagnostic::new(
+                        &rules::yaml_limit::RULE,
+                        Span::file_start(FileId(i as u32)),
+                        format!(
+                            "this file is {} bytes; a model file holds at most {MAX_FILE_BYTES}",
+                            f.text.len()
+                        ),
+                    )
+                    .help("split it into several files in the model folder"),
+                );
+                return None;
+            }
+            yaml::parse(FileId(i as u32), &f.text, &mut out)
+        })
         .collect();
     map.files = files;
     {
-        let mut decoder = decode::Decoder::new(&mut out, &mut model, &mut map);
+        let mut decoder =
+            decode::Decoder::new(&mut out, &mut model, &mut map).with_data_files(folder_files);
         for (i, root) in roots.iter().enumerate() {
             decoder.file(FileId(i as u32), root.as_ref(), Some(i) == manifest);
         }
@@ -135,6 +169,11 @@ pub enum LoadError {
     /// A file is not UTF-8.
     #[error("{0} is not UTF-8 text; save it as UTF-8")]
     NotUtf8(PathBuf),
+    /// A file is larger than [`MAX_FILE_BYTES`].
+    #[error(
+        "{0} is larger than {MAX_FILE_BYTES} bytes, the most a model file may hold; split it into several files"
+    )]
+    TooLarge(PathBuf),
 }
 
 /// Reads every `*.yaml` / `*.yml` file under `dir`, in sorted order, skipping hidden folders,
@@ -149,22 +188,52 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
     paths
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path)
-                .map_err(|source| LoadError::Io { path: path.clone(), source })?;
+            let bytes = read_capped(&path)?;
             let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(path.clone()))?;
-            let name = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = relative_name(dir, &path);
             Ok(SourceFile { name, path: Some(path), text })
         })
         .collect()
 }
 
+/// Reads a file, refusing it once it passes [`MAX_FILE_BYTES`] (without reading the rest).
+fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let io = |source| LoadError::Io { path: path.to_owned(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge(path.to_owned()));
+    }
+    Ok(bytes)
+}
+
+/// Every file under `dir` (any extension), as `/`-separated paths relative to it, with the
+/// folders [`load_dir`] skips skipped: what [`check_with`] needs to find missing CSV sources.
+pub fn folder_files(dir: &Path) -> Result<BTreeSet<String>, LoadError> {
+    let mut paths = Vec::new();
+    walk_matching(dir, &mut paths, &|_| true)?;
+    Ok(paths.iter().map(|p| relative_name(dir, p)).collect())
+}
+
+fn relative_name(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    walk_matching(dir, out, &|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+fn walk_matching(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<(), LoadError> {
     let entries =
         std::fs::read_dir(dir).map_err(|source| LoadError::Io { path: dir.to_owned(), source })?;
     for entry in entries {
@@ -178,16 +247,26 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
             entry.file_type().map_err(|source| LoadError::Io { path: path.clone(), source })?;
         if ty.is_dir() {
             if name != "target" && name != "node_modules" {
-                walk(&path, out)?;
+                walk_matching(&path, out, keep)?;
             }
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        } else if keep(&name) {
             out.push(path);
         }
     }
     Ok(())
 }
 
-/// Reads and checks a model folder.
+/// Reads and checks a model folder, including whether the CSV files it names are there.
 pub fn check_dir(dir: &Path) -> Result<Checked, LoadError> {
-    Ok(check(load_dir(dir)?))
+    check_dir_with_frameworks(dir, &[])
+}
+
+/// [`check_dir`] with the completeness rules of `frameworks` (`check --framework`).
+pub fn check_dir_with_frameworks(
+    dir: &Path,
+    frameworks: &[model::Framework],
+) -> Result<Checked, LoadError> {
+    let files = load_dir(dir)?;
+    let present = folder_files(dir)?;
+    Ok(check_with(files, frameworks, Some(&present)))
 }

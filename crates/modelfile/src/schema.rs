@@ -25,6 +25,11 @@ pub fn json_schema() -> Value {
     schema
 }
 
+/// What `decode::url_problem` accepts: an `http`/`https` address with a host, or a relative
+/// path whose first segment has no `:` and which does not start with `//`; never whitespace,
+/// control characters or backslashes. Written without look-around, so every validator's
+/// regular-expression engine reads it.
+const URL: &str = r"^([hH][tT][tT][pP][sS]?://[^\s/?#\\\x00-\x1f\x7f-\x9f]+([/?#][^\s\\\x00-\x1f\x7f-\x9f]*)?|/|/[^\s/\\\x00-\x1f\x7f-\x9f][^\s\\\x00-\x1f\x7f-\x9f]*|[?#][^\s\\\x00-\x1f\x7f-\x9f]*|[^\s:/?#\\\x00-\x1f\x7f-\x9f]+([/?#][^\s\\\x00-\x1f\x7f-\x9f]*)?)$";
 const NUMBER_TEXT: &str = r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*[kKMGB%]?\s*$";
 const DISTRIBUTION_TEXT: &str = r"^\s*([-+]?[\d.][\d._eE+-]*\s*[kKMGB%]?\s+to\s+[-+]?[\d.][\d._eE+-]*\s*[kKMGB%]?|(normal|lognormal|uniform|beta|triangular|pert)\s*\(.*\)|[-+]?[\d.][\d._eE+-]*\s*[kKMGB%]?)\s*$";
 
@@ -58,7 +63,8 @@ fn def_name(r: &Record) -> String {
 
 fn shape(s: &'static Shape, defs: &mut Map<String, Value>) -> Value {
     match s {
-        Shape::Text => json!({ "type": ["string", "number", "boolean"] }),
+        Shape::Text | Shape::LongText => json!({ "type": ["string", "number", "boolean"] }),
+        Shape::Url => json!({ "type": "string", "pattern": URL }),
         Shape::Id => json!({ "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }),
         Shape::Number => {
             json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": NUMBER_TEXT }] })

@@ -4,14 +4,28 @@
 //! value it is about. Plain scalars are typed with the YAML 1.2 core schema; quoted scalars are
 //! always strings. Aliases are expanded. Duplicate keys are reported here, because a map built
 //! by a general-purpose loader would silently keep only one of them.
+//!
+//! Reading is bounded, as hardened YAML loaders bound it (go-yaml caps alias-driven decodes,
+//! SnakeYAML the aliases per collection, serde_yaml the recursion depth): aliases may copy at
+//! most [`MAX_ALIAS_NODES`] nodes into one file, and values nest at most [`MAX_DEPTH`] deep.
+//! Without the first, a 1 KB "billion laughs" file expands to gigabytes; without the second, a
+//! line of `[` overflows the stack of the recursive builder.
 
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
+use crate::rules::{self, Rule};
 use crate::source::{FileId, Pos, Span};
+
+/// Most nodes that aliases may copy into one file. Real models use aliases for a few shared
+/// records (hundreds of nodes); 100,000 copied nodes are about 10 MB of tree.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Deepest nesting of lists and mappings, counting what aliases bring in. A model file nests
+/// about six levels; the builder recurses once per level.
+pub const MAX_DEPTH: usize = 64;
 
 /// A value with its span.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,32 +107,63 @@ impl<'a> Positions<'a> {
 /// Parses one file. Returns the document's root (None for an empty file or a syntax error)
 /// and reports syntax errors and duplicate keys into `out`.
 pub fn parse(file: FileId, text: &str, out: &mut Vec<Diagnostic>) -> Option<Node> {
+    parse_counting(file, text, out).0
+}
+
+/// [`parse`], also returning how many nodes aliases copied (the budget [`MAX_ALIAS_NODES`]
+/// bounds), so tests can show that memory stays bounded.
+pub fn parse_counting(
+    file: FileId,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) -> (Option<Node>, usize) {
     let positions = Positions::new(file, text);
-    let mut builder = Builder { positions: &positions, anchors: HashMap::new(), out };
+    let mut builder = Builder { positions: &positions, anchors: HashMap::new(), copied: 0, out };
     let mut parser = Parser::new_from_str(text);
-    match builder.document(&mut parser) {
+    let root = match builder.document(&mut parser) {
         Ok(root) => root,
-        Err((span, message)) => {
-            builder.out.push(
-                Diagnostic::new(
-                    &rules::yaml_syntax::RULE,
-                    span,
-                    format!("invalid YAML: {message}"),
-                )
-                .help(
-                    "fix the YAML syntax here; a common cause is indentation or an unquoted ': '",
-                ),
-            );
+        Err(stop) => {
+            builder.out.push(Diagnostic::new(stop.rule, stop.span, stop.message).help(stop.help));
             None
+        }
+    };
+    (root, builder.copied)
+}
+
+/// Why building stopped: a syntax error or a limit, with its position and fix.
+struct Stop {
+    rule: &'static Rule,
+    span: Span,
+    message: String,
+    help: String,
+}
+
+impl Stop {
+    fn syntax(span: Span, message: impl std::fmt::Display) -> Self {
+        Stop {
+            rule: &rules::yaml_syntax::RULE,
+            span,
+            message: format!("invalid YAML: {message}"),
+            help: "fix the YAML syntax here; a common cause is indentation or an unquoted ': '"
+                .into(),
         }
     }
 }
 
-type BuildResult<T> = Result<T, (Span, String)>;
+type BuildResult<T> = Result<T, Stop>;
+
+/// An anchored value with its size and height, so an alias can be priced before it is copied.
+struct Anchored {
+    node: Node,
+    nodes: usize,
+    height: usize,
+}
 
 struct Builder<'p, 'o> {
     positions: &'p Positions<'p>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Anchored>,
+    /// Nodes copied by aliases so far.
+    copied: usize,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -131,14 +176,17 @@ impl Builder<'_, '_> {
             Some(Ok((ev, span))) => Ok((ev, self.positions.span(&span))),
             Some(Err(e)) => {
                 let pos = self.positions.pos(e.marker());
-                Err((Span { file: self.positions.file, start: pos, end: pos }, e.info().to_owned()))
+                Err(Stop::syntax(
+                    Span { file: self.positions.file, start: pos, end: pos },
+                    e.info(),
+                ))
             }
             None => {
                 let end =
                     self.positions.pos(&Marker::new(self.positions.text.chars().count(), 0, 0));
-                Err((
+                Err(Stop::syntax(
                     Span { file: self.positions.file, start: end, end },
-                    "unexpected end of input".into(),
+                    "unexpected end of input",
                 ))
             }
         }
@@ -156,12 +204,15 @@ impl Builder<'_, '_> {
                 Event::StreamEnd => return Ok(root),
                 Event::DocumentStart(_) => {
                     if root.is_some() {
-                        return Err((span, "a model file holds one YAML document; remove this '---' and split the file instead".into()));
+                        return Err(Stop::syntax(
+                            span,
+                            "a model file holds one YAML document; remove this '---' and split the file instead",
+                        ));
                     }
                     let (ev, span) = self.next(p)?;
-                    root = Some(self.node(p, ev, span)?);
+                    root = Some(self.node(p, ev, span, 0)?);
                 }
-                other => root = Some(self.node(p, other, span)?),
+                other => root = Some(self.node(p, other, span, 0)?),
             }
         }
     }
@@ -171,7 +222,16 @@ impl Builder<'_, '_> {
         p: &mut Parser<'i, saphyr_parser::StrInput<'i>>,
         ev: Event<'i>,
         span: Span,
+        depth: usize,
     ) -> BuildResult<Node> {
+        if depth > MAX_DEPTH && matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..)) {
+            return Err(Stop {
+                rule: &rules::yaml_limit::RULE,
+                span,
+                message: format!("lists and mappings nest more than {MAX_DEPTH} levels deep here"),
+                help: "a model file needs about six levels; close the brackets or remove the extra nesting".into(),
+            });
+        }
         match ev {
             Event::Scalar(text, style, anchor, _tag) => {
                 let value = scalar(&text, style);
@@ -188,7 +248,7 @@ impl Builder<'_, '_> {
                         end = s;
                         break;
                     }
-                    items.push(self.node(p, ev, s)?);
+                    items.push(self.node(p, ev, s, depth + 1)?);
                 }
                 let node = Node { value: Value::Seq(items), span: join(span, end) };
                 self.remember(anchor, &node);
@@ -206,9 +266,9 @@ impl Builder<'_, '_> {
                         end = s;
                         break;
                     }
-                    let key = self.node(p, ev, s)?;
+                    let key = self.node(p, ev, s, depth + 1)?;
                     let (ev, s) = self.next(p)?;
-                    let value = self.node(p, ev, s)?;
+                    let value = self.node(p, ev, s, depth + 1)?;
                     if let Value::Str(k) = &key.value {
                         let first = match &index {
                             Some(ix) => ix.get(k).map(|&i| entries[i].0.span),
@@ -252,18 +312,60 @@ impl Builder<'_, '_> {
                 self.remember(anchor, &node);
                 Ok(node)
             }
-            Event::Alias(id) => match self.anchors.get(&id) {
-                Some(n) => Ok(Node { value: n.value.clone(), span }),
-                None => Err((span, "alias to an unknown anchor".into())),
-            },
-            other => Err((span, format!("unexpected YAML event {other:?}"))),
+            Event::Alias(id) => {
+                let Some(a) = self.anchors.get(&id) else {
+                    return Err(Stop::syntax(span, "alias to an unknown anchor"));
+                };
+                if self.copied + a.nodes > MAX_ALIAS_NODES {
+                    return Err(Stop {
+                        rule: &rules::yaml_limit::RULE,
+                        span,
+                        message: format!(
+                            "aliases in this file expand to more than {MAX_ALIAS_NODES} values; this one would copy {} more",
+                            a.nodes
+                        ),
+                        help: "write the repeated values out, or refer to them by id; aliases that nest aliases multiply".into(),
+                    });
+                }
+                if depth + a.height > MAX_DEPTH {
+                    return Err(Stop {
+                        rule: &rules::yaml_limit::RULE,
+                        span,
+                        message: format!(
+                            "this alias nests values more than {MAX_DEPTH} levels deep"
+                        ),
+                        help: "aliases that refer to anchors holding aliases nest deeper each time; write the value out".into(),
+                    });
+                }
+                self.copied += a.nodes;
+                Ok(Node { value: a.node.value.clone(), span })
+            }
+            other => Err(Stop::syntax(span, format!("unexpected YAML event {other:?}"))),
         }
     }
 
     fn remember(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            let (nodes, height) = measure(node);
+            self.anchors.insert(anchor, Anchored { node: node.clone(), nodes, height });
         }
+    }
+}
+
+/// Number of nodes and height of a tree. Recursion is safe: trees are at most
+/// [`MAX_DEPTH`] (plus what one alias may add, also checked) deep.
+fn measure(node: &Node) -> (usize, usize) {
+    match &node.value {
+        Value::Seq(items) => items.iter().fold((1, 1), |(n, h), i| {
+            let (a, b) = measure(i);
+            (n + a, h.max(b + 1))
+        }),
+        Value::Map(entries) => entries.iter().fold((1, 1), |(n, h), (k, v)| {
+            let (a, b) = measure(k);
+            let (c, d) = measure(v);
+            (n + a + c, h.max(b.max(d) + 1))
+        }),
+        _ => (1, 0),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod evaluation_not_applied;
 pub mod format_version;
 pub mod impossible_distribution;
 pub mod indicator_without_source;
+pub mod invalid_url;
 pub mod invalid_value;
 pub mod level_inversion;
 pub mod level_skip;
@@ -28,11 +29,13 @@ pub mod link_without_assumptions;
 pub mod link_without_rationale;
 pub mod measure_without_rba_question;
 pub mod missing_baseline;
+pub mod missing_data_file;
 pub mod missing_field;
 pub mod missing_manifest;
 pub mod missing_target;
 pub mod missing_unit;
 pub mod negative_quantity;
+pub mod out_of_range;
 pub mod outcome_without_audience;
 pub mod outcome_without_evidence;
 pub mod outcome_without_indicator;
@@ -40,6 +43,7 @@ pub mod program_without_external_factors;
 pub mod program_without_sroi_valuation;
 pub mod quantified_feedback;
 pub mod sroi_proxy_without_source;
+pub mod text_too_long;
 pub mod unit_mismatch;
 pub mod unjustified_initiative;
 pub mod unknown_key;
@@ -48,6 +52,7 @@ pub mod unreached_audience;
 pub mod unserved_goal;
 pub mod unvalued_goal;
 pub mod wrong_type;
+pub mod yaml_limit;
 pub mod yaml_syntax;
 
 /// What a rule is and why it exists: the source of `throughline rules` and `docs/rules.md`.
@@ -97,6 +102,9 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&missing_manifest::RULE, None),
     (&format_version::RULE, None),
     (&duplicate_section::RULE, None),
+    (&yaml_limit::RULE, None),
+    (&invalid_url::RULE, None),
+    (&text_too_long::RULE, None),
     (&duplicate_id::RULE, Some(duplicate_id::check)),
     (&unknown_reference::RULE, Some(unknown_reference::check)),
     (&level_inversion::RULE, Some(level_inversion::check)),
@@ -108,6 +116,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&negative_quantity::RULE, None),
     (&unit_mismatch::RULE, Some(unit_mismatch::check)),
     (&missing_unit::RULE, Some(missing_unit::check)),
+    (&out_of_range::RULE, None),
     (&outcome_without_indicator::RULE, Some(outcome_without_indicator::check)),
     (&missing_baseline::RULE, Some(missing_baseline::check)),
     (&missing_target::RULE, Some(missing_target::check)),
@@ -118,6 +127,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&unvalued_goal::RULE, Some(unvalued_goal::check)),
     (&deadweight_on_modelled_change::RULE, Some(deadweight_on_modelled_change::check)),
     (&evaluation_not_applied::RULE, None),
+    (&missing_data_file::RULE, None),
     (&program_without_external_factors::RULE, Some(program_without_external_factors::check)),
     (&link_without_rationale::RULE, Some(link_without_rationale::check)),
     (&indicator_without_source::RULE, Some(indicator_without_source::check)),
