@@ -124,10 +124,10 @@ impl Client {
             let last = attempt >= self.config.attempts;
             match result {
                 Err(e) => {
-                    if last {
+                    if last || !transient(&e) {
                         return Err(HttpError::Transport {
                             url,
-                            why: e.to_string(),
+                            why: explain_transport(&e),
                             attempts: attempt,
                         });
                     }
@@ -180,6 +180,51 @@ impl Client {
             std::thread::sleep(wait);
             wait = (wait * 2).min(Duration::from_secs(60));
         }
+    }
+}
+
+/// Whether waiting could fix a transport error. A name that does not resolve or a network that
+/// is unreachable will not come back within a backoff, so `import` without network fails at
+/// once with a hint instead of spending half a minute in retries.
+fn transient(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::BadUri(_) | ureq::Error::RequireHttpsOnly(_) => {
+            false
+        }
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => false,
+        ureq::Error::Io(io) => {
+            !lookup_failed(e)
+                && !matches!(
+                    io.kind(),
+                    ErrorKind::NetworkUnreachable
+                        | ErrorKind::HostUnreachable
+                        | ErrorKind::NotFound
+                )
+        }
+        _ => true,
+    }
+}
+
+/// The resolver's failure: ureq reports it as `HostNotFound` or as an I/O error from
+/// `getaddrinfo` ("failed to lookup address information: …").
+fn lookup_failed(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::HostNotFound => true,
+        ureq::Error::Io(io) => io.to_string().contains("failed to lookup address"),
+        _ => false,
+    }
+}
+
+/// A transport error in words, with what to do about the usual cause.
+fn explain_transport(e: &ureq::Error) -> String {
+    match e {
+        e if lookup_failed(e) => {
+            "the host name does not resolve (no network, or a typo in the URL); check the \
+             connection, or import local CSV sources only"
+                .to_string()
+        }
+        other => other.to_string(),
     }
 }
 

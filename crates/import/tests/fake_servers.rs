@@ -455,3 +455,24 @@ fn csv_sources_and_loose_series_files_import_and_bad_files_import_nothing() {
     assert!(err.contains("data/broken.csv:3: column `value`: `lots` is not a number"), "{err}");
     assert!(store.points("x").unwrap().is_empty());
 }
+
+#[test]
+fn a_host_that_does_not_resolve_fails_at_once_without_retries() {
+    // `.invalid` never resolves (RFC 2606): the situation of `import` without network.
+    let mut client = http::Client::new(http::Config {
+        backoff: Duration::from_secs(2),
+        attempts: 5,
+        ..Default::default()
+    });
+    let started = std::time::Instant::now();
+    let err = client.send(&http::Request::Get("https://throughline.invalid/x")).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    match &err {
+        http::HttpError::Transport { attempts, why, .. } => {
+            assert_eq!(*attempts, 1, "{err}");
+            assert!(why.contains("does not resolve") || why.contains("connect"), "{why}");
+        }
+        other => panic!("expected a transport error, got {other}"),
+    }
+    assert_eq!(client.retries, 0);
+}
