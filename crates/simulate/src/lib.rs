@@ -42,6 +42,19 @@ pub enum SimulateError {
     /// Zero samples asked for.
     #[error("the number of samples must be at least 2")]
     TooFewSamples,
+    /// A number the engine would compute with is not finite, or its expected value overflows.
+    /// `throughline check` keeps every number within its key's range, so this is a model that
+    /// bypassed the checker (or a range too wide for a long chain): refused, never propagated
+    /// as ∞ or NaN into values and plans.
+    #[error(
+        "{what} is not a finite number ({value}); keep the model's numbers within the ranges `throughline check` states"
+    )]
+    NotFinite {
+        /// What the number is, by id.
+        what: String,
+        /// The value found.
+        value: f64,
+    },
 }
 
 /// Replacements for links' effects or probabilities: "what if this assumption holds".

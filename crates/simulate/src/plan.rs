@@ -235,7 +235,7 @@ impl Plan {
             model.audiences.iter().map(|a| (a.id.as_str(), a.equity_weight)).collect();
         let program_audiences: HashMap<&str, &[model::Id]> =
             model.programs.iter().map(|p| (p.id.as_str(), p.audiences.as_slice())).collect();
-        let initiatives = model
+        let initiatives: Vec<QInitiative> = model
             .initiatives
             .iter()
             .map(|ini| {
@@ -291,10 +291,11 @@ impl Plan {
             })
             .collect();
         let live: Vec<bool> = reach.iter().map(|r| !r.is_empty()).collect();
+        finite_inputs(model, &weights, &links, &initiatives)?;
         let schedule = Schedule::new(&order, &out_links, &links, &live, |v| {
             goal_slot[v].map_or(0.0, |s| weights[s])
         });
-        Ok(Plan {
+        let plan = Plan {
             schedule,
             nodes: n,
             goals,
@@ -305,8 +306,57 @@ impl Plan {
             links,
             reach,
             initiatives,
-        })
+        };
+        // Finite inputs can still overflow along a long chain of large effects.
+        for (i, row) in plan.expected_contributions().iter().enumerate() {
+            let value: f64 = row.iter().zip(&plan.weights).map(|(c, w)| c * w).sum();
+            let id = &model.initiatives[i].id;
+            let what = || format!("the expected value of initiative {id}");
+            if !value.is_finite() {
+                return Err(SimulateError::NotFinite { what: what(), value });
+            }
+        }
+        Ok(plan)
     }
+}
+
+/// Refuses a plan whose inputs, or whose exact expected goal changes, are not finite.
+fn finite_inputs(
+    model: &Model,
+    weights: &[f64],
+    links: &[QLink],
+    initiatives: &[QInitiative],
+) -> Result<(), SimulateError> {
+    let check = |what: &dyn Fn() -> String, value: f64| {
+        if value.is_finite() {
+            Ok(())
+        } else {
+            Err(SimulateError::NotFinite { what: what(), value })
+        }
+    };
+    for (slot, w) in weights.iter().enumerate() {
+        check(&|| format!("the value weight of goal slot {slot}"), *w)?;
+    }
+    for l in links {
+        let link = &model.links[l.model_index];
+        let name = || format!("the effect of link {} → {}", link.from, link.to);
+        check(&name, l.effect.mean())?;
+        check(&name, l.effect.variance())?;
+        check(&|| format!("the probability of link {} → {}", link.from, link.to), l.p)?;
+    }
+    for (i, ini) in initiatives.iter().enumerate() {
+        let id = &model.initiatives[i].id;
+        for d in &ini.deliveries {
+            check(&|| format!("a delivery amount of initiative {id}"), d.amount.mean())?;
+            check(&|| format!("a delivery amount of initiative {id}"), d.amount.variance())?;
+        }
+        if let Some((c, _)) = &ini.cost {
+            check(&|| format!("the cost of initiative {id}"), c.mean())?;
+        }
+        check(&|| format!("the equity weight of initiative {id}"), ini.equity)?;
+        check(&|| format!("the non-mission benefits of initiative {id}"), ini.benefits_value)?;
+    }
+    Ok(())
 }
 
 impl Plan {
