@@ -105,9 +105,8 @@ fn core(points: &[Point], deployed: Date, level: f64) -> Result<Estimate, EvalEr
     let dates: Vec<Date> = points.iter().map(|p| p.0).collect();
     let (before, after) = enough(&dates, deployed)?;
     let freq = Frequency::of(points);
-    let t0 = deployed.day_number() as f64;
-    let tau: Vec<f64> =
-        points.iter().map(|p| (p.0.day_number() as f64 - t0) / freq.days()).collect();
+    let t0 = freq.index(deployed);
+    let tau: Vec<f64> = points.iter().map(|p| freq.index(p.0) - t0).collect();
     let (snames, scols, mut notes) = seasonal(points, before, freq);
     let mut names: Vec<String> = vec!["intercept".into(), "trend".into()];
     names.extend(snames);

@@ -236,6 +236,18 @@ impl Frequency {
         }
     }
 
+    /// The position of a date on this frequency's calendar, in periods: calendar years,
+    /// quarters and months count as one period each whatever their length in days.
+    pub fn index(self, d: Date) -> f64 {
+        let (y, m) = (f64::from(d.year), f64::from(d.month));
+        match self {
+            Frequency::Yearly => y + (m - 1.0) / 12.0,
+            Frequency::Quarterly => 4.0 * y + (m - 1.0) / 3.0,
+            Frequency::Monthly => 12.0 * y + m - 1.0 + (f64::from(d.day) - 1.0) / 31.0,
+            Frequency::Weekly | Frequency::Daily => d.day_number() as f64 / self.days(),
+        }
+    }
+
     /// Days per period.
     pub fn days(self) -> f64 {
         match self {
