@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod fixtures;
+mod hardening;
 mod props;
 mod scale;
 mod schema_keys;

@@ -47,6 +47,16 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         "#",
         "-1",
         "1e999",
+        "1e308",
+        "-0",
+        "1e-400",
+        "99999999999999999999999",
+        ".inf",
+        ".nan",
+        "\"1 to 1e300\"",
+        "&b [*a, *a, *a]",
+        "*b",
+        "[[[[[[[[",
         "~",
         "id: x\n",
         "level: impact\n",
@@ -101,7 +111,7 @@ proptest! {
     }
 
     #[test]
-    fn yaml_like_text_never_panics(text in "([a-z_]{1,8}: ?|- |\\[|\\]|\\{|\\}|, |\"|'|[0-9.]{1,5}|\n {0,6}|&a |\\*a ){0,80}") {
+    fn yaml_like_text_never_panics(text in "([a-z_]{1,8}: ?|- |\\[|\\]|\\{|\\}|, |\"|'|[0-9.]{1,5}|\n {0,6}|&a |\\*a |&b |\\*b |1e308|1e99999|-0|\\.inf|\\.nan){0,80}") {
         run(vec![("throughline.yaml".into(), format!("format_version: 1\nmodel: {{name: x}}\n{text}"))]);
     }
 
