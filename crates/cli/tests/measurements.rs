@@ -97,6 +97,26 @@ fn evaluate_recovers_the_planted_effect_and_learning_is_not_counted_twice() {
     assert_eq!(e["method"], "synthetic_control");
     let (low, high) = (e["low"].as_f64().unwrap(), e["high"].as_f64().unwrap());
     assert!(low < 12.0 && 12.0 < high, "the planted +12 a week is inside [{low}, {high}]");
+    // The effect path: every date, each post-period effect with its band around it.
+    let fitted = e["fitted"].as_array().unwrap();
+    assert_eq!(fitted.len(), 57);
+    let last = &fitted[56];
+    let (eff, lo, hi) = (
+        last["effect"].as_f64().unwrap(),
+        last["low"].as_f64().unwrap(),
+        last["high"].as_f64().unwrap(),
+    );
+    assert!(lo < eff && eff < hi, "{last}");
+    assert_eq!(e["placebos"]["units"].as_array().unwrap().len(), 4);
+    assert!(e["in_time"]["date"].is_string());
+    // The bundled data are synthetic: never strong evidence, and the output says so.
+    assert_eq!(ev["strength"]["strength"], "weak");
+    assert_eq!(ev["synthetic"].as_array().unwrap().len(), 4);
+    let text = run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("SYNTHETIC"), "{text}");
+    assert!(text.contains("effect by period"), "{text}");
+    assert!(text.contains("placebos   rank"), "{text}");
     let posterior = ev["updates"]["Ok"][0]["posterior"].clone();
     assert_eq!(posterior["kind"], "log_normal");
     // Writing twice gives the same posterior: the update starts from the written priors.

@@ -35,6 +35,17 @@ pub struct Computed {
     pub predicted: Option<f64>,
     /// The links the result updates, or why none.
     pub updates: Result<Vec<model::learn::LinkUpdate>, String>,
+    /// How far to trust the estimate, from its design (docs/measurement.md).
+    pub strength: evaluate::strength::Judgement,
+    /// The series used whose stored values are marked synthetic or illustrative.
+    pub synthetic: Vec<String>,
+}
+
+/// Whether a stored value's source marks it as made up: the bundled example's CSV files say
+/// `SYNTHETIC` in their `source` column.
+fn marked_synthetic(source: &str) -> bool {
+    let s = source.to_ascii_lowercase();
+    s.contains("synthetic") || s.contains("illustrative")
 }
 
 /// Runs the initiative's evaluation design on the store's data. `Err` is a message for people.
@@ -53,7 +64,14 @@ pub fn compute(
             "`{initiative}` has no `evaluation:` design; add e.g. `evaluation: {{ indicator: IND, comparisons: [other_wiki] }}` to it (docs/measurement.md)"
         )));
     };
-    let series = |name: &str| -> anyhow::Result<Vec<Point>> { Ok(store.points(name)?) };
+    let mut synthetic: Vec<String> = Vec::new();
+    let mut series = |name: &str| -> anyhow::Result<Vec<Point>> {
+        let stored = store.series(name)?;
+        if stored.iter().any(|s| marked_synthetic(&s.measurement.source)) {
+            synthetic.push(name.to_string());
+        }
+        Ok(stored.iter().map(|s| (s.measurement.date, s.measurement.value)).collect())
+    };
     let treated = series(design.indicator.as_str())?;
     let method = method.or(design.method).unwrap_or(if design.experiment.is_some() {
         Method::TwoGroup
@@ -61,6 +79,7 @@ pub fn compute(
         match design.comparisons.len() {
             0 => Method::InterruptedTimeSeries,
             1 => Method::DifferenceInDifferences,
+            n if n >= evaluate::strength::MANY => Method::SyntheticDid,
             _ => Method::SyntheticControl,
         }
     });
@@ -84,7 +103,13 @@ pub fn compute(
     for c in &design.comparisons {
         let pts = series(c)?;
         if pts.is_empty()
-            && matches!(method, Method::DifferenceInDifferences | Method::SyntheticControl)
+            && matches!(
+                method,
+                Method::DifferenceInDifferences
+                    | Method::SyntheticControl
+                    | Method::SyntheticControlClassic
+                    | Method::SyntheticDid
+            )
         {
             return Ok(Err(format!(
                 "the store has no comparison series `{c}`; put it in a CSV file with a `series` column under {}/data and run `throughline import`",
@@ -106,6 +131,10 @@ pub fn compute(
         Method::SyntheticControl => {
             evaluate::synth::synthetic_control(&treated, &comparisons, at, level)
         }
+        Method::SyntheticControlClassic => {
+            evaluate::synth::synthetic_control_classic(&treated, &comparisons, at, level)
+        }
+        Method::SyntheticDid => evaluate::sdid::synthetic_did(&treated, &comparisons, at, level),
         Method::TwoGroup => {
             let Some(file) = &design.experiment else {
                 return Ok(Err(format!(
@@ -119,12 +148,14 @@ pub fn compute(
             evaluate::experiment::two_group(&control, &treatment, level)
         }
     };
-    let estimate = match result {
+    let mut estimate = match result {
         Ok(e) => e,
         Err(e) => {
             return Ok(Err(format!("{method} of `{initiative}` on `{}`: {e}", design.indicator)));
         }
     };
+    estimate.design.synthetic_data = !synthetic.is_empty();
+    let strength = evaluate::strength::judge(&estimate.design, estimate.effect, estimate.se);
     // The prediction and the update start from the written priors, so replacing an earlier
     // evaluation of the same initiative does not count its evidence twice.
     let mut prior = model.clone();
@@ -152,7 +183,7 @@ pub fn compute(
         .pop()
         .map(|r| r.map_err(|e| e.to_string()))
         .unwrap_or_else(|| Err("not applied".into()));
-    Ok(Ok(Computed { estimate, record, predicted, updates }))
+    Ok(Ok(Computed { estimate, record, predicted, updates, strength, synthetic }))
 }
 
 /// The model's expected change in the indicator's node from the initiative alone.
@@ -276,9 +307,65 @@ fn text(c: &Computed) -> String {
             fmt_num(p)
         );
     }
+    let _ = writeln!(s, "  strength   {}", strength_word(c.strength.strength));
+    for why in &c.strength.reasons {
+        let _ = writeln!(s, "             - {why}");
+    }
+    if !c.synthetic.is_empty() {
+        let _ = writeln!(
+            s,
+            "  data       SYNTHETIC: {} (marked in the source column); not evidence about the world",
+            c.synthetic.join(", ")
+        );
+    }
+    if let Some(p) = &e.placebos {
+        let _ = writeln!(
+            s,
+            "  placebos   rank {} of {} by post/pre RMSPE ratio ({:.2}), p = {:.3}",
+            p.rank,
+            p.units.len() + 1,
+            p.ratio,
+            p.p_value
+        );
+    }
+    if let Some(t) = &e.in_time {
+        let _ = writeln!(
+            s,
+            "  in time    a fake deployment on {}: {} ({:.0}% interval {} to {}), p = {:.3}",
+            t.date,
+            fmt_num(t.effect),
+            e.level * 100.0,
+            fmt_num(t.low),
+            fmt_num(t.high),
+            t.p_value
+        );
+    }
     for t in &e.terms {
         let se = t.se.map(|v| format!(" ± {}", fmt_num(v))).unwrap_or_default();
         let _ = writeln!(s, "  {:<36} {}{se}", t.name, fmt_num(t.value));
+    }
+    if e.post > 0 && e.fitted.len() > e.pre {
+        let _ = writeln!(
+            s,
+            "  effect by period ({:.0}% pointwise band):\n    {:<12} {:>12} {:>14} {:>12}  band",
+            e.level * 100.0,
+            "date",
+            "observed",
+            "counterfactual",
+            "effect"
+        );
+        for p in &e.fitted[e.pre..] {
+            let _ = writeln!(
+                s,
+                "    {:<12} {:>12} {:>14} {:>12}  {} to {}",
+                p.date.to_string(),
+                fmt_num(p.observed),
+                fmt_num(p.counterfactual),
+                fmt_num(p.effect),
+                fmt_num(p.low),
+                fmt_num(p.high)
+            );
+        }
     }
     for n in &e.notes {
         let _ = writeln!(s, "  note: {n}");
@@ -301,6 +388,15 @@ fn text(c: &Computed) -> String {
         }
     }
     s
+}
+
+fn strength_word(s: model::Strength) -> &'static str {
+    match s {
+        model::Strength::Strong => "strong",
+        model::Strength::Moderate => "moderate",
+        model::Strength::Weak => "weak",
+        model::Strength::Anecdotal => "anecdotal",
+    }
 }
 
 /// evaluations.yaml, as `--write` writes it.
