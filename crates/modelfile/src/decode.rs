@@ -602,8 +602,13 @@ impl<'a> Decoder<'a> {
                 }
                 _ => true,
             },
-            // Ids are bounded where they are read (`id`), dates by year (`date`).
-            Shape::Id | Shape::Date | Shape::Bool | Shape::Enum(_) | Shape::Record(_) => true,
+            // Ids are bounded where they are read (`id`), dates and years by year (`date`, `year_ok`).
+            Shape::Id
+            | Shape::Date
+            | Shape::Year
+            | Shape::Bool
+            | Shape::Enum(_)
+            | Shape::Record(_) => true,
         }
     }
 

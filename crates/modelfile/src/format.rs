@@ -27,8 +27,10 @@ pub enum Shape {
     Bool,
     /// A whole number.
     Integer,
-    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, years [`MIN_YEAR`] to [`MAX_YEAR`].
     Date,
+    /// A year, [`MIN_YEAR`] to [`MAX_YEAR`].
+    Year,
     /// A distribution: a number or a string such as `"2 to 8"` or `"pert(1, 2, 5)"`.
     Distribution,
     /// A Phabricator task id, `T` and digits.
@@ -295,7 +297,7 @@ pub static EVIDENCE: Record = Record {
         opt("url", Shape::Url, "Where to read it."),
         opt("strength", Shape::Enum(STRENGTHS), "How strong it is."),
         opt("kind", Shape::Enum(EVIDENCE_KINDS), "What kind of evidence it is."),
-        opt("year", Shape::Integer, "Year of publication or observation."),
+        opt("year", Shape::Year, "Year of publication or observation."),
         opt(
             "community",
             Shape::Id,
@@ -711,7 +713,8 @@ impl Shape {
             Shape::Probability => "probability (0–1)".into(),
             Shape::Bool => "true / false".into(),
             Shape::Integer => "whole number".into(),
-            Shape::Date => "date".into(),
+            Shape::Date => format!("date ({MIN_YEAR}–{MAX_YEAR})"),
+            Shape::Year => format!("year ({MIN_YEAR}–{MAX_YEAR})"),
             Shape::Distribution => "distribution".into(),
             Shape::Tracker => "task id (T123)".into(),
             Shape::Enum(words) => {

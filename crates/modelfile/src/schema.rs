@@ -1,9 +1,19 @@
 //! The JSON Schema of model files, generated from [`crate::format`], so that editors (the YAML
 //! language server, IDEs) validate and autocomplete the files people write.
+//!
+//! The schema must never reject a file the checker accepts (editors would flag valid models),
+//! and should reject what a schema can express of what the checker refuses: unknown keys,
+//! wrong types, missing keys, malformed values, numbers beyond their key's bound, unsafe links,
+//! over-long texts. What needs the whole model (references, cycles, units) or arithmetic on a
+//! string (the mean of `"1 to 1e300"`) stays with `throughline check`. A test validates every
+//! fixture and the example with a standard draft 2020-12 validator.
+//!
+//! Patterns use only what ECMA-262 and every validator's regular expressions share: no
+//! look-around and no inline flags, so case-insensitive words are spelt as `[pP][eE]…`.
 
 use serde_json::{Map, Value, json};
 
-use crate::format::{FILE, Record, Shape};
+use crate::format::{self, FILE, Limit, Record, Shape};
 
 /// The schema's `$id`.
 pub const SCHEMA_ID: &str = "https://throughline.invalid/schema/v1/throughline.schema.json";
@@ -11,7 +21,11 @@ pub const SCHEMA_ID: &str = "https://throughline.invalid/schema/v1/throughline.s
 /// The JSON Schema (draft 2020-12) of one model file.
 pub fn json_schema() -> Value {
     let mut defs = Map::new();
-    let root = record(&FILE, &mut defs);
+    let mut root = record(&FILE, &mut defs);
+    // A file holding only comments is an empty YAML document: null, and valid.
+    if let Value::Object(r) = &mut root {
+        r.insert("type".into(), json!(["object", "null"]));
+    }
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -27,16 +41,48 @@ pub fn json_schema() -> Value {
 
 /// What `decode::url_problem` accepts: an `http`/`https` address with a host, or a relative
 /// path whose first segment has no `:` and which does not start with `//`; never whitespace,
-/// control characters or backslashes. Written without look-around, so every validator's
-/// regular-expression engine reads it.
+/// control characters or backslashes.
 const URL: &str = r"^([hH][tT][tT][pP][sS]?://[^\s/?#\\\x00-\x1f\x7f-\x9f]+([/?#][^\s\\\x00-\x1f\x7f-\x9f]*)?|/|/[^\s/\\\x00-\x1f\x7f-\x9f][^\s\\\x00-\x1f\x7f-\x9f]*|[?#][^\s\\\x00-\x1f\x7f-\x9f]*|[^\s:/?#\\\x00-\x1f\x7f-\x9f]+([/?#][^\s\\\x00-\x1f\x7f-\x9f]*)?)$";
-const NUMBER_TEXT: &str = r"^\s*[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*[kKMGB%]?\s*$";
-const DISTRIBUTION_TEXT: &str = r"^\s*([-+]?[\d.][\d._eE+-]*\s*[kKMGB%]?\s+to\s+[-+]?[\d.][\d._eE+-]*\s*[kKMGB%]?|(normal|lognormal|uniform|beta|triangular|pert)\s*\(.*\)|[-+]?[\d.][\d._eE+-]*\s*[kKMGB%]?)\s*$";
+
+/// One number as `quantity::parse_number` reads it: sign, digits with `_` separators, a
+/// fraction, an exponent, then an optional `k`/`M`/`G`/`B`/`%` suffix.
+const NUMBER: &str =
+    r"_*[-+]?[\d_]*(\d[\d_]*(\.[\d_]*)?|\.[\d_]*\d[\d_]*)([eE]_*[-+]?_*\d[\d_]*)?\s*[kKMGB%]?";
+
+/// A probability or share written as text: a fraction from 0 to 1, or a percentage up to 100.
+const PROBABILITY_TEXT: &str =
+    r"^\s*(0+(\.\d*)?|0*\.\d+|0*1(\.0*)?|(0*100(\.0*)?|0*\d{1,2}(\.\d*)?|0*\.\d+)\s*%)\s*$";
+
+/// The distributions `quantity::parse_distribution` knows; names are case-insensitive there.
+const DISTRIBUTIONS: &[&str] = &["normal", "lognormal", "uniform", "beta", "triangular", "pert"];
+
+/// `[nN][aA]…`: a word matched in any case.
+fn any_case(word: &str) -> String {
+    word.chars()
+        .map(|c| format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase()))
+        .collect()
+}
+
+fn number_text() -> String {
+    format!(r"^\s*{NUMBER}\s*$")
+}
+
+fn distribution_text() -> String {
+    let names: Vec<String> = DISTRIBUTIONS.iter().map(|n| any_case(n)).collect();
+    format!(r"^\s*({NUMBER}|{NUMBER}\s* to \s*{NUMBER}|\s*({})\s*\(.*\))\s*$", names.join("|"))
+}
+
+/// Years from [`format::MIN_YEAR`] (1800) to [`format::MAX_YEAR`] (2200), then `-MM` and `-DD`.
+const DATE_TEXT: &str = r"^(1[89]\d\d|2[01]\d\d|2200)(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$";
 
 fn record(r: &'static Record, defs: &mut Map<String, Value>) -> Value {
     let mut props = Map::new();
     for f in r.fields {
-        let mut s = shape(&f.shape, defs);
+        let mut s = if std::ptr::eq(r, &FILE) && f.key == "format_version" {
+            json!({ "const": model::FORMAT_VERSION })
+        } else {
+            shape(&f.shape, f.limit, defs)
+        };
         if let Value::Object(o) = &mut s {
             o.insert("description".into(), Value::String(f.doc.into()));
         }
@@ -61,31 +107,65 @@ fn def_name(r: &Record) -> String {
     r.name.replace(' ', "_")
 }
 
-fn shape(s: &'static Shape, defs: &mut Map<String, Value>) -> Value {
+/// A number, bounded by the key's limit (and below by zero when it cannot be negative).
+fn number(limit: Option<&Limit>, non_negative: bool) -> Value {
+    let mut n = json!({ "type": "number" });
+    if let Value::Object(o) = &mut n {
+        if let Some(l) = limit {
+            o.insert("maximum".into(), json!(l.max));
+            o.insert("minimum".into(), json!(-l.max));
+        }
+        if non_negative {
+            o.insert("minimum".into(), json!(0));
+        }
+    }
+    n
+}
+
+fn text(max: usize) -> Value {
+    json!({ "type": ["string", "number", "boolean"], "maxLength": max })
+}
+
+fn shape(s: &'static Shape, limit: Option<&'static Limit>, defs: &mut Map<String, Value>) -> Value {
     match s {
-        Shape::Text | Shape::LongText => json!({ "type": ["string", "number", "boolean"] }),
-        Shape::Url => json!({ "type": "string", "pattern": URL }),
-        Shape::Id => json!({ "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }),
+        Shape::Text => text(format::MAX_LINE_CHARS),
+        Shape::LongText => text(format::MAX_LONG_CHARS),
+        Shape::Url => {
+            json!({ "type": "string", "pattern": URL, "maxLength": format::MAX_URL_CHARS })
+        }
+        Shape::Id => json!({
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_-]*$",
+            "maxLength": format::MAX_ID_CHARS,
+        }),
         Shape::Number => {
-            json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": NUMBER_TEXT }] })
+            json!({ "anyOf": [number(limit, false), { "type": "string", "pattern": number_text() }] })
         }
         Shape::NonNegative => {
-            json!({ "anyOf": [{ "type": "number", "minimum": 0 }, { "type": "string", "pattern": NUMBER_TEXT }] })
+            json!({ "anyOf": [number(limit, true), { "type": "string", "pattern": number_text() }] })
         }
-        Shape::Probability => {
-            json!({ "anyOf": [{ "type": "number", "minimum": 0, "maximum": 1 }, { "type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$" }] })
-        }
+        Shape::Probability => json!({ "anyOf": [
+            { "type": "number", "minimum": 0, "maximum": 1 },
+            { "type": "string", "pattern": PROBABILITY_TEXT },
+        ] }),
         Shape::Bool => json!({ "type": "boolean" }),
         Shape::Integer => json!({ "type": "integer" }),
-        Shape::Date => {
-            json!({ "anyOf": [{ "type": "integer" }, { "type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$" }] })
+        Shape::Year => {
+            json!({ "type": "integer", "minimum": format::MIN_YEAR, "maximum": format::MAX_YEAR })
         }
-        Shape::Distribution => {
-            json!({ "anyOf": [{ "type": "number" }, { "type": "string", "pattern": DISTRIBUTION_TEXT }] })
-        }
+        Shape::Date => json!({ "anyOf": [
+            { "type": "integer", "minimum": format::MIN_YEAR, "maximum": format::MAX_YEAR },
+            { "type": "string", "pattern": DATE_TEXT },
+        ] }),
+        Shape::Distribution => json!({ "anyOf": [
+            number(limit, false),
+            { "type": "string", "pattern": distribution_text() },
+        ] }),
         Shape::Tracker => json!({ "type": "string", "pattern": "^T[0-9]+$" }),
         Shape::Enum(words) => json!({ "enum": words }),
-        Shape::List(item) => json!({ "type": ["array", "null"], "items": shape(item, defs) }),
+        Shape::List(item) => {
+            json!({ "type": ["array", "null"], "items": shape(item, limit, defs) })
+        }
         Shape::Record(r) => {
             let name = def_name(r);
             if !defs.contains_key(&name) {
@@ -96,11 +176,12 @@ fn shape(s: &'static Shape, defs: &mut Map<String, Value>) -> Value {
             }
             json!({ "$ref": format!("#/$defs/{name}") })
         }
-        Shape::Params => {
-            json!({ "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } })
-        }
+        Shape::Params => json!({
+            "type": "object",
+            "additionalProperties": text(format::MAX_LINE_CHARS),
+        }),
         Shape::NumberMap(keys) => {
-            let number = shape(&Shape::Number, defs);
+            let number = shape(&Shape::Number, limit, defs);
             match keys {
                 Some(keys) => {
                     let props: Map<String, Value> =
@@ -111,7 +192,7 @@ fn shape(s: &'static Shape, defs: &mut Map<String, Value>) -> Value {
             }
         }
         Shape::OneOf(shapes) => {
-            json!({ "anyOf": shapes.iter().map(|s| shape(s, defs)).collect::<Vec<_>>() })
+            json!({ "anyOf": shapes.iter().map(|s| shape(s, limit, defs)).collect::<Vec<_>>() })
         }
     }
 }

@@ -6,3 +6,4 @@ mod hardening;
 mod props;
 mod scale;
 mod schema_keys;
+mod schema_validates;
