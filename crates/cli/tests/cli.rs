@@ -100,6 +100,37 @@ fn both_templates_initialise_models_that_pass_check() {
 }
 
 #[test]
+fn the_wikimedia_template_is_the_example_byte_for_byte_binary_dump_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("wm");
+    let o = throughline(&["init", "--template", "wikimedia", model.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");
+    let mut stack = vec![example.clone()];
+    let mut binary = 0;
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(&example).unwrap();
+            // Local state the commands create in the example (stores, caches) is not template.
+            if rel.to_string_lossy().contains("sqlite") || rel.starts_with(".throughline") {
+                continue;
+            }
+            let want = std::fs::read(&path).unwrap();
+            let got = std::fs::read(model.join(rel))
+                .unwrap_or_else(|e| panic!("{} was not copied: {e}", rel.display()));
+            assert!(got == want, "{} differs from the example", rel.display());
+            binary += usize::from(std::str::from_utf8(&want).is_err());
+        }
+    }
+    assert!(binary >= 1, "the history dump (bzip2) is part of the template");
+}
+
+#[test]
 fn init_refuses_a_folder_with_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();

@@ -1,7 +1,7 @@
 //! The selection problem in solver-neutral form, and how a model and its simulation become one.
 //!
 //! Keeping the instance separate from the solver lets the exhaustive search of the tests, the
-//! HiGHS formulation and the benchmark peer (which reads [`Problem::to_json`]) share one
+//! MILP formulation and the benchmark peer (which reads [`Problem::to_json`]) share one
 //! definition of what a feasible plan is.
 
 use model::graph::ModelGraph;

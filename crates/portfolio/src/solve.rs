@@ -125,6 +125,8 @@ pub struct Solution {
     pub cost: f64,
     /// Seconds spent in the solver.
     pub seconds: f64,
+    /// The solver that answered.
+    pub solver: Solver,
 }
 
 impl Solution {
@@ -353,7 +355,15 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
     } else {
         f64::NAN
     };
-    Solution { outcome, objective, start, value, cost, seconds: started.elapsed().as_secs_f64() }
+    Solution {
+        outcome,
+        objective,
+        start,
+        value,
+        cost,
+        seconds: started.elapsed().as_secs_f64(),
+        solver: opts.solver,
+    }
 }
 
 /// Moves every selected item to the earliest quarter its dependencies and its team's capacity

@@ -30,7 +30,11 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
     );
     match &s.outcome {
         Outcome::Optimal => {
-            let _ = writeln!(b, "<p>Status: <strong>optimal</strong> (proven by HiGHS).</p>");
+            let _ = writeln!(
+                b,
+                "<p>Status: <strong>optimal</strong> (proven by {}).</p>",
+                s.solver.name()
+            );
         }
         Outcome::TimeLimit { gap } => {
             let _ = writeln!(

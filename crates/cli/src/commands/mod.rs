@@ -60,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             samples,
             seed,
             time_limit,
+            solver,
             write,
             json,
         } => {
@@ -84,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let what_if = portfolio::WhatIf { budget, capacity: caps, require, exclude, quarters };
             plan::run(
                 &dir,
-                plan::Options { what_if, samples, seed, time_limit, json, write, color },
+                plan::Options { what_if, samples, seed, time_limit, solver, json, write, color },
             )
         }
         Command::Voi { dir, budget, samples, seed, top, json } => {

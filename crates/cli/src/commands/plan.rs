@@ -20,6 +20,7 @@ pub struct Options {
     pub samples: usize,
     pub seed: u64,
     pub time_limit: f64,
+    pub solver: portfolio::Solver,
     pub json: bool,
     pub write: bool,
     pub color: bool,
@@ -47,14 +48,20 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let solver =
-        portfolio::Options { time_limit: opts.time_limit, ..portfolio::Options::default() };
+    let solver = portfolio::Options {
+        time_limit: opts.time_limit,
+        solver: opts.solver,
+        ..portfolio::Options::default()
+    };
     let extras = Extras::for_size(model.initiatives.len());
     // Solving, explaining and the frontier can take a while on large portfolios: show that
     // something is happening (on a terminal only).
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();
-        s.set_message("solving the plan (HiGHS), then explaining it and tracing the frontier");
+        s.set_message(format!(
+            "solving the plan ({}), then explaining it and tracing the frontier",
+            opts.solver.name()
+        ));
         s.enable_steady_tick(std::time::Duration::from_millis(120));
         s
     });
@@ -124,7 +131,9 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
         plan.quarters.join(" ")
     ));
     match &s_.outcome {
-        Outcome::Optimal => s.push_str(&format!("status: optimal (HiGHS, {:.2} s)\n", s_.seconds)),
+        Outcome::Optimal => {
+            s.push_str(&format!("status: optimal ({}, {:.2} s)\n", s_.solver.name(), s_.seconds))
+        }
         Outcome::TimeLimit { gap } => s.push_str(&format!(
             "status: stopped at the time limit; the plan is within {:.2}% of the best possible\n",
             gap * 100.0
