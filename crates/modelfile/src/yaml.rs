@@ -7,7 +7,8 @@
 //!
 //! Reading is bounded, as hardened YAML loaders bound it (go-yaml caps alias-driven decodes,
 //! SnakeYAML the aliases per collection, serde_yaml the recursion depth): aliases may copy at
-//! most [`MAX_ALIAS_NODES`] nodes into one file, and values nest at most [`MAX_DEPTH`] deep.
+//! most [`MAX_ALIAS_NODES`] nodes and [`MAX_ALIAS_BYTES`] of text into one file, and values
+//! nest at most [`MAX_DEPTH`] deep.
 //! Without the first, a 1 KB "billion laughs" file expands to gigabytes; without the second, a
 //! line of `[` overflows the stack of the recursive builder.
 
@@ -22,6 +23,11 @@ use crate::source::{FileId, Pos, Span};
 /// Most nodes that aliases may copy into one file. Real models use aliases for a few shared
 /// records (hundreds of nodes); 100,000 copied nodes are about 10 MB of tree.
 pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Most bytes of text that aliases may copy into one file: as much as a whole file may hold
+/// ([`crate::MAX_FILE_BYTES`]). Counting nodes alone would let one anchored megabyte string,
+/// aliased a hundred thousand times, take 100 GB.
+pub const MAX_ALIAS_BYTES: usize = crate::MAX_FILE_BYTES;
 
 /// Deepest nesting of lists and mappings, counting what aliases bring in. A model file nests
 /// about six levels; the builder recurses once per level.
@@ -118,7 +124,8 @@ pub fn parse_counting(
     out: &mut Vec<Diagnostic>,
 ) -> (Option<Node>, usize) {
     let positions = Positions::new(file, text);
-    let mut builder = Builder { positions: &positions, anchors: HashMap::new(), copied: 0, out };
+    let mut builder =
+        Builder { positions: &positions, anchors: HashMap::new(), copied: 0, copied_bytes: 0, out };
     let mut parser = Parser::new_from_str(text);
     let root = match builder.document(&mut parser) {
         Ok(root) => root,
@@ -156,6 +163,7 @@ type BuildResult<T> = Result<T, Stop>;
 struct Anchored {
     node: Node,
     nodes: usize,
+    bytes: usize,
     height: usize,
 }
 
@@ -164,6 +172,8 @@ struct Builder<'p, 'o> {
     anchors: HashMap<usize, Anchored>,
     /// Nodes copied by aliases so far.
     copied: usize,
+    /// Bytes of text copied by aliases so far.
+    copied_bytes: usize,
     out: &'o mut Vec<Diagnostic>,
 }
 
@@ -316,13 +326,15 @@ impl Builder<'_, '_> {
                 let Some(a) = self.anchors.get(&id) else {
                     return Err(Stop::syntax(span, "alias to an unknown anchor"));
                 };
-                if self.copied + a.nodes > MAX_ALIAS_NODES {
+                if self.copied + a.nodes > MAX_ALIAS_NODES
+                    || self.copied_bytes + a.bytes > MAX_ALIAS_BYTES
+                {
                     return Err(Stop {
                         rule: &rules::yaml_limit::RULE,
                         span,
                         message: format!(
-                            "aliases in this file expand to more than {MAX_ALIAS_NODES} values; this one would copy {} more",
-                            a.nodes
+                            "aliases in this file expand to more than {MAX_ALIAS_NODES} values or {MAX_ALIAS_BYTES} bytes; this one would copy {} values ({} bytes) more",
+                            a.nodes, a.bytes
                         ),
                         help: "write the repeated values out, or refer to them by id; aliases that nest aliases multiply".into(),
                     });
@@ -338,6 +350,7 @@ impl Builder<'_, '_> {
                     });
                 }
                 self.copied += a.nodes;
+                self.copied_bytes += a.bytes;
                 Ok(Node { value: a.node.value.clone(), span })
             }
             other => Err(Stop::syntax(span, format!("unexpected YAML event {other:?}"))),
@@ -346,26 +359,43 @@ impl Builder<'_, '_> {
 
     fn remember(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
-            let (nodes, height) = measure(node);
-            self.anchors.insert(anchor, Anchored { node: node.clone(), nodes, height });
+            let Size { nodes, bytes, height } = measure(node);
+            self.anchors.insert(anchor, Anchored { node: node.clone(), nodes, bytes, height });
         }
     }
 }
 
-/// Number of nodes and height of a tree. Recursion is safe: trees are at most
-/// [`MAX_DEPTH`] (plus what one alias may add, also checked) deep.
-fn measure(node: &Node) -> (usize, usize) {
+/// The size of a tree: nodes, bytes of text and height.
+#[derive(Clone, Copy)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+    height: usize,
+}
+
+impl Size {
+    fn add_child(self, child: Size) -> Size {
+        Size {
+            nodes: self.nodes + child.nodes,
+            bytes: self.bytes + child.bytes,
+            height: self.height.max(child.height + 1),
+        }
+    }
+}
+
+/// Measures a tree. Recursion is safe: trees are at most [`MAX_DEPTH`] (plus what one alias
+/// may add, also checked) deep.
+fn measure(node: &Node) -> Size {
+    let leaf = |bytes| Size { nodes: 1, bytes, height: 0 };
     match &node.value {
-        Value::Seq(items) => items.iter().fold((1, 1), |(n, h), i| {
-            let (a, b) = measure(i);
-            (n + a, h.max(b + 1))
+        Value::Seq(items) => {
+            items.iter().fold(Size { height: 1, ..leaf(0) }, |s, i| s.add_child(measure(i)))
+        }
+        Value::Map(entries) => entries.iter().fold(Size { height: 1, ..leaf(0) }, |s, (k, v)| {
+            s.add_child(measure(k)).add_child(measure(v))
         }),
-        Value::Map(entries) => entries.iter().fold((1, 1), |(n, h), (k, v)| {
-            let (a, b) = measure(k);
-            let (c, d) = measure(v);
-            (n + a + c, h.max(b.max(d) + 1))
-        }),
-        _ => (1, 0),
+        Value::Str(text) => leaf(text.len()),
+        _ => leaf(0),
     }
 }
 

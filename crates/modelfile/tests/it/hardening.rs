@@ -71,6 +71,19 @@ fn the_billion_laughs_is_refused_within_a_second_and_a_bounded_budget() {
 }
 
 #[test]
+fn aliases_of_a_long_text_are_bounded_by_bytes_too() {
+    // Two hundred copies of a 100 KB string: few values, 20 MB of text.
+    let text = format!("a: &a \"{}\"\nb: [{}]\n", "x".repeat(100_000), vec!["*a"; 200].join(", "));
+    let mut out = Vec::new();
+    let (root, copied) = yaml::parse_counting(FileId(0), &text, &mut out);
+    assert!(root.is_none());
+    assert!(copied < 200, "stopped after {copied} copies");
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].rule.code, "TL010");
+    assert!(out[0].message.contains("bytes"), "{}", out[0].message);
+}
+
+#[test]
 fn ordinary_aliases_still_expand() {
     let text = format!(
         "{MANIFEST}teams:\n  - &web {{ id: web, name: Web, capacity: 2 }}\n\
