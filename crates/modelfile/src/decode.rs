@@ -798,7 +798,7 @@ impl<'a> Decoder<'a> {
             self.wrong_type(node, "an id (like `new_readers`)");
             return None;
         };
-        if s.len() > format::MAX_ID_CHARS {
+        if s.len() > format::MAX_ID_CHARS && s.chars().count() > format::MAX_ID_CHARS {
             self.push(
                 Diagnostic::new(
                     &rules::text_too_long::RULE,
@@ -1875,4 +1875,65 @@ fn parse_date(s: &str) -> Option<Date> {
 /// Formats a number for messages: no trailing `.0`, thousands kept readable.
 pub(crate) fn fmt_num(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.3}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_https_and_relative_links_pass() {
+        for ok in [
+            "https://example.org",
+            "HTTPS://example.org/a?b#c",
+            "http://127.0.0.1:8080/x",
+            "evidence/study.pdf",
+            "./notes.md",
+            "../shared/report.pdf",
+            "/absolute/on/this/site",
+            "#section",
+            "a/b:c",
+        ] {
+            assert_eq!(url_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "java\tscript:alert(1)",
+            " javascript:alert(1)",
+            "\u{1}javascript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "mailto:a@example.org",
+            "//evil.example",
+            "\\\\evil.example",
+            "/\\evil.example",
+            "https:evil.example",
+            "https://",
+            "https:///x",
+            "",
+        ] {
+            assert!(url_problem(bad).is_some(), "{bad:?} passed");
+        }
+    }
+
+    #[test]
+    fn relative_paths_are_normalised_and_escapes_refused() {
+        assert_eq!(normalise_relative("data/x.csv").as_deref(), Some("data/x.csv"));
+        assert_eq!(normalise_relative("./data//x.csv").as_deref(), Some("data/x.csv"));
+        assert_eq!(normalise_relative("data\\x.csv").as_deref(), Some("data/x.csv"));
+        assert_eq!(normalise_relative("a/../data/x.csv").as_deref(), Some("data/x.csv"));
+        assert_eq!(normalise_relative("../x.csv"), None);
+        assert_eq!(normalise_relative("/tmp/x.csv"), None);
+        assert_eq!(normalise_relative("C:/x.csv"), None);
+    }
+
+    #[test]
+    fn big_numbers_read_short() {
+        assert_eq!(fmt_big(1e15), "1e15");
+        assert_eq!(fmt_big(5.161e12), "5.16e12");
+        assert_eq!(fmt_big(-2e6), "-2e6");
+        assert_eq!(fmt_big(12345.0), "12345");
+    }
 }

@@ -157,3 +157,50 @@ fn every_invalid_value_the_schema_can_express_is_rejected() {
     assert!(rejected >= 10, "{rejected}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_schema_and_the_checker_agree_on_links() {
+    let v = validator();
+    let samples = [
+        "https://example.org",
+        "HTTPS://example.org/a?b#c",
+        "http://127.0.0.1:8080/x",
+        "evidence/study.pdf",
+        "./notes.md",
+        "../shared/report.pdf",
+        "/on/this/site",
+        "#section",
+        "a/b:c",
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        " javascript:alert(1)",
+        "\u{1}javascript:x",
+        "\u{85}javascript:x",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "mailto:a@example.org",
+        "//evil.example",
+        "\\\\evil.example",
+        "/\\evil.example",
+        "https:evil.example",
+        "https://",
+        "https:///x",
+        "",
+    ];
+    for url in samples {
+        let text = format!(
+            "format_version: 1\nmodel: {{ name: M }}\nlinks:\n  - {{ from: a, to: b, evidence: [{{ source: S, url: {} }}] }}\n",
+            serde_json::to_string(url).unwrap()
+        );
+        let checker = modelfile::check(vec![modelfile::SourceFile::in_memory(
+            "throughline.yaml",
+            text.clone(),
+        )])
+        .diagnostics
+        .iter()
+        .all(|d| d.rule.code != "TL011");
+        let schema = schema_errors(&v, &text).expect("YAML").is_empty();
+        assert_eq!(schema, checker, "{url:?}: schema {schema}, checker {checker}");
+    }
+}
