@@ -12,6 +12,6 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An evaluation result that could not update the links it tested.",
     why: "Evaluations are how the next plan learns from the last one; one that does not reach the model's effects is evidence the simulation and the plan silently ignore.",
-    fix: "Quantify the chain from the initiative to the indicator's node (delivery amount, link effects), keep a single chain, or revise the effects by hand when the effect was not positive.",
-    example: "evaluations:\n  - { initiative: feature, indicator: reach_measured, method: interrupted_time_series,\n      evaluated: 2026-06-01, effect: -5, se: 2, low: -9, high: -1 }\n",
+    fix: "Quantify the chain from the initiative to the indicator's node (delivery amount, link effects), keep a single chain, and record a positive standard error (negative and zero effects do apply: harm is evidence too).",
+    example: "evaluations:\n  - { initiative: feature, indicator: reach_measured, method: interrupted_time_series,\n      evaluated: 2026-06-01, effect: -5, se: 0, low: -5, high: -5 }\n",
 };
