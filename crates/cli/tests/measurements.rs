@@ -160,4 +160,9 @@ fn the_report_shows_the_checkin_and_the_evaluation() {
     let evals = std::fs::read_to_string(out.join("evaluations.html")).unwrap();
     assert!(evals.contains("synthetic control"));
     assert!(evals.contains("Prior and posterior of the tested links"));
+    // The effect path with its band and the placebos, and the data's provenance.
+    assert!(evals.contains("effect by period with its 95% band, and placebos"), "{evals}");
+    assert_eq!(evals.matches("<title>placebo: ").count(), 4);
+    assert!(evals.contains("<strong>SYNTHETIC data.</strong>"));
+    assert!(evals.contains("Evidence strength from the design: <strong>weak</strong>"));
 }

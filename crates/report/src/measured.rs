@@ -314,6 +314,137 @@ fn effect_chart(ev: &EvaluationShown) -> String {
     s
 }
 
+/// The effect by period: the treated series' effect with its pointwise band, each placebo's
+/// (a comparison series treated as if it had received the change) in grey behind it, zero and
+/// the deployment. A real effect stands out of the placebos after the line and not before.
+fn effect_path_chart(ev: &EvaluationShown) -> String {
+    let est = &ev.estimate;
+    let fitted = &est.fitted;
+    if fitted.len() < 2 {
+        return String::new();
+    }
+    let xs: Vec<f64> = fitted.iter().map(|p| day(p.date)).collect();
+    let mut ys: Vec<f64> = fitted.iter().flat_map(|p| [p.low, p.high]).collect();
+    ys.push(0.0);
+    if let Some(ps) = &est.placebos {
+        ys.extend(ps.units.iter().flat_map(|u| u.path.iter().copied()));
+    }
+    let f = Frame::new(&xs, &ys);
+    let mut s = svg_open(&format!(
+        "{}: effect by period with its {:.0}% band, and placebos",
+        ev.indicator,
+        est.level * 100.0
+    ));
+    f.axes(&mut s);
+    let mut band: Vec<String> =
+        fitted.iter().map(|p| format!("{:.1},{:.1}", f.x(day(p.date)), f.y(p.high))).collect();
+    band.extend(fitted.iter().rev().map(|p| format!("{:.1},{:.1}", f.x(day(p.date)), f.y(p.low))));
+    let _ = write!(
+        s,
+        r#"<polygon points="{}" fill="{LINE}" fill-opacity="0.15" stroke="none"/>"#,
+        band.join(" ")
+    );
+    if let Some(ps) = &est.placebos {
+        for u in &ps.units {
+            let pts: Vec<(f64, f64)> = xs.iter().copied().zip(u.path.iter().copied()).collect();
+            let p: Vec<String> =
+                pts.iter().map(|&(x, y)| format!("{:.1},{:.1}", f.x(x), f.y(y))).collect();
+            let _ = write!(
+                s,
+                r#"<polyline points="{}" fill="none" stroke="{MUTED}" stroke-opacity="0.5" stroke-width="1"><title>placebo: {}</title></polyline>"#,
+                p.join(" "),
+                e(&u.name)
+            );
+        }
+    }
+    let zero = f.y(0.0);
+    let _ = write!(
+        s,
+        r##"<line x1="{LEFT}" y1="{zero:.1}" x2="{r:.1}" y2="{zero:.1}" stroke="#333" stroke-dasharray="2 2"/>"##,
+        r = W - RIGHT
+    );
+    let path: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.effect)).collect();
+    s.push_str(&polyline(&f, &path, LINE, false));
+    if let Some(d) = ev.deployed {
+        let x = f.x(day(d));
+        let _ = write!(
+            s,
+            r#"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{b:.1}" stroke="{TARGET}" stroke-dasharray="4 3"/>"#,
+            b = H - BOTTOM,
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn strength_word(s: model::Strength) -> &'static str {
+    match s {
+        model::Strength::Strong => "strong",
+        model::Strength::Moderate => "moderate",
+        model::Strength::Weak => "weak",
+        model::Strength::Anecdotal => "anecdotal",
+    }
+}
+
+/// The design's verdict, the placebo results and whether the data are real.
+fn design_paragraph(est: &Estimate) -> String {
+    let mut b = String::new();
+    if est.design.synthetic_data {
+        b.push_str("<p class=\"warn\"><strong>SYNTHETIC data.</strong> Series used here are marked synthetic or illustrative in their source: the result shows how the method works and is not evidence about the world.</p>");
+    }
+    let j = evaluate::strength::judge(&est.design, est.effect, est.se);
+    let _ = write!(
+        b,
+        "<p>Evidence strength from the design: <strong>{}</strong>",
+        strength_word(j.strength)
+    );
+    if j.reasons.is_empty() {
+        b.push_str(".</p>");
+    } else {
+        b.push_str(", because:</p><ul>");
+        for r in &j.reasons {
+            let _ = write!(b, "<li>{}</li>", e(r));
+        }
+        b.push_str("</ul>");
+    }
+    if let Some(p) = &est.placebos {
+        let _ = write!(
+            b,
+            "<p>In-space placebos: each of the {} comparison series treated in turn; the treated series' post/pre RMSPE ratio ({}) ranks {} of {} (p = {:.3}).",
+            p.units.len(),
+            num(p.ratio),
+            p.rank,
+            p.units.len() + 1,
+            p.p_value
+        );
+        if let Some(t) = &est.in_time {
+            let _ = write!(
+                b,
+                " In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).",
+                t.date,
+                num(t.effect),
+                est.level * 100.0,
+                num(t.low),
+                num(t.high),
+                t.p_value
+            );
+        }
+        b.push_str("</p>");
+    } else if let Some(t) = &est.in_time {
+        let _ = write!(
+            b,
+            "<p>In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).</p>",
+            t.date,
+            num(t.effect),
+            est.level * 100.0,
+            num(t.low),
+            num(t.high),
+            t.p_value
+        );
+    }
+    b
+}
+
 fn dist(d: &model::Distribution) -> String {
     let (lo, hi) = (simulate::sampler::quantile(d, 0.05), simulate::sampler::quantile(d, 0.95));
     format!("mean {} (90%: {} – {})", num(d.mean()), num(lo), num(hi))
@@ -322,7 +453,7 @@ fn dist(d: &model::Distribution) -> String {
 /// The evaluations page body.
 pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> String {
     let mut b = String::from(
-        "<h1>Evaluations</h1><p>What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate update on the log scale; recorded in <code>evaluations.yaml</code> by <code>throughline evaluate --write</code>).</p>",
+        "<h1>Evaluations</h1><p>What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate normal update; recorded in <code>evaluations.yaml</code> by <code>throughline evaluate --write</code>). The effect is the average over the post-period of observed minus counterfactual.</p>",
     );
     if evals.is_empty() {
         b.push_str("<p>No shipped initiative has an evaluation design with data yet.</p>");
@@ -353,11 +484,20 @@ pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> String {
             );
         }
         b.push_str("</p>");
+        b.push_str(&design_paragraph(est));
         let chart = effect_chart(ev);
         if !chart.is_empty() {
             let _ = write!(
                 b,
-                "<figure>{chart}<figcaption class=\"legend\">Solid: observed. Dashed: the estimated series without the change.</figcaption></figure>"
+                "<figure>{chart}<figcaption class=\"legend\">Solid: observed. Dashed: the estimated series without the change. Vertical line: the deployment.</figcaption></figure>"
+            );
+        }
+        let path = effect_path_chart(ev);
+        if !path.is_empty() {
+            let _ = write!(
+                b,
+                "<figure>{path}<figcaption class=\"legend\">The effect by period (observed minus the counterfactual; before the deployment, the misfit) with its {:.0}% pointwise band. Grey: the placebos, each comparison series treated as if it had received the change. Vertical line: the deployment.</figcaption></figure>",
+                est.level * 100.0
             );
         }
         b.push_str("<table><caption>Estimate details</caption><tbody>");
