@@ -6,7 +6,7 @@ use modelfile::format::{ALL_RECORDS, Shape};
 /// table lists, the table would promise something the model does not hold; if the decoder read
 /// a key the table lacks, `unknown-key` would reject valid files. Both show up here as
 /// diagnostics on this complete file.
-const EVERY_KEY: &str = r#"
+pub(crate) const EVERY_KEY: &str = r#"
 format_version: 1
 model: { name: M, organisation: O, mission: X, currency: EUR, description: D, frameworks: [sroi] }
 program:

@@ -204,3 +204,9 @@ fn the_schema_and_the_checker_agree_on_links() {
         assert_eq!(schema, checker, "{url:?}: schema {schema}, checker {checker}");
     }
 }
+
+#[test]
+fn the_file_with_every_key_passes_the_schema() {
+    let errors = schema_errors(&validator(), crate::schema_keys::EVERY_KEY).expect("YAML");
+    assert!(errors.is_empty(), "{errors:#?}");
+}
