@@ -153,8 +153,8 @@ pub fn judge(design: &Design, effect: f64, se: f64) -> Judgement {
             reasons.push(format!("the standard error is {:.0}% of the effect", 100.0 * rel));
         }
     }
-    if design.synthetic_data && s > Strength::Weak {
-        s = Strength::Weak;
+    if design.synthetic_data {
+        s = s.min(Strength::Weak);
         reasons.push(
             "the data are marked synthetic: this illustrates the method and is not evidence".into(),
         );

@@ -539,3 +539,61 @@ pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> String {
     }
     b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use evaluate::Point;
+
+    /// A weekly panel of six comparison series and a treated one that gains 5 from week 30.
+    fn shown(synthetic: bool) -> EvaluationShown {
+        let start = Date::new(2026, 1, 5).expect("a date").day_number();
+        let dates: Vec<Date> = (0..40).map(|i| Date::from_day_number(start + 7 * i)).collect();
+        let wobble = |t: usize, u: usize| ((t * (u + 3) + u) % 7) as f64 * 0.4;
+        let series = |u: usize, lift: f64| -> Vec<Point> {
+            (0..40)
+                .map(|t| {
+                    (
+                        dates[t],
+                        50.0 + 3.0 * u as f64 + wobble(t, u) + if t >= 30 { lift } else { 0.0 },
+                    )
+                })
+                .collect()
+        };
+        let donors: Vec<(String, Vec<Point>)> =
+            (1..=6).map(|u| (format!("region_{u}"), series(u, 0.0))).collect();
+        let mut estimate =
+            evaluate::synth::synthetic_control(&series(0, 5.0), &donors, dates[30], 0.95)
+                .expect("an estimate");
+        estimate.design.synthetic_data = synthetic;
+        EvaluationShown {
+            initiative: "work".into(),
+            indicator: "ind".into(),
+            deployed: Some(dates[30]),
+            estimate,
+            predicted: None,
+            scale: 1.0,
+            updates: Ok(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn the_page_draws_the_effect_path_with_its_band_and_every_placebo() {
+        let body = evaluations_body(&[shown(false)]);
+        assert!(body.contains("ind: effect by period with its 95% band, and placebos"), "{body}");
+        assert_eq!(body.matches("<title>placebo: region_").count(), 6);
+        assert_eq!(body.matches("fill-opacity=\"0.15\"").count(), 1, "one band");
+        assert!(body.contains("In-space placebos: each of the 6 comparison series"));
+        assert!(body.contains("In-time placebo"));
+        assert!(body.contains("Evidence strength from the design: <strong>"));
+        assert!(!body.contains("SYNTHETIC"));
+    }
+
+    #[test]
+    fn synthetic_data_are_named_and_never_strong() {
+        let body = evaluations_body(&[shown(true)]);
+        assert!(body.contains("<strong>SYNTHETIC data.</strong>"));
+        assert!(!body.contains("<strong>strong</strong>"));
+        assert!(body.contains("the data are marked synthetic"));
+    }
+}
