@@ -7,24 +7,57 @@
 //! `/api/v1` and is described by `/api/v1/openapi.json`.
 //!
 //! Boundaries: handlers never return internal error text (a 500 says only that something went
-//! wrong; the detail goes to stderr). The workspace database is the only state.
+//! wrong; the detail goes to stderr). The workspace database is the only durable state.
+//!
+//! Failure containment: building the pages of a revision runs on a blocking thread; a panic or
+//! error there is caught and remembered for that revision only, so report pages answer a clear
+//! error page while every other route (revisions, restore, edit forms, the API) keeps working,
+//! and the next revision is built afresh. No std lock is held across code that can panic except
+//! the workspace's, which is recovered from poisoning: the workspace writes only inside database
+//! transactions, which roll back when a panic drops them. See docs/workspace.md, Security.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Form, Json, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, FromRequestParts, Json, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use workspace::edit::{EditError, ItemKind};
-use workspace::{Role, Workspace};
+use workspace::{Role, Workspace, limits};
 
 mod oauth;
 mod pages;
+mod throttle;
 
 pub use oauth::OAuth;
+
+/// The largest request body accepted; larger ones answer 413. Generous for every form (an edit
+/// form of twenty fields at their limits), small enough that no request is costly to refuse.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Sent with every response. Pages use no inline script or style (the report has none; the
+/// server's own rules are appended to `/style.css`), so the policy allows only same-origin
+/// stylesheets and images, no script at all, forms posting back here, and no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Builds the report files of a checked model. The default is [`report_pages`]; tests pass one
+/// that fails on purpose to show that a failing build is contained.
+pub type PageBuilder =
+    Arc<dyn Fn(&model::Model, &report::Options) -> Result<Vec<report::File>, String> + Send + Sync>;
+
+/// The report as HTML: the page builder of a normal server.
+pub fn report_pages(
+    model: &model::Model,
+    opts: &report::Options,
+) -> Result<Vec<report::File>, String> {
+    report::build(model, report::Format::Html, opts, &|_, _| {}).map_err(|e| e.to_string())
+}
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "tl_session";
@@ -33,10 +66,14 @@ pub const SESSION_SECS: i64 = 8 * 3600;
 
 /// What one revision of the model serves.
 pub(crate) struct Pages {
+    /// The revision.
+    pub head: i64,
     /// The report's files, by path.
     pub files: HashMap<String, String>,
     /// For editors: the edit links of each program page, by the page's path.
     pub edit_links: HashMap<String, String>,
+    /// Why the pages of this revision could not be built, if they could not.
+    pub failure: Option<String>,
 }
 
 /// The pages of one revision, shared by the requests that read it.
@@ -47,7 +84,19 @@ pub struct AppState {
     ws: Mutex<Workspace>,
     /// Check-in and evaluations read from the model folder's measurement store at start.
     measured: report::Measured,
-    site: Mutex<Option<(i64, Site)>>,
+    /// The pages of the newest revision built. Held only to clone or replace the `Arc`.
+    site: Mutex<Option<Site>>,
+    /// One build at a time (an async lock: waiting does not block a thread, and it cannot be
+    /// poisoned).
+    building: tokio::sync::Mutex<()>,
+    builder: PageBuilder,
+    /// Failed logins, for back-off.
+    logins: throttle::Throttle,
+    /// Password hashes verified at once: argon2 takes 19 MiB and tens of milliseconds each, so
+    /// a flood of logins queues here instead of taking every core and gigabytes.
+    hashing: tokio::sync::Semaphore,
+    /// Wiki logins in progress (PKCE verifiers).
+    oauth_pending: oauth::Pending,
     /// Monte Carlo samples for the pages' figures.
     samples: usize,
     /// Mark cookies `Secure` (behind HTTPS).
@@ -66,10 +115,28 @@ impl AppState {
         measured: report::Measured,
         oauth: Option<OAuth>,
     ) -> Arc<AppState> {
+        AppState::with_builder(ws, samples, secure_cookies, measured, oauth, Arc::new(report_pages))
+    }
+
+    /// [`AppState::new`] with another page builder (tests of failure containment).
+    pub fn with_builder(
+        ws: Workspace,
+        samples: usize,
+        secure_cookies: bool,
+        measured: report::Measured,
+        oauth: Option<OAuth>,
+        builder: PageBuilder,
+    ) -> Arc<AppState> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Arc::new(AppState {
             ws: Mutex::new(ws),
             measured,
             site: Mutex::new(None),
+            building: tokio::sync::Mutex::new(()),
+            builder,
+            logins: throttle::Throttle::new(100_000),
+            hashing: tokio::sync::Semaphore::new((cores / 2).max(1)),
+            oauth_pending: oauth::Pending::default(),
             samples,
             secure_cookies,
             oauth,
@@ -84,8 +151,33 @@ impl AppState {
         )
     }
 
-    fn ws(&self) -> Result<std::sync::MutexGuard<'_, Workspace>, AppError> {
-        self.ws.lock().map_err(|_| AppError::Internal("workspace lock poisoned".into()))
+    /// The workspace. A panic while it was held (say, in the checker) leaves it whole: every
+    /// write is a database transaction that rolls back when the panic drops it, and the
+    /// connection's borrow ends with the unwinding. So poisoning is cleared, not propagated.
+    fn ws(&self) -> Result<MutexGuard<'_, Workspace>, AppError> {
+        Ok(self.ws.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The cached pages. The lock only guards an `Option<Arc>` swap.
+    pub(crate) fn cached_site(&self) -> MutexGuard<'_, Option<Site>> {
+        self.site.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Whether two tokens are equal, in time that does not depend on where they differ.
+pub(crate) fn same_token(given: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// The client's address, when the server was started with [`serve`] (which records it).
+pub(crate) struct ClientAddr(Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
@@ -102,6 +194,12 @@ pub enum AppError {
     NotFound(String),
     /// 409.
     Conflict(String),
+    /// 413: the body is larger than [`BODY_LIMIT`].
+    TooLarge,
+    /// 429: too many failed logins; try again after the duration.
+    TooMany(Duration),
+    /// 503: try again later.
+    Unavailable(String),
     /// 422 with field errors.
     Invalid(Vec<workspace::edit::FieldError>),
     /// 502: a service we depend on (the wiki's OAuth provider) failed.
@@ -146,6 +244,25 @@ impl IntoResponse for AppError {
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m, vec![]),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m, vec![]),
             AppError::Conflict(m) => (StatusCode::CONFLICT, m, vec![]),
+            AppError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {} KiB", BODY_LIMIT / 1024),
+                vec![],
+            ),
+            AppError::TooMany(wait) => {
+                let secs = wait.as_secs() + 1;
+                let body = ErrorBody {
+                    error: format!("too many failed logins; try again in {secs} seconds"),
+                    fields: vec![],
+                };
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, secs.to_string())],
+                    Json(body),
+                )
+                    .into_response();
+            }
+            AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m, vec![]),
             AppError::Invalid(f) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "the change was not saved".into(), f)
             }
@@ -210,7 +327,7 @@ impl Who {
         csrf: Option<&str>,
     ) -> Result<&workspace::accounts::Session, AppError> {
         let s = self.role(role)?;
-        if csrf != Some(s.csrf.as_str()) {
+        if !csrf.is_some_and(|c| same_token(c, &s.csrf)) {
             return Err(AppError::Forbidden(
                 "the form is stale or forged (CSRF token); reload the page".into(),
             ));
@@ -219,9 +336,43 @@ impl Who {
     }
 }
 
-/// A request body that did not parse, reported after the role check.
-fn body<T>(parsed: Result<T, impl std::fmt::Display>) -> Result<T, AppError> {
-    parsed.map_err(|e| AppError::BadRequest(format!("the request body is not valid: {e}")))
+/// A body extractor's refusal.
+pub(crate) trait Rejection: std::fmt::Display {
+    /// The status axum gives it (413 for a body over the limit).
+    fn status(&self) -> StatusCode;
+}
+
+impl Rejection for axum::extract::rejection::FormRejection {
+    fn status(&self) -> StatusCode {
+        axum::extract::rejection::FormRejection::status(self)
+    }
+}
+
+impl Rejection for axum::extract::rejection::JsonRejection {
+    fn status(&self) -> StatusCode {
+        axum::extract::rejection::JsonRejection::status(self)
+    }
+}
+
+/// A request body that did not parse, reported after the role check: 413 when it is over
+/// [`BODY_LIMIT`], else 400.
+fn body<T>(parsed: Result<T, impl Rejection>) -> Result<T, AppError> {
+    parsed.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(format!("the request body is not valid: {e}"))
+        }
+    })
+}
+
+/// An item id from a URL: what the model allows in ids (and `:` between a link's ends), at most
+/// [`limits::ID`] characters; anything else names no item.
+pub(crate) fn item_id(id: &str) -> Result<&str, AppError> {
+    let plain = !id.is_empty()
+        && id.chars().count() <= limits::ID
+        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+    if plain { Ok(id) } else { Err(AppError::NotFound("no such item".into())) }
 }
 
 /// A form that carries the session's CSRF token.
@@ -294,11 +445,31 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/comments", get(api_comments).post(api_comment))
         .route("/{*path}", get(pages::page))
         .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::map_response(security_headers))
 }
 
-/// Serves `app` on `listener` until the process ends.
+/// A handler that panicked: a 500 like any internal error (the panic message went to stderr).
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    AppError::Internal("a handler panicked".into()).into_response()
+}
+
+/// The headers every response carries (see [`CONTENT_SECURITY_POLICY`]).
+async fn security_headers(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    resp
+}
+
+/// Serves `app` on `listener` until the process ends, recording each client's address (for
+/// login throttling).
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).await
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>()).await
 }
 
 #[derive(Deserialize)]
@@ -307,18 +478,49 @@ struct LoginForm {
     password: String,
 }
 
+/// Logs in: throttled per account and per address (429 with `Retry-After` while backing off,
+/// without hashing), and the password verified on a blocking thread after the workspace lock
+/// is released, a few at a time.
 async fn login(
     State(state): State<Arc<AppState>>,
-    Form(form): Form<LoginForm>,
+    ClientAddr(addr): ClientAddr,
+    payload: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
-    let account = state.ws()?.verify_password(&form.name, &form.password)?;
+    let Form(form) = body(payload)?;
+    if form.name.chars().count() > limits::NAME || form.password.chars().count() > limits::PASSWORD
+    {
+        return Err(AppError::BadRequest(format!(
+            "a name has at most {} characters and a password at most {}",
+            limits::NAME,
+            limits::PASSWORD
+        )));
+    }
+    let account_key = format!("account:{}", form.name);
+    let address_key =
+        format!("address:{}", addr.map_or_else(|| "unknown".into(), |a| a.to_string()));
+    let keys =
+        [(account_key.as_str(), throttle::ACCOUNT), (address_key.as_str(), throttle::ADDRESS)];
+    if let Some(wait) = state.logins.wait(&keys) {
+        return Ok(too_many_logins(&state, wait));
+    }
+    let credentials = state.ws()?.credentials(&form.name)?;
+    let account = {
+        let _permit =
+            state.hashing.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let password = form.password;
+        tokio::task::spawn_blocking(move || credentials.verify(&password))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    };
     let Some(account) = account else {
+        state.logins.failed(&keys);
         return Ok((
             StatusCode::UNAUTHORIZED,
             Html(pages::login_html(Some("Wrong name or password."), state.oauth.is_some())),
         )
             .into_response());
     };
+    state.logins.succeeded(&account_key);
     let (token, _) = state.ws()?.create_session(&account, SESSION_SECS)?;
     let cookie = state.session_cookie(&token);
     let mut resp = Redirect::to("/").into_response();
@@ -327,6 +529,18 @@ async fn login(
         HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
     );
     Ok(resp)
+}
+
+/// The login form again, with 429 and `Retry-After`.
+fn too_many_logins(state: &AppState, wait: Duration) -> Response {
+    let secs = wait.as_secs() + 1;
+    let message = format!("Too many failed logins. Try again in {secs} seconds.");
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, secs.to_string())],
+        Html(pages::login_html(Some(&message), state.oauth.is_some())),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -354,12 +568,21 @@ async fn logout(
 
 fn kind_of(s: &str) -> Result<ItemKind, AppError> {
     ItemKind::parse(s).ok_or_else(|| {
+        let s: String = s.chars().take(40).collect();
         AppError::NotFound(format!("no item kind `{s}` (node, initiative, indicator, link)"))
     })
 }
 
+/// The current model, checked on a blocking thread with the workspace lock released.
+pub(crate) async fn checked(state: &AppState) -> Result<modelfile::Checked, AppError> {
+    let files = state.ws()?.files()?;
+    tokio::task::spawn_blocking(move || modelfile::check(files))
+        .await
+        .map_err(|e| AppError::Internal(format!("checking the model failed: {e}")))
+}
+
 async fn api_model(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
-    let checked = state.ws()?.checked()?;
+    let checked = checked(&state).await?;
     let diagnostics: Vec<String> = checked.diagnostics.iter().map(|d| d.message.clone()).collect();
     Ok(Json(serde_json::json!({
         "format": "throughline.model.v1",
@@ -374,7 +597,7 @@ async fn api_item(
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&kind)?;
-    Ok(Json(state.ws()?.item(kind, &id)?).into_response())
+    Ok(Json(state.ws()?.item(kind, item_id(&id)?)?).into_response())
 }
 
 #[derive(Deserialize)]
@@ -396,7 +619,8 @@ async fn api_edit(
     let w = who(&state, &headers)?;
     let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
     let kind = kind_of(&kind)?;
-    let rev = state.ws()?.edit(kind, &id, &body.changes, body.revision, &s.account.name)?;
+    let rev =
+        state.ws()?.edit(kind, item_id(&id)?, &body.changes, body.revision, &s.account.name)?;
     Ok(Json(rev).into_response())
 }
 

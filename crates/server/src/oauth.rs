@@ -1,21 +1,36 @@
 //! Login with a wiki account: the OAuth 2 authorization-code flow of MediaWiki's OAuth extension
-//! (`/w/rest.php/oauth2/authorize`, `/access_token`, `/resource/profile`).
+//! (`/w/rest.php/oauth2/authorize`, `/access_token`, `/resource/profile`), with PKCE (RFC 7636,
+//! S256) through the `oauth2` crate, which also builds and encodes every URL and form.
 //!
 //! `state` is a random token kept in a short-lived `HttpOnly; SameSite=Lax` cookie (Lax, because
-//! the provider sends the browser back with a cross-site GET) and must come back unchanged. The
-//! code is exchanged server-side with the client secret; the profile's `username` names the
-//! wiki account, linked to a workspace account (a contributor on first login).
+//! the provider sends the browser back with a cross-site GET) and must come back unchanged
+//! (compared in constant time). The PKCE verifier never leaves the server: it is kept in memory
+//! under the state for ten minutes, so an intercepted code is useless without it. The code is
+//! exchanged server-side with the client secret; the profile's `username` names the wiki
+//! account, linked to a workspace account (a contributor on first login).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RequestTokenError, TokenResponse, TokenUrl,
+};
 use serde::Deserialize;
 
 use crate::{AppError, AppState, SESSION_SECS};
 
 const STATE_COOKIE: &str = "tl_oauth_state";
+/// How long a started login may take.
+const PENDING_FOR: Duration = Duration::from_secs(600);
+/// At most this many logins in progress at once: the map of verifiers stays small whatever
+/// clients do.
+const MAX_PENDING: usize = 10_000;
 
 /// Where the wiki's OAuth 2 provider is, and who we are to it.
 #[derive(Clone, Debug)]
@@ -30,15 +45,60 @@ pub struct OAuth {
     pub redirect_uri: String,
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// Logins in progress: state token → (PKCE verifier, when it was started).
+#[derive(Default)]
+pub(crate) struct Pending(Mutex<HashMap<String, (String, Instant)>>);
+
+impl Pending {
+    /// Only inserts and removes run under this lock; a map that saw a panic is still whole.
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Instant)>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn insert(&self, state: String, verifier: String) -> Result<(), AppError> {
+        let mut m = self.map();
+        let now = Instant::now();
+        m.retain(|_, (_, at)| now.duration_since(*at) < PENDING_FOR);
+        if m.len() >= MAX_PENDING {
+            return Err(AppError::Unavailable(
+                "too many wiki logins in progress; try again".into(),
+            ));
+        }
+        m.insert(state, (verifier, now));
+        Ok(())
+    }
+
+    fn take(&self, state: &str) -> Option<String> {
+        let (verifier, at) = self.map().remove(state)?;
+        (at.elapsed() < PENDING_FOR).then_some(verifier)
+    }
+}
+
+type Client = oauth2::Client<
+    oauth2::basic::BasicErrorResponse,
+    oauth2::basic::BasicTokenResponse,
+    oauth2::basic::BasicTokenIntrospectionResponse,
+    oauth2::StandardRevocableToken,
+    oauth2::basic::BasicRevocationErrorResponse,
+    oauth2::EndpointSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+>;
+
+fn client(oauth: &OAuth) -> Result<Client, AppError> {
+    let base = oauth.base.trim_end_matches('/');
+    let bad = |e: oauth2::url::ParseError| {
+        AppError::Internal(format!("the OAuth configuration is not a URL: {e}"))
+    };
+    Ok(BasicClient::new(ClientId::new(oauth.client_id.clone()))
+        .set_client_secret(ClientSecret::new(oauth.client_secret.clone()))
+        .set_auth_uri(AuthUrl::new(format!("{base}/authorize")).map_err(bad)?)
+        .set_token_uri(TokenUrl::new(format!("{base}/access_token")).map_err(bad)?)
+        .set_redirect_uri(RedirectUrl::new(oauth.redirect_uri.clone()).map_err(bad)?)
+        // MediaWiki reads the client credentials from the form.
+        .set_auth_type(AuthType::RequestBody))
 }
 
 pub(crate) async fn start(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
@@ -46,18 +106,15 @@ pub(crate) async fn start(State(state): State<Arc<AppState>>) -> Result<Response
         .oauth
         .as_ref()
         .ok_or_else(|| AppError::NotFound("wiki login is not configured".into()))?;
-    let token = workspace::accounts::random_token()?;
-    let url = format!(
-        "{}/authorize?response_type=code&client_id={}&redirect_uri={}&state={}",
-        oauth.base.trim_end_matches('/'),
-        encode(&oauth.client_id),
-        encode(&oauth.redirect_uri),
-        token
-    );
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf) =
+        client(oauth)?.authorize_url(CsrfToken::new_random).set_pkce_challenge(challenge).url();
+    let token = csrf.secret().clone();
+    state.oauth_pending.insert(token.clone(), verifier.secret().clone())?;
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let cookie =
         format!("{STATE_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/oauth; Max-Age=600{secure}");
-    let mut resp = Redirect::to(&url).into_response();
+    let mut resp = Redirect::to(url.as_str()).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -72,11 +129,27 @@ pub(crate) struct Callback {
     error: Option<String>,
 }
 
-/// Exchanges the code and reads the wiki user name (blocking HTTP).
-fn wiki_user(oauth: &OAuth, code: &str) -> Result<String, AppError> {
+/// One HTTP exchange for the `oauth2` crate, through ureq (bounded in time and size).
+fn send(
+    agent: &ureq::Agent,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, ureq::Error> {
+    let mut resp = agent.run(request)?;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.body_mut().with_config().limit(1 << 20).read_to_vec()?;
+    let mut out = oauth2::HttpResponse::new(body);
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    Ok(out)
+}
+
+/// Exchanges the code (with the PKCE verifier) and reads the wiki user name (blocking HTTP).
+fn wiki_user(oauth: &OAuth, code: &str, verifier: String) -> Result<String, AppError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(20)))
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(20)))
         .user_agent(concat!(
             "throughline/",
             env!("CARGO_PKG_VERSION"),
@@ -84,39 +157,35 @@ fn wiki_user(oauth: &OAuth, code: &str) -> Result<String, AppError> {
         ))
         .build()
         .into();
-    let base = oauth.base.trim_end_matches('/');
     let upstream = |what: &str| AppError::Upstream(format!("the wiki login failed: {what}"));
-    let mut resp = agent
-        .post(&format!("{base}/access_token"))
-        .send_form([
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("client_id", oauth.client_id.as_str()),
-            ("client_secret", oauth.client_secret.as_str()),
-            ("redirect_uri", oauth.redirect_uri.as_str()),
-        ])
-        .map_err(|e| upstream(&e.to_string()))?;
-    let status = resp.status();
-    let token: serde_json::Value =
-        resp.body_mut().read_json().map_err(|_| upstream("the token answer is not JSON"))?;
-    if !status.is_success() {
-        let why = token["error_description"]
-            .as_str()
-            .or(token["message"].as_str())
-            .unwrap_or("the code was refused");
-        return Err(upstream(why));
-    }
-    let access = token["access_token"].as_str().ok_or_else(|| upstream("no access token"))?;
+    let http = |req: oauth2::HttpRequest| send(&agent, req);
+    let token = client(oauth)?
+        .exchange_code(AuthorizationCode::new(code.to_string()))
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier))
+        .request(&http)
+        .map_err(|e| match e {
+            RequestTokenError::ServerResponse(r) => {
+                upstream(r.error_description().map_or("the code was refused", String::as_str))
+            }
+            RequestTokenError::Request(e) => upstream(&e.to_string()),
+            RequestTokenError::Parse(_, _) => upstream("the token answer is not valid"),
+            RequestTokenError::Other(e) => upstream(&e),
+        })?;
+    let base = oauth.base.trim_end_matches('/');
     let mut resp = agent
         .get(&format!("{base}/resource/profile"))
-        .header("Authorization", &format!("Bearer {access}"))
+        .header("Authorization", &format!("Bearer {}", token.access_token().secret()))
         .call()
         .map_err(|e| upstream(&e.to_string()))?;
     if !resp.status().is_success() {
         return Err(upstream("the profile was refused"));
     }
-    let profile: serde_json::Value =
-        resp.body_mut().read_json().map_err(|_| upstream("the profile is not JSON"))?;
+    let profile: serde_json::Value = resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 20)
+        .read_json()
+        .map_err(|_| upstream("the profile is not JSON"))?;
     profile["username"]
         .as_str()
         .map(str::to_string)
@@ -133,16 +202,29 @@ pub(crate) async fn callback(
         .clone()
         .ok_or_else(|| AppError::NotFound("wiki login is not configured".into()))?;
     if let Some(e) = q.error {
+        let e: String = e.chars().take(200).collect();
         return Err(AppError::Upstream(format!("the wiki login was not completed: {e}")));
     }
-    let expected = crate::cookie(&headers, STATE_COOKIE);
-    if expected.is_none() || q.state != expected {
-        return Err(AppError::BadRequest(
+    let mismatch = || {
+        AppError::BadRequest(
             "the login answer does not match this browser's request; start again".into(),
-        ));
+        )
+    };
+    let expected = crate::cookie(&headers, STATE_COOKIE).ok_or_else(mismatch)?;
+    let given = q.state.ok_or_else(mismatch)?;
+    if !crate::same_token(&given, &expected) {
+        return Err(mismatch());
     }
     let code = q.code.ok_or_else(|| AppError::BadRequest("the login answer has no code".into()))?;
-    let user = tokio::task::spawn_blocking(move || wiki_user(&oauth, &code))
+    if code.len() > 4096 {
+        return Err(AppError::BadRequest("the login answer's code is too long".into()));
+    }
+    let verifier = state.oauth_pending.take(&given).ok_or_else(|| {
+        AppError::BadRequest(
+            "this login was started too long ago or already used; start again".into(),
+        )
+    })?;
+    let user = tokio::task::spawn_blocking(move || wiki_user(&oauth, &code, verifier))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
     let account = state.ws()?.wiki_account(&user)?;

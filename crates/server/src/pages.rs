@@ -16,48 +16,159 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The report of the current revision, built once per revision (off the async threads).
+/// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
+/// inline style, so the Content-Security-Policy needs no `'unsafe-inline'`).
+const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n";
+
+/// The pages of the current revision, built once per revision on a blocking thread, one build
+/// at a time. A build that fails or panics is remembered for its revision (so it is not re-run
+/// on every request) and affects only the report pages; the next revision is built afresh.
 async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
+    let (head, files) = {
+        let ws = state.ws()?;
+        (ws.head()?, ws.files()?)
+    };
+    let fresh = |s: &Option<crate::Site>| s.as_ref().filter(|s| s.head == head).cloned();
+    if let Some(s) = fresh(&state.cached_site()) {
+        return Ok(s);
+    }
+    let _one = state.building.lock().await;
+    if let Some(s) = fresh(&state.cached_site()) {
+        return Ok(s);
+    }
     let st = state.clone();
-    tokio::task::spawn_blocking(move || -> Result<crate::Site, AppError> {
-        let head = st.ws()?.head()?;
-        let mut cache = st.site.lock().map_err(|_| AppError::Internal("site lock poisoned".into()))?;
-        if let Some((h, s)) = cache.as_ref()
-            && *h == head
-        {
-            return Ok(s.clone());
+    let built = tokio::task::spawn_blocking(move || build(&st, head, files)).await;
+    let failure = match built {
+        Ok(Ok(site)) => {
+            *state.cached_site() = Some(site.clone());
+            return Ok(site);
         }
-        let checked = st.ws()?.checked()?;
-        let mut map = HashMap::new();
-        let mut edit_links = HashMap::new();
-        if checked.is_ok() {
-            for p in &checked.model.programs {
-                edit_links.insert(format!("programs/{}.html", p.id), program_edit_links(&checked.model, p.id.as_str()));
-            }
-            let opts = report::Options {
-                samples: st.samples,
-                measured: st.measured.clone(),
-                ..report::Options::default()
-            };
-            let files = report::build(&checked.model, report::Format::Html, &opts, &|_, _| {})
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            for f in files {
-                map.insert(f.path, f.contents);
-            }
-        } else {
-            let mut body = String::from("<h1>The model has errors</h1><p>Fix them (edit the items below, or restore a revision) to see the pages.</p><ul>");
-            for d in checked.diagnostics.iter().filter(|d| d.severity() == modelfile::Severity::Error) {
-                body.push_str(&format!("<li>{}</li>", esc(&d.message)));
-            }
-            body.push_str("</ul><p><a href=\"/revisions\">Revisions</a></p>");
-            map.insert("index.html".into(), shell("Model errors", &body));
+        Ok(Err(why)) => why,
+        Err(e) if e.is_panic() => {
+            let payload = e.into_panic();
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            format!("building the pages panicked: {what}")
         }
-        let site = Arc::new(crate::Pages { files: map, edit_links });
-        *cache = Some((head, site.clone()));
-        Ok(site)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+        Err(e) => format!("building the pages was cancelled: {e}"),
+    };
+    eprintln!("revision {head}: {failure}");
+    // Keep the stylesheet of the last good build, so the error page still looks like the site.
+    let mut kept = HashMap::new();
+    if let Some(css) = state.cached_site().as_ref().and_then(|s| s.files.get("style.css")) {
+        kept.insert("style.css".to_string(), css.clone());
+    }
+    let site = Arc::new(crate::Pages {
+        head,
+        files: kept,
+        edit_links: HashMap::new(),
+        failure: Some(failure),
+    });
+    *state.cached_site() = Some(site.clone());
+    Ok(site)
+}
+
+/// The pages of one revision (on a blocking thread; may panic: the caller contains it).
+fn build(
+    st: &AppState,
+    head: i64,
+    files: Vec<modelfile::SourceFile>,
+) -> Result<crate::Site, String> {
+    let checked = modelfile::check(files);
+    let mut map = HashMap::new();
+    let mut edit_links = HashMap::new();
+    if checked.is_ok() {
+        for p in &checked.model.programs {
+            edit_links.insert(
+                format!("programs/{}.html", p.id),
+                program_edit_links(&checked.model, p.id.as_str()),
+            );
+        }
+        let opts = report::Options {
+            samples: st.samples,
+            measured: st.measured.clone(),
+            ..report::Options::default()
+        };
+        for f in (st.builder)(&checked.model, &opts)? {
+            let mut contents =
+                if f.path.ends_with(".html") { safe_links(&f.contents) } else { f.contents };
+            if f.path == "style.css" {
+                contents.push_str(SERVER_CSS);
+            }
+            map.insert(f.path, contents);
+        }
+    } else {
+        let mut body = String::from(
+            "<h1>The model has errors</h1><p>Fix them (edit the items below, or restore a revision) to see the pages.</p><ul>",
+        );
+        for d in checked.diagnostics.iter().filter(|d| d.severity() == modelfile::Severity::Error) {
+            body.push_str(&format!("<li>{}</li>", esc(&d.message)));
+        }
+        body.push_str("</ul><p><a href=\"/revisions\">Revisions</a></p>");
+        map.insert("index.html".into(), shell("Model errors", &body));
+    }
+    Ok(Arc::new(crate::Pages { head, files: map, edit_links, failure: None }))
+}
+
+/// Whether a link target may be rendered as a link: relative (including `#…`, `?…`, `/…`), or
+/// absolute with the `http`, `https` or `mailto` scheme. Browsers ignore ASCII whitespace and
+/// control characters inside a scheme (`java\tscript:`), so those are dropped before looking.
+pub(crate) fn allowed_link(target: &str) -> bool {
+    let t: String = target
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // A numeric character reference could spell a scheme (`&#106;avascript:`).
+    if t.contains("&#") {
+        return false;
+    }
+    match t.find(':') {
+        None => true,
+        Some(colon) => {
+            let before = &t[..colon];
+            // A `:` after a path, query or fragment start is not a scheme.
+            if before.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(before, "http" | "https" | "mailto")
+        }
+    }
+}
+
+/// `html` with the target of every `href` and `src` that is not an allowed link replaced by
+/// `#` (defence in depth: the checker also refuses such URLs in the model, and the
+/// Content-Security-Policy blocks `javascript:` URLs).
+pub(crate) fn safe_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+            .min_by_key(|(i, _)| *i);
+        let Some((at, len)) = next else { break };
+        let value_start = at + len;
+        let Some(value_len) = rest[value_start..].find('"') else { break };
+        out.push_str(&rest[..value_start]);
+        let value = &rest[value_start..value_start + value_len];
+        out.push_str(if allowed_link(value) { value } else { "#" });
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The page that stands in for a report page whose build failed.
+fn failed_page(head: i64, why: &str, bar: &str) -> Response {
+    let body = format!(
+        "{bar}<h1>This page could not be built</h1><p role=\"alert\">The pages of revision {head} could not be built: {}</p><p>The rest of the workspace works: undo the change that caused it on the <a href=\"/revisions\">revisions</a> page (restore the revision before it), or edit the item again. The pages are built afresh from the next revision.</p>",
+        esc(why)
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, Html(shell("Page not built", &body))).into_response()
 }
 
 /// A minimal page for the application's own screens, using the report's stylesheet.
@@ -71,7 +182,7 @@ pub(crate) fn shell(title: &str, body: &str) -> String {
 fn account_bar(w: &Who) -> String {
     match &w.session {
         Some(s) => format!(
-            "<div class=\"account\">{} ({}) <form method=\"post\" action=\"/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form> · <a href=\"/revisions\">Revisions</a> · <a href=\"/rounds\">Consultation</a></div>",
+            "<div class=\"account\">{} ({}) <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form> · <a href=\"/revisions\">Revisions</a> · <a href=\"/rounds\">Consultation</a></div>",
             esc(&s.account.name),
             s.account.role.key(),
             esc(&s.csrf)
@@ -165,6 +276,12 @@ async fn serve_page(
     path: String,
 ) -> Result<Response, AppError> {
     let site = site(&state).await?;
+    if let Some(why) = &site.failure
+        && !site.files.contains_key(&path)
+    {
+        let w = who(&state, &headers)?;
+        return Ok(failed_page(site.head, why, &account_bar(&w)));
+    }
     let Some(contents) = site.files.get(&path) else {
         return Err(AppError::NotFound(format!("no page {path}")));
     };
@@ -328,7 +445,7 @@ pub(crate) async fn edit_form(
         return Err(AppError::Forbidden("editing needs the editor role".into()));
     }
     let kind = kind_of(&kind)?;
-    let item = state.ws()?.item(kind, &id)?;
+    let item = state.ws()?.item(kind, crate::item_id(&id)?)?;
     Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new())).into_response())
 }
 
@@ -342,6 +459,7 @@ pub(crate) async fn edit_submit(
     let (s, form) = w.authorise_form(Role::Editor, payload)?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let kind = kind_of(&kind)?;
+    let id = crate::item_id(&id)?.to_string();
     let revision: i64 = get("revision")
         .and_then(|r| r.parse().ok())
         .ok_or_else(|| AppError::BadRequest("the form has no revision".into()))?;
@@ -460,15 +578,35 @@ pub(crate) async fn comment_submit(
             Some(r.parse::<i64>().map_err(|_| AppError::BadRequest("round is a number".into()))?)
         }
     };
-    state.ws()?.contribute(round, &form.target, kind, &form.body, &s.account.name)?;
+    state.ws()?.contribute(round, form.target.trim(), kind, &form.body, &s.account.name)?;
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| {
-            r.find("//").and_then(|i| r[i + 2..].find('/').map(|j| r[i + 2 + j..].to_string()))
-        })
+        .and_then(same_origin_path)
         .unwrap_or_else(|| "/".into());
     Ok(Redirect::to(&back).into_response())
+}
+
+/// The path (with query) of a `Referer`, if it is a path on this site: it starts with exactly
+/// one `/` (not `//` or `/\`, which browsers read as another host), with no backslash or
+/// control character anywhere. An absolute URL contributes only its path, so the redirect
+/// can never leave this origin.
+pub(crate) fn same_origin_path(referer: &str) -> Option<String> {
+    let path = match referer.split_once("://") {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            &rest[rest.find('/')?..]
+        }
+        _ => referer,
+    };
+    let path = path.split('#').next().unwrap_or_default();
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
+    ok.then(|| path.to_string())
 }
 
 /// The consultation rounds, with a form to open one (admins).

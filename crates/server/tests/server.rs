@@ -3,13 +3,14 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use workspace::{Role, Workspace};
 
 struct Server {
     base: String,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 fn start() -> Server {
@@ -18,14 +19,25 @@ fn start() -> Server {
 
 fn start_with(oauth: Option<server::OAuth>) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::open(&dir.path().join("ws.sqlite")).unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");
-    ws.import_dir(&example, "importer").unwrap();
-    ws.create_account("eve", Role::Editor, "editor password 1").unwrap();
-    ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
-    ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
-    ws.create_account("adm", Role::Admin, "admin password 12").unwrap();
-    let state = server::AppState::new(ws, 200, false, report::Measured::default(), oauth);
+    let mut s = start_on(&dir.path().join("ws.sqlite"), oauth, Arc::new(server::report_pages));
+    s._dir = Some(dir);
+    s
+}
+
+/// A server over the workspace database at `db` (the example and four accounts are added when
+/// it is new), with page builder `builder`.
+fn start_on(db: &Path, oauth: Option<server::OAuth>, builder: server::PageBuilder) -> Server {
+    let mut ws = Workspace::open(db).unwrap();
+    if ws.files().unwrap().is_empty() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");
+        ws.import_dir(&example, "importer").unwrap();
+        ws.create_account("eve", Role::Editor, "editor password 1").unwrap();
+        ws.create_account("val", Role::Viewer, "viewer password 1").unwrap();
+        ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
+        ws.create_account("adm", Role::Admin, "admin password 12").unwrap();
+    }
+    let state =
+        server::AppState::with_builder(ws, 200, false, report::Measured::default(), oauth, builder);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -34,7 +46,7 @@ fn start_with(oauth: Option<server::OAuth>) -> Server {
             let _ = server::serve(listener, state).await;
         })
     });
-    Server { base, _dir: dir }
+    Server { base, _dir: None }
 }
 
 fn agent() -> ureq::Agent {
@@ -306,9 +318,16 @@ fn a_consultation_round_collects_contributions_and_summarises_them() {
 /// A fake MediaWiki OAuth 2 provider on loopback: it answers the token and profile requests with
 /// the documented shapes and checks what the server sends.
 fn fake_provider(fail_token: bool) -> String {
+    fake_provider_seeing(fail_token).0
+}
+
+/// [`fake_provider`], also handing back the bodies of the token requests it received.
+fn fake_provider_seeing(fail_token: bool) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/w/rest.php/oauth2", listener.local_addr().unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
@@ -334,6 +353,9 @@ fn fake_provider(fail_token: bool) -> String {
             let mut body = vec![0; len];
             reader.read_exact(&mut body).unwrap();
             let body = String::from_utf8_lossy(&body).to_string();
+            if path.ends_with("/access_token") {
+                record.lock().unwrap().push(body.clone());
+            }
             let (status, answer) = if path.ends_with("/access_token") {
                 if fail_token {
                     (400, r#"{"error":"invalid_grant","error_description":"The authorization code is invalid"}"#.to_string())
@@ -359,7 +381,15 @@ fn fake_provider(fail_token: bool) -> String {
             );
         }
     });
-    base
+    (base, seen)
+}
+
+/// The value of `key` in a URL's query or a form body.
+fn param(query: &str, key: &str) -> Option<String> {
+    let query = query.split_once('?').map_or(query, |(_, q)| q);
+    oauth2::url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 fn oauth_config(provider: &str) -> server::OAuth {
@@ -371,9 +401,20 @@ fn oauth_config(provider: &str) -> server::OAuth {
     }
 }
 
+/// RFC 7636, Appendix B: the S256 challenge of the example verifier, as the crate the server
+/// uses computes it.
+#[test]
+fn pkce_s256_matches_the_rfc_7636_example() {
+    let verifier =
+        oauth2::PkceCodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
+    let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(&verifier);
+    assert_eq!(challenge.as_str(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    assert_eq!(challenge.method().as_str(), "S256");
+}
+
 #[test]
 fn a_wiki_account_logs_in_through_oauth() {
-    let provider = fake_provider(false);
+    let (provider, token_requests) = fake_provider_seeing(false);
     let s = start_with(Some(oauth_config(&provider)));
     let (_, login) = get(&s, "/login", None);
     assert!(login.contains("/oauth/start"));
@@ -385,7 +426,11 @@ fn a_wiki_account_logs_in_through_oauth() {
             .starts_with(&format!("{provider}/authorize?response_type=code&client_id=client-1")),
         "{location}"
     );
-    let state = location.split("state=").nth(1).unwrap().to_string();
+    assert_eq!(param(&location, "redirect_uri").unwrap(), "http://127.0.0.1/oauth/callback");
+    assert_eq!(param(&location, "code_challenge_method").unwrap(), "S256");
+    let challenge = param(&location, "code_challenge").unwrap();
+    assert_eq!(challenge.len(), 43, "a SHA-256, base64url without padding");
+    let state = param(&location, "state").unwrap();
     let cookie = resp
         .headers()
         .get("set-cookie")
@@ -420,6 +465,21 @@ fn a_wiki_account_logs_in_through_oauth() {
     let session = session.split(';').next().unwrap().to_string();
     let (_, home) = get(&s, "/", Some(&session));
     assert!(home.contains("Ada Lovelace (contributor)"), "logged in as the wiki user");
+    // The code was exchanged with the verifier whose S256 is the challenge sent at the start.
+    let body = token_requests.lock().unwrap()[0].clone();
+    let verifier = param(&body, "code_verifier").unwrap();
+    assert!((43..=128).contains(&verifier.len()), "{verifier}");
+    let recomputed = oauth2::PkceCodeChallenge::from_code_verifier_sha256(
+        &oauth2::PkceCodeVerifier::new(verifier),
+    );
+    assert_eq!(recomputed.as_str(), challenge);
+    // A state is good for one login only.
+    let again = agent()
+        .get(&format!("{}/oauth/callback?code=the-code&state={state}", s.base))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 400);
 }
 
 #[test]
@@ -428,7 +488,7 @@ fn a_provider_that_refuses_the_code_is_a_clear_502() {
     let s = start_with(Some(oauth_config(&provider)));
     let resp = agent().get(&format!("{}/oauth/start", s.base)).call().unwrap();
     let location = resp.headers().get("location").unwrap().to_str().unwrap().to_string();
-    let state = location.split("state=").nth(1).unwrap().to_string();
+    let state = param(&location, "state").unwrap();
     let cookie = resp
         .headers()
         .get("set-cookie")
@@ -450,4 +510,394 @@ fn a_provider_that_refuses_the_code_is_a_clear_502() {
     // Without configuration there is no wiki login at all.
     let plain = start();
     assert_eq!(get(&plain, "/oauth/start", None).0, 404);
+}
+
+/// A page builder that panics, like a solver that fails on an extreme model, whenever an
+/// initiative's name contains `PANIC`; otherwise the real report.
+fn fragile() -> server::PageBuilder {
+    Arc::new(|m: &model::Model, o: &report::Options| {
+        if m.initiatives.iter().any(|i| i.name.contains("PANIC")) {
+            panic!("the plan solver gave up (a test's deliberate failure)");
+        }
+        server::report_pages(m, o)
+    })
+}
+
+fn put_json(s: &Server, path: &str, cookie: &str, csrf: &str, body: Value) -> (u16, Value) {
+    let mut r = agent()
+        .put(&format!("{}{path}", s.base))
+        .header("Cookie", cookie)
+        .header("X-CSRF-Token", csrf)
+        .send_json(body)
+        .unwrap();
+    (r.status().as_u16(), r.body_mut().read_json::<Value>().unwrap_or(Value::Null))
+}
+
+fn post_json(s: &Server, path: &str, cookie: &str, csrf: &str, body: Value) -> (u16, Value) {
+    let mut r = agent()
+        .post(&format!("{}{path}", s.base))
+        .header("Cookie", cookie)
+        .header("X-CSRF-Token", csrf)
+        .send_json(body)
+        .unwrap();
+    (r.status().as_u16(), r.body_mut().read_json::<Value>().unwrap_or(Value::Null))
+}
+
+/// A build that panics takes down the report pages of that revision only: the revisions, edit
+/// forms, login and API keep serving, a restart is not stuck, and restoring the revision before
+/// brings the pages back.
+#[test]
+fn a_page_build_that_panics_affects_only_the_pages_and_they_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ws.sqlite");
+    let s = start_on(&db, None, fragile());
+    assert_eq!(get(&s, "/", None).0, 200);
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let path = item["path"].as_str().unwrap().to_string();
+    let (status, _) = put_json(
+        &s,
+        "/api/v1/items/initiative/wlm_jury_tools",
+        &cookie,
+        &csrf,
+        json!({ "revision": item["revision"], "changes": { "name": "PANIC in the solver" } }),
+    );
+    assert_eq!(status, 200);
+    for page in ["/", "/programs/wiki_loves_monuments.html", "/plan.html"] {
+        let (status, html) = get(&s, page, None);
+        assert_eq!(status, 500, "{page}");
+        assert!(html.contains("could not be built") && html.contains("/revisions"), "{html}");
+    }
+    for page in ["/revisions", "/login", "/rounds", "/api/v1/model", "/api/v1/revisions"] {
+        assert_eq!(get(&s, page, None).0, 200, "{page} keeps serving");
+    }
+    assert_eq!(get(&s, "/edit/initiative/wlm_jury_tools", Some(&cookie)).0, 200);
+    // A restart on the same database serves at once, with the same contained failure.
+    let again = start_on(&db, None, fragile());
+    let started = std::time::Instant::now();
+    assert_eq!(get(&again, "/revisions", None).0, 200);
+    assert_eq!(get(&again, "/", None).0, 500);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // Undo: restore the file to its revision before the edit; the pages come back.
+    let (cookie, csrf) = login(&again, "eve", "editor password 1");
+    let revisions: Value = serde_json::from_str(&get(&again, "/api/v1/revisions", None).1).unwrap();
+    let before =
+        revisions.as_array().unwrap().iter().filter(|r| r["path"] == path.as_str()).nth(1).unwrap()
+            ["id"]
+            .as_i64()
+            .unwrap();
+    let (status, body) = post_json(
+        &again,
+        &format!("/api/v1/revisions/{before}/restore"),
+        &cookie,
+        &csrf,
+        json!({}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, html) = get(&again, "/", None);
+    assert_eq!(status, 200);
+    assert!(!html.contains("could not be built"));
+    assert!(get(&again, "/initiatives/wlm_jury_tools.html", None).1.contains("Jury tool"));
+    // Restoring to the text the file already has records nothing.
+    let (status, body) = post_json(
+        &again,
+        &format!("/api/v1/revisions/{before}/restore"),
+        &cookie,
+        &csrf,
+        json!({}),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("nothing to restore"));
+}
+
+fn try_login(s: &Server, name: &str, password: &str) -> ureq::http::Response<ureq::Body> {
+    agent()
+        .post(&format!("{}/login", s.base))
+        .send_form([("name", name), ("password", password)])
+        .unwrap()
+}
+
+/// Five wrong passwords for an account, then it must wait (429 with `Retry-After`, even for the
+/// right password); after the wait the right password logs in.
+#[test]
+fn wrong_passwords_back_off_per_account_with_429() {
+    let s = start();
+    for i in 0..5 {
+        assert_eq!(try_login(&s, "eve", "guess guess guess").status().as_u16(), 401, "try {i}");
+    }
+    let locked = try_login(&s, "eve", "guess guess guess");
+    assert_eq!(locked.status().as_u16(), 429);
+    let wait: u64 = locked.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    assert_eq!(try_login(&s, "eve", "editor password 1").status().as_u16(), 429);
+    // Other accounts are not locked by eve's.
+    assert_eq!(try_login(&s, "val", "viewer password 1").status().as_u16(), 303);
+    std::thread::sleep(std::time::Duration::from_secs(wait));
+    assert_eq!(try_login(&s, "eve", "editor password 1").status().as_u16(), 303);
+}
+
+/// One address guessing many names is slowed down too.
+#[test]
+fn many_names_from_one_address_back_off_with_429() {
+    let s = start();
+    for i in 0..20 {
+        let name = format!("nobody{i}");
+        assert_eq!(try_login(&s, &name, "guess guess guess").status().as_u16(), 401, "{name}");
+    }
+    let locked = try_login(&s, "eve", "editor password 1");
+    assert_eq!(locked.status().as_u16(), 429);
+    assert!(locked.headers().get("retry-after").is_some());
+    // Over-long names are refused before anything is looked up.
+    let long = "n".repeat(10_000);
+    assert_eq!(try_login(&s, &long, "x").status().as_u16(), 400);
+}
+
+/// Password hashing runs on the blocking pool outside the workspace lock: while eight clients
+/// log in continuously, a reader's requests still complete quickly.
+#[test]
+fn readers_are_served_while_logins_hash() {
+    use std::time::{Duration, Instant};
+    let s = Arc::new(start());
+    assert_eq!(get(&s, "/", None).0, 200); // the pages are built once
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let logins = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let (s, stop, logins) = (s.clone(), stop.clone(), logins.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    assert_eq!(try_login(&s, "eve", "editor password 1").status().as_u16(), 303);
+                    logins.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let (mut n, mut slowest) = (0, Duration::ZERO);
+    while started.elapsed() < Duration::from_secs(3) {
+        let t = Instant::now();
+        assert_eq!(get(&s, "/revisions", None).0, 200);
+        slowest = slowest.max(t.elapsed());
+        n += 1;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    let logins = logins.load(std::sync::atomic::Ordering::Relaxed);
+    eprintln!(
+        "reader: {n} requests in 3 s ({:.0}/s), slowest {slowest:?}; {logins} logins meanwhile",
+        n as f64 / started.elapsed().as_secs_f64()
+    );
+    assert!(logins >= 8, "the logins ran ({logins})");
+    assert!(n >= 30, "the reader was served ({n} requests in 3 s)");
+    assert!(slowest < Duration::from_millis(1500), "slowest read {slowest:?}");
+}
+
+/// Every response carries the security headers, and the pages need no inline script or style.
+#[test]
+fn every_response_carries_the_security_headers() {
+    let s = start();
+    let check = |resp: &ureq::http::Response<ureq::Body>, what: &str| {
+        let h = |k: &str| resp.headers().get(k).map(|v| v.to_str().unwrap().to_string());
+        let csp = h("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
+            "{what}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{what}");
+        assert_eq!(h("x-frame-options").as_deref(), Some("DENY"), "{what}");
+        assert_eq!(h("x-content-type-options").as_deref(), Some("nosniff"), "{what}");
+        assert_eq!(h("referrer-policy").as_deref(), Some("same-origin"), "{what}");
+    };
+    for path in
+        ["/", "/style.css", "/login", "/revisions", "/api/v1/model", "/nope.html", "/oauth/start"]
+    {
+        let resp = agent().get(&format!("{}{path}", s.base)).call().unwrap();
+        check(&resp, path);
+    }
+    let refused = agent().post(&format!("{}/comments", s.base)).send_form([("a", "b")]).unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    check(&refused, "POST /comments");
+    let (cookie, _) = login(&s, "eve", "editor password 1");
+    for path in [
+        "/",
+        "/programs/wiki_loves_monuments.html",
+        "/plan.html",
+        "/initiatives/wlm_jury_tools.html",
+        "/edit/initiative/wlm_jury_tools",
+        "/rounds",
+    ] {
+        let (status, html) = get(&s, path, Some(&cookie));
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !html.contains("<script") && !html.contains(" style=\"") && !html.contains("<style"),
+            "{path} has inline script or style"
+        );
+    }
+}
+
+/// After a comment the browser goes back to the page it came from, but only to a path on this
+/// site: a `Referer` that would make a protocol-relative or foreign redirect falls back to `/`.
+#[test]
+fn a_comment_redirects_only_to_a_path_on_this_site() {
+    let s = start();
+    let (cookie, csrf) = login(&s, "cat", "contrib password 1");
+    let cases = [
+        ("http://127.0.0.1/initiatives/wlm_jury_tools.html", "/initiatives/wlm_jury_tools.html"),
+        ("http://127.0.0.1/rounds?x=1#c", "/rounds?x=1"),
+        ("//evil.example/x", "/"),
+        ("http://127.0.0.1//evil.example/x", "/"),
+        ("/\\evil.example/x", "/"),
+        ("http://127.0.0.1/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("https://evil.example", "/"),
+        ("evil.example/x", "/"),
+    ];
+    for (referer, expected) in cases {
+        let resp = agent()
+            .post(&format!("{}/comments", s.base))
+            .header("Cookie", &cookie)
+            .header("Referer", referer)
+            .send_form([
+                ("csrf", csrf.as_str()),
+                ("target", "wlm_jury_tools"),
+                ("kind", "comment"),
+                ("body", "Noted"),
+            ])
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 303, "{referer}");
+        let location = resp.headers().get("location").unwrap().to_str().unwrap();
+        assert_eq!(location, expected, "Referer {referer}");
+    }
+}
+
+/// A body over the limit answers 413 (by its length, or while it is read); over-long fields, and
+/// comment targets and round scopes the model does not have, answer a clear 400.
+#[test]
+fn bodies_and_fields_are_bounded() {
+    use std::io::{Read, Write};
+    let s = start();
+    // 50 MB announced: refused from the header, before any of it is read.
+    let addr = s.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /comments HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 52428800\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let (cookie, csrf) = login(&s, "cat", "contrib password 1");
+    let post = |path: &str, cookie: &str, fields: &[(&str, &str)]| {
+        let mut r = agent()
+            .post(&format!("{}{path}", s.base))
+            .header("Cookie", cookie)
+            .send_form(fields.iter().copied())
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    // A body just over the limit, streamed: 413 too.
+    let big = "x".repeat(server::BODY_LIMIT);
+    let (status, _) = post(
+        "/comments",
+        &cookie,
+        &[("csrf", &csrf), ("target", "wlm_jury_tools"), ("kind", "comment"), ("body", &big)],
+    );
+    assert_eq!(status, 413);
+    let long = "t".repeat(10_000);
+    for (target, body, expect) in [
+        (long.as_str(), "hi", "at most 200 characters"),
+        ("no_such_thing", "hi", "no node, initiative or program `no_such_thing`"),
+        ("wlm_jury_tools", &"b".repeat(10_001), "under 10000 characters"),
+    ] {
+        let (status, text) = post(
+            "/comments",
+            &cookie,
+            &[("csrf", &csrf), ("target", target), ("kind", "comment"), ("body", body)],
+        );
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains(expect), "{text}");
+    }
+    let (admin, admin_csrf) = login(&s, "adm", "admin password 12");
+    for (scope, title, expect) in [
+        ("wiki_loves_monuments", long.as_str(), "at most 200 characters"),
+        ("no_such_program", "Review", "no program `no_such_program`"),
+    ] {
+        let (status, text) =
+            post("/rounds", &admin, &[("csrf", &admin_csrf), ("scope", scope), ("title", title)]);
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains(expect), "{text}");
+    }
+    let (status, _) =
+        post("/rounds", &admin, &[("csrf", &admin_csrf), ("scope", "plan"), ("title", "The plan")]);
+    assert_eq!(status, 303);
+    // An edit value over the limit is refused on its field.
+    let (editor, editor_csrf) = login(&s, "eve", "editor password 1");
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let (status, body) = put_json(
+        &s,
+        "/api/v1/items/initiative/wlm_jury_tools",
+        &editor,
+        &editor_csrf,
+        json!({ "revision": item["revision"], "changes": { "name": "n".repeat(10_001) } }),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "name");
+    // Ids in URLs that no model has are a 404, not an error echoing them.
+    assert_eq!(get(&s, "/api/v1/items/node/a%0Ab", None).0, 404);
+}
+
+/// Only `http`, `https`, `mailto` and relative links are served as links, whatever a page
+/// (here, one the builder adds) contains.
+#[test]
+fn only_web_links_are_served_as_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let builder: server::PageBuilder = Arc::new(|m: &model::Model, o: &report::Options| {
+        let mut files = server::report_pages(m, o)?;
+        files.push(report::File {
+            path: "links.html".into(),
+            contents: [
+                "javascript:alert(1)",
+                "JaVaScRiPt:alert(2)",
+                " java\tscript:alert(3)",
+                "data:text/html,<b>4</b>",
+                "vbscript:msgbox(5)",
+                "&#106;avascript:alert(6)",
+                "https://example.org/ok",
+                "http://example.org/ok",
+                "/plan.html",
+                "#evidence",
+                "programs/x.html?a=b:c",
+                "mailto:team@example.org",
+            ]
+            .iter()
+            .map(|u| format!("<a href=\"{u}\">x</a><img src=\"{u}\">\n"))
+            .collect::<String>()
+                + "<footer></footer>",
+        });
+        Ok(files)
+    });
+    let s = start_on(&dir.path().join("ws.sqlite"), None, builder);
+    let (status, html) = get(&s, "/links.html", None);
+    assert_eq!(status, 200);
+    let lower = html.to_ascii_lowercase();
+    for bad in ["javascript", "script:", "data:", "vbscript", "&#106;"] {
+        assert!(!lower.contains(bad), "{bad} in {html}");
+    }
+    for good in [
+        "https://example.org/ok",
+        "http://example.org/ok",
+        "/plan.html",
+        "#evidence",
+        "programs/x.html?a=b:c",
+        "mailto:team@example.org",
+    ] {
+        assert!(html.contains(&format!("href=\"{good}\"")), "{good} in {html}");
+    }
+    assert_eq!(html.matches("href=\"#\"").count(), 6, "{html}");
 }
