@@ -530,10 +530,14 @@ fn quarter(s: &str) -> Result<model::Quarter, String> {
     model::Quarter::parse(s).ok_or_else(|| format!("`{s}` is not a quarter; write e.g. 2026Q3"))
 }
 
+/// Written as in the model files (`5M`, `250k`, `5_000_000`), so a budget can be copied from
+/// `planning.yaml` to the command line.
 fn non_negative(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        _ => Err(format!("expected a number of zero or more, e.g. 5000000; found `{s}`")),
+    match modelfile::quantity::parse_number(s) {
+        Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!(
+            "expected an amount of zero or more as in the model files, e.g. 5M, 250k or 5000000; found `{s}`"
+        )),
     }
 }
 

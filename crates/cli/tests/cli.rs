@@ -353,6 +353,9 @@ fn what_if_flags_change_the_plan() {
     assert!(!selected(&excluded, in_id));
     let richer = run(&["--budget", "9000000"]);
     assert!(value(&richer) >= value(&base));
+    // The budget as the model files write it.
+    let same = run(&["--budget", "9M"]);
+    assert_eq!(value(&same), value(&richer), "`9M` is 9,000,000 on the command line too");
 }
 
 #[test]
