@@ -166,3 +166,57 @@ fn the_report_shows_the_checkin_and_the_evaluation() {
     assert!(evals.contains("<strong>SYNTHETIC data.</strong>"));
     assert!(evals.contains("Evidence strength from the design: <strong>weak</strong>"));
 }
+
+/// A real yearly panel through the whole command: California's Proposition 99 (cigarette
+/// sales, 38 comparison states; crates/evaluate/tests/data) as the example's unique-devices
+/// indicator. Ten or more comparisons make synthetic DiD the default, and the estimate is the
+/// published one (Arkhangelsky et al. 2021, Table 1: −15.6); real data are not marked synthetic.
+#[test]
+fn evaluate_runs_on_a_real_yearly_panel() {
+    let dir = example();
+    let panel = std::fs::read_to_string(
+        common::root().join("crates/evaluate/tests/data/california_prop99.csv"),
+    )
+    .unwrap();
+    let renamed = panel.replace("\ncalifornia,", "\nind_unique_devices,");
+    std::fs::write(dir.path().join("data/prop99.csv"), renamed).unwrap();
+    let states: Vec<&str> = {
+        let mut s: Vec<&str> = panel
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("series,"))
+            .filter_map(|l| l.split(',').next())
+            .filter(|s| *s != "california")
+            .collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    };
+    assert_eq!(states.len(), 38);
+    let file = dir.path().join("programs/wiki_loves_monuments.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text
+        .replace("deployed: 2026-04-06", "deployed: 1989-01-01")
+        .replace("indicator: ind_wlm_more\n      comparisons: [wlm_region_africa, wlm_region_americas, wlm_region_asia, wlm_region_europe]", &format!("indicator: ind_unique_devices\n      comparisons: [{}]", states.join(", ")));
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let ev = json(&run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools", "--json"]));
+    let e = &ev["estimate"];
+    assert_eq!(e["method"], "synthetic_did");
+    let effect = e["effect"].as_f64().unwrap();
+    assert!((effect - -15.605_397_916).abs() < 1e-6, "{effect}");
+    assert_eq!(e["fitted"].as_array().unwrap().len(), 31);
+    assert_eq!(e["placebos"]["units"].as_array().unwrap().len(), 38);
+    assert!(e["notes"][0].as_str().unwrap().contains("38 comparison series"));
+    assert_eq!(ev["synthetic"].as_array().unwrap().len(), 0);
+    let did = json(&run(
+        dir.path(),
+        &["evaluate", "--initiative", "wlm_jury_tools", "--method", "did", "--json"],
+    ));
+    let effect = did["estimate"]["effect"].as_f64().unwrap();
+    assert!((effect - -27.349_111_084).abs() < 1e-6, "{effect}");
+    let its = json(&run(
+        dir.path(),
+        &["evaluate", "--initiative", "wlm_jury_tools", "--method", "its", "--json"],
+    ));
+    assert!(its["estimate"]["notes"][0].as_str().unwrap().starts_with("yearly data"));
+}
