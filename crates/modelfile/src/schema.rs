@@ -49,10 +49,6 @@ const URL: &str = r"^([hH][tT][tT][pP][sS]?://[^\s/?#\\\x00-\x1f\x7f-\x9f]+([/?#
 const NUMBER: &str =
     r"_*[-+]?[\d_]*(\d[\d_]*(\.[\d_]*)?|\.[\d_]*\d[\d_]*)([eE]_*[-+]?_*\d[\d_]*)?\s*[kKMGB%]?";
 
-/// A probability or share written as text: a fraction from 0 to 1, or a percentage up to 100.
-const PROBABILITY_TEXT: &str =
-    r"^\s*(0+(\.\d*)?|0*\.\d+|0*1(\.0*)?|(0*100(\.0*)?|0*\d{1,2}(\.\d*)?|0*\.\d+)\s*%)\s*$";
-
 /// The distributions `quantity::parse_distribution` knows; names are case-insensitive there.
 const DISTRIBUTIONS: &[&str] = &["normal", "lognormal", "uniform", "beta", "triangular", "pert"];
 
@@ -144,9 +140,11 @@ fn shape(s: &'static Shape, limit: Option<&'static Limit>, defs: &mut Map<String
         Shape::NonNegative => {
             json!({ "anyOf": [number(limit, true), { "type": "string", "pattern": number_text() }] })
         }
+        // As text (`"80%"`, `"5e-1"`), any number: a pattern that bounded the value would
+        // have to mirror every way of writing one, and a miss would flag valid models.
         Shape::Probability => json!({ "anyOf": [
             { "type": "number", "minimum": 0, "maximum": 1 },
-            { "type": "string", "pattern": PROBABILITY_TEXT },
+            { "type": "string", "pattern": number_text() },
         ] }),
         Shape::Bool => json!({ "type": "boolean" }),
         Shape::Integer => json!({ "type": "integer" }),

@@ -210,3 +210,69 @@ fn the_file_with_every_key_passes_the_schema() {
     let errors = schema_errors(&validator(), crate::schema_keys::EVERY_KEY).expect("YAML");
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+fn number_word() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    (
+        prop::sample::select(vec!["", "-", "+", "_"]),
+        "[0-9_]{0,4}",
+        prop::sample::select(vec!["", ".", ".5", ".0_1"]),
+        prop::sample::select(vec!["", "e3", "E-2", "e+1_0"]),
+        prop::sample::select(vec!["", "k", "K", "M", "G", "B", "%", " k"]),
+        prop::sample::select(vec!["", " ", "  "]),
+    )
+        .prop_map(|(sign, digits, frac, exp, suffix, pad)| {
+            format!("{pad}{sign}{digits}{frac}{exp}{suffix}{pad}")
+        })
+}
+
+fn distribution_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        number_word(),
+        (number_word(), number_word()).prop_map(|(a, b)| format!("{a} to {b}")),
+        (
+            prop::sample::select(vec![
+                "normal",
+                "LogNormal",
+                "UNIFORM",
+                "beta",
+                "Triangular",
+                "pErT",
+                "gamma",
+            ]),
+            prop::collection::vec(number_word(), 1..4),
+            prop::sample::select(vec!["", " "]),
+        )
+            .prop_map(|(name, args, pad)| format!("{pad}{name}{pad}({}){pad}", args.join(","))),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, ..Default::default() })]
+
+    /// The schema never rejects a number or a distribution the checker reads, so editors never
+    /// flag a valid model.
+    #[test]
+    fn the_schema_accepts_every_number_and_distribution_the_checker_reads(
+        d in distribution_text(), n in number_word(),
+    ) {
+        let v = validator();
+        let quote = |s: &str| serde_json::to_string(s).unwrap();
+        if modelfile::quantity::parse_distribution(&d).is_ok() {
+            let text = format!("initiatives:\n  - {{ id: i, name: I, team: t, effort: {} }}\n", quote(&d));
+            let errors = schema_errors(&v, &text).expect("YAML");
+            proptest::prop_assert!(errors.is_empty(), "{d:?}: {errors:?}");
+        }
+        if let Some(x) = modelfile::quantity::parse_number(&n) {
+            let text = format!("planning: {{ budget: {} }}\n", quote(&n));
+            let errors = schema_errors(&v, &text).expect("YAML");
+            proptest::prop_assert!(errors.is_empty(), "{n:?}: {errors:?}");
+            if (0.0..=1.0).contains(&x) {
+                let text = format!("links:\n  - {{ from: a, to: b, probability: {} }}\n", quote(&n));
+                let errors = schema_errors(&v, &text).expect("YAML");
+                proptest::prop_assert!(errors.is_empty(), "probability {n:?}: {errors:?}");
+            }
+        }
+    }
+}
