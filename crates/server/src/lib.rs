@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, FromRequestParts, Json, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -366,6 +367,12 @@ fn body<T>(parsed: Result<T, impl Rejection>) -> Result<T, AppError> {
     })
 }
 
+/// Path parameters, or a JSON 400 saying which did not parse (axum's own answer is plain text,
+/// which the API's document does not promise).
+fn in_path<T>(parsed: Result<T, PathRejection>) -> Result<T, AppError> {
+    parsed.map_err(|e| AppError::BadRequest(format!("the URL is not valid: {}", e.body_text())))
+}
+
 /// An item id from a URL: what the model allows in ids (and `:` between a link's ends), at most
 /// [`limits::ID`] characters; anything else names no item.
 pub(crate) fn item_id(id: &str) -> Result<&str, AppError> {
@@ -594,8 +601,9 @@ async fn api_model(State(state): State<Arc<AppState>>) -> Result<Response, AppEr
 
 async fn api_item(
     State(state): State<Arc<AppState>>,
-    Path((kind, id)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, AppError> {
+    let Path((kind, id)) = in_path(path)?;
     let kind = kind_of(&kind)?;
     Ok(Json(state.ws()?.item(kind, item_id(&id)?)?).into_response())
 }
@@ -613,9 +621,10 @@ fn csrf_header(headers: &HeaderMap) -> Option<&str> {
 async fn api_edit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path((kind, id)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     payload: Result<Json<EditBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
+    let Path((kind, id)) = in_path(path)?;
     let w = who(&state, &headers)?;
     let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
     let kind = kind_of(&kind)?;
@@ -631,8 +640,9 @@ async fn api_revisions(State(state): State<Arc<AppState>>) -> Result<Response, A
 async fn api_restore(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, AppError> {
+    let Path(id) = in_path(id)?;
     let w = who(&state, &headers)?;
     let s = w.require(Role::Editor, csrf_header(&headers))?;
     let rev = state.ws()?.restore(id, &s.account.name)?;

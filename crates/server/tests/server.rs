@@ -848,8 +848,15 @@ fn bodies_and_fields_are_bounded() {
     );
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["fields"][0]["field"], "name");
-    // Ids in URLs that no model has are a 404, not an error echoing them.
+    // Ids in URLs that no model has are a 404, not an error echoing them; a revision number
+    // that does not parse is a JSON 400 (found by .ci/fuzz-server).
     assert_eq!(get(&s, "/api/v1/items/node/a%0Ab", None).0, 404);
+    let r = agent()
+        .post(&format!("{}/api/v1/revisions/9223372036854775808/restore", s.base))
+        .send_json(json!({}))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(r.headers().get("content-type").unwrap(), "application/json");
 }
 
 /// Only `http`, `https`, `mailto` and relative links are served as links, whatever a page
