@@ -315,8 +315,7 @@ pub enum Command {
     /// Maximises expected value (or, with `planning.risk`, value with a penalty on the worst
     /// outcomes) subject to the budget, each team's capacity per quarter, dependencies,
     /// exclusions, must-do work and the balance rules in the model's `planning` section, solved
-    /// exactly by an integer-programming solver (microlp; HiGHS with `--solver highs` in builds
-    /// with the `highs` feature). Prints the schedule, the load per team, the balance achieved, the
+    /// exactly by an integer-programming solver (COIN-OR CBC; see `--solver`). Prints the schedule, the load per team, the balance achieved, the
     /// objectives and key results, why each initiative is in or out, what one more engineer per
     /// team or more budget would buy, and the efficient frontier. An infeasible plan names the
     /// rules that conflict (exit 1).
@@ -348,9 +347,10 @@ pub enum Command {
         /// Seconds the solver may take before returning its best plan with the remaining gap.
         #[arg(long, default_value_t = 60.0, value_parser = positive)]
         time_limit: f64,
-        /// The integer-programming solver: `microlp` (pure Rust, the default) or `highs` (only in
-        /// builds with the `highs` feature, which needs cmake and libclang).
-        #[arg(long, default_value = "microlp", value_parser = solver)]
+        /// The integer-programming solver: `cbc` (COIN-OR CBC, the default), `microlp` (pure
+        /// Rust; slow on real plans) or `highs` (only in builds with the `highs` feature, which
+        /// needs cmake and libclang).
+        #[arg(long, default_value_t = portfolio::Solver::default(), value_parser = solver)]
         solver: portfolio::Solver,
         /// Write the plan to plan.yaml in the model folder.
         #[arg(long)]
@@ -563,7 +563,7 @@ fn solver(s: &str) -> Result<portfolio::Solver, String> {
     if !portfolio::Solver::available().contains(&solver) {
         return Err(format!(
             "this build has no `{s}` solver: rebuild with `--features highs` (needs cmake and \
-             libclang), or use the default `microlp`"
+             libclang), or use the default `cbc`"
         ));
     }
     Ok(solver)

@@ -12,6 +12,7 @@ mod id;
 mod items;
 pub mod learn;
 mod level;
+pub mod link_target;
 
 pub use distribution::{Distribution, DistributionError};
 pub use id::{Id, IdError, TrackerRef};

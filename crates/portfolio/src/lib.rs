@@ -160,6 +160,10 @@ impl Extras {
     }
 }
 
+/// Seconds each what-if solve behind an explanation may take before it answers with the best
+/// plan found (within the remaining gap); the plan itself has the caller's time limit.
+pub const EXPLAIN_TIME_LIMIT: f64 = 2.0;
+
 /// Plans a checked, simulated model.
 pub fn annual_plan(
     model: &Model,
@@ -193,6 +197,11 @@ pub fn annual_plan(
         })
         .collect();
     schedule.sort_by(|a, b| a.start.cmp(&b.start).then(a.team.cmp(&b.team)).then(a.id.cmp(&b.id)));
+    // The what-if solves behind the explanations (forced items, one more engineer, the
+    // frontier) are many; a few can be hard for CBC (a minute each on the example, where the
+    // plan itself takes 0.1 s). Each stops after EXPLAIN_TIME_LIMIT with its best plan.
+    let what_if_opts = Options { time_limit: opts.time_limit.min(EXPLAIN_TIME_LIMIT), ..*opts };
+    let opts = &what_if_opts;
     let reasons = explain::reasons(&problem, &solution, opts, extras.force);
     let marginals =
         if extras.marginals { explain::marginals(&problem, &solution, opts) } else { Vec::new() };

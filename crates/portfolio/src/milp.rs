@@ -60,6 +60,12 @@ impl Solver {
     }
 }
 
+impl std::fmt::Display for Solver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl std::str::FromStr for Solver {
     type Err = String;
 
@@ -272,7 +278,8 @@ fn cbc_solve(p: &Milp, limits: Limits) -> Status {
     m.set_parameter("slog", "0");
     m.set_parameter("sec", &format!("{}", limits.time_limit.clamp(0.001, 1e7)));
     m.set_parameter("ratioGap", &format!("{}", limits.gap.max(0.0)));
-    m.set_parameter("threads", "1");
+    // No "threads": this CBC is built without them (one thread, as the others), and the unknown
+    // parameter would be printed to stdout, where `plan --json` writes its answer.
     m.set_obj_sense(Sense::Maximize);
     let cols: Vec<coin_cbc::Col> = (0..p.obj.len())
         .map(|j| {

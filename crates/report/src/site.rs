@@ -655,7 +655,9 @@ fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> String {
             for ev in &st.evidence {
                 let strength =
                     ev.strength.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
-                match &ev.url {
+                // The checker admits only http(s) and relative links (TL011); a model that
+                // bypassed it still never gets a live `javascript:` link here.
+                match ev.url.as_deref().filter(|u| ::model::link_target::is_allowed(u)) {
                     Some(u) => {
                         let _ = write!(
                             b,

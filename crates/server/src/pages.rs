@@ -113,32 +113,6 @@ fn build(
     Ok(Arc::new(crate::Pages { head, files: map, edit_links, failure: None }))
 }
 
-/// Whether a link target may be rendered as a link: relative (including `#…`, `?…`, `/…`), or
-/// absolute with the `http`, `https` or `mailto` scheme. Browsers ignore ASCII whitespace and
-/// control characters inside a scheme (`java\tscript:`), so those are dropped before looking.
-pub(crate) fn allowed_link(target: &str) -> bool {
-    let t: String = target
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    // A numeric character reference could spell a scheme (`&#106;avascript:`).
-    if t.contains("&#") {
-        return false;
-    }
-    match t.find(':') {
-        None => true,
-        Some(colon) => {
-            let before = &t[..colon];
-            // A `:` after a path, query or fragment start is not a scheme.
-            if before.contains(['/', '?', '#']) {
-                return true;
-            }
-            matches!(before, "http" | "https" | "mailto")
-        }
-    }
-}
-
 /// `html` with the target of every `href` and `src` that is not an allowed link replaced by
 /// `#` (defence in depth: the checker also refuses such URLs in the model, and the
 /// Content-Security-Policy blocks `javascript:` URLs).
@@ -155,7 +129,7 @@ pub(crate) fn safe_links(html: &str) -> String {
         let Some(value_len) = rest[value_start..].find('"') else { break };
         out.push_str(&rest[..value_start]);
         let value = &rest[value_start..value_start + value_len];
-        out.push_str(if allowed_link(value) { value } else { "#" });
+        out.push_str(if model::link_target::is_allowed(value) { value } else { "#" });
         rest = &rest[value_start + value_len..];
     }
     out.push_str(rest);

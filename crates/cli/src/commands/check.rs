@@ -52,7 +52,10 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };
-    let checked = modelfile::check_with_frameworks(files, &opts.frameworks);
+    // The folder's file list lets `check` warn about data files that are named but missing
+    // (TL311) while the checker itself stays pure.
+    let present = modelfile::folder_files(dir).ok();
+    let checked = modelfile::check_with(files, &opts.frameworks, present.as_ref());
     let errors = checked.count(Severity::Error);
     let warnings = checked.count(Severity::Warning);
     let shown: Vec<_> = checked
