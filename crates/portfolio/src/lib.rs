@@ -160,9 +160,9 @@ impl Extras {
     }
 }
 
-/// Seconds each what-if solve behind an explanation may take before it answers with the best
-/// plan found (within the remaining gap); the plan itself has the caller's time limit.
-pub const EXPLAIN_TIME_LIMIT: f64 = 2.0;
+/// Branch-and-bound nodes each what-if solve behind an explanation may search before it answers
+/// with the best plan found (within the remaining gap); the plan itself has no node limit.
+pub const EXPLAIN_NODE_LIMIT: u64 = 2_000;
 
 /// Plans a checked, simulated model.
 pub fn annual_plan(
@@ -199,8 +199,9 @@ pub fn annual_plan(
     schedule.sort_by(|a, b| a.start.cmp(&b.start).then(a.team.cmp(&b.team)).then(a.id.cmp(&b.id)));
     // The what-if solves behind the explanations (forced items, one more engineer, the
     // frontier) are many; a few can be hard for CBC (a minute each on the example, where the
-    // plan itself takes 0.1 s). Each stops after EXPLAIN_TIME_LIMIT with its best plan.
-    let what_if_opts = Options { time_limit: opts.time_limit.min(EXPLAIN_TIME_LIMIT), ..*opts };
+    // plan itself takes 0.1 s). Each stops after EXPLAIN_NODE_LIMIT nodes with its best plan:
+    // a node limit, not a time limit, so every machine shows the same explanations.
+    let what_if_opts = Options { node_limit: Some(EXPLAIN_NODE_LIMIT), ..*opts };
     let opts = &what_if_opts;
     let reasons = explain::reasons(&problem, &solution, opts, extras.force);
     let marginals =

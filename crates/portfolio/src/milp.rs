@@ -117,6 +117,7 @@ pub(crate) struct Limits {
     pub gap: f64,
     #[cfg_attr(not(feature = "highs"), allow(dead_code))]
     pub threads: u32,
+    pub node_limit: Option<u64>,
 }
 
 impl Milp {
@@ -244,6 +245,7 @@ fn microlp_solve(p: &Milp, limits: Limits) -> Status {
     let mut opts = SolveOptions::default();
     opts.time_limit = Some(Duration::from_secs_f64(limits.time_limit.clamp(0.001, 1e7)));
     opts.mip_gap = limits.gap.max(0.0);
+    opts.node_limit = limits.node_limit;
     match pb.solve_with(opts) {
         Ok(outcome) => {
             let reason = outcome.termination_reason();
@@ -278,6 +280,9 @@ fn cbc_solve(p: &Milp, limits: Limits) -> Status {
     m.set_parameter("slog", "0");
     m.set_parameter("sec", &format!("{}", limits.time_limit.clamp(0.001, 1e7)));
     m.set_parameter("ratioGap", &format!("{}", limits.gap.max(0.0)));
+    if let Some(nodes) = limits.node_limit {
+        m.set_parameter("maxNodes", &nodes.to_string());
+    }
     // No "threads": this CBC is built without them (one thread, as the others), and the unknown
     // parameter would be printed to stdout, where `plan --json` writes its answer.
     m.set_obj_sense(Sense::Maximize);
@@ -356,6 +361,9 @@ fn highs_solve(p: &Milp, limits: Limits) -> Status {
     model.set_option("time_limit", limits.time_limit);
     model.set_option("mip_rel_gap", limits.gap);
     model.set_option("threads", limits.threads as i32);
+    if let Some(nodes) = limits.node_limit {
+        model.set_option("mip_max_nodes", nodes.min(i32::MAX as u64) as i32);
+    }
     let solved = model.solve();
     let x = || solved.get_solution().columns().to_vec();
     match solved.status() {
@@ -386,7 +394,7 @@ mod tests {
     use super::*;
 
     fn limits() -> Limits {
-        Limits { time_limit: 10.0, gap: 1e-9, threads: 1 }
+        Limits { time_limit: 10.0, gap: 1e-9, threads: 1, node_limit: None }
     }
 
     /// A knapsack small enough to solve by hand: values 10, 13, 7, weights 4, 6, 3, capacity 9

@@ -152,17 +152,32 @@ pub struct Options {
     pub threads: u32,
     /// Which solver answers.
     pub solver: Solver,
+    /// Branch-and-bound nodes before stopping with the best plan so far. Unlike the time limit
+    /// this stops at the same plan on every machine, so pages that show its result stay
+    /// byte-stable.
+    pub node_limit: Option<u64>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { time_limit: 60.0, gap: 1e-6, threads: 1, solver: Solver::default() }
+        Options {
+            time_limit: 60.0,
+            gap: 1e-6,
+            threads: 1,
+            solver: Solver::default(),
+            node_limit: None,
+        }
     }
 }
 
 impl Options {
     fn limits(&self) -> Limits {
-        Limits { time_limit: self.time_limit, gap: self.gap, threads: self.threads }
+        Limits {
+            time_limit: self.time_limit,
+            gap: self.gap,
+            threads: self.threads,
+            node_limit: self.node_limit,
+        }
     }
 }
 
