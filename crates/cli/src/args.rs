@@ -536,7 +536,7 @@ fn non_negative(s: &str) -> Result<f64, String> {
     match modelfile::quantity::parse_number(s) {
         Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
         _ => Err(format!(
-            "expected an amount of zero or more as in the model files, e.g. 5M, 250k or 5000000; found `{s}`"
+            "expected a number of zero or more as in the model files, e.g. 5M, 250k or 5000000; found `{s}`"
         )),
     }
 }

@@ -70,7 +70,7 @@ fn killing_the_server_during_a_burst_of_edits_loses_no_acknowledged_revision() {
         .unwrap()
         .to_string();
     let html = agent()
-        .get(&format!("{base}/"))
+        .get(&format!("{base}/revisions"))
         .header("Cookie", &cookie)
         .call()
         .unwrap()
