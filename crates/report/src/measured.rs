@@ -407,40 +407,31 @@ fn design_paragraph(est: &Estimate) -> String {
         }
         b.push_str("</ul>");
     }
+    // One paragraph for the design checks: in-space placebos, then the in-time placebo.
+    let mut checks = Vec::new();
     if let Some(p) = &est.placebos {
-        let _ = write!(
-            b,
-            "<p>In-space placebos: each of the {} comparison series treated in turn; the treated series' post/pre RMSPE ratio ({}) ranks {} of {} (p = {:.3}).",
+        checks.push(format!(
+            "In-space placebos: each of the {} comparison series treated in turn; the treated series' post/pre RMSPE ratio ({}) ranks {} of {} (p = {:.3}).",
             p.units.len(),
             num(p.ratio),
             p.rank,
             p.units.len() + 1,
             p.p_value
-        );
-        if let Some(t) = &est.in_time {
-            let _ = write!(
-                b,
-                " In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).",
-                t.date,
-                num(t.effect),
-                est.level * 100.0,
-                num(t.low),
-                num(t.high),
-                t.p_value
-            );
-        }
-        b.push_str("</p>");
-    } else if let Some(t) = &est.in_time {
-        let _ = write!(
-            b,
-            "<p>In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).</p>",
+        ));
+    }
+    if let Some(t) = &est.in_time {
+        checks.push(format!(
+            "In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).",
             t.date,
             num(t.effect),
             est.level * 100.0,
             num(t.low),
             num(t.high),
             t.p_value
-        );
+        ));
+    }
+    if !checks.is_empty() {
+        let _ = write!(b, "<p>{}</p>", checks.join(" "));
     }
     b
 }
