@@ -212,19 +212,29 @@ fn locate(checked: &modelfile::Checked, kind: ItemKind, id: &str) -> Option<Loca
 }
 
 fn scalar(shape: &Shape) -> bool {
-    matches!(
-        shape,
+    // Exhaustive on purpose: a new shape in the format must be placed here, or forms would
+    // silently stop offering (or wrongly offer) its keys.
+    match shape {
         Shape::Text
-            | Shape::Id
-            | Shape::Number
-            | Shape::NonNegative
-            | Shape::Probability
-            | Shape::Bool
-            | Shape::Integer
-            | Shape::Date
-            | Shape::Distribution
-            | Shape::Enum(_)
-    )
+        | Shape::LongText
+        | Shape::Url
+        | Shape::Id
+        | Shape::Number
+        | Shape::NonNegative
+        | Shape::Probability
+        | Shape::Bool
+        | Shape::Integer
+        | Shape::Date
+        | Shape::Year
+        | Shape::Distribution
+        | Shape::Tracker
+        | Shape::Enum(_) => true,
+        Shape::List(_)
+        | Shape::Record(_)
+        | Shape::Params
+        | Shape::NumberMap(_)
+        | Shape::OneOf(_) => false,
+    }
 }
 
 /// The YAML text for a value typed into a form, for a key of `shape`.
@@ -235,7 +245,11 @@ fn yaml_value(shape: &Shape, input: &str) -> Result<String, String> {
             && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     };
     match shape {
-        Shape::Number | Shape::NonNegative | Shape::Probability | Shape::Integer => t
+        Shape::Number
+        | Shape::NonNegative
+        | Shape::Probability
+        | Shape::Integer
+        | Shape::Year => t
             .parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
