@@ -245,11 +245,7 @@ fn yaml_value(shape: &Shape, input: &str) -> Result<String, String> {
             && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     };
     match shape {
-        Shape::Number
-        | Shape::NonNegative
-        | Shape::Probability
-        | Shape::Integer
-        | Shape::Year => t
+        Shape::Number | Shape::NonNegative | Shape::Probability | Shape::Integer | Shape::Year => t
             .parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
