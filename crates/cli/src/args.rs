@@ -222,8 +222,11 @@ pub enum Command {
     /// Serve the planning workspace in the browser: the report pages of the current revision,
     /// login, checked edits with revisions, comments, and the JSON API (/api/v1).
     ///
-    /// The model's files are kept in a database (default DIR/.throughline/workspace.sqlite),
-    /// imported from DIR on first start; `--export OUT` writes them back as files. Set
+    /// The model's files are kept in a database (default DIR/.throughline/workspace.sqlite).
+    /// At every start, files changed in DIR since the last import or export become revisions
+    /// (author: folder); a file changed both in DIR and in the workspace is reported as a
+    /// conflict and keeps the workspace's text (--take-folder takes DIR's instead). `--export
+    /// OUT` writes the files back (to DIR itself: the new common base). Set
     /// THROUGHLINE_ADMIN_PASSWORD with --admin NAME to create an admin account.
     Serve {
         /// The model folder.
@@ -244,6 +247,10 @@ pub enum Command {
         /// Write the workspace's files into this folder and exit.
         #[arg(long)]
         export: Option<PathBuf>,
+        /// For files changed both in DIR and in the workspace, take DIR's text (the
+        /// workspace's stays in the history).
+        #[arg(long)]
+        take_folder: bool,
         /// Mark session cookies Secure (when served behind HTTPS).
         #[arg(long)]
         secure_cookies: bool,

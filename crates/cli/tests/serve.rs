@@ -127,3 +127,41 @@ fn killing_the_server_during_a_burst_of_edits_loses_no_acknowledged_revision() {
     assert!(after.unwrap().contains(last_name.as_str()));
     assert!(ws.checked().unwrap().is_ok(), "the model still checks");
 }
+
+/// A change made to the model folder while the server was down shows after a restart: the
+/// folder and the workspace stay one model.
+#[test]
+fn a_change_made_on_disk_shows_after_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    common::copy_example(&model);
+    let db = tmp.path().join("ws.sqlite");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    // The first build of the pages (plan, measurements) takes a while in a debug build.
+    let slow: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(300))).build().into();
+    let index =
+        || slow.get(&format!("{base}/")).call().unwrap().body_mut().read_to_string().unwrap();
+
+    let mut server = spawn(&model, &db, port);
+    assert!(!index().contains("edited in git"));
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let file = model.join("throughline.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited =
+        text.replacen("name: Wikimedia technology", "name: Wikimedia technology, edited in git", 1);
+    assert_ne!(edited, text, "the example's model name moved; update this test");
+    std::fs::write(&file, edited).unwrap();
+
+    let mut server = spawn(&model, &db, port);
+    let page = index();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(page.contains("edited in git"), "the change on disk is not served");
+    let ws = workspace::Workspace::open(&db).unwrap();
+    let rev = &ws.revisions(Some("throughline.yaml"), 1).unwrap()[0];
+    assert_eq!(rev.author, "folder");
+}

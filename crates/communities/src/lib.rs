@@ -9,12 +9,12 @@
 //! - [`deviance`]: positive deviance, communities that beat the outcome expected for their
 //!   size and resources.
 //! - [`summary`]: what people see, shares and costs derived in one place.
-//! - [`generate`]: synthetic dumps in the real layout with planted communities and every edge
-//!   case of the definitions.
+//!
+//! Synthetic dumps with planted communities, for tests and benchmarks, are in the test-support
+//! crate `synthetic` (`synthetic::dumps`), not here: production code carries no generators.
 
 pub mod deviance;
 pub mod dump;
-pub mod generate;
 pub mod metrics;
 pub mod sql;
 pub mod summary;

@@ -7,10 +7,10 @@
 use std::collections::BTreeSet;
 
 use communities::dump::{read, timestamp};
-use communities::generate::{Row, line};
 use communities::metrics::{
     Community, Data, Members, Metrics, Outcome, Retention, SECOND_MONTH, has_hashtag,
 };
+use synthetic::dumps::{Row, line};
 
 const DAY: i64 = 86_400;
 

@@ -11,10 +11,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use communities::dump::{Layout, read};
-use communities::generate::{Spec, World};
 use communities::metrics::{Community, DAY, Data, Members};
 use lake::convert::{Options, convert};
 use lake::engine::{metrics, prepare_run};
+use synthetic::dumps::{Spec, World};
 
 /// Writes a world's dump in `layout`, optionally bz2-compressed; returns its text, which the
 /// reference reads too.

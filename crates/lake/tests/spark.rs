@@ -7,9 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use communities::generate::{Spec, World};
 use lake::convert::{Options, convert};
 use lake::engine::{metrics, prepare_run, results_from_json};
+use synthetic::dumps::{Spec, World};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().and_then(Path::parent).unwrap()

@@ -1,6 +1,6 @@
 //! `cargo bench -p portfolio --bench plan` (peer: `pip install highspy numpy`): the plan issue's
 //! benchmark instance — 5,000 initiatives, 40 teams, 4 quarters, dependency chains, exclusions,
-//! must-do work, a share rule and cover rules (`generate::Spec::benchmark`) — solved by
+//! must-do work, a share rule and cover rules (`synthetic::portfolio::Spec::benchmark`) — solved by
 //! throughline (formulation + each solver this build has: microlp, and HiGHS through the `highs`
 //! crate with `--features highs`) and, in the same run, by an independent formulation of the
 //! same instance with HiGHS's Python package (`bench/plan_peer.py`, reading the instance as
@@ -14,8 +14,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use portfolio::Solver;
-use portfolio::generate::{Spec, problem};
 use portfolio::solve::{Options, Outcome, Solution, solve};
+use synthetic::portfolio::{Spec, problem};
 
 fn main() {
     let limit: f64 =

@@ -1,15 +1,17 @@
 //! The annual plan: which initiatives to fund and when, chosen exactly by an integer program.
 //!
 //! Model + simulation → [`Problem`] (values, costs, efforts, capacities, rules) → a MILP solver
-//! ([`solve`]: microlp, or HiGHS with the `highs` feature) → [`Solution`] → explanations, marginal values and the frontier ([`explain`]) →
-//! [`AnnualPlan`], with the key results the plan is accountable for.
+//! ([`solve`]: COIN-OR CBC by default; microlp, or HiGHS with the `highs` feature) →
+//! [`Solution`] → explanations, marginal values and the frontier ([`explain`]) → [`AnnualPlan`],
+//! with the key results the plan is accountable for.
+//!
+//! The exhaustive reference the solvers are tested against, and generated problems for tests
+//! and benchmarks, are in the test-support crate `synthetic` (`synthetic::{brute, portfolio}`).
 //!
 //! The solver stays behind this crate: callers see problems, solutions and reasons, never a solver's
 //! own types.
 
-pub mod brute;
 pub mod explain;
-pub mod generate;
 pub mod milp;
 pub mod problem;
 pub mod solve;

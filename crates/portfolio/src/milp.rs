@@ -7,7 +7,7 @@
 //!   two to three orders of magnitude slower on real plans;
 //! - HiGHS behind the `highs` feature (built from source with cmake and libclang).
 //!
-//! Every solver the build has is held to the exhaustive reference (`brute.rs`) by the property
+//! Every solver the build has is held to the exhaustive reference (`synthetic::brute`) by the property
 //! tests, and to the others on the bundled example.
 //!
 //! Whatever a solver does — an error, a numerical failure, a panic inside it — comes back as a

@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use model::graph::ModelGraph;
 use portfolio::solve::{Outcome, objective_of, solve};
-use portfolio::{Options, Problem, Solver, WhatIf, brute};
+use portfolio::{Options, Problem, Solver, WhatIf};
+use synthetic::brute;
 
 fn example() -> Problem {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/wikimedia");

@@ -1,10 +1,11 @@
 //! The solver against exhaustive search, infeasibility diagnosis, CVaR, and the example's plan.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-use portfolio::generate::{Spec, problem};
 use portfolio::solve::{Outcome, cvar, objective_of, solve};
-use portfolio::{Options, Problem, Solver, brute};
+use portfolio::{Options, Problem, Solver};
 use proptest::prelude::*;
+use synthetic::brute;
+use synthetic::portfolio::{Spec, problem};
 
 fn small(seed: u64, items: usize, quarters: usize, teams: usize, scenarios: usize) -> Spec {
     Spec { scenarios, ..Spec::small(items, quarters, teams, seed) }

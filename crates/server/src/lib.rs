@@ -1,7 +1,10 @@
 //! `throughline serve`: the planning workspace over HTTP.
 //!
-//! Pages are the report (`report::build`) of the workspace's current revision, cached by
-//! revision, with an account bar and edit links added; forms edit items through
+//! Pages are the report (`report::build`) of the workspace's current revision and the folder's
+//! current measurements, cached by both, with an account bar and edit links added. The site is
+//! live: after a change, readers keep getting the last built pages (marked "updating", with the
+//! revision they show in `X-Throughline-Revision`) while the next build runs in the background,
+//! so no reader waits on a rebuild; only the very first build is waited for; forms edit items through
 //! `workspace::Workspace::edit` (checked like `check`, conflicts refused); every write needs a
 //! session of a sufficient role and the session's CSRF token. The JSON API lives under
 //! `/api/v1` and is described by `/api/v1/openapi.json`.
@@ -37,6 +40,7 @@ mod pages;
 mod throttle;
 
 pub use oauth::OAuth;
+pub use pages::{REVISION_HEADER, UPDATING_HEADER};
 
 /// The largest request body accepted; larger ones answer 413. Generous for every form (an edit
 /// form of twenty fields at their limits), small enough that no request is costly to refuse.
@@ -60,6 +64,27 @@ pub fn report_pages(
     report::build(model, report::Format::Html, opts, &|_, _| {}).map_err(|e| e.to_string())
 }
 
+/// Where the check-in, evaluation and community pages get their data: the model folder's
+/// measurement store and files. Implemented by the binary over a folder; a fixed
+/// [`report::Measured`] serves tests.
+pub trait MeasuredSource: Send + Sync {
+    /// A fingerprint of the data as they are now (cheap: file sizes and times). When it differs
+    /// from the one recorded with the pages, the pages are rebuilt.
+    fn fingerprint(&self) -> u64;
+    /// The check-in, evaluations and communities of `model` (may import local files into the
+    /// store; runs on a blocking thread).
+    fn measured(&self, model: &model::Model) -> report::Measured;
+}
+
+impl MeasuredSource for report::Measured {
+    fn fingerprint(&self) -> u64 {
+        0
+    }
+    fn measured(&self, _: &model::Model) -> report::Measured {
+        self.clone()
+    }
+}
+
 /// Name of the session cookie.
 pub const COOKIE: &str = "tl_session";
 /// Session lifetime.
@@ -69,6 +94,8 @@ pub const SESSION_SECS: i64 = 8 * 3600;
 pub(crate) struct Pages {
     /// The revision.
     pub head: i64,
+    /// The fingerprint of the measurements the pages were built from, taken after the build.
+    pub data: u64,
     /// The report's files, by path.
     pub files: HashMap<String, String>,
     /// For editors: the edit links of each program page, by the page's path.
@@ -83,13 +110,13 @@ pub(crate) type Site = Arc<Pages>;
 /// Shared state of a running server.
 pub struct AppState {
     ws: Mutex<Workspace>,
-    /// Check-in and evaluations read from the model folder's measurement store at start.
-    measured: report::Measured,
+    /// Check-in, evaluations and communities, from the model folder.
+    measured: Arc<dyn MeasuredSource>,
     /// The pages of the newest revision built. Held only to clone or replace the `Arc`.
     site: Mutex<Option<Site>>,
     /// One build at a time (an async lock: waiting does not block a thread, and it cannot be
-    /// poisoned).
-    building: tokio::sync::Mutex<()>,
+    /// poisoned); held by the background build while it runs.
+    building: Arc<tokio::sync::Mutex<()>>,
     builder: PageBuilder,
     /// Failed logins, for back-off.
     logins: throttle::Throttle,
@@ -107,13 +134,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over an opened workspace; `measured` feeds the check-in and evaluation pages;
-    /// `oauth` enables login through a wiki's OAuth 2 provider.
+    /// State over an opened workspace; `measured` feeds the check-in, evaluation and community
+    /// pages; `oauth` enables login through a wiki's OAuth 2 provider.
     pub fn new(
         ws: Workspace,
         samples: usize,
         secure_cookies: bool,
-        measured: report::Measured,
+        measured: Arc<dyn MeasuredSource>,
         oauth: Option<OAuth>,
     ) -> Arc<AppState> {
         AppState::with_builder(ws, samples, secure_cookies, measured, oauth, Arc::new(report_pages))
@@ -124,7 +151,7 @@ impl AppState {
         ws: Workspace,
         samples: usize,
         secure_cookies: bool,
-        measured: report::Measured,
+        measured: Arc<dyn MeasuredSource>,
         oauth: Option<OAuth>,
         builder: PageBuilder,
     ) -> Arc<AppState> {
@@ -133,7 +160,7 @@ impl AppState {
             ws: Mutex::new(ws),
             measured,
             site: Mutex::new(None),
-            building: tokio::sync::Mutex::new(()),
+            building: Arc::new(tokio::sync::Mutex::new(())),
             builder,
             logins: throttle::Throttle::new(100_000),
             hashing: tokio::sync::Semaphore::new((cores / 2).max(1)),

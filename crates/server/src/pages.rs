@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
@@ -18,57 +18,96 @@ fn esc(s: &str) -> String {
 
 /// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
 /// inline style, so the Content-Security-Policy needs no `'unsafe-inline'`).
-const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n";
+const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n";
 
-/// The pages of the current revision, built once per revision on a blocking thread, one build
-/// at a time. A build that fails or panics is remembered for its revision (so it is not re-run
-/// on every request) and affects only the report pages; the next revision is built afresh.
-async fn site(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
-    let (head, files) = {
-        let ws = state.ws()?;
-        (ws.head()?, ws.files()?)
-    };
-    let fresh = |s: &Option<crate::Site>| s.as_ref().filter(|s| s.head == head).cloned();
-    if let Some(s) = fresh(&state.cached_site()) {
-        return Ok(s);
+/// The pages to answer with, and whether they are stale (a newer revision or newer data is
+/// being built in the background). Readers never wait for a rebuild: once any pages exist, a
+/// change starts a background build and readers get the last built pages, marked stale, until
+/// it lands. Only the very first build is waited for.
+async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
+    let head = state.ws()?.head()?;
+    let cached = state.cached_site().clone();
+    if let Some(s) = cached {
+        if s.head == head && s.data == fingerprint(state).await {
+            return Ok((s, false));
+        }
+        if let Ok(guard) = state.building.clone().try_lock_owned() {
+            let st = state.clone();
+            tokio::spawn(async move {
+                let _one = guard;
+                if let Err(e) = build_latest(&st).await {
+                    eprintln!("building the pages: {e:?}");
+                }
+            });
+        }
+        return Ok((s, true));
     }
     let _one = state.building.lock().await;
-    if let Some(s) = fresh(&state.cached_site()) {
-        return Ok(s);
-    }
+    Ok((build_latest(state).await?, false))
+}
+
+/// The data fingerprint, read on a blocking thread (it touches the file system).
+async fn fingerprint(state: &Arc<AppState>) -> u64 {
     let st = state.clone();
-    let built = tokio::task::spawn_blocking(move || build(&st, head, files)).await;
-    let failure = match built {
-        Ok(Ok(site)) => {
-            *state.cached_site() = Some(site.clone());
+    tokio::task::spawn_blocking(move || st.measured.fingerprint()).await.unwrap_or(0)
+}
+
+/// Builds the pages of the newest revision and data until they are current (a change that lands
+/// during a build is picked up by the next round); stores and returns them. The caller holds
+/// `building`. A build that fails or panics is remembered for its revision (so it is not re-run
+/// on every request) and affects only the report pages.
+async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
+    loop {
+        let (head, files) = {
+            let ws = state.ws()?;
+            (ws.head()?, ws.files()?)
+        };
+        let data = fingerprint(state).await;
+        if let Some(s) = state.cached_site().as_ref().filter(|s| s.head == head && s.data == data) {
+            return Ok(s.clone());
+        }
+        let st = state.clone();
+        let built = tokio::task::spawn_blocking(move || build(&st, head, files)).await;
+        let site = match built {
+            Ok(Ok(site)) => site,
+            other => {
+                let failure = match other {
+                    Ok(Err(why)) => why,
+                    Err(e) if e.is_panic() => {
+                        let payload = e.into_panic();
+                        let what = payload
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| payload.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "a panic".into());
+                        format!("building the pages panicked: {what}")
+                    }
+                    Err(e) => format!("building the pages was cancelled: {e}"),
+                    Ok(Ok(_)) => unreachable!("handled above"),
+                };
+                eprintln!("revision {head}: {failure}");
+                // Keep the stylesheet of the last good build, so the error page still looks
+                // like the site.
+                let mut kept = HashMap::new();
+                if let Some(css) =
+                    state.cached_site().as_ref().and_then(|s| s.files.get("style.css"))
+                {
+                    kept.insert("style.css".to_string(), css.clone());
+                }
+                Arc::new(crate::Pages {
+                    head,
+                    data: fingerprint(state).await,
+                    files: kept,
+                    edit_links: HashMap::new(),
+                    failure: Some(failure),
+                })
+            }
+        };
+        *state.cached_site() = Some(site.clone());
+        if state.ws()?.head()? == head && fingerprint(state).await == site.data {
             return Ok(site);
         }
-        Ok(Err(why)) => why,
-        Err(e) if e.is_panic() => {
-            let payload = e.into_panic();
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".into());
-            format!("building the pages panicked: {what}")
-        }
-        Err(e) => format!("building the pages was cancelled: {e}"),
-    };
-    eprintln!("revision {head}: {failure}");
-    // Keep the stylesheet of the last good build, so the error page still looks like the site.
-    let mut kept = HashMap::new();
-    if let Some(css) = state.cached_site().as_ref().and_then(|s| s.files.get("style.css")) {
-        kept.insert("style.css".to_string(), css.clone());
     }
-    let site = Arc::new(crate::Pages {
-        head,
-        files: kept,
-        edit_links: HashMap::new(),
-        failure: Some(failure),
-    });
-    *state.cached_site() = Some(site.clone());
-    Ok(site)
 }
 
 /// The pages of one revision (on a blocking thread; may panic: the caller contains it).
@@ -89,7 +128,7 @@ fn build(
         }
         let opts = report::Options {
             samples: st.samples,
-            measured: st.measured.clone(),
+            measured: st.measured.measured(&checked.model),
             ..report::Options::default()
         };
         for f in (st.builder)(&checked.model, &opts)? {
@@ -110,7 +149,9 @@ fn build(
         body.push_str("</ul><p><a href=\"/revisions\">Revisions</a></p>");
         map.insert("index.html".into(), shell("Model errors", &body));
     }
-    Ok(Arc::new(crate::Pages { head, files: map, edit_links, failure: None }))
+    // Taken after the measurements were read: reading imports local files into the store.
+    let data = st.measured.fingerprint();
+    Ok(Arc::new(crate::Pages { head, data, files: map, edit_links, failure: None }))
 }
 
 /// `html` with the target of every `href` and `src` that is not an allowed link replaced by
@@ -249,47 +290,79 @@ async fn serve_page(
     headers: HeaderMap,
     path: String,
 ) -> Result<Response, AppError> {
-    let site = site(&state).await?;
+    let (site, stale) = site(&state).await?;
+    let mut resp = page_of(&state, &headers, &path, &site, stale)?;
+    resp.headers_mut().insert(REVISION_HEADER, site.head.into());
+    if stale {
+        resp.headers_mut().insert(UPDATING_HEADER, HeaderValue::from_static("1"));
+    }
+    Ok(resp)
+}
+
+/// A report page of `site` with the account bar, edit links and comments added; the error page
+/// when the revision's pages could not be built.
+fn page_of(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    path: &str,
+    site: &crate::Site,
+    stale: bool,
+) -> Result<Response, AppError> {
     if let Some(why) = &site.failure
-        && !site.files.contains_key(&path)
+        && !site.files.contains_key(path)
     {
-        let w = who(&state, &headers)?;
+        let w = who(state, headers)?;
         return Ok(failed_page(site.head, why, &account_bar(&w)));
     }
-    let Some(contents) = site.files.get(&path) else {
+    let Some(contents) = site.files.get(path) else {
         return Err(AppError::NotFound(format!("no page {path}")));
     };
     if !path.ends_with(".html") {
-        return Ok(
-            ([(header::CONTENT_TYPE, content_type(&path))], contents.clone()).into_response()
-        );
+        return Ok(([(header::CONTENT_TYPE, content_type(path))], contents.clone()).into_response());
     }
-    let w = who(&state, &headers)?;
+    let w = who(state, headers)?;
     let mut html = contents.clone();
     let mut bar = account_bar(&w);
-    if let Some((kind, id)) = item_of(&path) {
+    if let Some((kind, id)) = item_of(path) {
         bar.push_str(&format!(
             " <a class=\"edit\" href=\"/edit/{}/{}\">Edit this {}</a>",
             kind.name(),
             esc(id),
             kind.name()
         ));
-        let comments = comments_section(&state, &w, id)?;
+        let comments = comments_section(state, &w, id)?;
         if let Some(at) = html.find("<footer>") {
             html.insert_str(at, &comments);
         }
     }
-    if let Some(edits) = site.edit_links.get(&path)
+    if let Some(edits) = site.edit_links.get(path)
         && w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor)
         && let Some(at) = html.find("<footer>")
     {
         html.insert_str(at, edits);
     }
+    if stale {
+        // A newer revision or newer data is being built: say so, and look again shortly (a
+        // refresh, not a script: the pages carry none).
+        bar.push_str(&format!(
+            "<p class=\"updating\" role=\"status\">Updating… this page shows revision {} and refreshes by itself when the newest is ready.</p>",
+            site.head
+        ));
+        if let Some(at) = html.find("</head>") {
+            html.insert_str(at, "<meta http-equiv=\"refresh\" content=\"2\">");
+        }
+    }
     if let Some(at) = html.find("</nav>") {
         html.insert_str(at + "</nav>".len(), &bar);
     }
-    Ok(([(header::CONTENT_TYPE, content_type(&path))], html).into_response())
+    Ok(([(header::CONTENT_TYPE, content_type(path))], html).into_response())
 }
+
+/// The revision a report page shows.
+pub const REVISION_HEADER: &str = "x-throughline-revision";
+/// Present (`1`) when a newer revision or newer data is being built and the page is the last
+/// one built.
+pub const UPDATING_HEADER: &str = "x-throughline-updating";
 
 pub(crate) async fn page_index(
     State(state): State<Arc<AppState>>,

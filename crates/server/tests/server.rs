@@ -36,8 +36,14 @@ fn start_on(db: &Path, oauth: Option<server::OAuth>, builder: server::PageBuilde
         ws.create_account("cat", Role::Contributor, "contrib password 1").unwrap();
         ws.create_account("adm", Role::Admin, "admin password 12").unwrap();
     }
-    let state =
-        server::AppState::with_builder(ws, 200, false, report::Measured::default(), oauth, builder);
+    let state = server::AppState::with_builder(
+        ws,
+        200,
+        false,
+        Arc::new(report::Measured::default()),
+        oauth,
+        builder,
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -70,13 +76,28 @@ fn login(s: &Server, name: &str, password: &str) -> (String, String) {
     (cookie, csrf)
 }
 
+/// A page as it is once the newest revision is built: while the server says it is updating
+/// (serving the last built pages), ask again.
 fn get(s: &Server, path: &str, cookie: Option<&str>) -> (u16, String) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let (status, updating, body) = get_now(s, path, cookie);
+        if !updating || std::time::Instant::now() > deadline {
+            return (status, body);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A page as the server answers at once: status, whether it is marked as updating, body.
+fn get_now(s: &Server, path: &str, cookie: Option<&str>) -> (u16, bool, String) {
     let mut req = agent().get(&format!("{}{path}", s.base));
     if let Some(c) = cookie {
         req = req.header("Cookie", c);
     }
     let mut resp = req.call().unwrap();
-    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    let updating = resp.headers().contains_key(server::UPDATING_HEADER);
+    (resp.status().as_u16(), updating, resp.body_mut().read_to_string().unwrap())
 }
 
 #[test]
@@ -907,4 +928,46 @@ fn only_web_links_are_served_as_links() {
         assert!(html.contains(&format!("href=\"{good}\"")), "{good} in {html}");
     }
     assert_eq!(html.matches("href=\"#\"").count(), 6, "{html}");
+}
+
+/// A page builder that takes a second and a half whenever an initiative's name contains `SLOW`.
+fn slow() -> server::PageBuilder {
+    Arc::new(|m: &model::Model, o: &report::Options| {
+        if m.initiatives.iter().any(|i| i.name.contains("SLOW")) {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+        }
+        server::report_pages(m, o)
+    })
+}
+
+/// Readers never wait on a rebuild: right after an edit the last built pages answer at once,
+/// marked as updating (header, banner and a refresh), until the new revision's pages land.
+#[test]
+fn readers_get_the_last_built_pages_while_the_next_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_on(&dir.path().join("ws.sqlite"), None, slow());
+    let (status, first) = get(&s, "/", None);
+    assert_eq!(status, 200);
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let (status, _) = put_json(
+        &s,
+        "/api/v1/items/initiative/wlm_jury_tools",
+        &cookie,
+        &csrf,
+        json!({ "revision": item["revision"], "changes": { "name": "Jury tools SLOW to build" } }),
+    );
+    assert_eq!(status, 200);
+    let asked = std::time::Instant::now();
+    let (status, updating, stale) = get_now(&s, "/initiatives/wlm_jury_tools.html", None);
+    assert!(asked.elapsed() < std::time::Duration::from_millis(1000), "the reader waited");
+    assert_eq!(status, 200);
+    assert!(updating, "a page of the previous revision is marked as updating");
+    assert!(stale.contains("Updating") && stale.contains("http-equiv=\"refresh\""));
+    assert!(!stale.contains("SLOW"), "the last built pages, not the new ones");
+    assert!(first.contains("Wikimedia"));
+    let (status, fresh) = get(&s, "/initiatives/wlm_jury_tools.html", None);
+    assert_eq!(status, 200);
+    assert!(fresh.contains("Jury tools SLOW to build") && !fresh.contains("Updating…"));
 }

@@ -1,7 +1,21 @@
-//! Generated models of any size, valid by construction (no errors from `check`), written as the
-//! YAML files a person would write. Used by benchmarks and by scale tests of later engines.
+//! Test and benchmark support: generated inputs of any size, and exhaustive references. Nothing
+//! here is used by the product; crates take it as a dev-dependency, so generators never ship.
 //!
-//! Deterministic: the same [`Spec`] always gives byte-identical files.
+//! - this module: generated models, valid by construction (no errors from `check`), written as
+//!   the YAML files a person would write;
+//! - [`portfolio`] and [`brute`] (feature `portfolio`): random planning problems with every kind
+//!   of rule, and the exhaustive search the solvers are held to;
+//! - [`dumps`] (feature `communities`): MediaWiki history dumps in the real layout with planted
+//!   communities and every edge case of the definitions.
+//!
+//! Deterministic: the same spec always gives byte-identical output.
+
+#[cfg(feature = "portfolio")]
+pub mod brute;
+#[cfg(feature = "communities")]
+pub mod dumps;
+#[cfg(feature = "portfolio")]
+pub mod portfolio;
 
 use std::fmt::Write;
 

@@ -137,11 +137,18 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
         author TEXT NOT NULL,
         at TEXT NOT NULL
     );",
+    // The folder's text of each file as of the last import from or export to the model folder:
+    // the common ancestor that tells a change on disk from a change in the workspace.
+    "CREATE TABLE folder_base (
+        path TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+    );",
 ];
 
 /// Schema of the PostgreSQL database: the same tables in PostgreSQL's types. The version
 /// applied is kept in `throughline_schema`.
-pub const POSTGRES_MIGRATIONS: &[&str] = &["CREATE TABLE revision (
+pub const POSTGRES_MIGRATIONS: &[&str] = &[
+    "CREATE TABLE revision (
         id BIGSERIAL PRIMARY KEY,
         path TEXT NOT NULL,
         before TEXT,
@@ -185,7 +192,12 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &["CREATE TABLE revision (
         body TEXT NOT NULL,
         author TEXT NOT NULL,
         at TEXT NOT NULL
-    );"];
+    );",
+    "CREATE TABLE folder_base (
+        path TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+    );",
+];
 
 /// An open database.
 pub(crate) enum Db {

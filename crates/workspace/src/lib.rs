@@ -15,6 +15,7 @@
 //! - **Durable.** SQLite in WAL mode with `synchronous = FULL`: a revision that was reported as
 //!   committed survives the process being killed.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use std::cell::{RefCell, RefMut};
@@ -101,6 +102,16 @@ pub struct Revision {
     pub summary: String,
 }
 
+/// What [`Workspace::sync_with_folder`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FolderSync {
+    /// Files whose folder text became a revision (added, changed or removed in the folder).
+    pub taken: Vec<String>,
+    /// Files changed both in the folder and in the workspace since the last sync: the
+    /// workspace kept its text.
+    pub conflicts: Vec<String>,
+}
+
 /// The model's files in a database.
 pub struct Workspace {
     db: RefCell<Db>,
@@ -149,50 +160,77 @@ impl Workspace {
 
     /// Imports every model file of a folder (as `check` reads them), one revision each for the
     /// files that are new or changed; files the folder no longer has are deleted. All or nothing.
+    /// The folder wins everywhere; [`Workspace::sync_with_folder`] is the careful form.
     pub fn import_dir(&mut self, dir: &Path, author: &str) -> Result<usize, WorkspaceError> {
+        Ok(self.sync_with_folder(dir, author, true)?.taken.len())
+    }
+
+    /// Brings changes made in the model folder since the last import or export into the
+    /// workspace, one revision each (by `author`), and records the folder's texts as the new
+    /// common base. A file changed both in the folder and in the workspace since then is a
+    /// conflict: the workspace keeps its text and the file is listed, never silently dropped
+    /// either way — unless `take_folder`, when the folder's text becomes a revision (the
+    /// workspace's stays in the history). All or nothing.
+    ///
+    /// A file the workspace has but whose base is unknown (a database from before the base was
+    /// recorded) counts as changed on both sides when the two texts differ.
+    pub fn sync_with_folder(
+        &mut self,
+        dir: &Path,
+        author: &str,
+        take_folder: bool,
+    ) -> Result<FolderSync, WorkspaceError> {
         let files = modelfile::load_dir(dir)?;
         for f in &files {
             inside(dir, &f.name)?;
         }
         let at = measure::now_utc();
         self.db().transaction(|tx| {
-            let mut changed = 0;
-            let mut seen = Vec::new();
-            for f in &files {
-                seen.push(f.name.clone());
-                let old = tx
-                    .row("SELECT text FROM file WHERE path = $1", &[f.name.as_str().into()])?
-                    .and_then(|r| r[0].text());
-                if old.as_deref() == Some(f.text.as_str()) {
-                    continue;
-                }
-                write_file(
-                    tx,
-                    &f.name,
-                    old.as_deref(),
-                    Some(&f.text),
-                    author,
-                    &at,
-                    "imported from files",
-                )?;
-                changed += 1;
-            }
-            for r in tx.query("SELECT path, text FROM file", &[])? {
-                let (Some(path), text) = (r[0].text(), r[1].text()) else { continue };
-                if !seen.contains(&path) {
+            let texts = |tx: &mut dyn Exec,
+                         sql: &str|
+             -> Result<BTreeMap<String, String>, WorkspaceError> {
+                Ok(tx
+                    .query(sql, &[])?
+                    .into_iter()
+                    .filter_map(|r| Some((r[0].text()?, r[1].text()?)))
+                    .collect::<BTreeMap<_, _>>())
+            };
+            let disk: BTreeMap<String, String> =
+                files.iter().map(|f| (f.name.clone(), f.text.clone())).collect();
+            let ours = texts(tx, "SELECT path, text FROM file")?;
+            let base = texts(tx, "SELECT path, text FROM folder_base")?;
+            let paths: BTreeSet<&String> =
+                disk.keys().chain(ours.keys()).chain(base.keys()).collect();
+            let mut sync = FolderSync::default();
+            for path in paths {
+                let (d, w, b) = (disk.get(path), ours.get(path), base.get(path));
+                let folder_changed = d != b;
+                let workspace_changed = w != b;
+                if d != w && (take_folder || !workspace_changed) {
+                    let summary = match (w, d) {
+                        (None, _) => "added in the folder",
+                        (_, None) => "removed from the folder",
+                        _ => "changed in the folder",
+                    };
                     write_file(
                         tx,
-                        &path,
-                        text.as_deref(),
-                        None,
+                        path,
+                        w.map(String::as_str),
+                        d.map(String::as_str),
                         author,
                         &at,
-                        "removed from files",
+                        summary,
                     )?;
-                    changed += 1;
+                    sync.taken.push(path.clone());
+                } else if d != w && folder_changed {
+                    sync.conflicts.push(path.clone());
+                    continue;
+                }
+                if d == w || take_folder || !workspace_changed {
+                    set_base(tx, path, d.map(String::as_str))?;
                 }
             }
-            Ok(changed)
+            Ok(sync)
         })
     }
 
@@ -213,6 +251,38 @@ impl Workspace {
             std::fs::write(&path, &f.text).map_err(io)?;
         }
         Ok(files.len())
+    }
+
+    /// Writes every file into the model folder it came from and records those texts as the
+    /// common base for [`Workspace::sync_with_folder`]; files the folder had at the last sync
+    /// that the workspace has since removed are removed from the folder too. Paths are checked
+    /// as in [`Workspace::export_dir`].
+    pub fn export_to_folder(&mut self, dir: &Path) -> Result<usize, WorkspaceError> {
+        let n = self.export_dir(dir)?;
+        let files = self.files()?;
+        self.db().transaction(|tx| {
+            let base: Vec<String> = tx
+                .query("SELECT path FROM folder_base", &[])?
+                .into_iter()
+                .filter_map(|r| r[0].text())
+                .collect();
+            for path in base {
+                if !files.iter().any(|f| f.name == path) {
+                    let file = inside(dir, &path)?;
+                    match std::fs::remove_file(&file) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(source) => return Err(WorkspaceError::Io { path: file, source }),
+                    }
+                    set_base(tx, &path, None)?;
+                }
+            }
+            for f in &files {
+                set_base(tx, &f.name, Some(&f.text))?;
+            }
+            Ok(())
+        })?;
+        Ok(n)
     }
 
     /// The model files, sorted by path (the order `check` reads a folder in).
@@ -409,4 +479,17 @@ pub(crate) fn write_file(
         }
     }
     Ok(id)
+}
+
+/// Records (or, for `None`, forgets) the folder's text of `path` as of now.
+fn set_base(tx: &mut dyn Exec, path: &str, text: Option<&str>) -> Result<(), WorkspaceError> {
+    match text {
+        Some(text) => tx.exec(
+            "INSERT INTO folder_base (path, text) VALUES ($1, $2)
+             ON CONFLICT(path) DO UPDATE SET text = excluded.text",
+            &[path.into(), text.into()],
+        )?,
+        None => tx.exec("DELETE FROM folder_base WHERE path = $1", &[path.into()])?,
+    };
+    Ok(())
 }

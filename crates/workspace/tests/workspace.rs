@@ -371,6 +371,89 @@ fn a_link_is_edited_by_its_ends(fresh: &Fresh) {
     assert!(matches!(ws.item(ItemKind::Link, "nope:nothing"), Err(EditError::NotFound { .. })));
 }
 
+/// Changes on disk since the last sync come in as revisions by the folder; a change on both
+/// sides is a conflict that keeps the workspace's text until the folder is taken on request;
+/// exporting to the folder makes the two agree again.
+fn the_folder_and_the_workspace_stay_one_model(fresh: &Fresh) {
+    let dir = tempfile::tempdir().unwrap();
+    loaded(fresh).export_dir(dir.path()).unwrap();
+    let mut ws = fresh();
+    let first = ws.sync_with_folder(dir.path(), "folder", false).unwrap();
+    assert_eq!(first.taken.len(), modelfile::load_dir(dir.path()).unwrap().len());
+    assert!(first.conflicts.is_empty());
+    let unchanged = ws.sync_with_folder(dir.path(), "folder", false).unwrap();
+    assert_eq!(unchanged, workspace::FolderSync::default());
+
+    // The workspace edits one file, the folder another: both kept.
+    let node = ws.item(ItemKind::Node, "wlm_organizer_hours").unwrap();
+    let ours = node.path.clone();
+    ws.edit(
+        ItemKind::Node,
+        "wlm_organizer_hours",
+        &changes(&[("name", "Edited in the browser")]),
+        node.revision,
+        "ada",
+    )
+    .unwrap();
+    let theirs = ["strategy.yaml", "teams.yaml"].into_iter().find(|p| *p != ours).unwrap();
+    let append = |path: &str, line: &str| {
+        let p = dir.path().join(path);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, format!("{text}{line}\n")).unwrap();
+    };
+    append(theirs, "# edited in git");
+    let sync = ws.sync_with_folder(dir.path(), "folder", false).unwrap();
+    assert_eq!(sync.taken, vec![theirs.to_string()]);
+    assert!(sync.conflicts.is_empty());
+    let text_of = |ws: &Workspace, path: &str| {
+        ws.files().unwrap().into_iter().find(|f| f.name == path).map(|f| f.text)
+    };
+    assert!(text_of(&ws, theirs).unwrap().ends_with("# edited in git\n"));
+    assert!(text_of(&ws, &ours).unwrap().contains("Edited in the browser"));
+    let rev = &ws.revisions(Some(theirs), 1).unwrap()[0];
+    assert_eq!((rev.author.as_str(), rev.summary.as_str()), ("folder", "changed in the folder"));
+
+    // Both sides change the same file: a conflict, the workspace's text stays, every time.
+    append(&ours, "# also edited in git");
+    for _ in 0..2 {
+        let sync = ws.sync_with_folder(dir.path(), "folder", false).unwrap();
+        assert_eq!(sync.conflicts, vec![ours.clone()]);
+        assert!(sync.taken.is_empty());
+        assert!(text_of(&ws, &ours).unwrap().contains("Edited in the browser"));
+    }
+    // Taking the folder's text on request keeps the workspace's in the history.
+    let sync = ws.sync_with_folder(dir.path(), "folder", true).unwrap();
+    assert_eq!(sync.taken, vec![ours.clone()]);
+    assert!(!text_of(&ws, &ours).unwrap().contains("Edited in the browser"));
+    let rev = ws.revisions(Some(&ours), 1).unwrap()[0].id;
+    assert!(ws.revision_texts(rev).unwrap().0.unwrap().contains("Edited in the browser"));
+
+    // A file removed in the folder is removed in the workspace.
+    std::fs::write(dir.path().join("extra.yaml"), "# nothing yet\n").unwrap();
+    assert_eq!(ws.sync_with_folder(dir.path(), "folder", false).unwrap().taken, vec!["extra.yaml"]);
+    std::fs::remove_file(dir.path().join("extra.yaml")).unwrap();
+    let sync = ws.sync_with_folder(dir.path(), "folder", false).unwrap();
+    assert_eq!(sync.taken, vec!["extra.yaml"]);
+    assert_eq!(text_of(&ws, "extra.yaml"), None);
+
+    // Exporting to the folder makes it the new base: the next start has nothing to do.
+    let node = ws.item(ItemKind::Node, "wlm_organizer_hours").unwrap();
+    ws.edit(
+        ItemKind::Node,
+        "wlm_organizer_hours",
+        &changes(&[("name", "Edited again")]),
+        node.revision,
+        "ada",
+    )
+    .unwrap();
+    ws.export_to_folder(dir.path()).unwrap();
+    assert!(std::fs::read_to_string(dir.path().join(&ours)).unwrap().contains("Edited again"));
+    assert_eq!(
+        ws.sync_with_folder(dir.path(), "folder", false).unwrap(),
+        workspace::FolderSync::default()
+    );
+}
+
 /// Each behaviour above, on every backend.
 mod on_every_backend {
     use super::*;
@@ -380,6 +463,14 @@ mod on_every_backend {
         for (name, fresh) in backends() {
             eprintln!("import_and_export_round_trip_byte_for_byte on {name}");
             super::import_and_export_round_trip_byte_for_byte(fresh.as_ref());
+        }
+    }
+
+    #[test]
+    fn the_folder_and_the_workspace_stay_one_model() {
+        for (name, fresh) in backends() {
+            eprintln!("the_folder_and_the_workspace_stay_one_model on {name}");
+            super::the_folder_and_the_workspace_stay_one_model(fresh.as_ref());
         }
     }
 

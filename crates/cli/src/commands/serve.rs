@@ -14,6 +14,7 @@ pub struct Options {
     pub samples: usize,
     pub admin: Option<String>,
     pub export: Option<PathBuf>,
+    pub take_folder: bool,
     pub secure_cookies: bool,
     pub oauth_base: Option<String>,
     pub oauth_client_id: Option<String>,
@@ -31,12 +32,34 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         }
     };
     let mut ws = Workspace::open(&db)?;
-    if ws.files()?.is_empty() {
-        let n = ws.import_dir(dir, "import")?;
-        eprintln!("imported {n} model files from {} into {}", dir.display(), db.display());
+    // The folder and the workspace stay one model: what changed on disk since the last import
+    // or export comes in as revisions; what changed on both sides is named, not dropped.
+    let sync = ws.sync_with_folder(dir, "folder", opts.take_folder)?;
+    if !sync.taken.is_empty() {
+        eprintln!(
+            "took {} file(s) changed in {} into {}: {}",
+            sync.taken.len(),
+            dir.display(),
+            db.display(),
+            sync.taken.join(", ")
+        );
+    }
+    for path in &sync.conflicts {
+        eprintln!(
+            "warning: {path} changed both in {} and in the workspace since the last import; \
+             the workspace keeps its text. To keep the workspace's: `throughline serve {0} \
+             --export {0}`; to take the folder's: restart with --take-folder (the workspace's \
+             text stays in the history)",
+            dir.display()
+        );
     }
     if let Some(out) = &opts.export {
-        let n = ws.export_dir(out)?;
+        let home = |p: &Path| std::fs::canonicalize(p).ok();
+        let n = if home(out).is_some() && home(out) == home(dir) {
+            ws.export_to_folder(out)?
+        } else {
+            ws.export_dir(out)?
+        };
         println!("wrote {n} files to {}", out.display());
         return Ok(ExitCode::SUCCESS);
     }
@@ -53,13 +76,6 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             eprintln!("created the admin account `{name}`");
         }
     }
-    // The check-in and evaluations come from the folder's measurement store (local files only).
-    let checked = ws.checked()?;
-    let measured = if checked.is_ok() {
-        crate::commands::report::measured(dir, &checked.model)?
-    } else {
-        report::Measured::default()
-    };
     let samples = opts.samples.max(2);
     let oauth = match (opts.oauth_base, opts.oauth_client_id, opts.public_url) {
         (Some(base), Some(client_id), Some(public)) => {
@@ -72,6 +88,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
+    let measured = std::sync::Arc::new(FolderData { dir: dir.to_path_buf() });
     let state = server::AppState::new(ws, samples, opts.secure_cookies, measured, oauth);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
@@ -86,4 +103,52 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model folder's measurements (store, CSV files, dumps), read afresh whenever the pages
+/// are built: the check-in, evaluation and community pages follow the current revision and the
+/// current data.
+struct FolderData {
+    dir: PathBuf,
+}
+
+impl server::MeasuredSource for FolderData {
+    fn fingerprint(&self) -> u64 {
+        data_fingerprint(&self.dir)
+    }
+
+    fn measured(&self, model: &model::Model) -> report::Measured {
+        crate::commands::report::measured(&self.dir, model).unwrap_or_else(|e| {
+            eprintln!("warning: the measured pages are empty: {e:#}");
+            report::Measured::default()
+        })
+    }
+}
+
+/// Sizes and modification times of everything the measured pages read: DIR/data (CSV files,
+/// dumps) and the measurement store. A change by another process (`throughline import`, a new
+/// dump) changes it.
+fn data_fingerprint(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn walk(path: &Path, h: &mut impl Hasher, depth: usize) {
+        let Ok(meta) = std::fs::metadata(path) else { return };
+        path.hash(h);
+        meta.len().hash(h);
+        meta.modified().ok().hash(h);
+        if meta.is_dir() && depth < 8 {
+            let Ok(entries) = std::fs::read_dir(path) else { return };
+            let mut children: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            children.sort();
+            for c in children {
+                walk(&c, h, depth + 1);
+            }
+        }
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    walk(&dir.join("data"), &mut h, 0);
+    let store = dir.join(measure::STORE_FILE);
+    walk(&store, &mut h, 0);
+    walk(&store.with_extension("sqlite-wal"), &mut h, 0);
+    h.finish()
 }

@@ -4,7 +4,7 @@
 
 use model::ShareOf;
 
-use crate::problem::{Cover, Item, Problem, Risk, Share, Team};
+use portfolio::problem::{Cover, Item, Problem, Risk, Share, Team};
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
@@ -82,7 +82,7 @@ impl Spec {
 
 /// The shared SplitMix stream, with draws scaled from [0, 1) (not `Rng::below`'s modulo), which
 /// the recorded benchmark instance depends on.
-struct Rng(synthetic::Rng);
+struct Rng(crate::Rng);
 
 impl Rng {
     fn unit(&mut self) -> f64 {
@@ -96,7 +96,7 @@ impl Rng {
 
 /// A random problem.
 pub fn problem(spec: &Spec) -> Problem {
-    let mut rng = Rng(synthetic::Rng::new(spec.seed));
+    let mut rng = Rng(crate::Rng::new(spec.seed));
     let teams: Vec<Team> = (0..spec.teams.max(1))
         .map(|t| Team {
             id: format!("team{t}"),

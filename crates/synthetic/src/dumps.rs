@@ -6,10 +6,10 @@
 
 use std::io::Write;
 
-use synthetic::Rng;
+use crate::Rng;
 
-use crate::dump::{COLUMNS, Layout, col, format_timestamp};
-use crate::metrics::{Community, DAY, Members};
+use communities::dump::{COLUMNS, Layout, col, format_timestamp};
+use communities::metrics::{Community, DAY, Members};
 
 /// One edit to write.
 #[derive(Clone, Debug)]
@@ -131,7 +131,7 @@ pub fn line_in(r: &Row, layout: Layout) -> String {
         Layout::Classic => COLUMNS
             .iter()
             .zip(f)
-            .filter(|(c, _)| !crate::dump::CLASSIC_ABSENT.contains(c))
+            .filter(|(c, _)| !communities::dump::CLASSIC_ABSENT.contains(c))
             .map(|(_, v)| v)
             .collect::<Vec<_>>()
             .join("\t"),
@@ -176,7 +176,7 @@ fn day(s: &str) -> i64 {
     model::Date::parse(s).map_or(0, |d| d.day_number() * DAY)
 }
 
-pub use crate::dump::CategoryPages;
+pub use communities::dump::CategoryPages;
 
 /// A generated world: its communities and category pages; [`World::write`] streams the dump.
 pub struct World {

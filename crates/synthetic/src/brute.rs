@@ -2,8 +2,8 @@
 //! instances. It shares only [`Problem`] with the solver, and checks each rule directly rather
 //! than through the program's rows.
 
-use crate::problem::Problem;
-use crate::solve::{last_start, objective_of};
+use portfolio::problem::Problem;
+use portfolio::solve::{last_start, objective_of};
 
 /// Does this schedule satisfy every rule?
 pub fn feasible(p: &Problem, start: &[Option<usize>]) -> bool {
