@@ -109,12 +109,14 @@ fn evaluate_recovers_the_planted_effect_and_learning_is_not_counted_twice() {
     assert!(lo < eff && eff < hi, "{last}");
     assert_eq!(e["placebos"]["units"].as_array().unwrap().len(), 4);
     assert!(e["in_time"]["date"].is_string());
-    // The bundled data are synthetic: never strong evidence, and the output says so.
+    // The bundled data are synthetic (their files' comments say so, and the store keeps the
+    // mark): never strong evidence, and the output says so.
     assert_eq!(ev["strength"]["strength"], "weak");
-    assert_eq!(ev["synthetic"].as_array().unwrap().len(), 4);
+    assert_eq!(ev["synthetic"].as_array().unwrap().len(), 5, "the treated series and 4 comparisons");
+    assert_eq!(ev["record"]["data"], "synthetic");
     let text = run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools"]);
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("SYNTHETIC"), "{text}");
+    assert!(text.contains("data       synthetic data: ind_wlm_more, wlm_region_africa"), "{text}");
     assert!(text.contains("effect by period"), "{text}");
     assert!(text.contains("placebos   rank"), "{text}");
     let posterior = ev["updates"]["Ok"][0]["posterior"].clone();
@@ -126,6 +128,12 @@ fn evaluate_recovers_the_planted_effect_and_learning_is_not_counted_twice() {
             .status
             .success()
     );
+    let written = std::fs::read_to_string(dir.path().join("evaluations.yaml")).unwrap();
+    assert!(written.ends_with("    data: synthetic\n"), "{written}");
+    // The evidence it leaves on the tested link says so too, and is weak.
+    let trace = run(dir.path(), &["trace", "wlm_jury_tools"]);
+    let trace = String::from_utf8_lossy(&trace.stdout);
+    assert!(trace.contains("on synthetic data"), "{trace}");
     let again = json(&run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools", "--json"]));
     assert_eq!(again["updates"]["Ok"][0]["posterior"], posterior);
     // Difference in differences on the same data also covers it.

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
-use communities::generate::{Spec, World};
 use communities::metrics::{DAY, Members};
+use synthetic::dumps::{Spec, World};
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "examples/wikimedia".into()));
@@ -88,7 +88,7 @@ fn main() {
         if let Some(cost) = c.cost {
             let _ = writeln!(yaml, "    cost: {cost}");
         }
-        let _ = writeln!(yaml, "    audience: {audience}");
+        let _ = writeln!(yaml, "    audience: {audience}\n    data: synthetic");
     }
     std::fs::write(dir.join("communities.yaml"), yaml).unwrap();
     eprintln!("wrote {rows} rows and {} communities", world.communities.len());

@@ -36,6 +36,9 @@ pub struct Row {
     pub retention: Vec<Option<f64>>,
     /// Cost per new contributor retained in the second month.
     pub cost_per_retained: Option<f64>,
+    /// Whether the community is real or made up (its `data:` in the model): figures of a
+    /// synthetic or illustrative community are marked wherever they are shown.
+    pub provenance: model::Provenance,
 }
 
 /// Every community of a model, measured.
@@ -107,6 +110,7 @@ pub fn summarise(
             surviving,
             retention,
             cost_per_retained,
+            provenance: c.data,
         });
     }
     coverage.sort();
@@ -175,6 +179,7 @@ mod tests {
             cost,
             audience: None,
             description: None,
+            data: model::Provenance::Measured,
         }
     }
 

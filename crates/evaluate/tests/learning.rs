@@ -89,6 +89,7 @@ fn record(est: &Estimate) -> Evaluation {
         level: est.level,
         predicted: None,
         scale: 1.0,
+        data: model::Provenance::Measured,
     }
 }
 

@@ -7,9 +7,14 @@
 //!   indicator's own `source: { kind: csv, path: … }`, which names the series);
 //! - `date` — `YYYY-MM-DD` or `YYYY-MM`;
 //! - `value` — a number (`1234.5`; `1e6`; no thousands separators);
-//! - `source` — optional: where the figure comes from (default: the file name).
+//! - `source` — optional: where the figure comes from (default: the file name);
+//! - `provenance` — optional: `measured`, `synthetic` or `illustrative` for the row (default:
+//!   what the file's comments declare, see below).
 //!
-//! Lines starting with `#` are comments (say there where the figures come from).
+//! Lines starting with `#` are comments (say there where the figures come from). A file whose
+//! leading comment lines (before the header) contain the word SYNTHETIC or ILLUSTRATIVE (any
+//! case, as a whole word) declares every row synthetic or illustrative
+//! ([`declared_provenance`]); a row's `provenance` column overrides that.
 //!
 //! Every row is checked before anything is written; all bad rows are reported with their line
 //! numbers, and none of the file is imported.
@@ -17,7 +22,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use measure::Measurement;
+use measure::{Measurement, Provenance};
 use model::Date;
 
 /// A problem with one row.
@@ -44,8 +49,9 @@ pub enum CsvError {
     },
     /// The header lacks a required column.
     #[error(
-        "{path}:1: the header has no `{column}` column; expected `series,date,value[,source]` \
-         (or `date,value[,source]` in an indicator's own file)"
+        "{path}:1: the header has no `{column}` column; expected \
+         `series,date,value[,source][,provenance]` (or `date,value[,source][,provenance]` in an \
+         indicator's own file)"
     )]
     Header {
         /// The file.
@@ -87,8 +93,30 @@ pub fn read(path: &Path, series: Option<&str>) -> Result<Vec<Measurement>, CsvEr
     parse(&text, &shown, series)
 }
 
+/// What a file's leading comment lines (the `#` lines before the header; blank lines between
+/// them are skipped) say its data are: synthetic or illustrative when one of them has the word
+/// SYNTHETIC or ILLUSTRATIVE (any case, as a whole word: `synthetic_control` is not it), the
+/// least real if both; measured otherwise. Comments after the header do not count.
+pub fn declared_provenance(text: &[u8]) -> Provenance {
+    let mut declared = Provenance::Measured;
+    for line in text.split(|&b| b == b'\n') {
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some(comment) = line.strip_prefix('#') else { break };
+        let words = comment.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+        declared = Provenance::of(
+            words.filter_map(Provenance::from_word).chain(std::iter::once(declared)),
+        );
+    }
+    declared
+}
+
 /// Parses CSV text (see [`read`]); `name` is used in messages and as the default source.
 pub fn parse(text: &[u8], name: &str, series: Option<&str>) -> Result<Vec<Measurement>, CsvError> {
+    let declared = declared_provenance(text);
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .trim(::csv::Trim::All)
@@ -106,6 +134,7 @@ pub fn parse(text: &[u8], name: &str, series: Option<&str>) -> Result<Vec<Measur
     let date_col = col("date").ok_or(CsvError::Header { path: name.into(), column: "date" })?;
     let value_col = col("value").ok_or(CsvError::Header { path: name.into(), column: "value" })?;
     let source_col = col("source");
+    let provenance_col = col("provenance");
     let mut out = Vec::new();
     let mut bad = Vec::new();
     let mut seen: BTreeMap<(String, Date), u64> = BTreeMap::new();
@@ -170,7 +199,25 @@ pub fn parse(text: &[u8], name: &str, series: Option<&str>) -> Result<Vec<Measur
             });
             row_ok = false;
         }
-        let (Some(date), Some(value), true) = (date, value, row_ok) else { continue };
+        let provenance = match field(provenance_col) {
+            "" => Some(declared),
+            word => Provenance::from_word(word),
+        };
+        if provenance.is_none() {
+            bad.push(BadRow {
+                line,
+                column: Some("provenance".into()),
+                message: format!(
+                    "`{}` is not a provenance; write measured, synthetic or illustrative",
+                    field(provenance_col)
+                ),
+            });
+            row_ok = false;
+        }
+        let (Some(date), Some(value), Some(provenance), true) = (date, value, provenance, row_ok)
+        else {
+            continue;
+        };
         if let Some(first) = seen.insert((name_of_series.clone(), date), line) {
             bad.push(BadRow {
                 line,
@@ -185,7 +232,7 @@ pub fn parse(text: &[u8], name: &str, series: Option<&str>) -> Result<Vec<Measur
             "" => name.to_string(),
             s => s.to_string(),
         };
-        out.push(Measurement { series: name_of_series, date, value, source });
+        out.push(Measurement { series: name_of_series, date, value, source, provenance });
     }
     if bad.is_empty() { Ok(out) } else { Err(CsvError::Rows { path: name.into(), rows: bad }) }
 }
@@ -221,6 +268,50 @@ mod tests {
         assert!(text.contains("f.csv:4: the row has 4 fields but the header has 3"), "{text}");
         assert!(text.contains("already on line 2"), "{text}");
         assert!(text.contains("f.csv:6: column `series`: empty"), "{text}");
+    }
+
+    #[test]
+    fn the_leading_comments_mark_every_row_and_the_column_overrides_them() {
+        let text = b"# SYNTHETIC example data written by data/generate.py; not real measurements\n\
+                     series,date,value,source\n\
+                     a,2025-01,1,SYNTHETIC (data/generate.py)\n\
+                     a,2025-02,2,\n";
+        let m = parse(text, "f.csv", None).unwrap();
+        assert!(m.iter().all(|x| x.provenance == Provenance::Synthetic), "{m:?}");
+        let text = b"\n# Figures for the guide.\n#   (illustrative)\ndate,value\n2025-01,1\n";
+        let m = parse(text, "f.csv", Some("a")).unwrap();
+        assert_eq!(m[0].provenance, Provenance::Illustrative);
+        // Only whole words in the comments before the header count.
+        for text in [
+            &b"# Fitted by synthetic_control; see SYNTHETICS.md\ndate,value\n2025-01,1\n"[..],
+            b"# From the Synth R package\ndate,value\n2025-01,1\n",
+            b"date,value\n# synthetic, but after the header\n2025-01,1\n",
+            b"date,value\n2025-01,1\n",
+        ] {
+            let m = parse(text, "f.csv", Some("a")).unwrap();
+            assert_eq!(m[0].provenance, Provenance::Measured, "{}", String::from_utf8_lossy(text));
+        }
+        // A `provenance` column overrides the comment, row by row; empty keeps it.
+        let text = b"# SYNTHETIC\nseries,date,value,provenance\n\
+                     a,2025-01,1,measured\na,2025-02,2,\na,2025-03,3,Illustrative\n";
+        let m = parse(text, "f.csv", None).unwrap();
+        let marks: Vec<Provenance> = m.iter().map(|x| x.provenance).collect();
+        assert_eq!(marks, [Provenance::Measured, Provenance::Synthetic, Provenance::Illustrative]);
+    }
+
+    #[test]
+    fn a_bad_provenance_is_a_row_error_with_its_line_and_column() {
+        let text = b"series,date,value,provenance\na,2025-01,1,measured\na,2025-02,2,guessed\n";
+        let err = parse(text, "f.csv", None).unwrap_err();
+        let CsvError::Rows { rows, .. } = &err else { panic!("{err}") };
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].line, rows[0].column.as_deref()), (3, Some("provenance")));
+        assert!(
+            err.to_string().contains(
+                "f.csv:3: column `provenance`: `guessed` is not a provenance; write measured, synthetic or illustrative"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use model::{DataSource, Date};
 
 use crate::ImportError;
 use crate::http::{Client, Request};
-use measure::Measurement;
+use measure::{Measurement, Provenance};
 
 /// The public endpoint.
 pub const DEFAULT_BASE: &str = "https://wikimedia.org/api/rest_v1/metrics";
@@ -274,6 +274,7 @@ pub fn parse(
             date,
             value,
             source: url.to_string(),
+            provenance: Provenance::Measured,
         });
     }
     Ok(out)

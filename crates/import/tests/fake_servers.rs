@@ -177,6 +177,7 @@ fn rest_metrics_import_incrementally_and_idempotently() {
     assert_eq!(summary.inserted, 6);
     let pts = store.points("views").unwrap();
     assert_eq!(pts[0], (Date::parse("2024-01-01").unwrap(), 1001.0));
+    assert_eq!(store.provenance("views").unwrap(), measure::Provenance::Measured);
     // The second run asks only for what comes after the last stored month.
     let out =
         import::run(&model, dir.path(), &mut store, &options(&fake, "2024-08-15"), &mut |_| {});
@@ -287,6 +288,7 @@ fn a_server_that_fails_mid_import_leaves_the_store_unchanged() {
                 date: Date::parse("2020-01").unwrap(),
                 value: 1.0,
                 source: "x".into(),
+                provenance: measure::Provenance::Measured,
             }],
             &[],
         )
@@ -425,7 +427,11 @@ fn phabricator_errors_are_reported_with_a_hint() {
 fn csv_sources_and_loose_series_files_import_and_bad_files_import_nothing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("data")).unwrap();
-    std::fs::write(dir.path().join("data/own.csv"), "date,value\n2025-01,1\n2025-02,2\n").unwrap();
+    std::fs::write(
+        dir.path().join("data/own.csv"),
+        "# ILLUSTRATIVE figures for the guide\ndate,value\n2025-01,1\n2025-02,2\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("data/others.csv"),
         "series,date,value\nfr,2025-01,5\nde,2025-01,6\n",
@@ -451,6 +457,9 @@ fn csv_sources_and_loose_series_files_import_and_bad_files_import_nothing() {
     assert_eq!(names, ["csv:data/own.csv", "csv:data/broken.csv", "csv:data/others.csv"]);
     assert_eq!(store.points("own").unwrap().len(), 2);
     assert_eq!(store.points("fr").unwrap().len(), 1);
+    // The comment marks the file's values; a file without one is measured.
+    assert_eq!(store.provenance("own").unwrap(), measure::Provenance::Illustrative);
+    assert_eq!(store.provenance("fr").unwrap(), measure::Provenance::Measured);
     let err = out[1].result.as_ref().unwrap_err().to_string();
     assert!(err.contains("data/broken.csv:3: column `value`: `lots` is not a number"), "{err}");
     assert!(store.points("x").unwrap().is_empty());

@@ -2,9 +2,12 @@
 //! was imported, plus the status of initiatives as the tracker last reported it.
 //!
 //! Invariants, whatever the backend:
-//! - **One value per series and date.** A re-import with the same value changes nothing; a
-//!   different value replaces it and the old one moves to the history table, so nothing that was
-//!   ever stored is lost.
+//! - **One value per series and date.** A re-import with the same value and provenance changes
+//!   nothing; a different value or provenance replaces it and the old one moves to the history
+//!   table, so nothing that was ever stored is lost.
+//! - **Provenance with every value.** Each value says whether it was measured or is synthetic
+//!   or illustrative ([`Provenance`]); whatever is computed from the store carries the mark on.
+//!   Stores written before the mark existed are marked from their `source` text when opened.
 //! - **Atomic imports.** [`Store::write`] takes a whole import and commits all of it or none of
 //!   it, so an importer that fails halfway leaves the store exactly as it was.
 //! - **Forward-only schema.** Migrations are appended to [`sqlite::MIGRATIONS`], never edited; a
@@ -17,6 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use model::Date;
+pub use model::Provenance;
 use serde::Serialize;
 
 pub mod sqlite;
@@ -35,6 +39,8 @@ pub struct Measurement {
     pub value: f64,
     /// Where it came from: a URL, a file, a person.
     pub source: String,
+    /// Whether it was measured or is made up.
+    pub provenance: Provenance,
 }
 
 /// A measurement as stored, with its import time.
@@ -86,6 +92,8 @@ pub struct SeriesInfo {
     pub first: Date,
     /// Last date.
     pub last: Date,
+    /// The least real provenance of its values.
+    pub provenance: Provenance,
 }
 
 /// A past import.
@@ -238,6 +246,12 @@ impl Store {
     /// Every stored value of a series, by date.
     pub fn series(&self, series: &str) -> Result<Vec<Stored>, StoreError> {
         self.backend.series(series)
+    }
+
+    /// The provenance of a series: the least real of its stored values' (measured when it has
+    /// none).
+    pub fn provenance(&self, series: &str) -> Result<Provenance, StoreError> {
+        Ok(Provenance::of(self.series(series)?.iter().map(|s| s.measurement.provenance)))
     }
 
     /// `(date, value)` pairs of a series, by date.

@@ -6,8 +6,8 @@ use model::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
-    Backend, ImportRun, Measurement, SeriesInfo, StoreError, Stored, Superseded, TrackerStatus,
-    WriteSummary, now_utc,
+    Backend, ImportRun, Measurement, Provenance, SeriesInfo, StoreError, Stored, Superseded,
+    TrackerStatus, WriteSummary, now_utc,
 };
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied. Append a
@@ -50,6 +50,20 @@ pub const MIGRATIONS: &[&str] = &[
         run INTEGER NOT NULL REFERENCES import_run(id),
         PRIMARY KEY (initiative, task)
     ) WITHOUT ROWID;",
+    // 2: the provenance of every value. Values stored before it are marked from their source
+    // text, where the bundled example's files said it, so old stores keep their meaning.
+    "ALTER TABLE measurement ADD COLUMN provenance TEXT NOT NULL DEFAULT 'measured'
+        CHECK (provenance IN ('measured', 'synthetic', 'illustrative'));
+    ALTER TABLE measurement_history ADD COLUMN provenance TEXT NOT NULL DEFAULT 'measured'
+        CHECK (provenance IN ('measured', 'synthetic', 'illustrative'));
+    UPDATE measurement SET provenance = 'synthetic'
+        WHERE instr(lower(source), 'synthetic') > 0;
+    UPDATE measurement SET provenance = 'illustrative'
+        WHERE provenance = 'measured' AND instr(lower(source), 'illustrative') > 0;
+    UPDATE measurement_history SET provenance = 'synthetic'
+        WHERE instr(lower(source), 'synthetic') > 0;
+    UPDATE measurement_history SET provenance = 'illustrative'
+        WHERE provenance = 'measured' AND instr(lower(source), 'illustrative') > 0;",
 ];
 
 /// An SQLite database file (or an in-memory one).
@@ -118,6 +132,16 @@ fn date_of(text: String) -> Result<Date, rusqlite::Error> {
     })
 }
 
+fn provenance_of(text: String) -> Result<Provenance, rusqlite::Error> {
+    Provenance::from_word(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("not a provenance: {text:?}").into(),
+        )
+    })
+}
+
 fn corrupt(e: rusqlite::Error) -> StoreError {
     match e {
         rusqlite::Error::FromSqlConversionFailure(_, _, why) => {
@@ -144,30 +168,39 @@ impl Backend for Sqlite {
         let run = tx.last_insert_rowid();
         let mut summary = WriteSummary { run, ..WriteSummary::default() };
         {
-            let mut get =
-                tx.prepare_cached("SELECT value FROM measurement WHERE series = ?1 AND date = ?2")?;
+            let mut get = tx.prepare_cached(
+                "SELECT value, provenance FROM measurement WHERE series = ?1 AND date = ?2",
+            )?;
             let mut keep = tx.prepare_cached(
-                "INSERT INTO measurement_history (series, date, value, source, imported_at, replaced_at, run)
-                 SELECT series, date, value, source, imported_at, ?3, ?4 FROM measurement
+                "INSERT INTO measurement_history (series, date, value, source, provenance, imported_at, replaced_at, run)
+                 SELECT series, date, value, source, provenance, imported_at, ?3, ?4 FROM measurement
                  WHERE series = ?1 AND date = ?2",
             )?;
             let mut put = tx.prepare_cached(
-                "INSERT OR REPLACE INTO measurement (series, date, value, source, imported_at, run)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO measurement (series, date, value, source, provenance, imported_at, run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for m in rows {
                 let date = m.date.to_string();
-                let old: Option<f64> =
-                    get.query_row(params![m.series, date], |r| r.get(0)).optional()?;
+                let provenance = m.provenance.as_str();
+                let old: Option<(f64, String)> = get
+                    .query_row(params![m.series, date], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
                 match old {
-                    Some(v) if v == m.value => summary.unchanged += 1,
+                    // The same value with another provenance is a change: the mark is part of
+                    // what is stored.
+                    Some((v, p)) if v == m.value && p == provenance => summary.unchanged += 1,
                     Some(_) => {
                         keep.execute(params![m.series, date, at, run])?;
-                        put.execute(params![m.series, date, m.value, m.source, at, run])?;
+                        put.execute(params![
+                            m.series, date, m.value, m.source, provenance, at, run
+                        ])?;
                         summary.changed += 1;
                     }
                     None => {
-                        put.execute(params![m.series, date, m.value, m.source, at, run])?;
+                        put.execute(params![
+                            m.series, date, m.value, m.source, provenance, at, run
+                        ])?;
                         summary.inserted += 1;
                     }
                 }
@@ -198,7 +231,7 @@ impl Backend for Sqlite {
 
     fn series(&self, series: &str) -> Result<Vec<Stored>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT date, value, source, imported_at FROM measurement WHERE series = ?1 ORDER BY date",
+            "SELECT date, value, source, provenance, imported_at FROM measurement WHERE series = ?1 ORDER BY date",
         )?;
         let rows = stmt.query_map([series], |r| {
             Ok(Stored {
@@ -207,8 +240,9 @@ impl Backend for Sqlite {
                     date: date_of(r.get(0)?)?,
                     value: r.get(1)?,
                     source: r.get(2)?,
+                    provenance: provenance_of(r.get(3)?)?,
                 },
-                imported_at: r.get(3)?,
+                imported_at: r.get(4)?,
             })
         })?;
         rows.collect::<Result<_, _>>().map_err(corrupt)
@@ -225,14 +259,21 @@ impl Backend for Sqlite {
 
     fn catalogue(&self) -> Result<Vec<SeriesInfo>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT series, count(*), min(date), max(date) FROM measurement GROUP BY series ORDER BY series",
+            "SELECT series, count(*), min(date), max(date), group_concat(DISTINCT provenance)
+             FROM measurement GROUP BY series ORDER BY series",
         )?;
         let rows = stmt.query_map([], |r| {
+            let words: String = r.get(4)?;
+            let provenance = words
+                .split(',')
+                .map(|w| provenance_of(w.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(SeriesInfo {
                 series: r.get(0)?,
                 count: r.get::<_, i64>(1)? as usize,
                 first: date_of(r.get(2)?)?,
                 last: date_of(r.get(3)?)?,
+                provenance: Provenance::of(provenance),
             })
         })?;
         rows.collect::<Result<_, _>>().map_err(corrupt)
@@ -240,7 +281,7 @@ impl Backend for Sqlite {
 
     fn history(&self, series: &str) -> Result<Vec<Superseded>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT date, value, source, imported_at, replaced_at FROM measurement_history
+            "SELECT date, value, source, provenance, imported_at, replaced_at FROM measurement_history
              WHERE series = ?1 ORDER BY date, replaced_at",
         )?;
         let rows = stmt.query_map([series], |r| {
@@ -250,9 +291,10 @@ impl Backend for Sqlite {
                     date: date_of(r.get(0)?)?,
                     value: r.get(1)?,
                     source: r.get(2)?,
+                    provenance: provenance_of(r.get(3)?)?,
                 },
-                imported_at: r.get(3)?,
-                replaced_at: r.get(4)?,
+                imported_at: r.get(4)?,
+                replaced_at: r.get(5)?,
             })
         })?;
         rows.collect::<Result<_, _>>().map_err(corrupt)
@@ -303,7 +345,89 @@ mod tests {
             date: Date::parse(date).unwrap(),
             value,
             source: "test".into(),
+            provenance: Provenance::Measured,
         }
+    }
+
+    fn marked(series: &str, date: &str, value: f64, provenance: Provenance) -> Measurement {
+        Measurement { provenance, ..m(series, date, value) }
+    }
+
+    #[test]
+    fn provenance_is_stored_and_a_new_mark_on_the_same_value_is_a_change() {
+        let mut store = Store::in_memory().unwrap();
+        let synthetic = vec![
+            marked("a", "2025-01", 1.0, Provenance::Synthetic),
+            marked("a", "2025-02", 2.0, Provenance::Synthetic),
+            m("b", "2025-01", 5.0),
+        ];
+        store.write("csv", &synthetic, &[]).unwrap();
+        let back: Vec<Measurement> =
+            store.series("a").unwrap().into_iter().map(|s| s.measurement).collect();
+        assert_eq!(back, synthetic[..2]);
+        assert_eq!(store.provenance("a").unwrap(), Provenance::Synthetic);
+        assert_eq!(store.provenance("b").unwrap(), Provenance::Measured);
+        assert_eq!(store.provenance("none").unwrap(), Provenance::Measured);
+        let cat = store.catalogue().unwrap();
+        assert_eq!(
+            cat.iter().map(|c| (c.series.as_str(), c.provenance)).collect::<Vec<_>>(),
+            [("a", Provenance::Synthetic), ("b", Provenance::Measured)]
+        );
+        // The same values, now said to be measured: both dates change, the marked rows go to
+        // the history with their mark.
+        let s = store.write("csv", &[m("a", "2025-01", 1.0), m("a", "2025-02", 2.0)], &[]).unwrap();
+        assert_eq!((s.inserted, s.changed, s.unchanged), (0, 2, 0));
+        assert_eq!(store.provenance("a").unwrap(), Provenance::Measured);
+        let old = store.history("a").unwrap();
+        assert_eq!(old.len(), 2);
+        assert!(old.iter().all(|o| o.measurement.provenance == Provenance::Synthetic));
+        // One illustrative value makes the series illustrative.
+        store.write("csv", &[marked("a", "2025-03", 3.0, Provenance::Illustrative)], &[]).unwrap();
+        assert_eq!(store.provenance("a").unwrap(), Provenance::Illustrative);
+        assert_eq!(store.catalogue().unwrap()[0].provenance, Provenance::Illustrative);
+    }
+
+    #[test]
+    fn a_store_of_version_1_is_marked_from_its_sources_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate(&mut conn, &MIGRATIONS[..1], path.clone()).unwrap();
+            conn.execute_batch(
+                "INSERT INTO import_run (id, source, at, inserted, changed, unchanged)
+                     VALUES (1, 'csv:data/x.csv', '2026-01-01T00:00:00Z', 4, 0, 0);
+                 INSERT INTO measurement (series, date, value, source, imported_at, run) VALUES
+                     ('s', '2025-01-01', 1, 'SYNTHETIC (data/generate.py)', '2026-01-01T00:00:00Z', 1),
+                     ('i', '2025-01-01', 2, 'Illustrative figures for the guide', '2026-01-01T00:00:00Z', 1),
+                     ('r', '2025-01-01', 3, 'Data lake query 2026-02-03', '2026-01-01T00:00:00Z', 1),
+                     ('f', '2025-01-01', 4, 'data/new_readers.csv', '2026-01-01T00:00:00Z', 1);
+                 INSERT INTO measurement_history
+                     (series, date, value, source, imported_at, replaced_at, run) VALUES
+                     ('s', '2025-01-01', 0.5, 'a synthetic draft', '2025-12-01T00:00:00Z', '2026-01-01T00:00:00Z', 1);",
+            )
+            .unwrap();
+            assert_eq!(
+                conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(),
+                1
+            );
+        }
+        let store = Store::open(&path).unwrap();
+        let of = |s: &str| store.series(s).unwrap()[0].measurement.provenance;
+        assert_eq!(of("s"), Provenance::Synthetic);
+        assert_eq!(of("i"), Provenance::Illustrative);
+        assert_eq!(of("r"), Provenance::Measured);
+        assert_eq!(of("f"), Provenance::Measured);
+        assert_eq!(store.history("s").unwrap()[0].measurement.provenance, Provenance::Synthetic);
+        assert_eq!(store.points("r").unwrap(), vec![(Date::parse("2025-01-01").unwrap(), 3.0)]);
+        drop(store);
+        assert_eq!(Sqlite::open(&path).unwrap().version().unwrap(), MIGRATIONS.len() as i64);
+        // The column refuses a word that is not a provenance.
+        let conn = Connection::open(&path).unwrap();
+        assert!(
+            conn.execute("UPDATE measurement SET provenance = 'guessed' WHERE series = 'r'", [])
+                .is_err()
+        );
     }
 
     #[test]
@@ -399,5 +523,5 @@ mod tests {
     }
 
     /// FNV-1a of each released migration.
-    const FROZEN: &[u64] = &[16_113_694_264_547_318_150];
+    const FROZEN: &[u64] = &[16_113_694_264_547_318_150, 6_830_375_732_388_987_404];
 }

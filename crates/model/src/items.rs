@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::{Distribution, Id, Level, TrackerRef};
+use crate::{Distribution, Id, Level, Provenance, TrackerRef};
 
 /// A whole model: everything the files of one folder describe.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -115,6 +115,9 @@ pub struct Community {
     pub audience: Option<Id>,
     /// Free text.
     pub description: Option<String>,
+    /// Whether the community is real or made up (`data:`; default measured): pages and tables
+    /// mark the made-up ones.
+    pub data: Provenance,
 }
 
 /// How an effect was estimated.
@@ -223,6 +226,9 @@ pub struct Evaluation {
     pub predicted: Option<f64>,
     /// Multiplies the per-period effect into the node's unit; default 1.
     pub scale: f64,
+    /// What the series it was estimated on are (`data:`; default measured): the least real of
+    /// them. Evidence from synthetic or illustrative data is at most weak ([`crate::learn`]).
+    pub data: Provenance,
 }
 
 /// A plan as written to the model folder: what was decided, for review and for comparison with

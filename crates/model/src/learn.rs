@@ -291,10 +291,11 @@ pub fn condition_lognormal_chain(
 /// The strength of the evidence an evaluation leaves on the links, from what the record and
 /// the model say about its design: the relative standard error (below 25% strong, below 50%
 /// moderate, else weak), capped at moderate unless the method is an experiment or a panel
-/// method (synthetic control, synthetic DiD) with at least ten comparison series. A zero
-/// estimate is judged by its standard error against the estimate's scale instead. The full
-/// rule (pre-period fit, placebos, parallel trends, synthetic data) is `evaluate::strength`,
-/// shown by `throughline evaluate` and the report.
+/// method (synthetic control, synthetic DiD) with at least ten comparison series, and at weak
+/// when the data were synthetic or illustrative (the record's `data`): such a result is never
+/// evidence about the world. A zero estimate is judged by its standard error against the
+/// estimate's scale instead. The full rule (pre-period fit, placebos, parallel trends) is
+/// `evaluate::strength`, shown by `throughline evaluate` and the report.
 fn strength_of(model: &Model, eval: &Evaluation) -> Strength {
     use crate::EvaluationMethod as M;
     let rel = eval.se / eval.effect.abs().max(f64::MIN_POSITIVE);
@@ -319,14 +320,20 @@ fn strength_of(model: &Model, eval: &Evaluation) -> Strength {
     if !design_can_be_strong {
         s = s.min(Strength::Moderate);
     }
+    if !eval.data.is_measured() {
+        s = s.min(Strength::Weak);
+    }
     s
 }
 
-/// The evidence entry an evaluation leaves on a link it tested, with its strength.
+/// The evidence entry an evaluation leaves on a link it tested, with its strength. Evidence
+/// from data that are not measured says so (`…, on synthetic data`), so every page and table
+/// that shows the evidence shows the mark.
 pub fn evidence_of(eval: &Evaluation, strength: Strength) -> Evidence {
+    let data = eval.data.mark().map(|m| format!(", on {m}")).unwrap_or_default();
     Evidence {
         source: format!(
-            "{EVIDENCE_PREFIX}{}: {} on {} ({:.0}% interval {} to {}), evaluated {}",
+            "{EVIDENCE_PREFIX}{}: {} on {} ({:.0}% interval {} to {}), evaluated {}{data}",
             eval.method,
             fmt(eval.effect),
             eval.indicator,

@@ -13,11 +13,13 @@ mod items;
 pub mod learn;
 mod level;
 pub mod link_target;
+pub mod provenance;
 
 pub use distribution::{Distribution, DistributionError};
 pub use id::{Id, IdError, TrackerRef};
 pub use items::*;
 pub use level::Level;
+pub use provenance::Provenance;
 
 /// The version of the model-file format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;

@@ -4,7 +4,7 @@
 use model::learn::{LearnError, apply_one, lognormal_params};
 use model::{
     Date, Delivery, Distribution, Evaluation, EvaluationMethod, Id, Indicator, Initiative, Link,
-    Model, Polarity, Status,
+    Model, Polarity, Provenance, Status, Strength,
 };
 
 fn id(s: &str) -> Id {
@@ -83,6 +83,7 @@ fn eval(effect: f64, se: f64) -> Evaluation {
         level: 0.95,
         predicted: None,
         scale: 1.0,
+        data: Provenance::Measured,
     }
 }
 
@@ -231,4 +232,23 @@ fn what_cannot_be_learnt_is_said() {
         1.0,
     );
     assert!(matches!(apply_one(&mut m, &eval(3.0, 1.0)), Err(LearnError::NegativeEffect { .. })));
+}
+
+/// An evaluation on synthetic or illustrative data is never more than weak evidence, however
+/// precise and well designed, and the evidence it leaves on the link says what its data were.
+#[test]
+fn evidence_from_made_up_data_is_at_most_weak_and_says_so() {
+    let precise = || Evaluation { method: EvaluationMethod::TwoGroup, ..eval(10.0, 0.5) };
+    let mut real = model(vec![link("a", "c", Distribution::Normal { mean: 1.0, sd: 1.0 })], 10.0);
+    apply_one(&mut real, &precise()).unwrap();
+    let ev = &real.links[0].evidence[0];
+    assert_eq!(ev.strength, Some(Strength::Strong));
+    assert!(!ev.source.contains("synthetic"), "{}", ev.source);
+    for data in [Provenance::Synthetic, Provenance::Illustrative] {
+        let mut m = model(vec![link("a", "c", Distribution::Normal { mean: 1.0, sd: 1.0 })], 10.0);
+        apply_one(&mut m, &Evaluation { data, ..precise() }).unwrap();
+        let ev = &m.links[0].evidence[0];
+        assert_eq!(ev.strength, Some(Strength::Weak), "{data}");
+        assert!(ev.source.ends_with(&format!(", on {data} data")), "{}", ev.source);
+    }
 }

@@ -208,8 +208,9 @@ impl<'a> Decoder<'a> {
         let end = r.get("end").and_then(|v| self.date(v));
         let cost = r.get("cost").map(|v| self.non_negative(v, "a cost"));
         let audience = r.get("audience").and_then(|v| self.reference(v, AUDIENCE, "audience"));
-        let (Some(id), Some(name), Some(wiki), Some(kind), Some(start), Some(end)) =
-            (id, name, wiki, kind, start, end)
+        let data = self.provenance(r.get("data"));
+        let (Some(id), Some(name), Some(wiki), Some(kind), Some(start), Some(end), Some(data)) =
+            (id, name, wiki, kind, start, end, data)
         else {
             return;
         };
@@ -262,7 +263,18 @@ impl<'a> Decoder<'a> {
             cost,
             audience,
             description,
+            data,
         });
+    }
+
+    /// A `data:` key: measured when absent; `None` (reported) when it is not a provenance.
+    fn provenance(&mut self, node: Option<&Node>) -> Option<model::Provenance> {
+        match node {
+            None => Some(model::Provenance::Measured),
+            Some(v) => self
+                .word(v, format::PROVENANCES, "a provenance (what the data are)")
+                .and_then(model::Provenance::from_word),
+        }
     }
 
     fn method(&mut self, node: &Node) -> Option<model::EvaluationMethod> {
@@ -285,6 +297,7 @@ impl<'a> Decoder<'a> {
         let level = r.get("level").map_or(Some(0.95), |v| self.probability(v));
         let predicted = r.get("predicted").and_then(|v| self.number(v));
         let scale = r.get("scale").map_or(Some(1.0), |v| self.non_negative(v, "a scale"));
+        let data = self.provenance(r.get("data"));
         if let (Some(l), Some(h), Some(v)) = (low, high, r.get("high"))
             && l > h
         {
@@ -306,7 +319,8 @@ impl<'a> Decoder<'a> {
             Some(high),
             Some(level),
             Some(scale),
-        ) = (initiative, indicator, method, evaluated, effect, se, low, high, level, scale)
+            Some(data),
+        ) = (initiative, indicator, method, evaluated, effect, se, low, high, level, scale, data)
         else {
             return;
         };
@@ -323,6 +337,7 @@ impl<'a> Decoder<'a> {
             level,
             predicted,
             scale,
+            data,
         });
         self.map.evaluations.push(r.spans());
     }

@@ -435,8 +435,16 @@ pub static EVALUATION: Record = Record {
             "Multiplies the per-period effect into the node's unit; default 1.",
         )
         .within(&SCALE),
+        opt(
+            "data",
+            Shape::Enum(PROVENANCES),
+            "What the series it was estimated on are: measured (default), synthetic or illustrative. Evidence from synthetic or illustrative data is at most weak and marked.",
+        ),
     ],
 };
+
+/// Where data come from (`model::Provenance`): measured, or made up.
+pub const PROVENANCES: &[&str] = &model::Provenance::WORDS;
 
 /// Community kinds.
 pub const COMMUNITY_KINDS: &[&str] = &["roster", "course", "hashtag", "tag", "category"];
@@ -457,6 +465,11 @@ pub static COMMUNITY: Record = Record {
         opt("cost", Shape::NonNegative, "What it cost, in the model's currency.").within(&MONEY),
         opt("audience", Shape::Id, "The audience it belongs to."),
         opt("description", Shape::LongText, "Free text."),
+        opt(
+            "data",
+            Shape::Enum(PROVENANCES),
+            "Whether the community is real (measured, the default) or made up: synthetic or illustrative. Pages and tables mark made-up ones.",
+        ),
     ],
 };
 

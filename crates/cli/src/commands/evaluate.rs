@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use evaluate::{Estimate, Method, Point};
 use model::graph::ModelGraph;
-use model::{Evaluation, Model};
+use model::{Evaluation, Model, Provenance};
 use serde::Serialize;
 
 use crate::commands::measure::store_with_local_data;
@@ -37,15 +37,9 @@ pub struct Computed {
     pub updates: Result<Vec<model::learn::LinkUpdate>, String>,
     /// How far to trust the estimate, from its design (docs/measurement.md).
     pub strength: evaluate::strength::Judgement,
-    /// The series used whose stored values are marked synthetic or illustrative.
+    /// The series used (or the experiment file) whose stored values are synthetic or
+    /// illustrative; the record's `data` is the least real of them.
     pub synthetic: Vec<String>,
-}
-
-/// Whether a stored value's source marks it as made up: the bundled example's CSV files say
-/// `SYNTHETIC` in their `source` column.
-fn marked_synthetic(source: &str) -> bool {
-    let s = source.to_ascii_lowercase();
-    s.contains("synthetic") || s.contains("illustrative")
 }
 
 /// Runs the initiative's evaluation design on the store's data. `Err` is a message for people.
@@ -64,12 +58,14 @@ pub fn compute(
             "`{initiative}` has no `evaluation:` design; add e.g. `evaluation: {{ indicator: IND, comparisons: [other_wiki] }}` to it (docs/measurement.md)"
         )));
     };
-    let mut synthetic: Vec<String> = Vec::new();
+    // The provenance of every series read, as the store has it.
+    let mut used: Vec<(String, Provenance)> = Vec::new();
     let mut series = |name: &str| -> anyhow::Result<Vec<Point>> {
         let stored = store.series(name)?;
-        if stored.iter().any(|s| marked_synthetic(&s.measurement.source)) {
-            synthetic.push(name.to_string());
-        }
+        used.push((
+            name.to_string(),
+            Provenance::of(stored.iter().map(|s| s.measurement.provenance)),
+        ));
         Ok(stored.iter().map(|s| (s.measurement.date, s.measurement.value)).collect())
     };
     let treated = series(design.indicator.as_str())?;
@@ -123,6 +119,8 @@ pub fn compute(
     let at = deployed.unwrap_or_else(model::Date::today);
     let result = match method {
         Method::InterruptedTimeSeries => {
+            // The treated series alone: comparisons read for the design are not used.
+            used.truncate(1);
             evaluate::its::interrupted_time_series(&treated, at, level)
         }
         Method::DifferenceInDifferences => {
@@ -141,10 +139,12 @@ pub fn compute(
                     "a two-group comparison needs `experiment:` (a CSV file of group,value rows) on `{initiative}`"
                 )));
             };
-            let (control, treatment) = match read_experiment(&dir.join(file)) {
+            let (control, treatment, provenance) = match read_experiment(&dir.join(file)) {
                 Ok(x) => x,
                 Err(e) => return Ok(Err(e)),
             };
+            // The experiment's file is its only data: the stored series are not used.
+            used = vec![(file.clone(), provenance)];
             evaluate::experiment::two_group(&control, &treatment, level)
         }
     };
@@ -154,7 +154,10 @@ pub fn compute(
             return Ok(Err(format!("{method} of `{initiative}` on `{}`: {e}", design.indicator)));
         }
     };
-    estimate.design.synthetic_data = !synthetic.is_empty();
+    let data = Provenance::of(used.iter().map(|u| u.1));
+    let synthetic: Vec<String> =
+        used.into_iter().filter(|u| !u.1.is_measured()).map(|u| u.0).collect();
+    estimate.design.synthetic_data = !data.is_measured();
     let strength = evaluate::strength::judge(&estimate.design, estimate.effect, estimate.se);
     // The prediction and the update start from the written priors, so replacing an earlier
     // evaluation of the same initiative does not count its evidence twice.
@@ -177,6 +180,7 @@ pub fn compute(
         level,
         predicted,
         scale: design.scale,
+        data,
     };
     prior.evaluations.push(record.clone());
     let updates = model::learn::apply_all(&mut prior)
@@ -196,13 +200,20 @@ fn predicted_change(model: &Model, initiative: &str, indicator: &str) -> Option<
     plan.expected_changes(&[ii]).get(ni).copied()
 }
 
-/// Reads `group,value` rows: `control` and `treatment` (or `treated`).
-fn read_experiment(path: &Path) -> Result<(Vec<f64>, Vec<f64>), String> {
+/// Reads `group,value` rows: `control` and `treatment` (or `treated`), after a header; lines
+/// starting with `#` are comments, and the leading ones may declare the data synthetic or
+/// illustrative as in any CSV file (`import::csv::declared_provenance`).
+fn read_experiment(path: &Path) -> Result<(Vec<f64>, Vec<f64>, Provenance), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let provenance = import::csv::declared_provenance(text.as_bytes());
     let (mut c, mut t) = (Vec::new(), Vec::new());
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
+    let mut header = true;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if std::mem::take(&mut header) {
             continue;
         }
         let (g, v) = line
@@ -224,7 +235,7 @@ fn read_experiment(path: &Path) -> Result<(Vec<f64>, Vec<f64>), String> {
             }
         }
     }
-    Ok((c, t))
+    Ok((c, t, provenance))
 }
 
 pub fn run(
@@ -311,12 +322,9 @@ fn text(c: &Computed) -> String {
     for why in &c.strength.reasons {
         let _ = writeln!(s, "             - {why}");
     }
-    if !c.synthetic.is_empty() {
-        let _ = writeln!(
-            s,
-            "  data       SYNTHETIC: {} (marked in the source column); not evidence about the world",
-            c.synthetic.join(", ")
-        );
+    if let (Some(mark), Some(caveat)) = (r.data.mark(), model::provenance::caveat([r.data])) {
+        let _ = writeln!(s, "  data       {mark}: {}", c.synthetic.join(", "));
+        let _ = writeln!(s, "             {caveat}");
     }
     if let Some(p) = &e.placebos {
         let _ = writeln!(
@@ -426,6 +434,9 @@ pub fn evaluations_file(records: &[Evaluation]) -> String {
         }
         if r.scale != 1.0 {
             s.push_str(&format!("    scale: {}\n", r.scale));
+        }
+        if !r.data.is_measured() {
+            s.push_str(&format!("    data: {}\n", r.data));
         }
     }
     s

@@ -90,9 +90,9 @@ initiatives:
     deployed: 2026-01-02
     evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
 evaluations:
-  - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12 }
+  - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12, data: synthetic }
 communities:
-  - { id: com, name: C, wiki: commonswiki, kind: roster, members: [Ada], start: 2026-09-01, end: 2026-09-30, cost: 10, audience: aud, description: D }
+  - { id: com, name: C, wiki: commonswiki, kind: roster, members: [Ada], start: 2026-09-01, end: 2026-09-30, cost: 10, audience: aud, description: D, data: illustrative }
   - { id: com2, name: C2, wiki: commonswiki, kind: tag, rule: campaign-wlm, start: 2026-09-01, end: 2026-09-30 }
 audiences:
   - { id: aud, name: A, kind: organizing_community, equity_weight: 2, description: D }
@@ -133,6 +133,9 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
     assert_eq!(m.value.criteria.len(), 1);
     assert_eq!(m.meta.frameworks, vec![model::Framework::Sroi]);
+    assert_eq!(m.evaluations[0].data, model::Provenance::Synthetic);
+    assert_eq!(m.communities[0].data, model::Provenance::Illustrative);
+    assert_eq!(m.communities[1].data, model::Provenance::Measured);
     let pl = &m.planning;
     assert_eq!(
         (pl.budget, pl.cost_percentile, pl.quarters, pl.dependency_lag),
@@ -185,4 +188,18 @@ fn the_schema_lists_every_record_and_key() {
     // Enumerations come through as enums.
     assert!(text.contains("outcome_intermediate"));
     let _ = Shape::Text;
+}
+
+#[test]
+fn data_must_name_a_provenance() {
+    let text = EVERY_KEY
+        .replace("data: synthetic }", "data: made_up }")
+        .replace("data: illustrative }", "data: Synthetic }");
+    let checked = modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", &text)]);
+    let msgs: Vec<String> = checked.diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(msgs.iter().all(|m| m.contains("is not a provenance")), "{msgs:#?}");
+    // Neither item enters the model with a guessed provenance.
+    assert!(checked.model.evaluations.is_empty());
+    assert!(checked.model.communities.iter().all(|c| c.id.as_str() != "com"));
 }
