@@ -35,6 +35,8 @@ fn the_example_is_measured_and_the_planted_deviants_lead_the_ranking() {
     let rows = v["communities"].as_array().unwrap();
     assert_eq!(rows.len(), 30);
     assert!(rows.iter().all(|r| r["outcome"]["status"] == "measured"));
+    // The example's communities say they are made up (`data: synthetic`), and so does the JSON.
+    assert!(rows.iter().all(|r| r["provenance"] == "synthetic"), "{}", rows[0]);
     let t = &v["totals"];
     assert!(t["participants"].as_u64() < t["participants_summed"].as_u64(), "overlap counted once");
     let ranked = v["deviance"]["communities"].as_array().unwrap();
@@ -60,6 +62,9 @@ fn without_dumps_every_community_is_missing_not_zero() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.matches("(not zero)").count(), 30, "{text}");
     assert!(text.contains("data: none loaded"));
+    // Missing or not, a made-up community is marked, and the table says what the mark means.
+    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 30, "{text}");
+    assert!(text.contains("30 of 30 communities are marked synthetic data."), "{text}");
 }
 
 #[test]
@@ -103,6 +108,8 @@ fn the_report_has_a_communities_page() {
     assert!(page.contains("Definitions version 1"));
     assert!(page.contains("Positive deviance"));
     assert!(page.contains("category_cat_0_0"));
+    assert!(page.contains("30 of 30 communities are marked synthetic data."), "{page}");
+    assert!(page.contains("<small class=\"warn\">synthetic data</small>"));
 }
 
 #[cfg(feature = "lake")]

@@ -71,6 +71,15 @@ fn checkin_reports_every_key_result_and_never_turns_missing_data_into_zero() {
     let devices = krs.iter().find(|k| k["indicator"] == "ind_unique_devices").unwrap();
     assert_eq!(devices["status"], "no_data");
     assert!(devices["latest"].is_null());
+    // Each key result says what its values are: the example's CSV files are synthetic; a
+    // series with no values has nothing made up in it.
+    assert_eq!(devices["provenance"], "measured");
+    let synthetic = krs.iter().filter(|k| k["provenance"] == "synthetic").count();
+    assert_eq!(synthetic, 12, "every key result with bundled data");
+    let text = run(dir.path(), &["checkin", "--quarter", "2026Q3"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("12 of 16 key results are marked synthetic data."), "{text}");
+    assert!(text.contains("[on track] (synthetic data)"), "{text}");
     // Generated on pace 1.15 towards its target: on track; pace 0.45: off track.
     let on = krs.iter().find(|k| k["indicator"] == "ind_new_readers").unwrap();
     assert_eq!(on["status"], "on_track");
@@ -112,7 +121,11 @@ fn evaluate_recovers_the_planted_effect_and_learning_is_not_counted_twice() {
     // The bundled data are synthetic (their files' comments say so, and the store keeps the
     // mark): never strong evidence, and the output says so.
     assert_eq!(ev["strength"]["strength"], "weak");
-    assert_eq!(ev["synthetic"].as_array().unwrap().len(), 5, "the treated series and 4 comparisons");
+    assert_eq!(
+        ev["synthetic"].as_array().unwrap().len(),
+        5,
+        "the treated series and 4 comparisons"
+    );
     assert_eq!(ev["record"]["data"], "synthetic");
     let text = run(dir.path(), &["evaluate", "--initiative", "wlm_jury_tools"]);
     let text = String::from_utf8_lossy(&text.stdout);
@@ -165,13 +178,15 @@ fn the_report_shows_the_checkin_and_the_evaluation() {
     let checkin = std::fs::read_to_string(out.join("checkin.html")).unwrap();
     assert!(checkin.contains("<h1>Check-in 2026Q3</h1>"));
     assert!(checkin.contains("forecast interval"));
+    assert!(checkin.contains("12 of 16 key results are marked synthetic data."), "{checkin}");
+    assert_eq!(checkin.matches("<small class=\"warn\">synthetic data</small>").count(), 24);
     let evals = std::fs::read_to_string(out.join("evaluations.html")).unwrap();
     assert!(evals.contains("synthetic control"));
     assert!(evals.contains("Prior and posterior of the tested links"));
     // The effect path with its band and the placebos, and the data's provenance.
     assert!(evals.contains("effect by period with its 95% band, and placebos"), "{evals}");
     assert_eq!(evals.matches("<title>placebo: ").count(), 4);
-    assert!(evals.contains("<strong>SYNTHETIC data.</strong>"));
+    assert!(evals.contains("<strong>On synthetic data.</strong>"));
     assert!(evals.contains("Evidence strength from the design: <strong>weak</strong>"));
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use model::graph::ModelGraph;
-use model::{DatedValue, Id, Indicator, Model, Polarity, Quarter};
+use model::{DatedValue, Id, Indicator, Model, Polarity, Provenance, Quarter};
 use serde::Serialize;
 
 use crate::Point;
@@ -63,6 +63,9 @@ pub struct KeyResult {
     pub status: Status,
     /// Values up to the end of the quarter, for the chart.
     pub history: Vec<Point>,
+    /// What those values are: the least real of their provenances (measured when there are
+    /// none). Pages and tables mark a key result whose values are synthetic or illustrative.
+    pub provenance: Provenance,
     /// Initiatives whose work reaches the measured node.
     pub initiatives: Vec<Behind>,
 }
@@ -89,6 +92,12 @@ impl CheckIn {
         }
         m
     }
+
+    /// The provenance of each key result's values, for the caveat above a table of them
+    /// ([`model::provenance::caveat`]).
+    pub fn provenances(&self) -> impl Iterator<Item = Provenance> + '_ {
+        self.key_results.iter().map(|k| k.provenance)
+    }
 }
 
 /// The key-result indicators: those of the saved plan's objectives, else every indicator with a
@@ -110,22 +119,25 @@ pub fn key_result_indicators(model: &Model) -> Vec<(&Indicator, Option<Id>)> {
 }
 
 /// Builds the check-in for `quarter` from the stored series (`series(id)` gives an indicator's
-/// values by date) and tracker statuses (`initiative → ["T1: resolved"]`).
+/// values by date, each with its provenance) and tracker statuses
+/// (`initiative → ["T1: resolved"]`).
 pub fn checkin(
     model: &Model,
     graph: &ModelGraph<'_>,
     quarter: Quarter,
-    series: &dyn Fn(&str) -> Vec<Point>,
+    series: &dyn Fn(&str) -> Vec<(Point, Provenance)>,
     tracker: &BTreeMap<String, Vec<String>>,
 ) -> CheckIn {
     let as_of = quarter.last_day();
     let mut key_results = Vec::new();
     for (ind, objective) in key_result_indicators(model) {
         let since = ind.baseline.as_ref().map(|b| b.date);
-        let history: Vec<Point> = series(ind.id.as_str())
+        let used: Vec<(Point, Provenance)> = series(ind.id.as_str())
             .into_iter()
-            .filter(|p| p.0 <= as_of && since.is_none_or(|s| p.0 >= s))
+            .filter(|(p, _)| p.0 <= as_of && since.is_none_or(|s| p.0 >= s))
             .collect();
+        let provenance = Provenance::of(used.iter().map(|u| u.1));
+        let history: Vec<Point> = used.into_iter().map(|u| u.0).collect();
         let latest = history.last().copied();
         let fc = ind.target.as_ref().and_then(|t| forecast(&history, t.date, FORECAST_LEVEL).ok());
         let probability = match (&fc, &ind.target) {
@@ -167,6 +179,7 @@ pub fn checkin(
             probability,
             status: st,
             history,
+            provenance,
             initiatives,
         });
     }

@@ -118,6 +118,18 @@ pub fn caveat(used: impl IntoIterator<Item = Provenance>) -> Option<String> {
     (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
+/// The sentence above a table whose rows may carry the mark: how many of the rows (`what`, in
+/// the plural) are marked, with which marks, and what they mean. `None` when no row is marked.
+pub fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> Option<String> {
+    let rows: Vec<Provenance> = rows.into_iter().collect();
+    let caveat = caveat(rows.iter().copied())?;
+    let mut marks: Vec<&str> = rows.iter().filter_map(|p| p.mark()).collect();
+    let marked = marks.len();
+    marks.sort_unstable();
+    marks.dedup();
+    Some(format!("{marked} of {} {what} are marked {}. {caveat}", rows.len(), marks.join(" or ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +160,15 @@ mod tests {
             .unwrap();
         assert!(both.starts_with("Synthetic data are generated"), "{both}");
         assert!(both.contains(" Illustrative data are made up"), "{both}");
+        assert_eq!(table_note([Provenance::Measured], "rows"), None);
+        let note = table_note(
+            [Provenance::Synthetic, Provenance::Measured, Provenance::Synthetic],
+            "key results",
+        )
+        .unwrap();
+        assert!(
+            note.starts_with("2 of 3 key results are marked synthetic data. Synthetic data are"),
+            "{note}"
+        );
     }
 }

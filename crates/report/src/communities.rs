@@ -8,6 +8,7 @@ use communities::metrics::{Outcome, WINDOWS};
 use communities::summary::Summary;
 
 use crate::diagram::xml as e;
+use crate::measured::{mark, table_note};
 use crate::site::num;
 
 fn pct(v: Option<f64>) -> String {
@@ -78,6 +79,7 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
         e(&s.engine),
         if coverage.is_empty() { "none loaded".to_string() } else { coverage.join(", ") }
     );
+    b.push_str(&table_note(s.communities.iter().map(|r| r.provenance), "communities"));
     b.push_str("<table><caption>Metrics per community</caption><thead><tr><th scope=\"col\">Community</th><th scope=\"col\">Window</th><th scope=\"col\" class=\"num\">Participants</th><th scope=\"col\" class=\"num\">New</th><th scope=\"col\" class=\"num\">Edits</th><th scope=\"col\" class=\"num\">Bytes + / −</th><th scope=\"col\" class=\"num\">Pages / files</th><th scope=\"col\" class=\"num\">Surviving</th>");
     for w in WINDOWS {
         let _ = write!(b, "<th scope=\"col\" class=\"num\">Retained {}</th>", e(w.label));
@@ -102,7 +104,8 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
         };
         let _ = write!(
             b,
-            "<tr id=\"{id}\"><th scope=\"row\">{name}<br><small>{id} · {kind} · {wiki}</small>{cited}</th><td>{} – {}</td>",
+            "<tr id=\"{id}\"><th scope=\"row\">{name}{}<br><small>{id} · {kind} · {wiki}</small>{cited}</th><td>{} – {}</td>",
+            mark(r.provenance),
             r.start,
             r.end,
             id = e(&r.id),
@@ -182,10 +185,16 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
     let _ = write!(b, "<figure>{}</figure>", deviance_chart(s));
     b.push_str("<table><caption>Ranking</caption><thead><tr><th scope=\"col\">Community</th><th scope=\"col\" class=\"num\">Share</th><th scope=\"col\" class=\"num\">Interval</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Margin</th><th scope=\"col\" class=\"num\">Observed</th></tr></thead><tbody>");
     for c in &d.communities {
+        let provenance = s
+            .communities
+            .iter()
+            .find(|r| r.id == c.id)
+            .map_or(model::Provenance::Measured, |r| r.provenance);
         let _ = write!(
             b,
-            "<tr><th scope=\"row\"><a href=\"#{id}\">{id}</a>{}</th><td class=\"num\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\">{}</td><td class=\"num\">{:+.2}</td><td class=\"num\">{}</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"#{id}\">{id}</a>{}{}</th><td class=\"num\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\">{}</td><td class=\"num\">{:+.2}</td><td class=\"num\">{}</td></tr>",
             if c.is_positive() { " ★" } else { "" },
+            mark(provenance),
             pct(Some(c.share)),
             pct(Some(c.low)),
             pct(Some(c.high)),

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use evaluate::Estimate;
 use evaluate::checkin::{CheckIn, KeyResult};
-use model::Date;
 use model::learn::LinkUpdate;
+use model::{Date, Provenance};
 
 use crate::diagram::xml as e;
 use crate::site::num;
@@ -44,6 +44,22 @@ pub struct EvaluationShown {
     pub scale: f64,
     /// Links updated (prior and posterior), or why none was.
     pub updates: Result<Vec<LinkUpdate>, String>,
+    /// What the series it used are, as the store has them (the least real of them).
+    pub data: Provenance,
+}
+
+/// The mark beside a row or heading whose figures come from data that are not measured
+/// ([`Provenance::mark`]); empty for measured data.
+pub(crate) fn mark(p: Provenance) -> String {
+    p.mark().map(|m| format!(" <small class=\"warn\">{}</small>", e(m))).unwrap_or_default()
+}
+
+/// The paragraph above a table some of whose rows carry the mark
+/// ([`model::provenance::table_note`]); empty when none does.
+pub(crate) fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> String {
+    model::provenance::table_note(rows, what)
+        .map(|n| format!("<p class=\"warn\">{}</p>", e(&n)))
+        .unwrap_or_default()
 }
 
 /// Maps dates and values onto a plot area.
@@ -212,12 +228,14 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> String {
     );
     let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
     let _ = write!(b, "<p><strong>{}</strong></p>", e(&counts.join(", ")));
+    b.push_str(&table_note(ci.provenances(), "key results"));
     b.push_str("<table><caption>Key results</caption><thead><tr><th scope=\"col\">Key result</th><th scope=\"col\">Baseline</th><th scope=\"col\">Latest</th><th scope=\"col\">Target</th><th scope=\"col\">Forecast at target date</th><th scope=\"col\">P(met)</th><th scope=\"col\">Status</th></tr></thead><tbody>");
     for k in &ci.key_results {
         let _ = write!(
             b,
-            "<tr><th scope=\"row\"><a href=\"#{id}\">{}</a></th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"#{id}\">{}</a>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>",
             e(&k.name),
+            mark(k.provenance),
             k.baseline.as_ref().map_or("—".into(), |v| format!("{} ({})", num(v.value), v.date)),
             k.latest.map_or("no data".into(), |(d, v)| format!("{} ({d})", num(v))),
             k.target.as_ref().map_or("—".into(), |v| format!("{} by {}", num(v.value), v.date)),
@@ -237,11 +255,12 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> String {
     for k in &ci.key_results {
         let _ = write!(
             b,
-            "<section id=\"{}\"><h2>{} <span class=\"{}\">{}</span></h2>",
+            "<section id=\"{}\"><h2>{} <span class=\"{}\">{}</span>{}</h2>",
             e(k.indicator.as_str()),
             e(&k.name),
             status_class(k),
-            k.status
+            k.status,
+            mark(k.provenance)
         );
         let chart = rba_chart(k);
         if chart.is_empty() {
@@ -386,11 +405,13 @@ fn strength_word(s: model::Strength) -> &'static str {
     }
 }
 
-/// The design's verdict, the placebo results and whether the data are real.
-fn design_paragraph(est: &Estimate) -> String {
+/// Whether the data are real (from the store's provenance of the series used), the design's
+/// verdict and the placebo results.
+fn design_paragraph(ev: &EvaluationShown) -> String {
+    let est = &ev.estimate;
     let mut b = String::new();
-    if est.design.synthetic_data {
-        b.push_str("<p class=\"warn\"><strong>SYNTHETIC data.</strong> Series used here are marked synthetic or illustrative in their source: the result shows how the method works and is not evidence about the world.</p>");
+    if let (Some(m), Some(caveat)) = (ev.data.mark(), model::provenance::caveat([ev.data])) {
+        let _ = write!(b, "<p class=\"warn\"><strong>On {}.</strong> {}</p>", e(m), e(&caveat));
     }
     let j = evaluate::strength::judge(&est.design, est.effect, est.se);
     let _ = write!(
@@ -454,8 +475,9 @@ pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> String {
         let est = &ev.estimate;
         let _ = write!(
             b,
-            "<section id=\"{id}\"><h2><a href=\"initiatives/{id}.html\">{id}</a> on {}</h2><p>{}: <strong>{}</strong> per period{}, {:.0}% interval {} to {} (p = {:.3}).",
+            "<section id=\"{id}\"><h2><a href=\"initiatives/{id}.html\">{id}</a> on {}{}</h2><p>{}: <strong>{}</strong> per period{}, {:.0}% interval {} to {} (p = {:.3}).",
             e(&ev.indicator),
+            mark(ev.data),
             e(&est.method.to_string()),
             num(est.effect),
             est.relative().map(|r| format!(" ({:+.1}%)", r * 100.0)).unwrap_or_default(),
@@ -475,7 +497,7 @@ pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> String {
             );
         }
         b.push_str("</p>");
-        b.push_str(&design_paragraph(est));
+        b.push_str(&design_paragraph(ev));
         let chart = effect_chart(ev);
         if !chart.is_empty() {
             let _ = write!(
@@ -537,7 +559,7 @@ mod tests {
     use evaluate::Point;
 
     /// A weekly panel of six comparison series and a treated one that gains 5 from week 30.
-    fn shown(synthetic: bool) -> EvaluationShown {
+    fn shown(data: Provenance) -> EvaluationShown {
         let start = Date::new(2026, 1, 5).expect("a date").day_number();
         let dates: Vec<Date> = (0..40).map(|i| Date::from_day_number(start + 7 * i)).collect();
         let wobble = |t: usize, u: usize| ((t * (u + 3) + u) % 7) as f64 * 0.4;
@@ -556,7 +578,7 @@ mod tests {
         let mut estimate =
             evaluate::synth::synthetic_control(&series(0, 5.0), &donors, dates[30], 0.95)
                 .expect("an estimate");
-        estimate.design.synthetic_data = synthetic;
+        estimate.design.synthetic_data = !data.is_measured();
         EvaluationShown {
             initiative: "work".into(),
             indicator: "ind".into(),
@@ -565,26 +587,31 @@ mod tests {
             predicted: None,
             scale: 1.0,
             updates: Ok(Vec::new()),
+            data,
         }
     }
 
     #[test]
     fn the_page_draws_the_effect_path_with_its_band_and_every_placebo() {
-        let body = evaluations_body(&[shown(false)]);
+        let body = evaluations_body(&[shown(Provenance::Measured)]);
         assert!(body.contains("ind: effect by period with its 95% band, and placebos"), "{body}");
         assert_eq!(body.matches("<title>placebo: region_").count(), 6);
         assert_eq!(body.matches("fill-opacity=\"0.15\"").count(), 1, "one band");
         assert!(body.contains("In-space placebos: each of the 6 comparison series"));
         assert!(body.contains("In-time placebo"));
         assert!(body.contains("Evidence strength from the design: <strong>"));
-        assert!(!body.contains("SYNTHETIC"));
+        assert!(!body.contains("synthetic data"));
+        assert!(!body.contains("class=\"warn\""));
     }
 
     #[test]
     fn synthetic_data_are_named_and_never_strong() {
-        let body = evaluations_body(&[shown(true)]);
-        assert!(body.contains("<strong>SYNTHETIC data.</strong>"));
+        let body = evaluations_body(&[shown(Provenance::Synthetic)]);
+        assert!(body.contains("ind <small class=\"warn\">synthetic data</small></h2>"), "{body}");
+        assert!(body.contains("<strong>On synthetic data.</strong> Synthetic data are generated"));
         assert!(!body.contains("<strong>strong</strong>"));
         assert!(body.contains("the data are marked synthetic"));
+        let body = evaluations_body(&[shown(Provenance::Illustrative)]);
+        assert!(body.contains("<strong>On illustrative data.</strong> Illustrative data are"));
     }
 }

@@ -245,6 +245,12 @@ pub fn text(s: &Summary, currency: &str) -> String {
         s.engine,
         if coverage.is_empty() { "none loaded".to_string() } else { coverage.join(", ") }
     );
+    let mark = |p: model::Provenance| p.mark().map(|m| format!("  ({m})")).unwrap_or_default();
+    if let Some(note) =
+        model::provenance::table_note(s.communities.iter().map(|r| r.provenance), "communities")
+    {
+        let _ = writeln!(out, "{note}");
+    }
     let _ = writeln!(
         out,
         "\n{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}",
@@ -263,8 +269,12 @@ pub fn text(s: &Summary, currency: &str) -> String {
             Outcome::Missing => {
                 let _ = writeln!(
                     out,
-                    "{:<24} {:<8} {:<12} missing: no data for {} was loaded (not zero)",
-                    r.id, r.kind, r.wiki, r.wiki
+                    "{:<24} {:<8} {:<12} missing: no data for {} was loaded (not zero){}",
+                    r.id,
+                    r.kind,
+                    r.wiki,
+                    r.wiki,
+                    mark(r.provenance)
                 );
             }
             Outcome::Measured { metrics: m, .. } => {
@@ -276,7 +286,7 @@ pub fn text(s: &Summary, currency: &str) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}",
+                    "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}{}",
                     r.id,
                     r.kind,
                     r.wiki,
@@ -286,7 +296,8 @@ pub fn text(s: &Summary, currency: &str) -> String {
                     share(r.surviving),
                     retained,
                     r.cost_per_retained
-                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c)))
+                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c))),
+                    mark(r.provenance)
                 );
             }
         }
@@ -319,15 +330,21 @@ pub fn text(s: &Summary, currency: &str) -> String {
         "community", "share", "interval", "expected", "margin"
     );
     for c in d.communities.iter().take(15) {
+        let provenance = s
+            .communities
+            .iter()
+            .find(|r| r.id == c.id)
+            .map_or(model::Provenance::Measured, |r| r.provenance);
         let _ = writeln!(
             out,
-            "{:<24} {:>8} {:>16} {:>9} {:>+8.2}{}",
+            "{:<24} {:>8} {:>16} {:>9} {:>+8.2}{}{}",
             c.id,
             share(Some(c.share)),
             format!("{}–{}", share(Some(c.low)), share(Some(c.high))),
             share(Some(c.expected)),
             c.margin,
-            if c.is_positive() { "  beats expectation" } else { "" }
+            if c.is_positive() { "  beats expectation" } else { "" },
+            mark(provenance)
         );
     }
     if let Some(best) = d.communities.iter().find(|c| c.is_positive()) {

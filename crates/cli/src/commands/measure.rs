@@ -151,9 +151,15 @@ pub fn data(dir: &Path, series: Option<&str>, json: bool) -> anyhow::Result<Exit
                 print_json("throughline.data.v1", &BTreeMap::from([("series", &cat)]))?;
             } else {
                 let width = cat.iter().map(|c| c.series.len()).max().unwrap_or(6).max(6);
-                println!("{:<width$}  {:>6}  {:<10}  {:<10}", "series", "values", "first", "last");
+                println!(
+                    "{:<width$}  {:>6}  {:<10}  {:<10}  data",
+                    "series", "values", "first", "last"
+                );
                 for c in &cat {
-                    println!("{:<width$}  {:>6}  {}  {}", c.series, c.count, c.first, c.last);
+                    println!(
+                        "{:<width$}  {:>6}  {}  {}  {}",
+                        c.series, c.count, c.first, c.last, c.provenance
+                    );
                 }
             }
         }
@@ -170,8 +176,14 @@ pub fn data(dir: &Path, series: Option<&str>, json: bool) -> anyhow::Result<Exit
                 print_json("throughline.data.v1", &BTreeMap::from([("values", &rows)]))?;
             } else {
                 for r in &rows {
+                    let mark = r
+                        .measurement
+                        .provenance
+                        .mark()
+                        .map(|m| format!(" ({m})"))
+                        .unwrap_or_default();
                     println!(
-                        "{}  {:>12}  {}",
+                        "{}  {:>12}  {}{mark}",
                         r.measurement.date,
                         fmt_num(r.measurement.value),
                         r.measurement.source
@@ -200,9 +212,14 @@ pub fn build_checkin(
 ) -> anyhow::Result<evaluate::checkin::CheckIn> {
     let graph = ModelGraph::build(model);
     let tracker = tracker_statuses(store)?;
-    let mut cache: BTreeMap<String, Vec<evaluate::Point>> = BTreeMap::new();
+    let mut cache: BTreeMap<String, Vec<(evaluate::Point, model::Provenance)>> = BTreeMap::new();
     for (ind, _) in evaluate::checkin::key_result_indicators(model) {
-        cache.insert(ind.id.to_string(), store.points(ind.id.as_str())?);
+        let stored = store.series(ind.id.as_str())?;
+        let values = stored
+            .into_iter()
+            .map(|s| ((s.measurement.date, s.measurement.value), s.measurement.provenance))
+            .collect();
+        cache.insert(ind.id.to_string(), values);
     }
     let series = |id: &str| cache.get(id).cloned().unwrap_or_default();
     Ok(evaluate::checkin::checkin(model, &graph, quarter, &series, &tracker))
@@ -242,10 +259,15 @@ pub fn checkin_text(ci: &evaluate::checkin::CheckIn) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Check-in {} (data up to {})", ci.quarter, ci.as_of);
     let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let _ = writeln!(s, "{}\n", counts.join(", "));
+    let _ = writeln!(s, "{}", counts.join(", "));
+    if let Some(note) = model::provenance::table_note(ci.provenances(), "key results") {
+        let _ = writeln!(s, "{note}");
+    }
+    let _ = writeln!(s);
     for k in &ci.key_results {
         let unit = k.unit.as_deref().unwrap_or("");
-        let _ = writeln!(s, "{} — {} [{}]", k.indicator, k.name, k.status);
+        let mark = k.provenance.mark().map(|m| format!(" ({m})")).unwrap_or_default();
+        let _ = writeln!(s, "{} — {} [{}]{mark}", k.indicator, k.name, k.status);
         if let Some(b) = &k.baseline {
             let _ = writeln!(s, "  baseline  {} {unit} ({})", fmt_num(b.value), b.date);
         }

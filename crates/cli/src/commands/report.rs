@@ -39,6 +39,7 @@ pub fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Meas
                 predicted: c.predicted,
                 scale: c.record.scale,
                 updates: c.updates,
+                data: c.record.data,
             }),
             Err(why) => eprintln!("note: no evaluation of {} in the report: {why}", ini.id),
         }

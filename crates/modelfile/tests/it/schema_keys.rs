@@ -195,7 +195,8 @@ fn data_must_name_a_provenance() {
     let text = EVERY_KEY
         .replace("data: synthetic }", "data: made_up }")
         .replace("data: illustrative }", "data: Synthetic }");
-    let checked = modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", &text)]);
+    let checked =
+        modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", &text)]);
     let msgs: Vec<String> = checked.diagnostics.iter().map(|d| d.message.clone()).collect();
     assert_eq!(msgs.len(), 2, "{msgs:#?}");
     assert!(msgs.iter().all(|m| m.contains("is not a provenance")), "{msgs:#?}");
