@@ -146,6 +146,12 @@ fn a_change_made_on_disk_shows_after_a_restart() {
 
     let mut server = spawn(&model, &db, port);
     assert!(!index().contains("edited in git"));
+    // The measured pages the workspace serves mark the example's synthetic data.
+    for page in ["checkin.html", "evaluations.html", "communities.html"] {
+        let mut answer = slow.get(&format!("{base}/{page}")).call().unwrap();
+        let body = answer.body_mut().read_to_string().unwrap();
+        assert!(body.contains("<small class=\"warn\">synthetic data</small>"), "{page}: {body}");
+    }
     server.kill().unwrap();
     server.wait().unwrap();
 

@@ -46,7 +46,8 @@ pub struct Design {
     pub parallel_trend_p: Option<f64>,
     /// p-value of the in-time placebo's effect.
     pub in_time_p: Option<f64>,
-    /// Whether any series used is marked synthetic or illustrative.
+    /// Whether any series used is synthetic or illustrative (their stored provenance,
+    /// `model::Provenance`; the caller sets it, the estimators know nothing of stores).
     pub synthetic_data: bool,
 }
 
