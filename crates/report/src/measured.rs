@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use evaluate::Estimate;
 use evaluate::checkin::{CheckIn, KeyResult};
-use model::learn::LinkUpdate;
 use model::{Date, Provenance};
+
+pub use analysis::{EvaluationShown, Measured};
 
 use crate::diagram::xml as e;
 use crate::site::num;
@@ -15,38 +15,6 @@ use crate::site::num;
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
 const MUTED: &str = "#777";
-
-/// Measurements the caller read from the store, for the check-in and evaluation pages.
-#[derive(Clone, Debug, Default)]
-pub struct Measured {
-    /// The check-in of the latest quarter with data.
-    pub checkin: Option<CheckIn>,
-    /// Evaluations of shipped initiatives.
-    pub evaluations: Vec<EvaluationShown>,
-    /// The model's communities measured from the history dumps, if it defines any.
-    pub communities: Option<communities::summary::Summary>,
-}
-
-/// An evaluation as the report shows it.
-#[derive(Clone, Debug)]
-pub struct EvaluationShown {
-    /// The initiative.
-    pub initiative: String,
-    /// The indicator.
-    pub indicator: String,
-    /// When the change went live.
-    pub deployed: Option<Date>,
-    /// The estimate with its fitted series.
-    pub estimate: Estimate,
-    /// The model's prediction from its written priors, in the node's unit.
-    pub predicted: Option<f64>,
-    /// Per-period effect × scale = the node's unit.
-    pub scale: f64,
-    /// Links updated (prior and posterior), or why none was.
-    pub updates: Result<Vec<LinkUpdate>, String>,
-    /// What the series it used are, as the store has them (the least real of them).
-    pub data: Provenance,
-}
 
 /// The mark beside a row or heading whose figures come from data that are not measured
 /// ([`Provenance::mark`]); empty for measured data.

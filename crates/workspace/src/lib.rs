@@ -208,7 +208,7 @@ impl Workspace {
                 let workspace_changed = w != b;
                 if d != w && (take_folder || !workspace_changed) {
                     let summary = match (w, d) {
-                        (None, _) => "added in the folder",
+                        (None, _) => "imported from the folder",
                         (_, None) => "removed from the folder",
                         _ => "changed in the folder",
                     };

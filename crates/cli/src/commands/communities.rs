@@ -8,11 +8,11 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use communities::metrics::{Outcome, SECOND_MONTH, Totals, WINDOWS};
-use communities::summary::{Summary, summarise};
+use communities::metrics::{Outcome, SECOND_MONTH, WINDOWS};
+use communities::summary::Summary;
 use serde::Serialize;
 
 use crate::args::EngineArg;
@@ -29,177 +29,6 @@ pub struct Options {
     pub color: bool,
 }
 
-/// Where a model's dumps live.
-pub fn history_dir(dir: &Path) -> PathBuf {
-    dir.join("data").join("history")
-}
-
-/// The dump files of a model: `*.tsv` and `*.bz2` under data/history, except the
-/// category-pages file; sorted, so every run reads them in the same order.
-pub fn dumps(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let history = history_dir(dir);
-    if !history.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&history)? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.starts_with("categories") || name.starts_with('.') {
-            continue;
-        }
-        if name.ends_with(".tsv") || name.ends_with(".bz2") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// The category-pages file, if the model has one.
-pub fn categories_file(dir: &Path) -> Option<PathBuf> {
-    let p = history_dir(dir).join("categories.tsv");
-    p.is_file().then_some(p)
-}
-
-/// Measures the model's communities; `None` when it defines none.
-pub fn compute(
-    dir: &Path,
-    model: &model::Model,
-    engine: EngineArg,
-    end: Option<model::Date>,
-    level: f64,
-) -> anyhow::Result<Option<Summary>> {
-    if model.communities.is_empty() {
-        return Ok(None);
-    }
-    let files = dumps(dir)?;
-    let end_secs = end.map(|d| (d.day_number() + 1) * communities::metrics::DAY);
-    if files.is_empty() {
-        // Nothing loaded: every community is missing, never zero.
-        let summary = summarise(&model.communities, &[], Totals::default(), "none", level);
-        return Ok(Some(summary));
-    }
-    let (outcomes, totals, name) = match engine {
-        EngineArg::Reference => reference(dir, model, &files, end_secs)?,
-        EngineArg::Datafusion | EngineArg::Auto => {
-            match lake_engine::run(dir, model, &files, end_secs)? {
-                Some(r) => r,
-                None if engine == EngineArg::Auto => reference(dir, model, &files, end_secs)?,
-                None => anyhow::bail!(
-                    "this build has no DataFusion engine; build with `--features lake` or use `--engine reference`"
-                ),
-            }
-        }
-    };
-    Ok(Some(summarise(&model.communities, &outcomes, totals, name, level)))
-}
-
-type Counted = (Vec<(String, Outcome)>, Totals, &'static str);
-
-fn reference(
-    dir: &Path,
-    model: &model::Model,
-    files: &[PathBuf],
-    end: Option<i64>,
-) -> anyhow::Result<Counted> {
-    let categories = categories_file(dir);
-    let (o, t) =
-        communities::summary::reference(&model.communities, files, categories.as_deref(), end)?;
-    Ok((o, t, "reference"))
-}
-
-#[cfg(feature = "lake")]
-mod lake_engine {
-    //! The DataFusion engine over DIR/.throughline/lake.
-
-    use std::path::{Path, PathBuf};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    use communities::metrics::Community;
-
-    use super::Counted;
-
-    /// What the lake was converted from: files with size and modification time, and the
-    /// coverage end. A different list means the lake is stale.
-    fn sources(files: &[PathBuf], categories: Option<&Path>, end: Option<i64>) -> String {
-        let mut s = format!("end\t{end:?}\n");
-        for f in files.iter().map(PathBuf::as_path).chain(categories) {
-            let meta = std::fs::metadata(f).ok();
-            let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
-            let modified = meta
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            s.push_str(&format!("{}\t{size}\t{modified}\n", f.display()));
-        }
-        s
-    }
-
-    pub fn run(
-        dir: &Path,
-        model: &model::Model,
-        files: &[PathBuf],
-        end: Option<i64>,
-    ) -> anyhow::Result<Option<Counted>> {
-        let lake_dir = dir.join(".throughline").join("lake");
-        let categories = super::categories_file(dir);
-        let wanted = sources(files, categories.as_deref(), end);
-        let manifest = lake_dir.join("sources.tsv");
-        if std::fs::read_to_string(&manifest).ok().as_deref() != Some(wanted.as_str()) {
-            let total: u64 =
-                files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
-            let read = Arc::new(AtomicU64::new(0));
-            let bar = crate::commands::simulate::progress_bar(total as usize, "converting dumps");
-            let options =
-                lake::convert::Options { categories: categories.clone(), coverage_end: end };
-            let summary = std::thread::scope(|s| {
-                let worker =
-                    s.spawn(|| lake::convert::convert(files, &lake_dir, &options, read.clone()));
-                while !worker.is_finished() {
-                    if let Some(b) = &bar {
-                        b.set_position(read.load(Ordering::Relaxed));
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-                worker.join().map_err(|_| anyhow::anyhow!("the conversion thread panicked"))
-            })??;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
-            eprintln!(
-                "converted {} edits of {} wiki(s) into {}",
-                summary.edits,
-                summary.wikis.len(),
-                lake_dir.display()
-            );
-            std::fs::write(&manifest, wanted)?;
-        }
-        let defined: Vec<Community> = model.communities.iter().map(Community::from_model).collect();
-        lake::engine::prepare_run(&lake_dir, &defined)?;
-        let results = lake::engine::metrics(&lake_dir)?;
-        Ok(Some((results.communities, results.totals, "datafusion")))
-    }
-}
-
-#[cfg(not(feature = "lake"))]
-mod lake_engine {
-    use std::path::{Path, PathBuf};
-
-    use super::Counted;
-
-    /// Without the `lake` feature there is no DataFusion engine.
-    pub fn run(
-        _dir: &Path,
-        _model: &model::Model,
-        _files: &[PathBuf],
-        _end: Option<i64>,
-    ) -> anyhow::Result<Option<Counted>> {
-        Ok(None)
-    }
-}
-
 #[derive(Serialize)]
 struct Report<'a> {
     #[serde(flatten)]
@@ -214,7 +43,30 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let model = &checked.model;
-    let Some(summary) = compute(dir, model, opts.engine, opts.end, opts.level)? else {
+    let engine = match opts.engine {
+        EngineArg::Auto => analysis::communities::Engine::Auto,
+        EngineArg::Reference => analysis::communities::Engine::Reference,
+        EngineArg::Datafusion => analysis::communities::Engine::Datafusion,
+    };
+    let options = analysis::communities::Options { engine, end: opts.end, level: opts.level };
+    let bar: std::sync::Mutex<Option<Option<indicatif::ProgressBar>>> = std::sync::Mutex::new(None);
+    let progress = |read: u64, total: u64| {
+        let mut bar = bar.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if bar.is_none() {
+            *bar =
+                Some(crate::commands::simulate::progress_bar(total as usize, "converting dumps"));
+        }
+        if let Some(Some(b)) = bar.as_ref() {
+            b.set_position(read);
+            if read >= total {
+                b.finish_and_clear();
+            }
+        }
+    };
+    let mut notes = Vec::new();
+    let summary = analysis::communities::compute(dir, model, &options, &progress, &mut notes);
+    crate::commands::print_notes(&notes);
+    let Some(summary) = summary? else {
         eprintln!(
             "error: {} defines no communities; add a `communities:` list (see docs/communities.md)",
             dir.display()

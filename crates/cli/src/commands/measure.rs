@@ -8,31 +8,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use measure::Store;
-use model::graph::ModelGraph;
 use serde::Serialize;
 
 use crate::commands::show::print_json;
 use crate::commands::simulate::load_checked;
 use crate::commands::{EXIT_FAILURE, EXIT_PROBLEMS};
 use crate::render::fmt_num;
-
-/// Opens the model's store and brings local files (CSV sources, DIR/data) up to date, so the
-/// commands that read measurements never work from stale files. No network.
-pub fn store_with_local_data(dir: &Path, model: &model::Model) -> anyhow::Result<Store> {
-    let mut store = Store::open_in(dir)?;
-    let opts = import::Options { network: false, ..import::Options::default() };
-    for o in import::run(model, dir, &mut store, &opts, &mut |_| {}) {
-        match o.result {
-            Ok(s) if s.inserted + s.changed > 0 => eprintln!(
-                "note: imported {} new and {} changed values from {}",
-                s.inserted, s.changed, o.source
-            ),
-            Ok(_) => {}
-            Err(e) => eprintln!("warning: {e}"),
-        }
-    }
-    Ok(store)
-}
 
 #[derive(Serialize)]
 struct ImportRow {
@@ -195,43 +176,6 @@ pub fn data(dir: &Path, series: Option<&str>, json: bool) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// The tracker statuses in the store, by initiative: `["T123: resolved"]`.
-pub fn tracker_statuses(store: &Store) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
-    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for s in store.statuses()? {
-        m.entry(s.initiative).or_default().push(format!("{}: {}", s.task, s.status));
-    }
-    Ok(m)
-}
-
-/// Builds the check-in of a quarter from the store.
-pub fn build_checkin(
-    model: &model::Model,
-    store: &Store,
-    quarter: model::Quarter,
-) -> anyhow::Result<evaluate::checkin::CheckIn> {
-    let graph = ModelGraph::build(model);
-    let tracker = tracker_statuses(store)?;
-    let mut cache: BTreeMap<String, Vec<(evaluate::Point, model::Provenance)>> = BTreeMap::new();
-    for (ind, _) in evaluate::checkin::key_result_indicators(model) {
-        let stored = store.series(ind.id.as_str())?;
-        let values = stored
-            .into_iter()
-            .map(|s| ((s.measurement.date, s.measurement.value), s.measurement.provenance))
-            .collect();
-        cache.insert(ind.id.to_string(), values);
-    }
-    let series = |id: &str| cache.get(id).cloned().unwrap_or_default();
-    Ok(evaluate::checkin::checkin(model, &graph, quarter, &series, &tracker))
-}
-
-/// The last complete calendar quarter before today.
-pub fn last_complete_quarter() -> model::Quarter {
-    let q = model::Date::today().quarter();
-    let idx = q.year * 4 + i32::from(q.q) - 2;
-    model::Quarter { year: idx.div_euclid(4), q: (idx.rem_euclid(4) + 1) as u8 }
-}
-
 pub fn checkin(
     dir: &Path,
     quarter: Option<model::Quarter>,
@@ -242,9 +186,9 @@ pub fn checkin(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let store = store_with_local_data(dir, &checked.model)?;
-    let quarter = quarter.unwrap_or_else(last_complete_quarter);
-    let ci = build_checkin(&checked.model, &store, quarter)?;
+    let store = crate::commands::local_store(dir, &checked.model)?;
+    let quarter = quarter.unwrap_or_else(analysis::store::last_complete_quarter);
+    let ci = analysis::store::checkin(&checked.model, &store, quarter)?;
     if json {
         print_json("throughline.checkin.v1", &ci)?;
         return Ok(ExitCode::SUCCESS);

@@ -175,3 +175,22 @@ pub fn schema_text() -> String {
     s.push('\n');
     s
 }
+
+/// Prints the notes an analysis step returned (imports, conversions, what could not be shown).
+pub fn print_notes(notes: &[String]) {
+    for n in notes {
+        eprintln!("{n}");
+    }
+}
+
+/// The model folder's measurement store, brought up to date from its own files (no network);
+/// what was imported is said on stderr.
+pub fn local_store(
+    dir: &std::path::Path,
+    model: &model::Model,
+) -> anyhow::Result<::measure::Store> {
+    let mut notes = Vec::new();
+    let store = analysis::store::store_with_local_data(dir, model, &mut notes);
+    print_notes(&notes);
+    Ok(store?)
+}

@@ -7,51 +7,15 @@ use anyhow::Context;
 
 use crate::args::ReportFormat;
 use crate::commands::EXIT_PROBLEMS;
-use crate::commands::measure::{build_checkin, store_with_local_data};
 use crate::commands::simulate::{load_checked, progress_bar};
 
-/// The check-in of the latest quarter with data, every evaluation the store can support, and
-/// the communities measured from the dumps. Local files are imported first; the network is
-/// never used here.
+/// The check-in, evaluations and communities of the folder, with what was imported or could
+/// not be shown said on stderr. Local files only; the network is never used here.
 pub fn measured(dir: &Path, model: &model::Model) -> anyhow::Result<report::Measured> {
-    let store = store_with_local_data(dir, model)?;
-    let mut latest: Option<model::Date> = None;
-    for (ind, _) in evaluate::checkin::key_result_indicators(model) {
-        if let Some(d) = store.last_date(ind.id.as_str())? {
-            latest = latest.max(Some(d));
-        }
-    }
-    let checkin = match latest {
-        Some(d) => Some(build_checkin(model, &store, d.quarter())?),
-        None => None,
-    };
-    let mut evaluations = Vec::new();
-    for ini in &model.initiatives {
-        if ini.evaluation.is_none() {
-            continue;
-        }
-        match crate::commands::evaluate::compute(dir, model, &store, ini.id.as_str(), None)? {
-            Ok(c) => evaluations.push(report::EvaluationShown {
-                initiative: ini.id.to_string(),
-                indicator: c.record.indicator.to_string(),
-                deployed: c.record.deployed,
-                estimate: c.estimate,
-                predicted: c.predicted,
-                scale: c.record.scale,
-                updates: c.updates,
-                data: c.record.data,
-            }),
-            Err(why) => eprintln!("note: no evaluation of {} in the report: {why}", ini.id),
-        }
-    }
-    let communities = crate::commands::communities::compute(
-        dir,
-        model,
-        crate::args::EngineArg::Auto,
-        None,
-        0.95,
-    )?;
-    Ok(report::Measured { checkin, evaluations, communities })
+    let mut notes = Vec::new();
+    let measured = analysis::Measured::of_folder(dir, model, &mut notes);
+    crate::commands::print_notes(&notes);
+    Ok(measured?)
 }
 
 pub fn run(

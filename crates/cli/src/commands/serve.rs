@@ -114,41 +114,16 @@ struct FolderData {
 
 impl server::MeasuredSource for FolderData {
     fn fingerprint(&self) -> u64 {
-        data_fingerprint(&self.dir)
+        analysis::fingerprint(&self.dir)
     }
 
     fn measured(&self, model: &model::Model) -> report::Measured {
-        crate::commands::report::measured(&self.dir, model).unwrap_or_else(|e| {
-            eprintln!("warning: the measured pages are empty: {e:#}");
+        let mut notes = Vec::new();
+        let measured = analysis::Measured::of_folder(&self.dir, model, &mut notes);
+        crate::commands::print_notes(&notes);
+        measured.unwrap_or_else(|e| {
+            eprintln!("warning: the measured pages are empty: {e}");
             report::Measured::default()
         })
     }
-}
-
-/// Sizes and modification times of everything the measured pages read: DIR/data (CSV files,
-/// dumps) and the measurement store. A change by another process (`throughline import`, a new
-/// dump) changes it.
-fn data_fingerprint(dir: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    fn walk(path: &Path, h: &mut impl Hasher, depth: usize) {
-        let Ok(meta) = std::fs::metadata(path) else { return };
-        path.hash(h);
-        meta.len().hash(h);
-        meta.modified().ok().hash(h);
-        if meta.is_dir() && depth < 8 {
-            let Ok(entries) = std::fs::read_dir(path) else { return };
-            let mut children: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            children.sort();
-            for c in children {
-                walk(&c, h, depth + 1);
-            }
-        }
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    walk(&dir.join("data"), &mut h, 0);
-    let store = dir.join(measure::STORE_FILE);
-    walk(&store, &mut h, 0);
-    walk(&store.with_extension("sqlite-wal"), &mut h, 0);
-    h.finish()
 }
