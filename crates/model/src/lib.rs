@@ -10,6 +10,7 @@ pub mod distribution;
 pub mod graph;
 mod id;
 mod items;
+pub mod keyword;
 pub mod learn;
 mod level;
 pub mod link_target;
@@ -18,6 +19,7 @@ pub mod provenance;
 pub use distribution::{Distribution, DistributionError};
 pub use id::{Id, IdError, TrackerRef};
 pub use items::*;
+pub use keyword::Keyword;
 pub use level::Level;
 pub use provenance::Provenance;
 

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use model::{
     Assumption, AudienceKind, Criterion, DataSource, Date, DatedValue, Delivery, Direction,
-    Distribution, Evidence, EvidenceKind, Id, Indicator, Initiative, Level, Link, Meta, Model,
-    Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion, SourceKind, SroiValuation, Status,
-    Strength, Team, TrackerRef,
+    Distribution, Evidence, EvidenceKind, Id, Indicator, Initiative, Keyword, Level, Link, Meta,
+    Model, Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion, SourceKind, SroiValuation,
+    Status, Strength, Team, TrackerRef,
 };
 
 use crate::diagnostic::Diagnostic;
@@ -1062,6 +1062,12 @@ impl<'a> Decoder<'a> {
         Some(d)
     }
 
+    /// A one-word value of a keyword enum: the word must be one of `T::WORDS` (the format's
+    /// table), and decodes to exactly its variant; never a default.
+    fn keyword<T: Keyword>(&mut self, node: &Node, what: &str) -> Option<T> {
+        self.word(node, T::WORDS, what).and_then(T::from_word)
+    }
+
     fn word<'w>(&mut self, node: &Node, allowed: &'w [&'w str], what: &str) -> Option<&'w str> {
         let Value::Str(s) = &node.value else {
             self.wrong_type(node, &format!("one of: {}", allowed.join(", ")));
@@ -1162,14 +1168,8 @@ impl<'a> Decoder<'a> {
             None if goal => None,
             None => self.default_program.clone(),
         };
-        let direction = r
-            .get("direction")
-            .and_then(|v| self.word(v, format::DIRECTIONS, "a strategic direction"))
-            .map(|w| match w {
-                "knowledge_as_a_service" => Direction::KnowledgeAsAService,
-                "knowledge_equity" => Direction::KnowledgeEquity,
-                _ => Direction::Both,
-            });
+        let direction =
+            r.get("direction").and_then(|v| self.keyword::<Direction>(v, "a strategic direction"));
         let audiences = self.references(r.get("audiences"), AUDIENCE, "audiences");
         let sroi = r.get("sroi").and_then(|v| self.sroi_valuation(v));
         let (Some(id), Some(name), Some(level)) = (id, name, level) else { return };
@@ -1342,13 +1342,8 @@ impl<'a> Decoder<'a> {
         let each_goal = r.get("each_goal").and_then(|v| self.bool(v)).unwrap_or(false);
         let mut selectors = Vec::new();
         if let Some(v) = r.get("audience_kind")
-            && let Some(w) = self.word(v, format::AUDIENCE_KINDS, "an audience kind")
+            && let Some(kind) = self.keyword::<AudienceKind>(v, "an audience kind")
         {
-            let kind = if w == "end_users" {
-                AudienceKind::EndUsers
-            } else {
-                AudienceKind::OrganizingCommunity
-            };
             selectors.push(model::Selector::AudienceKind(kind));
         }
         if let Some(v) = r.get("audience")
@@ -1366,11 +1361,11 @@ impl<'a> Decoder<'a> {
         {
             selectors.push(model::Selector::Team(id));
         }
-        let of = match r.get("of").and_then(|v| self.word(v, format::SHARE_OF, "a measure")) {
-            Some("cost") => model::ShareOf::Cost,
-            Some("count") => model::ShareOf::Count,
-            _ => model::ShareOf::Effort,
-        };
+        // Absent (or not a measure, already reported): effort, as documented.
+        let of = r
+            .get("of")
+            .and_then(|v| self.keyword::<model::ShareOf>(v, "a measure"))
+            .unwrap_or(model::ShareOf::Effort);
         let min = r.get("min_share").and_then(|v| self.probability(v));
         let max = r.get("max_share").and_then(|v| self.probability(v));
         if each_goal {
@@ -1463,23 +1458,10 @@ impl<'a> Decoder<'a> {
                 if let Some(er) = self.record(e, &format::EVIDENCE) {
                     let strength = er
                         .get("strength")
-                        .and_then(|v| self.word(v, format::STRENGTHS, "an evidence strength"))
-                        .map(|w| match w {
-                            "anecdotal" => Strength::Anecdotal,
-                            "weak" => Strength::Weak,
-                            "moderate" => Strength::Moderate,
-                            _ => Strength::Strong,
-                        });
+                        .and_then(|v| self.keyword::<Strength>(v, "an evidence strength"));
                     let kind = er
                         .get("kind")
-                        .and_then(|v| self.word(v, format::EVIDENCE_KINDS, "an evidence kind"))
-                        .map(|w| match w {
-                            "evaluation" => EvidenceKind::Evaluation,
-                            "research" => EvidenceKind::Research,
-                            "data" => EvidenceKind::Data,
-                            "expert" => EvidenceKind::Expert,
-                            _ => EvidenceKind::Analogy,
-                        });
+                        .and_then(|v| self.keyword::<EvidenceKind>(v, "an evidence kind"));
                     let year = er
                         .get("year")
                         .and_then(|v| self.integer(v).filter(|y| self.year_ok(*y, v.span)))
@@ -1523,18 +1505,11 @@ impl<'a> Decoder<'a> {
             None => self.default_program.clone(),
         };
         let team = r.get("team").and_then(|v| self.reference(v, TEAM, "team"));
-        let status = r
-            .get("status")
-            .map(|v| self.word(v, format::STATUSES, "a status"))
-            .unwrap_or(Some("proposed"))
-            .map(|w| match w {
-                "planned" => Status::Planned,
-                "in_progress" => Status::InProgress,
-                "shipped" => Status::Shipped,
-                "evaluated" => Status::Evaluated,
-                "cancelled" => Status::Cancelled,
-                _ => Status::Proposed,
-            });
+        // Absent: proposed (documented in the format); present: exactly the word written.
+        let status = match r.get("status") {
+            Some(v) => self.keyword::<Status>(v, "a status"),
+            None => Some(Status::Proposed),
+        };
         let cost = r.get("cost").and_then(|v| self.quantity(v, "a cost"));
         let effort = r.get("effort").and_then(|v| self.quantity(v, "effort"));
         let depends_on = self.references(r.get("depends_on"), INITIATIVE, "depends_on");
@@ -1629,16 +1604,7 @@ impl<'a> Decoder<'a> {
         let Some(r) = self.record(node, &format::AUDIENCE) else { return };
         let id = self.define(r.get("id"), ItemKind::Audience);
         let name = self.opt_text(&r, "name");
-        let kind = r
-            .get("kind")
-            .and_then(|v| self.word(v, format::AUDIENCE_KINDS, "an audience kind"))
-            .map(|w| {
-                if w == "end_users" {
-                    AudienceKind::EndUsers
-                } else {
-                    AudienceKind::OrganizingCommunity
-                }
-            });
+        let kind = r.get("kind").and_then(|v| self.keyword::<AudienceKind>(v, "an audience kind"));
         let equity_weight = match r.get("equity_weight") {
             Some(v) => self.non_negative(v, "an equity weight"),
             None => Some(1.0),
@@ -1669,15 +1635,7 @@ impl<'a> Decoder<'a> {
 
     fn data_source(&mut self, node: &Node) -> Option<DataSource> {
         let r = self.record(node, &format::DATA_SOURCE)?;
-        let kind = r
-            .get("kind")
-            .and_then(|v| self.word(v, format::SOURCE_KINDS, "a data source kind"))
-            .map(|w| match w {
-                "wikimedia_rest" => SourceKind::WikimediaRest,
-                "csv" => SourceKind::Csv,
-                "phabricator" => SourceKind::Phabricator,
-                _ => SourceKind::Manual,
-            });
+        let kind = r.get("kind").and_then(|v| self.keyword::<SourceKind>(v, "a data source kind"));
         let mut params = BTreeMap::new();
         if let Some(p) = r.get("params") {
             match &p.value {
@@ -1705,18 +1663,12 @@ impl<'a> Decoder<'a> {
         let id = self.define(r.get("id"), ItemKind::Indicator);
         let name = self.opt_text(&r, "name");
         let measures = r.get("measures").and_then(|v| self.reference(v, NODE_LIKE, "measures"));
-        let direction = r
-            .get("direction")
-            .map(|v| self.word(v, format::POLARITIES, "a direction"))
-            .unwrap_or(Some("increase"))
-            .map(|w| if w == "decrease" { Polarity::Decrease } else { Polarity::Increase });
-        let rba = r.get("rba").and_then(|v| self.word(v, format::RBA, "an RBA question")).map(
-            |w| match w {
-                "how_much" => RbaQuestion::HowMuch,
-                "how_well" => RbaQuestion::HowWell,
-                _ => RbaQuestion::BetterOff,
-            },
-        );
+        // Absent: increase (documented in the format).
+        let direction = match r.get("direction") {
+            Some(v) => self.keyword::<Polarity>(v, "a direction"),
+            None => Some(Polarity::Increase),
+        };
+        let rba = r.get("rba").and_then(|v| self.keyword::<RbaQuestion>(v, "an RBA question"));
         let baseline = r.get("baseline").and_then(|v| self.dated_value(v));
         let target = r.get("target").and_then(|v| self.dated_value(v));
         let source = r.get("source").and_then(|v| self.data_source(v));

@@ -5,6 +5,8 @@
 //! editors, and the reference docs are generated from it. Keeping it in one place is what keeps
 //! the three from drifting apart; a test checks that the decoder reads exactly these keys.
 
+use model::Keyword;
+
 /// What a value must look like.
 #[derive(Debug)]
 pub enum Shape {
@@ -155,29 +157,28 @@ pub const LEVELS: &[&str] = &[
     "impact",
 ];
 /// Initiative statuses.
-pub const STATUSES: &[&str] =
-    &["proposed", "planned", "in_progress", "shipped", "evaluated", "cancelled"];
+pub const STATUSES: &[&str] = <model::Status as Keyword>::WORDS;
 /// Non-mission criteria.
 pub const CRITERIA: &[&str] = &["security", "reliability", "maintainability", "performance"];
 /// Evidence strengths, weakest first.
-pub const STRENGTHS: &[&str] = &["anecdotal", "weak", "moderate", "strong"];
+pub const STRENGTHS: &[&str] = <model::Strength as Keyword>::WORDS;
 /// Evidence kinds.
-pub const EVIDENCE_KINDS: &[&str] = &["evaluation", "research", "data", "expert", "analogy"];
+pub const EVIDENCE_KINDS: &[&str] = <model::EvidenceKind as Keyword>::WORDS;
 /// Strategic directions.
-pub const DIRECTIONS: &[&str] = &["knowledge_as_a_service", "knowledge_equity", "both"];
+pub const DIRECTIONS: &[&str] = <model::Direction as Keyword>::WORDS;
 /// Audience kinds.
-pub const AUDIENCE_KINDS: &[&str] = &["end_users", "organizing_community"];
+pub const AUDIENCE_KINDS: &[&str] = <model::AudienceKind as Keyword>::WORDS;
 /// Indicator polarities.
-pub const POLARITIES: &[&str] = &["increase", "decrease"];
+pub const POLARITIES: &[&str] = <model::Polarity as Keyword>::WORDS;
 /// Results-Based Accountability questions.
-pub const RBA: &[&str] = &["how_much", "how_well", "better_off"];
+pub const RBA: &[&str] = <model::RbaQuestion as Keyword>::WORDS;
 /// Frameworks whose completeness rules `check` can apply.
 pub const FRAMEWORKS: &[&str] =
     &["logic_model", "theory_of_change", "logframe", "rba", "imp", "sroi"];
 /// What a balance rule's share is measured in.
-pub const SHARE_OF: &[&str] = &["effort", "cost", "count"];
+pub const SHARE_OF: &[&str] = <model::ShareOf as Keyword>::WORDS;
 /// Data source kinds.
-pub const SOURCE_KINDS: &[&str] = &["wikimedia_rest", "csv", "phabricator", "manual"];
+pub const SOURCE_KINDS: &[&str] = <model::SourceKind as Keyword>::WORDS;
 
 /// The manifest's `model` section.
 pub static META: Record = Record {
