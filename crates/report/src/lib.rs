@@ -100,16 +100,22 @@ pub fn build(
                 frontier_points: if n <= 300 { 10 } else { 0 },
             };
             let solver = portfolio::Options { time_limit: 20.0, ..portfolio::Options::default() };
-            let annual = portfolio::annual_plan(
-                model,
-                &graph,
-                &plan,
-                &sim,
-                &portfolio::WhatIf::default(),
-                &solver,
-                extras,
-            )
-            .ok();
+            // A solver that fails, or panics, leaves the plan page saying no plan could be made;
+            // the other pages do not depend on it.
+            let annual = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                portfolio::annual_plan(
+                    model,
+                    &graph,
+                    &plan,
+                    &sim,
+                    &portfolio::WhatIf::default(),
+                    &solver,
+                    extras,
+                )
+                .ok()
+            }))
+            .ok()
+            .flatten();
             let computed = site::Computed {
                 sim: &sim,
                 plan: &plan,

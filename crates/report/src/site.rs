@@ -126,50 +126,96 @@ pub(crate) fn build(
     let dimensions = frameworks::five_dimensions(model, graph);
     let ctx = Ctx { dimensions, model, graph, sim, plan, tornadoes, voi };
     let mut files = vec![File { path: "style.css".into(), contents: CSS.to_string() }];
-    files.push(File { path: "index.html".into(), contents: index(&ctx) });
+    // A page that fails to build (a panic in a view or an engine it calls) becomes a page
+    // saying so; every other page is built as usual.
+    let page = |depth: usize, title: &str, build: &dyn Fn() -> String| {
+        contained(build, |why| failed_page(&ctx, depth, title, why))
+    };
+    files.push(File { path: "index.html".into(), contents: page(0, "Overview", &|| index(&ctx)) });
     // Pages are independent: build them on every core, collected in a fixed order.
     files.par_extend(model.programs.par_iter().map(|p| File {
         path: format!("programs/{}.html", p.id),
-        contents: program(&ctx, p.id.as_str()),
+        contents: page(1, &p.name, &|| program(&ctx, p.id.as_str())),
     }));
     files.par_extend(model.initiatives.par_iter().enumerate().map(|(i, ini)| File {
         path: format!("initiatives/{}.html", ini.id),
-        contents: initiative(&ctx, i),
+        contents: page(1, &ini.name, &|| initiative(&ctx, i)),
     }));
     let goals: Vec<usize> = graph.goal_indices().collect();
     files.par_extend(goals.into_par_iter().map(|g| File {
         path: format!("goals/{}.html", model.nodes[g].id),
-        contents: goal(&ctx, g),
+        contents: page(1, &model.nodes[g].name, &|| goal(&ctx, g)),
     }));
-    files.push(File { path: "gaps.html".into(), contents: gaps(&ctx) });
-    files.push(File { path: "rba.html".into(), contents: rba(&ctx) });
-    files.push(File { path: "voi.html".into(), contents: voi_page(&ctx) });
+    files.push(File { path: "gaps.html".into(), contents: page(0, "Gaps", &|| gaps(&ctx)) });
+    files.push(File { path: "rba.html".into(), contents: page(0, "RBA", &|| rba(&ctx)) });
+    files.push(File {
+        path: "voi.html".into(),
+        contents: page(0, "What to learn first", &|| voi_page(&ctx)),
+    });
     // Every page links to the plan, so the page exists even when no plan could be made.
-    let plan_body = annual.map_or_else(
-        || "<h1>Annual plan</h1><p class=\"warn\">No plan could be made for this model.</p>".into(),
-        |a| crate::plan_page::body(model, a),
-    );
     files.push(File {
         path: "plan.html".into(),
-        contents: layout(&ctx, 0, "Annual plan", &plan_body),
+        contents: page(0, "Annual plan", &|| {
+            let body = annual.map_or_else(
+                || "<h1>Annual plan</h1><p class=\"warn\">No plan could be made for this model.</p>".into(),
+                |a| crate::plan_page::body(model, a),
+            );
+            layout(&ctx, 0, "Annual plan", &body)
+        }),
     });
-    let checkin = crate::measured::checkin_body(opts.measured.checkin.as_ref());
     files.push(File {
         path: "checkin.html".into(),
-        contents: layout(&ctx, 0, "Check-in", &checkin),
+        contents: page(0, "Check-in", &|| {
+            let body = crate::measured::checkin_body(opts.measured.checkin.as_ref());
+            layout(&ctx, 0, "Check-in", &body)
+        }),
     });
-    let evals = crate::measured::evaluations_body(&opts.measured.evaluations);
     files.push(File {
         path: "evaluations.html".into(),
-        contents: layout(&ctx, 0, "Evaluations", &evals),
+        contents: page(0, "Evaluations", &|| {
+            let body = crate::measured::evaluations_body(&opts.measured.evaluations);
+            layout(&ctx, 0, "Evaluations", &body)
+        }),
     });
-    let communities =
-        crate::communities::communities_body(opts.measured.communities.as_ref(), model);
     files.push(File {
         path: "communities.html".into(),
-        contents: layout(&ctx, 0, "Communities", &communities),
+        contents: page(0, "Communities", &|| {
+            let body =
+                crate::communities::communities_body(opts.measured.communities.as_ref(), model);
+            layout(&ctx, 0, "Communities", &body)
+        }),
     });
     files
+}
+
+/// Runs `build`; if it panics, `failed` words the page instead, from the panic's message. So a
+/// failure while building one page affects that page only.
+pub(crate) fn contained(build: &dyn Fn() -> String, failed: impl FnOnce(&str) -> String) -> String {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+        Ok(page) => page,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            failed(&why)
+        }
+    }
+}
+
+/// The page shown in place of one that could not be built.
+fn failed_page(ctx: &Ctx<'_>, depth: usize, title: &str, why: &str) -> String {
+    layout(
+        ctx,
+        depth,
+        title,
+        &format!(
+            "<h1>{}</h1><p class=\"warn\">This page could not be built: {}. The other pages are not affected; please report this with the model that caused it.</p>",
+            e(title),
+            e(why)
+        ),
+    )
 }
 
 fn node_href(ctx: &Ctx<'_>, up: &str, id: &str, initiative: bool) -> Option<String> {
@@ -1136,4 +1182,18 @@ fn voi_page(ctx: &Ctx<'_>) -> String {
     }
     let _ = write!(b, "</tbody></table><p class=\"legend\">Method: {}</p>", e(v.method));
     layout(ctx, 0, "What to learn first", &b)
+}
+
+#[cfg(test)]
+mod containment {
+    use super::contained;
+
+    #[test]
+    fn a_page_that_panics_becomes_a_page_that_says_so() {
+        let page =
+            contained(&|| panic!("the view divided by zero"), |why| format!("failed: {why}"));
+        assert_eq!(page, "failed: the view divided by zero");
+        let page = contained(&|| "fine".to_string(), |why| format!("failed: {why}"));
+        assert_eq!(page, "fine");
+    }
 }
