@@ -921,9 +921,7 @@ impl Planning {
     /// preference per model), else [`SroiSettings::DEFAULT_DISCOUNT_RATE`] (3.5%, the UK Treasury
     /// Green Book's social time preference rate).
     pub fn discount_rate(&self, sroi: &SroiSettings) -> f64 {
-        self.discount_rate
-            .or(sroi.discount_rate)
-            .unwrap_or(SroiSettings::DEFAULT_DISCOUNT_RATE)
+        self.discount_rate.or(sroi.discount_rate).unwrap_or(SroiSettings::DEFAULT_DISCOUNT_RATE)
     }
 }
 

@@ -81,6 +81,8 @@ pub struct Staffing {
     pub available: f64,
     /// Person-quarters the plan uses.
     pub used: f64,
+    /// Person-quarters paid but not used.
+    pub idle: f64,
     /// Share of all person-quarters used: `used / available` (0 without capacity).
     pub share_used: f64,
     /// Person-quarters hired beyond capacity.
@@ -303,7 +305,8 @@ fn staffing(p: &Problem, s: &Solution, load: &[Vec<f64>]) -> Staffing {
         .map(|(t, team)| {
             let available: f64 = team.capacity.iter().sum();
             let used: f64 = load[t].iter().zip(&team.capacity).map(|(l, c)| l.min(*c)).sum();
-            let hired: f64 = load[t].iter().zip(&team.capacity).map(|(l, c)| (l - c).max(0.0)).sum();
+            let hired: f64 =
+                load[t].iter().zip(&team.capacity).map(|(l, c)| (l - c).max(0.0)).sum();
             let idle = (available - used).max(0.0);
             TeamUse {
                 team: team.id.clone(),
@@ -322,6 +325,7 @@ fn staffing(p: &Problem, s: &Solution, load: &[Vec<f64>]) -> Staffing {
     Staffing {
         available,
         used,
+        idle: teams.iter().map(|t| t.idle).sum(),
         share_used: if available > 0.0 { used / available } else { 0.0 },
         hired: teams.iter().map(|t| t.hired).sum(),
         staff_cost: (0..p.items.len()).filter(|&i| s.selected(i)).map(|i| p.items[i].staff).sum(),

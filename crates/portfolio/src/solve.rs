@@ -458,8 +458,9 @@ fn left_shift(p: &Problem, start: &mut [Option<usize>]) {
                     Some((t, row)) if p.can_hire(*t) => {
                         p.excess(*t, row) <= p.excess(*t, &load[*t]) + 1e-9
                     }
-                    Some((t, row)) => (s..s + it.duration)
-                        .all(|q| row[q] <= p.teams[*t].capacity[q] + 1e-9),
+                    Some((t, row)) => {
+                        (s..s + it.duration).all(|q| row[q] <= p.teams[*t].capacity[q] + 1e-9)
+                    }
                 };
                 if !fits {
                     continue;
