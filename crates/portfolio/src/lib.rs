@@ -17,6 +17,7 @@ pub mod problem;
 pub mod solve;
 
 use model::Model;
+use model::display::num;
 use model::graph::ModelGraph;
 use serde::Serialize;
 
@@ -49,6 +50,41 @@ pub struct KeyResult {
     pub p_reached: Option<f64>,
     /// Monte Carlo standard error of `p_reached`, `√(p (1 − p) / n)`.
     pub p_reached_se: Option<f64>,
+    /// The samples `p_reached` counts (`n`).
+    pub samples: usize,
+}
+
+impl KeyResult {
+    /// The plan against the target, in a sentence: the plan's expected change, the gap, the
+    /// share of the gap the change covers, and P(target reached | plan) with its standard error
+    /// (or, at 0 or 1, where the standard error is 0, how many samples that is).
+    pub fn against_target(&self) -> String {
+        let pct = |x: f64| format!("{}%", (x * 1000.0).round() / 10.0);
+        let sign = |x: f64| if x > 0.0 { "+" } else { "" };
+        let change = format!("the plan: {}{}", sign(self.expected_change), num(self.expected_change));
+        match (self.gap, self.p_reached, self.p_reached_se) {
+            (Some(gap), Some(p), Some(se)) => {
+                let covers = if gap != 0.0 {
+                    format!(" ({} of it)", pct(self.expected_change / gap))
+                } else {
+                    String::new()
+                };
+                let p = if p == 0.0 {
+                    format!("0 (no sample of {} reaches it)", self.samples)
+                } else if p == 1.0 {
+                    format!("1 (every sample of {} reaches it)", self.samples)
+                } else {
+                    format!("{} ± {}", pct(p), pct(se))
+                };
+                format!(
+                    "{change} against a gap of {}{}{covers}; P(target reached | plan) = {p}",
+                    sign(gap),
+                    num(gap)
+                )
+            }
+            _ => format!("{change}; no baseline, so no gap or probability"),
+        }
+    }
 }
 
 /// How one team's paid capacity is used over the plan.
@@ -505,6 +541,7 @@ fn objectives(
                     gap: base.zip(target).map(|(b, t)| t - b),
                     p_reached: reached.map(|r| r.0),
                     p_reached_se: reached.map(|r| r.1),
+                    samples: if reached.is_some() { sim.samples } else { 0 },
                 }
             })
             .collect();
