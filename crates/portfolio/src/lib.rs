@@ -61,7 +61,8 @@ impl KeyResult {
     pub fn against_target(&self) -> String {
         let pct = |x: f64| format!("{}%", (x * 1000.0).round() / 10.0);
         let sign = |x: f64| if x > 0.0 { "+" } else { "" };
-        let change = format!("the plan: {}{}", sign(self.expected_change), num(self.expected_change));
+        let change =
+            format!("the plan: {}{}", sign(self.expected_change), num(self.expected_change));
         match (self.gap, self.p_reached, self.p_reached_se) {
             (Some(gap), Some(p), Some(se)) => {
                 let covers = if gap != 0.0 {

@@ -263,7 +263,11 @@ fn people(plan: &AnnualPlan, cur: &str) -> String {
         b,
         r#"<table><caption>People: person-quarters over the plan; a team's capacity is paid whether used or not</caption><thead><tr><th scope="col">Team</th><th class="num" scope="col">Used</th><th class="num" scope="col">Available</th><th class="num" scope="col">Idle</th>{}{}</tr></thead><tbody>"#,
         if hires { r#"<th class="num" scope="col">Hired</th>"# } else { "" },
-        if rates { format!(r#"<th class="num" scope="col">Idle ({cur})</th>"#) } else { String::new() }
+        if rates {
+            format!(r#"<th class="num" scope="col">Idle ({cur})</th>"#)
+        } else {
+            String::new()
+        }
     );
     let row = |name: &str, used: f64, available: f64, idle: f64, hired: f64, cost: Option<f64>| {
         let mut r = format!(

@@ -184,10 +184,7 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
         ),
         None => "value does not depend on when work ships (horizon 0)".to_string(),
     });
-    s.push_str(&format!(
-        "; {} of the teams' person-quarters used",
-        pct(st.share_used)
-    ));
+    s.push_str(&format!("; {} of the teams' person-quarters used", pct(st.share_used)));
     if st.hired > 0.0 {
         s.push_str(&format!("; {} person-quarters hired", num(st.hired)));
     }
