@@ -79,7 +79,7 @@ fn shipping_a_first_is_worth_exactly_the_discounted_difference() {
     let d = 1.035_f64.powf(-0.25);
     let share = |t: usize| -> f64 {
         (t..12).map(|k| d.powi(k as i32)).sum::<f64>()
-            / (0..12).map(|k| d.powi(k as i32)).sum::<f64>()
+            / (0..12).map(|k: i32| d.powi(k)).sum::<f64>()
     };
     let s = solve(&p, &Options::default());
     assert_eq!(s.start, vec![Some(0), Some(1)], "A ships first");
