@@ -7,9 +7,11 @@ Usage: plan_peer.py INSTANCE.json TIME_LIMIT GAP THREADS
 Prints one JSON line: {"status", "objective", "selected", "seconds", "build_seconds"}.
 
 The formulation follows the documentation in crates/portfolio/src/solve.rs: x[i][q] = 1 when
-item i starts in quarter q; at most one start per item (exactly one when it must be in); budget;
-capacity per team and quarter; dependencies (B started by q needs A started by q - lag - d_A + 1);
-exclusions; share rules; covers; optional CVaR (Rockafellar-Uryasev).
+item i starts in quarter q, worth value_i * S(q + d_i) with value in time (S below); at most one
+start per item (exactly one when it must be in); budget; capacity per team and quarter (plus hired
+person-quarters h[t][q] >= 0 at rate / 4 from the budget, with hiring); dependencies (B started by
+q needs A started by q - lag - d_A + 1); exclusions; share rules (a cost share counts staff time
+too); covers; optional CVaR (Rockafellar-Uryasev).
 """
 import json
 import sys
@@ -33,6 +35,23 @@ def main():
     inf = highspy.kHighsInf
     risk = p.get("risk")
     w = risk["weight"] if risk else 0.0
+    horizon = p.get("horizon")
+
+    def share(t):
+        # The discounted share of the horizon still to come when work ships at the end of
+        # quarter t - 1 (1 without a horizon).
+        if horizon is None:
+            return 1.0
+        k, r = horizon["quarters"], horizon["discount_rate"]
+        if t >= k:
+            return 0.0
+        if r <= 0.0:
+            return (k - t) / k
+        d = (1.0 + r) ** -0.25
+        return (d ** t - d ** k) / (1.0 - d ** k)
+
+    def can_hire(team):
+        return bool(p.get("hiring")) and p["budget"] is not None and (team.get("rate") or 0.0) > 0.0
 
     # Columns: one binary per (item, start quarter) that finishes inside the plan.
     cols = []  # (item, quarter)
@@ -46,26 +65,34 @@ def main():
         last = Q - it["duration"]
         for q in range(last + 1):
             cols.append((i, q))
-            costs.append((1.0 - w) * it["value"])
+            costs.append((1.0 - w) * it["value"] * share(q + it["duration"]))
         count.append(last + 1)
     n = len(cols)
+    # Hired person-quarters: one continuous column per hiring team and quarter, after the starts.
+    hire = {}
+    for t, team in enumerate(teams):
+        if can_hire(team):
+            hire[t] = [n + len(hire) * Q + q for q in range(Q)]
+    n_hire = len(hire) * Q
     extra = 0
     if risk and w > 0 and risk["scenarios"]:
         extra = 1 + len(risk["scenarios"])
-    lower = np.zeros(n + extra)
-    upper = np.ones(n + extra)
-    obj = np.array(costs + [0.0] * extra, dtype=float)
+    base = n + n_hire
+    lower = np.zeros(base + extra)
+    upper = np.ones(base + extra)
+    upper[n:base] = inf
+    obj = np.array(costs + [0.0] * (n_hire + extra), dtype=float)
     if extra:
         s_count = len(risk["scenarios"])
-        lower[n] = -inf
-        upper[n] = inf
-        obj[n] = w
+        lower[base] = -inf
+        upper[base] = inf
+        obj[base] = w
         for s in range(s_count):
-            lower[n + 1 + s] = 0.0
-            upper[n + 1 + s] = inf
-            obj[n + 1 + s] = -w / (risk["alpha"] * s_count)
-    h.addVars(n + extra, lower, upper)
-    h.changeColsCost(n + extra, np.arange(n + extra, dtype=np.int32), obj)
+            lower[base + 1 + s] = 0.0
+            upper[base + 1 + s] = inf
+            obj[base + 1 + s] = -w / (risk["alpha"] * s_count)
+    h.addVars(base + extra, lower, upper)
+    h.changeColsCost(base + extra, np.arange(base + extra, dtype=np.int32), obj)
     if n:
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
                                 np.array([highspy.HighsVarType.kInteger] * n))
@@ -92,7 +119,10 @@ def main():
             continue
         row(1.0 if it["must"] else -inf, 1.0, y(i, 1.0))
     if p["budget"] is not None:
-        row(-inf, p["budget"], [e for i, it in enumerate(items) for e in y(i, it["cost"])])
+        entries = [e for i, it in enumerate(items) for e in y(i, it["cost"])]
+        for t, cols_t in hire.items():
+            entries += [(c, teams[t]["rate"] / 4.0) for c in cols_t]
+        row(-inf, p["budget"], entries)
     for t, team in enumerate(teams):
         for q in range(Q):
             entries = []
@@ -102,6 +132,8 @@ def main():
                 if it["team"] == t and s <= q < s + it["duration"] and load > 0:
                     entries.append((k, load))
             if entries:
+                if t in hire:
+                    entries.append((hire[t][q], -1.0))
                 row(-inf, team["capacity"][q], entries)
     for b, it in enumerate(items):
         for a in it["depends_on"]:
@@ -121,7 +153,7 @@ def main():
                     row(-inf, 1.0, entries)
 
     def weight(share, it):
-        return {"effort": it["effort"], "cost": it["cost"], "count": 1.0}[share["of"]]
+        return {"effort": it["effort"], "cost": it["cost"] + it.get("staff", 0.0), "count": 1.0}[share["of"]]
 
     for sh in p["shares"]:
         if sh["min"] is not None:
@@ -138,10 +170,11 @@ def main():
         row(1.0, inf, [e for i in c["members"] for e in y(i, 1.0)])
     if extra:
         for s, sc in enumerate(risk["scenarios"]):
-            entries = [(n + 1 + s, 1.0), (n, -1.0)]
+            entries = [(base + 1 + s, 1.0), (base, -1.0)]
             for i, v in enumerate(sc):
                 if v != 0.0:
-                    entries += y(i, v)
+                    entries += [(first[i] + k, v * share(cols[first[i] + k][1] + items[i]["duration"]))
+                                for k in range(count[i])]
             row(0.0, inf, entries)
 
     if rows_lo:

@@ -537,8 +537,9 @@ fn quarter(s: &str) -> Result<model::Quarter, String> {
     model::Quarter::parse(s).ok_or_else(|| format!("`{s}` is not a quarter; write e.g. 2026Q3"))
 }
 
-/// Written as in the model files (`5M`, `250k`, `5_000_000`), so a budget can be copied from
-/// `planning.yaml` to the command line.
+/// Money written as in the model files (`5M`, `250k`, `5_000_000`), read by the model files' own
+/// parser (`modelfile::quantity::parse_number`), so a budget can be copied from `planning.yaml`
+/// to the command line: every money flag (`plan`, `voi` and `report --budget`) takes it.
 fn non_negative(s: &str) -> Result<f64, String> {
     match modelfile::quantity::parse_number(s) {
         Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
@@ -556,7 +557,7 @@ fn level(s: &str) -> Result<f64, String> {
     }
 }
 
-/// A finite number of zero or more (budgets).
+/// Seconds above zero (the solver's time limit).
 fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
@@ -574,4 +575,21 @@ fn solver(s: &str) -> Result<portfolio::Solver, String> {
         ));
     }
     Ok(solver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_read_as_the_model_files_write_it() {
+        assert_eq!(non_negative("5M"), Ok(5e6));
+        assert_eq!(non_negative("200k"), Ok(2e5));
+        assert_eq!(non_negative("1.5M"), Ok(1.5e6));
+        assert_eq!(non_negative("5_000_000"), Ok(5e6));
+        assert_eq!(non_negative("750000"), Ok(750_000.0));
+        for bad in ["-5", "NaN", "inf", "lots", "5 M M", ""] {
+            assert!(non_negative(bad).is_err(), "{bad:?}");
+        }
+    }
 }

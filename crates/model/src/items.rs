@@ -622,7 +622,8 @@ pub struct Initiative {
     pub team: Id,
     /// Lifecycle status.
     pub status: Status,
-    /// Money, in the model's currency.
+    /// Its full cost, in the model's currency. When the owner team has a rate, the part that is
+    /// the team's time is [`Team::staff_cost`] of the expected effort; the rest is other spend.
     pub cost: Option<Distribution>,
     /// Person-quarters of the owner team.
     pub effort: Option<Distribution>,
@@ -873,6 +874,18 @@ pub struct Team {
     pub name: String,
     /// People (FTE) available per quarter.
     pub capacity: f64,
+    /// Loaded cost of one FTE for a year (salary, benefits, overhead), in the model's currency.
+    /// With a rate, the part of an initiative's `cost` that is its team's time is known
+    /// ([`Team::staff_cost`]): the plan treats it as already paid by the team's capacity.
+    pub rate: Option<f64>,
+}
+
+impl Team {
+    /// The cost of `person_quarters` of this team's time at its rate (0 without a rate): a
+    /// person-quarter is a quarter of an FTE-year.
+    pub fn staff_cost(&self, person_quarters: f64) -> f64 {
+        self.rate.map_or(0.0, |r| person_quarters.max(0.0) * r / 4.0)
+    }
 }
 
 /// How the annual plan is chosen. Everything is optional: without a budget the plan is bound by
@@ -895,6 +908,27 @@ pub struct Planning {
     pub balance: Vec<BalanceRule>,
     /// Risk attitude; risk-neutral (maximise expected value) when None.
     pub risk: Option<RiskAttitude>,
+    /// Years, from the plan's start, over which the benefits of shipped work count: work that
+    /// ships later counts for less of them. 0: value does not depend on when work ships.
+    pub horizon: u32,
+    /// Annual discount rate of future benefits; [`Planning::discount_rate`] gives the default.
+    pub discount_rate: Option<f64>,
+    /// Whether the budget may buy person-quarters beyond a team's capacity, at the team's rate.
+    pub hiring: bool,
+}
+
+impl Planning {
+    /// Three years: the plan year and the two after it. Benefits of software work are counted
+    /// over the few years before it is typically reworked or superseded, and effects estimated
+    /// today are least reliable far out; a short horizon is the conservative choice.
+    pub const DEFAULT_HORIZON: u32 = 3;
+
+    /// The discount rate in force: the planning section's, else the SROI section's (one time
+    /// preference per model), else [`SroiSettings::DEFAULT_DISCOUNT_RATE`] (3.5%, the UK Treasury
+    /// Green Book's social time preference rate).
+    pub fn discount_rate(&self, sroi: &SroiSettings) -> f64 {
+        self.discount_rate.or(sroi.discount_rate).unwrap_or(SroiSettings::DEFAULT_DISCOUNT_RATE)
+    }
 }
 
 impl Default for Planning {
@@ -907,6 +941,9 @@ impl Default for Planning {
             dependency_lag: 0,
             balance: Vec::new(),
             risk: None,
+            horizon: Planning::DEFAULT_HORIZON,
+            discount_rate: None,
+            hiring: false,
         }
     }
 }

@@ -1332,6 +1332,46 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
+        if let Some(v) = r.get("horizon")
+            && let Some(h) = self.integer(v)
+        {
+            if (0..=50).contains(&h) {
+                p.horizon = h as u32;
+                if h > 0 && h * 4 < i64::from(p.quarters) {
+                    self.invalid(
+                        v.span,
+                        format!(
+                            "a horizon of {h} year{} ends before the plan's {} quarters do",
+                            if h == 1 { "" } else { "s" },
+                            p.quarters
+                        ),
+                        "the horizon counts from the plan's start: make it at least as long as \
+                         the plan, or 0 for value that does not depend on time"
+                            .into(),
+                    );
+                }
+            } else {
+                self.invalid(
+                    v.span,
+                    format!("a horizon is 0 to 50 years, found {h}"),
+                    "write e.g. `horizon: 3` to count benefits over three years, or 0 for value \
+                     that does not depend on when work ships"
+                        .into(),
+                );
+            }
+        }
+        if let Some(v) = r.get("discount_rate") {
+            p.discount_rate = self.fraction(
+                v,
+                "a discount rate",
+                "write an annual rate such as 0.035 or \"3.5%\"",
+            );
+        }
+        if let Some(v) = r.get("hiring")
+            && let Some(b) = self.bool(v)
+        {
+            p.hiring = b;
+        }
         self.model.planning = p;
         self.map.planning = Some(r.spans());
     }
@@ -1698,8 +1738,15 @@ impl<'a> Decoder<'a> {
         let id = self.define(r.get("id"), ItemKind::Team);
         let name = self.opt_text(&r, "name");
         let capacity = r.get("capacity").and_then(|v| self.non_negative(v, "a capacity"));
+        let rate = match r.get("rate") {
+            Some(v) => match self.non_negative(v, "a rate") {
+                Some(x) => Some(x),
+                None => return,
+            },
+            None => None,
+        };
         let (Some(id), Some(name), Some(capacity)) = (id, name, capacity) else { return };
-        self.model.teams.push(Team { id, name, capacity });
+        self.model.teams.push(Team { id, name, capacity, rate });
         self.map.teams.push(r.spans());
     }
 

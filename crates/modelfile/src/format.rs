@@ -352,7 +352,13 @@ pub static INITIATIVE: Record = Record {
         opt("program", Shape::Id, "Program it belongs to; default: the file's program."),
         req("team", Shape::Id, "Owner team."),
         opt("status", Shape::Enum(STATUSES), "Lifecycle status; default proposed."),
-        opt("cost", Shape::Distribution, "Money, in the model's currency.").within(&MONEY),
+        opt(
+            "cost",
+            Shape::Distribution,
+            "Its full cost in the model's currency; with a team `rate`, effort × rate of it is \
+             the team's time.",
+        )
+        .within(&MONEY),
         opt("effort", Shape::Distribution, "Person-quarters of the owner team.").within(&EFFORT),
         opt("depends_on", IDS, "Initiatives that must come first."),
         opt("excludes", IDS, "Initiatives it cannot be combined with."),
@@ -537,6 +543,13 @@ pub static TEAM: Record = Record {
         req("id", Shape::Id, "Unique id."),
         req("name", Shape::Text, "Display name."),
         req("capacity", Shape::NonNegative, "People (FTE) available per quarter.").within(&EFFORT),
+        opt(
+            "rate",
+            Shape::NonNegative,
+            "Loaded cost of one FTE for a year (salary, benefits, overhead): the part of its \
+             initiatives' costs that is the team's time, already paid by its capacity.",
+        )
+        .within(&MONEY),
     ],
 };
 
@@ -574,6 +587,23 @@ pub static PLANNING: Record = Record {
         ),
         opt("balance", Shape::List(&Shape::Record(&BALANCE_RULE)), "Balance rules."),
         opt("risk", Shape::Record(&RISK), "Risk aversion; risk-neutral when absent."),
+        opt(
+            "horizon",
+            Shape::Integer,
+            "Years from the plan's start over which shipped work's benefits count, 0–50; \
+             default 3. 0: value does not depend on when work ships.",
+        ),
+        opt(
+            "discount_rate",
+            Shape::Probability,
+            "Annual discount rate of future benefits; default: the `sroi` section's, else 3.5%.",
+        ),
+        opt(
+            "hiring",
+            Shape::Bool,
+            "true: the budget may also buy person-quarters beyond a team's capacity at its \
+             `rate`; default false: capacity is fixed and already paid.",
+        ),
     ],
 };
 

@@ -21,6 +21,9 @@ pub struct Reason {
     /// For an item that is out: how much objective forcing it in would cost (`None` when not
     /// computed or when forcing it in is infeasible).
     pub cost_of_forcing: Option<f64>,
+    /// For an item that is in, when value depends on time: the expected value lost if it
+    /// shipped one quarter later, `value · (S(t) − S(t + 1))`, exact from the formula.
+    pub delay_cost: Option<f64>,
 }
 
 /// Reasons for every item. `force` re-solves with each left-out item required, to state what
@@ -36,18 +39,22 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
         }
     }
     let needed_by = |i: usize| needer[i];
-    let load = team_load(p, s);
+    let load = p.load(&s.start);
     let budget_slack = p.budget.map(|b| b - s.cost);
+    // An item's value where it is (in) or at best, shipping as early as it can (out).
+    let value = |i: usize| match s.start[i] {
+        Some(q) => p.value_at(i, q),
+        None => p.value_at(i, 0),
+    };
     // The cut-off: the lowest value per cost among items in the plan on their own merit.
     let merit: Vec<usize> = (0..n)
         .filter(|&i| chosen(i) && !p.items[i].must && p.items[i].cost > 0.0)
-        .filter(|&i| !needed_by(i).is_some_and(|_| p.items[i].value <= 0.0))
+        .filter(|&i| !needed_by(i).is_some_and(|_| value(i) <= 0.0))
         .collect();
-    let cutoff =
-        merit.iter().map(|&i| p.items[i].value / p.items[i].cost).fold(f64::INFINITY, f64::min);
+    let cutoff = merit.iter().map(|&i| value(i) / p.items[i].cost).fold(f64::INFINITY, f64::min);
     let ratio = |i: usize| {
         let it = &p.items[i];
-        if it.cost > 0.0 { Some(it.value / it.cost) } else { None }
+        if it.cost > 0.0 { Some(value(i) / it.cost) } else { None }
     };
     let mut out = Vec::with_capacity(n);
     for (i, it) in p.items.iter().enumerate() {
@@ -58,12 +65,13 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
             kind,
             text,
             cost_of_forcing: None,
+            delay_cost: None,
         };
-        if chosen(i) {
-            out.push(if it.must {
+        if let Some(q) = s.start[i] {
+            let mut reason = if it.must {
                 r("must_do", true, "in: it must be done (must_do or --require)".into())
             } else if let Some(b) = needed_by(i)
-                && (it.value <= 0.0 || ratio(i).is_some_and(|x| x < cutoff))
+                && (value(i) <= 0.0 || ratio(i).is_some_and(|x| x < cutoff))
             {
                 r("needed_by", true, format!("in: `{}` needs it", p.items[b].id))
             } else if let Some(x) = ratio(i) {
@@ -76,13 +84,29 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
                         num(cutoff * 1e3)
                     ),
                 )
+            } else if it.staff > 0.0 {
+                r(
+                    "positive_value",
+                    true,
+                    format!(
+                        "in: expected value {} for {} person-quarters of its team's paid time \
+                         and no other spend",
+                        num(value(i)),
+                        num(it.effort)
+                    ),
+                )
             } else {
                 r(
                     "positive_value",
                     true,
-                    format!("in: expected value {} at no cost", num(it.value)),
+                    format!("in: expected value {} at no cost", num(value(i))),
                 )
-            });
+            };
+            if let Some(d) = p.delay_cost(i, q) {
+                reason.delay_cost = Some(d);
+                reason.text.push_str(&format!("; a quarter's delay would cost {}", num(d)));
+            }
+            out.push(reason);
             continue;
         }
         let mut reason = if let Some(why) = &it.barred {
@@ -91,8 +115,8 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
             r("excluded_by", false, format!("out: it excludes `{}`, which is in", p.items[x].id))
         } else if let Some(&a) = it.depends_on.iter().find(|&&a| !chosen(a)) {
             r("needs_missing", false, format!("out: it needs `{}`, which is out", p.items[a].id))
-        } else if it.value <= 0.0 {
-            r("no_value", false, format!("out: expected value {} is not positive", num(it.value)))
+        } else if value(i) <= 0.0 {
+            r("no_value", false, format!("out: expected value {} is not positive", num(value(i))))
         } else if budget_slack.is_some_and(|slack| slack < it.cost)
             && ratio(i).is_some_and(|x| x < cutoff)
         {
@@ -143,23 +167,13 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
     out
 }
 
-/// Person-quarters each team uses in each quarter of the plan.
-fn team_load(p: &Problem, s: &Solution) -> Vec<Vec<f64>> {
-    let mut load: Vec<Vec<f64>> = p.teams.iter().map(|t| vec![0.0; t.capacity.len()]).collect();
-    for (j, it) in p.items.iter().enumerate() {
-        if let (Some(sj), Some(t)) = (s.start[j], it.team) {
-            for cell in &mut load[t][sj..sj + it.duration] {
-                *cell += it.load();
-            }
-        }
-    }
-    load
-}
-
 /// Is the item's team too full to start it in any quarter?
 fn full_every_quarter(p: &Problem, load: &[Vec<f64>], i: usize) -> bool {
     let it = &p.items[i];
     let Some(t) = it.team else { return false };
+    if p.can_hire(t) {
+        return false;
+    }
     let Some(last) = crate::solve::last_start(p, i) else { return true };
     (0..=last).all(|start| {
         (start..start + it.duration).any(|q| load[t][q] + it.load() > p.teams[t].capacity[q] + 1e-9)

@@ -17,6 +17,7 @@ pub mod problem;
 pub mod solve;
 
 use model::Model;
+use model::display::num;
 use model::graph::ModelGraph;
 use serde::Serialize;
 
@@ -25,7 +26,8 @@ pub use milp::Solver;
 pub use problem::{Problem, WhatIf, WhatIfError};
 pub use solve::{Options, Outcome, Solution};
 
-/// A key result: an indicator the plan moves, with its baseline and target.
+/// A key result: an indicator the plan moves, with its baseline and target, and how likely the
+/// plan is to reach the target.
 #[derive(Clone, Debug, Serialize)]
 pub struct KeyResult {
     /// Indicator id.
@@ -36,6 +38,98 @@ pub struct KeyResult {
     pub baseline: Option<String>,
     /// Target, as written.
     pub target: Option<String>,
+    /// `increase` or `decrease`: which way is better.
+    pub direction: model::Polarity,
+    /// The plan's expected change in the node the indicator measures, once its work has
+    /// shipped (exact expectation).
+    pub expected_change: f64,
+    /// The change the target asks for: target − baseline (`None` without a baseline).
+    pub gap: Option<f64>,
+    /// P(target reached | plan): the share of the simulation's samples in which baseline + the
+    /// plan's change reaches the target (`None` without a baseline).
+    pub p_reached: Option<f64>,
+    /// Monte Carlo standard error of `p_reached`, `√(p (1 − p) / n)`.
+    pub p_reached_se: Option<f64>,
+    /// The samples `p_reached` counts (`n`).
+    pub samples: usize,
+}
+
+impl KeyResult {
+    /// The plan against the target, in a sentence: the plan's expected change, the gap, the
+    /// share of the gap the change covers, and P(target reached | plan) with its standard error
+    /// (or, at 0 or 1, where the standard error is 0, how many samples that is).
+    pub fn against_target(&self) -> String {
+        let pct = |x: f64| format!("{}%", (x * 1000.0).round() / 10.0);
+        let sign = |x: f64| if x > 0.0 { "+" } else { "" };
+        let change =
+            format!("the plan: {}{}", sign(self.expected_change), num(self.expected_change));
+        match (self.gap, self.p_reached, self.p_reached_se) {
+            (Some(gap), Some(p), Some(se)) => {
+                let covers = if gap != 0.0 {
+                    format!(" ({} of it)", pct(self.expected_change / gap))
+                } else {
+                    String::new()
+                };
+                let p = if p == 0.0 {
+                    format!("0 (no sample of {} reaches it)", self.samples)
+                } else if p == 1.0 {
+                    format!("1 (every sample of {} reaches it)", self.samples)
+                } else {
+                    format!("{} ± {}", pct(p), pct(se))
+                };
+                format!(
+                    "{change} against a gap of {}{}{covers}; P(target reached | plan) = {p}",
+                    sign(gap),
+                    num(gap)
+                )
+            }
+            _ => format!("{change}; no baseline, so no gap or probability"),
+        }
+    }
+}
+
+/// How one team's paid capacity is used over the plan.
+#[derive(Clone, Debug, Serialize)]
+pub struct TeamUse {
+    /// Team id.
+    pub team: String,
+    /// Person-quarters the team has over the plan (capacity × quarters).
+    pub available: f64,
+    /// Person-quarters of it the plan's work uses.
+    pub used: f64,
+    /// Person-quarters paid but not used by the plan.
+    pub idle: f64,
+    /// Person-quarters taken on beyond capacity (with hiring).
+    pub hired: f64,
+    /// Loaded cost of an FTE-year, when the model gives one.
+    pub rate: Option<f64>,
+    /// What its capacity costs over the plan (available × rate / 4), with a rate.
+    pub paid: Option<f64>,
+    /// What its idle person-quarters cost, with a rate.
+    pub idle_cost: Option<f64>,
+}
+
+/// People as the budget: the teams' capacity, what the plan uses of it, and what it costs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Staffing {
+    /// Per team, in model order.
+    pub teams: Vec<TeamUse>,
+    /// All teams' person-quarters over the plan.
+    pub available: f64,
+    /// Person-quarters the plan uses.
+    pub used: f64,
+    /// Person-quarters paid but not used.
+    pub idle: f64,
+    /// Share of all person-quarters used: `used / available` (0 without capacity).
+    pub share_used: f64,
+    /// Person-quarters hired beyond capacity.
+    pub hired: f64,
+    /// The selected work's staff time at its teams' rates (part of its cost, paid by capacity).
+    pub staff_cost: f64,
+    /// What the capacity of the teams with a rate costs over the plan, used or not.
+    pub paid: f64,
+    /// What their idle person-quarters cost.
+    pub idle_cost: f64,
 }
 
 /// An objective: a goal the plan serves, with the change it expects and its key results.
@@ -109,6 +203,10 @@ pub struct AnnualPlan {
     pub load: Vec<Vec<f64>>,
     /// How the plan's effort and value divide between audiences.
     pub audiences: Vec<AudienceShare>,
+    /// Each team's used, idle and hired person-quarters, and what they cost.
+    pub staffing: Staffing,
+    /// How value depends on time, when it does: the horizon in years and the discount rate.
+    pub horizon: Option<problem::Horizon>,
 }
 
 /// The part of the plan that serves one audience.
@@ -213,17 +311,12 @@ pub fn annual_plan(
     } else {
         Vec::new()
     };
-    let mut load = vec![vec![0.0; problem.quarters]; problem.teams.len()];
-    for s in &schedule {
-        if let Some(t) = problem.teams.iter().position(|t| Some(&t.id) == s.team.as_ref()) {
-            for cell in &mut load[t][s.start..s.start + s.duration] {
-                *cell += s.load;
-            }
-        }
-    }
+    let load = problem.load(&solution.start);
+    let staffing = staffing(&problem, &solution, &load);
     let balance = balance(&problem, &solution);
-    let objectives = objectives(model, graph, plan, &solution);
+    let objectives = objectives(model, graph, plan, sim, &solution);
     let audiences = audience_shares(model, graph, &problem, &solution);
+    let horizon = problem.horizon;
     Ok(AnnualPlan {
         problem,
         solution,
@@ -236,7 +329,47 @@ pub fn annual_plan(
         objectives,
         load,
         audiences,
+        staffing,
+        horizon,
     })
+}
+
+fn staffing(p: &Problem, s: &Solution, load: &[Vec<f64>]) -> Staffing {
+    let teams: Vec<TeamUse> = p
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| {
+            let available: f64 = team.capacity.iter().sum();
+            let used: f64 = load[t].iter().zip(&team.capacity).map(|(l, c)| l.min(*c)).sum();
+            let hired: f64 =
+                load[t].iter().zip(&team.capacity).map(|(l, c)| (l - c).max(0.0)).sum();
+            let idle = (available - used).max(0.0);
+            TeamUse {
+                team: team.id.clone(),
+                available,
+                used,
+                idle,
+                hired,
+                rate: team.rate,
+                paid: team.rate.map(|_| available * team.price()),
+                idle_cost: team.rate.map(|_| idle * team.price()),
+            }
+        })
+        .collect();
+    let available: f64 = teams.iter().map(|t| t.available).sum();
+    let used: f64 = teams.iter().map(|t| t.used).sum();
+    Staffing {
+        available,
+        used,
+        idle: teams.iter().map(|t| t.idle).sum(),
+        share_used: if available > 0.0 { used / available } else { 0.0 },
+        hired: teams.iter().map(|t| t.hired).sum(),
+        staff_cost: (0..p.items.len()).filter(|&i| s.selected(i)).map(|i| p.items[i].staff).sum(),
+        paid: teams.iter().filter_map(|t| t.paid).sum(),
+        idle_cost: teams.iter().filter_map(|t| t.idle_cost).sum(),
+        teams,
+    }
 }
 
 /// Compares a what-if plan with the plan under the model's own settings (solved here).
@@ -344,10 +477,27 @@ fn objectives(
     model: &Model,
     graph: &ModelGraph<'_>,
     plan: &simulate::Plan,
+    sim: &simulate::Simulation,
     s: &Solution,
 ) -> Vec<Objective> {
     let chosen: Vec<usize> = (0..model.initiatives.len()).filter(|&i| s.selected(i)).collect();
     let contributions = plan.expected_contributions();
+    let changes = plan.expected_changes(&chosen);
+    // Paired samples of the plan's change in every node a key result measures, drawn once.
+    let measured: Vec<usize> = {
+        let mut v: Vec<usize> = model
+            .indicators
+            .iter()
+            .filter(|ind| ind.target.is_some() && ind.baseline.is_some())
+            .filter_map(|ind| graph.node(ind.measures.as_str()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let settings = simulate::Settings { samples: sim.samples, seed: sim.seed };
+    let samples = simulate::node_changes(plan, &settings, &chosen, &measured);
+    let samples_of = |n: usize| measured.binary_search(&n).ok().map(|k| &samples[k]);
     let reach = graph.reachable_from(
         &chosen.iter().flat_map(|&i| graph.delivered_by(i).iter().copied()).collect::<Vec<_>>(),
     );
@@ -372,11 +522,28 @@ fn objectives(
                     .is_some_and(|n| n == g || (reach[n] && leads_to_goal[n]))
             })
             .filter(|ind| ind.target.is_some())
-            .map(|ind| KeyResult {
-                indicator: ind.id.to_string(),
-                name: ind.name.clone(),
-                baseline: dated(&ind.baseline),
-                target: dated(&ind.target),
+            .map(|ind| {
+                let n = graph.node(ind.measures.as_str());
+                let base = ind.baseline.as_ref().map(|b| b.value);
+                let target = ind.target.as_ref().map(|t| t.value);
+                let reached = match (base, target, n.and_then(samples_of)) {
+                    (Some(b), Some(t), Some(xs)) if !xs.is_empty() => {
+                        Some(p_reached(xs, b, t, ind.direction))
+                    }
+                    _ => None,
+                };
+                KeyResult {
+                    indicator: ind.id.to_string(),
+                    name: ind.name.clone(),
+                    baseline: dated(&ind.baseline),
+                    target: dated(&ind.target),
+                    direction: ind.direction,
+                    expected_change: n.map_or(0.0, |n| changes[n]),
+                    gap: base.zip(target).map(|(b, t)| t - b),
+                    p_reached: reached.map(|r| r.0),
+                    p_reached_se: reached.map(|r| r.1),
+                    samples: if reached.is_some() { sim.samples } else { 0 },
+                }
             })
             .collect();
         let node = &model.nodes[g];
@@ -390,4 +557,21 @@ fn objectives(
         });
     }
     out
+}
+
+/// P(target reached | plan) from paired samples `xs` of the plan's change: the share of samples
+/// in which `baseline + x` reaches `target` (at or above it for an indicator that should
+/// increase, at or below for one that should decrease), with its Monte Carlo standard error
+/// `√(p̂ (1 − p̂) / n)`.
+pub fn p_reached(xs: &[f64], baseline: f64, target: f64, direction: model::Polarity) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let hits = xs
+        .iter()
+        .filter(|&&x| match direction {
+            model::Polarity::Increase => baseline + x >= target,
+            model::Polarity::Decrease => baseline + x <= target,
+        })
+        .count() as f64;
+    let p = hits / n;
+    (p, (p * (1.0 - p) / n).sqrt())
 }

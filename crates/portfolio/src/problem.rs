@@ -17,8 +17,13 @@ pub struct Item {
     /// Expected value: the exact expectation, not the Monte Carlo mean, so the plan does not
     /// move with sampling noise.
     pub value: f64,
-    /// Cost checked against the budget (mean or the chosen percentile).
+    /// Cost checked against the budget (mean or the chosen percentile): the initiative's cost
+    /// less its team's time when the team has a rate (other spend), else its whole cost.
     pub cost: f64,
+    /// Its team's time at the team's rate (expected effort × rate / 4; 0 without a rate). That
+    /// time is paid by the team's capacity whether or not the plan uses it, so it is not spent
+    /// from the budget.
+    pub staff: f64,
     /// Person-quarters of its team.
     pub effort: f64,
     /// Index into [`Problem::teams`]; `None` for an unknown team (no capacity use).
@@ -49,8 +54,50 @@ pub struct Team {
     pub id: String,
     /// FTE available in each quarter of the plan.
     pub capacity: Vec<f64>,
+    /// Loaded cost of one FTE for a year, when known: a person-quarter costs a quarter of it.
+    pub rate: Option<f64>,
 }
 
+impl Team {
+    /// What one person-quarter beyond the capacity costs (0 without a rate).
+    pub fn price(&self) -> f64 {
+        self.rate.map_or(0.0, |r| r / 4.0)
+    }
+}
+
+/// How value depends on when work ships: benefits of an initiative start in the quarter after it
+/// ships and accrue, discounted, until the horizon ends.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Horizon {
+    /// Quarters from the plan's start to the horizon's end (`K`).
+    pub quarters: usize,
+    /// Annual discount rate `r`.
+    pub discount_rate: f64,
+}
+
+impl Horizon {
+    /// The discount factor of one quarter, `δ = (1 + r)^(-1/4)`.
+    pub fn quarterly_factor(&self) -> f64 {
+        (1.0 + self.discount_rate).powf(-0.25)
+    }
+
+    /// The discounted share of the horizon's benefits that work shipping at the end of quarter
+    /// `t − 1` still earns (benefits in quarters `t … K − 1`):
+    /// `S(t) = Σ_{k=t}^{K−1} δ^k / Σ_{k=0}^{K−1} δ^k = (δ^t − δ^K) / (1 − δ^K)`, or `(K − t) / K`
+    /// without discounting, and 0 from `t = K` on.
+    pub fn share(&self, t: usize) -> f64 {
+        let k = self.quarters;
+        if t >= k {
+            return 0.0;
+        }
+        let d = self.quarterly_factor();
+        if self.discount_rate <= 0.0 || d >= 1.0 {
+            return (k - t) as f64 / k as f64;
+        }
+        let dk = d.powi(k as i32);
+        (d.powi(t as i32) - dk) / (1.0 - dk)
+    }
+}
 /// A share rule resolved to items.
 #[derive(Clone, Debug, Serialize)]
 pub struct Share {
@@ -71,7 +118,8 @@ impl Share {
     pub fn weight(&self, item: &Item) -> f64 {
         match self.of {
             ShareOf::Effort => item.effort,
-            ShareOf::Cost => item.cost,
+            // The full cost, staff time included: what a "share of cost" means to people.
+            ShareOf::Cost => item.cost + item.staff,
             ShareOf::Count => 1.0,
         }
     }
@@ -116,6 +164,12 @@ pub struct Problem {
     pub covers: Vec<Cover>,
     /// Risk attitude, if any.
     pub risk: Option<Risk>,
+    /// How value depends on when work ships; `None`: it does not (each item is worth its
+    /// `value` in any quarter).
+    pub horizon: Option<Horizon>,
+    /// Whether the budget may buy person-quarters beyond a team's capacity, at its rate (only
+    /// for teams with a rate, and only within a budget).
+    pub hiring: bool,
 }
 
 /// Changes to the model's planning settings for one run (`plan --budget …`).
@@ -162,7 +216,11 @@ impl Problem {
         let mut teams: Vec<Team> = model
             .teams
             .iter()
-            .map(|t| Team { id: t.id.to_string(), capacity: vec![t.capacity; quarters] })
+            .map(|t| Team {
+                id: t.id.to_string(),
+                capacity: vec![t.capacity; quarters],
+                rate: t.rate.filter(|r| *r > 0.0),
+            })
             .collect();
         for (id, cap) in &what_if.capacity {
             let t = teams
@@ -181,10 +239,15 @@ impl Problem {
         for (i, ini) in model.initiatives.iter().enumerate() {
             let team = model.teams.iter().position(|t| t.id == ini.team);
             let effort = ini.effort.map_or(0.0, |e| e.mean()).max(0.0);
+            // The team's time, at its rate, is part of the cost but already paid by its
+            // capacity: only the rest is spent from the budget.
+            let staff = team.map_or(0.0, |t| model.teams[t].staff_cost(effort));
             let cost = match (settings.cost_percentile, ini.cost) {
                 (_, None) => 0.0,
-                (None, Some(c)) => c.mean().max(0.0),
-                (Some(p), Some(_)) => percentile(&sim.cost_samples[i], p / 100.0),
+                (None, Some(c)) => (c.mean() - staff).max(0.0),
+                (Some(p), Some(_)) => {
+                    (percentile(&sim.cost_samples[i], p / 100.0) - staff).max(0.0)
+                }
             };
             let cap = team.map_or(0.0, |t| teams[t].capacity[0]);
             let duration = if effort <= 0.0 {
@@ -217,6 +280,7 @@ impl Problem {
                 id: ini.id.to_string(),
                 value: sim.initiatives[i].expected_value,
                 cost,
+                staff,
                 effort,
                 team,
                 duration: duration.min(quarters.max(1)),
@@ -296,6 +360,10 @@ impl Problem {
                     .collect(),
             }
         });
+        let horizon = (settings.horizon > 0).then(|| Horizon {
+            quarters: 4 * settings.horizon as usize,
+            discount_rate: settings.discount_rate(&model.sroi),
+        });
         Ok(Problem {
             items,
             teams,
@@ -305,7 +373,67 @@ impl Problem {
             shares,
             covers,
             risk,
+            horizon,
+            hiring: settings.hiring,
         })
+    }
+
+    /// The share of an item's value earned by work that ships at the end of quarter `t − 1`
+    /// (1 when value does not depend on time).
+    pub fn share(&self, t: usize) -> f64 {
+        self.horizon.map_or(1.0, |h| h.share(t))
+    }
+
+    /// Item i's expected value when it starts in quarter `start`: `value_i · S(start + d_i)`.
+    pub fn value_at(&self, i: usize, start: usize) -> f64 {
+        let it = &self.items[i];
+        it.value * self.share(start + it.duration)
+    }
+
+    /// What a quarter's delay costs item i started in `start`, exactly from the formula:
+    /// `value_i · (S(t) − S(t + 1))` with `t = start + d_i`; `None` when value does not depend
+    /// on time.
+    pub fn delay_cost(&self, i: usize, start: usize) -> Option<f64> {
+        let h = self.horizon?;
+        let t = start + self.items[i].duration;
+        Some(self.items[i].value * (h.share(t) - h.share(t + 1)))
+    }
+
+    /// Whether team t may take on work beyond its capacity, paid from the budget.
+    pub fn can_hire(&self, t: usize) -> bool {
+        self.hiring && self.budget.is_some() && self.teams[t].price() > 0.0
+    }
+
+    /// Person-quarters each team's selected work uses in each quarter.
+    pub fn load(&self, start: &[Option<usize>]) -> Vec<Vec<f64>> {
+        let mut load: Vec<Vec<f64>> =
+            self.teams.iter().map(|t| vec![0.0; t.capacity.len()]).collect();
+        for (i, it) in self.items.iter().enumerate() {
+            if let (Some(s), Some(t)) = (start[i], it.team) {
+                for cell in &mut load[t][s..s + it.duration] {
+                    *cell += it.load();
+                }
+            }
+        }
+        load
+    }
+
+    /// Person-quarters of team t beyond its capacity under `load` (what hiring must buy).
+    pub fn excess(&self, t: usize, load: &[f64]) -> f64 {
+        load.iter().zip(&self.teams[t].capacity).map(|(l, c)| (l - c).max(0.0)).sum()
+    }
+
+    /// What the selected work spends from the budget: its other spend, and the person-quarters
+    /// hired beyond capacity at each team's rate.
+    pub fn spend(&self, start: &[Option<usize>]) -> f64 {
+        let other: f64 =
+            (0..self.items.len()).filter(|&i| start[i].is_some()).map(|i| self.items[i].cost).sum();
+        let load = self.load(start);
+        let hired: f64 = (0..self.teams.len())
+            .filter(|&t| self.can_hire(t))
+            .map(|t| self.excess(t, &load[t]) * self.teams[t].price())
+            .sum();
+        other + hired
     }
 
     /// The instance as JSON, for peers that solve the same problem (the HiGHS benchmark peer).
@@ -313,9 +441,17 @@ impl Problem {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Total cost of every item that could be selected.
+    /// The most every item that could be selected could spend from the budget: its other
+    /// spend, and with hiring its staff time too (all of it hired, at worst).
     pub fn total_cost(&self) -> f64 {
-        self.items.iter().filter(|i| i.barred.is_none()).map(|i| i.cost).sum()
+        self.items
+            .iter()
+            .filter(|i| i.barred.is_none())
+            .map(|i| {
+                let hire = i.team.is_some_and(|t| self.can_hire(t));
+                i.cost + if hire { i.staff } else { 0.0 }
+            })
+            .sum()
     }
 }
 

@@ -1,15 +1,17 @@
-//! The problem as a mixed-integer program (`milp::Milp`), solved by microlp or, with the
+//! The problem as a mixed-integer program (`milp::Milp`), solved by CBC, microlp or, with the
 //! `highs` feature, HiGHS.
 //!
 //! Variables: `x[i][q] ∈ {0, 1}`, item i starts in quarter q (only starts that finish inside the
 //! plan exist); `y_i = Σ_q x[i][q]` is "item i is in the plan". With risk aversion, `η` (free)
-//! and `u_s ≥ 0` per scenario add the Rockafellar–Uryasev form of CVaR.
+//! and `u_s ≥ 0` per scenario add the Rockafellar–Uryasev form of CVaR. With hiring, `h[t][q] ≥ 0`
+//! are the person-quarters team t takes on beyond its capacity in quarter q.
 //!
 //! Constraints, each belonging to a named [`Group`] so an infeasible plan can say which rules
 //! conflict:
 //! - each item at most once (exactly once when it must be in);
-//! - budget: `Σ cost_i y_i ≤ B`;
-//! - capacity: for each team and quarter, the load of the items running then ≤ capacity;
+//! - budget: `Σ cost_i y_i + Σ_{t,q} (rate_t / 4) h[t][q] ≤ B`;
+//! - capacity: for each team and quarter, the load of the items running then ≤ capacity
+//!   (`+ h[t][q]` for a team that may hire);
 //! - dependency B needs A: for every quarter q, `started_B(≤ q) ≤ started_A(≤ q − lag − d_A + 1)`,
 //!   so A is finished `lag` quarters before B starts (and B is out when A is);
 //! - exclusion: `y_A + y_B ≤ 1`;
@@ -17,7 +19,10 @@
 //! - covers: `Σ_{members} y_i ≥ 1`;
 //! - CVaR: `u_s ≥ η − Σ_i v_is y_i`.
 //!
-//! Objective: maximise `(1 − w) Σ v_i y_i + w (η − Σ_s u_s / (α S))`.
+//! Objective: maximise `(1 − w) Σ_{i,q} v_i S(q + d_i) x[i][q] + w (η − Σ_s u_s / (α S))`, where
+//! `S(t)` is the share of the horizon's discounted benefits still to come when work ships at the
+//! end of quarter `t − 1` ([`crate::problem::Horizon::share`]; 1 when value does not depend on
+//! time), and scenario values in the CVaR rows are weighted the same way.
 
 use std::time::Instant;
 
@@ -121,8 +126,11 @@ pub struct Solution {
     pub start: Vec<Option<usize>>,
     /// Expected value of the plan.
     pub value: f64,
-    /// Cost of the plan.
+    /// What the plan spends from the budget: other spend, and hired person-quarters at their
+    /// team's rate.
     pub cost: f64,
+    /// Person-quarters taken on beyond the teams' capacity (with hiring).
+    pub hired: f64,
     /// Seconds spent in the solver.
     pub seconds: f64,
     /// The solver that answered.
@@ -204,19 +212,36 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
     let w = p.risk.as_ref().map_or(0.0, |r| r.weight);
     let mut cols = Columns { starts: Vec::new(), first: vec![0; n], count: vec![0; n] };
     let mut handles = Vec::new();
-    for (i, it) in p.items.iter().enumerate() {
+    for i in 0..n {
         cols.first[i] = cols.starts.len();
         let Some(last) = last_start(p, i) else { continue };
-        let obj = if feasibility_only { 0.0 } else { (1.0 - w) * it.value };
         for q in 0..=last {
+            let obj = if feasibility_only { 0.0 } else { (1.0 - w) * p.value_at(i, q) };
             handles.push(pb.column(obj, 0.0, 1.0, true));
             cols.starts.push((i, q));
         }
         cols.count[i] = last + 1;
     }
+    // Person-quarters beyond capacity, for teams that may hire.
+    let hires: Vec<Option<Vec<usize>>> = (0..p.teams.len())
+        .map(|t| {
+            p.can_hire(t).then(|| {
+                (0..p.quarters).map(|_| pb.column(0.0, 0.0, f64::INFINITY, false)).collect()
+            })
+        })
+        .collect();
     let of = |i: usize| -> &[usize] { &handles[cols.first[i]..cols.first[i] + cols.count[i]] };
     let y =
         |i: usize, coef: f64| -> Vec<(usize, f64)> { of(i).iter().map(|&c| (c, coef)).collect() };
+    // A coefficient weighted by the share of the horizon each start still earns.
+    let yt = |i: usize, coef: f64| -> Vec<(usize, f64)> {
+        of(i)
+            .iter()
+            .enumerate()
+            .map(|(q, &c)| (c, coef * p.share(q + p.items[i].duration)))
+            .filter(|(_, v)| *v != 0.0)
+            .collect()
+    };
     // Each item at most once; must-do items exactly once.
     for i in 0..n {
         let must = p.items[i].must && on(Group::Must { item: i });
@@ -236,7 +261,12 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
     if let Some(b) = p.budget
         && on(Group::Budget)
     {
-        let row: Vec<_> = (0..n).flat_map(|i| y(i, p.items[i].cost)).collect();
+        let mut row: Vec<_> = (0..n).flat_map(|i| y(i, p.items[i].cost)).collect();
+        for (t, h) in hires.iter().enumerate() {
+            if let Some(h) = h {
+                row.extend(h.iter().map(|&c| (c, p.teams[t].price())));
+            }
+        }
         pb.row(f64::NEG_INFINITY, b, row);
     }
     for (t, team) in p.teams.iter().enumerate() {
@@ -252,6 +282,9 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
                 }
             }
             if !row.is_empty() {
+                if let Some(h) = &hires[t] {
+                    row.push((h[q], -1.0));
+                }
                 pb.row(f64::NEG_INFINITY, team.capacity[q], row);
             }
         }
@@ -329,7 +362,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
             let mut row = vec![(u, 1.0), (eta, -1.0)];
             for (i, &v) in sc.iter().enumerate() {
                 if v != 0.0 {
-                    row.extend(y(i, v));
+                    row.extend(yt(i, v));
                 }
             }
             pb.row(0.0, f64::INFINITY, row);
@@ -363,8 +396,10 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
         }
     }
     left_shift(p, &mut start);
-    let value = (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| p.items[i].value).sum();
-    let cost = (0..p.items.len()).filter(|&i| start[i].is_some()).map(|i| p.items[i].cost).sum();
+    let value = (0..p.items.len()).filter_map(|i| start[i].map(|s| p.value_at(i, s))).sum();
+    let cost = p.spend(&start);
+    let load = p.load(&start);
+    let hired = (0..p.teams.len()).filter(|&t| p.can_hire(t)).map(|t| p.excess(t, &load[t])).sum();
     let objective = if matches!(outcome, Outcome::Optimal | Outcome::TimeLimit { .. }) {
         objective_of(p, &start)
     } else {
@@ -376,56 +411,80 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
         start,
         value,
         cost,
+        hired,
         seconds: started.elapsed().as_secs_f64(),
         solver: opts.solver,
     }
 }
 
 /// Moves every selected item to the earliest quarter its dependencies and its team's capacity
-/// allow. The selection (and so value, cost and every share and cover rule) is unchanged; only
-/// ties the solver broke arbitrarily are resolved towards "as early as possible", which is what
-/// people reading a schedule expect.
+/// allow, as long as that does not lower the objective. The selection (and so every share and
+/// cover rule) is unchanged and no move needs more hiring, so the spend does not grow; only ties
+/// the solver broke arbitrarily are resolved towards "as early as possible", which is what
+/// people reading a schedule expect. With value in time, earlier work is worth more, so a move
+/// can only raise the value of an item worth something; an item of negative value stays where
+/// the solver put it. Repeats until no item moves (starts only decrease, so this ends).
 fn left_shift(p: &Problem, start: &mut [Option<usize>]) {
-    let mut load: Vec<Vec<f64>> = p.teams.iter().map(|t| vec![0.0; t.capacity.len()]).collect();
-    for (i, it) in p.items.iter().enumerate() {
-        if let (Some(s), Some(t)) = (start[i], it.team) {
-            for cell in &mut load[t][s..s + it.duration] {
-                *cell += it.load();
-            }
-        }
-    }
-    let mut order: Vec<usize> = (0..p.items.len()).filter(|&i| start[i].is_some()).collect();
-    order.sort_by_key(|&i| (start[i], i));
-    for i in order {
-        let it = &p.items[i];
-        let Some(current) = start[i] else { continue };
-        let earliest = it
-            .depends_on
-            .iter()
-            .filter_map(|&a| start[a].map(|sa| sa + p.items[a].duration - 1 + p.lag))
-            .max()
-            .unwrap_or(0);
-        for s in earliest..current {
-            let fits = it.team.is_none_or(|t| {
-                (s..s + it.duration).all(|q| {
-                    // Its own load in quarters it already occupies does not count twice.
-                    let own =
-                        if q >= current && q < current + it.duration { it.load() } else { 0.0 };
-                    load[t][q] - own + it.load() <= p.teams[t].capacity[q] + 1e-9
-                })
-            });
-            if fits {
-                if let Some(t) = it.team {
-                    for cell in &mut load[t][current..current + it.duration] {
+    let mut load = p.load(start);
+    let base = objective_of(p, start);
+    let tol = 1e-9 * base.abs().max(1.0);
+    let risky = p.risk.as_ref().is_some_and(|r| r.weight > 0.0 && !r.scenarios.is_empty());
+    loop {
+        let mut moved = false;
+        let mut order: Vec<usize> = (0..p.items.len()).filter(|&i| start[i].is_some()).collect();
+        order.sort_by_key(|&i| (start[i], i));
+        for i in order {
+            let it = &p.items[i];
+            let Some(current) = start[i] else { continue };
+            let earliest = it
+                .depends_on
+                .iter()
+                .filter_map(|&a| start[a].map(|sa| sa + p.items[a].duration - 1 + p.lag))
+                .max()
+                .unwrap_or(0);
+            for s in earliest..current {
+                let row = it.team.filter(|_| it.load() > 0.0).map(|t| {
+                    let mut row = load[t].clone();
+                    for cell in &mut row[current..current + it.duration] {
                         *cell -= it.load();
                     }
-                    for cell in &mut load[t][s..s + it.duration] {
+                    for cell in &mut row[s..s + it.duration] {
                         *cell += it.load();
                     }
+                    (t, row)
+                });
+                let fits = match &row {
+                    None => true,
+                    Some((t, row)) if p.can_hire(*t) => {
+                        p.excess(*t, row) <= p.excess(*t, &load[*t]) + 1e-9
+                    }
+                    Some((t, row)) => {
+                        (s..s + it.duration).all(|q| row[q] <= p.teams[*t].capacity[q] + 1e-9)
+                    }
+                };
+                if !fits {
+                    continue;
+                }
+                let keeps_value = if risky {
+                    let mut moved_start = start.to_vec();
+                    moved_start[i] = Some(s);
+                    objective_of(p, &moved_start) >= objective_of(p, start) - tol
+                } else {
+                    p.value_at(i, s) - p.value_at(i, current) >= -tol
+                };
+                if !keeps_value {
+                    continue;
+                }
+                if let Some((t, row)) = row {
+                    load[t] = row;
                 }
                 start[i] = Some(s);
+                moved = true;
                 break;
             }
+        }
+        if !moved {
+            return;
         }
     }
 }
@@ -475,12 +534,15 @@ pub fn conflicts(p: &Problem, opts: &Options) -> Vec<Group> {
 
 /// The objective of a schedule, computed directly (the same number the program maximises).
 pub fn objective_of(p: &Problem, start: &[Option<usize>]) -> f64 {
-    let chosen: Vec<usize> = (0..p.items.len()).filter(|&i| start[i].is_some()).collect();
-    let mean: f64 = chosen.iter().map(|&i| p.items[i].value).sum();
+    // Each chosen item with the share of the horizon its start still earns.
+    let chosen: Vec<(usize, f64)> = (0..p.items.len())
+        .filter_map(|i| start[i].map(|s| (i, p.share(s + p.items[i].duration))))
+        .collect();
+    let mean: f64 = chosen.iter().map(|&(i, f)| p.items[i].value * f).sum();
     match &p.risk {
         Some(r) if r.weight > 0.0 && !r.scenarios.is_empty() => {
             let totals: Vec<f64> =
-                r.scenarios.iter().map(|sc| chosen.iter().map(|&i| sc[i]).sum()).collect();
+                r.scenarios.iter().map(|sc| chosen.iter().map(|&(i, f)| sc[i] * f).sum()).collect();
             (1.0 - r.weight) * mean + r.weight * cvar(&totals, r.alpha)
         }
         _ => mean,

@@ -11,6 +11,24 @@ fn small(seed: u64, items: usize, quarters: usize, teams: usize, scenarios: usiz
     Spec { scenarios, ..Spec::small(items, quarters, teams, seed) }
 }
 
+/// Value in time, staff costs and hiring, as the property tests draw them.
+#[derive(Clone, Copy, Debug)]
+struct Time {
+    /// `(quarters, annual rate)` of the horizon; `None`: value independent of time.
+    horizon: Option<(usize, f64)>,
+    rates: bool,
+    hiring: bool,
+}
+
+fn timed(spec: Spec, t: Time) -> Spec {
+    Spec { horizon: t.horizon, rates: t.rates, hiring: t.hiring, ..spec }
+}
+
+fn time() -> impl Strategy<Value = Time> {
+    (prop::option::of((1usize..=16, 0.0f64..0.2)), any::<bool>(), any::<bool>())
+        .prop_map(|(horizon, rates, hiring)| Time { horizon, rates, hiring })
+}
+
 /// Largest item count whose schedules (`(quarters + 1)^n`) stay enumerable in a debug test.
 fn max_items(quarters: usize) -> usize {
     match quarters {
@@ -54,13 +72,21 @@ fn agree_with(p: &Problem, opts: &Options) -> Result<(), TestCaseError> {
                 best
             );
             prop_assert!((objective_of(p, &s.start) - s.objective).abs() <= tol);
-            // Work starts as early as the rules allow: no single item can move a quarter earlier.
+            // The spend the solution reports is what its schedule spends (hiring included).
+            prop_assert!((s.cost - p.spend(&s.start)).abs() <= 1e-6 * s.cost.abs().max(1.0));
+            // Work starts as early as the rules allow: no single item can move a quarter
+            // earlier without hiring more or lowering the objective (with value in time, an
+            // item of negative value may stay late).
+            let hired = brute::hired(p, &s.start);
+            let here = objective_of(p, &s.start);
             for i in 0..p.items.len() {
                 if let Some(q) = s.start[i].filter(|&q| q > 0) {
                     let mut earlier = s.start.clone();
                     earlier[i] = Some(q - 1);
                     prop_assert!(
-                        !brute::feasible(p, &earlier),
+                        !(brute::feasible(p, &earlier)
+                            && brute::hired(p, &earlier) <= hired + 1e-9
+                            && objective_of(p, &earlier) >= here - 1e-9 * here.abs().max(1.0)),
                         "`{}` could start in quarter {}",
                         p.items[i].id,
                         q - 1
@@ -84,9 +110,10 @@ proptest! {
         keep_covers in any::<bool>(),
         keep_shares in any::<bool>(),
         budget in prop::option::of(0.2f64..0.9),
+        t in time(),
     ) {
         let n = ((max_items(quarters) as f64 * frac).round() as usize).max(1);
-        let mut p = problem(&small(seed, n, quarters, teams, 0));
+        let mut p = problem(&timed(small(seed, n, quarters, teams, 0), t));
         if !keep_covers { p.covers.clear(); }
         if !keep_shares { p.shares.clear(); }
         p.budget = budget.map(|b| (p.items.iter().map(|i| i.cost).sum::<f64>() * b).round());
@@ -97,8 +124,11 @@ proptest! {
     fn the_risk_averse_plan_equals_the_brute_force_optimum(
         seed in 0u64..1_000_000,
         n in 1usize..=8,
+        quarters in 1usize..=2,
+        t in time(),
     ) {
-        let mut p = problem(&small(seed, n, 1, 2, 15));
+        let n = n.min(max_items(quarters));
+        let mut p = problem(&timed(small(seed, n, quarters, 2, 15), t));
         p.covers.clear();
         agree(&p)?;
     }
@@ -172,10 +202,19 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     // A deterministic sweep: the property tests above are only as good as the cases they draw.
     let (mut feasible, mut infeasible, mut multi_quarter, mut binding_deps, mut partial) =
         (0, 0, 0, 0, 0);
+    let (mut hired, mut late, mut staffed) = (0, 0, 0);
     for seed in 0..120u64 {
         let quarters = 1 + (seed % 4) as usize;
-        let mut p =
-            problem(&small(seed, max_items(quarters), quarters, 1 + (seed % 3) as usize, 0));
+        // Half the sweep with value in time, a third with staff rates, a sixth with hiring.
+        let t = Time {
+            horizon: (seed % 2 == 1).then_some((2 + (seed % 11) as usize, 0.05)),
+            rates: seed % 3 == 1,
+            hiring: seed % 6 == 1,
+        };
+        let mut p = problem(&timed(
+            small(seed, max_items(quarters), quarters, 1 + (seed % 3) as usize, 0),
+            t,
+        ));
         if seed % 3 == 0 {
             p.covers.clear();
         }
@@ -194,6 +233,16 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
             {
                 binding_deps += 1;
             }
+            if s.hired > 0.0 {
+                hired += 1;
+            }
+            // Value in time bites: some work in the plan ships after the first quarter.
+            if p.horizon.is_some() && s.start.iter().flatten().any(|&q| q > 0) {
+                late += 1;
+            }
+            if p.items.iter().zip(&s.start).any(|(it, x)| x.is_some() && it.staff > 0.0) {
+                staffed += 1;
+            }
         } else {
             infeasible += 1;
         }
@@ -203,6 +252,9 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     assert!(partial >= 40, "plans that leave something out: {partial}");
     assert!(multi_quarter >= 5, "plans with multi-quarter work: {multi_quarter}");
     assert!(binding_deps >= 20, "plans with a dependant in: {binding_deps}");
+    assert!(hired >= 3, "plans that hire beyond capacity: {hired}");
+    assert!(late >= 10, "plans with value in time and work after the first quarter: {late}");
+    assert!(staffed >= 10, "plans with staff time at a rate: {staffed}");
 }
 
 #[test]

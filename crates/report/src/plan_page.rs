@@ -20,11 +20,26 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
     let unit = e(model.value.unit.as_deref().unwrap_or("value"));
     let mut b = String::new();
     let _ = writeln!(b, "<h1>Annual plan</h1>");
-    let budget =
-        p.budget.map_or("no budget limit".to_string(), |x| format!("a budget of {} {cur}", num(x)));
+    let rates = p.teams.iter().any(|t| t.rate.is_some());
+    let budget = p.budget.map_or("no budget limit".to_string(), |x| {
+        let covers = match (rates, p.hiring) {
+            (false, _) => "",
+            (true, false) => " for spend besides the teams' time",
+            (true, true) => " for spend besides the teams' time, hiring included",
+        };
+        format!("a budget of {} {cur}{covers}", num(x))
+    });
+    let time = match plan.horizon {
+        Some(h) => format!(
+            " Benefits count from the quarter after work ships to {} years after the plan's start, discounted at {} a year, so earlier work is worth more.",
+            h.quarters / 4,
+            pct(h.discount_rate)
+        ),
+        None => " Value does not depend on when work ships.".to_string(),
+    };
     let _ = writeln!(
         b,
-        r#"<p class="lead">The plan that maximises expected value within {budget}, each team's capacity per quarter, dependencies, exclusions, must-do work and the balance rules, over {} quarters ({}).</p>"#,
+        r#"<p class="lead">The plan that maximises expected value within {budget}, each team's capacity per quarter, dependencies, exclusions, must-do work and the balance rules, over {} quarters ({}).{time}</p>"#,
         p.quarters,
         e(&plan.quarters.join(", "))
     );
@@ -58,15 +73,30 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
             return b;
         }
     }
+    let st = &plan.staffing;
+    let spend = if st.paid > 0.0 {
+        format!(
+            "spend <strong>{} {cur}</strong> from the budget, besides {} {cur} of the teams' paid time",
+            num(s.cost),
+            num(st.staff_cost)
+        )
+    } else {
+        format!("cost <strong>{} {cur}</strong>", num(s.cost))
+    };
     let _ = writeln!(
         b,
-        "<p><strong>{}</strong> of {} initiatives; expected value <strong>{} {unit}</strong>; cost <strong>{} {cur}</strong>{}.</p>",
+        "<p><strong>{}</strong> of {} initiatives; expected value <strong>{} {unit}</strong>; {spend}{}; <strong>{}</strong> of the teams' person-quarters used{}.</p>",
         plan.schedule.len(),
         p.items.len(),
         num(s.value),
-        num(s.cost),
         if p.risk.is_some() {
             format!("; risk-adjusted objective {}", num(s.objective))
+        } else {
+            String::new()
+        },
+        pct(st.share_used),
+        if st.hired > 0.0 {
+            format!(", {} hired beyond capacity", num(st.hired))
         } else {
             String::new()
         }
@@ -97,6 +127,7 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
         let _ = writeln!(b, r#"<tr><th scope="row">{}</th>{cells}</tr>"#, e(&team.id));
     }
     b.push_str("</tbody></table>\n");
+    b.push_str(&people(plan, &cur));
     if !plan.balance.is_empty() {
         let _ = writeln!(
             b,
@@ -163,10 +194,11 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
                 for kr in &o.key_results {
                     let _ = write!(
                         b,
-                        "<li>{}: from {} to {}</li>",
+                        "<li>{}: from {} to {}; {}</li>",
                         e(&kr.name),
                         e(kr.baseline.as_deref().unwrap_or("no baseline")),
-                        e(kr.target.as_deref().unwrap_or("no target"))
+                        e(kr.target.as_deref().unwrap_or("no target")),
+                        e(&kr.against_target())
                     );
                 }
                 b.push_str("</ul>\n");
@@ -212,6 +244,58 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
             e(&r.text.replace('`', ""))
         );
     }
+    b.push_str("</tbody></table>\n");
+    b
+}
+
+fn pct(x: f64) -> String {
+    format!("{}%", (x * 1000.0).round() / 10.0)
+}
+
+/// Each team's person-quarters over the plan: used, idle (paid all the same), hired, and what
+/// the idle ones cost.
+fn people(plan: &AnnualPlan, cur: &str) -> String {
+    let st = &plan.staffing;
+    let rates = st.teams.iter().any(|t| t.rate.is_some());
+    let hires = st.hired > 0.0;
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        r#"<table><caption>People: person-quarters over the plan; a team's capacity is paid whether used or not</caption><thead><tr><th scope="col">Team</th><th class="num" scope="col">Used</th><th class="num" scope="col">Available</th><th class="num" scope="col">Idle</th>{}{}</tr></thead><tbody>"#,
+        if hires { r#"<th class="num" scope="col">Hired</th>"# } else { "" },
+        if rates {
+            format!(r#"<th class="num" scope="col">Idle ({cur})</th>"#)
+        } else {
+            String::new()
+        }
+    );
+    let row = |name: &str, used: f64, available: f64, idle: f64, hired: f64, cost: Option<f64>| {
+        let mut r = format!(
+            r#"<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>"#,
+            e(name),
+            num(used),
+            num(available),
+            num(idle)
+        );
+        if hires {
+            let _ = write!(r, r#"<td class="num">{}</td>"#, num(hired));
+        }
+        if rates {
+            let _ = write!(r, r#"<td class="num">{}</td>"#, cost.map_or("—".to_string(), num));
+        }
+        r + "</tr>\n"
+    };
+    for t in &st.teams {
+        b.push_str(&row(&t.team, t.used, t.available, t.idle, t.hired, t.idle_cost));
+    }
+    b.push_str(&row(
+        &format!("All teams ({} used)", pct(st.share_used)),
+        st.used,
+        st.available,
+        st.idle,
+        st.hired,
+        rates.then_some(st.idle_cost),
+    ));
     b.push_str("</tbody></table>\n");
     b
 }

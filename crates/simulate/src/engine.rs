@@ -272,6 +272,50 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
     }
 }
 
+/// One block of [`crate::node_changes`]: the change the `initiatives` cause together in each
+/// `watched` node, for samples `block · BLOCK …` (`len` of them). Deliveries and link factors
+/// are drawn from the streams the engine uses, keyed by (seed, variable, block), so the samples
+/// are paired with every other result of a run with the same seed and sample count.
+pub(crate) fn node_changes_block(
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    len: usize,
+    initiatives: &[usize],
+    watched: &[usize],
+) -> Vec<Vec<f64>> {
+    let n = plan.nodes;
+    let mut flow = vec![0.0; n * len];
+    let mut touched = vec![false; n];
+    let mut draws = vec![0.0; len];
+    for &i in initiatives {
+        for d in &plan.initiatives[i].deliveries {
+            let mut rng = stream(seed, d.key, block);
+            draw(&d.sampler, d.p, &mut rng, &mut draws);
+            for (f, a) in flow[d.node * len..(d.node + 1) * len].iter_mut().zip(&draws) {
+                *f += a;
+            }
+            touched[d.node] = true;
+        }
+    }
+    // Sources first (`order` lists sinks first): a node is final before its links pass it on.
+    let mut source = vec![0.0; len];
+    for &v in plan.order.iter().rev() {
+        if !touched[v] {
+            continue;
+        }
+        source.copy_from_slice(&flow[v * len..(v + 1) * len]);
+        for &qi in &plan.out_links[v] {
+            let l = &plan.links[qi];
+            let mut rng = stream(seed, l.key, block);
+            draw(&l.sampler, l.p, &mut rng, &mut draws);
+            axpy(&mut flow[l.to * len..(l.to + 1) * len], &draws, &source);
+            touched[l.to] = true;
+        }
+    }
+    watched.iter().map(|&v| flow[v * len..(v + 1) * len].to_vec()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -196,6 +196,31 @@ pub fn simulate(
     Ok(run(model, &plan, settings, progress))
 }
 
+/// The change that `initiatives` (model indices) cause together in each of the `nodes` (model
+/// indices), sample by sample: `out[k][s]` for node `nodes[k]`. The draws are those of a run
+/// with the same `settings` (every variable has its own stream keyed by seed, identity and
+/// block), so these samples are paired with that run's value samples and with each other: the
+/// plan's key results and its value come from the same simulated worlds. Memory is bounded by a
+/// block of samples per thread, besides the result.
+pub fn node_changes(
+    plan: &Plan,
+    settings: &Settings,
+    initiatives: &[usize],
+    nodes: &[usize],
+) -> Vec<Vec<f64>> {
+    let parts: Vec<Vec<Vec<f64>>> = engine::blocks(settings.samples)
+        .into_par_iter()
+        .map(|(b, len)| engine::node_changes_block(plan, settings.seed, b, len, initiatives, nodes))
+        .collect();
+    let mut out: Vec<Vec<f64>> = vec![Vec::with_capacity(settings.samples); nodes.len()];
+    for part in parts {
+        for (o, p) in out.iter_mut().zip(part) {
+            o.extend(p);
+        }
+    }
+    out
+}
+
 /// Runs a compiled plan.
 pub fn run(
     model: &Model,

@@ -143,6 +143,53 @@ value: { goals: { g: 1 } }
 }
 
 #[test]
+fn node_changes_are_paired_with_the_run_and_agree_with_the_exact_means() {
+    let m = model(
+        r#"
+goals: [{ id: g, name: G, unit: u }]
+nodes:
+  - { id: a, name: A, level: output, unit: u }
+  - { id: b, name: B, level: outcome_short, unit: u }
+  - { id: c, name: C, level: outcome_short, unit: u }
+links:
+  - { from: a, to: b, effect: "uniform(1, 3)", probability: 0.5, assumptions: [x] }
+  - { from: b, to: g, effect: "normal(2, 0.5)", assumptions: [x] }
+  - { from: a, to: c, effect: "triangular(0, 1, 5)", assumptions: [x] }
+  - { from: c, to: g, effect: 3, assumptions: [x] }
+initiatives:
+  - { id: i, name: I, team: t, audiences: [all], delivers: [{ node: a, amount: "2 to 6" }] }
+  - { id: j, name: J, team: t, audiences: [all], delivers: [{ node: c, amount: 10, probability: 0.2 }] }
+value: { goals: { g: 1 } }
+"#,
+    );
+    let plan = simulate::Plan::new(&m, &Overrides::default()).unwrap();
+    let settings = Settings { samples: 20_000, seed: 4 };
+    let sim = simulate::run(&m, &plan, &settings, &|_, _| {});
+    let ix = |id: &str| m.nodes.iter().position(|n| n.id.as_str() == id).unwrap();
+    let nodes = [ix("b"), ix("c"), ix("g")];
+    // Every initiative together: the goal's samples are the run's own goal samples (the same
+    // draws, added in another order).
+    let all = simulate::node_changes(&plan, &settings, &[0, 1], &nodes);
+    assert_eq!(all[2].len(), 20_000);
+    let goal = simulate::summarize(&all[2]);
+    let run = &sim.goals[0].change;
+    assert!((goal.mean - run.mean).abs() <= 1e-9 * run.mean.abs(), "{goal:?} vs {run:?}");
+    assert!((goal.p95 - run.p95).abs() <= 1e-9 * run.p95.abs());
+    // Each node's mean agrees with the exact expectation.
+    let exact = plan.expected_changes(&[0, 1]);
+    for (k, &n) in nodes.iter().enumerate() {
+        let s = simulate::summarize(&all[k]);
+        assert_close(s.mean, s.se, exact[n], &m.nodes[n].id.to_string());
+    }
+    // Paired with the value samples: initiative i's goal change is its value (weight 1, no
+    // benefits, equity 1), sample by sample.
+    let i = simulate::node_changes(&plan, &settings, &[0], &[ix("g")]);
+    for (a, b) in i[0].iter().zip(&sim.value_samples[0]) {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+    }
+}
+
+#[test]
 fn pert_and_beta_moments_come_through() {
     for (amount, dist) in [
         ("pert(1, 2, 9)", model::Distribution::pert(1.0, 2.0, 9.0).unwrap()),

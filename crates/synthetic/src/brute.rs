@@ -1,6 +1,7 @@
 //! Exhaustive search over every schedule: the reference the solver is tested against on small
-//! instances. It shares only [`Problem`] with the solver, and checks each rule directly rather
-//! than through the program's rows.
+//! instances. It shares only [`Problem`] (and the objective, [`objective_of`], with value in
+//! time) with the solver, and checks each rule directly rather than through the program's rows;
+//! hiring is the cheapest it can be, every person-quarter beyond capacity and no more.
 
 use portfolio::problem::Problem;
 use portfolio::solve::{last_start, objective_of};
@@ -31,19 +32,27 @@ pub fn feasible(p: &Problem, start: &[Option<usize>]) -> bool {
         }
     }
     if let Some(b) = p.budget {
-        let cost: f64 = (0..n).filter(|&i| chosen(i)).map(|i| p.items[i].cost).sum();
-        if cost > b + 1e-9 * b.abs().max(1.0) {
+        let other: f64 = (0..n).filter(|&i| chosen(i)).map(|i| p.items[i].cost).sum();
+        // Work beyond a hiring team's capacity is bought at its rate.
+        let hires: f64 = (0..p.teams.len())
+            .filter(|&t| hires(p, t))
+            .map(|t| {
+                let price = p.teams[t].rate.unwrap_or(0.0) / 4.0;
+                (0..p.quarters)
+                    .map(|q| (load(p, start, t, q) - p.teams[t].capacity[q]).max(0.0) * price)
+                    .sum::<f64>()
+            })
+            .sum();
+        if other + hires > b + 1e-9 * b.abs().max(1.0) {
             return false;
         }
     }
     for (t, team) in p.teams.iter().enumerate() {
+        if hires(p, t) {
+            continue;
+        }
         for q in 0..p.quarters {
-            let load: f64 = (0..n)
-                .filter(|&i| p.items[i].team == Some(t))
-                .filter(|&i| start[i].is_some_and(|s| s <= q && q < s + p.items[i].duration))
-                .map(|i| p.items[i].load())
-                .sum();
-            if load > team.capacity[q] + 1e-9 * team.capacity[q].max(1.0) {
+            if load(p, start, t, q) > team.capacity[q] + 1e-9 * team.capacity[q].max(1.0) {
                 return false;
             }
         }
@@ -60,6 +69,33 @@ pub fn feasible(p: &Problem, start: &[Option<usize>]) -> bool {
         }
     }
     p.covers.iter().all(|c| c.members.iter().any(|&i| chosen(i)))
+}
+
+/// May team t take on work beyond its capacity? Only with hiring on, a budget to pay from, and
+/// a rate to pay at.
+fn hires(p: &Problem, t: usize) -> bool {
+    p.hiring && p.budget.is_some() && p.teams[t].rate.is_some_and(|r| r > 0.0)
+}
+
+/// Team t's person-quarters in quarter q under this schedule.
+fn load(p: &Problem, start: &[Option<usize>], t: usize, q: usize) -> f64 {
+    (0..p.items.len())
+        .filter(|&i| p.items[i].team == Some(t))
+        .filter(|&i| start[i].is_some_and(|s| s <= q && q < s + p.items[i].duration))
+        .map(|i| p.items[i].load())
+        .sum()
+}
+
+/// Person-quarters hired beyond capacity under this schedule (teams that may hire).
+pub fn hired(p: &Problem, start: &[Option<usize>]) -> f64 {
+    (0..p.teams.len())
+        .filter(|&t| hires(p, t))
+        .map(|t| {
+            (0..p.quarters)
+                .map(|q| (load(p, start, t, q) - p.teams[t].capacity[q]).max(0.0))
+                .sum::<f64>()
+        })
+        .sum()
 }
 
 /// The best schedule by exhaustive search, or `None` when none is feasible. Every item takes

@@ -4,7 +4,7 @@
 
 use model::ShareOf;
 
-use portfolio::problem::{Cover, Item, Problem, Risk, Share, Team};
+use portfolio::problem::{Cover, Horizon, Item, Problem, Risk, Share, Team};
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +33,13 @@ pub struct Spec {
     pub capacity_max: usize,
     /// Scales every initiative's effort: small values make many small initiatives per team.
     pub effort_scale: f64,
+    /// Value in time: benefits over a horizon of this many quarters, discounted at this annual
+    /// rate (`None`: value does not depend on when work ships).
+    pub horizon: Option<(usize, f64)>,
+    /// Teams get loaded rates (some teams), so items carry staff costs.
+    pub rates: bool,
+    /// The budget may buy person-quarters beyond capacity (teams with a rate).
+    pub hiring: bool,
     /// Seed.
     pub seed: u64,
 }
@@ -55,6 +62,9 @@ impl Spec {
             capacity_min: 6,
             capacity_max: 12,
             effort_scale: 0.5,
+            horizon: None,
+            rates: false,
+            hiring: false,
             seed: 7,
         }
     }
@@ -75,6 +85,9 @@ impl Spec {
             capacity_min: 2,
             capacity_max: 6,
             effort_scale: 1.0,
+            horizon: None,
+            rates: false,
+            hiring: false,
             seed,
         }
     }
@@ -97,7 +110,7 @@ impl Rng {
 /// A random problem.
 pub fn problem(spec: &Spec) -> Problem {
     let mut rng = Rng(crate::Rng::new(spec.seed));
-    let teams: Vec<Team> = (0..spec.teams.max(1))
+    let mut teams: Vec<Team> = (0..spec.teams.max(1))
         .map(|t| Team {
             id: format!("team{t}"),
             capacity: vec![
@@ -105,6 +118,7 @@ pub fn problem(spec: &Spec) -> Problem {
                     as f64;
                 spec.quarters
             ],
+            rate: None,
         })
         .collect();
     let mut items: Vec<Item> = Vec::with_capacity(spec.items);
@@ -125,6 +139,7 @@ pub fn problem(spec: &Spec) -> Problem {
             id: format!("i{i}"),
             value: (value * 10.0).round() / 10.0,
             cost,
+            staff: 0.0,
             effort: (effort * 10.0).round() / 10.0,
             team: Some(team),
             duration: duration.min(spec.quarters),
@@ -149,7 +164,6 @@ pub fn problem(spec: &Spec) -> Problem {
             items[b].excludes.push(a);
         }
     }
-    let total: f64 = items.iter().map(|i| i.cost).sum();
     let members: Vec<bool> = (0..spec.items).map(|_| rng.unit() < 0.35).collect();
     let shares = vec![Share {
         name: "organizing communities".into(),
@@ -176,6 +190,24 @@ pub fn problem(spec: &Spec) -> Problem {
             })
             .collect(),
     });
+    // Drawn last, so instances without these features are the ones recorded before them.
+    if spec.rates {
+        for t in &mut teams {
+            // Most teams have a loaded rate of 120k–280k a year; some none.
+            if rng.unit() < 0.75 {
+                t.rate = Some((120.0 + 160.0 * rng.unit()).round() * 1000.0);
+            }
+        }
+        for it in &mut items {
+            if let Some(rate) = it.team.and_then(|t| teams[t].rate) {
+                it.staff = it.effort * rate / 4.0;
+                // The cost was the whole cost; the budget sees what is left after staff time.
+                it.cost = (it.cost - it.staff).max(0.0).round();
+            }
+        }
+    }
+    let total: f64 = items.iter().map(|i| i.cost).sum();
+    let horizon = spec.horizon.map(|(quarters, discount_rate)| Horizon { quarters, discount_rate });
     Problem {
         items,
         teams,
@@ -185,5 +217,7 @@ pub fn problem(spec: &Spec) -> Problem {
         shares,
         covers,
         risk,
+        horizon,
+        hiring: spec.hiring,
     }
 }

@@ -69,7 +69,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let parsed = c
                     .split_once('=')
                     .and_then(|(t, n)| {
-                        n.trim().parse::<f64>().ok().map(|n| (t.trim().to_string(), n))
+                        // Numbers as the model files write them, like --budget.
+                        modelfile::quantity::parse_number(n).map(|n| (t.trim().to_string(), n))
                     })
                     .filter(|(_, n)| n.is_finite() && *n >= 0.0);
                 match parsed {

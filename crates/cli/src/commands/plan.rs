@@ -121,8 +121,14 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
     let s_ = &plan.solution;
     let cur = &model.meta.currency;
     let unit = model.value.unit.as_deref().unwrap_or("value");
-    let budget =
-        p.budget.map_or("no budget limit".to_string(), |b| format!("budget {} {cur}", num(b)));
+    let covers = match (p.teams.iter().any(|t| t.rate.is_some()), p.hiring) {
+        (false, _) => "",
+        (true, false) => " besides the teams' time",
+        (true, true) => " besides the teams' time, hiring included",
+    };
+    let budget = p
+        .budget
+        .map_or("no budget limit".to_string(), |b| format!("budget {} {cur}{covers}", num(b)));
     s.push_str(&format!(
         "Annual plan — {} ({}, {} quarters: {})\n",
         model.meta.name,
@@ -151,14 +157,36 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
         }
     }
     let chosen = plan.schedule.len();
+    let st = &plan.staffing;
+    let spend = if st.paid > 0.0 {
+        format!(
+            "spend {} {cur} from the budget, besides {} {cur} of the teams' paid time",
+            num(s_.cost),
+            num(st.staff_cost)
+        )
+    } else {
+        format!("cost {} {cur}", num(s_.cost))
+    };
     s.push_str(&format!(
-        "{chosen} of {} initiatives; expected value {} {unit}; cost {} {cur}",
+        "{chosen} of {} initiatives; expected value {} {unit}; {spend}",
         p.items.len(),
         num(s_.value),
-        num(s_.cost)
     ));
     if p.risk.is_some() {
         s.push_str(&format!("; risk-adjusted objective {}", num(s_.objective)));
+    }
+    s.push('\n');
+    s.push_str(&match plan.horizon {
+        Some(h) => format!(
+            "value in time: benefits from the quarter after work ships to {} years after the plan's start, discounted at {} a year",
+            h.quarters / 4,
+            pct(h.discount_rate)
+        ),
+        None => "value does not depend on when work ships (horizon 0)".to_string(),
+    });
+    s.push_str(&format!("; {} of the teams' person-quarters used", pct(st.share_used)));
+    if st.hired > 0.0 {
+        s.push_str(&format!("; {} person-quarters hired", num(st.hired)));
     }
     s.push_str("\n\nSCHEDULE\n");
     for (q, label) in plan.quarters.iter().enumerate() {
@@ -195,6 +223,7 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
             .collect();
         s.push_str(&format!("  {:<width$} {}\n", team.id, cells.join("")));
     }
+    s.push_str(&people_text(plan, cur));
     if !plan.balance.is_empty() {
         s.push_str("\nBALANCE\n");
         for b in &plan.balance {
@@ -233,10 +262,11 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
             ));
             for kr in &o.key_results {
                 s.push_str(&format!(
-                    "    KR {}: from {} to {}\n",
+                    "    KR {}: from {} to {}\n      {}\n",
                     kr.name,
                     kr.baseline.as_deref().unwrap_or("(no baseline)"),
-                    kr.target.as_deref().unwrap_or("(no target)")
+                    kr.target.as_deref().unwrap_or("(no target)"),
+                    kr.against_target()
                 ));
             }
         }
@@ -265,6 +295,49 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
             ));
         }
     }
+    s
+}
+
+/// A share as a percentage with one decimal.
+fn pct(x: f64) -> String {
+    format!("{}%", (x * 1000.0).round() / 10.0)
+}
+
+/// Each team's person-quarters over the plan: used, idle (paid all the same) and hired.
+fn people_text(plan: &AnnualPlan, cur: &str) -> String {
+    let st = &plan.staffing;
+    let rates = st.teams.iter().any(|t| t.rate.is_some());
+    let hires = st.hired > 0.0;
+    let mut s = String::from(
+        "\nPEOPLE (person-quarters over the plan; capacity is paid whether used or not)\n",
+    );
+    let width = st.teams.iter().map(|t| t.team.chars().count()).max().unwrap_or(0).max(3);
+    let mut header = format!("  {:<width$} {:>9} {:>10} {:>9}", "", "used", "available", "idle");
+    if hires {
+        header.push_str(&format!(" {:>9}", "hired"));
+    }
+    if rates {
+        header.push_str(&format!(" {:>14}", format!("idle ({cur})")));
+    }
+    s.push_str(header.trim_end());
+    s.push('\n');
+    let row = |name: &str, used: f64, available: f64, idle: f64, hired: f64, cost: Option<f64>| {
+        let mut r =
+            format!("  {name:<width$} {:>9} {:>10} {:>9}", num(used), num(available), num(idle));
+        if hires {
+            r.push_str(&format!(" {:>9}", num(hired)));
+        }
+        if rates {
+            r.push_str(&format!(" {:>14}", cost.map_or("—".to_string(), num)));
+        }
+        r + "\n"
+    };
+    for t in &st.teams {
+        s.push_str(&row(&t.team, t.used, t.available, t.idle, t.hired, t.idle_cost));
+    }
+    let idle_cost = rates.then_some(st.idle_cost);
+    s.push_str(&row("all", st.used, st.available, st.idle, st.hired, idle_cost));
+    s.push_str(&format!("  {} of the teams' person-quarters used\n", pct(st.share_used)));
     s
 }
 

@@ -11,6 +11,7 @@ use model::{Framework, Model};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::sourcemap::SourceMap;
 
+pub mod cost_below_staff;
 pub mod deadweight_on_modelled_change;
 pub mod dependency_cycle;
 pub mod duplicate_id;
@@ -128,6 +129,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&deadweight_on_modelled_change::RULE, Some(deadweight_on_modelled_change::check)),
     (&evaluation_not_applied::RULE, None),
     (&missing_data_file::RULE, None),
+    (&cost_below_staff::RULE, Some(cost_below_staff::check)),
     (&program_without_external_factors::RULE, Some(program_without_external_factors::check)),
     (&link_without_rationale::RULE, Some(link_without_rationale::check)),
     (&indicator_without_source::RULE, Some(indicator_without_source::check)),

@@ -45,6 +45,9 @@ planning:
   start: 2027Q3
   dependency_lag: 1
   risk: { alpha: 10%, weight: 0.3 }
+  horizon: 5
+  discount_rate: 2%
+  hiring: true
   balance:
     - { name: Communities, audience_kind: organizing_community, of: effort, min_share: 25%, max_share: 90% }
     - { name: Program, program: p, of: count, min_share: 0 }
@@ -108,7 +111,7 @@ indicators:
     target: { value: 2, date: 2025-06-30 }
     source: { kind: wikimedia_rest, metric: pageviews/aggregate, path: x.csv, params: { project: all } }
 teams:
-  - { id: t, name: T, capacity: 3 }
+  - { id: t, name: T, capacity: 3, rate: 2k }
 value:
   unit: points
   goals: { g: 1 }
@@ -144,6 +147,8 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(pl.start.map(|q| q.to_string()).as_deref(), Some("2027Q3"));
     assert_eq!(pl.balance.len(), 5);
     assert!(pl.risk.is_some_and(|r| r.alpha == 0.1 && r.weight == 0.3));
+    assert_eq!((pl.horizon, pl.discount_rate, pl.hiring), (5, Some(0.02), true));
+    assert_eq!(m.teams[0].rate, Some(2_000.0));
     let saved = m.saved_plan.as_ref().unwrap();
     assert_eq!(saved.schedule, vec![(model::Id::parse("i").unwrap(), "2027Q3".to_string())]);
     assert_eq!(saved.objectives[0].key_results.len(), 1);

@@ -1,0 +1,253 @@
+//! Known answers from model files through the whole planning path: value in time against its
+//! closed form, staff time and hiring, and P(target reached | plan) against exact probabilities.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use model::Model;
+use model::graph::ModelGraph;
+use portfolio::solve::{objective_of, solve};
+use portfolio::{AnnualPlan, Extras, Options, Problem, WhatIf};
+
+/// A model from YAML that must pass `check` without errors.
+fn model(yaml: &str) -> Model {
+    let checked = modelfile::check(vec![modelfile::SourceFile::in_memory(
+        "throughline.yaml",
+        format!("format_version: 1\nmodel: {{ name: t }}\n{yaml}"),
+    )]);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == modelfile::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    checked.model
+}
+
+fn simulated(m: &Model, samples: usize) -> (simulate::Plan, simulate::Simulation) {
+    let plan = simulate::Plan::new(m, &simulate::Overrides::default()).unwrap();
+    let sim = simulate::run(m, &plan, &simulate::Settings { samples, seed: 7 }, &|_, _| {});
+    (plan, sim)
+}
+
+fn problem(m: &Model) -> Problem {
+    let (plan, sim) = simulated(m, 200);
+    Problem::from_model(m, &ModelGraph::build(m), &plan, &sim, &WhatIf::default()).unwrap()
+}
+
+fn annual(m: &Model, samples: usize) -> AnnualPlan {
+    let (plan, sim) = simulated(m, samples);
+    let extras = Extras { force: false, marginals: false, frontier_points: 0 };
+    portfolio::annual_plan(
+        m,
+        &ModelGraph::build(m),
+        &plan,
+        &sim,
+        &WhatIf::default(),
+        &Options::default(),
+        extras,
+    )
+    .unwrap()
+}
+
+/// Two initiatives of one quarter each for a team that can do one at a time: A is worth 100,
+/// B 60 (point values, so the expected values are exact).
+fn two(planning: &str) -> String {
+    format!(
+        r#"
+teams: [{{ id: t, name: T, capacity: 1 }}]
+goals: [{{ id: g, name: G, unit: u }}]
+nodes: [{{ id: a, name: A, level: output, unit: u }}]
+links: [{{ from: a, to: g, effect: 1, assumptions: [x], skip_reason: direct }}]
+initiatives:
+  - {{ id: a_first, name: A, team: t, effort: 1, delivers: [{{ node: a, amount: 100 }}] }}
+  - {{ id: b_second, name: B, team: t, effort: 1, delivers: [{{ node: a, amount: 60 }}] }}
+value: {{ goals: {{ g: 1 }} }}
+planning: {planning}
+"#
+    )
+}
+
+#[test]
+fn shipping_a_first_is_worth_exactly_the_discounted_difference() {
+    let m = model(&two("{ quarters: 2, horizon: 3, discount_rate: 3.5% }"));
+    let p = problem(&m);
+    let h = p.horizon.unwrap();
+    assert_eq!((h.quarters, h.discount_rate), (12, 0.035));
+    assert_eq!(p.items.iter().map(|i| i.value).collect::<Vec<_>>(), vec![100.0, 60.0]);
+    // The share of the horizon still to come, by its definition: quarterly discount factors
+    // summed term by term (not the closed form the planner uses).
+    let d = 1.035_f64.powf(-0.25);
+    let share = |t: usize| -> f64 {
+        (t..12).map(|k| d.powi(k as i32)).sum::<f64>()
+            / (0..12).map(|k: i32| d.powi(k)).sum::<f64>()
+    };
+    let s = solve(&p, &Options::default());
+    assert_eq!(s.start, vec![Some(0), Some(1)], "A ships first");
+    let a_first = 100.0 * share(1) + 60.0 * share(2);
+    assert!((s.objective - a_first).abs() < 1e-9 * a_first, "{} vs {a_first}", s.objective);
+    assert!((s.value - a_first).abs() < 1e-9 * a_first);
+    // A first is worth (v_A − v_B)(S(1) − S(2)) = 40 δ (1 − δ) / (1 − δ¹²) more than B first.
+    let b_first = objective_of(&p, &[Some(1), Some(0)]);
+    let closed = 40.0 * d * (1.0 - d) / (1.0 - d.powi(12));
+    assert!(
+        ((s.objective - b_first) - closed).abs() < 1e-9 * closed,
+        "{} vs {closed}",
+        s.objective - b_first
+    );
+    // The explanation states what a quarter's delay costs, from the same formula.
+    let plan = annual(&m, 200);
+    let delay = |id: &str| plan.reasons.iter().find(|r| r.id == id).unwrap().delay_cost.unwrap();
+    let a = 100.0 * d * (1.0 - d) / (1.0 - d.powi(12));
+    let b = 60.0 * d.powi(2) * (1.0 - d) / (1.0 - d.powi(12));
+    assert!((delay("a_first") - a).abs() < 1e-9 * a, "{} vs {a}", delay("a_first"));
+    assert!((delay("b_second") - b).abs() < 1e-9 * b);
+    assert!((delay("a_first") - (100.0 * (share(1) - share(2)))).abs() < 1e-9 * a);
+    let text = &plan.reasons[0].text;
+    assert!(text.contains("a quarter's delay would cost"), "{text}");
+}
+
+#[test]
+fn without_discounting_the_share_is_linear_and_a_horizon_of_0_ignores_time() {
+    // r = 0: S(t) = (K − t) / K; A first is worth 40 / K more.
+    let m = model(&two("{ quarters: 2, horizon: 1, discount_rate: 0 }"));
+    let p = problem(&m);
+    let s = solve(&p, &Options::default());
+    assert!((s.objective - (100.0 * 3.0 / 4.0 + 60.0 * 2.0 / 4.0)).abs() < 1e-12);
+    assert!((s.objective - objective_of(&p, &[Some(1), Some(0)]) - 10.0).abs() < 1e-12);
+    // Horizon 0: today's behaviour, value independent of when work ships.
+    let m = model(&two("{ quarters: 2, horizon: 0 }"));
+    let p = problem(&m);
+    assert!(p.horizon.is_none());
+    let s = solve(&p, &Options::default());
+    assert_eq!(s.objective, 160.0);
+    assert_eq!(objective_of(&p, &[Some(1), Some(0)]), 160.0);
+    let plan = annual(&m, 200);
+    assert!(plan.reasons.iter().all(|r| r.delay_cost.is_none()));
+    // The default: three years at the SROI section's rate, else 3.5%.
+    let m = model(&format!("{}sroi: {{ discount_rate: 5% }}\n", two("{ quarters: 2 }")));
+    let h = problem(&m).horizon.unwrap();
+    assert_eq!((h.quarters, h.discount_rate), (12, 0.05));
+    let h = problem(&model(&two("{ quarters: 2 }"))).horizon.unwrap();
+    assert_eq!((h.quarters, h.discount_rate), (12, 0.035));
+}
+
+/// One team of one person at 400k a year (100k a person-quarter), two one-quarter initiatives
+/// of one person-quarter each, worth 100 and 90, costing 150k and 130k in all: 50k and 30k
+/// besides the team's time.
+fn staffed(planning: &str) -> String {
+    format!(
+        r#"
+teams: [{{ id: t, name: T, capacity: 1, rate: 400k }}]
+goals: [{{ id: g, name: G, unit: u }}]
+nodes: [{{ id: a, name: A, level: output, unit: u }}]
+links: [{{ from: a, to: g, effect: 1, assumptions: [x], skip_reason: direct }}]
+initiatives:
+  - {{ id: x, name: X, team: t, effort: 1, cost: 150k, delivers: [{{ node: a, amount: 100 }}] }}
+  - {{ id: y, name: Y, team: t, effort: 1, cost: 130k, delivers: [{{ node: a, amount: 90 }}] }}
+value: {{ goals: {{ g: 1 }} }}
+planning: {planning}
+"#
+    )
+}
+
+#[test]
+fn staff_time_is_paid_by_capacity_and_hiring_buys_more_from_the_budget() {
+    let m = model(&staffed("{ quarters: 1, horizon: 0, budget: 100k }"));
+    let p = problem(&m);
+    assert_eq!(
+        p.items.iter().map(|i| (i.cost, i.staff)).collect::<Vec<_>>(),
+        [(50e3, 100e3), (30e3, 100e3)]
+    );
+    // Without hiring the team does one of them; the budget pays only other spend.
+    let plan = annual(&m, 200);
+    assert_eq!(plan.solution.start, vec![Some(0), None]);
+    assert_eq!(plan.solution.cost, 50e3);
+    let st = &plan.staffing;
+    assert_eq!((st.available, st.used, st.hired, st.share_used), (1.0, 1.0, 0.0, 1.0));
+    assert_eq!((st.staff_cost, st.paid, st.idle_cost), (100e3, 100e3, 0.0));
+    // With hiring, one more person-quarter costs 100k: both fit in 50k + 30k + 100k = 180k,
+    // not in 179k.
+    let m = model(&staffed("{ quarters: 1, horizon: 0, budget: 180k, hiring: true }"));
+    let plan = annual(&m, 200);
+    assert_eq!(plan.solution.start, vec![Some(0), Some(0)]);
+    assert!((plan.solution.cost - 180e3).abs() < 1e-6);
+    assert!((plan.staffing.hired - 1.0).abs() < 1e-9);
+    let m = model(&staffed("{ quarters: 1, horizon: 0, budget: 179k, hiring: true }"));
+    assert_eq!(annual(&m, 200).solution.start, vec![Some(0), None]);
+    // Two quarters without hiring: both are done, one a quarter after the other, and no
+    // person-quarter is idle; over four quarters half of them are, at the team's rate.
+    let m = model(&staffed("{ quarters: 2, horizon: 0 }"));
+    let plan = annual(&m, 200);
+    assert_eq!(plan.staffing.share_used, 1.0);
+    let m = model(&staffed("{ quarters: 4, horizon: 0 }"));
+    let st = annual(&m, 200).staffing;
+    assert_eq!((st.available, st.used, st.idle, st.share_used), (4.0, 2.0, 2.0, 0.5));
+    assert_eq!(st.idle_cost, 200e3);
+}
+
+/// A goal fed by one initiative whose delivered amount is `amount`, through a link of effect 2,
+/// with key results on the goal and on the output.
+fn targets(amount: &str, indicators: &str) -> String {
+    format!(
+        r#"
+teams: [{{ id: t, name: T, capacity: 1 }}]
+goals: [{{ id: g, name: G, unit: u }}]
+nodes: [{{ id: a, name: A, level: output, unit: u }}]
+links: [{{ from: a, to: g, effect: 2, assumptions: [x], skip_reason: direct }}]
+initiatives:
+  - {{ id: i, name: I, team: t, effort: 1, delivers: [{{ node: a, amount: "{amount}" }}] }}
+value: {{ goals: {{ g: 1 }} }}
+planning: {{ quarters: 1 }}
+indicators:
+{indicators}
+"#
+    )
+}
+
+fn kr<'a>(plan: &'a AnnualPlan, id: &str) -> &'a portfolio::KeyResult {
+    plan.objectives.iter().flat_map(|o| &o.key_results).find(|k| k.indicator == id).unwrap()
+}
+
+#[test]
+fn the_probability_of_reaching_a_target_agrees_with_the_normal_distribution() {
+    // The goal changes by 2A with A ~ normal(100, 20): from 1000, reaching 1180 needs A ≥ 90,
+    // P = Φ(0.5); the output reaching 150 from 0 needs A ≥ 150, P = 1 − Φ(2.5).
+    let m = model(&targets(
+        "normal(100, 20)",
+        r#"  - { id: on_goal, name: On the goal, measures: g, baseline: { value: 1000, date: 2025 }, target: { value: 1180, date: 2026 } }
+  - { id: on_output, name: On the output, measures: a, baseline: { value: 0, date: 2025 }, target: { value: 150, date: 2026 } }"#,
+    ));
+    let n = 20_000;
+    let plan = annual(&m, n);
+    for (id, truth, change, gap) in [
+        ("on_goal", 0.691_462_461_274_013_1, 200.0, 180.0),
+        ("on_output", 0.006_209_665_325_776_132, 100.0, 150.0),
+    ] {
+        let k = kr(&plan, id);
+        let (p, se) = (k.p_reached.unwrap(), k.p_reached_se.unwrap());
+        assert!((se - (p * (1.0 - p) / n as f64).sqrt()).abs() < 1e-15, "{id}: the binomial SE");
+        assert!((p - truth).abs() <= 4.0 * se, "{id}: {p} ± {se}, exact {truth}");
+        assert!((k.expected_change - change).abs() < 1e-9, "{id}: {}", k.expected_change);
+        assert_eq!(k.gap, Some(gap));
+    }
+}
+
+#[test]
+fn a_point_mass_reaches_a_target_surely_or_never() {
+    // The goal changes by exactly 200 from 1000.
+    let m = model(&targets(
+        "100",
+        r#"  - { id: exactly, name: Exactly, measures: g, baseline: { value: 1000, date: 2025 }, target: { value: 1200, date: 2026 } }
+  - { id: above, name: Above, measures: g, baseline: { value: 1000, date: 2025 }, target: { value: 1200.5, date: 2026 } }
+  - { id: lower, name: Lower, measures: g, direction: decrease, baseline: { value: 1000, date: 2025 }, target: { value: 900, date: 2026 } }
+  - { id: no_baseline, name: No baseline, measures: g, target: { value: 1100, date: 2026 } }"#,
+    ));
+    let plan = annual(&m, 1_000);
+    for (id, p) in [("exactly", 1.0), ("above", 0.0), ("lower", 0.0)] {
+        let k = kr(&plan, id);
+        assert_eq!((k.p_reached, k.p_reached_se), (Some(p), Some(0.0)), "{id}");
+    }
+    let k = kr(&plan, "no_baseline");
+    assert_eq!((k.p_reached, k.gap), (None, None));
+    assert_eq!(k.expected_change, 200.0);
+}
