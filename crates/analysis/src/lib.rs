@@ -36,7 +36,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { samples: 2_000, seed: 1, level: 0.95 }
+        Settings { samples: simulate::DEFAULT_SAMPLES, seed: 1, level: 0.95 }
     }
 }
 

@@ -238,8 +238,9 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Monte Carlo samples behind the pages' figures.
-        #[arg(long, short = 'n', default_value_t = 500)]
+        /// Monte Carlo samples behind the pages' figures (the same default as every command, so
+        /// the workspace, the report and the terminal show the same numbers).
+        #[arg(long, short = 'n', default_value_t = simulate::DEFAULT_SAMPLES)]
         samples: usize,
         /// Create (or keep) this admin account; the password comes from THROUGHLINE_ADMIN_PASSWORD.
         #[arg(long)]
@@ -277,8 +278,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
         format: ReportFormat,
-        /// Monte Carlo samples behind the figures.
-        #[arg(long, short = 'n', default_value_t = 2000)]
+        /// Monte Carlo samples behind the figures (the same default as every command).
+        #[arg(long, short = 'n', default_value_t = simulate::DEFAULT_SAMPLES)]
         samples: usize,
         /// Seed of the simulation.
         #[arg(long, default_value_t = 1)]

@@ -40,7 +40,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { samples: 2_000, seed: 1, budget: None, measured: Measured::default() }
+        Options {
+            samples: simulate::DEFAULT_SAMPLES,
+            seed: 1,
+            budget: None,
+            measured: Measured::default(),
+        }
     }
 }
 
