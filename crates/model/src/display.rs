@@ -35,9 +35,27 @@ pub fn num(v: f64) -> String {
     format!("{x:.digits$}{suffix}")
 }
 
+/// A share (`0.125`) as a percentage with at most one decimal: `12.5%`, `25%`; never `-0%`. The
+/// one percent rule for every front end.
+pub fn pct(share: f64) -> String {
+    let v = (share * 1000.0).round() / 10.0;
+    // No "-0%".
+    let v = if v == 0.0 { 0.0 } else { v };
+    format!("{v}%")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::num;
+    use super::{num, pct};
+
+    #[test]
+    fn percentages() {
+        for (v, s) in
+            [(0.125, "12.5%"), (0.25, "25%"), (1.0, "100%"), (-0.0001, "0%"), (0.04449, "4.4%")]
+        {
+            assert_eq!(pct(v), s, "{v}");
+        }
+    }
 
     #[test]
     fn the_rule() {

@@ -18,6 +18,7 @@ pub mod solve;
 
 use model::Model;
 use model::display::num;
+use model::display::pct;
 use model::graph::ModelGraph;
 use serde::Serialize;
 
@@ -433,10 +434,6 @@ fn audience_shares(
             }
         })
         .collect()
-}
-
-fn pct(x: f64) -> String {
-    format!("{}%", (x * 1000.0).round() / 10.0)
 }
 
 fn balance(p: &Problem, s: &Solution) -> Vec<BalanceCheck> {

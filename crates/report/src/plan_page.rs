@@ -1,6 +1,7 @@
 //! The annual plan page: summary, timeline per team, team load, balance, objectives and key
 //! results, the efficient frontier, and why each initiative is in or out.
 
+use model::display::pct;
 use std::fmt::Write;
 
 use portfolio::{AnnualPlan, Outcome};
@@ -246,10 +247,6 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> String {
     }
     b.push_str("</tbody></table>\n");
     b
-}
-
-fn pct(x: f64) -> String {
-    format!("{}%", (x * 1000.0).round() / 10.0)
 }
 
 /// Each team's person-quarters over the plan: used, idle (paid all the same), hired, and what

@@ -1,5 +1,6 @@
 //! The static HTML site: pages built in memory from the model, its views and a simulation.
 
+use model::display::pct;
 use std::fmt::Write;
 
 use rayon::prelude::*;
@@ -580,10 +581,6 @@ fn program(ctx: &Ctx<'_>, id: &str) -> String {
     }
     b.push_str(&node_details(ctx, id));
     layout(ctx, 1, &p.name, &b)
-}
-
-fn pct(x: f64) -> String {
-    format!("{}%", (x * 1000.0).round() / 10.0)
 }
 
 /// The SROI impact map, totals and sensitivity of a program.

@@ -15,6 +15,7 @@
 //! The arithmetic here takes the expected changes and the proxy quantiles from the caller, so the
 //! view stays free of the simulation engine.
 
+use model::display::pct;
 use model::graph::ModelGraph;
 use model::{Distribution, Model, SroiSettings};
 use serde::Serialize;
@@ -260,11 +261,6 @@ pub fn sroi(
         sensitivity,
         gaps,
     })
-}
-
-fn pct(x: f64) -> String {
-    let v = (x * 1000.0).round() / 10.0;
-    if v == v.trunc() { format!("{}%", v as i64) } else { format!("{v}%") }
 }
 
 /// Picks one of the shares of an outcome's inputs.

@@ -1,6 +1,7 @@
 //! `throughline plan DIR`: the optimal annual plan, why each initiative is in or out, what more
 //! capacity or budget buys, and the efficient frontier.
 
+use model::display::pct;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -296,11 +297,6 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
         }
     }
     s
-}
-
-/// A share as a percentage with one decimal.
-fn pct(x: f64) -> String {
-    format!("{}%", (x * 1000.0).round() / 10.0)
 }
 
 /// Each team's person-quarters over the plan: used, idle (paid all the same) and hired.
