@@ -114,6 +114,9 @@ pub struct AppState {
     measured: Arc<dyn MeasuredSource>,
     /// The pages of the newest revision built. Held only to clone or replace the `Arc`.
     site: Mutex<Option<Site>>,
+    /// The last data fingerprint readers saw, and when: readers reuse it for a second instead of
+    /// walking the data folder on every request.
+    pub(crate) data_seen: Mutex<Option<(std::time::Instant, u64)>>,
     /// One build at a time (an async lock: waiting does not block a thread, and it cannot be
     /// poisoned); held by the background build while it runs.
     building: Arc<tokio::sync::Mutex<()>>,
@@ -160,6 +163,7 @@ impl AppState {
             ws: Mutex::new(ws),
             measured,
             site: Mutex::new(None),
+            data_seen: Mutex::new(None),
             building: Arc::new(tokio::sync::Mutex::new(())),
             builder,
             logins: throttle::Throttle::new(100_000),

@@ -28,7 +28,7 @@ async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
     let head = state.ws()?.head()?;
     let cached = state.cached_site().clone();
     if let Some(s) = cached {
-        if s.head == head && s.data == fingerprint(state).await {
+        if s.head == head && s.data == recent_fingerprint(state).await {
             return Ok((s, false));
         }
         if let Ok(guard) = state.building.clone().try_lock_owned() {
@@ -46,7 +46,26 @@ async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
     Ok((build_latest(state).await?, false))
 }
 
-/// The data fingerprint, read on a blocking thread (it touches the file system).
+/// How long readers reuse a data fingerprint: a change to the folder's data shows within this
+/// much more time, and a burst of readers costs one walk of the folder per period, not one each.
+const FINGERPRINT_REUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The data fingerprint as readers use it: at most [`FINGERPRINT_REUSE`] old.
+async fn recent_fingerprint(state: &Arc<AppState>) -> u64 {
+    let seen = *state.data_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((at, data)) = seen
+        && at.elapsed() < FINGERPRINT_REUSE
+    {
+        return data;
+    }
+    let data = fingerprint(state).await;
+    *state.data_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some((std::time::Instant::now(), data));
+    data
+}
+
+/// The data fingerprint now, read on a blocking thread (it touches the file system). Builds use
+/// it, never a reused one.
 async fn fingerprint(state: &Arc<AppState>) -> u64 {
     let st = state.clone();
     tokio::task::spawn_blocking(move || st.measured.fingerprint()).await.unwrap_or(0)
@@ -104,6 +123,9 @@ async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
             }
         };
         *state.cached_site() = Some(site.clone());
+        // What readers compare with is what the build just read (its own import changed the store).
+        *state.data_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((std::time::Instant::now(), site.data));
         if state.ws()?.head()? == head && fingerprint(state).await == site.data {
             return Ok(site);
         }
