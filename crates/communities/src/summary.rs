@@ -101,7 +101,7 @@ pub fn summarise(
         rows.push(Row {
             id: c.id.to_string(),
             name: c.name.clone(),
-            kind: c.kind.key(),
+            kind: c.kind.word(),
             wiki: c.wiki.clone(),
             start: c.start,
             end: c.end,

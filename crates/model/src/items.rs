@@ -67,22 +67,6 @@ impl CommunityKind {
         CommunityKind::Category,
     ];
 
-    /// The name used in model files and in the SQL tables.
-    pub fn key(self) -> &'static str {
-        match self {
-            CommunityKind::Roster => "roster",
-            CommunityKind::Course => "course",
-            CommunityKind::Hashtag => "hashtag",
-            CommunityKind::Tag => "tag",
-            CommunityKind::Category => "category",
-        }
-    }
-
-    /// Parses the name used in model files.
-    pub fn from_key(key: &str) -> Option<CommunityKind> {
-        CommunityKind::ALL.into_iter().find(|k| k.key() == key)
-    }
-
     /// Whether members are listed by name (rosters) rather than recognised by a rule.
     pub fn has_roster(self) -> bool {
         matches!(self, CommunityKind::Roster | CommunityKind::Course)
@@ -148,23 +132,6 @@ impl EvaluationMethod {
         EvaluationMethod::SyntheticDid,
         EvaluationMethod::TwoGroup,
     ];
-
-    /// The name used in model files.
-    pub fn key(self) -> &'static str {
-        match self {
-            EvaluationMethod::InterruptedTimeSeries => "interrupted_time_series",
-            EvaluationMethod::DifferenceInDifferences => "difference_in_differences",
-            EvaluationMethod::SyntheticControl => "synthetic_control",
-            EvaluationMethod::SyntheticControlClassic => "synthetic_control_classic",
-            EvaluationMethod::SyntheticDid => "synthetic_did",
-            EvaluationMethod::TwoGroup => "two_group",
-        }
-    }
-
-    /// Parses the name used in model files.
-    pub fn from_key(key: &str) -> Option<EvaluationMethod> {
-        EvaluationMethod::ALL.into_iter().find(|m| m.key() == key)
-    }
 }
 
 impl std::fmt::Display for EvaluationMethod {
@@ -303,23 +270,6 @@ impl Framework {
         Framework::Imp,
         Framework::Sroi,
     ];
-
-    /// The word used in model files and on the command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            Framework::LogicModel => "logic_model",
-            Framework::TheoryOfChange => "theory_of_change",
-            Framework::Logframe => "logframe",
-            Framework::Rba => "rba",
-            Framework::Imp => "imp",
-            Framework::Sroi => "sroi",
-        }
-    }
-
-    /// The framework with this key.
-    pub fn from_key(key: &str) -> Option<Framework> {
-        Framework::ALL.into_iter().find(|f| f.key() == key)
-    }
 
     /// Its name for people.
     pub fn title(self) -> &'static str {
@@ -586,16 +536,6 @@ impl Criterion {
         Criterion::Maintainability,
         Criterion::Performance,
     ];
-
-    /// The name used in model files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Criterion::Security => "security",
-            Criterion::Reliability => "reliability",
-            Criterion::Maintainability => "maintainability",
-            Criterion::Performance => "performance",
-        }
-    }
 }
 
 /// A node an initiative realises, and how much of it.

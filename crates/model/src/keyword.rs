@@ -34,10 +34,50 @@ macro_rules! keywords {
     };
 }
 
+use crate::Level;
 use crate::items::{
-    AudienceKind, Direction, EvidenceKind, Polarity, RbaQuestion, ShareOf, SourceKind, Status,
-    Strength,
+    AudienceKind, CommunityKind, Criterion, Direction, EvaluationMethod, EvidenceKind, Framework,
+    Polarity, RbaQuestion, ShareOf, SourceKind, Status, Strength,
 };
+
+keywords!(Level {
+    Input => "input",
+    Activity => "activity",
+    Output => "output",
+    OutcomeShort => "outcome_short",
+    OutcomeIntermediate => "outcome_intermediate",
+    OutcomeLong => "outcome_long",
+    Impact => "impact",
+});
+keywords!(Criterion {
+    Security => "security",
+    Reliability => "reliability",
+    Maintainability => "maintainability",
+    Performance => "performance",
+});
+keywords!(Framework {
+    LogicModel => "logic_model",
+    TheoryOfChange => "theory_of_change",
+    Logframe => "logframe",
+    Rba => "rba",
+    Imp => "imp",
+    Sroi => "sroi",
+});
+keywords!(EvaluationMethod {
+    InterruptedTimeSeries => "interrupted_time_series",
+    DifferenceInDifferences => "difference_in_differences",
+    SyntheticControl => "synthetic_control",
+    SyntheticControlClassic => "synthetic_control_classic",
+    SyntheticDid => "synthetic_did",
+    TwoGroup => "two_group",
+});
+keywords!(CommunityKind {
+    Roster => "roster",
+    Course => "course",
+    Hashtag => "hashtag",
+    Tag => "tag",
+    Category => "category",
+});
 
 keywords!(Status {
     Proposed => "proposed",
@@ -98,5 +138,10 @@ mod tests {
         round_trips::<RbaQuestion>();
         round_trips::<ShareOf>();
         round_trips::<SourceKind>();
+        round_trips::<Level>();
+        round_trips::<Criterion>();
+        round_trips::<Framework>();
+        round_trips::<EvaluationMethod>();
+        round_trips::<CommunityKind>();
     }
 }

@@ -37,24 +37,6 @@ impl Level {
         Level::Impact,
     ];
 
-    /// The name used in model files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Level::Input => "input",
-            Level::Activity => "activity",
-            Level::Output => "output",
-            Level::OutcomeShort => "outcome_short",
-            Level::OutcomeIntermediate => "outcome_intermediate",
-            Level::OutcomeLong => "outcome_long",
-            Level::Impact => "impact",
-        }
-    }
-
-    /// Parses the name used in model files.
-    pub fn from_key(key: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.key() == key)
-    }
-
     /// The logic-model step: input 0, activity 1, output 2, any outcome 3, impact 4.
     ///
     /// The three outcome tiers share a step because a chain may legitimately go from an output
@@ -77,6 +59,6 @@ impl Level {
 
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
+        f.write_str(self.word())
     }
 }

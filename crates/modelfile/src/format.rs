@@ -147,19 +147,11 @@ const TEXTS: Shape = Shape::List(&Shape::Text);
 const LONG_TEXTS: Shape = Shape::List(&Shape::LongText);
 
 /// Node levels, bottom to top.
-pub const LEVELS: &[&str] = &[
-    "input",
-    "activity",
-    "output",
-    "outcome_short",
-    "outcome_intermediate",
-    "outcome_long",
-    "impact",
-];
+pub const LEVELS: &[&str] = <model::Level as Keyword>::WORDS;
 /// Initiative statuses.
 pub const STATUSES: &[&str] = <model::Status as Keyword>::WORDS;
 /// Non-mission criteria.
-pub const CRITERIA: &[&str] = &["security", "reliability", "maintainability", "performance"];
+pub const CRITERIA: &[&str] = <model::Criterion as Keyword>::WORDS;
 /// Evidence strengths, weakest first.
 pub const STRENGTHS: &[&str] = <model::Strength as Keyword>::WORDS;
 /// Evidence kinds.
@@ -173,8 +165,7 @@ pub const POLARITIES: &[&str] = <model::Polarity as Keyword>::WORDS;
 /// Results-Based Accountability questions.
 pub const RBA: &[&str] = <model::RbaQuestion as Keyword>::WORDS;
 /// Frameworks whose completeness rules `check` can apply.
-pub const FRAMEWORKS: &[&str] =
-    &["logic_model", "theory_of_change", "logframe", "rba", "imp", "sroi"];
+pub const FRAMEWORKS: &[&str] = <model::Framework as Keyword>::WORDS;
 /// What a balance rule's share is measured in.
 pub const SHARE_OF: &[&str] = <model::ShareOf as Keyword>::WORDS;
 /// Data source kinds.
@@ -378,14 +369,7 @@ pub static INITIATIVE: Record = Record {
 };
 
 /// Evaluation methods.
-pub const METHODS: &[&str] = &[
-    "interrupted_time_series",
-    "difference_in_differences",
-    "synthetic_control",
-    "synthetic_control_classic",
-    "synthetic_did",
-    "two_group",
-];
+pub const METHODS: &[&str] = <model::EvaluationMethod as Keyword>::WORDS;
 
 /// How an initiative is to be evaluated.
 pub static EVALUATION_DESIGN: Record = Record {
@@ -454,7 +438,7 @@ pub static EVALUATION: Record = Record {
 pub const PROVENANCES: &[&str] = &model::Provenance::WORDS;
 
 /// Community kinds.
-pub const COMMUNITY_KINDS: &[&str] = &["roster", "course", "hashtag", "tag", "category"];
+pub const COMMUNITY_KINDS: &[&str] = <model::CommunityKind as Keyword>::WORDS;
 
 /// A community measured from the history dumps.
 pub static COMMUNITY: Record = Record {

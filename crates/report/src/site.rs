@@ -893,7 +893,7 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> String {
             "Non-mission benefits",
             ini.benefits
                 .iter()
-                .map(|(c, s)| format!("{} {s}/5", c.key()))
+                .map(|(c, s)| format!("{} {s}/5", c.word()))
                 .collect::<Vec<_>>()
                 .join(", "),
         ),

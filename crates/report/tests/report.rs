@@ -63,7 +63,7 @@ fn higher_levels_are_drawn_above_lower_ones() {
         let title = chunk.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
         let level = model::Level::ALL
             .iter()
-            .position(|l| title.contains(&format!("[{}]", l.key())))
+            .position(|l| title.contains(&format!("[{}]", l.word())))
             .unwrap();
         let y: f64 =
             chunk.split(" y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();

@@ -116,7 +116,7 @@ pub fn mermaid(model: &Model, scope: &Scope) -> String {
         if members.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "  subgraph level_{}[\"{}\"]", level.key(), level_title(level));
+        let _ = writeln!(s, "  subgraph level_{}[\"{}\"]", level.word(), level_title(level));
         for i in members {
             let n = &model.nodes[i];
             let (open, close) = if n.kind == NodeKind::Goal { ("([", "])") } else { ("[", "]") };

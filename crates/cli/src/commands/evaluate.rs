@@ -203,7 +203,7 @@ pub fn evaluations_file(records: &[Evaluation]) -> String {
             "  - initiative: {}\n    indicator: {}\n    method: {}\n    evaluated: {}\n",
             r.initiative,
             r.indicator,
-            r.method.key(),
+            r.method.word(),
             r.evaluated
         ));
         if let Some(d) = r.deployed {

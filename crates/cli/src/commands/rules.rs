@@ -42,7 +42,7 @@ pub fn run(rule: Option<&str>, json: bool, markdown: bool) -> anyhow::Result<Exi
                 code: r.code,
                 name: r.name,
                 severity: r.severity.as_str(),
-                framework: r.framework.map(|f| f.key()),
+                framework: r.framework.map(|f| f.word()),
                 summary: r.summary,
                 why: r.why,
                 fix: r.fix,
@@ -61,7 +61,7 @@ pub fn run(rule: Option<&str>, json: bool, markdown: bool) -> anyhow::Result<Exi
                 out,
                 "Completeness rule of the {}: runs when the model's `frameworks:` (or `check --framework`) names `{}`.\n",
                 f.title(),
-                f.key()
+                f.word()
             )?;
         }
         writeln!(out, "{}\n\nWhy: {}\n\nFix: {}\n\nExample:\n", r.summary, r.why, r.fix)?;
@@ -70,7 +70,7 @@ pub fn run(rule: Option<&str>, json: bool, markdown: bool) -> anyhow::Result<Exi
         }
     } else {
         for r in selected {
-            let scope = r.framework.map_or(String::new(), |f| format!(" [{}]", f.key()));
+            let scope = r.framework.map_or(String::new(), |f| format!(" [{}]", f.word()));
             writeln!(
                 out,
                 "{:<6} {:<8} {:<34} {}{scope}",
@@ -103,7 +103,7 @@ pub fn markdown_reference() -> String {
             r.code.to_lowercase(),
             r.name,
             r.severity.as_str(),
-            r.framework.map_or("—", |f| f.key()),
+            r.framework.map_or("—", |f| f.word()),
             r.summary
         ));
     }
@@ -113,7 +113,7 @@ pub fn markdown_reference() -> String {
             r.code,
             r.name,
             r.severity.as_str(),
-            r.framework.map_or(String::new(), |f| format!(", {} (`{}`)", f.title(), f.key())),
+            r.framework.map_or(String::new(), |f| format!(", {} (`{}`)", f.title(), f.word())),
             r.summary,
             r.why,
             r.fix,
