@@ -254,6 +254,12 @@ pub fn allowed(url: &str) -> Option<&str> {
     model::link_target::is_allowed(url).then_some(url)
 }
 
+/// A link to a page outside the site: live only when links may point there ([`allowed`]),
+/// otherwise to `#` (a model that bypassed the checker never gets a `javascript:` link).
+pub fn outside_link(url: &str, text: &str) -> Markup {
+    html! { a href=(allowed(url).unwrap_or("#")) { (text) } }
+}
+
 /// A number as the report shows it.
 pub fn num(x: f64) -> String {
     model::display::num(x)

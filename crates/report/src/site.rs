@@ -783,7 +783,7 @@ fn facts(ctx: &Ctx<'_>, ini: &model::Initiative) -> Markup {
                 html! {
                     @for (k, t) in ini.tracker.iter().enumerate() {
                         @if k > 0 { ", " }
-                        a href={ "https://phabricator.wikimedia.org/" (t.as_str()) } { (t.as_str()) }
+                        (page::outside_link(&format!("https://phabricator.wikimedia.org/{}", t.as_str()), t.as_str()))
                     }
                 }
             }),
