@@ -498,7 +498,12 @@ fn node(model: &Model, v: &Vertex) -> Markup {
         }
         Kind::Initiative(i) => {
             let ini = &model.initiatives[i];
-            ("#eef4ff", "#3366cc", 0.0, format!("initiative {} ({}), team {}", ini.name, ini.id, ini.team))
+            (
+                "#eef4ff",
+                "#3366cc",
+                0.0,
+                format!("initiative {} ({}), team {}", ini.name, ini.id, ini.team),
+            )
         }
     };
     let (x, y) = (v.x - v.width / 2.0, v.y - v.height / 2.0);

@@ -68,33 +68,37 @@ impl Frame {
     fn polyline(&self, pts: &[(f64, f64)], color: &str, dash: bool) -> Markup {
         let points = self.points(pts.iter().copied());
         if dash {
-            leaf("polyline", &[
-                ("points", &points),
-                ("fill", &"none"),
-                ("stroke", &color),
-                ("stroke-width", &2),
-                ("stroke-dasharray", &"5 4"),
-            ])
+            leaf(
+                "polyline",
+                &[
+                    ("points", &points),
+                    ("fill", &"none"),
+                    ("stroke", &color),
+                    ("stroke-width", &2),
+                    ("stroke-dasharray", &"5 4"),
+                ],
+            )
         } else {
-            leaf("polyline", &[
-                ("points", &points),
-                ("fill", &"none"),
-                ("stroke", &color),
-                ("stroke-width", &2),
-            ])
+            leaf(
+                "polyline",
+                &[("points", &points), ("fill", &"none"), ("stroke", &color), ("stroke-width", &2)],
+            )
         }
     }
     /// The vertical line of a deployment.
     fn deployed(&self, d: Date) -> Markup {
         let x = f1(self.x(day(d)));
-        leaf("line", &[
-            ("x1", &x),
-            ("y1", &TOP),
-            ("x2", &x),
-            ("y2", &f1(H - BOTTOM)),
-            ("stroke", &TARGET),
-            ("stroke-dasharray", &"4 3"),
-        ])
+        leaf(
+            "line",
+            &[
+                ("x1", &x),
+                ("y1", &TOP),
+                ("x2", &x),
+                ("y2", &f1(H - BOTTOM)),
+                ("stroke", &TARGET),
+                ("stroke-dasharray", &"4 3"),
+            ],
+        )
     }
 }
 

@@ -129,20 +129,26 @@ impl Shell<'_> {
     /// The page around `body`.
     pub fn render(&self, body: &Markup) -> Markup {
         let s = &self.slots;
-        let (brand, home, css, label, up, links): (&str, String, String, &str, &str, &[(&str, &str)]) =
-            match self.nav {
-                Nav::Report { model, up } => (
-                    model,
-                    format!("{up}index.html"),
-                    format!("{up}style.css"),
-                    "Report sections",
-                    up,
-                    &SECTIONS,
-                ),
-                Nav::Workspace => {
-                    ("throughline", "/".into(), "/style.css".into(), "Workspace", "", &WORKSPACE)
-                }
-            };
+        let (brand, home, css, label, up, links): (
+            &str,
+            String,
+            String,
+            &str,
+            &str,
+            &[(&str, &str)],
+        ) = match self.nav {
+            Nav::Report { model, up } => (
+                model,
+                format!("{up}index.html"),
+                format!("{up}style.css"),
+                "Report sections",
+                up,
+                &SECTIONS,
+            ),
+            Nav::Workspace => {
+                ("throughline", "/".into(), "/style.css".into(), "Workspace", "", &WORKSPACE)
+            }
+        };
         html! {
             (DOCTYPE) "\n"
             html lang="en" {
@@ -272,7 +278,14 @@ pub fn f1(x: f64) -> String {
 
 /// The opening of a chart: an SVG element of `width` × `height` labelled for screen readers,
 /// with the content inside it.
-pub fn svg(width: f64, height: f64, label: &str, title: Option<&str>, font: u32, content: Markup) -> Markup {
+pub fn svg(
+    width: f64,
+    height: f64,
+    label: &str,
+    title: Option<&str>,
+    font: u32,
+    content: Markup,
+) -> Markup {
     html! {
         svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) } width=(width) height=(height) role="img" aria-label=(label) font-family="system-ui, sans-serif" font-size=(font) {
             @if let Some(t) = title { title { (t) } }

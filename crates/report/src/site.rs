@@ -6,15 +6,16 @@ use rayon::prelude::*;
 
 use model::graph::ModelGraph;
 use model::{Model, NodeKind};
+use simulate::Simulation;
 use simulate::sensitivity::{Input, Tornado};
 use simulate::voi::{Parameter, Voi};
-use simulate::Simulation;
 use views::frameworks;
 use views::trace::{Path, Trace};
 
 use crate::diagram;
 use crate::page::{
-    self, Markup, Page, Site, f1, figure, html, incomplete, leaf, list, num, summary_cells, table, warn,
+    self, Markup, Page, Site, f1, figure, html, incomplete, leaf, list, num, summary_cells, table,
+    warn,
 };
 use crate::{File, Options};
 
