@@ -5,7 +5,7 @@ use model::display::pct;
 
 use portfolio::{AnnualPlan, Outcome};
 
-use crate::page::{Markup, f1, html, leaf, num, table, warn};
+use crate::page::{Col, Markup, f1, html, leaf, num, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";
@@ -129,33 +129,44 @@ fn load(plan: &AnnualPlan) -> Markup {
     }
 }
 
-/// The balance rules as the plan meets them.
-fn balance(plan: &AnnualPlan) -> Markup {
+/// A section of the plan: a heading with its anchor, and a table of one line per row.
+fn section(
+    id: &str,
+    heading: &str,
+    caption: &str,
+    cols: &[Col<'_>],
+    rows: impl IntoIterator<Item = Markup>,
+) -> Markup {
     html! {
-        h2 id="balance" { "Balance" }
-        (table(
-            "Balance rules as the plan meets them",
-            &[("Rule", false), ("Asks", false), ("Achieved", true)],
-            html! {
-                "\n"
-                @for x in &plan.balance {
-                    tr {
-                        th scope="row" { (x.name.replace('`', "")) }
-                        td { (x.rule) }
-                        td class="num" {
-                            @if x.rule.contains('%') {
-                                ((x.achieved * 1000.0).round() / 10.0) "%"
-                            } @else {
-                                (x.achieved)
-                            }
-                        }
-                    }
-                    "\n"
-                }
-            },
-        ))
+        h2 id=(id) { (heading) }
+        (table(caption, cols, html! { "\n" @for r in rows { (r) "\n" } }))
         "\n"
     }
+}
+
+/// The balance rules as the plan meets them.
+fn balance(plan: &AnnualPlan) -> Markup {
+    section(
+        "balance",
+        "Balance",
+        "Balance rules as the plan meets them",
+        &[("Rule", false), ("Asks", false), ("Achieved", true)],
+        plan.balance.iter().map(|x| {
+            html! {
+                tr {
+                    th scope="row" { (x.name.replace('`', "")) }
+                    td { (x.rule) }
+                    td class="num" {
+                        @if x.rule.contains('%') {
+                            ((x.achieved * 1000.0).round() / 10.0) "%"
+                        } @else {
+                            (x.achieved)
+                        }
+                    }
+                }
+            }
+        }),
+    )
 }
 
 /// The share of effort spent on each audience, with a bar.
@@ -232,52 +243,44 @@ fn objectives(plan: &AnnualPlan) -> Markup {
 
 /// What one more unit of each resource would buy.
 fn marginals(plan: &AnnualPlan, unit: &str) -> Markup {
-    html! {
-        h2 id="marginal" { "What more would buy" }
-        (table(
-            "Expected value gained by one more unit of each resource",
-            &[("Resource", false), ("Added", false), (&format!("Gain ({unit})"), true)],
+    section(
+        "marginal",
+        "What more would buy",
+        "Expected value gained by one more unit of each resource",
+        &[("Resource", false), ("Added", false), (&format!("Gain ({unit})"), true)],
+        plan.marginals.iter().map(|m| {
             html! {
-                "\n"
-                @for m in &plan.marginals {
-                    tr {
-                        th scope="row" { (m.resource.replace('`', "")) }
-                        td { (m.added) }
-                        td class="num" { (num(m.gain)) }
-                    }
-                    "\n"
+                tr {
+                    th scope="row" { (m.resource.replace('`', "")) }
+                    td { (m.added) }
+                    td class="num" { (num(m.gain)) }
                 }
-            },
-        ))
-        "\n"
-    }
+            }
+        }),
+    )
 }
 
 /// Why each initiative is in the plan or out of it, selected ones first.
 fn reasons(plan: &AnnualPlan) -> Markup {
     let mut order: Vec<usize> = (0..plan.reasons.len()).collect();
     order.sort_by_key(|&i| (!plan.reasons[i].selected, i));
-    html! {
-        h2 id="reasons" { "Why each initiative is in or out" }
-        (table(
-            "The reason for every decision",
-            &[("Initiative", false), ("In", false), ("Quarter", false), ("Why", false)],
+    section(
+        "reasons",
+        "Why each initiative is in or out",
+        "The reason for every decision",
+        &[("Initiative", false), ("In", false), ("Quarter", false), ("Why", false)],
+        order.into_iter().map(|i| {
+            let r = &plan.reasons[i];
             html! {
-                "\n"
-                @for i in order {
-                    @let r = &plan.reasons[i];
-                    tr {
-                        th scope="row" { a href={ "initiatives/" (r.id) ".html" } { (r.id) } }
-                        td { (if r.selected { "yes" } else { "no" }) }
-                        td { @if let Some(q) = plan.solution.start[i] { (plan.quarters[q]) } }
-                        td { (r.text.replace('`', "")) }
-                    }
-                    "\n"
+                tr {
+                    th scope="row" { a href={ "initiatives/" (r.id) ".html" } { (r.id) } }
+                    td { (if r.selected { "yes" } else { "no" }) }
+                    td { @if let Some(q) = plan.solution.start[i] { (plan.quarters[q]) } }
+                    td { (r.text.replace('`', "")) }
                 }
-            },
-        ))
-        "\n"
-    }
+            }
+        }),
+    )
 }
 
 /// Each team's person-quarters over the plan: used, idle (paid all the same), hired, and what

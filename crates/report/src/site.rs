@@ -405,53 +405,50 @@ fn logic_model_table(ctx: &Ctx<'_>, lm: &frameworks::LogicModel) -> Markup {
     }
 }
 
+/// A framework's matrix: a heading, then a row per level or outcome, its name and four lists.
+fn matrix<'a>(
+    heading: &str,
+    caption: &str,
+    cols: [&str; 5],
+    rows: impl IntoIterator<Item = (String, [&'a [String]; 4])>,
+) -> Markup {
+    let cols = cols.map(|c| (c, false));
+    html! {
+        h2 { (heading) }
+        (table(caption, &cols, html! {
+            "\n"
+            @for (name, cells) in rows {
+                tr { th scope="row" { (name) } @for c in cells { td { (list(c)) } } }
+                "\n"
+            }
+        }))
+        "\n"
+    }
+}
+
 /// The logical framework matrix of a program.
 fn logframe_table(lf: &frameworks::Logframe) -> Markup {
-    let rows = html! {
-        "\n"
-        @for r in &lf.rows {
-            tr {
-                th scope="row" { (r.level) }
-                td { (list(&r.narrative)) } td { (list(&r.indicators)) }
-                td { (list(&r.verification)) } td { (list(&r.assumptions)) }
-            }
-            "\n"
-        }
-    };
     html! {
-        h2 { "Logical framework" }
-        (table(
+        (matrix(
+            "Logical framework",
             "Logframe matrix",
-            &[("Level", false), ("Narrative summary", false), ("Indicators", false), ("Means of verification", false), ("Assumptions", false)],
-            rows,
+            ["Level", "Narrative summary", "Indicators", "Means of verification", "Assumptions"],
+            lf.rows.iter().map(|r| {
+                (r.level.to_string(), [&r.narrative[..], &r.indicators, &r.verification, &r.assumptions])
+            }),
         ))
-        "\n"
         (incomplete(&lf.gaps))
     }
 }
 
 /// The Impact Management Project's five dimensions of each outcome.
 fn five_dimensions_table(dims: &[&frameworks::FiveDimensions]) -> Markup {
-    let rows = html! {
-        "\n"
-        @for d in dims {
-            tr {
-                th scope="row" { (d.what) }
-                td { (list(&d.who)) } td { (list(&d.how_much)) }
-                td { (list(&d.contribution)) } td { (list(&d.risk)) }
-            }
-            "\n"
-        }
-    };
-    html! {
-        h2 { "Five dimensions of impact" }
-        (table(
-            "Impact Management Project dimensions per outcome",
-            &[("Outcome (what)", false), ("Who", false), ("How much", false), ("Contribution", false), ("Risk", false)],
-            rows,
-        ))
-        "\n"
-    }
+    matrix(
+        "Five dimensions of impact",
+        "Impact Management Project dimensions per outcome",
+        ["Outcome (what)", "Who", "How much", "Contribution", "Risk"],
+        dims.iter().map(|d| (d.what.clone(), [&d.who[..], &d.how_much, &d.contribution, &d.risk])),
+    )
 }
 
 fn program(ctx: &Ctx<'_>, id: &str) -> Markup {
