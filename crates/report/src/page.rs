@@ -311,3 +311,71 @@ pub fn leaf(name: &'static str, attrs: &[(&'static str, &dyn std::fmt::Display)]
     s.push_str("/>");
     PreEscaped(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        Site {
+            model: "M & <co>".into(),
+            footer: html! { "Made." },
+            pages: vec![Page {
+                path: "goals/g.html".into(),
+                title: "<script>x</script>".into(),
+                depth: 1,
+                body: html! { h1 { "\"Goal\"" } },
+            }],
+            assets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_links_are_relative_to_the_page() {
+        let html = site().files()[0].contents.clone();
+        assert!(
+            html.contains("<title>&lt;script&gt;x&lt;/script&gt; — M &amp; &lt;co&gt;</title>")
+        );
+        assert!(html.contains("<h1>&quot;Goal&quot;</h1>"));
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"../style.css\">"));
+        assert!(html.contains("<li><a href=\"../plan.html\">Annual plan</a></li>"));
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn slots_fill_their_places_and_empty_slots_leave_no_trace() {
+        let s = site();
+        let slots = Slots {
+            refresh: Some(2),
+            account: Some(html! { div class="account" { "A" } }),
+            banner: Some(html! { p class="updating" { "B" } }),
+            comments: Some(html! { section id="comments" { "C" } }),
+            edit: Some(html! { section id="edit" { "E" } }),
+        };
+        let full = s.render(&s.pages[0], slots).into_string();
+        let at = |what: &str| full.find(what).unwrap_or_else(|| panic!("{what} in {full}"));
+        assert!(at("<meta http-equiv=\"refresh\" content=\"2\">") < at("</head>"));
+        assert!(at("</nav>") < at("<div class=\"account\">"));
+        assert!(at("<div class=\"account\">") < at("<p class=\"updating\">"));
+        assert!(at("<p class=\"updating\">") < at("</header>"));
+        assert!(at("<h1>") < at("<section id=\"comments\">"));
+        assert!(at("<section id=\"comments\">") < at("<section id=\"edit\">"));
+        assert!(at("<section id=\"edit\">") < at("<footer>"));
+        let empty = s.render(&s.pages[0], Slots::default()).into_string();
+        assert!(empty.contains("</ul></nav>\n</header>"));
+        assert!(empty.contains("<h1>&quot;Goal&quot;</h1>\n<footer>Made.</footer>\n</main>"));
+    }
+
+    #[test]
+    fn only_web_links_leave_the_site() {
+        assert_eq!(outside_link("javascript:alert(1)", "x").into_string(), "<a href=\"#\">x</a>");
+        assert_eq!(
+            outside_link("https://example.org/?a=1&b=2", "x").into_string(),
+            "<a href=\"https://example.org/?a=1&amp;b=2\">x</a>"
+        );
+        assert_eq!(
+            leaf("rect", &[("x", &1.5), ("fill", &"a\"b")]).into_string(),
+            "<rect x=\"1.5\" fill=\"a&quot;b\"/>"
+        );
+    }
+}
