@@ -106,7 +106,7 @@ pub struct Shell<'a> {
     pub slots: Slots,
 }
 
-/// The report's sections: (page, anchor or "", label).
+/// The report's sections: (link relative to the root, label).
 const SECTIONS: [(&str, &str); 11] = [
     ("index.html", "Overview"),
     ("index.html#programs", "Programs"),
@@ -129,26 +129,18 @@ impl Shell<'_> {
     /// The page around `body`.
     pub fn render(&self, body: &Markup) -> Markup {
         let s = &self.slots;
-        let (brand, home, css, label, up, links): (
-            &str,
-            String,
-            String,
-            &str,
-            &str,
-            &[(&str, &str)],
-        ) = match self.nav {
-            Nav::Report { model, up } => (
-                model,
-                format!("{up}index.html"),
-                format!("{up}style.css"),
-                "Report sections",
-                up,
-                &SECTIONS,
-            ),
-            Nav::Workspace => {
-                ("throughline", "/".into(), "/style.css".into(), "Workspace", "", &WORKSPACE)
-            }
-        };
+        // The brand and its link, the stylesheet, the navigation's label, and its links (each
+        // prefixed with `up`).
+        let (brand, home, css, label, up, links): (&str, String, String, &str, &str, &[_]) =
+            match self.nav {
+                Nav::Report { model, up } => {
+                    let (home, css) = (format!("{up}index.html"), format!("{up}style.css"));
+                    (model, home, css, "Report sections", up, &SECTIONS)
+                }
+                Nav::Workspace => {
+                    ("throughline", "/".into(), "/style.css".into(), "Workspace", "", &WORKSPACE)
+                }
+            };
         html! {
             (DOCTYPE) "\n"
             html lang="en" {
@@ -276,8 +268,8 @@ pub fn f1(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// The opening of a chart: an SVG element of `width` × `height` labelled for screen readers,
-/// with the content inside it.
+/// A chart: an SVG element of `width` × `height`, labelled for screen readers (and titled, for a
+/// tooltip, when `title` is given), around `content`.
 pub fn svg(
     width: f64,
     height: f64,
