@@ -17,6 +17,8 @@ use std::fmt::Write;
 
 use model::{Level, Model, NodeKind, Strength};
 
+use crate::page::{Markup, f1, html, leaf};
+
 /// What to draw.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
@@ -87,11 +89,6 @@ fn wrap(text: &str) -> Vec<String> {
     lines
 }
 
-/// Escapes text for XML.
-pub fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 fn layer_of(level: Level) -> usize {
     // 0 is the initiatives' layer.
     1 + Level::ALL.iter().position(|l| *l == level).unwrap_or(0)
@@ -103,6 +100,11 @@ pub type Linker<'a> = &'a dyn Fn(&str, bool) -> Option<String>;
 /// Draws the scope as a standalone SVG document. `link(id, is_initiative)` gives each node's
 /// page, relative to where the SVG will be shown.
 pub fn svg(model: &Model, scope: &Scope, link: Linker<'_>) -> String {
+    chart(model, scope, link, None).into_string()
+}
+
+/// [`svg`] as markup for a page, labelled for screen readers.
+pub fn chart(model: &Model, scope: &Scope, link: Linker<'_>, label: Option<&str>) -> Markup {
     let index: std::collections::HashMap<&str, usize> =
         model.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let in_program = |p: &Option<model::Id>| match &scope.program {
@@ -280,7 +282,7 @@ pub fn svg(model: &Model, scope: &Scope, link: Linker<'_>) -> String {
     }
     let width = vs.iter().map(|v| v.x + v.width / 2.0).fold(0.0, f64::max) + 20.0;
 
-    render(model, &vs, &edges, width, height)
+    render(model, &vs, &edges, width, height, label)
 }
 
 fn vertex(kind: Kind, layer: usize, label: &str, href: Option<String>) -> Vertex {
@@ -369,133 +371,166 @@ fn order_layers(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>
     layers.clone_from_slice(&best);
 }
 
-fn render(model: &Model, vs: &[Vertex], edges: &[Edge], width: f64, height: f64) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" font-family="system-ui, sans-serif" font-size="12">"#,
-        w = width,
-        h = height
-    );
-    s.push_str(r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>
-"##);
-    for e in edges {
-        let pts: Vec<(f64, f64)> = e
-            .path
-            .iter()
-            .enumerate()
-            .map(|(k, &v)| {
-                let vx = &vs[v];
-                let last = k + 1 == e.path.len();
-                let first = k == 0;
-                let above = |o: usize| vs[o].y < vx.y;
-                // Leave from the top or bottom edge of a box, arrive likewise.
-                let dy = if matches!(vx.kind, Kind::Dummy) {
-                    0.0
-                } else if first {
-                    let next = e.path[1];
-                    if above(next) { -vx.height / 2.0 } else { vx.height / 2.0 }
-                } else if last {
-                    let prev = e.path[k - 1];
-                    if above(prev) { -vx.height / 2.0 } else { vx.height / 2.0 }
-                } else {
-                    0.0
-                };
-                (vx.x, vx.y + dy)
-            })
-            .collect();
-        let mut d = format!("M{:.1},{:.1}", pts[0].0, pts[0].1);
-        for w in pts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let my = (a.1 + b.1) / 2.0;
-            let _ = write!(d, " C{:.1},{my:.1} {:.1},{my:.1} {:.1},{:.1}", a.0, b.0, b.0, b.1);
-        }
-        let (stroke, widthpx, dash) = if e.delivers {
-            ("#3366cc", 1.2, " stroke-dasharray=\"2 3\"")
-        } else if e.feedback {
-            ("#aa5500", 1.2, " stroke-dasharray=\"6 3\"")
-        } else {
-            match e.strength {
-                None => ("#888888", 1.2, " stroke-dasharray=\"5 4\""),
-                Some(Strength::Anecdotal | Strength::Weak) => ("#444444", 1.4, ""),
-                Some(Strength::Moderate) => ("#222222", 2.2, ""),
-                Some(Strength::Strong) => ("#000000", 3.2, ""),
+fn render(
+    model: &Model,
+    vs: &[Vertex],
+    edges: &[Edge],
+    width: f64,
+    height: f64,
+    label: Option<&str>,
+) -> Markup {
+    let (w, h) = (format!("{width:.0}"), format!("{height:.0}"));
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) role="img" aria-label=[label] font-family="system-ui, sans-serif" font-size="12" {
+            "\n"
+            defs {
+                marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
+                    (leaf("path", &[("d", &"M0,0 L10,5 L0,10 z"), ("fill", &"#555")]))
+                }
             }
-        };
-        let _ = writeln!(
-            s,
-            r#"<g class="edge"><title>{}</title><path d="{d}" fill="none" stroke="{stroke}" stroke-width="{widthpx}"{dash} marker-end="url(#arrow)"/>"#,
-            xml(&e.title)
-        );
-        if e.assumptions > 0 {
-            let mid = pts[pts.len() / 2];
-            let prev = pts[(pts.len() / 2).saturating_sub(1)];
-            let (bx, by) = if pts.len().is_multiple_of(2) {
-                ((mid.0 + prev.0) / 2.0, (mid.1 + prev.1) / 2.0)
+            "\n"
+            @for e in edges { (edge(vs, e)) }
+            @for v in vs { (node(model, v)) }
+        }
+        "\n"
+    }
+}
+
+/// An edge: a smooth curve through its points, styled by evidence, with its assumptions badge.
+fn edge(vs: &[Vertex], e: &Edge) -> Markup {
+    let pts: Vec<(f64, f64)> = e
+        .path
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| {
+            let vx = &vs[v];
+            let last = k + 1 == e.path.len();
+            let first = k == 0;
+            let above = |o: usize| vs[o].y < vx.y;
+            // Leave from the top or bottom edge of a box, arrive likewise.
+            let dy = if matches!(vx.kind, Kind::Dummy) {
+                0.0
+            } else if first {
+                let next = e.path[1];
+                if above(next) { -vx.height / 2.0 } else { vx.height / 2.0 }
+            } else if last {
+                let prev = e.path[k - 1];
+                if above(prev) { -vx.height / 2.0 } else { vx.height / 2.0 }
             } else {
-                mid
+                0.0
             };
-            let _ = writeln!(
-                s,
-                r##"<circle cx="{bx:.1}" cy="{by:.1}" r="7" fill="#fff8e1" stroke="#b08800"/><text x="{bx:.1}" y="{:.1}" text-anchor="middle" font-size="9" fill="#5c4700">{}</text>"##,
-                by + 3.0,
-                e.assumptions
-            );
-        }
-        s.push_str("</g>\n");
+            (vx.x, vx.y + dy)
+        })
+        .collect();
+    let mut d = format!("M{:.1},{:.1}", pts[0].0, pts[0].1);
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let my = (a.1 + b.1) / 2.0;
+        let _ = write!(d, " C{:.1},{my:.1} {:.1},{my:.1} {:.1},{:.1}", a.0, b.0, b.0, b.1);
     }
-    for v in vs {
-        let (fill, stroke, rx, title) = match v.kind {
-            Kind::Dummy => continue,
-            Kind::Node(i) => {
-                let n = &model.nodes[i];
-                let fill = match (n.kind, n.level) {
-                    (NodeKind::Goal, _) => "#fff4d6",
-                    (_, l) if l.is_outcome() => "#e8f5e9",
-                    (_, Level::Output) => "#e3f2fd",
-                    _ => "#f5f5f5",
-                };
-                let title = format!(
-                    "{} [{}]{}",
-                    n.name,
-                    n.level,
-                    n.unit.as_deref().map(|u| format!(", counts {u}")).unwrap_or_default()
-                );
-                (fill, "#555555", if n.kind == NodeKind::Goal { 18.0 } else { 6.0 }, title)
-            }
-            Kind::Initiative(i) => {
-                let ini = &model.initiatives[i];
-                (
-                    "#eef4ff",
-                    "#3366cc",
-                    0.0,
-                    format!("initiative {} ({}), team {}", ini.name, ini.id, ini.team),
-                )
-            }
-        };
-        let (x, y) = (v.x - v.width / 2.0, v.y - v.height / 2.0);
-        let open = v.href.as_ref().map(|h| format!(r#"<a href="{}">"#, xml(h))).unwrap_or_default();
-        let close = if v.href.is_some() { "</a>" } else { "" };
-        let _ = write!(
-            s,
-            r#"<g class="node">{open}<title>{}</title><rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="{rx}" fill="{fill}" stroke="{stroke}"/>"#,
-            xml(&title),
-            v.width,
-            v.height
-        );
-        for (k, line) in v.lines.iter().enumerate() {
-            let ty = y + PAD + LINE_H * (k as f64 + 0.75);
-            let _ = write!(
-                s,
-                r##"<text x="{:.1}" y="{ty:.1}" text-anchor="middle" fill="#111">{}</text>"##,
-                v.x,
-                xml(line)
-            );
+    let (stroke, widthpx, dash) = if e.delivers {
+        ("#3366cc", 1.2, Some("2 3"))
+    } else if e.feedback {
+        ("#aa5500", 1.2, Some("6 3"))
+    } else {
+        match e.strength {
+            None => ("#888888", 1.2, Some("5 4")),
+            Some(Strength::Anecdotal | Strength::Weak) => ("#444444", 1.4, None),
+            Some(Strength::Moderate) => ("#222222", 2.2, None),
+            Some(Strength::Strong) => ("#000000", 3.2, None),
         }
-        let _ = writeln!(s, "{close}</g>");
+    };
+    let mut path: Vec<(&'static str, &dyn std::fmt::Display)> =
+        vec![("d", &d), ("fill", &"none"), ("stroke", &stroke), ("stroke-width", &widthpx)];
+    if let Some(dash) = &dash {
+        path.push(("stroke-dasharray", dash));
     }
-    s.push_str("</svg>\n");
-    s
+    path.push(("marker-end", &"url(#arrow)"));
+    let badge = (e.assumptions > 0).then(|| {
+        let mid = pts[pts.len() / 2];
+        let prev = pts[(pts.len() / 2).saturating_sub(1)];
+        if pts.len().is_multiple_of(2) {
+            ((mid.0 + prev.0) / 2.0, (mid.1 + prev.1) / 2.0)
+        } else {
+            mid
+        }
+    });
+    html! {
+        g class="edge" {
+            title { (e.title) }
+            (leaf("path", &path))
+            "\n"
+            @if let Some((bx, by)) = badge {
+                (leaf("circle", &[
+                    ("cx", &f1(bx)),
+                    ("cy", &f1(by)),
+                    ("r", &7),
+                    ("fill", &"#fff8e1"),
+                    ("stroke", &"#b08800"),
+                ]))
+                text x=(f1(bx)) y=(f1(by + 3.0)) text-anchor="middle" font-size="9" fill="#5c4700" { (e.assumptions) }
+                "\n"
+            }
+        }
+        "\n"
+    }
+}
+
+/// A box with its wrapped label, linked to its page when it has one.
+fn node(model: &Model, v: &Vertex) -> Markup {
+    let (fill, stroke, rx, title) = match v.kind {
+        Kind::Dummy => return html! {},
+        Kind::Node(i) => {
+            let n = &model.nodes[i];
+            let fill = match (n.kind, n.level) {
+                (NodeKind::Goal, _) => "#fff4d6",
+                (_, l) if l.is_outcome() => "#e8f5e9",
+                (_, Level::Output) => "#e3f2fd",
+                _ => "#f5f5f5",
+            };
+            let title = format!(
+                "{} [{}]{}",
+                n.name,
+                n.level,
+                n.unit.as_deref().map(|u| format!(", counts {u}")).unwrap_or_default()
+            );
+            (fill, "#555555", if n.kind == NodeKind::Goal { 18.0 } else { 6.0 }, title)
+        }
+        Kind::Initiative(i) => {
+            let ini = &model.initiatives[i];
+            (
+                "#eef4ff",
+                "#3366cc",
+                0.0,
+                format!("initiative {} ({}), team {}", ini.name, ini.id, ini.team),
+            )
+        }
+    };
+    let (x, y) = (v.x - v.width / 2.0, v.y - v.height / 2.0);
+    let inner = html! {
+        title { (title) }
+        (leaf("rect", &[
+            ("x", &f1(x)),
+            ("y", &f1(y)),
+            ("width", &f1(v.width)),
+            ("height", &f1(v.height)),
+            ("rx", &rx),
+            ("fill", &fill),
+            ("stroke", &stroke),
+        ]))
+        @for (k, line) in v.lines.iter().enumerate() {
+            text x=(f1(v.x)) y=(f1(y + PAD + LINE_H * (k as f64 + 0.75))) text-anchor="middle" fill="#111" { (line) }
+        }
+    };
+    html! {
+        g class="node" {
+            @match &v.href {
+                Some(h) => a href=(h) { (inner) },
+                None => (inner),
+            }
+        }
+        "\n"
+    }
 }
 
 /// Geometry for tests: every drawn box, as (x, y, width, height).

@@ -7,6 +7,7 @@
 mod communities;
 pub mod diagram;
 mod measured;
+pub mod page;
 mod plan_page;
 mod site;
 mod wikitext;
@@ -82,9 +83,31 @@ pub fn build(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<File>, SimulateError> {
+    Ok(match format {
+        Format::Html => build_site(model, opts, progress)?.files(),
+        Format::Wikitext => {
+            let graph = ModelGraph::build(model);
+            let plan = Plan::new(model, &Overrides::default())?;
+            let sim = simulate::run(model, &plan, &settings(opts), progress);
+            wikitext::build(model, &graph, &sim, &plan)
+        }
+    })
+}
+
+fn settings(opts: &Options) -> Settings {
+    Settings { samples: opts.samples.max(2), seed: opts.seed }
+}
+
+/// Builds the HTML report as pages before the shell ([`page::Site`]): what the workspace
+/// serves with its slots filled per request, and what [`build`] writes with them empty.
+pub fn build_site(
+    model: &Model,
+    opts: &Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<page::Site, SimulateError> {
     let graph = ModelGraph::build(model);
     let plan = Plan::new(model, &Overrides::default())?;
-    let settings = Settings { samples: opts.samples.max(2), seed: opts.seed };
+    let settings = settings(opts);
     let sim = simulate::run(model, &plan, &settings, progress);
     let tornadoes = simulate::sensitivity::tornadoes(model, &plan, 8);
     let total_cost: f64 = sim.initiatives.iter().filter_map(|r| r.cost.map(|c| c.mean)).sum();
@@ -95,41 +118,36 @@ pub fn build(
         &settings,
         opts.budget.unwrap_or(total_cost / 2.0),
     );
-    Ok(match format {
-        Format::Html => {
-            // The annual plan, with explanations sized to the model: per-item re-solves only when few.
-            let n = model.initiatives.len();
-            let extras = portfolio::Extras {
-                force: n <= 100,
-                marginals: n <= 300,
-                frontier_points: if n <= 300 { 10 } else { 0 },
-            };
-            let solver = portfolio::Options { time_limit: 20.0, ..portfolio::Options::default() };
-            // A solver that fails, or panics, leaves the plan page saying no plan could be made;
-            // the other pages do not depend on it.
-            let annual = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                portfolio::annual_plan(
-                    model,
-                    &graph,
-                    &plan,
-                    &sim,
-                    &portfolio::WhatIf::default(),
-                    &solver,
-                    extras,
-                )
-                .ok()
-            }))
-            .ok()
-            .flatten();
-            let computed = site::Computed {
-                sim: &sim,
-                plan: &plan,
-                tornadoes: &tornadoes,
-                voi: &voi,
-                annual: annual.as_ref(),
-            };
-            site::build(model, &graph, &computed, opts)
-        }
-        Format::Wikitext => wikitext::build(model, &graph, &sim, &plan),
-    })
+    // The annual plan, with explanations sized to the model: per-item re-solves only when few.
+    let n = model.initiatives.len();
+    let extras = portfolio::Extras {
+        force: n <= 100,
+        marginals: n <= 300,
+        frontier_points: if n <= 300 { 10 } else { 0 },
+    };
+    let solver = portfolio::Options { time_limit: 20.0, ..portfolio::Options::default() };
+    // A solver that fails, or panics, leaves the plan page saying no plan could be made;
+    // the other pages do not depend on it.
+    let annual = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        portfolio::annual_plan(
+            model,
+            &graph,
+            &plan,
+            &sim,
+            &portfolio::WhatIf::default(),
+            &solver,
+            extras,
+        )
+        .ok()
+    }))
+    .ok()
+    .flatten();
+    let computed = site::Computed {
+        sim: &sim,
+        plan: &plan,
+        tornadoes: &tornadoes,
+        voi: &voi,
+        annual: annual.as_ref(),
+    };
+    Ok(site::build(model, &graph, &computed, opts))
 }

@@ -2,33 +2,16 @@
 //! baseline, forecast, target) and the evaluations of shipped work (observed against the
 //! counterfactual, and each tested link's effect before and after).
 
-use std::fmt::Write;
-
 use evaluate::checkin::{CheckIn, KeyResult};
-use model::{Date, Provenance};
+use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
 
-use crate::diagram::xml as e;
-use crate::site::num;
+use crate::page::{Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
 
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
 const MUTED: &str = "#777";
-
-/// The mark beside a row or heading whose figures come from data that are not measured
-/// ([`Provenance::mark`]); empty for measured data.
-pub(crate) fn mark(p: Provenance) -> String {
-    p.mark().map(|m| format!(" <small class=\"warn\">{}</small>", e(m))).unwrap_or_default()
-}
-
-/// The paragraph above a table some of whose rows carry the mark
-/// ([`model::provenance::table_note`]); empty when none does.
-pub(crate) fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> String {
-    model::provenance::table_note(rows, what)
-        .map(|n| format!("<p class=\"warn\">{}</p>", e(&n)))
-        .unwrap_or_default()
-}
 
 /// Maps dates and values onto a plot area.
 struct Frame {
@@ -63,21 +46,59 @@ impl Frame {
     fn y(&self, v: f64) -> f64 {
         TOP + (H - TOP - BOTTOM) * (1.0 - (v - self.y0) / (self.y1 - self.y0))
     }
-    fn axes(&self, s: &mut String) {
-        let _ = write!(
-            s,
-            r##"<line x1="{LEFT}" y1="{b:.1}" x2="{r:.1}" y2="{b:.1}" stroke="#333"/><line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{b:.1}" stroke="#333"/><text x="{lx:.1}" y="{ty:.1}" text-anchor="end">{top}</text><text x="{lx:.1}" y="{by:.1}" text-anchor="end">{bot}</text><text x="{LEFT}" y="{dy:.1}">{d0}</text><text x="{r:.1}" y="{dy:.1}" text-anchor="end">{d1}</text>"##,
-            b = H - BOTTOM,
-            r = W - RIGHT,
-            lx = LEFT - 4.0,
-            ty = TOP + 8.0,
-            by = H - BOTTOM,
-            dy = H - BOTTOM + 16.0,
-            top = num(self.y1),
-            bot = num(self.y0),
-            d0 = Date::from_day_number(self.x0.round() as i64),
-            d1 = Date::from_day_number(self.x1.round() as i64),
-        );
+    /// Points as an SVG `points` list.
+    fn points(&self, pts: impl IntoIterator<Item = (f64, f64)>) -> String {
+        let p: Vec<String> =
+            pts.into_iter().map(|(x, y)| format!("{:.1},{:.1}", self.x(x), self.y(y))).collect();
+        p.join(" ")
+    }
+    fn axes(&self) -> Markup {
+        let (b, r) = (f1(H - BOTTOM), f1(W - RIGHT));
+        let (lx, dy) = (f1(LEFT - 4.0), f1(H - BOTTOM + 16.0));
+        html! {
+            (leaf("line", &[("x1", &LEFT), ("y1", &b), ("x2", &r), ("y2", &b), ("stroke", &"#333")]))
+            (leaf("line", &[("x1", &LEFT), ("y1", &TOP), ("x2", &LEFT), ("y2", &b), ("stroke", &"#333")]))
+            text x=(lx) y=(f1(TOP + 8.0)) text-anchor="end" { (num(self.y1)) }
+            text x=(lx) y=(b) text-anchor="end" { (num(self.y0)) }
+            text x=(LEFT) y=(dy) { (Date::from_day_number(self.x0.round() as i64)) }
+            text x=(r) y=(dy) text-anchor="end" { (Date::from_day_number(self.x1.round() as i64)) }
+        }
+    }
+    /// A line through `pts`, dashed or solid.
+    fn polyline(&self, pts: &[(f64, f64)], color: &str, dash: bool) -> Markup {
+        let points = self.points(pts.iter().copied());
+        if dash {
+            leaf(
+                "polyline",
+                &[
+                    ("points", &points),
+                    ("fill", &"none"),
+                    ("stroke", &color),
+                    ("stroke-width", &2),
+                    ("stroke-dasharray", &"5 4"),
+                ],
+            )
+        } else {
+            leaf(
+                "polyline",
+                &[("points", &points), ("fill", &"none"), ("stroke", &color), ("stroke-width", &2)],
+            )
+        }
+    }
+    /// The vertical line of a deployment.
+    fn deployed(&self, d: Date) -> Markup {
+        let x = f1(self.x(day(d)));
+        leaf(
+            "line",
+            &[
+                ("x1", &x),
+                ("y1", &TOP),
+                ("x2", &x),
+                ("y2", &f1(H - BOTTOM)),
+                ("stroke", &TARGET),
+                ("stroke-dasharray", &"4 3"),
+            ],
+        )
     }
 }
 
@@ -85,25 +106,13 @@ fn day(d: Date) -> f64 {
     d.day_number() as f64
 }
 
-fn polyline(f: &Frame, pts: &[(f64, f64)], color: &str, dash: bool) -> String {
-    let p: Vec<String> = pts.iter().map(|&(x, y)| format!("{:.1},{:.1}", f.x(x), f.y(y))).collect();
-    let dash = if dash { r#" stroke-dasharray="5 4""# } else { "" };
-    format!(
-        r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"{dash}/>"#,
-        p.join(" ")
-    )
-}
-
-fn svg_open(label: &str) -> String {
-    format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{}" font-family="system-ui, sans-serif" font-size="11"><title>{}</title>"#,
-        e(label),
-        e(label)
-    )
+/// A chart of the plot area's size, titled `label`.
+fn chart(label: &str, content: Markup) -> Markup {
+    crate::page::svg(W, H, label, Some(label), 11, content)
 }
 
 /// The RBA chart of a key result: history, baseline, forecast with its interval, target.
-fn rba_chart(k: &KeyResult) -> String {
+fn rba_chart(k: &KeyResult) -> Option<Markup> {
     let mut xs: Vec<f64> = k.history.iter().map(|p| day(p.0)).collect();
     let mut ys: Vec<f64> = k.history.iter().map(|p| p.1).collect();
     if let Some(b) = &k.baseline {
@@ -118,61 +127,45 @@ fn rba_chart(k: &KeyResult) -> String {
         ys.extend([f.low, f.high]);
     }
     if xs.len() < 2 {
-        return String::new();
+        return None;
     }
     let f = Frame::new(&xs, &ys);
-    let mut s = svg_open(&format!("{}: history, baseline, forecast and target", k.name));
-    f.axes(&mut s);
-    if let (Some(fc), Some(&(d, v))) = (&k.forecast, k.history.last()) {
-        let band = [(day(d), v), (day(fc.date), fc.high), (day(fc.date), fc.low)];
-        let p: Vec<String> =
-            band.iter().map(|&(x, y)| format!("{:.1},{:.1}", f.x(x), f.y(y))).collect();
-        let _ = write!(
-            s,
-            r#"<polygon points="{}" fill="{LINE}" fill-opacity="0.15"><title>{:.0}% forecast interval: {} to {}</title></polygon>"#,
-            p.join(" "),
-            fc.level * 100.0,
-            num(fc.low),
-            num(fc.high)
-        );
-        s.push_str(&polyline(&f, &[(day(d), v), (day(fc.date), fc.mean)], LINE, true));
-    }
-    if let Some(b) = &k.baseline {
-        let _ = write!(
-            s,
-            r#"<line x1="{LEFT}" y1="{y:.1}" x2="{r:.1}" y2="{y:.1}" stroke="{MUTED}" stroke-dasharray="2 3"/><text x="{tx:.1}" y="{ty:.1}" fill="{MUTED}">baseline {}</text>"#,
-            num(b.value),
-            y = f.y(b.value),
-            r = W - RIGHT,
-            tx = LEFT + 4.0,
-            ty = f.y(b.value) - 3.0
-        );
-    }
     let pts: Vec<(f64, f64)> = k.history.iter().map(|p| (day(p.0), p.1)).collect();
-    if pts.len() > 1 {
-        s.push_str(&polyline(&f, &pts, LINE, false));
-    }
-    for &(x, y) in &pts {
-        let _ =
-            write!(s, r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{LINE}"/>"#, f.x(x), f.y(y));
-    }
-    if let Some(t) = &k.target {
-        let (x, y) = (f.x(day(t.date)), f.y(t.value));
-        let _ = write!(
-            s,
-            r#"<path d="M{x:.1},{a:.1} L{b:.1},{y:.1} L{x:.1},{c:.1} L{d:.1},{y:.1} Z" fill="{TARGET}"><title>target {} by {}</title></path><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="{TARGET}">target</text>"#,
-            num(t.value),
-            t.date,
-            a = y - 6.0,
-            b = x + 6.0,
-            c = y + 6.0,
-            d = x - 6.0,
-            tx = x - 8.0,
-            ty = y - 6.0
-        );
-    }
-    s.push_str("</svg>");
-    s
+    let content = html! {
+        (f.axes())
+        @if let (Some(fc), Some(&(d, v))) = (&k.forecast, k.history.last()) {
+            polygon points=(f.points([(day(d), v), (day(fc.date), fc.high), (day(fc.date), fc.low)])) fill=(LINE) fill-opacity="0.15" {
+                title {
+                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(fc.low)) " to " (num(fc.high))
+                }
+            }
+            (f.polyline(&[(day(d), v), (day(fc.date), fc.mean)], LINE, true))
+        }
+        @if let Some(b) = &k.baseline {
+            @let y = f1(f.y(b.value));
+            (leaf("line", &[
+                ("x1", &LEFT),
+                ("y1", &y),
+                ("x2", &f1(W - RIGHT)),
+                ("y2", &y),
+                ("stroke", &MUTED),
+                ("stroke-dasharray", &"2 3"),
+            ]))
+            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(b.value)) }
+        }
+        @if pts.len() > 1 { (f.polyline(&pts, LINE, false)) }
+        @for &(x, y) in &pts {
+            (leaf("circle", &[("cx", &f1(f.x(x))), ("cy", &f1(f.y(y))), ("r", &2.5), ("fill", &LINE)]))
+        }
+        @if let Some(t) = &k.target {
+            @let (x, y) = (f.x(day(t.date)), f.y(t.value));
+            path d=(format!("M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z", y - 6.0, x + 6.0, y + 6.0, x - 6.0)) fill=(TARGET) {
+                title { "target " (num(t.value)) " by " (t.date) }
+            }
+            text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { "target" }
+        }
+    };
+    Some(chart(&format!("{}: history, baseline, forecast and target", k.name), content))
 }
 
 fn status_class(k: &KeyResult) -> &'static str {
@@ -186,129 +179,127 @@ fn status_class(k: &KeyResult) -> &'static str {
 }
 
 /// The check-in page body.
-pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> String {
+pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
     let Some(ci) = ci else {
-        return "<h1>Quarterly check-in</h1><p>No measurements yet: give indicators a <code>source</code> and run <code>throughline import</code>.</p>".into();
+        return html! {
+            h1 { "Quarterly check-in" }
+            p {
+                "No measurements yet: give indicators a " code { "source" } " and run "
+                code { "throughline import" } "."
+            }
+        };
     };
-    let mut b = format!(
-        "<h1>Check-in {}</h1><p>Data up to {}. Status rule: <strong>met</strong> when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline) gives the probability of meeting the target by its date: <strong>on track</strong> ≥ 50%, <strong>at risk</strong> 10–50%, <strong>off track</strong> below 10%. <strong>No data</strong> means nothing was measured, never zero.</p>",
-        ci.quarter, ci.as_of
-    );
     let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let _ = write!(b, "<p><strong>{}</strong></p>", e(&counts.join(", ")));
-    b.push_str(&table_note(ci.provenances(), "key results"));
-    b.push_str("<table><caption>Key results</caption><thead><tr><th scope=\"col\">Key result</th><th scope=\"col\">Baseline</th><th scope=\"col\">Latest</th><th scope=\"col\">Target</th><th scope=\"col\">Forecast at target date</th><th scope=\"col\">P(met)</th><th scope=\"col\">Status</th></tr></thead><tbody>");
-    for k in &ci.key_results {
-        let _ = write!(
-            b,
-            "<tr><th scope=\"row\"><a href=\"#{id}\">{}</a>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>",
-            e(&k.name),
-            mark(k.provenance),
-            k.baseline.as_ref().map_or("—".into(), |v| format!("{} ({})", num(v.value), v.date)),
-            k.latest.map_or("no data".into(), |(d, v)| format!("{} ({d})", num(v))),
-            k.target.as_ref().map_or("—".into(), |v| format!("{} by {}", num(v.value), v.date)),
-            k.forecast.as_ref().map_or("—".into(), |f| format!(
-                "{} ({} – {})",
-                num(f.mean),
-                num(f.low),
-                num(f.high)
-            )),
-            k.probability.map_or("—".into(), |p| format!("{:.0}%", p * 100.0)),
-            status_class(k),
-            k.status,
-            id = e(k.indicator.as_str()),
-        );
-    }
-    b.push_str("</tbody></table>");
-    for k in &ci.key_results {
-        let _ = write!(
-            b,
-            "<section id=\"{}\"><h2>{} <span class=\"{}\">{}</span>{}</h2>",
-            e(k.indicator.as_str()),
-            e(&k.name),
-            status_class(k),
-            k.status,
-            mark(k.provenance)
-        );
-        let chart = rba_chart(k);
-        if chart.is_empty() {
-            b.push_str("<p>Not enough to draw: no values and no baseline or target.</p>");
-        } else {
-            let _ = write!(
-                b,
-                "<figure>{chart}<figcaption class=\"legend\">Dots: measured values{}. Dashed line and band: forecast and its {}% interval. Diamond: target.</figcaption></figure>",
-                k.unit.as_deref().map(|u| format!(" ({})", e(u))).unwrap_or_default(),
-                k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0)
-            );
+    let rows = html! {
+        @for k in &ci.key_results {
+            tr {
+                th scope="row" { a href={ "#" (k.indicator) } { (k.name) } (mark(k.provenance)) }
+                td class="num" {
+                    @match &k.baseline { Some(v) => { (num(v.value)) " (" (v.date) ")" } None => "—", }
+                }
+                td class="num" {
+                    @match k.latest { Some((d, v)) => { (num(v)) " (" (d) ")" } None => "no data", }
+                }
+                td class="num" {
+                    @match &k.target { Some(v) => { (num(v.value)) " by " (v.date) } None => "—", }
+                }
+                td class="num" {
+                    @match &k.forecast {
+                        Some(f) => { (num(f.mean)) " (" (num(f.low)) " – " (num(f.high)) ")" }
+                        None => "—",
+                    }
+                }
+                td class="num" {
+                    @match k.probability { Some(p) => (format_args!("{:.0}%", p * 100.0)), None => "—" }
+                }
+                td class=(status_class(k)) { (k.status) }
+            }
         }
-        if !k.initiatives.is_empty() {
-            b.push_str("<p>Behind it: ");
-            let list: Vec<String> = k
-                .initiatives
-                .iter()
-                .map(|i| {
-                    let t = if i.tracker.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; {}", e(&i.tracker.join(", ")))
-                    };
-                    format!(
-                        "<a href=\"initiatives/{}.html\">{}</a> ({}{t})",
-                        e(i.id.as_str()),
-                        e(&i.name),
-                        e(&i.status)
-                    )
-                })
-                .collect();
-            b.push_str(&list.join(", "));
-            b.push_str("</p>");
+    };
+    html! {
+        h1 { "Check-in " (ci.quarter) }
+        p {
+            "Data up to " (ci.as_of) ". Status rule: " strong { "met" }
+            " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline) gives the probability of meeting the target by its date: "
+            strong { "on track" } " ≥ 50%, " strong { "at risk" } " 10–50%, " strong { "off track" }
+            " below 10%. " strong { "No data" } " means nothing was measured, never zero."
         }
-        b.push_str("</section>");
+        p { strong { (counts.join(", ")) } }
+        (table_note(ci.provenances(), "key results"))
+        (table(
+            "Key results",
+            &[
+                ("Key result", false),
+                ("Baseline", false),
+                ("Latest", false),
+                ("Target", false),
+                ("Forecast at target date", false),
+                ("P(met)", false),
+                ("Status", false),
+            ],
+            rows,
+        ))
+        @for k in &ci.key_results {
+            section id=(k.indicator) {
+                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(k.provenance)) }
+                @match rba_chart(k) {
+                    None => p { "Not enough to draw: no values and no baseline or target." },
+                    Some(chart) => (figure(&chart, &format!(
+                        "Dots: measured values{}. Dashed line and band: forecast and its {}% interval. Diamond: target.",
+                        k.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default(),
+                        k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0)
+                    ))),
+                }
+                @if !k.initiatives.is_empty() {
+                    p {
+                        "Behind it: "
+                        @for (n, i) in k.initiatives.iter().enumerate() {
+                            @if n > 0 { ", " }
+                            a href={ "initiatives/" (i.id) ".html" } { (i.name) }
+                            " (" (i.status)
+                            @if !i.tracker.is_empty() { "; " (i.tracker.join(", ")) }
+                            ")"
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "The story behind the curves" }
+        p { "Results-Based Accountability asks, for each curve:" }
+        ul { @for p in &ci.prompts { li { (p) } } }
     }
-    b.push_str("<h2>The story behind the curves</h2><p>Results-Based Accountability asks, for each curve:</p><ul>");
-    for p in &ci.prompts {
-        let _ = write!(b, "<li>{}</li>", e(p));
-    }
-    b.push_str("</ul>");
-    b
 }
 
-fn effect_chart(ev: &EvaluationShown) -> String {
+fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
     let fitted = &ev.estimate.fitted;
     if fitted.len() < 2 {
-        return String::new();
+        return None;
     }
     let xs: Vec<f64> = fitted.iter().map(|p| day(p.date)).collect();
     let ys: Vec<f64> = fitted.iter().flat_map(|p| [p.observed, p.counterfactual]).collect();
     let f = Frame::new(&xs, &ys);
-    let mut s = svg_open(&format!("{}: observed and without the change", ev.indicator));
-    f.axes(&mut s);
     let obs: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.observed)).collect();
     let cf: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.counterfactual)).collect();
-    s.push_str(&polyline(&f, &cf, MUTED, true));
-    s.push_str(&polyline(&f, &obs, LINE, false));
-    if let Some(d) = ev.deployed {
-        let x = f.x(day(d));
-        let _ = write!(
-            s,
-            r#"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{b:.1}" stroke="{TARGET}" stroke-dasharray="4 3"/><text x="{tx:.1}" y="{ty:.1}" fill="{TARGET}">deployed {d}</text>"#,
-            b = H - BOTTOM,
-            tx = x + 4.0,
-            ty = TOP + 10.0
-        );
-    }
-    s.push_str("</svg>");
-    s
+    let content = html! {
+        (f.axes())
+        (f.polyline(&cf, MUTED, true))
+        (f.polyline(&obs, LINE, false))
+        @if let Some(d) = ev.deployed {
+            (f.deployed(d))
+            text x=(f1(f.x(day(d)) + 4.0)) y=(f1(TOP + 10.0)) fill=(TARGET) { "deployed " (d) }
+        }
+    };
+    Some(chart(&format!("{}: observed and without the change", ev.indicator), content))
 }
 
 /// The effect by period: the treated series' effect with its pointwise band, each placebo's
 /// (a comparison series treated as if it had received the change) in grey behind it, zero and
 /// the deployment. A real effect stands out of the placebos after the line and not before.
-fn effect_path_chart(ev: &EvaluationShown) -> String {
+fn effect_path_chart(ev: &EvaluationShown) -> Option<Markup> {
     let est = &ev.estimate;
     let fitted = &est.fitted;
     if fitted.len() < 2 {
-        return String::new();
+        return None;
     }
     let xs: Vec<f64> = fitted.iter().map(|p| day(p.date)).collect();
     let mut ys: Vec<f64> = fitted.iter().flat_map(|p| [p.low, p.high]).collect();
@@ -317,51 +308,43 @@ fn effect_path_chart(ev: &EvaluationShown) -> String {
         ys.extend(ps.units.iter().flat_map(|u| u.path.iter().copied()));
     }
     let f = Frame::new(&xs, &ys);
-    let mut s = svg_open(&format!(
-        "{}: effect by period with its {:.0}% band, and placebos",
-        ev.indicator,
-        est.level * 100.0
-    ));
-    f.axes(&mut s);
-    let mut band: Vec<String> =
-        fitted.iter().map(|p| format!("{:.1},{:.1}", f.x(day(p.date)), f.y(p.high))).collect();
-    band.extend(fitted.iter().rev().map(|p| format!("{:.1},{:.1}", f.x(day(p.date)), f.y(p.low))));
-    let _ = write!(
-        s,
-        r#"<polygon points="{}" fill="{LINE}" fill-opacity="0.15" stroke="none"/>"#,
-        band.join(" ")
+    let band = f.points(
+        fitted
+            .iter()
+            .map(|p| (day(p.date), p.high))
+            .chain(fitted.iter().rev().map(|p| (day(p.date), p.low))),
     );
-    if let Some(ps) = &est.placebos {
-        for u in &ps.units {
-            let pts: Vec<(f64, f64)> = xs.iter().copied().zip(u.path.iter().copied()).collect();
-            let p: Vec<String> =
-                pts.iter().map(|&(x, y)| format!("{:.1},{:.1}", f.x(x), f.y(y))).collect();
-            let _ = write!(
-                s,
-                r#"<polyline points="{}" fill="none" stroke="{MUTED}" stroke-opacity="0.5" stroke-width="1"><title>placebo: {}</title></polyline>"#,
-                p.join(" "),
-                e(&u.name)
-            );
-        }
-    }
-    let zero = f.y(0.0);
-    let _ = write!(
-        s,
-        r##"<line x1="{LEFT}" y1="{zero:.1}" x2="{r:.1}" y2="{zero:.1}" stroke="#333" stroke-dasharray="2 2"/>"##,
-        r = W - RIGHT
-    );
+    let zero = f1(f.y(0.0));
     let path: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.effect)).collect();
-    s.push_str(&polyline(&f, &path, LINE, false));
-    if let Some(d) = ev.deployed {
-        let x = f.x(day(d));
-        let _ = write!(
-            s,
-            r#"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{b:.1}" stroke="{TARGET}" stroke-dasharray="4 3"/>"#,
-            b = H - BOTTOM,
-        );
-    }
-    s.push_str("</svg>");
-    s
+    let content = html! {
+        (f.axes())
+        (leaf("polygon", &[("points", &band), ("fill", &LINE), ("fill-opacity", &"0.15"), ("stroke", &"none")]))
+        @if let Some(ps) = &est.placebos {
+            @for u in &ps.units {
+                polyline points=(f.points(xs.iter().copied().zip(u.path.iter().copied()))) fill="none" stroke=(MUTED) stroke-opacity="0.5" stroke-width="1" {
+                    title { "placebo: " (u.name) }
+                }
+            }
+        }
+        (leaf("line", &[
+            ("x1", &LEFT),
+            ("y1", &zero),
+            ("x2", &f1(W - RIGHT)),
+            ("y2", &zero),
+            ("stroke", &"#333"),
+            ("stroke-dasharray", &"2 2"),
+        ]))
+        (f.polyline(&path, LINE, false))
+        @if let Some(d) = ev.deployed { (f.deployed(d)) }
+    };
+    Some(chart(
+        &format!(
+            "{}: effect by period with its {:.0}% band, and placebos",
+            ev.indicator,
+            est.level * 100.0
+        ),
+        content,
+    ))
 }
 
 fn strength_word(s: model::Strength) -> &'static str {
@@ -375,27 +358,9 @@ fn strength_word(s: model::Strength) -> &'static str {
 
 /// Whether the data are real (from the store's provenance of the series used), the design's
 /// verdict and the placebo results.
-fn design_paragraph(ev: &EvaluationShown) -> String {
+fn design_paragraph(ev: &EvaluationShown) -> Markup {
     let est = &ev.estimate;
-    let mut b = String::new();
-    if let (Some(m), Some(caveat)) = (ev.data.mark(), model::provenance::caveat([ev.data])) {
-        let _ = write!(b, "<p class=\"warn\"><strong>On {}.</strong> {}</p>", e(m), e(&caveat));
-    }
     let j = evaluate::strength::judge(&est.design, est.effect, est.se);
-    let _ = write!(
-        b,
-        "<p>Evidence strength from the design: <strong>{}</strong>",
-        strength_word(j.strength)
-    );
-    if j.reasons.is_empty() {
-        b.push_str(".</p>");
-    } else {
-        b.push_str(", because:</p><ul>");
-        for r in &j.reasons {
-            let _ = write!(b, "<li>{}</li>", e(r));
-        }
-        b.push_str("</ul>");
-    }
     // One paragraph for the design checks: in-space placebos, then the in-time placebo.
     let mut checks = Vec::new();
     if let Some(p) = &est.placebos {
@@ -419,10 +384,17 @@ fn design_paragraph(ev: &EvaluationShown) -> String {
             t.p_value
         ));
     }
-    if !checks.is_empty() {
-        let _ = write!(b, "<p>{}</p>", checks.join(" "));
+    html! {
+        @if let (Some(m), Some(caveat)) = (ev.data.mark(), model::provenance::caveat([ev.data])) {
+            p class="warn" { strong { "On " (m) "." } " " (caveat) }
+        }
+        p {
+            "Evidence strength from the design: " strong { (strength_word(j.strength)) }
+            @if j.reasons.is_empty() { "." } @else { ", because:" }
+        }
+        @if !j.reasons.is_empty() { ul { @for r in &j.reasons { li { (r) } } } }
+        @if !checks.is_empty() { p { (checks.join(" ")) } }
     }
-    b
 }
 
 fn dist(d: &model::Distribution) -> String {
@@ -430,101 +402,89 @@ fn dist(d: &model::Distribution) -> String {
     format!("mean {} (90%: {} – {})", num(d.mean()), num(lo), num(hi))
 }
 
-/// The evaluations page body.
-pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> String {
-    let mut b = String::from(
-        "<h1>Evaluations</h1><p>What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate normal update; recorded in <code>evaluations.yaml</code> by <code>throughline evaluate --write</code>). The effect is the average over the post-period of observed minus counterfactual.</p>",
-    );
-    if evals.is_empty() {
-        b.push_str("<p>No shipped initiative has an evaluation design with data yet.</p>");
-        return b;
-    }
-    for ev in evals {
-        let est = &ev.estimate;
-        let _ = write!(
-            b,
-            "<section id=\"{id}\"><h2><a href=\"initiatives/{id}.html\">{id}</a> on {}{}</h2><p>{}: <strong>{}</strong> per period{}, {:.0}% interval {} to {} (p = {:.3}).",
-            e(&ev.indicator),
-            mark(ev.data),
-            e(&est.method.to_string()),
-            num(est.effect),
-            est.relative().map(|r| format!(" ({:+.1}%)", r * 100.0)).unwrap_or_default(),
-            est.level * 100.0,
-            num(est.low),
-            num(est.high),
-            est.p_value,
-            id = e(&ev.initiative),
-        );
-        if let Some(p) = ev.predicted {
-            let _ = write!(
-                b,
-                " In the node's unit (× {}): {} observed against {} predicted by the model's priors.",
-                num(ev.scale),
-                num(est.effect * ev.scale),
-                num(p)
-            );
-        }
-        b.push_str("</p>");
-        b.push_str(&design_paragraph(ev));
-        let chart = effect_chart(ev);
-        if !chart.is_empty() {
-            let _ = write!(
-                b,
-                "<figure>{chart}<figcaption class=\"legend\">Solid: observed. Dashed: the estimated series without the change. Vertical line: the deployment.</figcaption></figure>"
-            );
-        }
-        let path = effect_path_chart(ev);
-        if !path.is_empty() {
-            let _ = write!(
-                b,
-                "<figure>{path}<figcaption class=\"legend\">The effect by period (observed minus the counterfactual; before the deployment, the misfit) with its {:.0}% pointwise band. Grey: the placebos, each comparison series treated as if it had received the change. Vertical line: the deployment.</figcaption></figure>",
-                est.level * 100.0
-            );
-        }
-        b.push_str("<table><caption>Estimate details</caption><tbody>");
-        for t in &est.terms {
-            let _ = write!(
-                b,
-                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}{}</td></tr>",
-                e(&t.name),
-                num(t.value),
-                t.se.map(|s| format!(" ± {}", num(s))).unwrap_or_default()
-            );
-        }
-        b.push_str("</tbody></table><ul>");
-        for n in &est.notes {
-            let _ = write!(b, "<li>{}</li>", e(n));
-        }
-        b.push_str("</ul>");
-        match &ev.updates {
-            Ok(ups) if !ups.is_empty() => {
-                b.push_str("<table><caption>Prior and posterior of the tested links</caption><thead><tr><th scope=\"col\">Link</th><th scope=\"col\">Prior (as written)</th><th scope=\"col\">Posterior (used by simulate and plan)</th></tr></thead><tbody>");
-                for u in ups {
-                    let _ = write!(
-                        b,
-                        "<tr><th scope=\"row\">{} → {}</th><td>{}</td><td>{}</td></tr>",
-                        e(u.from.as_str()),
-                        e(u.to.as_str()),
-                        dist(&u.prior),
-                        dist(&u.posterior)
-                    );
+/// One evaluation: the estimate, the design's verdict, the charts, the details and the link
+/// updates.
+fn evaluation(ev: &EvaluationShown) -> Markup {
+    let est = &ev.estimate;
+    html! {
+        section id=(ev.initiative) {
+            h2 { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } " on " (ev.indicator) (mark(ev.data)) }
+            p {
+                (est.method) ": " strong { (num(est.effect)) } " per period"
+                @if let Some(r) = est.relative() { (format_args!(" ({:+.1}%)", r * 100.0)) }
+                ", " (format_args!("{:.0}", est.level * 100.0)) "% interval " (num(est.low)) " to " (num(est.high))
+                " (p = " (format_args!("{:.3}", est.p_value)) ")."
+                @if let Some(p) = ev.predicted {
+                    " In the node's unit (× " (num(ev.scale)) "): " (num(est.effect * ev.scale))
+                    " observed against " (num(p)) " predicted by the model's priors."
                 }
-                b.push_str("</tbody></table>");
             }
-            Ok(_) => {}
-            Err(why) => {
-                let _ = write!(b, "<p class=\"warn\">No link updated: {}</p>", e(why));
+            (design_paragraph(ev))
+            @if let Some(chart) = effect_chart(ev) {
+                (figure(&chart, "Solid: observed. Dashed: the estimated series without the change. Vertical line: the deployment."))
+            }
+            @if let Some(path) = effect_path_chart(ev) {
+                (figure(&path, &format!(
+                    "The effect by period (observed minus the counterfactual; before the deployment, the misfit) with its {:.0}% pointwise band. Grey: the placebos, each comparison series treated as if it had received the change. Vertical line: the deployment.",
+                    est.level * 100.0
+                )))
+            }
+            table {
+                caption { "Estimate details" }
+                tbody {
+                    @for t in &est.terms {
+                        tr {
+                            th scope="row" { (t.name) }
+                            td class="num" { (num(t.value)) @if let Some(s) = t.se { " ± " (num(s)) } }
+                        }
+                    }
+                }
+            }
+            ul { @for n in &est.notes { li { (n) } } }
+            @match &ev.updates {
+                Ok(ups) if !ups.is_empty() => {
+                    (table(
+                        "Prior and posterior of the tested links",
+                        &[("Link", false), ("Prior (as written)", false), ("Posterior (used by simulate and plan)", false)],
+                        html! {
+                            @for u in ups {
+                                tr {
+                                    th scope="row" { (u.from) " → " (u.to) }
+                                    td { (dist(&u.prior)) }
+                                    td { (dist(&u.posterior)) }
+                                }
+                            }
+                        },
+                    ))
+                }
+                Ok(_) => {}
+                Err(why) => (warn(&format!("No link updated: {why}"))),
             }
         }
-        b.push_str("</section>");
     }
-    b
+}
+
+/// The evaluations page body.
+pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> Markup {
+    html! {
+        h1 { "Evaluations" }
+        p {
+            "What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate normal update; recorded in "
+            code { "evaluations.yaml" } " by " code { "throughline evaluate --write" }
+            "). The effect is the average over the post-period of observed minus counterfactual."
+        }
+        @if evals.is_empty() {
+            p { "No shipped initiative has an evaluation design with data yet." }
+        }
+        @for ev in evals { (evaluation(ev)) }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use evaluate::Point;
+    use model::Provenance;
 
     /// A weekly panel of six comparison series and a treated one that gains 5 from week 30.
     fn shown(data: Provenance) -> EvaluationShown {
@@ -561,7 +521,7 @@ mod tests {
 
     #[test]
     fn the_page_draws_the_effect_path_with_its_band_and_every_placebo() {
-        let body = evaluations_body(&[shown(Provenance::Measured)]);
+        let body = evaluations_body(&[shown(Provenance::Measured)]).into_string();
         assert!(body.contains("ind: effect by period with its 95% band, and placebos"), "{body}");
         assert_eq!(body.matches("<title>placebo: region_").count(), 6);
         assert_eq!(body.matches("fill-opacity=\"0.15\"").count(), 1, "one band");
@@ -574,12 +534,12 @@ mod tests {
 
     #[test]
     fn synthetic_data_are_named_and_never_strong() {
-        let body = evaluations_body(&[shown(Provenance::Synthetic)]);
+        let body = evaluations_body(&[shown(Provenance::Synthetic)]).into_string();
         assert!(body.contains("ind <small class=\"warn\">synthetic data</small></h2>"), "{body}");
         assert!(body.contains("<strong>On synthetic data.</strong> Synthetic data are generated"));
         assert!(!body.contains("<strong>strong</strong>"));
         assert!(body.contains("the data are marked synthetic"));
-        let body = evaluations_body(&[shown(Provenance::Illustrative)]);
+        let body = evaluations_body(&[shown(Provenance::Illustrative)]).into_string();
         assert!(body.contains("<strong>On illustrative data.</strong> Illustrative data are"));
     }
 }

@@ -9,7 +9,7 @@ use simulate::Simulation;
 use views::frameworks;
 
 use crate::File;
-use crate::site::num;
+use crate::page::num;
 
 /// Escapes text that would otherwise be read as wiki markup.
 fn w(s: &str) -> String {

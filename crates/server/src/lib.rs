@@ -51,17 +51,18 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// stylesheets and images, no script at all, forms posting back here, and no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Builds the report files of a checked model. The default is [`report_pages`]; tests pass one
+/// Builds the report pages of a checked model. The default is [`report_pages`]; tests pass one
 /// that fails on purpose to show that a failing build is contained.
-pub type PageBuilder =
-    Arc<dyn Fn(&model::Model, &report::Options) -> Result<Vec<report::File>, String> + Send + Sync>;
+pub type PageBuilder = Arc<
+    dyn Fn(&model::Model, &report::Options) -> Result<report::page::Site, String> + Send + Sync,
+>;
 
-/// The report as HTML: the page builder of a normal server.
+/// The report as pages: the page builder of a normal server.
 pub fn report_pages(
     model: &model::Model,
     opts: &report::Options,
-) -> Result<Vec<report::File>, String> {
-    report::build(model, report::Format::Html, opts, &|_, _| {}).map_err(|e| e.to_string())
+) -> Result<report::page::Site, String> {
+    report::build_site(model, opts, &|_, _| {}).map_err(|e| e.to_string())
 }
 
 /// Where the check-in, evaluation and community pages get their data: the model folder's
@@ -96,10 +97,16 @@ pub(crate) struct Pages {
     pub head: i64,
     /// The fingerprint of the measurements the pages were built from, taken after the build.
     pub data: u64,
-    /// The report's files, by path.
-    pub files: HashMap<String, String>,
+    /// The report's pages (before the shell), when the model is free of errors.
+    pub report: Option<report::page::Site>,
+    /// The position of each report page in `report.pages`, by path.
+    pub paths: HashMap<String, usize>,
+    /// Files that are not pages (the stylesheet), by path.
+    pub assets: HashMap<String, String>,
+    /// The model's errors, when it has some (the overview lists them instead of the report).
+    pub errors: Vec<String>,
     /// For editors: the edit links of each program page, by the page's path.
-    pub edit_links: HashMap<String, String>,
+    pub edit_links: HashMap<String, maud::Markup>,
     /// Why the pages of this revision could not be built, if they could not.
     pub failure: Option<String>,
 }

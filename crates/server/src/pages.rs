@@ -1,5 +1,7 @@
-//! HTML pages: the report of the current revision with an account bar, edit links and comments
-//! added, the login form, edit forms with errors next to their fields, and the revision list.
+//! HTML pages: the report of the current revision rendered in the page shell with its slots
+//! filled per request (account bar, "updating…" banner, edit links, comments), the login form,
+//! edit forms with errors next to their fields, and the revision list. Every page is a maud
+//! template through `report::page`: escaped by default, never patched after rendering.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -7,14 +9,11 @@ use std::sync::Arc;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use report::page::{Markup, Nav, Shell, Slots, html, thead};
 use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
 
 use crate::{AppError, AppState, Who, kind_of, who};
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
 /// inline style, so the Content-Security-Policy needs no `'unsafe-inline'`).
@@ -109,14 +108,17 @@ async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
                 // like the site.
                 let mut kept = HashMap::new();
                 if let Some(css) =
-                    state.cached_site().as_ref().and_then(|s| s.files.get("style.css"))
+                    state.cached_site().as_ref().and_then(|s| s.assets.get("style.css"))
                 {
                     kept.insert("style.css".to_string(), css.clone());
                 }
                 Arc::new(crate::Pages {
                     head,
                     data: fingerprint(state).await,
-                    files: kept,
+                    report: None,
+                    paths: HashMap::new(),
+                    assets: kept,
+                    errors: Vec::new(),
                     edit_links: HashMap::new(),
                     failure: Some(failure),
                 })
@@ -139,11 +141,19 @@ fn build(
     files: Vec<modelfile::SourceFile>,
 ) -> Result<crate::Site, String> {
     let checked = modelfile::check(files);
-    let mut map = HashMap::new();
-    let mut edit_links = HashMap::new();
+    let mut pages = crate::Pages {
+        head,
+        data: 0,
+        report: None,
+        paths: HashMap::new(),
+        assets: HashMap::new(),
+        errors: Vec::new(),
+        edit_links: HashMap::new(),
+        failure: None,
+    };
     if checked.is_ok() {
         for p in &checked.model.programs {
-            edit_links.insert(
+            pages.edit_links.insert(
                 format!("programs/{}.html", p.id),
                 program_edit_links(&checked.model, p.id.as_str()),
             );
@@ -153,78 +163,86 @@ fn build(
             measured: st.measured.measured(&checked.model),
             ..report::Options::default()
         };
-        for f in (st.builder)(&checked.model, &opts)? {
-            let mut contents =
-                if f.path.ends_with(".html") { safe_links(&f.contents) } else { f.contents };
+        let report = (st.builder)(&checked.model, &opts)?;
+        for f in &report.assets {
+            let mut contents = f.contents.clone();
             if f.path == "style.css" {
                 contents.push_str(SERVER_CSS);
             }
-            map.insert(f.path, contents);
+            pages.assets.insert(f.path.clone(), contents);
         }
+        pages.paths = report.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
+        pages.report = Some(report);
     } else {
-        let mut body = String::from(
-            "<h1>The model has errors</h1><p>Fix them (edit the items below, or restore a revision) to see the pages.</p><ul>",
-        );
-        for d in checked.diagnostics.iter().filter(|d| d.severity() == modelfile::Severity::Error) {
-            body.push_str(&format!("<li>{}</li>", esc(&d.message)));
-        }
-        body.push_str("</ul><p><a href=\"/revisions\">Revisions</a></p>");
-        map.insert("index.html".into(), shell("Model errors", &body));
+        pages.errors = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == modelfile::Severity::Error)
+            .map(|d| d.message.clone())
+            .collect();
     }
     // Taken after the measurements were read: reading imports local files into the store.
-    let data = st.measured.fingerprint();
-    Ok(Arc::new(crate::Pages { head, data, files: map, edit_links, failure: None }))
+    pages.data = st.measured.fingerprint();
+    Ok(Arc::new(pages))
 }
 
-/// `html` with the target of every `href` and `src` that is not an allowed link replaced by
-/// `#` (defence in depth: the checker also refuses such URLs in the model, and the
-/// Content-Security-Policy blocks `javascript:` URLs).
-pub(crate) fn safe_links(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    loop {
-        let next = ["href=\"", "src=\""]
-            .iter()
-            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-            .min_by_key(|(i, _)| *i);
-        let Some((at, len)) = next else { break };
-        let value_start = at + len;
-        let Some(value_len) = rest[value_start..].find('"') else { break };
-        out.push_str(&rest[..value_start]);
-        let value = &rest[value_start..value_start + value_len];
-        out.push_str(if model::link_target::is_allowed(value) { value } else { "#" });
-        rest = &rest[value_start + value_len..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The page that stands in for a report page whose build failed.
-fn failed_page(head: i64, why: &str, bar: &str) -> Response {
-    let body = format!(
-        "{bar}<h1>This page could not be built</h1><p role=\"alert\">The pages of revision {head} could not be built: {}</p><p>The rest of the workspace works: undo the change that caused it on the <a href=\"/revisions\">revisions</a> page (restore the revision before it), or edit the item again. The pages are built afresh from the next revision.</p>",
-        esc(why)
-    );
-    (StatusCode::INTERNAL_SERVER_ERROR, Html(shell("Page not built", &body))).into_response()
-}
-
-/// A minimal page for the application's own screens, using the report's stylesheet.
-pub(crate) fn shell(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{t}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n<header><a class=\"model\" href=\"/\">throughline</a><nav aria-label=\"Workspace\"><ul><li><a href=\"/\">Overview</a></li><li><a href=\"/revisions\">Revisions</a></li><li><a href=\"/rounds\">Consultation</a></li></ul></nav></header>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
-        t = esc(title)
+/// The overview of a model with errors: what to fix, and where.
+fn errors_page(errors: &[String]) -> String {
+    shell(
+        "Model errors",
+        html! {
+            h1 { "The model has errors" }
+            p { "Fix them (edit the items below, or restore a revision) to see the pages." }
+            ul { @for e in errors { li { (e) } } }
+            p { a href="/revisions" { "Revisions" } }
+        },
     )
 }
 
-fn account_bar(w: &Who) -> String {
-    match &w.session {
-        Some(s) => format!(
-            "<div class=\"account\">{} ({}) <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form> · <a href=\"/revisions\">Revisions</a> · <a href=\"/rounds\">Consultation</a></div>",
-            esc(&s.account.name),
-            s.account.role.key(),
-            esc(&s.csrf)
-        ),
-        None => "<div class=\"account\"><a href=\"/login\">Log in</a> · <a href=\"/revisions\">Revisions</a> · <a href=\"/rounds\">Consultation</a></div>".into(),
+/// The page that stands in for a report page whose build failed.
+fn failed_page(head: i64, why: &str, bar: Markup) -> Response {
+    let body = html! {
+        h1 { "This page could not be built" }
+        p role="alert" { "The pages of revision " (head) " could not be built: " (why) }
+        p {
+            "The rest of the workspace works: undo the change that caused it on the "
+            a href="/revisions" { "revisions" }
+            " page (restore the revision before it), or edit the item again. The pages are built afresh from the next revision."
+        }
+    };
+    let page = Shell {
+        title: "Page not built",
+        nav: Nav::Workspace,
+        footer: None,
+        slots: Slots { account: Some(bar), ..Slots::default() },
+    }
+    .render(&body);
+    (StatusCode::INTERNAL_SERVER_ERROR, Html(page.into_string())).into_response()
+}
+
+/// A page of the application's own screens, in the one shell with the workspace's navigation.
+pub(crate) fn shell(title: &str, body: Markup) -> String {
+    Shell { title, nav: Nav::Workspace, footer: None, slots: Slots::default() }
+        .render(&body)
+        .into_string()
+}
+
+/// Who is logged in, with log-out, or a log-in link; and the workspace's screens.
+fn account_bar(w: &Who) -> Markup {
+    html! {
+        div class="account" {
+            @match &w.session {
+                Some(s) => {
+                    (s.account.name) " (" (s.account.role.key()) ") "
+                    form method="post" action="/logout" {
+                        input type="hidden" name="csrf" value=(s.csrf);
+                        button type="submit" { "Log out" }
+                    }
+                }
+                None => a href="/login" { "Log in" },
+            }
+            " · " a href="/revisions" { "Revisions" } " · " a href="/rounds" { "Consultation" }
+        }
     }
 }
 
@@ -240,61 +258,78 @@ fn item_of(path: &str) -> Option<(ItemKind, &str)> {
 }
 
 /// For editors on a program page: an edit link for every step and link of the program.
-fn program_edit_links(m: &model::Model, program: &str) -> String {
+fn program_edit_links(m: &model::Model, program: &str) -> Markup {
     let of_program: HashMap<&str, bool> = m
         .nodes
         .iter()
         .map(|n| (n.id.as_str(), n.program.as_ref().is_some_and(|p| p.as_str() == program)))
         .collect();
     let mine = |id: &model::Id| of_program.get(id.as_str()).copied().unwrap_or(false);
-    let mut s = String::from("<section id=\"edit\"><h2>Edit this program</h2><p>Steps:</p><ul>");
-    for n in m.nodes.iter().filter(|n| mine(&n.id)) {
-        s.push_str(&format!(
-            "<li><a href=\"/edit/node/{id}\">{}</a></li>",
-            esc(&n.name),
-            id = esc(n.id.as_str())
-        ));
+    html! {
+        section id="edit" {
+            h2 { "Edit this program" }
+            p { "Steps:" }
+            ul {
+                @for n in m.nodes.iter().filter(|n| mine(&n.id)) {
+                    li { a href={ "/edit/node/" (n.id) } { (n.name) } }
+                }
+            }
+            p { "Links:" }
+            ul {
+                @for l in m.links.iter().filter(|l| mine(&l.from) || mine(&l.to)) {
+                    li { a href={ "/edit/link/" (l.from) ":" (l.to) } { (l.from) " → " (l.to) } }
+                }
+            }
+        }
     }
-    s.push_str("</ul><p>Links:</p><ul>");
-    for l in m.links.iter().filter(|l| mine(&l.from) || mine(&l.to)) {
-        s.push_str(&format!(
-            "<li><a href=\"/edit/link/{f}:{t}\">{f} → {t}</a></li>",
-            f = esc(l.from.as_str()),
-            t = esc(l.to.as_str())
-        ));
-    }
-    s.push_str("</ul></section>");
-    s
 }
 
-fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<String, AppError> {
+/// The kinds of contribution, as the comment forms offer them.
+fn kind_select() -> Markup {
+    html! {
+        label {
+            "Kind "
+            select name="kind" {
+                option { "comment" } option { "endorse" } option { "concern" } option { "proposal" }
+            }
+        }
+    }
+}
+
+/// One contribution: who, what kind, when, and the text; `on` names its target.
+fn contribution(c: &workspace::consult::Contribution, on: bool) -> Markup {
+    html! {
+        li {
+            strong { (c.author) }
+            @if on { " on " code { (c.target) } }
+            " " span class="legend" { (c.kind.key()) " · " (c.at) }
+            br; (c.body)
+        }
+    }
+}
+
+fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<Markup, AppError> {
     let list = state.ws()?.contributions(Some(target))?;
-    let mut s = String::from("<section id=\"comments\"><h2>Comments</h2>");
-    if list.is_empty() {
-        s.push_str("<p>No comments yet.</p>");
-    }
-    s.push_str("<ul class=\"comments\">");
-    for c in &list {
-        s.push_str(&format!(
-            "<li><strong>{}</strong> <span class=\"legend\">{} · {}</span><br>{}</li>",
-            esc(&c.author),
-            c.kind.key(),
-            esc(&c.at),
-            esc(&c.body)
-        ));
-    }
-    s.push_str("</ul>");
-    match &w.session {
-        Some(sess) if sess.account.role >= Role::Contributor => s.push_str(&format!(
-            "<form method=\"post\" action=\"/comments\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"target\" value=\"{}\"><label>Kind <select name=\"kind\"><option>comment</option><option>endorse</option><option>concern</option><option>proposal</option></select></label><br><label>Text<br><textarea name=\"body\" rows=\"3\" cols=\"60\"></textarea></label><br><button type=\"submit\">Post</button></form>",
-            esc(&sess.csrf),
-            esc(target)
-        )),
-        Some(_) => s.push_str("<p class=\"legend\">Contributors can comment.</p>"),
-        None => s.push_str("<p class=\"legend\"><a href=\"/login\">Log in</a> to comment.</p>"),
-    }
-    s.push_str("</section>");
-    Ok(s)
+    Ok(html! {
+        section id="comments" {
+            h2 { "Comments" }
+            @if list.is_empty() { p { "No comments yet." } }
+            ul class="comments" { @for c in &list { (contribution(c, false)) } }
+            @match &w.session {
+                Some(sess) if sess.account.role >= Role::Contributor => {
+                    form method="post" action="/comments" {
+                        input type="hidden" name="csrf" value=(sess.csrf);
+                        input type="hidden" name="target" value=(target);
+                        (kind_select()) br;
+                        label { "Text" br; textarea name="body" rows="3" cols="60" {} } br;
+                        button type="submit" { "Post" }
+                    }
+                }
+                Some(_) => p class="legend" { "Contributors can comment." },
+                None => p class="legend" { a href="/login" { "Log in" } " to comment." },
+            }
+        }
+    })
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -321,8 +356,9 @@ async fn serve_page(
     Ok(resp)
 }
 
-/// A report page of `site` with the account bar, edit links and comments added; the error page
-/// when the revision's pages could not be built.
+/// A report page of `site` in the shell, with the account bar, edit links, comments and the
+/// "updating…" banner in their slots; the error page when the revision's pages could not be
+/// built.
 fn page_of(
     state: &Arc<AppState>,
     headers: &HeaderMap,
@@ -330,53 +366,48 @@ fn page_of(
     site: &crate::Site,
     stale: bool,
 ) -> Result<Response, AppError> {
-    if let Some(why) = &site.failure
-        && !site.files.contains_key(path)
-    {
-        let w = who(state, headers)?;
-        return Ok(failed_page(site.head, why, &account_bar(&w)));
-    }
-    let Some(contents) = site.files.get(path) else {
-        return Err(AppError::NotFound(format!("no page {path}")));
-    };
-    if !path.ends_with(".html") {
+    if let Some(contents) = site.assets.get(path) {
         return Ok(([(header::CONTENT_TYPE, content_type(path))], contents.clone()).into_response());
     }
-    let w = who(state, headers)?;
-    let mut html = contents.clone();
-    let mut bar = account_bar(&w);
-    if let Some((kind, id)) = item_of(path) {
-        bar.push_str(&format!(
-            " <a class=\"edit\" href=\"/edit/{}/{}\">Edit this {}</a>",
-            kind.name(),
-            esc(id),
-            kind.name()
-        ));
-        let comments = comments_section(state, &w, id)?;
-        if let Some(at) = html.find("<footer>") {
-            html.insert_str(at, &comments);
-        }
+    if let Some(why) = &site.failure {
+        let w = who(state, headers)?;
+        return Ok(failed_page(site.head, why, account_bar(&w)));
     }
-    if let Some(edits) = site.edit_links.get(path)
-        && w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor)
-        && let Some(at) = html.find("<footer>")
-    {
-        html.insert_str(at, edits);
+    if path == "index.html" && !site.errors.is_empty() {
+        return Ok(Html(errors_page(&site.errors)).into_response());
+    }
+    let (Some(report), Some(&at)) = (&site.report, site.paths.get(path)) else {
+        return Err(AppError::NotFound(format!("no page {path}")));
+    };
+    let w = who(state, headers)?;
+    let item = item_of(path);
+    let mut slots = Slots {
+        account: Some(html! {
+            (account_bar(&w))
+            @if let Some((kind, id)) = item {
+                " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { "Edit this " (kind.name()) }
+            }
+        }),
+        ..Slots::default()
+    };
+    if let Some((_, id)) = item {
+        slots.comments = Some(comments_section(state, &w, id)?);
+    }
+    if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
+        slots.edit = site.edit_links.get(path).cloned();
     }
     if stale {
         // A newer revision or newer data is being built: say so, and look again shortly (a
         // refresh, not a script: the pages carry none).
-        bar.push_str(&format!(
-            "<p class=\"updating\" role=\"status\">Updating… this page shows revision {} and refreshes by itself when the newest is ready.</p>",
-            site.head
-        ));
-        if let Some(at) = html.find("</head>") {
-            html.insert_str(at, "<meta http-equiv=\"refresh\" content=\"2\">");
-        }
+        slots.banner = Some(html! {
+            p class="updating" role="status" {
+                "Updating… this page shows revision " (site.head)
+                " and refreshes by itself when the newest is ready."
+            }
+        });
+        slots.refresh = Some(2);
     }
-    if let Some(at) = html.find("</nav>") {
-        html.insert_str(at + "</nav>".len(), &bar);
-    }
+    let html = report.render(&report.pages[at], slots).into_string();
     Ok(([(header::CONTENT_TYPE, content_type(path))], html).into_response())
 }
 
@@ -404,20 +435,37 @@ pub(crate) async fn page(
     serve_page(state, headers, path).await
 }
 
+/// A form's alert: what went wrong, next to where it went wrong.
+fn alert(message: &str) -> Markup {
+    html! { p class="bad" role="alert" { (message) } }
+}
+
+/// A hidden CSRF field, in every form that writes.
+fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
 pub(crate) fn login_html(error: Option<&str>, wiki: bool) -> String {
-    let err = error
-        .map(|e| format!("<p class=\"bad\" role=\"alert\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    let wiki = if wiki {
-        "<p><a href=\"/oauth/start\">Log in with your wiki account</a></p><p class=\"legend\">Or with a local account:</p>"
-    } else {
-        ""
-    };
     shell(
         "Log in",
-        &format!(
-            "<h1>Log in</h1>{err}{wiki}<form method=\"post\" action=\"/login\"><p><label>Name<br><input name=\"name\" autocomplete=\"username\" required></label></p><p><label>Password<br><input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p><p><button type=\"submit\">Log in</button></p></form>"
-        ),
+        html! {
+            h1 { "Log in" }
+            @if let Some(e) = error { (alert(e)) }
+            @if wiki {
+                p { a href="/oauth/start" { "Log in with your wiki account" } }
+                p class="legend" { "Or with a local account:" }
+            }
+            form method="post" action="/login" {
+                p { label { "Name" br; input name="name" autocomplete="username" required; } }
+                p {
+                    label {
+                        "Password" br;
+                        input name="password" type="password" autocomplete="current-password" required;
+                    }
+                }
+                p { button type="submit" { "Log in" } }
+            }
+        },
     )
 }
 
@@ -443,64 +491,43 @@ fn edit_html(
     errors: &[FieldError],
     typed: &BTreeMap<String, String>,
 ) -> String {
-    let mut b = format!(
-        "<h1>Edit {} <code>{}</code></h1><p class=\"legend\">In {} (revision {}). Changes are checked like <code>throughline check</code> and saved as a new revision.</p>",
-        item.kind.name(),
-        esc(&item.id),
-        esc(&item.path),
-        item.revision
-    );
-    for e in errors.iter().filter(|e| e.field.is_none()) {
-        b.push_str(&format!("<p class=\"bad\" role=\"alert\">{}</p>", esc(&e.message)));
-    }
-    b.push_str(&format!(
-        "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"revision\" value=\"{}\">",
-        esc(csrf),
-        item.revision
-    ));
-    for f in item.fields.iter().filter(|f| f.editable) {
-        let original = display(&f.value);
-        let current = typed.get(f.key).cloned().unwrap_or_else(|| original.clone());
-        let field_errors: Vec<&FieldError> =
-            errors.iter().filter(|e| e.field.as_deref() == Some(f.key)).collect();
-        b.push_str(&format!(
-            "<p><label for=\"f-{k}\"><strong>{k}</strong> <span class=\"legend\">{doc}</span></label><br><input type=\"hidden\" name=\"orig.{k}\" value=\"{o}\">",
-            k = f.key,
-            doc = esc(f.doc),
-            o = esc(&original)
-        ));
-        if f.choices.is_empty() {
-            b.push_str(&format!(
-                "<input id=\"f-{k}\" name=\"f.{k}\" value=\"{v}\" size=\"60\"{inv}>",
-                k = f.key,
-                v = esc(&current),
-                inv = if field_errors.is_empty() { "" } else { " aria-invalid=\"true\"" }
-            ));
-        } else {
-            b.push_str(&format!(
-                "<select id=\"f-{k}\" name=\"f.{k}\"><option value=\"\"></option>",
-                k = f.key
-            ));
-            for c in &f.choices {
-                let sel = if *c == current { " selected" } else { "" };
-                b.push_str(&format!("<option{sel}>{c}</option>"));
+    let body = html! {
+        h1 { "Edit " (item.kind.name()) " " code { (item.id) } }
+        p class="legend" {
+            "In " (item.path) " (revision " (item.revision) "). Changes are checked like "
+            code { "throughline check" } " and saved as a new revision."
+        }
+        @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
+        form method="post" {
+            (csrf_field(csrf))
+            input type="hidden" name="revision" value=(item.revision);
+            @for f in item.fields.iter().filter(|f| f.editable) {
+                @let original = display(&f.value);
+                @let current = typed.get(f.key).cloned().unwrap_or_else(|| original.clone());
+                @let field_errors: Vec<&FieldError> = errors.iter().filter(|e| e.field.as_deref() == Some(f.key)).collect();
+                p {
+                    label for={ "f-" (f.key) } { strong { (f.key) } " " span class="legend" { (f.doc) } }
+                    br;
+                    input type="hidden" name={ "orig." (f.key) } value=(original);
+                    @if f.choices.is_empty() {
+                        input id={ "f-" (f.key) } name={ "f." (f.key) } value=(current) size="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")];
+                    } @else {
+                        select id={ "f-" (f.key) } name={ "f." (f.key) } {
+                            option value="" {}
+                            @for c in &f.choices { option selected[*c == current] { (c) } }
+                        }
+                    }
+                    @for e in field_errors {
+                        br;
+                        span class="bad field-error" role="alert" { (e.message) }
+                        @if let Some(h) = &e.help { " " span class="legend" { (h) } }
+                    }
+                }
             }
-            b.push_str("</select>");
+            p { button type="submit" { "Save" } }
         }
-        for e in field_errors {
-            b.push_str(&format!(
-                "<br><span class=\"bad field-error\" role=\"alert\">{}</span>{}",
-                esc(&e.message),
-                e.help
-                    .as_deref()
-                    .map(|h| format!(" <span class=\"legend\">{}</span>", esc(h)))
-                    .unwrap_or_default()
-            ));
-        }
-        b.push_str("</p>");
-    }
-    b.push_str("<p><button type=\"submit\">Save</button></p></form>");
-    shell(&format!("Edit {}", item.id), &b)
+    };
+    shell(&format!("Edit {}", item.id), body)
 }
 
 pub(crate) async fn edit_form(
@@ -583,29 +610,29 @@ pub(crate) async fn revisions_page(
     let w = who(&state, &headers)?;
     let list = state.ws()?.revisions(None, 200)?;
     let can_restore = w.session.as_ref().filter(|s| s.account.role >= Role::Editor);
-    let mut b = String::from(
-        "<h1>Revisions</h1><table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">File</th><th scope=\"col\">What</th><th scope=\"col\">Who</th><th scope=\"col\">When</th><th scope=\"col\"></th></tr></thead><tbody>",
-    );
-    for r in &list {
-        let action = match can_restore {
-            Some(s) => format!(
-                "<form method=\"post\" action=\"/revisions/{}/restore\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Restore</button></form>",
-                r.id,
-                esc(&s.csrf)
-            ),
-            None => String::new(),
-        };
-        b.push_str(&format!(
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
-            r.id,
-            esc(&r.path),
-            esc(&r.summary),
-            esc(&r.author),
-            esc(&r.at)
-        ));
-    }
-    b.push_str("</tbody></table>");
-    Ok(Html(shell("Revisions", &b)).into_response())
+    let body = html! {
+        h1 { "Revisions" }
+        table {
+            (thead(&[("#", false), ("File", false), ("What", false), ("Who", false), ("When", false), ("", false)]))
+            tbody {
+                @for r in &list {
+                    tr {
+                        td class="num" { (r.id) }
+                        td { (r.path) } td { (r.summary) } td { (r.author) } td { (r.at) }
+                        td {
+                            @if let Some(s) = can_restore {
+                                form method="post" action={ "/revisions/" (r.id) "/restore" } {
+                                    (csrf_field(&s.csrf))
+                                    button type="submit" { "Restore" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(shell("Revisions", body)).into_response())
 }
 
 pub(crate) async fn restore_submit(
@@ -685,28 +712,34 @@ pub(crate) async fn rounds_page(
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
     let rounds = state.ws()?.rounds()?;
-    let mut b = String::from(
-        "<h1>Consultation</h1><p>Rounds in which expert communities review a program or the plan: comment, endorse, raise concerns, propose programs.</p><table><thead><tr><th scope=\"col\">Round</th><th scope=\"col\">On</th><th scope=\"col\">Opened</th><th scope=\"col\">State</th></tr></thead><tbody>",
-    );
-    for r in &rounds {
-        b.push_str(&format!(
-            "<tr><th scope=\"row\"><a href=\"/rounds/{}\">{}</a></th><td>{}</td><td>{} by {}</td><td>{}</td></tr>",
-            r.id,
-            esc(&r.title),
-            esc(&r.scope),
-            esc(&r.opened_at),
-            esc(&r.opened_by),
-            if r.closed_at.is_some() { "closed" } else { "open" }
-        ));
-    }
-    b.push_str("</tbody></table>");
-    if let Some(s) = w.session.as_ref().filter(|s| s.account.role >= Role::Admin) {
-        b.push_str(&format!(
-            "<h2>Open a round</h2><form method=\"post\" action=\"/rounds\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><p><label>On (a program id, or <code>plan</code>)<br><input name=\"scope\" required></label></p><p><label>Title<br><input name=\"title\" size=\"60\" required></label></p><p><button type=\"submit\">Open</button></p></form>",
-            esc(&s.csrf)
-        ));
-    }
-    Ok(Html(shell("Consultation", &b)).into_response())
+    let admin = w.session.as_ref().filter(|s| s.account.role >= Role::Admin);
+    let body = html! {
+        h1 { "Consultation" }
+        p { "Rounds in which expert communities review a program or the plan: comment, endorse, raise concerns, propose programs." }
+        table {
+            (thead(&[("Round", false), ("On", false), ("Opened", false), ("State", false)]))
+            tbody {
+                @for r in &rounds {
+                    tr {
+                        th scope="row" { a href={ "/rounds/" (r.id) } { (r.title) } }
+                        td { (r.scope) }
+                        td { (r.opened_at) " by " (r.opened_by) }
+                        td { (if r.closed_at.is_some() { "closed" } else { "open" }) }
+                    }
+                }
+            }
+        }
+        @if let Some(s) = admin {
+            h2 { "Open a round" }
+            form method="post" action="/rounds" {
+                (csrf_field(&s.csrf))
+                p { label { "On (a program id, or " code { "plan" } ")" br; input name="scope" required; } }
+                p { label { "Title" br; input name="title" size="60" required; } }
+                p { button type="submit" { "Open" } }
+            }
+        }
+    };
+    Ok(Html(shell("Consultation", body)).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -743,60 +776,68 @@ pub(crate) async fn round_page(
     let summary = state.ws()?.round_summary(id)?;
     let all: Vec<_> =
         state.ws()?.contributions(None)?.into_iter().filter(|c| c.round == Some(id)).collect();
-    let mut b = format!(
-        "<h1>{}</h1><p>On <code>{}</code>; opened {} by {}; {}.</p><h2>Summary</h2><table><thead><tr><th scope=\"col\">About</th><th scope=\"col\">Endorsements</th><th scope=\"col\">Concerns</th><th scope=\"col\">Comments</th><th scope=\"col\">Proposals</th><th scope=\"col\">Concerns to answer</th></tr></thead><tbody>",
-        esc(&round.title),
-        esc(&round.scope),
-        esc(&round.opened_at),
-        esc(&round.opened_by),
-        if round.closed_at.is_some() { "closed" } else { "open" }
-    );
-    for (target, t) in &summary {
-        let n = |k: &str| t.counts.get(k).copied().unwrap_or(0);
-        b.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(target),
-            n("endorse"),
-            n("concern"),
-            n("comment"),
-            n("proposal"),
-            t.concerns.iter().map(|c| esc(c)).collect::<Vec<_>>().join("<br>")
-        ));
-    }
-    b.push_str("</tbody></table><h2>Contributions</h2><ul class=\"comments\">");
-    for c in &all {
-        b.push_str(&format!(
-            "<li><strong>{}</strong> on <code>{}</code> <span class=\"legend\">{} · {}</span><br>{}</li>",
-            esc(&c.author),
-            esc(&c.target),
-            c.kind.key(),
-            esc(&c.at),
-            esc(&c.body)
-        ));
-    }
-    b.push_str("</ul>");
-    if round.closed_at.is_none() {
-        match &w.session {
-            Some(s) if s.account.role >= Role::Contributor => {
-                b.push_str(&format!(
-                    "<h2>Contribute</h2><form method=\"post\" action=\"/comments\"><input type=\"hidden\" name=\"csrf\" value=\"{c}\"><input type=\"hidden\" name=\"round\" value=\"{id}\"><p><label>About (a node, initiative or program id)<br><input name=\"target\" value=\"{scope}\" required></label></p><p><label>Kind <select name=\"kind\"><option>comment</option><option>endorse</option><option>concern</option><option>proposal</option></select></label></p><p><label>Text<br><textarea name=\"body\" rows=\"4\" cols=\"60\"></textarea></label></p><p><button type=\"submit\">Post</button></p></form>",
-                    c = esc(&s.csrf),
-                    scope = esc(&round.scope)
-                ));
-                if s.account.role >= Role::Admin {
-                    b.push_str(&format!(
-                        "<form method=\"post\" action=\"/rounds/{id}/close\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Close the round</button></form>",
-                        esc(&s.csrf)
-                    ));
+    let body = html! {
+        h1 { (round.title) }
+        p {
+            "On " code { (round.scope) } "; opened " (round.opened_at) " by " (round.opened_by) "; "
+            (if round.closed_at.is_some() { "closed" } else { "open" }) "."
+        }
+        h2 { "Summary" }
+        table {
+            (thead(&[
+                ("About", false),
+                ("Endorsements", false),
+                ("Concerns", false),
+                ("Comments", false),
+                ("Proposals", false),
+                ("Concerns to answer", false),
+            ]))
+            tbody {
+                @for (target, t) in &summary {
+                    @let n = |k: &str| t.counts.get(k).copied().unwrap_or(0);
+                    tr {
+                        th scope="row" { (target) }
+                        td class="num" { (n("endorse")) }
+                        td class="num" { (n("concern")) }
+                        td class="num" { (n("comment")) }
+                        td class="num" { (n("proposal")) }
+                        td { @for (k, c) in t.concerns.iter().enumerate() { @if k > 0 { br; } (c) } }
+                    }
                 }
             }
-            Some(_) => b.push_str("<p class=\"legend\">Contributors can take part.</p>"),
-            None => {
-                b.push_str("<p class=\"legend\"><a href=\"/login\">Log in</a> to take part.</p>")
+        }
+        h2 { "Contributions" }
+        ul class="comments" { @for c in &all { (contribution(c, true)) } }
+        @if round.closed_at.is_none() {
+            @match &w.session {
+                Some(s) if s.account.role >= Role::Contributor => {
+                    h2 { "Contribute" }
+                    form method="post" action="/comments" {
+                        (csrf_field(&s.csrf))
+                        input type="hidden" name="round" value=(id);
+                        p {
+                            label {
+                                "About (a node, initiative or program id)" br;
+                                input name="target" value=(round.scope) required;
+                            }
+                        }
+                        p { (kind_select()) }
+                        p { label { "Text" br; textarea name="body" rows="4" cols="60" {} } }
+                        p { button type="submit" { "Post" } }
+                    }
+                    @if s.account.role >= Role::Admin {
+                        form method="post" action={ "/rounds/" (id) "/close" } {
+                            (csrf_field(&s.csrf))
+                            button type="submit" { "Close the round" }
+                        }
+                    }
+                }
+                Some(_) => p class="legend" { "Contributors can take part." },
+                None => p class="legend" { a href="/login" { "Log in" } " to take part." },
             }
         }
-    }
-    Ok(Html(shell(&round.title, &b)).into_response())
+    };
+    Ok(Html(shell(&round.title, body)).into_response())
 }
 
 pub(crate) async fn round_close(

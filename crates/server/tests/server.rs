@@ -885,35 +885,39 @@ fn bodies_and_fields_are_bounded() {
     assert_eq!(r.headers().get("content-type").unwrap(), "application/json");
 }
 
-/// Only `http`, `https`, `mailto` and relative links are served as links, whatever a page
-/// (here, one the builder adds) contains.
+/// Where outside links may point, and where they may not: the first six are refused.
+const URLS: [&str; 12] = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(2)",
+    " java\tscript:alert(3)",
+    "data:text/html,<b>4</b>",
+    "vbscript:msgbox(5)",
+    "&#106;avascript:alert(6)",
+    "https://example.org/ok",
+    "http://example.org/ok",
+    "/plan.html",
+    "#evidence",
+    "programs/x.html?a=b:c",
+    "mailto:team@example.org",
+];
+
+/// Only `http`, `https`, `mailto` and relative links are served as links, when a page (here,
+/// one the builder adds) links outside through the page layer, whatever the URL.
 #[test]
 fn only_web_links_are_served_as_links() {
     let dir = tempfile::tempdir().unwrap();
     let builder: server::PageBuilder = Arc::new(|m: &model::Model, o: &report::Options| {
-        let mut files = server::report_pages(m, o)?;
-        files.push(report::File {
+        let mut site = server::report_pages(m, o)?;
+        let body = report::page::html! {
+            @for u in URLS { (report::page::outside_link(u, "x")) "\n" }
+        };
+        site.pages.push(report::page::Page {
             path: "links.html".into(),
-            contents: [
-                "javascript:alert(1)",
-                "JaVaScRiPt:alert(2)",
-                " java\tscript:alert(3)",
-                "data:text/html,<b>4</b>",
-                "vbscript:msgbox(5)",
-                "&#106;avascript:alert(6)",
-                "https://example.org/ok",
-                "http://example.org/ok",
-                "/plan.html",
-                "#evidence",
-                "programs/x.html?a=b:c",
-                "mailto:team@example.org",
-            ]
-            .iter()
-            .map(|u| format!("<a href=\"{u}\">x</a><img src=\"{u}\">\n"))
-            .collect::<String>()
-                + "<footer></footer>",
+            title: "Links".into(),
+            depth: 0,
+            body,
         });
-        Ok(files)
+        Ok(site)
     });
     let s = start_on(&dir.path().join("ws.sqlite"), None, builder);
     let (status, html) = get(&s, "/links.html", None);
@@ -922,14 +926,7 @@ fn only_web_links_are_served_as_links() {
     for bad in ["javascript", "script:", "data:", "vbscript", "&#106;"] {
         assert!(!lower.contains(bad), "{bad} in {html}");
     }
-    for good in [
-        "https://example.org/ok",
-        "http://example.org/ok",
-        "/plan.html",
-        "#evidence",
-        "programs/x.html?a=b:c",
-        "mailto:team@example.org",
-    ] {
+    for good in &URLS[6..] {
         assert!(html.contains(&format!("href=\"{good}\"")), "{good} in {html}");
     }
     assert_eq!(html.matches("href=\"#\"").count(), 6, "{html}");
