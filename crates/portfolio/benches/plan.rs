@@ -59,7 +59,14 @@ fn main() {
     let gap: f64 = std::env::var("BENCH_GAP").ok().and_then(|s| s.parse().ok()).unwrap_or(1e-4);
     let mut ours: Vec<(Solver, Solution, f64)> = Vec::new();
     for solver in Solver::available() {
-        let opts = Options { time_limit: limit, gap, threads: 1, solver, node_limit: None };
+        let opts = Options {
+            time_limit: limit,
+            gap,
+            threads: 1,
+            solver,
+            node_limit: None,
+            what_if: false,
+        };
         let t = Instant::now();
         let s = solve(&p, &opts);
         let secs = t.elapsed().as_secs_f64();
@@ -76,8 +83,14 @@ fn main() {
         );
         ours.push((solver, s, secs));
     }
-    let opts =
-        Options { time_limit: limit, gap, threads: 1, solver: Solver::default(), node_limit: None };
+    let opts = Options {
+        time_limit: limit,
+        gap,
+        threads: 1,
+        solver: Solver::default(),
+        node_limit: None,
+        what_if: false,
+    };
     let dir = std::env::temp_dir().join(format!("throughline-plan-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let instance = dir.join("instance.json");

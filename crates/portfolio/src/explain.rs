@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::problem::Problem;
-use crate::solve::{Options, Solution, solve};
+use crate::solve::{Options, Outcome, Solution, resolve};
 
 /// The reason for one item, in a sentence, with its kind for machines.
 #[derive(Clone, Debug, Serialize)]
@@ -153,7 +153,7 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
         if force && it.barred.is_none() && s.has_plan() {
             let mut q = p.clone();
             q.items[i].must = true;
-            let forced = solve(&q, opts);
+            let forced = resolve(&q, opts, None);
             if forced.has_plan() {
                 let loss = s.objective - forced.objective;
                 reason.cost_of_forcing = Some(loss);
@@ -201,13 +201,21 @@ pub fn marginals(p: &Problem, s: &Solution, opts: &Options) -> Vec<Marginal> {
         if !p.items.iter().any(|it| it.team == Some(t) && it.barred.is_none()) {
             continue;
         }
+        if more_room_is_idle(p, t) {
+            out.push(Marginal {
+                resource: format!("team `{}`", p.teams[t].id),
+                added: "one more FTE in every quarter".into(),
+                gain: 0.0,
+            });
+            continue;
+        }
         let mut q = p.clone();
         for c in &mut q.teams[t].capacity {
             *c += 1.0;
         }
         // Durations were set from the original capacity; keep them, so the comparison is
-        // about room, not about faster delivery.
-        let r = solve(&q, opts);
+        // about room, not about faster delivery. The plan still fits: start from it.
+        let r = resolve(&q, opts, Some(&s.start));
         if r.has_plan() {
             out.push(Marginal {
                 resource: format!("team `{}`", p.teams[t].id),
@@ -219,7 +227,7 @@ pub fn marginals(p: &Problem, s: &Solution, opts: &Options) -> Vec<Marginal> {
     if let Some(b) = p.budget {
         let mut q = p.clone();
         q.budget = Some(b * 1.1);
-        let r = solve(&q, opts);
+        let r = resolve(&q, opts, Some(&s.start));
         if r.has_plan() {
             out.push(Marginal {
                 resource: "budget".into(),
@@ -229,6 +237,45 @@ pub fn marginals(p: &Problem, s: &Solution, opts: &Options) -> Vec<Marginal> {
         }
     }
     out
+}
+
+/// Whether one more FTE in team t cannot raise the objective, so no solve is needed: every
+/// candidate of the team fits in its capacity all at once from the first quarter, none needs
+/// another item first, none has negative value, the team cannot hire and risk is not weighed.
+/// Then any plan that uses the extra room can move the team's items to the first quarter: they
+/// still fit the old capacity, the selection (and so spend, exclusions, shares and covers) is
+/// the same, items that need them still find them finished in time, and each is worth at least
+/// as much earlier. So the best plan with the extra FTE is no better than the best without it.
+pub fn more_room_is_idle(p: &Problem, t: usize) -> bool {
+    let risky = p.risk.as_ref().is_some_and(|r| r.weight > 0.0 && !r.scenarios.is_empty());
+    if p.can_hire(t) || risky {
+        return false;
+    }
+    let items: Vec<usize> = (0..p.items.len())
+        .filter(|&i| p.items[i].team == Some(t) && crate::solve::last_start(p, i).is_some())
+        .collect();
+    if items.iter().any(|&i| !p.items[i].depends_on.is_empty() || p.items[i].value < 0.0) {
+        return false;
+    }
+    (0..p.quarters).all(|q| {
+        let load: f64 =
+            items.iter().filter(|&&i| q < p.items[i].duration).map(|&i| p.items[i].load()).sum();
+        load <= p.teams[t].capacity[q] + 1e-9
+    })
+}
+
+/// The least any plan spends from the budget: the other spend of every must-do item and of
+/// everything it needs, directly or through others. A budget below it has no plan.
+fn least_spend(p: &Problem) -> f64 {
+    let mut needed = vec![false; p.items.len()];
+    let mut stack: Vec<usize> = (0..p.items.len()).filter(|&i| p.items[i].must).collect();
+    while let Some(i) = stack.pop() {
+        if !needed[i] {
+            needed[i] = true;
+            stack.extend(p.items[i].depends_on.iter().copied());
+        }
+    }
+    (0..p.items.len()).filter(|&i| needed[i]).map(|i| p.items[i].cost).sum()
 }
 
 /// One point of the efficient frontier.
@@ -245,22 +292,80 @@ pub struct FrontierPoint {
 }
 
 /// The best plan at `points` budgets from 0 to the cost of everything.
-pub fn frontier(p: &Problem, points: usize, opts: &Options) -> Vec<FrontierPoint> {
+///
+/// A budget below what the must-do work and everything it needs spend has no plan, without a
+/// solve.
+/// The best value is non-decreasing in the budget, and a plan proven optimal at budget `B` that
+/// spends `c` is optimal at every budget from `c` to `B` (it still fits, and nothing better fits
+/// in less). So a point inside such a range takes that plan without a solve: the plan itself
+/// (`base`, at the model's budget) and the plan at the top point cover the upper points on the
+/// example. The other points are solved from the lowest budget up, each starting from the best
+/// plan already found that fits its budget.
+pub fn frontier(
+    p: &Problem,
+    points: usize,
+    opts: &Options,
+    base: Option<&Solution>,
+) -> Vec<FrontierPoint> {
     let top = p.total_cost();
-    (0..=points)
-        .map(|k| {
-            let budget = top * k as f64 / points.max(1) as f64;
-            let mut q = p.clone();
-            q.budget = Some(budget);
-            let s = solve(&q, opts);
-            FrontierPoint {
-                budget,
-                objective: s.has_plan().then_some(s.objective),
-                cost: s.has_plan().then_some(s.cost),
-                selected: s.start.iter().filter(|x| x.is_some()).count(),
-            }
-        })
-        .collect()
+    let budgets: Vec<f64> = (0..=points).map(|k| top * k as f64 / points.max(1) as f64).collect();
+    // Plans found so far, with the budget each was solved at (`None`: no budget).
+    let mut known: Vec<(Option<f64>, Solution)> = Vec::new();
+    if let Some(b) = base.filter(|b| b.has_plan()) {
+        known.push((p.budget, b.clone()));
+    }
+    let point = |budget: f64, s: &Solution| FrontierPoint {
+        budget,
+        objective: s.has_plan().then_some(s.objective),
+        cost: s.has_plan().then_some(s.cost),
+        selected: s.start.iter().filter(|x| x.is_some()).count(),
+    };
+    let floor = least_spend(p);
+    let none = Solution {
+        outcome: Outcome::Infeasible { conflicts: Vec::new() },
+        objective: f64::NAN,
+        start: vec![None; p.items.len()],
+        value: 0.0,
+        cost: 0.0,
+        hired: 0.0,
+        seconds: 0.0,
+        solver: opts.solver,
+    };
+    let solve_at = |budget: f64, known: &mut Vec<(Option<f64>, Solution)>| -> Solution {
+        if budget < floor * (1.0 - 1e-9) {
+            return none.clone();
+        }
+        // Proven optimal at a budget at least this one, and fits in this one.
+        let proven = known.iter().find(|(limit, s)| {
+            s.outcome == Outcome::Optimal && s.cost <= budget && limit.is_none_or(|l| budget <= l)
+        });
+        if let Some((_, s)) = proven {
+            return s.clone();
+        }
+        // Start from the best plan found at a lower budget: it still fits.
+        let warm = known
+            .iter()
+            .filter(|(_, s)| s.has_plan() && s.cost <= budget)
+            .max_by(|a, b| a.1.objective.total_cmp(&b.1.objective))
+            .map(|(_, s)| s.start.clone());
+        let mut q = p.clone();
+        q.budget = Some(budget);
+        let s = resolve(&q, opts, warm.as_deref());
+        if s.has_plan() {
+            known.push((Some(budget), s.clone()));
+        }
+        s
+    };
+    let mut out: Vec<Option<FrontierPoint>> = vec![None; budgets.len()];
+    // The top first: everything fits there, so its plan covers every point it does not spend;
+    // then from the lowest budget up, each starting from the plan below it.
+    if let Some(&b) = budgets.last() {
+        out[budgets.len() - 1] = Some(point(b, &solve_at(b, &mut known)));
+    }
+    for (k, &b) in budgets.iter().enumerate().take(budgets.len().saturating_sub(1)) {
+        out[k] = Some(point(b, &solve_at(b, &mut known)));
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// Numbers in reasons read as everywhere else.

@@ -302,13 +302,13 @@ pub fn annual_plan(
     // frontier) are many; a few can be hard for CBC (a minute each on the example, where the
     // plan itself takes 0.1 s). Each stops after EXPLAIN_NODE_LIMIT nodes with its best plan:
     // a node limit, not a time limit, so every machine shows the same explanations.
-    let what_if_opts = Options { node_limit: Some(EXPLAIN_NODE_LIMIT), ..*opts };
+    let what_if_opts = Options { node_limit: Some(EXPLAIN_NODE_LIMIT), what_if: true, ..*opts };
     let opts = &what_if_opts;
     let reasons = explain::reasons(&problem, &solution, opts, extras.force);
     let marginals =
         if extras.marginals { explain::marginals(&problem, &solution, opts) } else { Vec::new() };
     let frontier = if extras.frontier_points > 0 {
-        explain::frontier(&problem, extras.frontier_points, opts)
+        explain::frontier(&problem, extras.frontier_points, opts, Some(&solution))
     } else {
         Vec::new()
     };

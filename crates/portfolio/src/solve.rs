@@ -164,6 +164,9 @@ pub struct Options {
     /// this stops at the same plan on every machine, so pages that show its result stay
     /// byte-stable.
     pub node_limit: Option<u64>,
+    /// A what-if behind an explanation: the solver spends less effort on cuts per solve
+    /// (CBC only; the same optimum, found with a cheaper search on small plans).
+    pub what_if: bool,
 }
 
 impl Default for Options {
@@ -174,6 +177,7 @@ impl Default for Options {
             threads: 1,
             solver: Solver::default(),
             node_limit: None,
+            what_if: false,
         }
     }
 }
@@ -185,6 +189,7 @@ impl Options {
             gap: self.gap,
             threads: self.threads,
             node_limit: self.node_limit,
+            light_cuts: self.what_if,
         }
     }
 }
@@ -197,6 +202,12 @@ struct Columns {
     first: Vec<usize>,
     /// Number of start columns of each item.
     count: Vec<usize>,
+    /// The column of each start, parallel to `starts`.
+    handles: Vec<usize>,
+    /// Per team that may hire, its hire column in each quarter.
+    hires: Vec<Option<Vec<usize>>>,
+    /// With CVaR: the `η` column and the `u_s` column of each scenario.
+    cvar: Option<(usize, Vec<usize>)>,
 }
 
 /// The last quarter an item may start in, or `None` when it cannot be scheduled at all.
@@ -210,7 +221,14 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
     let mut pb = Milp::default();
     let n = p.items.len();
     let w = p.risk.as_ref().map_or(0.0, |r| r.weight);
-    let mut cols = Columns { starts: Vec::new(), first: vec![0; n], count: vec![0; n] };
+    let mut cols = Columns {
+        starts: Vec::new(),
+        first: vec![0; n],
+        count: vec![0; n],
+        handles: Vec::new(),
+        hires: Vec::new(),
+        cvar: None,
+    };
     let mut handles = Vec::new();
     for i in 0..n {
         cols.first[i] = cols.starts.len();
@@ -287,6 +305,22 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
                 }
                 pb.row(f64::NEG_INFINITY, team.capacity[q], row);
             }
+            // The same rule, stated so the relaxation sees it (fewer branch-and-bound nodes,
+            // same optimum): items that cannot run side by side in a quarter.
+            if hires[t].is_none() {
+                for (members, most) in crowds(p, t, team.capacity[q]) {
+                    let row: Vec<(usize, f64)> = cols
+                        .starts
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &(i, s))| {
+                            members.contains(&i) && s <= q && q < s + p.items[i].duration
+                        })
+                        .map(|(k, _)| (handles[k], 1.0))
+                        .collect();
+                    pb.row(f64::NEG_INFINITY, most as f64, row);
+                }
+            }
         }
     }
     for (b, it) in p.items.iter().enumerate() {
@@ -357,8 +391,10 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
     {
         let s_count = r.scenarios.len() as f64;
         let eta = pb.column(r.weight, f64::NEG_INFINITY, f64::INFINITY, false);
+        let mut us = Vec::with_capacity(r.scenarios.len());
         for sc in &r.scenarios {
             let u = pb.column(-r.weight / (r.alpha * s_count), 0.0, f64::INFINITY, false);
+            us.push(u);
             let mut row = vec![(u, 1.0), (eta, -1.0)];
             for (i, &v) in sc.iter().enumerate() {
                 if v != 0.0 {
@@ -367,22 +403,144 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
             }
             pb.row(0.0, f64::INFINITY, row);
         }
+        cols.cvar = Some((eta, us));
     }
+    cols.handles = handles;
+    cols.hires = hires;
     (pb, cols)
+}
+
+/// Sets of team t's items of which at most so many can run in one quarter of capacity `cap`,
+/// whatever else runs: implied by the capacity row (so they change no plan), but the linear
+/// relaxation of the capacity row alone lets fractions of large items share a quarter. The items
+/// above half the capacity, and each smaller item with those too large to run beside it ("at
+/// most one of them"); and the items above a third of the capacity ("at most two"). Only sets that could break their
+/// limit are returned, without one contained in another of the same limit.
+fn crowds(p: &Problem, t: usize, cap: f64) -> Vec<(Vec<usize>, usize)> {
+    let tol = 1e-9 * cap.abs().max(1.0);
+    let members: Vec<usize> = (0..p.items.len())
+        .filter(|&i| {
+            let it = &p.items[i];
+            it.team == Some(t) && it.load() > 0.0 && last_start(p, i).is_some()
+        })
+        .collect();
+    let load = |i: usize| p.items[i].load();
+    // Items above half the capacity exclude each other; an item at or below half excludes no
+    // other such item, so every clique is some of the large ones and at most one small one.
+    let large: Vec<usize> =
+        members.iter().copied().filter(|&i| 2.0 * load(i) > cap + tol).collect();
+    let mut cliques: Vec<Vec<usize>> = vec![large.clone()];
+    for &j in members.iter().filter(|j| !large.contains(j)) {
+        let mut c: Vec<usize> =
+            large.iter().copied().filter(|&i| load(i) + load(j) > cap + tol).collect();
+        c.push(j);
+        c.sort_unstable();
+        cliques.push(c);
+    }
+    cliques.retain(|c| c.len() >= 2);
+    cliques.sort();
+    cliques.dedup();
+    let maximal: Vec<Vec<usize>> = cliques
+        .iter()
+        .filter(|c| !cliques.iter().any(|d| d.len() > c.len() && c.iter().all(|x| d.contains(x))))
+        .cloned()
+        .collect();
+    let mut out: Vec<(Vec<usize>, usize)> = maximal.into_iter().map(|c| (c, 1)).collect();
+    let thirds: Vec<usize> =
+        members.iter().copied().filter(|&i| 3.0 * load(i) > cap + tol).collect();
+    if thirds.len() >= 3 {
+        out.push((thirds, 2));
+    }
+    out
+}
+
+/// The program's point for a schedule of `p`: its start columns, the person-quarters it hires
+/// and, with CVaR, the best `η` and each scenario's shortfall `u_s = (η − V_s)⁺`. `None` when
+/// the schedule has a start the program has no column for. The point may still break a rule:
+/// the solver checks a warm start before it uses it.
+fn point(p: &Problem, pb: &Milp, cols: &Columns, start: &[Option<usize>]) -> Option<Vec<f64>> {
+    if start.len() != p.items.len() {
+        return None;
+    }
+    let mut x = vec![0.0; pb.obj.len()];
+    for (i, s) in start.iter().enumerate() {
+        let Some(s) = *s else { continue };
+        if s >= cols.count[i] {
+            return None;
+        }
+        x[cols.handles[cols.first[i] + s]] = 1.0;
+    }
+    let load = p.load(start);
+    for (t, h) in cols.hires.iter().enumerate() {
+        if let Some(h) = h {
+            for (q, &c) in h.iter().enumerate() {
+                x[c] = (load[t][q] - p.teams[t].capacity[q]).max(0.0);
+            }
+        }
+    }
+    if let (Some((eta, us)), Some(r)) = (&cols.cvar, &p.risk) {
+        let totals: Vec<f64> = r
+            .scenarios
+            .iter()
+            .map(|sc| {
+                (0..p.items.len())
+                    .filter_map(|i| start[i].map(|s| sc[i] * p.share(s + p.items[i].duration)))
+                    .sum()
+            })
+            .collect();
+        // The η of the Rockafellar–Uryasev form at its best: one of the scenario values.
+        let value = |e: f64| {
+            e - totals.iter().map(|&v| (e - v).max(0.0)).sum::<f64>()
+                / (r.alpha * totals.len() as f64)
+        };
+        let best = totals.iter().copied().fold(None, |best: Option<f64>, e| match best {
+            Some(b) if value(b) >= value(e) => Some(b),
+            _ => Some(e),
+        });
+        let e = best.unwrap_or(0.0);
+        x[*eta] = e;
+        for (&u, &v) in us.iter().zip(&totals) {
+            x[u] = (e - v).max(0.0);
+        }
+    }
+    Some(x)
 }
 
 /// Solves the problem. An infeasible problem is diagnosed: the returned [`Outcome::Infeasible`]
 /// names an irreducible set of conflicting rule groups.
 pub fn solve(p: &Problem, opts: &Options) -> Solution {
+    solve_with(p, opts, None, true)
+}
+
+/// A what-if solve behind an explanation: the same program and answer as [`solve`], but started
+/// from `warm`, a schedule known to satisfy every rule of `p` (e.g. the plan, when the what-if
+/// only loosens a rule), and without the conflict diagnosis when no plan exists (the outcome is
+/// then `Infeasible` with no conflicts named). A warm start changes only the search: the solver
+/// begins with that schedule as its best plan, so it prunes from the root.
+pub fn resolve(p: &Problem, opts: &Options, warm: Option<&[Option<usize>]>) -> Solution {
+    solve_with(p, opts, warm, false)
+}
+
+fn solve_with(
+    p: &Problem,
+    opts: &Options,
+    warm: Option<&[Option<usize>]>,
+    diagnose: bool,
+) -> Solution {
     let started = Instant::now();
-    let (pb, cols) = build(p, &|_| true, false);
+    let (mut pb, cols) = build(p, &|_| true, false);
+    pb.initial = warm.and_then(|w| point(p, &pb, &cols, w));
     let mut start = vec![None; p.items.len()];
     let (outcome, x) = match pb.solve(opts.solver, opts.limits()) {
         Status::Optimal(x) => (Outcome::Optimal, Some(x)),
         Status::Feasible(x, gap) => (Outcome::TimeLimit { gap }, Some(x)),
         Status::Infeasible => (
             Outcome::Infeasible {
-                conflicts: conflicts(p, opts).iter().map(|g| g.describe(p)).collect(),
+                conflicts: if diagnose {
+                    conflicts(p, opts).iter().map(|g| g.describe(p)).collect()
+                } else {
+                    Vec::new()
+                },
             },
             None,
         ),
@@ -390,7 +548,7 @@ pub fn solve(p: &Problem, opts: &Options) -> Solution {
     };
     if let Some(x) = x {
         for (k, &(i, q)) in cols.starts.iter().enumerate() {
-            if x[k] > 0.5 {
+            if x[cols.handles[k]] > 0.5 {
                 start[i] = Some(q);
             }
         }

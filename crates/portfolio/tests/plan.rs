@@ -286,7 +286,7 @@ fn marginal_values_and_the_frontier_have_known_answers() {
     let budget = m.iter().find(|x| x.resource == "budget").unwrap();
     assert!(budget.gain.abs() < 1e-9, "{m:?}");
     // Frontier at budgets 0, 15, 30, 45, 60 (total cost 60, capacity 1 item): 0, 60, 120, 120, 120.
-    let f = portfolio::explain::frontier(&p, 4, &opts);
+    let f = portfolio::explain::frontier(&p, 4, &opts, None);
     let values: Vec<f64> = f.iter().map(|x| x.objective.unwrap()).collect();
     assert_eq!(values, vec![0.0, 60.0, 120.0, 120.0, 120.0]);
 }
