@@ -6,7 +6,9 @@
 //! - [`evaluation`]: an initiative's evaluation design run on the store's data;
 //! - [`communities`]: the communities measured from the history dumps (reference engine, or
 //!   DataFusion with the `lake` feature);
-//! - [`measured`]: all of the above in one call ([`Measured::of_folder`]), and the fingerprint
+//! - [`decide`]: simulation, tornadoes, value of information and the annual plan, with the
+//!   explanations sized the same way for every front end;
+//! - [`measured`]: the measured parts in one call ([`Measured::of_folder`]), and the fingerprint
 //!   that tells when it is stale.
 //!
 //! The binary keeps argument parsing and terminal rendering; the static report and the
@@ -14,6 +16,7 @@
 //! hear is returned as notes.
 
 pub mod communities;
+pub mod decide;
 pub mod evaluation;
 pub mod measured;
 pub mod store;
@@ -32,6 +35,13 @@ pub struct Settings {
     pub seed: u64,
     /// Confidence level of intervals.
     pub level: f64,
+}
+
+impl Settings {
+    /// The simulation's part of the settings.
+    pub fn simulation(&self) -> simulate::Settings {
+        simulate::Settings { samples: self.samples.max(2), seed: self.seed }
+    }
 }
 
 impl Default for Settings {

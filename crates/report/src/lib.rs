@@ -15,7 +15,7 @@ mod wikitext;
 pub use measured::{EvaluationShown, Measured};
 use model::Model;
 use model::graph::ModelGraph;
-use simulate::{Overrides, Plan, Settings, SimulateError};
+use simulate::{Plan, SimulateError};
 
 /// One file of the report.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,27 +27,15 @@ pub struct File {
 }
 
 /// How to build the report.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Monte Carlo samples for the figures.
-    pub samples: usize,
-    /// Seed of the simulation.
-    pub seed: u64,
+    /// Samples, seed and interval level: the pipeline's shared defaults unless a flag says
+    /// otherwise.
+    pub settings: analysis::Settings,
     /// Budget for the value-of-information decision; half the total expected cost when None.
     pub budget: Option<f64>,
     /// The check-in and evaluations, read from the measurement store by the caller.
     pub measured: Measured,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            samples: simulate::DEFAULT_SAMPLES,
-            seed: 1,
-            budget: None,
-            measured: Measured::default(),
-        }
-    }
 }
 
 /// Output formats.
@@ -87,15 +75,10 @@ pub fn build(
         Format::Html => build_site(model, opts, progress)?.files(),
         Format::Wikitext => {
             let graph = ModelGraph::build(model);
-            let plan = Plan::new(model, &Overrides::default())?;
-            let sim = simulate::run(model, &plan, &settings(opts), progress);
+            let (plan, sim) = analysis::decide::simulation(model, &opts.settings, progress)?;
             wikitext::build(model, &graph, &sim, &plan)
         }
     })
-}
-
-fn settings(opts: &Options) -> Settings {
-    Settings { samples: opts.samples.max(2), seed: opts.seed }
 }
 
 /// Builds the HTML report as pages before the shell ([`page::Site`]): what the workspace
@@ -106,48 +89,13 @@ pub fn build_site(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<page::Site, SimulateError> {
     let graph = ModelGraph::build(model);
-    let plan = Plan::new(model, &Overrides::default())?;
-    let settings = settings(opts);
-    let sim = simulate::run(model, &plan, &settings, progress);
-    let tornadoes = simulate::sensitivity::tornadoes(model, &plan, 8);
-    let total_cost: f64 = sim.initiatives.iter().filter_map(|r| r.cost.map(|c| c.mean)).sum();
-    let voi = simulate::voi::analyse(
-        model,
-        &plan,
-        &sim,
-        &settings,
-        opts.budget.unwrap_or(total_cost / 2.0),
-    );
-    // The annual plan, with explanations sized to the model: per-item re-solves only when few.
-    let n = model.initiatives.len();
-    let extras = portfolio::Extras {
-        force: n <= 100,
-        marginals: n <= 300,
-        frontier_points: if n <= 300 { 10 } else { 0 },
-    };
-    let solver = portfolio::Options { time_limit: 20.0, ..portfolio::Options::default() };
-    // A solver that fails, or panics, leaves the plan page saying no plan could be made;
-    // the other pages do not depend on it.
-    let annual = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        portfolio::annual_plan(
-            model,
-            &graph,
-            &plan,
-            &sim,
-            &portfolio::WhatIf::default(),
-            &solver,
-            extras,
-        )
-        .ok()
-    }))
-    .ok()
-    .flatten();
+    let d = analysis::decide::decide(model, &graph, &opts.settings, opts.budget, progress)?;
     let computed = site::Computed {
-        sim: &sim,
-        plan: &plan,
-        tornadoes: &tornadoes,
-        voi: &voi,
-        annual: annual.as_ref(),
+        sim: &d.sim,
+        plan: &d.plan,
+        tornadoes: &d.tornadoes,
+        voi: &d.voi,
+        annual: d.annual.as_ref(),
     };
     Ok(site::build(model, &graph, &computed, opts))
 }

@@ -102,7 +102,7 @@ fn site() -> Vec<report::File> {
     report::build(
         &example(),
         report::Format::Html,
-        &report::Options { samples: 2_000, ..report::Options::default() },
+        &report::Options { settings: samples(2_000), ..report::Options::default() },
         &|_, _| {},
     )
     .unwrap()
@@ -208,7 +208,7 @@ fn the_report_is_byte_stable_and_snapshotted() {
     let wiki = report::build(
         &example(),
         report::Format::Wikitext,
-        &report::Options { samples: 2_000, ..report::Options::default() },
+        &report::Options { settings: samples(2_000), ..report::Options::default() },
         &|_, _| {},
     )
     .unwrap();
@@ -238,4 +238,9 @@ fn sroi_of_the_example_is_snapshotted_and_its_quantity_is_the_exact_expectation(
     let o = r.outcomes.iter().find(|o| o.id == "g_reach_equity").unwrap();
     assert!((o.quantity - expected).abs() < 1e-9 * expected);
     insta::assert_snapshot!("sroi_new_readers", views::text::sroi(&r));
+}
+
+/// The shared settings with another sample count.
+fn samples(n: usize) -> analysis::Settings {
+    analysis::Settings { samples: n, ..analysis::Settings::default() }
 }

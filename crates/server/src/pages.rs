@@ -159,7 +159,7 @@ fn build(
             );
         }
         let opts = report::Options {
-            samples: st.samples,
+            settings: analysis::Settings { samples: st.samples, ..analysis::Settings::default() },
             measured: st.measured.measured(&checked.model),
             ..report::Options::default()
         };

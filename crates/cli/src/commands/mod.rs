@@ -102,7 +102,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             &dir,
             &output,
             format,
-            ::report::Options { samples, seed, budget, ..::report::Options::default() },
+            ::report::Options {
+                settings: analysis::Settings { samples, seed, ..analysis::Settings::default() },
+                budget,
+                ..::report::Options::default()
+            },
             color,
         ),
         Command::Import { dir, offline, since, rest_base, phabricator, json } => {

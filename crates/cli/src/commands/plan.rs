@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use model::graph::ModelGraph;
 use portfolio::explain::num;
-use portfolio::{AnnualPlan, Extras, Outcome, WhatIf};
+use portfolio::{AnnualPlan, Outcome, WhatIf};
 use serde::Serialize;
 use simulate::Settings;
 
@@ -54,7 +54,6 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         solver: opts.solver,
         ..portfolio::Options::default()
     };
-    let extras = Extras::for_size(model.initiatives.len());
     // Solving, explaining and the frontier can take a while on large portfolios: show that
     // something is happening (on a terminal only).
     let spinner = std::io::stderr().is_terminal().then(|| {
@@ -67,7 +66,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         s
     });
     let planned =
-        portfolio::annual_plan(model, &graph, &splan, &sim, &opts.what_if, &solver, extras);
+        analysis::decide::annual_plan(model, &graph, &splan, &sim, &opts.what_if, &solver);
     if let Some(s) = spinner {
         s.finish_and_clear();
     }

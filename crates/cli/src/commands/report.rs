@@ -31,7 +31,7 @@ pub fn run(
     };
     let mut opts = opts;
     opts.measured = measured(dir, &checked.model)?;
-    let bar = progress_bar(opts.samples, "simulating for the report");
+    let bar = progress_bar(opts.settings.samples, "simulating for the report");
     let format = match format {
         ReportFormat::Html => report::Format::Html,
         ReportFormat::Wikitext => report::Format::Wikitext,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use simulate::Settings;
-use simulate::voi::{Parameter, Voi, analyse};
+use simulate::voi::{Parameter, Voi};
 
 use crate::commands::simulate::{load_checked, run_simulation};
 use crate::render::fmt_num;
@@ -42,9 +42,9 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let total_cost: f64 = sim.initiatives.iter().filter_map(|r| r.cost.map(|c| c.mean)).sum();
-    let budget = opts.budget.unwrap_or(total_cost / 2.0);
-    let voi = analyse(model, &plan, &sim, &settings, budget);
+    let shared =
+        analysis::Settings { samples: settings.samples, seed: settings.seed, ..Default::default() };
+    let voi = analysis::decide::value_of_information(model, &plan, &sim, &shared, opts.budget);
     let mut out = std::io::stdout().lock();
     if opts.json {
         let report = Report {
@@ -62,7 +62,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "decision: fund by cost-effectiveness within {} {cur}{} — {} funded; threshold {} {unit} per {cur}",
-        fmt_num(budget),
+        fmt_num(voi.decision.budget),
         if opts.budget.is_none() { " (half the total expected cost; set --budget)" } else { "" },
         voi.decision.funded.len(),
         fmt_num(voi.decision.threshold),
