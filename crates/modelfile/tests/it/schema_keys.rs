@@ -92,6 +92,7 @@ initiatives:
     description: D
     deployed: 2026-01-02
     evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
+    inform: [{ assumption: as1, se: 0.1 }, { from: o, to: g, se: 0 }]
 evaluations:
   - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12, data: synthetic }
 communities:
@@ -133,6 +134,8 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.initiatives[0].delivers.len(), 2);
     assert_eq!(m.initiatives[0].benefits.len(), 4);
     assert!(m.initiatives[0].must_do);
+    assert_eq!(m.initiatives[0].inform.len(), 2);
+    assert_eq!(m.initiatives[0].informed_links(m), vec![(0, 0.1), (1, 0.0)]);
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
     assert_eq!(m.value.criteria.len(), 1);
     assert_eq!(m.meta.frameworks, vec![model::Framework::Sroi]);
