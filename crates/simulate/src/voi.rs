@@ -379,9 +379,14 @@ pub fn evsi(
         })
         .collect();
     let means: Vec<f64> = thetas.iter().map(|t| t.iter().sum::<f64>() / n as f64).collect();
+    // Per sample, what deciding on the result gains over deciding now: for an option funded
+    // now, the loss avoided when the result says stop (`max(0, −P)`); for one not funded, the
+    // gain when it says go (`max(0, P)`). "Now" is judged by the mean of the posterior means,
+    // which equals the prior mean in expectation, so the estimate is exactly 0 when no result
+    // could change a decision, and never negative.
     let mut total = vec![0.0; n];
-    let mut now = 0.0;
     let mut changes = Vec::new();
+    let mut post = vec![0.0; n];
     for &i in &affected {
         let nb: Vec<f64> = sim.value_samples[i]
             .iter()
@@ -390,25 +395,27 @@ pub fn evsi(
             .collect();
         let mean_nb = nb.iter().sum::<f64>() / n as f64;
         let b = slopes(&thetas, &means, &nb, mean_nb);
+        for (s, p) in post.iter_mut().enumerate() {
+            *p = mean_nb
+                + b.iter().zip(&posts).zip(&means).map(|((b, q), m)| b * (q[s] - m)).sum::<f64>();
+        }
+        let funded_now = post.iter().sum::<f64>() / n as f64 > 0.0;
         let mut flips = 0usize;
-        for (s, t) in total.iter_mut().enumerate() {
-            let post = mean_nb
-                + b.iter().zip(&posts).zip(&means).map(|((b, p), m)| b * (p[s] - m)).sum::<f64>();
-            *t += post.max(0.0);
-            if (post > 0.0) != (mean_nb > 0.0) {
+        for (t, &p) in total.iter_mut().zip(&post) {
+            if (p > 0.0) != funded_now {
+                *t += p.abs();
                 flips += 1;
             }
         }
-        now += mean_nb.max(0.0);
-        let p = flips as f64 / n as f64;
-        if p > 1e-3 {
-            changes.push((sim.initiatives[i].id.clone(), p));
+        let share = flips as f64 / n as f64;
+        if share > 1e-3 {
+            changes.push((sim.initiatives[i].id.clone(), share));
         }
     }
     changes.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mean = total.iter().sum::<f64>() / n as f64;
     let var = total.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64;
-    Evsi { value: gain(mean, now), se: (var / n as f64).sqrt(), measures, changes }
+    Evsi { value: mean, se: (var / n as f64).sqrt(), measures, changes }
 }
 
 /// `E[θ | X_s]` for each sample `s`, where `X_s = θ_s + se · z_s` is what a measurement with
