@@ -297,7 +297,8 @@ pub struct Evsi {
     /// Expected value of sample information, in value units: what deciding the affected
     /// initiatives after the research, rather than now, is expected to gain.
     pub value: f64,
-    /// Monte Carlo standard error of `value`.
+    /// Monte Carlo standard error of `value`: of the mean over results, and of the prior mean
+    /// the decision made now is judged by.
     pub se: f64,
     /// The links measured, each with the standard error the research achieves on its effect.
     pub measures: Vec<(Parameter, f64)>,
@@ -387,6 +388,7 @@ pub fn evsi(
     let mut total = vec![0.0; n];
     let mut changes = Vec::new();
     let mut post = vec![0.0; n];
+    let mut prior_var = 0.0;
     for &i in &affected {
         let nb: Vec<f64> = sim.value_samples[i]
             .iter()
@@ -408,6 +410,10 @@ pub fn evsi(
             }
         }
         let share = flips as f64 / n as f64;
+        // The prior mean is itself estimated: shifting every posterior mean by c moves the
+        // estimate by about `share · c`, so its error adds `share · sd(NB_i) / √n`.
+        let sd_nb = (nb.iter().map(|x| (x - mean_nb).powi(2)).sum::<f64>() / n as f64).sqrt();
+        prior_var += (share * sd_nb).powi(2) / n as f64;
         if share > 1e-3 {
             changes.push((sim.initiatives[i].id.clone(), share));
         }
@@ -415,7 +421,7 @@ pub fn evsi(
     changes.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let mean = total.iter().sum::<f64>() / n as f64;
     let var = total.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64;
-    Evsi { value: mean, se: (var / n as f64).sqrt(), measures, changes }
+    Evsi { value: mean, se: (var / n as f64 + prior_var).sqrt(), measures, changes }
 }
 
 /// `E[θ | X_s]` for each sample `s`, where `X_s = θ_s + se · z_s` is what a measurement with
