@@ -177,7 +177,8 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
 /// it measures and the decisions it could change.
 fn learning_text(l: &crate::problem::Learning) -> String {
     let measures: Vec<String> =
-        l.measures.iter().map(|(link, se)| format!("`{link}` to ±{}", num(*se))).collect();
+        // The standard error as written in the model (small effects need all their digits).
+        l.measures.iter().map(|(link, se)| format!("`{link}` to ±{se}")).collect();
     let mut text = format!(
         "; it is research worth {} (expected value of sample information, ±{}): it measures {}",
         num(l.evsi),
@@ -190,7 +191,7 @@ fn learning_text(l: &crate::problem::Learning) -> String {
         let changes: Vec<String> = l
             .changes
             .iter()
-            .map(|(id, p)| format!("`{id}` ({}%)", num(p * 100.0)))
+            .map(|(id, p)| format!("`{id}` ({})", model::display::pct(*p)))
             .collect();
         text.push_str(&format!(", and the result could change the decision on {}", changes.join(", ")));
     }
