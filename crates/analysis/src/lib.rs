@@ -6,6 +6,8 @@
 //! - [`evaluation`]: an initiative's evaluation design run on the store's data;
 //! - [`communities`]: the communities measured from the history dumps (reference engine, or
 //!   DataFusion with the `lake` feature);
+//! - [`planned`]: what the saved plan adds to each key result's check-in forecast, and which
+//!   initiatives carry it;
 //! - [`measured`]: all of the above in one call ([`Measured::of_folder`]), and the fingerprint
 //!   that tells when it is stale.
 //!
@@ -16,6 +18,7 @@
 pub mod communities;
 pub mod evaluation;
 pub mod measured;
+pub mod planned;
 pub mod store;
 
 use std::path::PathBuf;
