@@ -316,7 +316,8 @@ const GRID: usize = 512;
 /// simulation `sim` of `plan` (same settings).
 ///
 /// **Method.** The decision is [`decide`]'s: initiative `i` is funded when its net benefit
-/// `NB_i = V_i − k·C_i` is expected positive (must-do work is out of the decision). The research
+/// `NB_i = V_i − k·C_i` is expected positive (must-do work, and work already shipped, evaluated
+/// or cancelled, is out of the decision). The research
 /// reports `X_j = θ_j + ε_j`, `ε_j ~ N(0, se_j²)`, for the effect `θ_j` of each link it measures;
 /// the affected initiatives are then decided on `E[NB_i | X]`:
 ///
@@ -371,9 +372,16 @@ pub fn evsi(
     if thetas.is_empty() {
         return empty;
     }
-    // The initiatives whose value the links can move.
+    // The initiatives whose value the links can move and whose decision is still open: work
+    // that shipped, was evaluated or was cancelled is decided already.
     let affected: Vec<usize> = (0..sim.initiatives.len())
         .filter(|&i| !model.initiatives[i].must_do)
+        .filter(|&i| {
+            !matches!(
+                model.initiatives[i].status,
+                model::Status::Shipped | model::Status::Evaluated | model::Status::Cancelled
+            )
+        })
         .filter(|&i| {
             let seen = forward_reach(plan, i);
             reach_from.iter().any(|&f| seen[f])
@@ -436,7 +444,7 @@ fn posterior_means(theta: &[f64], se: f64, rng: &mut Xoshiro256PlusPlus) -> Vec<
     let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
         (l.min(x), h.max(x))
     });
-    if !(hi > lo) {
+    if hi <= lo {
         return vec![theta.iter().sum::<f64>() / n as f64; n];
     }
     let step = (hi - lo) / (GRID - 1) as f64;
