@@ -66,13 +66,19 @@ impl<'m> PlanEffects<'m> {
             } else {
                 Counted::AfterTarget
             };
-            carriers.push(Carrier { id: ini.id.clone(), ships, expected_change: change, counted: c });
+            carriers.push(Carrier {
+                id: ini.id.clone(),
+                ships,
+                expected_change: change,
+                counted: c,
+            });
         }
         if counted.is_empty() {
             return Some(Planned { mean: 0.0, sd: 0.0, carriers });
         }
         let mean = self.plan.expected_changes(&counted)[node];
-        let settings = simulate::Settings { samples: self.settings.samples, seed: self.settings.seed };
+        let settings =
+            simulate::Settings { samples: self.settings.samples, seed: self.settings.seed };
         let samples = simulate::node_changes(&self.plan, &settings, &counted, &[node]);
         let sd = samples.first().map_or(0.0, |x| {
             let n = x.len().max(2) as f64;

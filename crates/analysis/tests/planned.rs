@@ -38,7 +38,8 @@ plan:
   objectives: [{{ goal: g, key_results: [ind] }}]
 "#
     );
-    let checked = modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", yaml)]);
+    let checked =
+        modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", yaml)]);
     let errors: Vec<_> = checked
         .diagnostics
         .iter()

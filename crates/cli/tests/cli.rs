@@ -267,7 +267,10 @@ fn plan_the_example_and_explain_every_decision() {
         let r = reasons.iter().find(|r| r["id"] == id).unwrap();
         assert_eq!(r["selected"], true, "{r}");
         let text = r["text"].as_str().unwrap();
-        assert!(text.contains("research worth") && text.contains("could change the decision"), "{text}");
+        assert!(
+            text.contains("research worth") && text.contains("could change the decision"),
+            "{text}"
+        );
     }
     let cost = v["solution"]["cost"].as_f64().unwrap();
     assert!(cost <= 3e6 + 1e-6, "within the example's budget for other spend: {cost}");

@@ -193,7 +193,10 @@ fn learning_text(l: &crate::problem::Learning) -> String {
             .iter()
             .map(|(id, p)| format!("`{id}` ({})", model::display::pct(*p)))
             .collect();
-        text.push_str(&format!(", and the result could change the decision on {}", changes.join(", ")));
+        text.push_str(&format!(
+            ", and the result could change the decision on {}",
+            changes.join(", ")
+        ));
     }
     text
 }

@@ -302,7 +302,8 @@ impl Problem {
             let learning = learning(model, plan, sim, &decision, i);
             items.push(Item {
                 id: ini.id.to_string(),
-                value: sim.initiatives[i].expected_value + learning.as_ref().map_or(0.0, |l| l.evsi),
+                value: sim.initiatives[i].expected_value
+                    + learning.as_ref().map_or(0.0, |l| l.evsi),
                 cost,
                 staff,
                 effort,

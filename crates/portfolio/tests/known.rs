@@ -282,8 +282,8 @@ fn research_is_worth_the_closed_form_evsi_and_the_plan_says_what_it_would_teach(
     let m = model(&research(mu, se));
     let samples = 20_000;
     let (plan, sim) = simulated(&m, samples);
-    let p = Problem::from_model(&m, &ModelGraph::build(&m), &plan, &sim, &WhatIf::default())
-        .unwrap();
+    let p =
+        Problem::from_model(&m, &ModelGraph::build(&m), &plan, &sim, &WhatIf::default()).unwrap();
     let study = &p.items[1];
     let l = study.learning.as_ref().unwrap();
     let sp = s0 * s0 / (s0 * s0 + se * se).sqrt();

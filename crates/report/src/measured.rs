@@ -202,7 +202,7 @@ fn planned_part(k: &KeyResult) -> Markup {
                 (match c.counted {
                     Counted::InForecast => "in the forecast",
                     Counted::InData => "already in the data",
-                    Counted::AfterTarget => "ships after the target date",
+                    Counted::AfterTarget => "too late for the target date",
                 })
                 ")"
             }

@@ -398,11 +398,8 @@ pub fn evsi(
     let mut post = vec![0.0; n];
     let mut prior_var = 0.0;
     for &i in &affected {
-        let nb: Vec<f64> = sim.value_samples[i]
-            .iter()
-            .zip(&sim.cost_samples[i])
-            .map(|(v, c)| v - k * c)
-            .collect();
+        let nb: Vec<f64> =
+            sim.value_samples[i].iter().zip(&sim.cost_samples[i]).map(|(v, c)| v - k * c).collect();
         let mean_nb = nb.iter().sum::<f64>() / n as f64;
         let b = slopes(&thetas, &means, &nb, mean_nb);
         for (s, p) in post.iter_mut().enumerate() {
@@ -441,9 +438,8 @@ fn posterior_means(theta: &[f64], se: f64, rng: &mut Xoshiro256PlusPlus) -> Vec<
         return theta.to_vec();
     }
     let xs: Vec<f64> = theta.iter().map(|t| t + se * normal(rng)).collect();
-    let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
-        (l.min(x), h.max(x))
-    });
+    let (lo, hi) =
+        xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
     if hi <= lo {
         return vec![theta.iter().sum::<f64>() / n as f64; n];
     }
@@ -453,8 +449,7 @@ fn posterior_means(theta: &[f64], se: f64, rng: &mut Xoshiro256PlusPlus) -> Vec<
         .map(|g| {
             let x = lo + step * g as f64;
             // Weights relative to the largest, so no exponent underflows to 0/0.
-            let d2min =
-                theta.iter().map(|t| (x - t) * (x - t)).fold(f64::INFINITY, f64::min);
+            let d2min = theta.iter().map(|t| (x - t) * (x - t)).fold(f64::INFINITY, f64::min);
             let (mut w, mut wt) = (0.0, 0.0);
             for &t in theta {
                 let e = (-((x - t) * (x - t) - d2min) / (2.0 * se * se)).exp();

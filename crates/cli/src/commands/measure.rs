@@ -265,12 +265,21 @@ pub fn checkin_text(ci: &evaluate::checkin::CheckIn) -> String {
                     let how = match c.counted {
                         Counted::InForecast => "in the forecast",
                         Counted::InData => "already in the data",
-                        Counted::AfterTarget => "ships after the target date",
+                        Counted::AfterTarget => "too late for the target date",
                     };
-                    format!("{} ({} {unit}, ships {}, {how})", c.id, fmt_num(c.expected_change), c.ships)
+                    format!(
+                        "{} ({} {unit}, ships {}, {how})",
+                        c.id,
+                        fmt_num(c.expected_change),
+                        c.ships
+                    )
                 })
                 .collect();
-            let line = if list.is_empty() { "nothing in the plan reaches it".into() } else { list.join(", ") };
+            let line = if list.is_empty() {
+                "nothing in the plan reaches it".into()
+            } else {
+                list.join(", ")
+            };
             let _ = writeln!(s, "  carried by {line}");
         }
         if !k.initiatives.is_empty() {

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use model::{
     Assumption, AudienceKind, Delivery, Direction, Evidence, EvidenceKind, Id, Indicator, Inform,
-    InformTarget, Initiative, Level, Link, Meta, Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion,
-    SroiValuation, Status, Strength, Team, TrackerRef,
+    InformTarget, Initiative, Level, Link, Meta, Node as ModelNode, NodeKind, Polarity, Program,
+    RbaQuestion, SroiValuation, Status, Strength, Team, TrackerRef,
 };
 
 use crate::diagnostic::Diagnostic;

@@ -32,15 +32,23 @@ pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|l| format!("`{}`", l.to))
                 .collect();
             let help = if outs.is_empty() {
-                format!("no link starts at `{from}`: name an existing link, or add the link to `links`")
+                format!(
+                    "no link starts at `{from}`: name an existing link, or add the link to `links`"
+                )
             } else {
-                format!("links from `{from}` go to {}; name one of them, or add the link", outs.join(", "))
+                format!(
+                    "links from `{from}` go to {}; name one of them, or add the link",
+                    outs.join(", ")
+                )
             };
             out.push(
                 Diagnostic::new(
                     &RULE,
                     spans.field("to"),
-                    format!("`{}` informs the link `{from}` → `{to}`, which the model does not have", ini.id),
+                    format!(
+                        "`{}` informs the link `{from}` → `{to}`, which the model does not have",
+                        ini.id
+                    ),
                 )
                 .help(help),
             );
