@@ -501,11 +501,12 @@ fn slopes(x: &[Vec<f64>], means: &[f64], y: &[f64], mean_y: f64) -> Vec<f64> {
             continue;
         }
         a.swap(row, p);
-        for r in 0..m {
+        let pivot = a[row].clone();
+        for (r, line) in a.iter_mut().enumerate() {
             if r != row {
-                let f = a[r][col] / a[row][col];
-                for c in col..=m {
-                    a[r][c] -= f * a[row][c];
+                let f = line[col] / pivot[col];
+                for (x, q) in line[col..].iter_mut().zip(&pivot[col..]) {
+                    *x -= f * q;
                 }
             }
         }

@@ -212,3 +212,68 @@ fn data_must_name_a_provenance() {
     assert!(checked.model.evaluations.is_empty());
     assert!(checked.model.communities.iter().all(|c| c.id.as_str() != "com"));
 }
+
+/// `inform` errors point at the entry and say how to fix it: an unknown assumption id suggests
+/// the closest one, a pair of nodes that is no link lists the links out of `from`, and an entry
+/// that names no link or both kinds is refused.
+#[test]
+fn inform_errors_have_positions_and_fixes() {
+    let model = |inform: &str| {
+        format!(
+            r#"format_version: 1
+model: {{ name: M }}
+teams: [{{ id: t, name: T, capacity: 1 }}]
+goals: [{{ id: g, name: G, unit: u }}]
+nodes: [{{ id: a, name: A, level: output, unit: u }}]
+links:
+  - {{ from: a, to: g, effect: 1, skip_reason: direct, assumptions: [{{ id: a_counts, text: T }}] }}
+initiatives:
+  - {{ id: study, name: S, team: t, inform: [{inform}] }}
+"#
+        )
+    };
+    let diagnose = |inform: &str| -> Vec<(String, String, String)> {
+        let checked = modelfile::check(vec![modelfile::SourceFile::in_memory(
+            "throughline.yaml",
+            model(inform),
+        )]);
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == modelfile::Severity::Error)
+            .map(|d| {
+                let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
+                (
+                    format!("{} {line}:{col}", d.rule.code),
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let d = diagnose("{ assumption: a_count, se: 0.1 }");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].0.starts_with("TL102 9:"), "{d:?}");
+    assert!(d[0].2.contains("did you mean `a_counts`?"), "{d:?}");
+
+    let d = diagnose("{ from: g, to: a, se: 0.1 }");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].0.starts_with("TL108 9:"), "{d:?}");
+    assert!(d[0].1.contains("`g` → `a`"), "{d:?}");
+
+    let d = diagnose("{ from: a, to: a, se: 0.1 }");
+    assert!(d[0].2.contains("links from `a` go to `g`"), "{d:?}");
+
+    for (inform, says) in [
+        ("{ se: 0.1 }", "names no link"),
+        ("{ from: a, se: 0.1 }", "one end"),
+        ("{ assumption: a_counts, from: a, to: g, se: 0.1 }", "both"),
+    ] {
+        let d = diagnose(inform);
+        assert!(d.iter().any(|x| x.1.contains(says)), "{inform}: {d:?}");
+    }
+    // `se` is required and cannot be negative.
+    assert!(diagnose("{ assumption: a_counts }").iter().any(|x| x.1.contains("`se`")));
+    assert!(diagnose("{ assumption: a_counts, se: -1 }").iter().any(|x| x.1.contains("negative")));
+    assert!(diagnose("{ assumption: a_counts, se: 0.1 }").is_empty());
+}
