@@ -554,8 +554,12 @@ pub struct Delivery {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InformTarget {
-    /// The link this assumption belongs to: research usually tests an assumption.
-    Assumption(Id),
+    /// The link this assumption belongs to: research usually tests an assumption. (A struct
+    /// variant: the internally tagged form cannot hold a bare id.)
+    Assumption {
+        /// The assumption's id.
+        id: Id,
+    },
     /// The link from `from` to `to`.
     Link {
         /// Source node.
@@ -628,8 +632,8 @@ impl Initiative {
         let mut out: Vec<(usize, f64)> = Vec::new();
         for inf in &self.inform {
             let found = model.links.iter().position(|l| match &inf.target {
-                InformTarget::Assumption(a) => {
-                    l.assumptions.iter().any(|x| x.id.as_ref() == Some(a))
+                InformTarget::Assumption { id } => {
+                    l.assumptions.iter().any(|x| x.id.as_ref() == Some(id))
                 }
                 InformTarget::Link { from, to } => &l.from == from && &l.to == to,
             });

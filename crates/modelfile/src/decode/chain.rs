@@ -366,7 +366,7 @@ impl Decoder<'_> {
             );
             None
         } else if has("assumption") {
-            assumption.map(InformTarget::Assumption)
+            assumption.map(|id| InformTarget::Assumption { id })
         } else if has("from") && has("to") {
             from.zip(to).map(|(from, to)| InformTarget::Link { from, to })
         } else if has("from") || has("to") {

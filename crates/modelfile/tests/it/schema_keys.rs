@@ -277,3 +277,15 @@ initiatives:
     assert!(diagnose("{ assumption: a_counts, se: -1 }").iter().any(|x| x.1.contains("negative")));
     assert!(diagnose("{ assumption: a_counts, se: 0.1 }").is_empty());
 }
+
+/// The model serialises with every kind of `inform` target (the workspace's API sends it).
+#[test]
+fn a_model_with_inform_serialises() {
+    let checked =
+        modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", EVERY_KEY)]);
+    let json = serde_json::to_value(&checked.model.initiatives[0].inform).unwrap();
+    assert_eq!(json[0]["target"]["kind"], "assumption");
+    assert_eq!(json[0]["target"]["id"], "as1");
+    assert_eq!(json[1]["target"]["kind"], "link");
+    assert_eq!(json[1]["target"]["from"], "o");
+}
