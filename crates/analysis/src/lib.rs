@@ -8,6 +8,8 @@
 //!   DataFusion with the `lake` feature);
 //! - [`decide`]: simulation, tornadoes, value of information and the annual plan, with the
 //!   explanations sized the same way for every front end;
+//! - [`planned`]: what the saved plan adds to each key result's check-in forecast, and which
+//!   initiatives carry it;
 //! - [`measured`]: the measured parts in one call ([`Measured::of_folder`]), and the fingerprint
 //!   that tells when it is stale.
 //!
@@ -19,6 +21,7 @@ pub mod communities;
 pub mod decide;
 pub mod evaluation;
 pub mod measured;
+pub mod planned;
 pub mod store;
 
 use std::path::PathBuf;

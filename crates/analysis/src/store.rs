@@ -59,7 +59,12 @@ pub fn checkin(
         cache.insert(ind.id.to_string(), values);
     }
     let series = |id: &str| cache.get(id).cloned().unwrap_or_default();
-    Ok(evaluate::checkin::checkin(model, &graph, quarter, &series, &tracker))
+    // The forecast is the trend plus what the saved plan ships by each target date.
+    let effects = crate::planned::PlanEffects::new(model, crate::Settings::default());
+    let planned = |ind: &model::Indicator, as_of: model::Date| {
+        effects.as_ref().and_then(|e| e.planned(ind, as_of))
+    };
+    Ok(evaluate::checkin::checkin_with_plan(model, &graph, quarter, &series, &tracker, &planned))
 }
 
 /// The last complete calendar quarter before today.

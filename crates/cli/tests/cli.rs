@@ -261,7 +261,17 @@ fn plan_the_example_and_explain_every_decision() {
     assert_eq!(v["format"], "throughline.plan.v1");
     assert_eq!(v["solution"]["outcome"]["status"], "optimal");
     let reasons = v["reasons"].as_array().unwrap();
-    assert_eq!(reasons.len(), 34, "a reason for every initiative");
+    assert_eq!(reasons.len(), 35, "a reason for every initiative");
+    // Learning is work: the example's research is chosen for what it would teach.
+    for id in ["nr_user_research", "pf_mobile_retention_study"] {
+        let r = reasons.iter().find(|r| r["id"] == id).unwrap();
+        assert_eq!(r["selected"], true, "{r}");
+        let text = r["text"].as_str().unwrap();
+        assert!(
+            text.contains("research worth") && text.contains("could change the decision"),
+            "{text}"
+        );
+    }
     let cost = v["solution"]["cost"].as_f64().unwrap();
     assert!(cost <= 3e6 + 1e-6, "within the example's budget for other spend: {cost}");
     // People are the budget: the plan uses most of the teams' paid person-quarters.

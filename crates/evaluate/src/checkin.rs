@@ -9,7 +9,7 @@ use model::{DatedValue, Id, Indicator, Model, Polarity, Provenance, Quarter};
 use serde::Serialize;
 
 use crate::Point;
-use crate::trend::{Forecast, Status, forecast, status};
+use crate::trend::{Forecast, Status, forecast, status, with_plan};
 
 /// Level of the forecast interval shown at check-ins.
 pub const FORECAST_LEVEL: f64 = 0.8;
@@ -36,6 +36,46 @@ pub struct Behind {
     pub tracker: Vec<String>,
 }
 
+/// Where a plan initiative's change in a key result stands at a check-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    /// It ships after the check-in and before the target date: its change is added to the
+    /// trend.
+    InForecast,
+    /// It shipped by the check-in (by the schedule or its status): its change is already in the
+    /// data, so the trend carries it.
+    InData,
+    /// It ships after the target date: nothing of it counts for this target.
+    AfterTarget,
+}
+
+/// A plan initiative that carries a key result: its work reaches the measured node.
+#[derive(Clone, Debug, Serialize)]
+pub struct Carrier {
+    /// Initiative id.
+    pub id: Id,
+    /// The quarter it ships in by the plan's schedule.
+    pub ships: Quarter,
+    /// Its exact expected change in the measured node, in the node's unit.
+    pub expected_change: f64,
+    /// Whether it is in the forecast, already in the data, or too late.
+    pub counted: Counted,
+}
+
+/// The plan's part in a key result's forecast, computed by the caller from the saved plan
+/// and the simulation (this crate knows no simulation).
+#[derive(Clone, Debug, Serialize)]
+pub struct Planned {
+    /// Exact expected change in the measured node from the initiatives counted in the forecast
+    /// (`Counted::InForecast`) together.
+    pub mean: f64,
+    /// Its standard deviation over the simulation's samples.
+    pub sd: f64,
+    /// Every plan initiative whose work reaches the measured node, in schedule order.
+    pub carriers: Vec<Carrier>,
+}
+
 /// One key result at the check-in.
 #[derive(Clone, Debug, Serialize)]
 pub struct KeyResult {
@@ -55,8 +95,14 @@ pub struct KeyResult {
     pub latest: Option<Point>,
     /// Target.
     pub target: Option<DatedValue>,
-    /// Forecast at the target date from the data up to the end of the quarter.
+    /// Forecast at the target date: the trend in the data up to the end of the quarter plus
+    /// the plan's expected change by then (the trend alone without a saved plan).
     pub forecast: Option<Forecast>,
+    /// The trend in the data alone, extrapolated to the target date.
+    pub trend: Option<Forecast>,
+    /// What the saved plan adds, and the initiatives that carry this key result; `None`
+    /// without a saved plan.
+    pub planned: Option<Planned>,
     /// Probability of meeting the target by its date.
     pub probability: Option<f64>,
     /// Status by the stated rule.
@@ -120,13 +166,27 @@ pub fn key_result_indicators(model: &Model) -> Vec<(&Indicator, Option<Id>)> {
 
 /// Builds the check-in for `quarter` from the stored series (`series(id)` gives an indicator's
 /// values by date, each with its provenance) and tracker statuses
-/// (`initiative → ["T1: resolved"]`).
+/// (`initiative → ["T1: resolved"]`), from the trend in the data alone.
 pub fn checkin(
     model: &Model,
     graph: &ModelGraph<'_>,
     quarter: Quarter,
     series: &dyn Fn(&str) -> Vec<(Point, Provenance)>,
     tracker: &BTreeMap<String, Vec<String>>,
+) -> CheckIn {
+    checkin_with_plan(model, graph, quarter, series, tracker, &|_, _| None)
+}
+
+/// [`checkin`], with each key result's forecast the trend plus the plan's expected change by
+/// the target date: `planned(indicator, as_of)` says what the plan adds after `as_of` (see
+/// [`crate::trend::with_plan`] for how the two combine).
+pub fn checkin_with_plan(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    quarter: Quarter,
+    series: &dyn Fn(&str) -> Vec<(Point, Provenance)>,
+    tracker: &BTreeMap<String, Vec<String>>,
+    planned: &dyn Fn(&Indicator, model::Date) -> Option<Planned>,
 ) -> CheckIn {
     let as_of = quarter.last_day();
     let mut key_results = Vec::new();
@@ -139,7 +199,13 @@ pub fn checkin(
         let provenance = Provenance::of(used.iter().map(|u| u.1));
         let history: Vec<Point> = used.into_iter().map(|u| u.0).collect();
         let latest = history.last().copied();
-        let fc = ind.target.as_ref().and_then(|t| forecast(&history, t.date, FORECAST_LEVEL).ok());
+        let trend =
+            ind.target.as_ref().and_then(|t| forecast(&history, t.date, FORECAST_LEVEL).ok());
+        let plan = planned(ind, as_of);
+        let fc = match (&trend, &plan) {
+            (Some(t), Some(p)) => Some(with_plan(t, p.mean, p.sd)),
+            (t, _) => t.clone(),
+        };
         let probability = match (&fc, &ind.target) {
             (Some(f), Some(t)) => Some(f.probability_of(t.value, ind.direction)),
             _ => None,
@@ -176,6 +242,8 @@ pub fn checkin(
             latest,
             target: ind.target.clone(),
             forecast: fc,
+            trend,
+            planned: plan,
             probability,
             status: st,
             history,

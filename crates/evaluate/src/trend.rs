@@ -89,6 +89,18 @@ pub fn forecast(points: &[Point], at: Date, level: f64) -> Result<Forecast, Eval
     })
 }
 
+/// The trend forecast plus what the plan is expected to add by the forecast's date: an
+/// independent change of mean `mean` and standard deviation `sd` (from the simulation of the
+/// initiatives that ship by then). The means add and the variances add; the interval keeps the
+/// trend's t quantile (its degrees of freedom), which is the wider choice when the plan's part
+/// is close to normal.
+pub fn with_plan(trend: &Forecast, mean: f64, sd: f64) -> Forecast {
+    let se = (trend.se * trend.se + sd * sd).sqrt();
+    let q = regress::t_quantile(trend.level, trend.df);
+    let m = trend.mean + mean;
+    Forecast { mean: m, low: m - q * se, high: m + q * se, se, ..trend.clone() }
+}
+
 /// How a key result is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -194,6 +206,31 @@ mod tests {
         assert_eq!(status(Some(110.0), None, 150.0, Polarity::Increase), Status::NoData);
         // Lower is better: a falling target far below is off track.
         assert_eq!(status(Some(110.0), Some(&f), 50.0, Polarity::Decrease), Status::OffTrack);
+    }
+
+    #[test]
+    fn the_plan_adds_its_mean_and_its_variance_to_the_trend() {
+        // A planted line: 100 + 12 per year (±0.5 alternating), forecast to mid-2026, plus a
+        // plan expected to add 50 with sd 10: the forecast is the line's value + 50, its
+        // variance the trend's + 100, and the probability of a target at the combined mean is
+        // one half.
+        let at = Date::new(2026, 7, 1).unwrap();
+        let trend = forecast(&series(12.0), at, 0.9).unwrap();
+        let both = with_plan(&trend, 50.0, 10.0);
+        let years = (at.day_number() - Date::new(2025, 1, 1).unwrap().day_number()) as f64 / 365.25;
+        assert!((both.mean - (100.0 + 12.0 * years + 50.0)).abs() < 1.0, "{}", both.mean);
+        assert!((both.mean - trend.mean - 50.0).abs() < 1e-9);
+        assert!((both.se.powi(2) - trend.se.powi(2) - 100.0).abs() < 1e-9);
+        let q = regress::t_quantile(0.9, trend.df);
+        assert!((both.high - both.mean - q * both.se).abs() < 1e-9);
+        assert!((both.probability_of(both.mean, Polarity::Increase) - 0.5).abs() < 1e-12);
+        // A target 10 above the trend is out of the trend's reach but within the plan's.
+        let target = trend.mean + 10.0;
+        assert!(trend.probability_of(target, Polarity::Increase) < 0.01);
+        assert!(both.probability_of(target, Polarity::Increase) > 0.9);
+        // No plan: the trend unchanged.
+        let none = with_plan(&trend, 0.0, 0.0);
+        assert_eq!((none.mean, none.se), (trend.mean, trend.se));
     }
 
     #[test]

@@ -58,6 +58,7 @@ fn chain() -> Model {
             description: None,
             deployed: None,
             evaluation: None,
+            inform: Vec::new(),
         }],
         indicators: vec![Indicator {
             id: id("ind"),

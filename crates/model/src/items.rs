@@ -549,6 +549,39 @@ pub struct Delivery {
     pub probability: Option<f64>,
 }
 
+/// Which link a piece of research measures: named by one of its assumptions' ids, or by its
+/// two ends (links have no ids of their own).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InformTarget {
+    /// The link this assumption belongs to: research usually tests an assumption. (A struct
+    /// variant: the internally tagged form cannot hold a bare id.)
+    Assumption {
+        /// The assumption's id.
+        id: Id,
+    },
+    /// The link from `from` to `to`.
+    Link {
+        /// Source node.
+        from: Id,
+        /// Target node.
+        to: Id,
+    },
+}
+
+/// What a research initiative (a study, an A/B test, an evaluation) will measure, and how
+/// precisely: the plan values it by the expected value of sample information it buys.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Inform {
+    /// The link whose effect it measures.
+    pub target: InformTarget,
+    /// The standard error it will achieve on the link's effect, in the effect's unit (per unit
+    /// of the source node): `sd / √n` for `n` observations of spread `sd`. Stated as a
+    /// standard error because that is what a power calculation or a past evaluation gives, and
+    /// what `evaluations.yaml` records afterwards.
+    pub se: f64,
+}
+
 /// A piece of engineering work.
 #[derive(Clone, Debug, Serialize)]
 pub struct Initiative {
@@ -587,6 +620,33 @@ pub struct Initiative {
     pub deployed: Option<Date>,
     /// How it is to be evaluated.
     pub evaluation: Option<EvaluationDesign>,
+    /// Links it measures (research, an A/B test, an evaluation): learning is work, valued by
+    /// what it would change in the plan's decisions.
+    pub inform: Vec<Inform>,
+}
+
+impl Initiative {
+    /// The links (model indices) `inform` names, with the standard error for each; targets that
+    /// name no link are skipped (the checker reports them).
+    pub fn informed_links(&self, model: &Model) -> Vec<(usize, f64)> {
+        let mut out: Vec<(usize, f64)> = Vec::new();
+        for inf in &self.inform {
+            let found = model.links.iter().position(|l| match &inf.target {
+                InformTarget::Assumption { id } => {
+                    l.assumptions.iter().any(|x| x.id.as_ref() == Some(id))
+                }
+                InformTarget::Link { from, to } => &l.from == from && &l.to == to,
+            });
+            if let Some(li) = found {
+                // The same link named twice: the more precise measurement counts.
+                match out.iter_mut().find(|(l, _)| *l == li) {
+                    Some(e) => e.1 = e.1.min(inf.se),
+                    None => out.push((li, inf.se)),
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Broad end users or an organizing community.

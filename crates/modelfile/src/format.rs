@@ -333,6 +333,31 @@ pub static DELIVERY: Record = Record {
     ],
 };
 
+/// A link a research initiative measures.
+pub static INFORM: Record = Record {
+    name: "inform",
+    doc: "A link whose effect a research initiative (a study, an A/B test, an evaluation) will \
+          measure, and how precisely. Name the link by one of its assumptions (`assumption`) or \
+          by its two ends (`from` and `to`), not both.",
+    fields: &[
+        opt(
+            "assumption",
+            Shape::Id,
+            "An assumption's id: the research measures the effect of the link it belongs to.",
+        ),
+        opt("from", Shape::Id, "With `to`: the source node of the link measured."),
+        opt("to", Shape::Id, "With `from`: the target node of the link measured."),
+        req(
+            "se",
+            Shape::NonNegative,
+            "The standard error the research will achieve on the link's effect, in the effect's \
+             unit (per unit of the source): `sd / sqrt(n)` for n observations of spread sd; 0 is \
+             a perfect measurement.",
+        )
+        .within(&EFFECT),
+    ],
+};
+
 /// An initiative.
 pub static INITIATIVE: Record = Record {
     name: "initiative",
@@ -365,6 +390,12 @@ pub static INITIATIVE: Record = Record {
         opt("description", Shape::LongText, "Free text."),
         opt("deployed", Shape::Date, "When it was deployed; `throughline evaluate` needs it."),
         opt("evaluation", Shape::Record(&EVALUATION_DESIGN), "How it is to be evaluated."),
+        opt(
+            "inform",
+            Shape::List(&Shape::Record(&INFORM)),
+            "Links it measures (research, an A/B test, an evaluation); the plan values it by the \
+             expected value of the sample information it buys.",
+        ),
     ],
 };
 
@@ -709,6 +740,7 @@ pub static ALL_RECORDS: &[&Record] = &[
     &EVIDENCE,
     &INITIATIVE,
     &DELIVERY,
+    &INFORM,
     &EVALUATION_DESIGN,
     &EVALUATION,
     &COMMUNITY,

@@ -117,6 +117,8 @@ pub struct SourceMap {
     pub initiatives: Vec<ItemSpans>,
     /// Parallel to each initiative's `delivers`: the span of each delivery.
     pub deliveries: Vec<Vec<Span>>,
+    /// Parallel to each initiative's `inform`: where each entry was written.
+    pub informs: Vec<Vec<ItemSpans>>,
     /// Parallel to `Model::audiences`.
     pub audiences: Vec<ItemSpans>,
     /// Parallel to `Model::indicators`.

@@ -102,6 +102,9 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
                     format!("in: expected value {} at no cost", num(value(i))),
                 )
             };
+            if let Some(l) = &it.learning {
+                reason.text.push_str(&learning_text(l));
+            }
             if let Some(d) = p.delay_cost(i, q) {
                 reason.delay_cost = Some(d);
                 reason.text.push_str(&format!("; a quarter's delay would cost {}", num(d)));
@@ -150,6 +153,9 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
                 "out: including it would break a balance rule or displace more value".into(),
             )
         };
+        if let Some(l) = &it.learning {
+            reason.text.push_str(&learning_text(l));
+        }
         if force && it.barred.is_none() && s.has_plan() {
             let mut q = p.clone();
             q.items[i].must = true;
@@ -165,6 +171,34 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
         out.push(reason);
     }
     out
+}
+
+/// What a research item would teach, for its reason: the value of the information, the links
+/// it measures and the decisions it could change.
+fn learning_text(l: &crate::problem::Learning) -> String {
+    let measures: Vec<String> =
+        // The standard error as written in the model (small effects need all their digits).
+        l.measures.iter().map(|(link, se)| format!("`{link}` to ±{se}")).collect();
+    let mut text = format!(
+        "; it is research worth {} (expected value of sample information, ±{}): it measures {}",
+        num(l.evsi),
+        num(l.se),
+        measures.join(", ")
+    );
+    if l.changes.is_empty() {
+        text.push_str(", and no result could change a decision of the plan");
+    } else {
+        let changes: Vec<String> = l
+            .changes
+            .iter()
+            .map(|(id, p)| format!("`{id}` ({})", model::display::pct(*p)))
+            .collect();
+        text.push_str(&format!(
+            ", and the result could change the decision on {}",
+            changes.join(", ")
+        ));
+    }
+    text
 }
 
 /// Is the item's team too full to start it in any quarter?

@@ -38,6 +38,25 @@ pub struct Item {
     pub depends_on: Vec<usize>,
     /// Items it cannot be combined with.
     pub excludes: Vec<usize>,
+    /// For research (an initiative that `inform`s links): what it would teach and what that
+    /// is worth, already included in `value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learning: Option<Learning>,
+}
+
+/// What a research item would teach the plan: the links it measures and the decisions the
+/// result could change, so the plan can say why learning was chosen (or not).
+#[derive(Clone, Debug, Serialize)]
+pub struct Learning {
+    /// Expected value of sample information (`simulate::voi::evsi`), in value units, before
+    /// value in time; part of the item's `value`.
+    pub evsi: f64,
+    /// Its Monte Carlo standard error.
+    pub se: f64,
+    /// The links measured, as `from → to`, with the standard error achieved on each effect.
+    pub measures: Vec<(String, f64)>,
+    /// Initiatives whose decision the result could change, with the probability that it does.
+    pub changes: Vec<(String, f64)>,
 }
 
 impl Item {
@@ -235,6 +254,10 @@ impl Problem {
                 return Err(WhatIfError::UnknownInitiative(id.clone()));
             }
         }
+        // Research is valued for the decision the plan makes at its budget: the same
+        // cost-effectiveness threshold as `voi`.
+        let budget = what_if.budget.or(settings.budget);
+        let decision = simulate::voi::decide(model, sim, budget.unwrap_or(f64::INFINITY));
         let mut items: Vec<Item> = Vec::with_capacity(model.initiatives.len());
         for (i, ini) in model.initiatives.iter().enumerate() {
             let team = model.teams.iter().position(|t| t.id == ini.team);
@@ -276,9 +299,11 @@ impl Problem {
                 barred = Some("excluded for this run (--exclude)".to_string());
             }
             let must = ini.must_do || what_if.require.iter().any(|x| x == ini.id.as_str());
+            let learning = learning(model, plan, sim, &decision, i);
             items.push(Item {
                 id: ini.id.to_string(),
-                value: sim.initiatives[i].expected_value,
+                value: sim.initiatives[i].expected_value
+                    + learning.as_ref().map_or(0.0, |l| l.evsi),
                 cost,
                 staff,
                 effort,
@@ -288,6 +313,7 @@ impl Problem {
                 barred,
                 depends_on: ini.depends_on.iter().filter_map(|d| index(d.as_str())).collect(),
                 excludes: Vec::new(),
+                learning,
             });
         }
         // Exclusions are symmetric, whichever side wrote them.
@@ -355,8 +381,16 @@ impl Problem {
             Risk {
                 alpha: r.alpha,
                 weight: r.weight,
+                // Information is worth its expectation in every scenario: the EVSI is already an
+                // average over what the research could find.
                 scenarios: (0..n)
-                    .map(|s| sim.value_samples.iter().map(|v| v[s]).collect())
+                    .map(|s| {
+                        sim.value_samples
+                            .iter()
+                            .zip(&items)
+                            .map(|(v, it)| v[s] + it.learning.as_ref().map_or(0.0, |l| l.evsi))
+                            .collect()
+                    })
                     .collect(),
             }
         });
@@ -368,7 +402,7 @@ impl Problem {
             items,
             teams,
             quarters,
-            budget: what_if.budget.or(settings.budget),
+            budget,
             lag: settings.dependency_lag as usize,
             shares,
             covers,
@@ -453,6 +487,30 @@ impl Problem {
             })
             .sum()
     }
+}
+
+/// What initiative `i` would teach, when it `inform`s links; `None` for other work.
+fn learning(
+    model: &Model,
+    plan: &simulate::Plan,
+    sim: &Simulation,
+    decision: &simulate::voi::Decision,
+    i: usize,
+) -> Option<Learning> {
+    let informed = model.initiatives[i].informed_links(model);
+    if informed.is_empty() {
+        return None;
+    }
+    let e = simulate::voi::evsi(model, plan, sim, decision, &informed, i as u64);
+    let measures = e
+        .measures
+        .iter()
+        .map(|(p, se)| match p {
+            simulate::voi::Parameter::Link { from, to, .. } => (format!("{from} → {to}"), *se),
+            other => (format!("{other:?}"), *se),
+        })
+        .collect();
+    Some(Learning { evsi: e.value, se: e.se, measures, changes: e.changes })
 }
 
 /// The `q`-quantile of unsorted samples (linear interpolation).

@@ -251,3 +251,65 @@ fn a_point_mass_reaches_a_target_surely_or_never() {
     assert_eq!((k.p_reached, k.gap), (None, None));
     assert_eq!(k.expected_change, 200.0);
 }
+
+/// `build` is worth θ ~ normal(μ, 1) (amount 1, effect θ, weight 1) and costs nothing; `study`
+/// measures θ with standard error `se` and delivers nothing else. Time does not matter
+/// (`horizon: 0`), so the study's value is its EVSI alone.
+fn research(mu: f64, se: f64) -> String {
+    format!(
+        r#"
+teams: [{{ id: t, name: T, capacity: 2 }}]
+goals: [{{ id: g, name: G, unit: u }}]
+nodes: [{{ id: a, name: A, level: output, unit: u }}]
+links:
+  - {{ from: a, to: g, effect: "normal({mu}, 1)", skip_reason: direct, assumptions: [{{ id: a_counts, text: Each A counts }}] }}
+initiatives:
+  - {{ id: build, name: Build, team: t, effort: 1, delivers: [{{ node: a, amount: 1 }}] }}
+  - {{ id: study, name: Study, team: t, effort: 1, inform: [{{ assumption: a_counts, se: {se} }}] }}
+value: {{ goals: {{ g: 1 }} }}
+planning: {{ quarters: 4, horizon: 0 }}
+"#
+    )
+}
+
+#[test]
+fn research_is_worth_the_closed_form_evsi_and_the_plan_says_what_it_would_teach() {
+    use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+    let z = Normal::standard();
+    // θ ~ N(μ, σ0²), X = θ + ε with ε ~ N(0, se²): the posterior mean has sd
+    // σp = σ0² / √(σ0² + se²), and EVSI = σp φ(μ/σp) + μ Φ(μ/σp) − max(μ, 0).
+    let (mu, s0, se) = (0.2, 1.0, 0.5);
+    let m = model(&research(mu, se));
+    let samples = 20_000;
+    let (plan, sim) = simulated(&m, samples);
+    let p =
+        Problem::from_model(&m, &ModelGraph::build(&m), &plan, &sim, &WhatIf::default()).unwrap();
+    let study = &p.items[1];
+    let l = study.learning.as_ref().unwrap();
+    let sp = s0 * s0 / (s0 * s0 + se * se).sqrt();
+    let truth = sp * z.pdf(mu / sp) + mu * z.cdf(mu / sp) - mu.max(0.0);
+    // Within four of its Monte Carlo standard errors.
+    let tolerance = 4.0 * l.se;
+    assert!((study.value - truth).abs() < tolerance, "{} vs {truth} ± {tolerance}", study.value);
+    assert_eq!(study.value, l.evsi);
+    assert_eq!(l.measures, vec![("a → g".to_string(), se)]);
+    assert_eq!(l.changes[0].0, "build");
+    // About P(E[θ|X] < 0) = Φ(−μ/σp) of the results would stop `build`.
+    let flip = z.cdf(-mu / sp);
+    assert!((l.changes[0].1 - flip).abs() < 0.02, "{} vs {flip}", l.changes[0].1);
+
+    // The plan takes the research (it fits and is worth something) and says why.
+    let a = annual(&m, samples);
+    let reason = a.reasons.iter().find(|r| r.id == "study").unwrap();
+    assert!(reason.selected, "{}", reason.text);
+    assert!(reason.text.contains("research worth"), "{}", reason.text);
+    assert!(reason.text.contains("`a → g`"), "{}", reason.text);
+    assert!(reason.text.contains("decision on `build`"), "{}", reason.text);
+
+    // Research whose result could not change any decision is worth nothing and left out.
+    let m = model(&research(8.0, se));
+    let a = annual(&m, 2_000);
+    let reason = a.reasons.iter().find(|r| r.id == "study").unwrap();
+    assert!(!reason.selected && reason.kind == "no_value", "{}", reason.text);
+    assert!(reason.text.contains("no result could change a decision"), "{}", reason.text);
+}

@@ -179,6 +179,37 @@ fn status_class(k: &KeyResult) -> &'static str {
 }
 
 /// The check-in page body.
+/// The plan's part in a key result's forecast and the plan initiatives that carry it; nothing
+/// without a saved plan.
+fn planned_part(k: &KeyResult) -> Markup {
+    use evaluate::checkin::Counted;
+    let Some(pl) = &k.planned else { return html! {} };
+    let unit = k.unit.as_deref().unwrap_or("");
+    html! {
+        @if let Some(t) = &k.trend {
+            p {
+                "Forecast = the trend's " (num(t.mean)) " " (unit) " + the plan's "
+                (num(pl.mean)) " " (unit) " (sd " (num(pl.sd)) ") from work shipping by the target date."
+            }
+        }
+        p {
+            "Carried by: "
+            @if pl.carriers.is_empty() { "nothing in the plan reaches it." }
+            @for (n, c) in pl.carriers.iter().enumerate() {
+                @if n > 0 { ", " }
+                a href={ "initiatives/" (c.id) ".html" } { (c.id) }
+                " (" (num(c.expected_change)) " " (unit) ", ships " (c.ships) ", "
+                (match c.counted {
+                    Counted::InForecast => "in the forecast",
+                    Counted::InData => "already in the data",
+                    Counted::AfterTarget => "too late for the target date",
+                })
+                ")"
+            }
+        }
+    }
+}
+
 pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
     let Some(ci) = ci else {
         return html! {
@@ -220,7 +251,7 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
         h1 { "Check-in " (ci.quarter) }
         p {
             "Data up to " (ci.as_of) ". Status rule: " strong { "met" }
-            " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline) gives the probability of meeting the target by its date: "
+            " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline, plus the saved plan's expected change from work shipping after this check-in and before the target date) gives the probability of meeting the target by its date: "
             strong { "on track" } " ≥ 50%, " strong { "at risk" } " 10–50%, " strong { "off track" }
             " below 10%. " strong { "No data" } " means nothing was measured, never zero."
         }
@@ -250,6 +281,7 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
                         k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0)
                     ))),
                 }
+                (planned_part(k))
                 @if !k.initiatives.is_empty() {
                     p {
                         "Behind it: "

@@ -289,3 +289,260 @@ fn forward_reach(plan: &Plan, initiative: usize) -> Vec<bool> {
     }
     seen
 }
+
+/// What a piece of research (an initiative that `inform`s links) would teach the plan, and what
+/// that is worth.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evsi {
+    /// Expected value of sample information, in value units: what deciding the affected
+    /// initiatives after the research, rather than now, is expected to gain.
+    pub value: f64,
+    /// Monte Carlo standard error of `value`: of the mean over results, and of the prior mean
+    /// the decision made now is judged by.
+    pub se: f64,
+    /// The links measured, each with the standard error the research achieves on its effect.
+    pub measures: Vec<(Parameter, f64)>,
+    /// Initiatives whose decision the result could change, with the probability that it does,
+    /// highest first (those above 0.1%).
+    pub changes: Vec<(String, f64)>,
+}
+
+/// Points of the grid on which the posterior mean `E[θ | X = x]` is computed and then
+/// interpolated: it is smooth and monotone in `x`, so 512 points leave no visible error.
+const GRID: usize = 512;
+
+/// The expected value of sample information of research that measures each link in `informed`
+/// (model link index, standard error of the measurement) for `decision`, with the model's
+/// simulation `sim` of `plan` (same settings).
+///
+/// **Method.** The decision is [`decide`]'s: initiative `i` is funded when its net benefit
+/// `NB_i = V_i − k·C_i` is expected positive (must-do work, and work already shipped, evaluated
+/// or cancelled, is out of the decision). The research
+/// reports `X_j = θ_j + ε_j`, `ε_j ~ N(0, se_j²)`, for the effect `θ_j` of each link it measures;
+/// the affected initiatives are then decided on `E[NB_i | X]`:
+///
+/// `EVSI = E_X[Σ_i max(0, E[NB_i | X])] − Σ_i max(0, E[NB_i])`
+///
+/// A chain's value is a sum of products with each link at most once per path, so `NB_i` is
+/// linear in each link's effect given the rest: `E[NB_i | θ] = a_i + Σ_j b_ij θ_j`, with `b_ij`
+/// the least-squares slopes on the paired samples (exact for one link, or for links on separate
+/// paths; for two links on one path their interaction is left out). Then
+/// `E[NB_i | X] = a_i + Σ_j b_ij E[θ_j | X_j]`, and the posterior mean `E[θ_j | X_j = x]` is
+/// the prior samples weighted by the likelihood `φ((x − θ)/se_j)` (any prior: a PERT, a
+/// lognormal, a link that may not work at all). `X` is drawn once per sample from its own
+/// stream, next to that sample's `θ`, so the outer expectation is a plain Monte Carlo mean with
+/// its standard error. A standard error of 0 is perfect information on those links (the EVPPI
+/// without the smoother's bias). A link without a quantified effect teaches the plan nothing.
+pub fn evsi(
+    model: &Model,
+    plan: &Plan,
+    sim: &Simulation,
+    decision: &Decision,
+    informed: &[(usize, f64)],
+    stream: u64,
+) -> Evsi {
+    let n = sim.samples;
+    let k = decision.threshold;
+    let mut measures = Vec::new();
+    let mut thetas: Vec<Vec<f64>> = Vec::new();
+    let mut posts: Vec<Vec<f64>> = Vec::new();
+    let mut reach_from: Vec<usize> = Vec::new();
+    for (j, &(li, se)) in informed.iter().enumerate() {
+        let link = &model.links[li];
+        let parameter = Parameter::Link {
+            from: link.from.to_string(),
+            to: link.to.to_string(),
+            assumptions: link.assumptions.iter().map(|a| a.text.clone()).collect(),
+        };
+        measures.push((parameter, se));
+        let Some(q) = plan.links.iter().find(|q| q.model_index == li) else { continue };
+        if plan.reach[q.to].is_empty() || n == 0 {
+            continue;
+        }
+        let theta = redraw(&q.sampler, q.p, q.key, sim.seed, n, false);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(
+            sim.seed ^ stream.rotate_left(23) ^ (j as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        );
+        let post = posterior_means(&theta, se, &mut rng);
+        thetas.push(theta);
+        posts.push(post);
+        reach_from.push(q.from);
+    }
+    let empty = Evsi { value: 0.0, se: 0.0, measures: measures.clone(), changes: Vec::new() };
+    if thetas.is_empty() {
+        return empty;
+    }
+    // The initiatives whose value the links can move and whose decision is still open: work
+    // that shipped, was evaluated or was cancelled is decided already.
+    let affected: Vec<usize> = (0..sim.initiatives.len())
+        .filter(|&i| !model.initiatives[i].must_do)
+        .filter(|&i| {
+            !matches!(
+                model.initiatives[i].status,
+                model::Status::Shipped | model::Status::Evaluated | model::Status::Cancelled
+            )
+        })
+        .filter(|&i| {
+            let seen = forward_reach(plan, i);
+            reach_from.iter().any(|&f| seen[f])
+        })
+        .collect();
+    let means: Vec<f64> = thetas.iter().map(|t| t.iter().sum::<f64>() / n as f64).collect();
+    // Per sample, what deciding on the result gains over deciding now: for an option funded
+    // now, the loss avoided when the result says stop (`max(0, −P)`); for one not funded, the
+    // gain when it says go (`max(0, P)`). "Now" is judged by the mean of the posterior means,
+    // which equals the prior mean in expectation, so the estimate is exactly 0 when no result
+    // could change a decision, and never negative.
+    let mut total = vec![0.0; n];
+    let mut changes = Vec::new();
+    let mut post = vec![0.0; n];
+    let mut prior_var = 0.0;
+    for &i in &affected {
+        let nb: Vec<f64> =
+            sim.value_samples[i].iter().zip(&sim.cost_samples[i]).map(|(v, c)| v - k * c).collect();
+        let mean_nb = nb.iter().sum::<f64>() / n as f64;
+        let b = slopes(&thetas, &means, &nb, mean_nb);
+        for (s, p) in post.iter_mut().enumerate() {
+            *p = mean_nb
+                + b.iter().zip(&posts).zip(&means).map(|((b, q), m)| b * (q[s] - m)).sum::<f64>();
+        }
+        let funded_now = post.iter().sum::<f64>() / n as f64 > 0.0;
+        let mut flips = 0usize;
+        for (t, &p) in total.iter_mut().zip(&post) {
+            if (p > 0.0) != funded_now {
+                *t += p.abs();
+                flips += 1;
+            }
+        }
+        let share = flips as f64 / n as f64;
+        // The prior mean is itself estimated: shifting every posterior mean by c moves the
+        // estimate by about `share · c`, so its error adds `share · sd(NB_i) / √n`.
+        let sd_nb = (nb.iter().map(|x| (x - mean_nb).powi(2)).sum::<f64>() / n as f64).sqrt();
+        prior_var += (share * sd_nb).powi(2) / n as f64;
+        if share > 1e-3 {
+            changes.push((sim.initiatives[i].id.clone(), share));
+        }
+    }
+    changes.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mean = total.iter().sum::<f64>() / n as f64;
+    let var = total.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64;
+    Evsi { value: mean, se: (var / n as f64 + prior_var).sqrt(), measures, changes }
+}
+
+/// `E[θ | X_s]` for each sample `s`, where `X_s = θ_s + se · z_s` is what a measurement with
+/// standard error `se` would report in that sample: the prior samples weighted by the normal
+/// likelihood of `X`, on a grid of `X` values, interpolated linearly.
+fn posterior_means(theta: &[f64], se: f64, rng: &mut Xoshiro256PlusPlus) -> Vec<f64> {
+    let n = theta.len();
+    if se <= 0.0 {
+        return theta.to_vec();
+    }
+    let xs: Vec<f64> = theta.iter().map(|t| t + se * normal(rng)).collect();
+    let (lo, hi) =
+        xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
+    if hi <= lo {
+        return vec![theta.iter().sum::<f64>() / n as f64; n];
+    }
+    let step = (hi - lo) / (GRID - 1) as f64;
+    // Samples further than 8.5 standard errors from x weigh under e^(−36) of the nearest: a
+    // window of the sorted samples around each x is enough, and precise research (small se)
+    // needs only a few of them.
+    let mut sorted = theta.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let reach = 8.5 * se;
+    let grid: Vec<f64> = (0..GRID)
+        .into_par_iter()
+        .map(|g| {
+            let x = lo + step * g as f64;
+            let a = sorted.partition_point(|&t| t < x - reach);
+            let b = sorted.partition_point(|&t| t <= x + reach);
+            if a >= b {
+                // No sample near x: the posterior mean is the nearest sample's.
+                let below = a.checked_sub(1).map(|i| sorted[i]);
+                let above = sorted.get(a).copied();
+                return match (below, above) {
+                    (Some(u), Some(v)) => {
+                        if x - u <= v - x {
+                            u
+                        } else {
+                            v
+                        }
+                    }
+                    (Some(u), None) => u,
+                    (None, Some(v)) => v,
+                    (None, None) => x,
+                };
+            }
+            let window = &sorted[a..b];
+            // Weights relative to the largest, so no exponent underflows to 0/0.
+            let d2min = window.iter().map(|t| (x - t) * (x - t)).fold(f64::INFINITY, f64::min);
+            let (mut w, mut wt) = (0.0, 0.0);
+            for &t in window {
+                let e = (-((x - t) * (x - t) - d2min) / (2.0 * se * se)).exp();
+                w += e;
+                wt += e * t;
+            }
+            wt / w
+        })
+        .collect();
+    xs.iter()
+        .map(|&x| {
+            let f = ((x - lo) / step).clamp(0.0, (GRID - 1) as f64);
+            let g = (f.floor() as usize).min(GRID - 2);
+            let r = f - g as f64;
+            grid[g] * (1.0 - r) + grid[g + 1] * r
+        })
+        .collect()
+}
+
+/// A standard normal deviate (Box–Muller, double precision).
+fn normal(rng: &mut Xoshiro256PlusPlus) -> f64 {
+    let u1 = 1.0 - unit(rng);
+    let u2 = unit(rng);
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// Least-squares slopes of `y` on the columns `x` (centred by their means): the normal
+/// equations, solved by Gaussian elimination with partial pivoting. A column that carries no
+/// information (constant, or collinear with earlier ones) gets slope 0.
+fn slopes(x: &[Vec<f64>], means: &[f64], y: &[f64], mean_y: f64) -> Vec<f64> {
+    let m = x.len();
+    let mut a = vec![vec![0.0; m + 1]; m];
+    for r in 0..m {
+        for c in 0..m {
+            a[r][c] =
+                x[r].iter().zip(&x[c]).map(|(u, v)| (u - means[r]) * (v - means[c])).sum::<f64>();
+        }
+        a[r][m] = x[r].iter().zip(y).map(|(u, v)| (u - means[r]) * (v - mean_y)).sum::<f64>();
+    }
+    let scale: f64 = (0..m).map(|r| a[r][r].abs()).fold(0.0, f64::max);
+    let mut b = vec![0.0; m];
+    let mut pivot_of = vec![None; m];
+    let mut row = 0;
+    for col in 0..m {
+        let Some(p) = (row..m).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())) else {
+            break;
+        };
+        if a[p][col].abs() <= 1e-12 * scale {
+            continue;
+        }
+        a.swap(row, p);
+        let pivot = a[row].clone();
+        for (r, line) in a.iter_mut().enumerate() {
+            if r != row {
+                let f = line[col] / pivot[col];
+                for (x, q) in line[col..].iter_mut().zip(&pivot[col..]) {
+                    *x -= f * q;
+                }
+            }
+        }
+        pivot_of[col] = Some(row);
+        row += 1;
+    }
+    for (col, p) in pivot_of.iter().enumerate() {
+        if let Some(r) = *p {
+            b[col] = a[r][m] / a[r][col];
+        }
+    }
+    b
+}

@@ -496,6 +496,64 @@ mod voi {
     }
 
     #[test]
+    fn evsi_of_a_normal_prior_and_a_normal_sample_matches_the_closed_form() {
+        // Fund or not an initiative worth θ ~ N(μ, σ0²) (amount 1, the goal's weight 1), no
+        // cost. Research reports X = θ + ε, ε ~ N(0, se²) (se = σ/√n). The posterior mean
+        // E[θ | X] is normal around μ with sd σp = σ0² / √(σ0² + se²) (the preposterior), and
+        // the decision after the research is worth E[max(0, E[θ|X])], so
+        //   EVSI = σp φ(μ/σp) + μ Φ(μ/σp) − max(μ, 0).
+        // The estimate must be within four of its own Monte Carlo standard errors; se = 0 is
+        // perfect information, the EVPI σ0 φ(μ/σ0) − |μ| Φ(−|μ|/σ0).
+        let z = Normal::standard();
+        for (mu, s0, se) in
+            [(0.2, 1.0, 0.5), (-0.5, 1.0, 1.0), (1.0, 2.0, 3.0), (0.3, 1.0, 0.0), (-2.0, 1.0, 0.2)]
+        {
+            let m = model(&chain("1", &format!("normal({mu}, {s0})"), "1", 1.0));
+            let settings = Settings { samples: 20_000, seed: 5 };
+            let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+            let plan = Plan::new(&m, &Overrides::default()).unwrap();
+            let decision = decide(&m, &sim, 0.0);
+            let e = simulate::voi::evsi(&m, &plan, &sim, &decision, &[(0, se)], 7);
+            let sp = s0 * s0 / (s0 * s0 + se * se).sqrt();
+            let truth = sp * z.pdf(mu / sp) + mu * z.cdf(mu / sp) - mu.max(0.0);
+            assert!(
+                (e.value - truth).abs() < 4.0 * e.se,
+                "μ={mu}, σ0={s0}, se={se}: EVSI {} ± {} vs {truth}",
+                e.value,
+                e.se
+            );
+            assert!(e.se < 0.05 * truth.max(0.01) + 0.01, "a usable standard error: {}", e.se);
+            if se == 0.0 {
+                let evpi = s0 * z.pdf(mu / s0) - mu.abs() * z.cdf(-mu.abs() / s0);
+                assert!((truth - evpi).abs() < 1e-12);
+            }
+            // The decision can change only when the prior straddles 0.
+            assert_eq!(e.changes.first().map(|c| c.0.as_str()), Some("i"));
+        }
+        // More precise research is worth more, up to the EVPI.
+        let m = model(&chain("1", "normal(0.2, 1)", "1", 1.0));
+        let sim = run(&m, 20_000, 5);
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let decision = decide(&m, &sim, 0.0);
+        let worth = |se: f64| simulate::voi::evsi(&m, &plan, &sim, &decision, &[(0, se)], 7).value;
+        assert!(worth(2.0) < worth(1.0) && worth(1.0) < worth(0.3) && worth(0.3) < worth(0.0));
+    }
+
+    #[test]
+    fn research_that_cannot_change_the_decision_is_worth_nothing() {
+        let m = model(&chain("1", "normal(100, 1)", "1", 1.0));
+        let sim = run(&m, 10_000, 2);
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let decision = decide(&m, &sim, 0.0);
+        let e = simulate::voi::evsi(&m, &plan, &sim, &decision, &[(0, 0.5)], 1);
+        assert_eq!(e.value, 0.0);
+        assert!(e.changes.is_empty());
+        // A link no initiative's value depends on (b → g is downstream, so it counts; a link
+        // out of the goal's chain would not) : the measured link is reported either way.
+        assert_eq!(e.measures.len(), 1);
+    }
+
+    #[test]
     fn an_input_that_cannot_change_the_decision_is_worth_nothing() {
         // The link's value is always far above zero: knowing it exactly changes nothing.
         let m = model(&chain("1", "normal(100, 1)", "1", 1.0));

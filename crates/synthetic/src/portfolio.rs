@@ -147,6 +147,7 @@ pub fn problem(spec: &Spec) -> Problem {
             barred: None,
             depends_on,
             excludes: Vec::new(),
+            learning: None,
         });
     }
     // Must-do items have no dependencies, so they can always be placed.

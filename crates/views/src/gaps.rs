@@ -28,7 +28,7 @@ pub struct UnsupportedLink {
 /// Every gap in a model.
 #[derive(Clone, Debug, Serialize)]
 pub struct Gaps {
-    /// Initiatives with no path to a goal.
+    /// Initiatives with no path to a goal (research that informs a link excepted).
     pub unjustified_work: Vec<Item>,
     /// Goals no initiative serves.
     pub unserved_goals: Vec<Item>,
@@ -55,7 +55,12 @@ pub fn gaps(model: &Model, graph: &ModelGraph<'_>) -> Gaps {
         .initiatives
         .iter()
         .enumerate()
-        .filter(|(i, ini)| ini.status != Status::Cancelled && graph.goals_served_by(*i).is_empty())
+        // Research that `inform`s a link is justified by what it would teach.
+        .filter(|(i, ini)| {
+            ini.status != Status::Cancelled
+                && graph.goals_served_by(*i).is_empty()
+                && ini.informed_links(model).is_empty()
+        })
         .map(|(_, ini)| item(&ini.id, &ini.name))
         .collect();
     let served = graph.served_nodes();

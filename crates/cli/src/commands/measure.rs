@@ -247,6 +247,41 @@ pub fn checkin_text(ci: &evaluate::checkin::CheckIn) -> String {
                 p * 100.0
             );
         }
+        if let (Some(t), Some(pl)) = (&k.trend, &k.planned) {
+            let _ = writeln!(
+                s,
+                "            = trend {} {unit} + the plan's {} {unit} (sd {}) from work shipping by then",
+                fmt_num(t.mean),
+                fmt_num(pl.mean),
+                fmt_num(pl.sd)
+            );
+        }
+        if let Some(pl) = &k.planned {
+            use evaluate::checkin::Counted;
+            let list: Vec<String> = pl
+                .carriers
+                .iter()
+                .map(|c| {
+                    let how = match c.counted {
+                        Counted::InForecast => "in the forecast",
+                        Counted::InData => "already in the data",
+                        Counted::AfterTarget => "too late for the target date",
+                    };
+                    format!(
+                        "{} ({} {unit}, ships {}, {how})",
+                        c.id,
+                        fmt_num(c.expected_change),
+                        c.ships
+                    )
+                })
+                .collect();
+            let line = if list.is_empty() {
+                "nothing in the plan reaches it".into()
+            } else {
+                list.join(", ")
+            };
+            let _ = writeln!(s, "  carried by {line}");
+        }
         if !k.initiatives.is_empty() {
             let list: Vec<String> = k
                 .initiatives

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use model::{
-    Assumption, AudienceKind, Delivery, Direction, Evidence, EvidenceKind, Id, Indicator,
-    Initiative, Level, Link, Meta, Node as ModelNode, NodeKind, Polarity, Program, RbaQuestion,
-    SroiValuation, Status, Strength, Team, TrackerRef,
+    Assumption, AudienceKind, Delivery, Direction, Evidence, EvidenceKind, Id, Indicator, Inform,
+    InformTarget, Initiative, Level, Link, Meta, Node as ModelNode, NodeKind, Polarity, Program,
+    RbaQuestion, SroiValuation, Status, Strength, Team, TrackerRef,
 };
 
 use crate::diagnostic::Diagnostic;
@@ -308,6 +308,16 @@ impl Decoder<'_> {
                 }
             }
         }
+        let mut inform = Vec::new();
+        let mut inform_spans = Vec::new();
+        if let Some(items) = r.get("inform").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some((i, spans)) = self.inform(item) {
+                    inform.push(i);
+                    inform_spans.push(spans);
+                }
+            }
+        }
         let (Some(id), Some(name), Some(team), Some(status)) = (id, name, team, status) else {
             return;
         };
@@ -331,10 +341,52 @@ impl Decoder<'_> {
             benefits,
             delivers,
             description: self.opt_text(&r, "description"),
+            inform,
         };
         self.model.initiatives.push(item);
         self.map.initiatives.push(r.spans());
         self.map.deliveries.push(delivery_spans);
+        self.map.informs.push(inform_spans);
+    }
+
+    /// One `inform` entry: an assumption's id or a link's two ends, and the standard error.
+    fn inform(&mut self, node: &Node) -> Option<(Inform, ItemSpans)> {
+        let r = self.record(node, &format::INFORM)?;
+        let assumption =
+            r.get("assumption").and_then(|v| self.reference(v, ASSUMPTION, "assumption"));
+        let from = r.get("from").and_then(|v| self.reference(v, NODE_LIKE, "from"));
+        let to = r.get("to").and_then(|v| self.reference(v, NODE_LIKE, "to"));
+        let se = r.get("se").and_then(|v| self.non_negative(v, "a standard error"));
+        let has = |key: &str| r.get(key).is_some();
+        let target = if has("assumption") && (has("from") || has("to")) {
+            self.invalid(
+                node.span,
+                "`inform` names both an assumption and a link's ends".into(),
+                "keep `assumption` (the link it belongs to) or `from` and `to`, not both".into(),
+            );
+            None
+        } else if has("assumption") {
+            assumption.map(|id| InformTarget::Assumption { id })
+        } else if has("from") && has("to") {
+            from.zip(to).map(|(from, to)| InformTarget::Link { from, to })
+        } else if has("from") || has("to") {
+            self.invalid(
+                node.span,
+                "`inform` names one end of a link".into(),
+                "write both `from:` and `to:`: a link is named by its two nodes".into(),
+            );
+            None
+        } else {
+            self.invalid(
+                node.span,
+                "`inform` names no link".into(),
+                "write `assumption: <an assumption's id>`, or `from:` and `to:` (the link's two \
+                 nodes)"
+                    .into(),
+            );
+            None
+        };
+        Some((Inform { target: target?, se: se? }, r.spans()))
     }
 
     pub(super) fn audience(&mut self, node: &Node) {

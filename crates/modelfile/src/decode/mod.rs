@@ -38,6 +38,7 @@ const AUDIENCE: &[ItemKind] = &[ItemKind::Audience];
 const INITIATIVE: &[ItemKind] = &[ItemKind::Initiative];
 const INDICATOR: &[ItemKind] = &[ItemKind::Indicator];
 const COMMUNITY: &[ItemKind] = &[ItemKind::Community];
+const ASSUMPTION: &[ItemKind] = &[ItemKind::Assumption];
 
 /// Decodes files one at a time into one model.
 pub(crate) struct Decoder<'a> {

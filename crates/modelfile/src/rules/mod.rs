@@ -48,6 +48,7 @@ pub mod text_too_long;
 pub mod unit_mismatch;
 pub mod unjustified_initiative;
 pub mod unknown_key;
+pub mod unknown_link;
 pub mod unknown_reference;
 pub mod unreached_audience;
 pub mod unserved_goal;
@@ -113,6 +114,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&link_cycle::RULE, Some(link_cycle::check)),
     (&dependency_cycle::RULE, Some(dependency_cycle::check)),
     (&quantified_feedback::RULE, Some(quantified_feedback::check)),
+    (&unknown_link::RULE, Some(unknown_link::check)),
     (&impossible_distribution::RULE, None),
     (&negative_quantity::RULE, None),
     (&unit_mismatch::RULE, Some(unit_mismatch::check)),

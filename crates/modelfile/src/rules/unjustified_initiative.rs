@@ -10,14 +10,18 @@ pub static RULE: Rule = Rule {
     framework: None,
     severity: Severity::Warning,
     summary: "An initiative with no path to any goal.",
-    why: "Work that reaches no goal cannot be justified by the strategy: either the model is missing its chain or the work is not needed.",
+    why: "Work that reaches no goal cannot be justified by the strategy: either the model is missing its chain or the work is not needed. Research that `inform`s a link is justified by what it would teach, so it needs no deliveries.",
     fix: "Add `delivers:` naming the activities or outputs it realises, and links from them up to a goal.",
     example: "initiatives:\n  - { id: refactor, name: Refactor, team: core }\n",
 };
 
 pub(crate) fn check(cx: &RuleCx<'_>, out: &mut Vec<Diagnostic>) {
     for (ii, i) in cx.model.initiatives.iter().enumerate() {
-        if i.status == model::Status::Cancelled || !cx.graph.goals_served_by(ii).is_empty() {
+        // Research is justified by what it teaches: the links it measures (`inform`).
+        if i.status == model::Status::Cancelled
+            || !cx.graph.goals_served_by(ii).is_empty()
+            || !i.informed_links(cx.model).is_empty()
+        {
             continue;
         }
         let why = if i.delivers.is_empty() {

@@ -92,6 +92,7 @@ initiatives:
     description: D
     deployed: 2026-01-02
     evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
+    inform: [{ assumption: as1, se: 0.1 }, { from: o, to: g, se: 0 }]
 evaluations:
   - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12, data: synthetic }
 communities:
@@ -133,6 +134,8 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.initiatives[0].delivers.len(), 2);
     assert_eq!(m.initiatives[0].benefits.len(), 4);
     assert!(m.initiatives[0].must_do);
+    assert_eq!(m.initiatives[0].inform.len(), 2);
+    assert_eq!(m.initiatives[0].informed_links(m), vec![(0, 0.1), (1, 0.0)]);
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
     assert_eq!(m.value.criteria.len(), 1);
     assert_eq!(m.meta.frameworks, vec![model::Framework::Sroi]);
@@ -208,4 +211,81 @@ fn data_must_name_a_provenance() {
     // Neither item enters the model with a guessed provenance.
     assert!(checked.model.evaluations.is_empty());
     assert!(checked.model.communities.iter().all(|c| c.id.as_str() != "com"));
+}
+
+/// `inform` errors point at the entry and say how to fix it: an unknown assumption id suggests
+/// the closest one, a pair of nodes that is no link lists the links out of `from`, and an entry
+/// that names no link or both kinds is refused.
+#[test]
+fn inform_errors_have_positions_and_fixes() {
+    let model = |inform: &str| {
+        format!(
+            r#"format_version: 1
+model: {{ name: M }}
+teams: [{{ id: t, name: T, capacity: 1 }}]
+goals: [{{ id: g, name: G, unit: u }}]
+nodes: [{{ id: a, name: A, level: output, unit: u }}]
+links:
+  - {{ from: a, to: g, effect: 1, skip_reason: direct, assumptions: [{{ id: a_counts, text: T }}] }}
+initiatives:
+  - {{ id: study, name: S, team: t, inform: [{inform}] }}
+"#
+        )
+    };
+    let diagnose = |inform: &str| -> Vec<(String, String, String)> {
+        let checked = modelfile::check(vec![modelfile::SourceFile::in_memory(
+            "throughline.yaml",
+            model(inform),
+        )]);
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == modelfile::Severity::Error)
+            .map(|d| {
+                let (line, col) = d.span.map_or((0, 0), |s| (s.start.line, s.start.column));
+                (
+                    format!("{} {line}:{col}", d.rule.code),
+                    d.message.clone(),
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let d = diagnose("{ assumption: a_count, se: 0.1 }");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].0.starts_with("TL102 9:"), "{d:?}");
+    assert!(d[0].2.contains("did you mean `a_counts`?"), "{d:?}");
+
+    let d = diagnose("{ from: g, to: a, se: 0.1 }");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].0.starts_with("TL108 9:"), "{d:?}");
+    assert!(d[0].1.contains("`g` → `a`"), "{d:?}");
+
+    let d = diagnose("{ from: a, to: a, se: 0.1 }");
+    assert!(d[0].2.contains("links from `a` go to `g`"), "{d:?}");
+
+    for (inform, says) in [
+        ("{ se: 0.1 }", "names no link"),
+        ("{ from: a, se: 0.1 }", "one end"),
+        ("{ assumption: a_counts, from: a, to: g, se: 0.1 }", "both"),
+    ] {
+        let d = diagnose(inform);
+        assert!(d.iter().any(|x| x.1.contains(says)), "{inform}: {d:?}");
+    }
+    // `se` is required and cannot be negative.
+    assert!(diagnose("{ assumption: a_counts }").iter().any(|x| x.1.contains("`se`")));
+    assert!(diagnose("{ assumption: a_counts, se: -1 }").iter().any(|x| x.1.contains("negative")));
+    assert!(diagnose("{ assumption: a_counts, se: 0.1 }").is_empty());
+}
+
+/// The model serialises with every kind of `inform` target (the workspace's API sends it).
+#[test]
+fn a_model_with_inform_serialises() {
+    let checked =
+        modelfile::check(vec![modelfile::SourceFile::in_memory("throughline.yaml", EVERY_KEY)]);
+    let json = serde_json::to_value(&checked.model.initiatives[0].inform).unwrap();
+    assert_eq!(json[0]["target"]["kind"], "assumption");
+    assert_eq!(json[0]["target"]["id"], "as1");
+    assert_eq!(json[1]["target"]["kind"], "link");
+    assert_eq!(json[1]["target"]["from"], "o");
 }
