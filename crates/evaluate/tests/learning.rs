@@ -58,6 +58,7 @@ fn chain() -> Model {
             description: None,
             deployed: None,
             evaluation: None,
+            hypotheses: vec![],
         }],
         indicators: vec![Indicator {
             id: id("ind"),

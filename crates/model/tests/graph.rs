@@ -58,6 +58,7 @@ fn initiative(id: &str, delivers: &[&str], depends_on: &[&str]) -> Initiative {
         description: None,
         deployed: None,
         evaluation: None,
+        hypotheses: vec![],
     }
 }
 

@@ -52,6 +52,7 @@ fn model(links: Vec<Link>, amount: f64) -> Model {
             description: None,
             deployed: None,
             evaluation: None,
+            hypotheses: vec![],
         }],
         indicators: vec![Indicator {
             id: id("ind"),
