@@ -244,6 +244,16 @@ pub struct HypothesisPlan {
     pub left_out: Vec<String>,
 }
 
+impl AnnualPlan {
+    /// The goal-derived objectives whose goal no bucket of the structure names: what the plan
+    /// also moves, shown after the structure so no goal it serves goes unmentioned.
+    pub fn objectives_outside_structure(&self) -> impl Iterator<Item = &Objective> {
+        self.objectives
+            .iter()
+            .filter(|o| !self.structure.iter().any(|g| g.goal.as_deref() == Some(o.goal.as_str())))
+    }
+}
+
 /// How a balance rule came out.
 #[derive(Clone, Debug, Serialize)]
 pub struct BalanceCheck {

@@ -276,6 +276,17 @@ fn structure(plan: &AnnualPlan) -> Markup {
                 }
             }
         }
+        @let others: Vec<&portfolio::Objective> = plan.objectives_outside_structure().collect();
+        @if !others.is_empty() {
+            h3 { "Other goals the plan moves" } "\n"
+            p { "No bucket of the plan names these goals; the plan's expected change in each:" }
+            ul {
+                @for o in others {
+                    li { a href={ "goals/" (o.goal) ".html" } { (o.name) } ": " (num(o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
+                }
+            }
+            "\n"
+        }
     }
 }
 

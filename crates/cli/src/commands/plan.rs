@@ -351,6 +351,18 @@ fn structure_text(plan: &AnnualPlan) -> String {
             }
         }
     }
+    let others: Vec<_> = plan.objectives_outside_structure().collect();
+    if !others.is_empty() {
+        s.push_str("  Other goals the plan moves (no bucket names them):\n");
+        for o in others {
+            s.push_str(&format!(
+                "    {} — expected change {} {}\n",
+                o.name,
+                num(o.expected_change),
+                o.unit.as_deref().unwrap_or("")
+            ));
+        }
+    }
     s
 }
 
