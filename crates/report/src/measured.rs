@@ -244,8 +244,8 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> 
             ci.key_results.iter().filter(|k| !in_structure.contains(&&k.indicator)).collect();
         html! {
             p {
-                "Grouped by the plan's objectives and key results. The target here is the indicator's dated target, which the status is judged against; "
-                a href="plan.html#okrs" { "the plan" } " sets each key result's target for the plan year."
+                "Grouped by the plan's objectives and key results. The baseline and target here are the indicator's dated ones, which the status is judged against; "
+                a href="plan.html#okrs" { "the plan" } " sets each key result's own for the plan year."
             }
             @for b in &planning.buckets {
                 @for o in &b.objectives {
