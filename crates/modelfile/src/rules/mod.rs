@@ -50,6 +50,7 @@ pub mod program_without_sroi_valuation;
 pub mod quantified_feedback;
 pub mod relative_target_without_baseline;
 pub mod sroi_proxy_without_source;
+pub mod target_against_direction;
 pub mod text_too_long;
 pub mod unit_mismatch;
 pub mod unjustified_initiative;
@@ -152,6 +153,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&hypothesis_outside_plan::RULE, Some(hypothesis_outside_plan::check)),
     (&objective_without_key_results::RULE, Some(objective_without_key_results::check)),
     (&key_result_without_target::RULE, Some(key_result_without_target::check)),
+    (&target_against_direction::RULE, Some(target_against_direction::check)),
 ];
 
 /// Looks a rule up by code (`TL102`) or name (`unknown-reference`).

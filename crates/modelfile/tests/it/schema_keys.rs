@@ -70,7 +70,7 @@ planning:
               scope: a representative set of wikis
               hypotheses:
                 - { id: WE1.1.1, name: H, quarter: 2027Q4, owner: Editing, test: A/B test, result: confirmed }
-            - { id: WE1.2, indicator: ind, target: 1.5 }
+            - { id: WE1.2, indicator: ind, target: 0.5 }
 plan:
   budget: 1M
   value: 12.5
