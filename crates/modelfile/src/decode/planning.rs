@@ -245,12 +245,15 @@ impl Decoder<'_> {
             .get("result")
             .map(|v| self.keyword::<model::HypothesisResult>(v, "a hypothesis result"))
             .unwrap_or(Some(model::HypothesisResult::Pending));
+        // Every key is read before any missing part returns: one run reports every problem.
+        let owner = self.opt_text(&r, "owner");
+        let test = self.opt_text(&r, "test");
         Some(model::Hypothesis {
             id: id?,
             name: name?,
             quarter: quarter?,
-            owner: self.opt_text(&r, "owner"),
-            test: self.opt_text(&r, "test"),
+            owner,
+            test,
             result: result?,
         })
     }
@@ -442,14 +445,18 @@ impl Decoder<'_> {
                 }
             }
         }
+        let baseline = r.get("baseline").and_then(|v| self.number(v));
+        let target = r.get("target").and_then(|v| self.number(v));
+        let expected_change = r.get("expected_change").and_then(|v| self.number(v));
+        let p_reached = r.get("p_reached").and_then(|v| self.probability(v));
         Some(model::SavedKeyResult {
             id: id?,
             objective,
             indicator,
-            baseline: r.get("baseline").and_then(|v| self.number(v)),
-            target: r.get("target").and_then(|v| self.number(v)),
-            expected_change: r.get("expected_change").and_then(|v| self.number(v)),
-            p_reached: r.get("p_reached").and_then(|v| self.probability(v)),
+            baseline,
+            target,
+            expected_change,
+            p_reached,
             hypotheses,
         })
     }
