@@ -298,6 +298,28 @@ fn plan_the_example_and_explain_every_decision() {
         assert!((0.0..=1.0).contains(&p) && (se - (p * (1.0 - p) / 2000.0).sqrt()).abs() < 1e-12);
         assert!(k["gap"].as_f64().is_some() && k["expected_change"].as_f64().is_some());
     }
+    // The plan's structure: goal → bucket → objective → key result → hypotheses → initiatives,
+    // every key result with P(target reached | plan), a % target converted from the baseline.
+    let groups = v["structure"].as_array().unwrap();
+    let goals: Vec<&str> = groups.iter().map(|g| g["goal"].as_str().unwrap()).collect();
+    assert_eq!(goals, ["g_contributors", "g_structured"]);
+    let krs: Vec<&serde_json::Value> = groups
+        .iter()
+        .flat_map(|g| g["buckets"].as_array().unwrap())
+        .flat_map(|b| b["objectives"].as_array().unwrap())
+        .flat_map(|o| o["key_results"].as_array().unwrap())
+        .collect();
+    assert_eq!(krs.len(), 6);
+    for k in &krs {
+        assert!(k["result"]["p_reached"].as_f64().is_some(), "{k}");
+        assert!(!k["hypotheses"].as_array().unwrap().is_empty(), "{k}");
+    }
+    let we11 = krs.iter().find(|k| k["id"] == "WE1.1").unwrap();
+    assert_eq!(we11["result"]["target_value"].as_f64(), Some(120_000.0 * 1.02));
+    assert_eq!(we11["target_change"].as_f64(), Some(0.02));
+    let h = &we11["hypotheses"][0];
+    assert_eq!((h["id"].as_str(), h["quarter"].as_str()), (Some("WE1.1.1"), Some("2027Q3")));
+    assert_eq!(h["initiatives"][0], "pf_edit_check");
     // Must-do work is in.
     for id in ["pf_php_upgrade", "pf_security_hardening"] {
         let r = reasons.iter().find(|r| r["id"] == id).unwrap();
@@ -392,6 +414,17 @@ fn what_if_flags_change_the_plan() {
     assert_eq!(value(&same), value(&richer), "`9M` is 9,000,000 on the command line too");
 }
 
+/// The plan's structure as the terminal shows it, on the example (seeded, 2,000 samples).
+#[test]
+fn plan_text_shows_the_structure() {
+    let o = throughline(&["plan", "examples/wikimedia", "-n", "2000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    let from = out.find("PLAN AGAINST TARGETS").expect("the structure's section");
+    let to = out.find("WHY EACH INITIATIVE").expect("the reasons");
+    insta::assert_snapshot!("plan_structure_text", &out[from..to]);
+}
+
 #[test]
 fn plan_write_puts_a_checked_plan_file_in_the_model_folder() {
     let dir = tempfile::tempdir().unwrap();
@@ -402,6 +435,9 @@ fn plan_write_puts_a_checked_plan_file_in_the_model_folder() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(model.join("plan.yaml")).unwrap();
     assert!(text.contains("schedule:") && text.contains("quarter: 2027Q3"), "{text}");
+    // The structure's key results, as the plan expected them, with the work carrying them.
+    assert!(text.contains("  key_results:\n    - id: WE1.1\n      objective: WE1\n"), "{text}");
+    assert!(text.contains("target: 122400") && text.contains("initiatives: [pf_edit_check]"));
     let o = throughline(&["check", model.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }

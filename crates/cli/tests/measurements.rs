@@ -180,6 +180,17 @@ fn the_report_shows_the_checkin_and_the_evaluation() {
     assert!(checkin.contains("forecast interval"));
     assert!(checkin.contains("12 of 16 key results are marked synthetic data."), "{checkin}");
     assert_eq!(checkin.matches("<small class=\"warn\">synthetic data</small>").count(), 24);
+    // Grouped by the plan's structure: a table per objective, rows by key-result code, then the
+    // indicators no key result names.
+    assert_eq!(
+        checkin.matches("<caption>WE · WE").count() + checkin.matches("<caption>SD · SD").count(),
+        4
+    );
+    assert!(
+        checkin.contains("<th scope=\"row\">WE1.2 <a href=\"#ind_wlm_retained\">"),
+        "{checkin}"
+    );
+    assert!(checkin.contains("<caption>Other indicators with targets</caption>"));
     let evals = std::fs::read_to_string(out.join("evaluations.html")).unwrap();
     assert!(evals.contains("synthetic control"));
     assert!(evals.contains("Prior and posterior of the tested links"));

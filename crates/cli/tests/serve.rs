@@ -152,6 +152,11 @@ fn a_change_made_on_disk_shows_after_a_restart() {
         let body = answer.body_mut().read_to_string().unwrap();
         assert!(body.contains("<small class=\"warn\">synthetic data</small>"), "{page}: {body}");
     }
+    // The plan's structure reaches the workspace through the same page layer.
+    let body =
+        slow.get(&format!("{base}/plan.html")).call().unwrap().body_mut().read_to_string().unwrap();
+    assert!(body.contains("<h2 id=\"okrs\">Plan against targets</h2>"), "{body}");
+    assert!(body.contains("<h4>WE · Wiki Experiences</h4>") && body.contains("WE1.1.1 "));
     server.kill().unwrap();
     server.wait().unwrap();
 

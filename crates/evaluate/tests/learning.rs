@@ -59,6 +59,7 @@ fn chain() -> Model {
             deployed: None,
             evaluation: None,
             inform: Vec::new(),
+            hypotheses: vec![],
         }],
         indicators: vec![Indicator {
             id: id("ind"),

@@ -83,6 +83,59 @@ impl TrackerRef {
     }
 }
 
+/// The id of an item of the plan's structure, as organisations write it: a bucket (`WE`), an
+/// objective (`WE1`), a key result (`WE1.1`) or a hypothesis (`WE1.1.3`).
+///
+/// Plans are read and discussed by these codes, so they keep their case and their dots; that is
+/// why they are not [`Id`]s. They have their own namespace (checked by the planning rules), and
+/// are still restricted to a shape that survives URLs and wikitext: a letter, then letters,
+/// digits, `.`, `_` or `-`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct PlanCode(String);
+
+/// Why a string is not a valid [`PlanCode`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanCodeError {
+    /// The string was empty.
+    #[error("a plan id cannot be empty")]
+    Empty,
+    /// The first character was not an ASCII letter.
+    #[error("a plan id must start with a letter, found {0:?}")]
+    BadStart(char),
+    /// A character outside letters, digits, `.`, `_` and `-`.
+    #[error("a plan id may only contain letters, digits, '.', '_' and '-', found {0:?}")]
+    BadChar(char),
+}
+
+impl PlanCode {
+    /// Checks the shape: a letter, then letters, digits, `.`, `_` or `-`.
+    pub fn parse(s: &str) -> Result<PlanCode, PlanCodeError> {
+        let mut chars = s.chars();
+        let first = chars.next().ok_or(PlanCodeError::Empty)?;
+        if !first.is_ascii_alphabetic() {
+            return Err(PlanCodeError::BadStart(first));
+        }
+        if let Some(bad) =
+            chars.find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        {
+            return Err(PlanCodeError::BadChar(bad));
+        }
+        Ok(PlanCode(s.to_owned()))
+    }
+
+    /// The code as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PlanCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +148,15 @@ mod tests {
         assert_eq!(Id::parse("New"), Err(IdError::BadStart('N')));
         assert_eq!(Id::parse("1abc"), Err(IdError::BadStart('1')));
         assert_eq!(Id::parse("a b"), Err(IdError::BadChar(' ')));
+    }
+
+    #[test]
+    fn plan_codes() {
+        assert!(PlanCode::parse("WE1.1.3").is_ok());
+        assert!(PlanCode::parse("sds2").is_ok());
+        assert_eq!(PlanCode::parse(""), Err(PlanCodeError::Empty));
+        assert_eq!(PlanCode::parse("1.1"), Err(PlanCodeError::BadStart('1')));
+        assert_eq!(PlanCode::parse("WE 1"), Err(PlanCodeError::BadChar(' ')));
     }
 
     #[test]

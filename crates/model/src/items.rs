@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::{Distribution, Id, Level, Provenance, TrackerRef};
+use crate::{Distribution, Id, Level, PlanCode, Provenance, TrackerRef};
 
 /// A whole model: everything the files of one folder describe.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -212,6 +212,41 @@ pub struct SavedPlan {
     pub schedule: Vec<(Id, String)>,
     /// Objectives: goal, expected change, key-result indicators.
     pub objectives: Vec<SavedObjective>,
+    /// The key results of the plan's structure (`planning.buckets`) as the plan expected them
+    /// when written: reviewed in git beside the structure they came from.
+    pub key_results: Vec<SavedKeyResult>,
+}
+
+/// A key result of the plan's structure, as a saved plan expected it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SavedKeyResult {
+    /// The key result's code (`WE1.1`).
+    pub id: PlanCode,
+    /// Its objective's code.
+    pub objective: Option<PlanCode>,
+    /// Its indicator.
+    pub indicator: Option<Id>,
+    /// Baseline in force when written.
+    pub baseline: Option<f64>,
+    /// Absolute target in force when written (a % target converted).
+    pub target: Option<f64>,
+    /// The plan's expected change when written.
+    pub expected_change: Option<f64>,
+    /// P(target reached | plan) when written.
+    pub p_reached: Option<f64>,
+    /// Its hypotheses with the plan's initiatives carrying them.
+    pub hypotheses: Vec<SavedHypothesis>,
+}
+
+/// A hypothesis of a saved plan: its quarter and the plan's initiatives that carry it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SavedHypothesis {
+    /// The hypothesis' code (`WE1.1.3`).
+    pub id: PlanCode,
+    /// Its quarter, as written.
+    pub quarter: Option<String>,
+    /// Initiatives in the plan that carry it.
+    pub initiatives: Vec<Id>,
 }
 
 /// An objective of a saved plan.
@@ -623,6 +658,8 @@ pub struct Initiative {
     /// Links it measures (research, an A/B test, an evaluation): learning is work, valued by
     /// what it would change in the plan's decisions.
     pub inform: Vec<Inform>,
+    /// Hypotheses of the plan's structure it carries (`WE1.1.3`): the work that tests them.
+    pub hypotheses: Vec<PlanCode>,
 }
 
 impl Initiative {
@@ -915,6 +952,9 @@ pub struct Planning {
     pub discount_rate: Option<f64>,
     /// Whether the budget may buy person-quarters beyond a team's capacity, at the team's rate.
     pub hiring: bool,
+    /// The plan's structure as the organisation writes it: buckets of objectives with key
+    /// results and quarterly hypotheses. Empty: the plan's objectives are its goals.
+    pub buckets: Vec<PlanBucket>,
 }
 
 impl Planning {
@@ -944,8 +984,131 @@ impl Default for Planning {
             horizon: Planning::DEFAULT_HORIZON,
             discount_rate: None,
             hiring: false,
+            buckets: Vec::new(),
         }
     }
+}
+
+impl Planning {
+    /// The quarters the plan covers, when it has a start: the first and the last.
+    pub fn span(&self) -> Option<(Quarter, Quarter)> {
+        self.start.map(|s| (s, s.plus(self.quarters.saturating_sub(1))))
+    }
+
+    /// Every key result of the structure with its bucket and objective, in written order.
+    pub fn key_results(
+        &self,
+    ) -> impl Iterator<Item = (&PlanBucket, &PlanObjective, &PlanKeyResult)> {
+        self.buckets.iter().flat_map(|b| {
+            b.objectives.iter().flat_map(move |o| o.key_results.iter().map(move |k| (b, o, k)))
+        })
+    }
+
+    /// Every hypothesis of the structure with its key result, in written order.
+    pub fn hypotheses(&self) -> impl Iterator<Item = (&PlanKeyResult, &Hypothesis)> {
+        self.key_results().flat_map(|(_, _, k)| k.hypotheses.iter().map(move |h| (k, h)))
+    }
+}
+
+/// A bucket of the plan (a work portfolio, e.g. "Wiki Experiences"): the level between a goal
+/// and its objectives in Wikimedia's annual plans.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanBucket {
+    /// Its code (`WE`).
+    pub id: PlanCode,
+    /// Its name.
+    pub name: String,
+    /// The strategy goal it serves, if it names one.
+    pub goal: Option<Id>,
+    /// Its objectives.
+    pub objectives: Vec<PlanObjective>,
+}
+
+/// An objective of the plan (`WE1`, with a title).
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanObjective {
+    /// Its code (`WE1`).
+    pub id: PlanCode,
+    /// Its title.
+    pub name: String,
+    /// Its key results.
+    pub key_results: Vec<PlanKeyResult>,
+}
+
+/// A key result of the plan (`WE1.1`): an indicator, a baseline, a target (absolute, or a
+/// change relative to the baseline), the scope it is measured on, and the hypotheses that will
+/// test how to reach it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanKeyResult {
+    /// Its code (`WE1.1`).
+    pub id: PlanCode,
+    /// Its statement; the indicator's name when absent.
+    pub name: Option<String>,
+    /// The indicator it is measured by.
+    pub indicator: Id,
+    /// Its baseline; the indicator's when absent.
+    pub baseline: Option<f64>,
+    /// Its target as an absolute value.
+    pub target: Option<f64>,
+    /// Its target as a change relative to the baseline (`0.05` for +5%).
+    pub target_change: Option<f64>,
+    /// Where it is measured, e.g. "a representative set of wikis".
+    pub scope: Option<String>,
+    /// The quarterly hypotheses under it.
+    pub hypotheses: Vec<Hypothesis>,
+}
+
+impl PlanKeyResult {
+    /// The baseline in force: the key result's own, else its indicator's.
+    pub fn baseline_value(&self, indicator: Option<&Indicator>) -> Option<f64> {
+        self.baseline.or_else(|| indicator?.baseline.as_ref().map(|b| b.value))
+    }
+
+    /// The target in force, as an absolute value: the key result's `target`, else its
+    /// `target_change` applied to the baseline in force (`baseline × (1 + change)`, so +5% of
+    /// 120,000 is 126,000), else the indicator's target. A relative target without a baseline
+    /// has no absolute value (the checker reports it).
+    pub fn target_value(&self, indicator: Option<&Indicator>) -> Option<f64> {
+        if let Some(t) = self.target {
+            return Some(t);
+        }
+        if let Some(c) = self.target_change {
+            return self.baseline_value(indicator).map(|b| b * (1.0 + c));
+        }
+        indicator?.target.as_ref().map(|t| t.value)
+    }
+}
+
+/// A quarterly hypothesis (`WE1.1.3`): what a team believes will move a key result, how it
+/// will find out, and what it found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hypothesis {
+    /// Its code (`WE1.1.3`).
+    pub id: PlanCode,
+    /// The hypothesis, in a sentence.
+    pub name: String,
+    /// The quarter it is tested in.
+    pub quarter: Quarter,
+    /// Who answers for it (a team or a person).
+    pub owner: Option<String>,
+    /// How it is tested.
+    pub test: Option<String>,
+    /// What the test found.
+    pub result: HypothesisResult,
+}
+
+/// What a hypothesis' test found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HypothesisResult {
+    /// Not known yet.
+    Pending,
+    /// The test supports it.
+    Confirmed,
+    /// The test refutes it.
+    Rejected,
+    /// The test could not tell.
+    Inconclusive,
 }
 
 /// A calendar quarter, `2027Q1`.

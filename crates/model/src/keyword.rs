@@ -37,7 +37,7 @@ macro_rules! keywords {
 use crate::Level;
 use crate::items::{
     AudienceKind, CommunityKind, Criterion, Direction, EvaluationMethod, EvidenceKind, Framework,
-    Polarity, RbaQuestion, ShareOf, SourceKind, Status, Strength,
+    HypothesisResult, Polarity, RbaQuestion, ShareOf, SourceKind, Status, Strength,
 };
 
 keywords!(Level {
@@ -103,6 +103,12 @@ keywords!(Direction {
 keywords!(AudienceKind { EndUsers => "end_users", OrganizingCommunity => "organizing_community" });
 keywords!(Polarity { Increase => "increase", Decrease => "decrease" });
 keywords!(RbaQuestion { HowMuch => "how_much", HowWell => "how_well", BetterOff => "better_off" });
+keywords!(HypothesisResult {
+    Pending => "pending",
+    Confirmed => "confirmed",
+    Rejected => "rejected",
+    Inconclusive => "inconclusive",
+});
 keywords!(ShareOf { Effort => "effort", Cost => "cost", Count => "count" });
 keywords!(SourceKind {
     WikimediaRest => "wikimedia_rest",
@@ -143,5 +149,6 @@ mod tests {
         round_trips::<Framework>();
         round_trips::<EvaluationMethod>();
         round_trips::<CommunityKind>();
+        round_trips::<HypothesisResult>();
     }
 }

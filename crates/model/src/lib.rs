@@ -17,7 +17,7 @@ pub mod link_target;
 pub mod provenance;
 
 pub use distribution::{Distribution, DistributionError};
-pub use id::{Id, IdError, TrackerRef};
+pub use id::{Id, IdError, PlanCode, PlanCodeError, TrackerRef};
 pub use items::*;
 pub use keyword::Keyword;
 pub use level::Level;

@@ -59,6 +59,7 @@ fn initiative(id: &str, delivers: &[&str], depends_on: &[&str]) -> Initiative {
         deployed: None,
         evaluation: None,
         inform: Vec::new(),
+        hypotheses: vec![],
     }
 }
 

@@ -53,6 +53,7 @@ fn model(links: Vec<Link>, amount: f64) -> Model {
             deployed: None,
             evaluation: None,
             inform: Vec::new(),
+            hypotheses: vec![],
         }],
         indicators: vec![Indicator {
             id: id("ind"),

@@ -19,6 +19,8 @@ pub enum Shape {
     Url,
     /// An id (`[a-z][a-z0-9_-]*`).
     Id,
+    /// A code of the plan's structure (`WE1.1.3`: `[A-Za-z][A-Za-z0-9._-]*`).
+    Code,
     /// A number.
     Number,
     /// A number ≥ 0.
@@ -143,6 +145,7 @@ const fn opt(key: &'static str, shape: Shape, doc: &'static str) -> Field {
 }
 
 const IDS: Shape = Shape::List(&Shape::Id);
+const CODES: Shape = Shape::List(&Shape::Code);
 const TEXTS: Shape = Shape::List(&Shape::Text);
 const LONG_TEXTS: Shape = Shape::List(&Shape::LongText);
 
@@ -168,6 +171,8 @@ pub const RBA: &[&str] = <model::RbaQuestion as Keyword>::WORDS;
 pub const FRAMEWORKS: &[&str] = <model::Framework as Keyword>::WORDS;
 /// What a balance rule's share is measured in.
 pub const SHARE_OF: &[&str] = <model::ShareOf as Keyword>::WORDS;
+/// What a hypothesis' test found.
+pub const HYPOTHESIS_RESULTS: &[&str] = <model::HypothesisResult as Keyword>::WORDS;
 /// Data source kinds.
 pub const SOURCE_KINDS: &[&str] = <model::SourceKind as Keyword>::WORDS;
 
@@ -396,6 +401,7 @@ pub static INITIATIVE: Record = Record {
             "Links it measures (research, an A/B test, an evaluation); the plan values it by the \
              expected value of the sample information it buys.",
         ),
+        opt("hypotheses", CODES, "Hypotheses of the plan's structure it carries (`WE1.1.3`)."),
     ],
 };
 
@@ -619,6 +625,70 @@ pub static PLANNING: Record = Record {
             "true: the budget may also buy person-quarters beyond a team's capacity at its \
              `rate`; default false: capacity is fixed and already paid.",
         ),
+        opt(
+            "buckets",
+            Shape::List(&Shape::Record(&PLAN_BUCKET)),
+            "The plan's structure: buckets of objectives, key results and hypotheses.",
+        ),
+    ],
+};
+
+/// A bucket of the plan's structure.
+pub static PLAN_BUCKET: Record = Record {
+    name: "bucket",
+    doc: "A work portfolio of the plan (e.g. Wiki Experiences): objectives under a goal.",
+    fields: &[
+        req("id", Shape::Code, "Its code, e.g. WE; unique among the plan's codes."),
+        req("name", Shape::Text, "Its name."),
+        opt("goal", Shape::Id, "The strategy goal it serves."),
+        req("objectives", Shape::List(&Shape::Record(&PLAN_OBJECTIVE)), "Its objectives."),
+    ],
+};
+
+/// An objective of the plan's structure.
+pub static PLAN_OBJECTIVE: Record = Record {
+    name: "plan objective",
+    doc: "An objective of the plan (WE1) with its key results.",
+    fields: &[
+        req("id", Shape::Code, "Its code, e.g. WE1; unique among the plan's codes."),
+        req("name", Shape::Text, "Its title."),
+        opt("key_results", Shape::List(&Shape::Record(&PLAN_KEY_RESULT)), "Its key results."),
+    ],
+};
+
+/// A key result of the plan's structure.
+pub static PLAN_KEY_RESULT: Record = Record {
+    name: "key result",
+    doc: "A key result (WE1.1): an indicator, a baseline and a target, absolute or relative.",
+    fields: &[
+        req("id", Shape::Code, "Its code, e.g. WE1.1; unique among the plan's codes."),
+        opt("name", Shape::Text, "Its statement; default: the indicator's name."),
+        req("indicator", Shape::Id, "The indicator it is measured by."),
+        opt("baseline", Shape::Number, "Its baseline; default: the indicator's.").within(&MEASURE),
+        opt("target", Shape::Number, "Its target as an absolute value.").within(&MEASURE),
+        opt(
+            "target_change",
+            Shape::Number,
+            "Its target as a change from the baseline, e.g. +5% (baseline × 1.05); not with \
+             `target`. Neither: the indicator's target.",
+        )
+        .within(&SCALE),
+        opt("scope", Shape::Text, "Where it is measured, e.g. a representative set of wikis."),
+        opt("hypotheses", Shape::List(&Shape::Record(&HYPOTHESIS)), "Its quarterly hypotheses."),
+    ],
+};
+
+/// A quarterly hypothesis of the plan's structure.
+pub static HYPOTHESIS: Record = Record {
+    name: "hypothesis",
+    doc: "A quarterly hypothesis (WE1.1.3): what should move the key result, and its test.",
+    fields: &[
+        req("id", Shape::Code, "Its code, e.g. WE1.1.3; unique among the plan's codes."),
+        req("name", Shape::Text, "The hypothesis, in a sentence."),
+        req("quarter", Shape::Text, "The quarter it is tested in, e.g. 2027Q3, inside the plan."),
+        opt("owner", Shape::Text, "Who answers for it: a team or a person."),
+        opt("test", Shape::LongText, "How it is tested."),
+        opt("result", Shape::Enum(HYPOTHESIS_RESULTS), "What the test found; default pending."),
     ],
 };
 
@@ -671,6 +741,42 @@ pub static SAVED_PLAN: Record = Record {
             Shape::List(&Shape::Record(&SAVED_OBJECTIVE)),
             "Goals the plan serves, with their key results.",
         ),
+        opt(
+            "key_results",
+            Shape::List(&Shape::Record(&SAVED_KEY_RESULT)),
+            "The structure's key results as the plan expected them.",
+        ),
+    ],
+};
+
+/// A key result of a saved plan.
+pub static SAVED_KEY_RESULT: Record = Record {
+    name: "saved key result",
+    doc: "A key result of the plan's structure as the plan expected it when written.",
+    fields: &[
+        req("id", Shape::Code, "The key result's code."),
+        opt("objective", Shape::Code, "Its objective's code."),
+        opt("indicator", Shape::Id, "Its indicator."),
+        opt("baseline", Shape::Number, "Baseline in force.").within(&MEASURE),
+        opt("target", Shape::Number, "Absolute target in force.").within(&MEASURE),
+        opt("expected_change", Shape::Number, "The plan's expected change.").within(&MEASURE),
+        opt("p_reached", Shape::Probability, "P(target reached | plan)."),
+        opt(
+            "hypotheses",
+            Shape::List(&Shape::Record(&SAVED_HYPOTHESIS)),
+            "Its hypotheses and the plan's initiatives carrying them.",
+        ),
+    ],
+};
+
+/// A hypothesis of a saved plan.
+pub static SAVED_HYPOTHESIS: Record = Record {
+    name: "saved hypothesis",
+    doc: "A hypothesis of the plan's structure and the plan's initiatives carrying it.",
+    fields: &[
+        req("id", Shape::Code, "The hypothesis' code."),
+        opt("quarter", Shape::Text, "Its quarter."),
+        opt("initiatives", IDS, "Initiatives in the plan that carry it."),
     ],
 };
 
@@ -755,9 +861,15 @@ pub static ALL_RECORDS: &[&Record] = &[
     &PLANNING,
     &BALANCE_RULE,
     &RISK,
+    &PLAN_BUCKET,
+    &PLAN_OBJECTIVE,
+    &PLAN_KEY_RESULT,
+    &HYPOTHESIS,
     &SAVED_PLAN,
     &SCHEDULED,
     &SAVED_OBJECTIVE,
+    &SAVED_KEY_RESULT,
+    &SAVED_HYPOTHESIS,
 ];
 
 impl Shape {
@@ -768,6 +880,7 @@ impl Shape {
             Shape::LongText => "text".into(),
             Shape::Url => "link (`https://…` or a relative path)".into(),
             Shape::Id => "id".into(),
+            Shape::Code => "plan code (`WE1.1`)".into(),
             Shape::Number => "number".into(),
             Shape::NonNegative => "number ≥ 0".into(),
             Shape::Probability => "probability (0–1)".into(),

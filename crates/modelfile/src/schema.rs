@@ -134,6 +134,11 @@ fn shape(s: &'static Shape, limit: Option<&'static Limit>, defs: &mut Map<String
             "pattern": "^[a-z][a-z0-9_-]*$",
             "maxLength": format::MAX_ID_CHARS,
         }),
+        Shape::Code => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z][A-Za-z0-9._-]*$",
+            "maxLength": format::MAX_ID_CHARS,
+        }),
         Shape::Number => {
             json!({ "anyOf": [number(limit, false), { "type": "string", "pattern": number_text() }] })
         }

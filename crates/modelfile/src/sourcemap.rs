@@ -5,7 +5,7 @@
 //! source maps. Definitions and references are kept whole so the reference rules can run
 //! without re-reading the files.
 
-use model::Id;
+use model::{Id, PlanCode};
 use serde::Serialize;
 
 use crate::source::{SourceFile, Span};
@@ -80,6 +80,62 @@ pub struct Reference {
     pub field: &'static str,
 }
 
+/// The kinds of item of the plan's structure. Their codes (`WE1.1`) share one namespace of
+/// their own, apart from ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// A bucket (`WE`).
+    Bucket,
+    /// An objective (`WE1`).
+    Objective,
+    /// A key result (`WE1.1`).
+    KeyResult,
+    /// A hypothesis (`WE1.1.3`).
+    Hypothesis,
+}
+
+impl PlanKind {
+    /// "key result": for messages.
+    pub fn word(self) -> &'static str {
+        self.noun().split_once(' ').map_or("", |(_, w)| w)
+    }
+
+    /// "a key result": for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            PlanKind::Bucket => "a bucket",
+            PlanKind::Objective => "an objective",
+            PlanKind::KeyResult => "a key result",
+            PlanKind::Hypothesis => "a hypothesis",
+        }
+    }
+}
+
+/// An item of the plan's structure being defined, with where it was written.
+#[derive(Clone, Debug)]
+pub struct PlanDefinition {
+    /// Its code.
+    pub code: PlanCode,
+    /// What it is.
+    pub kind: PlanKind,
+    /// Its spans (item and keys).
+    pub spans: ItemSpans,
+}
+
+/// A code of the plan's structure being used (by an initiative or a saved plan).
+#[derive(Clone, Debug)]
+pub struct PlanReference {
+    /// The code.
+    pub code: PlanCode,
+    /// What it must name.
+    pub expected: PlanKind,
+    /// Where it is written.
+    pub span: Span,
+    /// The key it is written under, for messages.
+    pub field: &'static str,
+}
+
 /// Spans of one item: its first line, and the value of each key present.
 #[derive(Clone, Debug)]
 pub struct ItemSpans {
@@ -131,11 +187,20 @@ pub struct SourceMap {
     pub sroi: Option<ItemSpans>,
     /// The `planning` section, if written.
     pub planning: Option<ItemSpans>,
+    /// Every item of the plan's structure (`planning.buckets`), depth first in written order.
+    pub plan_items: Vec<PlanDefinition>,
+    /// Every use of a plan code outside the structure (initiatives' `hypotheses`, a saved plan).
+    pub plan_references: Vec<PlanReference>,
     /// Parallel to `Model::evaluations`.
     pub evaluations: Vec<ItemSpans>,
 }
 
 impl SourceMap {
+    /// Where the first item of the plan's structure with this kind and code was written.
+    pub fn plan_item(&self, kind: PlanKind, code: &PlanCode) -> Option<&ItemSpans> {
+        self.plan_items.iter().find(|d| d.kind == kind && &d.code == code).map(|d| &d.spans)
+    }
+
     /// The file a span points into.
     pub fn file(&self, span: Span) -> &SourceFile {
         &self.files[span.file.0 as usize]

@@ -53,6 +53,10 @@ pub struct KeyResult {
     pub p_reached_se: Option<f64>,
     /// The samples `p_reached` counts (`n`).
     pub samples: usize,
+    /// The baseline's value (`None` without a baseline).
+    pub baseline_value: Option<f64>,
+    /// The target's absolute value (a relative target converted from the baseline).
+    pub target_value: Option<f64>,
 }
 
 impl KeyResult {
@@ -71,13 +75,7 @@ impl KeyResult {
                 } else {
                     String::new()
                 };
-                let p = if p == 0.0 {
-                    format!("0 (no sample of {} reaches it)", self.samples)
-                } else if p == 1.0 {
-                    format!("1 (every sample of {} reaches it)", self.samples)
-                } else {
-                    format!("{} ± {}", pct(p), pct(se))
-                };
+                let p = self.p_text(p, se);
                 format!(
                     "{change} against a gap of {}{}{covers}; P(target reached | plan) = {p}",
                     sign(gap),
@@ -85,6 +83,23 @@ impl KeyResult {
                 )
             }
             _ => format!("{change}; no baseline, so no gap or probability"),
+        }
+    }
+
+    /// P(target reached | plan) in words: `31.2% ± 0.5%`, or at 0 and 1 (where the standard
+    /// error is 0) how many samples that is; `None` without a baseline or target.
+    pub fn p_reached_text(&self) -> Option<String> {
+        Some(self.p_text(self.p_reached?, self.p_reached_se?))
+    }
+
+    fn p_text(&self, p: f64, se: f64) -> String {
+        let pct = |x: f64| format!("{}%", (x * 1000.0).round() / 10.0);
+        if p == 0.0 {
+            format!("0 (no sample of {} reaches it)", self.samples)
+        } else if p == 1.0 {
+            format!("1 (every sample of {} reaches it)", self.samples)
+        } else {
+            format!("{} ± {}", pct(p), pct(se))
         }
     }
 }
@@ -150,6 +165,95 @@ pub struct Objective {
     pub initiatives: Vec<String>,
 }
 
+/// The plan's structure as the organisation writes it (`planning.buckets`), against the plan:
+/// one group per goal (in the order buckets first name them; buckets without a goal last),
+/// each with its buckets → objectives → key results → hypotheses → initiatives.
+#[derive(Clone, Debug, Serialize)]
+pub struct GoalGroup {
+    /// Goal id; `None` for buckets that name no goal.
+    pub goal: Option<String>,
+    /// Goal name.
+    pub name: Option<String>,
+    /// The plan's expected change in the goal (exact expectation), when it serves it.
+    pub expected_change: Option<f64>,
+    /// The goal's unit.
+    pub unit: Option<String>,
+    /// Its buckets, in written order.
+    pub buckets: Vec<BucketPlan>,
+}
+
+/// A bucket of the structure (`WE`, Wiki Experiences).
+#[derive(Clone, Debug, Serialize)]
+pub struct BucketPlan {
+    /// Its code.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its objectives.
+    pub objectives: Vec<ObjectivePlan>,
+}
+
+/// An objective of the structure (`WE1`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectivePlan {
+    /// Its code.
+    pub id: String,
+    /// Its title.
+    pub name: String,
+    /// Its key results against the plan.
+    pub key_results: Vec<StructuredKeyResult>,
+}
+
+/// A key result of the structure (`WE1.1`) against the plan: the same figures as every key
+/// result ([`KeyResult`]), with its code, scope and hypotheses.
+#[derive(Clone, Debug, Serialize)]
+pub struct StructuredKeyResult {
+    /// Its code.
+    pub id: String,
+    /// Where it is measured.
+    pub scope: Option<String>,
+    /// The target as written relative to the baseline (`0.05` for +5%), when it was.
+    pub target_change: Option<f64>,
+    /// Baseline, target, the plan's expected change, gap and P(target reached | plan).
+    pub result: KeyResult,
+    /// Its hypotheses.
+    pub hypotheses: Vec<HypothesisPlan>,
+    /// Initiatives in the plan that carry one of its hypotheses.
+    pub initiatives: Vec<String>,
+}
+
+/// A hypothesis of the structure (`WE1.1.3`) and the work that carries it.
+#[derive(Clone, Debug, Serialize)]
+pub struct HypothesisPlan {
+    /// Its code.
+    pub id: String,
+    /// The hypothesis.
+    pub name: String,
+    /// Its quarter, e.g. `2027Q3`.
+    pub quarter: String,
+    /// Who answers for it.
+    pub owner: Option<String>,
+    /// How it is tested.
+    pub test: Option<String>,
+    /// What the test found.
+    pub result: model::HypothesisResult,
+    /// Initiatives in the plan that carry it.
+    pub initiatives: Vec<String>,
+    /// Initiatives that carry it but are not in the plan: without one in the plan, nothing
+    /// tests it this year.
+    pub left_out: Vec<String>,
+}
+
+impl AnnualPlan {
+    /// The goal-derived objectives whose goal no bucket of the structure names: what the plan
+    /// also moves, shown after the structure so no goal it serves goes unmentioned.
+    pub fn objectives_outside_structure(&self) -> impl Iterator<Item = &Objective> {
+        self.objectives
+            .iter()
+            .filter(|o| !self.structure.iter().any(|g| g.goal.as_deref() == Some(o.goal.as_str())))
+    }
+}
+
 /// How a balance rule came out.
 #[derive(Clone, Debug, Serialize)]
 pub struct BalanceCheck {
@@ -200,6 +304,9 @@ pub struct AnnualPlan {
     pub balance: Vec<BalanceCheck>,
     /// Objectives and key results.
     pub objectives: Vec<Objective>,
+    /// The plan's structure (goal → bucket → objective → key result → hypotheses), when the
+    /// model writes one in `planning.buckets`; empty otherwise.
+    pub structure: Vec<GoalGroup>,
     /// Load per team and quarter: `load[t][q]` person-quarters, against `capacity[t][q]`.
     pub load: Vec<Vec<f64>>,
     /// How the plan's effort and value divide between audiences.
@@ -315,7 +422,7 @@ pub fn annual_plan(
     let load = problem.load(&solution.start);
     let staffing = staffing(&problem, &solution, &load);
     let balance = balance(&problem, &solution);
-    let objectives = objectives(model, graph, plan, sim, &solution);
+    let (objectives, structure) = objectives(model, graph, plan, sim, &solution);
     let audiences = audience_shares(model, graph, &problem, &solution);
     let horizon = problem.horizon;
     Ok(AnnualPlan {
@@ -328,6 +435,7 @@ pub fn annual_plan(
         frontier,
         balance,
         objectives,
+        structure,
         load,
         audiences,
         staffing,
@@ -470,22 +578,80 @@ fn balance(p: &Problem, s: &Solution) -> Vec<BalanceCheck> {
     out
 }
 
+/// The paired samples of the plan's change in the nodes key results measure, and the exact
+/// expected changes: what every key result, goal-derived or written, is computed from.
+struct Changes<'a> {
+    changes: Vec<f64>,
+    measured: Vec<usize>,
+    samples: Vec<Vec<f64>>,
+    sim: &'a simulate::Simulation,
+}
+
+impl Changes<'_> {
+    /// A key result of `ind` with the baseline and target in force (value and how it reads).
+    fn key_result(
+        &self,
+        graph: &ModelGraph<'_>,
+        ind: &model::Indicator,
+        name: String,
+        baseline: Option<(f64, String)>,
+        target: Option<(f64, String)>,
+    ) -> KeyResult {
+        let n = graph.node(ind.measures.as_str());
+        let xs = n.and_then(|n| self.measured.binary_search(&n).ok()).map(|k| &self.samples[k]);
+        let base = baseline.as_ref().map(|b| b.0);
+        let goal = target.as_ref().map(|t| t.0);
+        let reached = match (base, goal, xs) {
+            (Some(b), Some(t), Some(xs)) if !xs.is_empty() => {
+                Some(p_reached(xs, b, t, ind.direction))
+            }
+            _ => None,
+        };
+        KeyResult {
+            indicator: ind.id.to_string(),
+            name,
+            baseline: baseline.map(|b| b.1),
+            target: target.map(|t| t.1),
+            direction: ind.direction,
+            expected_change: n.map_or(0.0, |n| self.changes[n]),
+            gap: base.zip(goal).map(|(b, t)| t - b),
+            p_reached: reached.map(|r| r.0),
+            p_reached_se: reached.map(|r| r.1),
+            samples: if reached.is_some() { self.sim.samples } else { 0 },
+            baseline_value: base,
+            target_value: goal,
+        }
+    }
+}
+
+/// "1.5G (2024-10-01)": a dated value as written.
+fn dated(d: &model::DatedValue) -> (f64, String) {
+    (d.value, format!("{} ({})", explain::num(d.value), d.date))
+}
+
 fn objectives(
     model: &Model,
     graph: &ModelGraph<'_>,
     plan: &simulate::Plan,
     sim: &simulate::Simulation,
     s: &Solution,
-) -> Vec<Objective> {
+) -> (Vec<Objective>, Vec<GoalGroup>) {
     let chosen: Vec<usize> = (0..model.initiatives.len()).filter(|&i| s.selected(i)).collect();
     let contributions = plan.expected_contributions();
-    let changes = plan.expected_changes(&chosen);
+    let indicator = |id: &model::Id| model.indicators.iter().find(|i| &i.id == id);
     // Paired samples of the plan's change in every node a key result measures, drawn once.
     let measured: Vec<usize> = {
+        let planned = model.planning.key_results().filter_map(|(_, _, k)| {
+            let ind = indicator(&k.indicator)?;
+            k.baseline_value(Some(ind))?;
+            k.target_value(Some(ind))?;
+            Some(ind)
+        });
         let mut v: Vec<usize> = model
             .indicators
             .iter()
             .filter(|ind| ind.target.is_some() && ind.baseline.is_some())
+            .chain(planned)
             .filter_map(|ind| graph.node(ind.measures.as_str()))
             .collect();
         v.sort_unstable();
@@ -493,14 +659,15 @@ fn objectives(
         v
     };
     let settings = simulate::Settings { samples: sim.samples, seed: sim.seed };
-    let samples = simulate::node_changes(plan, &settings, &chosen, &measured);
-    let samples_of = |n: usize| measured.binary_search(&n).ok().map(|k| &samples[k]);
+    let cx = Changes {
+        changes: plan.expected_changes(&chosen),
+        samples: simulate::node_changes(plan, &settings, &chosen, &measured),
+        measured,
+        sim,
+    };
     let reach = graph.reachable_from(
         &chosen.iter().flat_map(|&i| graph.delivered_by(i).iter().copied()).collect::<Vec<_>>(),
     );
-    let dated = |d: &Option<model::DatedValue>| {
-        d.as_ref().map(|d| format!("{} ({})", explain::num(d.value), d.date))
-    };
     let mut out = Vec::new();
     for (slot, &g) in plan.goals.iter().enumerate() {
         let serving: Vec<usize> =
@@ -520,27 +687,13 @@ fn objectives(
             })
             .filter(|ind| ind.target.is_some())
             .map(|ind| {
-                let n = graph.node(ind.measures.as_str());
-                let base = ind.baseline.as_ref().map(|b| b.value);
-                let target = ind.target.as_ref().map(|t| t.value);
-                let reached = match (base, target, n.and_then(samples_of)) {
-                    (Some(b), Some(t), Some(xs)) if !xs.is_empty() => {
-                        Some(p_reached(xs, b, t, ind.direction))
-                    }
-                    _ => None,
-                };
-                KeyResult {
-                    indicator: ind.id.to_string(),
-                    name: ind.name.clone(),
-                    baseline: dated(&ind.baseline),
-                    target: dated(&ind.target),
-                    direction: ind.direction,
-                    expected_change: n.map_or(0.0, |n| changes[n]),
-                    gap: base.zip(target).map(|(b, t)| t - b),
-                    p_reached: reached.map(|r| r.0),
-                    p_reached_se: reached.map(|r| r.1),
-                    samples: if reached.is_some() { sim.samples } else { 0 },
-                }
+                cx.key_result(
+                    graph,
+                    ind,
+                    ind.name.clone(),
+                    ind.baseline.as_ref().map(dated),
+                    ind.target.as_ref().map(dated),
+                )
             })
             .collect();
         let node = &model.nodes[g];
@@ -553,7 +706,117 @@ fn objectives(
             initiatives: serving.iter().map(|&i| model.initiatives[i].id.to_string()).collect(),
         });
     }
-    out
+    let structure = structure(model, graph, &cx, s, &out);
+    (out, structure)
+}
+
+/// The written structure against the plan (`docs/planning.md`, "The plan's structure").
+fn structure(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    cx: &Changes<'_>,
+    s: &Solution,
+    objectives: &[Objective],
+) -> Vec<GoalGroup> {
+    let mut groups: Vec<GoalGroup> = Vec::new();
+    for b in &model.planning.buckets {
+        let bucket = BucketPlan {
+            id: b.id.to_string(),
+            name: b.name.clone(),
+            objectives: b
+                .objectives
+                .iter()
+                .map(|o| ObjectivePlan {
+                    id: o.id.to_string(),
+                    name: o.name.clone(),
+                    key_results: o
+                        .key_results
+                        .iter()
+                        .filter_map(|k| structured_key_result(model, graph, cx, s, k))
+                        .collect(),
+                })
+                .collect(),
+        };
+        let goal = b.goal.as_ref().map(|g| g.to_string());
+        match groups.iter_mut().find(|x| x.goal == goal) {
+            Some(x) => x.buckets.push(bucket),
+            None => {
+                let node = b.goal.as_ref().and_then(|g| graph.node(g.as_str()));
+                let served = objectives.iter().find(|o| Some(&o.goal) == goal.as_ref());
+                groups.push(GoalGroup {
+                    name: node.map(|n| model.nodes[n].name.clone()),
+                    unit: node.and_then(|n| model.nodes[n].unit.clone()),
+                    expected_change: served.map(|o| o.expected_change),
+                    goal,
+                    buckets: vec![bucket],
+                })
+            }
+        }
+    }
+    // Buckets that name no goal come last.
+    groups.sort_by_key(|g| g.goal.is_none());
+    groups
+}
+
+fn structured_key_result(
+    model: &Model,
+    graph: &ModelGraph<'_>,
+    cx: &Changes<'_>,
+    s: &Solution,
+    k: &model::PlanKeyResult,
+) -> Option<StructuredKeyResult> {
+    let ind = model.indicators.iter().find(|i| i.id == k.indicator)?;
+    let baseline = match (k.baseline, &ind.baseline) {
+        (Some(b), _) => Some((b, explain::num(b))),
+        (None, Some(d)) => Some(dated(d)),
+        (None, None) => None,
+    };
+    let target = match (k.target, k.target_change, &ind.target) {
+        (Some(t), _, _) => Some((t, explain::num(t))),
+        (None, Some(c), _) => k.target_value(Some(ind)).map(|t| {
+            let sign = if c > 0.0 { "+" } else { "" };
+            (t, format!("{} ({sign}{} from the baseline)", explain::num(t), pct(c)))
+        }),
+        (None, None, Some(d)) => Some(dated(d)),
+        (None, None, None) => None,
+    };
+    let name = k.name.clone().unwrap_or_else(|| ind.name.clone());
+    let result = cx.key_result(graph, ind, name, baseline, target);
+    let carrying = |code: &model::PlanCode, selected: bool| -> Vec<String> {
+        model
+            .initiatives
+            .iter()
+            .enumerate()
+            .filter(|(i, ini)| ini.hypotheses.contains(code) && s.selected(*i) == selected)
+            .map(|(_, ini)| ini.id.to_string())
+            .collect()
+    };
+    let hypotheses: Vec<HypothesisPlan> = k
+        .hypotheses
+        .iter()
+        .map(|h| HypothesisPlan {
+            id: h.id.to_string(),
+            name: h.name.clone(),
+            quarter: h.quarter.to_string(),
+            owner: h.owner.clone(),
+            test: h.test.clone(),
+            result: h.result,
+            initiatives: carrying(&h.id, true),
+            left_out: carrying(&h.id, false),
+        })
+        .collect();
+    let mut initiatives: Vec<String> =
+        hypotheses.iter().flat_map(|h| h.initiatives.iter().cloned()).collect();
+    initiatives.sort();
+    initiatives.dedup();
+    Some(StructuredKeyResult {
+        id: k.id.to_string(),
+        scope: k.scope.clone(),
+        target_change: k.target_change,
+        result,
+        hypotheses,
+        initiatives,
+    })
 }
 
 /// P(target reached | plan) from paired samples `xs` of the plan's change: the share of samples

@@ -313,3 +313,65 @@ fn research_is_worth_the_closed_form_evsi_and_the_plan_says_what_it_would_teach(
     assert!(!reason.selected && reason.kind == "no_value", "{}", reason.text);
     assert!(reason.text.contains("no result could change a decision"), "{}", reason.text);
 }
+
+/// The structure's key results (`planning.buckets`): a target written as a change from the
+/// baseline is `baseline × (1 + change)`, and is judged exactly as that absolute target is.
+#[test]
+fn a_relative_target_converts_from_the_baseline_and_is_judged_as_the_absolute_one() {
+    // The goal changes by 2A, A ~ normal(100, 20). From the indicator's baseline 1000, +18% is
+    // 1180: P = Φ(0.5), as for the indicator's own absolute target of 1180. From the key
+    // result's own baseline 500, +40% is 700: reaching it needs A ≥ 100, P = 1/2.
+    let yaml = targets(
+        "normal(100, 20)",
+        r#"  - { id: on_goal, name: On the goal, measures: g, baseline: { value: 1000, date: 2025 }, target: { value: 1180, date: 2026 } }"#,
+    )
+    .replace("planning: { quarters: 1 }", "")
+    .replace("delivers:", "hypotheses: [O1.2.1], delivers:")
+        + r#"
+planning:
+  quarters: 1
+  start: 2027Q1
+  buckets:
+    - id: B
+      name: Bucket
+      goal: g
+      objectives:
+        - id: O1
+          name: Objective
+          key_results:
+            - { id: O1.1, indicator: on_goal, target_change: 18% }
+            - id: O1.2
+              indicator: on_goal
+              baseline: 500
+              target_change: 40%
+              scope: every wiki
+              hypotheses:
+                - { id: O1.2.1, name: H, quarter: 2027Q1, owner: T }
+"#;
+    let m = model(&yaml);
+    let n = 20_000;
+    let plan = annual(&m, n);
+    assert_eq!(plan.structure.len(), 1);
+    let g = &plan.structure[0];
+    assert_eq!((g.goal.as_deref(), g.expected_change), (Some("g"), Some(200.0)));
+    let o = &g.buckets[0].objectives[0];
+    let (rel, own) = (&o.key_results[0], &o.key_results[1]);
+    assert_eq!(rel.result.target_value, Some(1000.0 * 1.18));
+    assert_eq!(rel.result.gap, Some(1000.0 * 1.18 - 1000.0));
+    // The same samples, the same target: the same probability as the indicator's own.
+    assert_eq!(rel.result.p_reached, kr(&plan, "on_goal").p_reached);
+    let (p, se) = (rel.result.p_reached.unwrap(), rel.result.p_reached_se.unwrap());
+    assert!((p - 0.691_462_461_274_013_1).abs() <= 4.0 * se, "{p} ± {se}");
+    assert_eq!((own.result.baseline_value, own.result.target_value), (Some(500.0), Some(700.0)));
+    let (p, se) = (own.result.p_reached.unwrap(), own.result.p_reached_se.unwrap());
+    assert!((p - 0.5).abs() <= 4.0 * se, "{p} ± {se}");
+    assert_eq!(own.scope.as_deref(), Some("every wiki"));
+    assert_eq!(own.result.target.as_deref(), Some("700 (+40% from the baseline)"));
+    // The hypothesis and the initiative in the plan that carries it.
+    let h = &own.hypotheses[0];
+    assert_eq!(
+        (h.id.as_str(), h.quarter.as_str(), h.initiatives.clone()),
+        ("O1.2.1", "2027Q1", vec!["i".to_string()])
+    );
+    assert_eq!(own.initiatives, vec!["i".to_string()]);
+}

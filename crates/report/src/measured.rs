@@ -7,7 +7,7 @@ use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
 
-use crate::page::{Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
+use crate::page::{Col, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
 
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
@@ -178,7 +178,6 @@ fn status_class(k: &KeyResult) -> &'static str {
     }
 }
 
-/// The check-in page body.
 /// The plan's part in a key result's forecast and the plan initiatives that carry it; nothing
 /// without a saved plan.
 fn planned_part(k: &KeyResult) -> Markup {
@@ -210,7 +209,41 @@ fn planned_part(k: &KeyResult) -> Markup {
     }
 }
 
-pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
+/// One key result's row of the check-in table, labelled with its code in the plan's structure
+/// when it has one.
+fn checkin_row(k: &KeyResult, code: Option<&str>) -> Markup {
+    html! {
+        tr {
+            th scope="row" {
+                @if let Some(c) = code { (c) " " }
+                a href={ "#" (k.indicator) } { (k.name) } (mark(k.provenance))
+            }
+            td class="num" {
+                @match &k.baseline { Some(v) => { (num(v.value)) " (" (v.date) ")" } None => "—", }
+            }
+            td class="num" {
+                @match k.latest { Some((d, v)) => { (num(v)) " (" (d) ")" } None => "no data", }
+            }
+            td class="num" {
+                @match &k.target { Some(v) => { (num(v.value)) " by " (v.date) } None => "—", }
+            }
+            td class="num" {
+                @match &k.forecast {
+                    Some(f) => { (num(f.mean)) " (" (num(f.low)) " – " (num(f.high)) ")" }
+                    None => "—",
+                }
+            }
+            td class="num" {
+                @match k.probability { Some(p) => (format_args!("{:.0}%", p * 100.0)), None => "—" }
+            }
+            td class=(status_class(k)) { (k.status) }
+        }
+    }
+}
+
+/// The check-in page body: key results grouped by the plan's objectives when the model writes
+/// its structure (`planning.buckets`).
+pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> Markup {
     let Some(ci) = ci else {
         return html! {
             h1 { "Quarterly check-in" }
@@ -221,29 +254,50 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
         };
     };
     let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let rows = html! {
-        @for k in &ci.key_results {
-            tr {
-                th scope="row" { a href={ "#" (k.indicator) } { (k.name) } (mark(k.provenance)) }
-                td class="num" {
-                    @match &k.baseline { Some(v) => { (num(v.value)) " (" (v.date) ")" } None => "—", }
-                }
-                td class="num" {
-                    @match k.latest { Some((d, v)) => { (num(v)) " (" (d) ")" } None => "no data", }
-                }
-                td class="num" {
-                    @match &k.target { Some(v) => { (num(v.value)) " by " (v.date) } None => "—", }
-                }
-                td class="num" {
-                    @match &k.forecast {
-                        Some(f) => { (num(f.mean)) " (" (num(f.low)) " – " (num(f.high)) ")" }
-                        None => "—",
+    let cols: &[Col<'_>] = &[
+        ("Key result", false),
+        ("Baseline", false),
+        ("Latest", false),
+        ("Target", false),
+        ("Forecast at target date", false),
+        ("P(met)", false),
+        ("Status", false),
+    ];
+    let of = |id: &model::Id| ci.key_results.iter().find(|k| &k.indicator == id);
+    // With the plan's structure written, one table per objective, its key results by code;
+    // the indicators with targets that no key result names follow in a table of their own.
+    let in_structure: Vec<&model::Id> =
+        planning.key_results().map(|(_, _, k)| &k.indicator).collect();
+    let tables = if planning.buckets.is_empty() {
+        table("Key results", cols, html! { @for k in &ci.key_results { (checkin_row(k, None)) } })
+    } else {
+        let others: Vec<&KeyResult> =
+            ci.key_results.iter().filter(|k| !in_structure.contains(&&k.indicator)).collect();
+        html! {
+            p {
+                "Grouped by the plan's objectives and key results. The baseline and target here are the indicator's dated ones, which the status is judged against; "
+                a href="plan.html#okrs" { "the plan" } " sets each key result's own for the plan year."
+            }
+            @for b in &planning.buckets {
+                @for o in &b.objectives {
+                    @if o.key_results.iter().any(|k| of(&k.indicator).is_some()) {
+                        (table(
+                            &format!("{} · {} {}", b.id, o.id, o.name),
+                            cols,
+                            html! {
+                                @for pk in &o.key_results {
+                                    @if let Some(k) = of(&pk.indicator) {
+                                        (checkin_row(k, Some(pk.id.as_str())))
+                                    }
+                                }
+                            },
+                        ))
+                        "\n"
                     }
                 }
-                td class="num" {
-                    @match k.probability { Some(p) => (format_args!("{:.0}%", p * 100.0)), None => "—" }
-                }
-                td class=(status_class(k)) { (k.status) }
+            }
+            @if !others.is_empty() {
+                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(k, None)) } }))
             }
         }
     };
@@ -257,19 +311,7 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>) -> Markup {
         }
         p { strong { (counts.join(", ")) } }
         (table_note(ci.provenances(), "key results"))
-        (table(
-            "Key results",
-            &[
-                ("Key result", false),
-                ("Baseline", false),
-                ("Latest", false),
-                ("Target", false),
-                ("Forecast at target date", false),
-                ("P(met)", false),
-                ("Status", false),
-            ],
-            rows,
-        ))
+        (tables)
         @for k in &ci.key_results {
             section id=(k.indicator) {
                 h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(k.provenance)) }

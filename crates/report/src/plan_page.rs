@@ -5,7 +5,7 @@ use model::display::pct;
 
 use portfolio::{AnnualPlan, Outcome};
 
-use crate::page::{Col, Markup, f1, html, leaf, num, table, warn};
+use crate::page::{Col, Markup, f1, html, leaf, list, num, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";
@@ -88,7 +88,8 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> Markup {
         (people(plan, cur))
         @if !plan.balance.is_empty() { (balance(plan)) }
         @if plan.audiences.iter().any(|a| a.initiatives > 0) { (audiences(plan)) }
-        @if !plan.objectives.is_empty() { (objectives(plan)) }
+        @if !plan.structure.is_empty() { (structure(plan)) }
+        @else if !plan.objectives.is_empty() { (objectives(plan)) }
         @if !plan.frontier.is_empty() {
             h2 id="frontier" { "Efficient frontier" } "\n"
             (frontier_svg(plan, cur, unit))
@@ -239,6 +240,149 @@ fn objectives(plan: &AnnualPlan) -> Markup {
             }
         }
     }
+}
+
+/// The plan's structure as the model writes it: goal → bucket → objective, a table of each
+/// objective's key results against the plan, and a table of their hypotheses with the work that
+/// carries them.
+fn structure(plan: &AnnualPlan) -> Markup {
+    html! {
+        h2 id="okrs" { "Plan against targets" } "\n"
+        p {
+            "Goal → bucket → objective → key result → hypotheses, as the plan's structure is written. "
+            "For each key result: the plan's expected change in what its indicator measures, the gap from the baseline to the target "
+            "(a target written as a change from the baseline is converted: baseline × (1 + change)), and P(target reached | plan) "
+            "from the simulation's paired samples."
+        }
+        "\n"
+        @for g in &plan.structure {
+            @match (&g.goal, &g.name) {
+                (Some(id), Some(name)) => {
+                    h3 { a href={ "goals/" (id) ".html" } { (name) } }
+                    p {
+                        @match g.expected_change {
+                            Some(x) => { "Expected change from the plan: " strong { (num(x)) " " (g.unit.as_deref().unwrap_or("")) } "." }
+                            None => { "No initiative in the plan serves this goal." }
+                        }
+                    }
+                }
+                _ => { h3 { "Buckets without a goal" } }
+            }
+            "\n"
+            @for b in &g.buckets {
+                h4 { (b.id) " · " (b.name) } "\n"
+                @for o in &b.objectives {
+                    (objective_tables(o))
+                }
+            }
+        }
+        @let others: Vec<&portfolio::Objective> = plan.objectives_outside_structure().collect();
+        @if !others.is_empty() {
+            h3 { "Other goals the plan moves" } "\n"
+            p { "No bucket of the plan names these goals; the plan's expected change in each:" }
+            ul {
+                @for o in others {
+                    li { a href={ "goals/" (o.goal) ".html" } { (o.name) } ": " (num(o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// One objective's key results, then their hypotheses.
+fn objective_tables(o: &portfolio::ObjectivePlan) -> Markup {
+    let caption = format!("{} {}: key results", o.id, o.name);
+    if o.key_results.is_empty() {
+        return html! { p { strong { (o.id) } " " (o.name) } (warn("This objective has no key results.")) "\n" };
+    }
+    let rows = html! {
+        "\n"
+        @for k in &o.key_results {
+            @let r = &k.result;
+            tr {
+                th scope="row" {
+                    (k.id) " " (r.name)
+                    @if let Some(sc) = &k.scope { br; span class="legend" { (sc) } }
+                }
+                td class="num" { (r.baseline.as_deref().unwrap_or("—")) }
+                td class="num" { (r.target.as_deref().unwrap_or("—")) }
+                td class="num" { (num(r.expected_change)) }
+                td class="num" {
+                    @match r.gap {
+                        Some(gap) => {
+                            (num(gap))
+                            @if gap != 0.0 { " " span class="legend" { "(" (pct(r.expected_change / gap)) " of it)" } }
+                        }
+                        None => "—",
+                    }
+                }
+                td class="num" { (r.p_reached_text().unwrap_or_else(|| "—".into())) }
+                td { (initiatives(&k.initiatives)) }
+            }
+            "\n"
+        }
+    };
+    let hypotheses: Vec<(&str, &portfolio::HypothesisPlan)> = o
+        .key_results
+        .iter()
+        .flat_map(|k| k.hypotheses.iter().map(move |h| (k.id.as_str(), h)))
+        .collect();
+    html! {
+        (table(
+            &caption,
+            &[
+                ("Key result", false),
+                ("Baseline", true),
+                ("Target", true),
+                ("The plan's change", true),
+                ("Gap", true),
+                ("P(target reached | plan)", true),
+                ("Carried by", false),
+            ],
+            rows,
+        ))
+        "\n"
+        @if !hypotheses.is_empty() {
+            (table(
+                &format!("{} {}: hypotheses", o.id, o.name),
+                &[
+                    ("Hypothesis", false),
+                    ("Key result", false),
+                    ("Quarter", false),
+                    ("Owner", false),
+                    ("Test", false),
+                    ("Result", false),
+                    ("In the plan", false),
+                    ("Left out", false),
+                ],
+                html! {
+                    "\n"
+                    @for (kr, h) in &hypotheses {
+                        tr {
+                            th scope="row" { (h.id) " " (h.name) }
+                            td { (kr) }
+                            td { (h.quarter) }
+                            td { (h.owner.as_deref().unwrap_or("—")) }
+                            td { (h.test.as_deref().unwrap_or("—")) }
+                            td { (h.result.word()) }
+                            td { (initiatives(&h.initiatives)) }
+                            td { (initiatives(&h.left_out)) }
+                        }
+                        "\n"
+                    }
+                },
+            ))
+            "\n"
+        }
+    }
+}
+
+/// Initiatives as a list of links to their pages.
+fn initiatives(ids: &[String]) -> Markup {
+    let links: Vec<Markup> =
+        ids.iter().map(|i| html! { a href={ "initiatives/" (i) ".html" } { (i) } }).collect();
+    list(&links)
 }
 
 /// What one more unit of each resource would buy.

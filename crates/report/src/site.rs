@@ -107,7 +107,7 @@ pub(crate) fn build(
         None => html! { h1 { "Annual plan" } (warn("No plan could be made for this model.")) },
     }));
     pages.push(page("checkin.html".into(), 0, "Check-in", &|| {
-        crate::measured::checkin_body(opts.measured.checkin.as_ref())
+        crate::measured::checkin_body(opts.measured.checkin.as_ref(), &model.planning)
     }));
     pages.push(page("evaluations.html".into(), 0, "Evaluations", &|| {
         crate::measured::evaluations_body(&opts.measured.evaluations)
@@ -734,6 +734,21 @@ fn tornado_svg(t: &Tornado, unit: &str) -> Markup {
 }
 
 /// The facts table of an initiative: the rows that have a value.
+/// The hypotheses of the plan's structure an initiative carries, each with its key result and
+/// quarter, linked to the plan page where they stand against their targets.
+fn plan_hypotheses(m: &model::Model, ini: &model::Initiative) -> Option<Markup> {
+    let carried: Vec<(&model::PlanKeyResult, &model::Hypothesis)> =
+        m.planning.hypotheses().filter(|(_, h)| ini.hypotheses.contains(&h.id)).collect();
+    (!carried.is_empty()).then(|| {
+        html! {
+            @for (n, (k, h)) in carried.iter().enumerate() {
+                @if n > 0 { br; }
+                a href="../plan.html#okrs" { (h.id) } " (key result " (k.id) ", " (h.quarter) "): " (h.name)
+            }
+        }
+    })
+}
+
 fn facts(ctx: &Ctx<'_>, ini: &model::Initiative) -> Markup {
     let m = ctx.model;
     let links = |ids: &[model::Id]| -> Option<Markup> {
@@ -790,6 +805,7 @@ fn facts(ctx: &Ctx<'_>, ini: &model::Initiative) -> Markup {
             "Non-mission benefits",
             joined(ini.benefits.iter().map(|(c, s)| format!("{} {s}/5", c.word())).collect()),
         ),
+        ("Plan hypotheses", plan_hypotheses(m, ini)),
     ];
     html! {
         table {

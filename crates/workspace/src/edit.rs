@@ -219,6 +219,7 @@ fn scalar(shape: &Shape) -> bool {
         | Shape::LongText
         | Shape::Url
         | Shape::Id
+        | Shape::Code
         | Shape::Number
         | Shape::NonNegative
         | Shape::Probability
@@ -262,7 +263,7 @@ fn yaml_value(shape: &Shape, input: &str) -> Result<String, String> {
                 Err(format!("`{t}` is not one of {}", words.join(", ")))
             }
         }
-        Shape::Id | Shape::Date if plain_word(t) => Ok(t.to_string()),
+        Shape::Id | Shape::Code | Shape::Date if plain_word(t) => Ok(t.to_string()),
         Shape::Distribution if t.parse::<f64>().is_ok_and(f64::is_finite) => Ok(t.to_string()),
         // Text, distributions and anything unusual: a double-quoted scalar (JSON's escapes are
         // YAML's), safe in block and flow style alike.

@@ -251,7 +251,9 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
             ));
         }
     }
-    if !plan.objectives.is_empty() {
+    if !plan.structure.is_empty() {
+        s.push_str(&structure_text(plan));
+    } else if !plan.objectives.is_empty() {
         s.push_str("\nOBJECTIVES AND KEY RESULTS\n");
         for o in &plan.objectives {
             s.push_str(&format!(
@@ -299,6 +301,83 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
 }
 
 /// Each team's person-quarters over the plan: used, idle (paid all the same) and hired.
+/// The plan's structure as the model writes it: goal → bucket → objective → key result (with
+/// the plan against its target) → hypotheses → the initiatives carrying them.
+fn structure_text(plan: &AnnualPlan) -> String {
+    let mut s = String::from(
+        "\nPLAN AGAINST TARGETS (goal → bucket → objective → key result → hypotheses)\n",
+    );
+    for g in &plan.structure {
+        match (&g.name, g.expected_change) {
+            (Some(name), Some(x)) => s.push_str(&format!(
+                "  {name} — expected change {} {}\n",
+                num(x),
+                g.unit.as_deref().unwrap_or("")
+            )),
+            (Some(name), None) => s.push_str(&format!("  {name} — not served by the plan\n")),
+            (None, _) => s.push_str("  (buckets without a goal)\n"),
+        }
+        for b in &g.buckets {
+            s.push_str(&format!("    {}  {}\n", b.id, b.name));
+            for o in &b.objectives {
+                s.push_str(&format!("      {}  {}\n", o.id, o.name));
+                for k in &o.key_results {
+                    let kr = &k.result;
+                    let scope = k.scope.as_deref().map_or(String::new(), |x| format!(" ({x})"));
+                    s.push_str(&format!(
+                        "        {}  {}{scope}: from {} to {}\n          {}\n",
+                        k.id,
+                        kr.name,
+                        kr.baseline.as_deref().unwrap_or("(no baseline)"),
+                        kr.target.as_deref().unwrap_or("(no target)"),
+                        kr.against_target()
+                    ));
+                    for h in &k.hypotheses {
+                        let owner = h.owner.as_deref().map_or(String::new(), |o| format!(", {o}"));
+                        s.push_str(&format!(
+                            "          {}  {} ({}{owner}): {}\n",
+                            h.id,
+                            h.quarter,
+                            h.result.word(),
+                            h.name
+                        ));
+                        if let Some(t) = &h.test {
+                            s.push_str(&format!("            test: {t}\n"));
+                        }
+                        s.push_str(&format!("            {}\n", carriers(h)));
+                    }
+                }
+            }
+        }
+    }
+    let others: Vec<_> = plan.objectives_outside_structure().collect();
+    if !others.is_empty() {
+        s.push_str("  Other goals the plan moves (no bucket names them):\n");
+        for o in others {
+            s.push_str(&format!(
+                "    {} — expected change {} {}\n",
+                o.name,
+                num(o.expected_change),
+                o.unit.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    s
+}
+
+/// Which initiatives carry a hypothesis, in the plan and out of it.
+fn carriers(h: &portfolio::HypothesisPlan) -> String {
+    let mut s = if h.initiatives.is_empty() {
+        "no initiative in the plan carries it".to_string()
+    } else {
+        format!("carried by {}", h.initiatives.join(", "))
+    };
+    if !h.left_out.is_empty() {
+        s.push_str(&format!("; left out: {}", h.left_out.join(", ")));
+    }
+    s
+}
+
 fn people_text(plan: &AnnualPlan, cur: &str) -> String {
     let st = &plan.staffing;
     let rates = st.teams.iter().any(|t| t.rate.is_some());
@@ -378,6 +457,40 @@ pub fn plan_file(model: &model::Model, plan: &AnnualPlan) -> String {
             if !o.key_results.is_empty() {
                 let ids: Vec<&str> = o.key_results.iter().map(|k| k.indicator.as_str()).collect();
                 s.push_str(&format!("      key_results: [{}]\n", ids.join(", ")));
+            }
+        }
+    }
+    let keys: Vec<_> =
+        plan.structure.iter().flat_map(|g| &g.buckets).flat_map(|b| &b.objectives).collect();
+    if keys.iter().any(|o| !o.key_results.is_empty()) {
+        s.push_str("  key_results:\n");
+        for o in keys {
+            for k in &o.key_results {
+                let r = &k.result;
+                s.push_str(&format!("    - id: {}\n", k.id));
+                s.push_str(&format!("      objective: {}\n", o.id));
+                s.push_str(&format!("      indicator: {}\n", r.indicator));
+                if let Some(b) = r.baseline_value {
+                    s.push_str(&format!("      baseline: {}\n", round(b)));
+                }
+                if let Some(t) = r.target_value {
+                    s.push_str(&format!("      target: {}\n", round(t)));
+                }
+                s.push_str(&format!("      expected_change: {}\n", round(r.expected_change)));
+                if let Some(p) = r.p_reached {
+                    s.push_str(&format!("      p_reached: {}\n", (p * 1000.0).round() / 1000.0));
+                }
+                if !k.hypotheses.is_empty() {
+                    s.push_str("      hypotheses:\n");
+                    for h in &k.hypotheses {
+                        s.push_str(&format!(
+                            "        - {{ id: {}, quarter: {}, initiatives: [{}] }}\n",
+                            h.id,
+                            h.quarter,
+                            h.initiatives.join(", ")
+                        ));
+                    }
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use model::{
 use crate::diagnostic::Diagnostic;
 use crate::format;
 use crate::rules;
-use crate::sourcemap::{ItemKind, ItemSpans};
+use crate::sourcemap::{ItemKind, ItemSpans, PlanKind};
 use crate::yaml::{Node, Value};
 
 use super::*;
@@ -323,7 +323,10 @@ impl Decoder<'_> {
         };
         let deployed = r.get("deployed").and_then(|v| self.date(v));
         let evaluation = r.get("evaluation").and_then(|v| self.evaluation_design(v));
+        let hypotheses =
+            self.plan_references(r.get("hypotheses"), PlanKind::Hypothesis, "hypotheses");
         let item = Initiative {
+            hypotheses,
             deployed,
             evaluation,
             id,

@@ -1,10 +1,11 @@
 //! Record decoding for the planning section and a saved plan.
 
-use model::AudienceKind;
+use model::{AudienceKind, PlanCode};
 
 use crate::diagnostic::Diagnostic;
 use crate::format;
 use crate::rules;
+use crate::sourcemap::{PlanDefinition, PlanKind, PlanReference};
 use crate::yaml::Node;
 
 use super::values::fmt_num;
@@ -146,8 +147,142 @@ impl Decoder<'_> {
         {
             p.hiring = b;
         }
+        if let Some(items) = r.get("buckets").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some(b) = self.bucket(item) {
+                    p.buckets.push(b);
+                }
+            }
+        }
         self.model.planning = p;
         self.map.planning = Some(r.spans());
+    }
+
+    /// Records a code of the structure as defined, with the item's spans.
+    fn define_plan(&mut self, r: &Rec<'_>, kind: PlanKind) -> Option<PlanCode> {
+        let code = self.code(r.get("id")?)?;
+        self.map.plan_items.push(PlanDefinition { code: code.clone(), kind, spans: r.spans() });
+        Some(code)
+    }
+
+    fn bucket(&mut self, node: &Node) -> Option<model::PlanBucket> {
+        let r = self.record(node, &format::PLAN_BUCKET)?;
+        let id = self.define_plan(&r, PlanKind::Bucket);
+        let name = self.opt_text(&r, "name");
+        let goal = r.get("goal").and_then(|v| self.reference(v, GOAL_ONLY, "goal"));
+        let mut objectives = Vec::new();
+        if let Some(items) = r.get("objectives").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some(o) = self.plan_objective(item) {
+                    objectives.push(o);
+                }
+            }
+        }
+        Some(model::PlanBucket { id: id?, name: name?, goal, objectives })
+    }
+
+    fn plan_objective(&mut self, node: &Node) -> Option<model::PlanObjective> {
+        let r = self.record(node, &format::PLAN_OBJECTIVE)?;
+        let id = self.define_plan(&r, PlanKind::Objective);
+        let name = self.opt_text(&r, "name");
+        let mut key_results = Vec::new();
+        if let Some(items) = r.get("key_results").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some(k) = self.plan_key_result(item) {
+                    key_results.push(k);
+                }
+            }
+        }
+        Some(model::PlanObjective { id: id?, name: name?, key_results })
+    }
+
+    fn plan_key_result(&mut self, node: &Node) -> Option<model::PlanKeyResult> {
+        let r = self.record(node, &format::PLAN_KEY_RESULT)?;
+        let id = self.define_plan(&r, PlanKind::KeyResult);
+        let name = self.opt_text(&r, "name");
+        let indicator = r.get("indicator").and_then(|v| self.reference(v, INDICATOR, "indicator"));
+        let baseline = r.get("baseline").and_then(|v| self.number(v));
+        let target = r.get("target").and_then(|v| self.number(v));
+        let target_change = r.get("target_change").and_then(|v| self.number(v));
+        let scope = self.opt_text(&r, "scope");
+        let mut hypotheses = Vec::new();
+        if let Some(items) = r.get("hypotheses").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some(h) = self.hypothesis(item) {
+                    hypotheses.push(h);
+                }
+            }
+        }
+        Some(model::PlanKeyResult {
+            id: id?,
+            name,
+            indicator: indicator?,
+            baseline,
+            target,
+            target_change,
+            scope,
+            hypotheses,
+        })
+    }
+
+    fn hypothesis(&mut self, node: &Node) -> Option<model::Hypothesis> {
+        let r = self.record(node, &format::HYPOTHESIS)?;
+        let id = self.define_plan(&r, PlanKind::Hypothesis);
+        let name = self.opt_text(&r, "name");
+        let quarter = r.get("quarter").and_then(|v| {
+            let t = self.text(v)?;
+            let q = model::Quarter::parse(&t);
+            if q.is_none() {
+                self.invalid(
+                    v.span,
+                    format!("`{t}` is not a quarter"),
+                    "write a quarter as YEAR then Q and 1 to 4, e.g. `2027Q3`".into(),
+                );
+            }
+            q
+        });
+        let result = r
+            .get("result")
+            .map(|v| self.keyword::<model::HypothesisResult>(v, "a hypothesis result"))
+            .unwrap_or(Some(model::HypothesisResult::Pending));
+        // Every key is read before any missing part returns: one run reports every problem.
+        let owner = self.opt_text(&r, "owner");
+        let test = self.opt_text(&r, "test");
+        Some(model::Hypothesis {
+            id: id?,
+            name: name?,
+            quarter: quarter?,
+            owner,
+            test,
+            result: result?,
+        })
+    }
+
+    /// The plan codes of one key (`hypotheses` of an initiative), recorded as references.
+    pub(super) fn plan_references(
+        &mut self,
+        node: Option<&Node>,
+        expected: PlanKind,
+        field: &'static str,
+    ) -> Vec<PlanCode> {
+        let Some(items) = node.and_then(|n| self.list(n)) else { return vec![] };
+        items.iter().filter_map(|n| self.plan_reference(n, expected, field)).collect()
+    }
+
+    fn plan_reference(
+        &mut self,
+        node: &Node,
+        expected: PlanKind,
+        field: &'static str,
+    ) -> Option<PlanCode> {
+        let code = self.code(node)?;
+        self.map.plan_references.push(PlanReference {
+            code: code.clone(),
+            expected,
+            span: node.span,
+            field,
+        });
+        Some(code)
     }
 
     pub(super) fn balance_rule(&mut self, node: &Node) -> Option<model::BalanceRule> {
@@ -280,6 +415,49 @@ impl Decoder<'_> {
                 }
             }
         }
+        if let Some(items) = r.get("key_results").and_then(|n| self.list(n)) {
+            for item in items {
+                if let Some(k) = self.saved_key_result(item) {
+                    plan.key_results.push(k);
+                }
+            }
+        }
         self.model.saved_plan = Some(plan);
+    }
+
+    fn saved_key_result(&mut self, node: &Node) -> Option<model::SavedKeyResult> {
+        let r = self.record(node, &format::SAVED_KEY_RESULT)?;
+        let id = r.get("id").and_then(|v| self.plan_reference(v, PlanKind::KeyResult, "id"));
+        let objective = r
+            .get("objective")
+            .and_then(|v| self.plan_reference(v, PlanKind::Objective, "objective"));
+        let indicator = r.get("indicator").and_then(|v| self.reference(v, INDICATOR, "indicator"));
+        let mut hypotheses = Vec::new();
+        if let Some(items) = r.get("hypotheses").and_then(|n| self.list(n)) {
+            for item in items {
+                let Some(h) = self.record(item, &format::SAVED_HYPOTHESIS) else { continue };
+                let hid =
+                    h.get("id").and_then(|v| self.plan_reference(v, PlanKind::Hypothesis, "id"));
+                let quarter = self.opt_text(&h, "quarter");
+                let initiatives = self.references(h.get("initiatives"), INITIATIVE, "initiatives");
+                if let Some(hid) = hid {
+                    hypotheses.push(model::SavedHypothesis { id: hid, quarter, initiatives });
+                }
+            }
+        }
+        let baseline = r.get("baseline").and_then(|v| self.number(v));
+        let target = r.get("target").and_then(|v| self.number(v));
+        let expected_change = r.get("expected_change").and_then(|v| self.number(v));
+        let p_reached = r.get("p_reached").and_then(|v| self.probability(v));
+        Some(model::SavedKeyResult {
+            id: id?,
+            objective,
+            indicator,
+            baseline,
+            target,
+            expected_change,
+            p_reached,
+            hypotheses,
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use model::{Criterion, Date, Distribution, Id, Keyword};
+use model::{Criterion, Date, Distribution, Id, Keyword, PlanCode};
 
 use crate::diagnostic::Diagnostic;
 use crate::format::{self, Field, Limit, Shape};
@@ -81,6 +81,7 @@ impl Decoder<'_> {
             },
             // Ids are bounded where they are read (`id`), dates and years by year (`date`, `year_ok`).
             Shape::Id
+            | Shape::Code
             | Shape::Date
             | Shape::Year
             | Shape::Bool
@@ -305,6 +306,44 @@ impl Decoder<'_> {
                     "ids are lowercase words joined by '_' or '-', e.g. `new_readers`".into()
                 };
                 self.invalid(node.span, format!("`{s}` is not a valid id: {e}"), help);
+                None
+            }
+        }
+    }
+
+    /// A code of the plan's structure (`WE1.1.3`), bounded like an id.
+    pub(super) fn code(&mut self, node: &Node) -> Option<PlanCode> {
+        let s = match &node.value {
+            Value::Str(s) => s.clone(),
+            // `WE1` is a string, but a bare number such as `1.1` is not a code either.
+            _ => {
+                self.wrong_type(node, "a plan code (like `WE1.1`)");
+                return None;
+            }
+        };
+        if s.chars().count() > format::MAX_ID_CHARS {
+            self.push(
+                Diagnostic::new(
+                    &rules::text_too_long::RULE,
+                    node.span,
+                    format!(
+                        "this plan code is {} characters long; at most {} are allowed",
+                        s.chars().count(),
+                        format::MAX_ID_CHARS
+                    ),
+                )
+                .help("codes are short handles such as `WE1.1`; put the words in `name`"),
+            );
+            return None;
+        }
+        match PlanCode::parse(&s) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.invalid(
+                    node.span,
+                    format!("`{s}` is not a valid plan code: {e}"),
+                    "write a code such as `WE1` (objective), `WE1.1` (key result) or `WE1.1.3` (hypothesis)".into(),
+                );
                 None
             }
         }

@@ -11,18 +11,22 @@ use model::{Framework, Model};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::sourcemap::SourceMap;
 
+pub mod conflicting_targets;
 pub mod cost_below_staff;
 pub mod deadweight_on_modelled_change;
 pub mod dependency_cycle;
 pub mod duplicate_id;
 pub mod duplicate_key;
+pub mod duplicate_plan_code;
 pub mod duplicate_section;
 pub mod evaluation_not_applied;
 pub mod format_version;
+pub mod hypothesis_outside_plan;
 pub mod impossible_distribution;
 pub mod indicator_without_source;
 pub mod invalid_url;
 pub mod invalid_value;
+pub mod key_result_without_target;
 pub mod level_inversion;
 pub mod level_skip;
 pub mod link_cycle;
@@ -36,6 +40,7 @@ pub mod missing_manifest;
 pub mod missing_target;
 pub mod missing_unit;
 pub mod negative_quantity;
+pub mod objective_without_key_results;
 pub mod out_of_range;
 pub mod outcome_without_audience;
 pub mod outcome_without_evidence;
@@ -43,12 +48,15 @@ pub mod outcome_without_indicator;
 pub mod program_without_external_factors;
 pub mod program_without_sroi_valuation;
 pub mod quantified_feedback;
+pub mod relative_target_without_baseline;
 pub mod sroi_proxy_without_source;
+pub mod target_against_direction;
 pub mod text_too_long;
 pub mod unit_mismatch;
 pub mod unjustified_initiative;
 pub mod unknown_key;
 pub mod unknown_link;
+pub mod unknown_plan_code;
 pub mod unknown_reference;
 pub mod unreached_audience;
 pub mod unserved_goal;
@@ -140,6 +148,14 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&outcome_without_evidence::RULE, Some(outcome_without_evidence::check)),
     (&sroi_proxy_without_source::RULE, Some(sroi_proxy_without_source::check)),
     (&program_without_sroi_valuation::RULE, Some(program_without_sroi_valuation::check)),
+    (&duplicate_plan_code::RULE, Some(duplicate_plan_code::check)),
+    (&unknown_plan_code::RULE, Some(unknown_plan_code::check)),
+    (&conflicting_targets::RULE, Some(conflicting_targets::check)),
+    (&relative_target_without_baseline::RULE, Some(relative_target_without_baseline::check)),
+    (&hypothesis_outside_plan::RULE, Some(hypothesis_outside_plan::check)),
+    (&objective_without_key_results::RULE, Some(objective_without_key_results::check)),
+    (&key_result_without_target::RULE, Some(key_result_without_target::check)),
+    (&target_against_direction::RULE, Some(target_against_direction::check)),
 ];
 
 /// Looks a rule up by code (`TL102`) or name (`unknown-reference`).

@@ -3,6 +3,7 @@
 
 mod fixtures;
 mod hardening;
+mod plan_structure;
 mod props;
 mod scale;
 mod schema_keys;

@@ -54,6 +54,23 @@ planning:
     - { name: Audience, audience: aud, of: cost, max_share: 1 }
     - { name: Team, team: t, min_share: 0 }
     - { name: Goals, each_goal: true }
+  buckets:
+    - id: WE
+      name: Wiki Experiences
+      goal: g
+      objectives:
+        - id: WE1
+          name: Contributors stay
+          key_results:
+            - id: WE1.1
+              name: Fewer reverts
+              indicator: ind
+              baseline: 3
+              target_change: -10%
+              scope: a representative set of wikis
+              hypotheses:
+                - { id: WE1.1.1, name: H, quarter: 2027Q4, owner: Editing, test: A/B test, result: confirmed }
+            - { id: WE1.2, indicator: ind, target: 0.5 }
 plan:
   budget: 1M
   value: 12.5
@@ -62,6 +79,16 @@ plan:
     - { initiative: i, quarter: 2027Q3 }
   objectives:
     - { goal: g, expected_change: 3, key_results: [ind] }
+  key_results:
+    - id: WE1.1
+      objective: WE1
+      indicator: ind
+      baseline: 3
+      target: 2.7
+      expected_change: -0.1
+      p_reached: 0.2
+      hypotheses:
+        - { id: WE1.1.1, quarter: 2027Q4, initiatives: [i] }
 links:
   - from: a
     to: o
@@ -93,6 +120,7 @@ initiatives:
     deployed: 2026-01-02
     evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
     inform: [{ assumption: as1, se: 0.1 }, { from: o, to: g, se: 0 }]
+    hypotheses: [WE1.1.1]
 evaluations:
   - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12, data: synthetic }
 communities:
@@ -155,6 +183,22 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     let saved = m.saved_plan.as_ref().unwrap();
     assert_eq!(saved.schedule, vec![(model::Id::parse("i").unwrap(), "2027Q3".to_string())]);
     assert_eq!(saved.objectives[0].key_results.len(), 1);
+    assert_eq!(saved.key_results[0].hypotheses[0].initiatives.len(), 1);
+    assert_eq!(saved.key_results[0].p_reached, Some(0.2));
+    assert_eq!(pl.buckets.len(), 1);
+    let (b, o, k) = pl.key_results().next().unwrap();
+    assert_eq!((b.id.as_str(), o.id.as_str(), k.id.as_str()), ("WE", "WE1", "WE1.1"));
+    assert_eq!(b.goal.as_ref().map(|g| g.as_str()), Some("g"));
+    assert_eq!(k.scope.as_deref(), Some("a representative set of wikis"));
+    // −10% of the baseline 3.
+    assert!((k.target_value(m.indicators.first()).unwrap() - 2.7).abs() < 1e-12);
+    let (_, h) = pl.hypotheses().next().unwrap();
+    assert_eq!(
+        (h.quarter.to_string(), h.result),
+        ("2027Q4".into(), model::HypothesisResult::Confirmed)
+    );
+    assert_eq!(h.owner.as_deref(), Some("Editing"));
+    assert_eq!(m.initiatives[0].hypotheses[0].as_str(), "WE1.1.1");
     assert_eq!(m.sroi.discount_rate, Some(0.03));
     let v = m.nodes.iter().find(|n| n.id.as_str() == "s").unwrap().sroi.as_ref().unwrap();
     assert_eq!(
