@@ -4,7 +4,8 @@ from the JSON instance throughline writes (`Problem::to_json`), formulated indep
 HiGHS through its Python package (highspy) and solved with the same options.
 
 Usage: plan_peer.py INSTANCE.json TIME_LIMIT GAP THREADS
-Prints one JSON line: {"status", "objective", "selected", "seconds", "build_seconds"}.
+Prints one JSON line: {"status", "objective", "mip_gap", "bound" (the best proven bound),
+"selected", "seconds", "build_seconds"}.
 
 The formulation follows the documentation in crates/portfolio/src/solve.rs: x[i][q] = 1 when
 item i starts in quarter q, worth value_i * S(q + d_i) with value in time (S below); at most one
@@ -194,6 +195,7 @@ def main():
         "status": name,
         "objective": h.getInfo().objective_function_value,
         "mip_gap": h.getInfo().mip_gap,
+        "bound": h.getInfo().mip_dual_bound,
         "selected": selected,
         "seconds": done - t0,
         "build_seconds": built - t0,

@@ -1,105 +1,263 @@
 #!/usr/bin/env python3
-"""NumPy peer of `throughline simulate`: the same computation on the same compiled plan.
+"""NumPy peer of `throughline simulate`: the same computation on the same compiled plan, written
+the way a NumPy programmer would write it (no Python loop over links, nodes or initiatives).
 
-Reads the plan exported by `simulate::Plan::to_json` and runs exactly the engine's algorithm,
-vectorised over samples: samples in chunks; per chunk every link's factor f = effect x works is
-drawn once; a backward pass (sinks first) computes vgain[node] = weight(node) + sum f * vgain[to];
-each initiative's value = equity * sum_d amount_d * works_d * vgain[node_d] + benefits; a forward
-pass (sources first) pushes all delivered amounts up the links to give each goal's total change. Random numbers come from NumPy's own generator, so results
-agree with the Rust engine in distribution (means within Monte Carlo error), not draw for draw.
+Reads the plan exported by `simulate::Plan::to_json` and runs the engine's algorithm vectorised
+over samples. Samples go in chunks; per chunk:
 
-Usage: simulate_peer.py PLAN.json SAMPLES [CHUNK]. Prints JSON: seconds (compute only) and the
-mean value of each initiative with its standard error.
+- every link's factor f = effect x works is drawn once: one generator call per distribution kind
+  (all lognormal effects together: `standard_normal` scaled and shifted, then one vectorised
+  `exp`), one `random` call for every link's "works" draw;
+- backward pass: vgain[node] = weight(node) + sum over its links of f * vgain[to]. Links are
+  stored sorted by the height of their source (sinks have height 0), then by source, so each
+  height is one contiguous slice of the factor table: one gather of vgain[to], one multiply, one
+  `add.reduceat` per height;
+- each initiative's value = benefits + equity * sum_d amount_d * works_d * vgain[node_d]: all
+  deliveries of all initiatives at once, summed per initiative with one `add.reduceat`;
+- forward pass (sources first): flow[to] += f * flow[from], one height at a time (targets sorted
+  within the height, summed with one `add.reduceat`); each goal's total change is its flow.
+
+Costs are drawn as the engine draws them (they are part of its work). Random numbers come from
+NumPy's PCG64 generator, so results agree with the Rust engine in distribution (means within
+Monte Carlo error), not draw for draw.
+
+Options:
+  --f32         draw, exponentiate and propagate in single precision (the engine draws its
+                normals and exponentials in single precision and propagates in double, so this
+                mode gives the peer less work than the engine, not more); sums stay in double.
+  --threads N   split the chunks over N Python threads, each with its own generator (NumPy
+                releases the GIL inside its array operations and generator calls). NumPy's
+                elementwise operations are single-threaded, so this is the only way a NumPy
+                program uses N cores here; OMP/OpenBLAS/MKL thread variables are set to N too
+                (they do not matter: no BLAS call is made).
+  --chunk K     samples per chunk (default 200: the tables of a chunk stay near the cache).
+  --seed S      generator seed (default 12345).
+
+Usage: simulate_peer.py PLAN.json SAMPLES [--f32] [--threads N] [--chunk K] [--seed S].
+Prints JSON: seconds (compute only, after reading the plan), the mean value of each initiative
+with its standard error, the threads and precision used.
 """
+import argparse
 import json
+import os
 import sys
 import time
 
 import numpy as np
 
-Z90 = 1.6448536269514722
+
+def kind_groups(dists):
+    """Groups distributions by kind: {kind: (indices, column vectors of parameters)}."""
+    groups = {}
+    for i, d in enumerate(dists):
+        k = d["kind"]
+        if k in ("triangular", "pert") and d["high"] == d["low"]:
+            d, k = {"kind": "point", "value": d["low"]}, "point"
+        groups.setdefault(k, []).append((i, d))
+    out = {}
+    for k, members in groups.items():
+        idx = np.array([i for i, _ in members], dtype=np.intp)
+
+        def col(name, members=members):
+            return np.array([d[name] for _, d in members], dtype=np.float64)[:, None]
+
+        if k == "point":
+            params = (col("value"),)
+        elif k == "normal":
+            params = (col("mean"), col("sd"))
+        elif k == "log_normal":
+            params = (col("mu"), col("sigma"))
+        elif k == "uniform":
+            params = (col("low"), col("high"))
+        elif k == "triangular":
+            params = (col("low"), col("mode"), col("high"))
+        elif k == "pert":
+            lo, mo, hi = col("low"), col("mode"), col("high")
+            params = (lo, hi - lo, 1 + 4 * (mo - lo) / (hi - lo), 1 + 4 * (hi - mo) / (hi - lo))
+        elif k == "beta":
+            params = (col("alpha"), col("beta"))
+        else:
+            raise ValueError(f"unknown distribution {k}")
+        out[k] = (idx, params)
+    return out
 
 
-def sampler(d, rng, n):
-    k = d["kind"]
-    if k == "point":
-        return np.full(n, d["value"])
-    if k == "normal":
-        return rng.normal(d["mean"], d["sd"], n)
-    if k == "log_normal":
-        return rng.lognormal(d["mu"], d["sigma"], n)
-    if k == "uniform":
-        return rng.uniform(d["low"], d["high"], n)
-    if k == "triangular":
-        if d["high"] == d["low"]:
-            return np.full(n, d["low"])
-        return rng.triangular(d["low"], d["mode"], d["high"], n)
-    if k == "pert":
-        lo, mo, hi = d["low"], d["mode"], d["high"]
-        if hi == lo:
-            return np.full(n, lo)
-        a = 1 + 4 * (mo - lo) / (hi - lo)
-        b = 1 + 4 * (hi - mo) / (hi - lo)
-        return lo + (hi - lo) * rng.beta(a, b, n)
-    if k == "beta":
-        return rng.beta(d["alpha"], d["beta"], n)
-    raise ValueError(f"unknown distribution {k}")
+def draw(groups, m, rng, s, dtype):
+    """Draws an (m, s) table: row i from distribution i. One generator call per kind."""
+    out = np.empty((m, s), dtype=dtype)
+    for k, (idx, p) in groups.items():
+        n = len(idx)
+        if k == "point":
+            x = np.broadcast_to(p[0].astype(dtype), (n, s))
+        elif k == "normal":
+            x = rng.standard_normal((n, s), dtype=dtype)
+            x *= p[1].astype(dtype)
+            x += p[0].astype(dtype)
+        elif k == "log_normal":
+            x = rng.standard_normal((n, s), dtype=dtype)
+            x *= p[1].astype(dtype)
+            x += p[0].astype(dtype)
+            np.exp(x, out=x)
+        elif k == "uniform":
+            x = rng.random((n, s), dtype=dtype)
+            x *= (p[1] - p[0]).astype(dtype)
+            x += p[0].astype(dtype)
+        elif k == "triangular":
+            x = rng.triangular(p[0], p[1], p[2], (n, s))
+        elif k == "pert":
+            x = p[0] + p[1] * rng.beta(p[2], p[3], (n, s))
+        else:  # beta
+            x = rng.beta(p[0], p[1], (n, s))
+        if n == m and isinstance(x, np.ndarray) and x.flags.writeable and x.dtype == dtype:
+            return x  # one kind for every row: the draw is the table
+        out[idx] = x
+    return out
+
+
+def starts_of(keys):
+    """Positions where a sorted key array changes (for add.reduceat) and the distinct keys."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.intp), keys
+    cut = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.concatenate(([0], cut)).astype(np.intp)
+    return starts, keys[starts]
+
+
+class Model:
+    """The plan, arranged once for the vectorised passes."""
+
+    def __init__(self, plan):
+        n = plan["nodes"]
+        self.n = n
+        links = plan["links"]
+        frm = np.array([l["from"] for l in links], dtype=np.intp)
+        to = np.array([l["to"] for l in links], dtype=np.intp)
+        # Height: sinks 0, else 1 + the highest target. `order` lists sinks first.
+        out_of = [[] for _ in range(n)]
+        for li in range(len(links)):
+            out_of[frm[li]].append(to[li])
+        height = np.zeros(n, dtype=np.intp)
+        for v in plan["order"]:
+            if out_of[v]:
+                height[v] = 1 + max(height[t] for t in out_of[v])
+        # Links sorted by (height of source, source): each height is a contiguous slice.
+        perm = np.lexsort((frm, height[frm]))
+        self.frm, self.to = frm[perm], to[perm]
+        self.p = np.array([links[i]["p"] for i in perm])[:, None]
+        self.effects = kind_groups([links[i]["effect"] for i in perm])
+        self.m = len(links)
+        lh = height[self.frm]
+        self.levels = []
+        for h in range(1, int(height.max()) + 1 if n else 1):
+            a, b = np.searchsorted(lh, [h, h + 1])
+            if a == b:
+                continue
+            starts, sources = starts_of(self.frm[a:b])
+            # The same links by target, for the forward pass.
+            by_to = np.argsort(self.to[a:b], kind="stable")
+            t_starts, targets = starts_of(self.to[a:b][by_to])
+            self.levels.append((a, b, starts, sources, by_to, t_starts, targets))
+        self.weight = np.zeros(n)
+        for g, w in zip(plan["goals"], plan["weights"]):
+            self.weight[g] = w
+        self.goals = np.array(plan["goals"], dtype=np.intp)
+        inits = plan["initiatives"]
+        self.k = len(inits)
+        dels = [(i, d) for i, ini in enumerate(inits) for d in ini["deliveries"]]
+        self.d_init = np.array([i for i, _ in dels], dtype=np.intp)
+        self.d_node = np.array([d["node"] for _, d in dels], dtype=np.intp)
+        self.d_p = np.array([d["p"] for _, d in dels])[:, None]
+        self.d_amounts = kind_groups([d["amount"] for _, d in dels])
+        self.d_equity = np.array([inits[i]["equity"] for i, _ in dels])[:, None]
+        self.d_starts, self.d_inits = starts_of(self.d_init)
+        by_node = np.argsort(self.d_node, kind="stable")
+        self.d_by_node = by_node
+        self.d_n_starts, self.d_nodes = starts_of(self.d_node[by_node])
+        self.benefits = np.array([float(ini["benefits_value"]) for ini in inits])[:, None]
+        costed = [i for i, ini in enumerate(inits) if ini["cost"] is not None]
+        self.costs = kind_groups([inits[i]["cost"] for i in costed])
+        self.n_costs = len(costed)
+
+    def chunk(self, rng, s, dtype):
+        """One chunk of s samples: (sum of values, sum of squared values) per initiative, and
+        the sum of each goal's change."""
+        factor = draw(self.effects, self.m, rng, s, dtype)
+        factor *= rng.random((self.m, s), dtype=dtype) < self.p
+        vgain = np.empty((self.n, s), dtype=dtype)
+        vgain[:] = self.weight.astype(dtype)[:, None]
+        for a, b, starts, sources, _, _, _ in self.levels:
+            prod = factor[a:b] * vgain[self.to[a:b]]
+            vgain[sources] += np.add.reduceat(prod, starts, axis=0)
+        amount = draw(self.d_amounts, len(self.d_node), rng, s, dtype)
+        amount *= rng.random(amount.shape, dtype=dtype) < self.d_p
+        value = np.repeat(self.benefits, s, axis=1)
+        if len(self.d_node):
+            part = (self.d_equity.astype(dtype) * amount) * vgain[self.d_node]
+            value[self.d_inits] += np.add.reduceat(part, self.d_starts, axis=0)
+        if self.n_costs:
+            np.maximum(draw(self.costs, self.n_costs, rng, s, dtype), 0.0)
+        flow = np.zeros((self.n, s), dtype=dtype)
+        if len(self.d_node):
+            flow[self.d_nodes] = np.add.reduceat(amount[self.d_by_node], self.d_n_starts, axis=0)
+        for a, b, _, _, by_to, t_starts, targets in reversed(self.levels):
+            push = factor[a:b] * flow[self.frm[a:b]]
+            flow[targets] += np.add.reduceat(push[by_to], t_starts, axis=0)
+        return (
+            value.sum(axis=1),
+            np.einsum("ij,ij->i", value, value),
+            flow[self.goals].sum(axis=1, dtype=np.float64),
+        )
 
 
 def main():
-    plan = json.load(open(sys.argv[1]))
-    samples = int(sys.argv[2])
-    chunk = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
-    rng = np.random.default_rng(12345)
-    n_nodes, goals, weights = plan["nodes"], plan["goals"], np.array(plan["weights"])
-    g_count = len(goals)
-    slot = {g: i for i, g in enumerate(goals)}
-    out_links = [[] for _ in range(n_nodes)]
-    for li, l in enumerate(plan["links"]):
-        out_links[l["from"]].append(li)
-    inits = plan["initiatives"]
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("plan")
+    ap.add_argument("samples", type=int)
+    ap.add_argument("--f32", action="store_true")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--chunk", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=12345)
+    args = ap.parse_args()
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+    with open(args.plan, encoding="utf-8") as f:
+        model = Model(json.load(f))
+    dtype = np.float32 if args.f32 else np.float64
+    samples, chunk = args.samples, args.chunk
+    bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
 
     start = time.perf_counter()
-    sums = np.zeros(len(inits))
-    sumsq = np.zeros(len(inits))
-    goal_sums = np.zeros(g_count)
-    links = plan["links"]
-    order = plan["order"]
-    node_weight = np.zeros(n_nodes)
-    for g, w in zip(goals, weights):
-        node_weight[g] = w
-    done = 0
-    while done < samples:
-        s = min(chunk, samples - done)
-        factor = np.empty((len(links), s))
-        for li, l in enumerate(links):
-            factor[li] = sampler(l["effect"], rng, s) * (rng.random(s) < l["p"])
-        vgain = np.empty((n_nodes, s))
-        for v in order:
-            row = np.full(s, node_weight[v])
-            for li in out_links[v]:
-                row += factor[li] * vgain[links[li]["to"]]
-            vgain[v] = row
-        flow = np.zeros((n_nodes, s))
-        for i, ini in enumerate(inits):
-            value = np.full(s, float(ini["benefits_value"]))
-            for d in ini["deliveries"]:
-                a = sampler(d["amount"], rng, s) * (rng.random(s) < d["p"])
-                value += ini["equity"] * a * vgain[d["node"]]
-                flow[d["node"]] += a
-            sums[i] += value.sum()
-            sumsq[i] += (value * value).sum()
-            if ini["cost"] is not None:
-                np.maximum(sampler(ini["cost"], rng, s), 0.0)
-        for v in reversed(order):
-            for li in out_links[v]:
-                flow[links[li]["to"]] += factor[li] * flow[v]
-        goal_sums += flow[goals].sum(axis=1)
-        done += s
+    if args.threads <= 1:
+        rng = np.random.default_rng(args.seed)
+        parts = [model.chunk(rng, b - a, dtype) for a, b in bounds]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        seeds = np.random.SeedSequence(args.seed).spawn(args.threads)
+        mine = [bounds[t :: args.threads] for t in range(args.threads)]
+
+        def work(t):
+            rng = np.random.default_rng(seeds[t])
+            return [model.chunk(rng, b - a, dtype) for a, b in mine[t]]
+
+        with ThreadPoolExecutor(args.threads) as pool:
+            parts = [p for ps in pool.map(work, range(args.threads)) for p in ps]
+    sums = sum(p[0] for p in parts)
+    sumsq = sum(p[1] for p in parts)
     seconds = time.perf_counter() - start
     mean = sums / samples
     var = np.maximum(sumsq / samples - mean * mean, 0.0) * samples / (samples - 1)
-    json.dump({"seconds": seconds, "mean": mean.tolist(), "se": np.sqrt(var / samples).tolist()}, sys.stdout)
+    json.dump(
+        {
+            "seconds": seconds,
+            "threads": args.threads,
+            "precision": "f32" if args.f32 else "f64",
+            "numpy": np.__version__,
+            "mean": mean.tolist(),
+            "se": np.sqrt(var / samples).tolist(),
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":

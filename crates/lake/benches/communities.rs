@@ -1,11 +1,23 @@
-//! Community metrics at scale: a generated dump of ≥ 20 million rows in the real layout,
-//! converted once to Parquet, metrics for 1,000 communities by DataFusion and — in the same
-//! run, on the same files, with the same SQL — by DuckDB (`bench/communities_peer.py`). The
-//! results must agree exactly; the ratio of query times is the figure for docs/benchmarks.md.
+//! Community metrics at scale, DataFusion against DuckDB at equal thread counts, on both rule
+//! layouts, in one run.
+//!
+//! What is compared: a generated dump in the real layout (`synthetic::dumps::World`), converted
+//! once to Parquet by `lake::convert`; then the metrics of 1,000 communities by DataFusion
+//! (`lake::engine::metrics_with_threads`) and — on the same files, with the same statements
+//! (`statements.json`) — by DuckDB's Python package (`bench/communities_peer.py`, `SET threads`).
+//! Both layouts of the communities' rules (`synthetic::dumps::Rules`): `realistic` (rules shared
+//! by pairs of communities) and `fanout` (hundreds of communities share one of 7 hashtags, 5 tags
+//! and 6 large categories: the metrics' joins fan out). The results must agree exactly.
+//!
+//! Timing: `BENCH_RUNS` rounds (default 3); each round runs, for every thread count, DataFusion
+//! once and DuckDB once, one after the other, so load from other processes falls on both alike.
+//! Figures are medians of the query work only (registering the files, the statements, fetching
+//! both outputs). The load average is printed before and after.
 //!
 //! `pip install duckdb && cargo bench -p lake --bench communities`
 //! Environment: THROUGHLINE_BENCH_ROWS (default 20,000,000), THROUGHLINE_BENCH_DIR (where the
-//! dump and lake are kept between runs; default target/bench-communities).
+//! dumps and lakes are kept between runs; default target/bench-communities), BENCH_THREADS
+//! (default `1,2`), BENCH_LAYOUTS (default `realistic,fanout`), BENCH_RUNS (default 3).
 #![allow(clippy::unwrap_used)] // a benchmark: a panic is the report
 
 use std::io::{BufWriter, Write};
@@ -14,7 +26,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-use synthetic::dumps::{Spec, World};
+use synthetic::dumps::{Rules, Spec, World};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -31,6 +43,27 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+fn env_list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 fn main() {
     let rows: usize = std::env::var("THROUGHLINE_BENCH_ROWS")
         .ok()
@@ -39,7 +72,32 @@ fn main() {
     let dir = std::env::var("THROUGHLINE_BENCH_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo().join("target/bench-communities"));
+    let threads: Vec<usize> =
+        env_list("BENCH_THREADS", "1,2").iter().filter_map(|t| t.parse().ok()).collect();
+    let layouts: Vec<Rules> = env_list("BENCH_LAYOUTS", "realistic,fanout")
+        .iter()
+        .map(|l| Rules::parse(l).unwrap_or_else(|| panic!("unknown layout {l}")))
+        .collect();
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     std::fs::create_dir_all(&dir).unwrap();
+    let mut table = Vec::new();
+    for &rules in &layouts {
+        table.extend(layout(rules, rows, &dir, &threads, runs.max(1)));
+    }
+    println!();
+    println!(
+        "| layout | threads each | DataFusion | DuckDB | ratio (DuckDB / DataFusion) | identical |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for line in &table {
+        println!("{line}");
+    }
+    println!("peak RSS of this process: {:.0} MB", peak_rss_mb());
+}
+
+/// Generates (or reuses) the dump and lake of one layout, times both engines at every thread
+/// count, and returns the table rows.
+fn layout(rules: Rules, rows: usize, dir: &Path, threads: &[usize], runs: usize) -> Vec<String> {
     let spec = Spec {
         seed: 20,
         wikis: vec!["commonswiki".into(), "frwiki".into(), "dewiki".into(), "eswiki".into()],
@@ -50,9 +108,14 @@ fn main() {
         start: communities::dump::timestamp("2024-01-01 00:00:00.0").unwrap(),
         end: communities::dump::timestamp("2026-10-01 00:00:00.0").unwrap(),
     };
-    let world = World::new(spec);
-    let dump = dir.join(format!("history-{rows}.tsv"));
-    let lake_dir = dir.join(format!("lake-{rows}"));
+    let world = World::with_rules(spec, rules);
+    // The realistic layout keeps the file names it always had, so kept dumps are reused.
+    let tag = match rules {
+        Rules::Realistic => String::new(),
+        other => format!("{}-", other.name()),
+    };
+    let dump = dir.join(format!("history-{tag}{rows}.tsv"));
+    let lake_dir = dir.join(format!("lake-{tag}{rows}"));
     if !dump.exists() {
         let t = Instant::now();
         let partial = dump.with_extension("partial");
@@ -80,7 +143,8 @@ fn main() {
         .map(|m| m.len())
         .sum();
     println!(
-        "dump: {} edits, {:.2} GB TSV → {:.2} GB Parquet in {convert_s:.1} s ({:.0} MB/s)",
+        "layout {}: {} edits, {:.2} GB TSV → {:.2} GB Parquet in {convert_s:.1} s ({:.0} MB/s)",
+        rules.name(),
         summary.edits,
         bytes as f64 / 1e9,
         parquet as f64 / 1e9,
@@ -88,52 +152,64 @@ fn main() {
     );
     lake::engine::prepare_run(&lake_dir, &world.communities).unwrap();
 
-    let mut ours = Vec::new();
+    println!("load average before: {}", loadavg());
+    let mut ours: Vec<Vec<f64>> = vec![Vec::new(); threads.len()];
+    let mut theirs: Vec<Vec<f64>> = vec![Vec::new(); threads.len()];
+    let mut agree = vec![true; threads.len()];
+    let mut engine = String::from("duckdb");
     let mut results = None;
-    for _ in 0..3 {
-        let t = Instant::now();
-        let r = lake::engine::metrics(&lake_dir).unwrap();
-        ours.push(t.elapsed().as_secs_f64());
-        results = Some(r);
+    for _ in 0..runs {
+        for (k, &t) in threads.iter().enumerate() {
+            let start = Instant::now();
+            let r = lake::engine::metrics_with_threads(&lake_dir, t).unwrap();
+            ours[k].push(start.elapsed().as_secs_f64());
+            let peer = std::process::Command::new("python3")
+                .arg(repo().join("bench/communities_peer.py"))
+                .arg(&lake_dir)
+                .args(["--runs", "1", "--threads", &t.to_string()])
+                .output()
+                .unwrap();
+            assert!(
+                peer.status.success(),
+                "DuckDB peer failed: {}",
+                String::from_utf8_lossy(&peer.stderr)
+            );
+            let json: serde_json::Value = serde_json::from_slice(&peer.stdout).unwrap();
+            let peer_results =
+                lake::engine::results_from_json(&json).expect("the peer's output has every column");
+            agree[k] &= peer_results == r;
+            theirs[k].push(json["seconds"].as_f64().unwrap());
+            engine = json["engine"].as_str().unwrap_or("duckdb").to_string();
+            results = Some(r);
+        }
     }
+    println!("load average after: {}", loadavg());
     let results = results.unwrap();
-    ours.sort_by(f64::total_cmp);
-    let ours_s = ours[1];
-
-    let peer = std::process::Command::new("python3")
-        .arg(repo().join("bench/communities_peer.py"))
-        .arg(&lake_dir)
-        .args(["--runs", "3", "--threads", "2"])
-        .output()
-        .unwrap();
-    assert!(peer.status.success(), "DuckDB peer failed: {}", String::from_utf8_lossy(&peer.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&peer.stdout).unwrap();
-    let theirs =
-        lake::engine::results_from_json(&json).expect("the peer's output has every column");
-    let agree = theirs == results;
     let measured = results
         .communities
         .iter()
         .filter(|(_, o)| matches!(o, communities::metrics::Outcome::Measured { .. }))
         .count();
-    let peer_s = json["seconds"].as_f64().unwrap();
     println!(
         "metrics for {} communities ({measured} measured), {} people, {} edits in communities",
         results.communities.len(),
         results.totals.participants,
         results.totals.edits
     );
-    println!("DataFusion (2 threads): {ours_s:.2} s   runs {ours:.2?}");
-    println!(
-        "{} (2 threads): {peer_s:.2} s   runs {}",
-        json["engine"].as_str().unwrap_or("duckdb"),
-        json["all_seconds"]
-    );
-    println!(
-        "ratio DuckDB / DataFusion: {:.2}  (≥ 1 means DataFusion is at parity or faster)",
-        peer_s / ours_s
-    );
-    println!("results identical: {agree}");
-    println!("peak RSS of this process: {:.0} MB", peak_rss_mb());
-    assert!(agree, "DataFusion and DuckDB disagree");
+    let mut rows_out = Vec::new();
+    for (k, &t) in threads.iter().enumerate() {
+        let (a, b) = (median(&ours[k]), median(&theirs[k]));
+        println!(
+            "{} threads: DataFusion {a:.2} s runs {:.2?}; {engine} {b:.2} s runs {:.2?}; identical: {}",
+            t, ours[k], theirs[k], agree[k]
+        );
+        rows_out.push(format!(
+            "| {} | {t} | {a:.2} s | {b:.2} s | {:.2} | {} |",
+            rules.name(),
+            b / a,
+            if agree[k] { "yes" } else { "NO" }
+        ));
+    }
+    assert!(agree.iter().all(|&a| a), "DataFusion and DuckDB disagree ({} layout)", rules.name());
+    rows_out
 }

@@ -74,18 +74,25 @@ fn threads() -> usize {
 }
 
 /// Runs the metric definitions over the lake folder `dir` (data tables and the communities
-/// of the run), on DataFusion.
+/// of the run), on DataFusion, with one thread per core.
 pub fn metrics(dir: &Path) -> Result<Results, LakeError> {
+    metrics_with_threads(dir, threads())
+}
+
+/// [`metrics`] on `threads` worker threads (and as many partitions): benchmarks compare engines
+/// at equal thread counts.
+pub fn metrics_with_threads(dir: &Path, threads: usize) -> Result<Results, LakeError> {
+    let threads = threads.max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads())
+        .worker_threads(threads)
         .enable_all()
         .build()
         .map_err(|source| LakeError::Io { path: PathBuf::from(dir), source })?;
-    runtime.block_on(run(dir))
+    runtime.block_on(run(dir, threads))
 }
 
-async fn run(dir: &Path) -> Result<Results, LakeError> {
-    let config = SessionConfig::new().with_target_partitions(threads());
+async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
+    let config = SessionConfig::new().with_target_partitions(threads);
     let ctx = SessionContext::new_with_config(config);
     for table in DATA_TABLES.iter().chain(&DEFINITION_TABLES) {
         let file = path(dir, table);

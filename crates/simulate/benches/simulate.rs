@@ -1,22 +1,111 @@
-//! `cargo bench -p simulate --bench simulate`: the Monte Carlo engine on a generated model of
-//! 1,000 initiatives, 10,000 nodes and 50,000 links, 10,000 samples, beside the NumPy peer
-//! `bench/simulate_peer.py` running the same algorithm on the same compiled plan in the same run.
-//! Checks that both agree on every initiative's mean value (within Monte Carlo error) and reports
-//! the ratio of their times. Needs `python3` with `numpy` for the peer (`pip install numpy`);
-//! without it, only the Rust figure is printed.
+//! `cargo bench -p simulate --bench simulate`: the Monte Carlo engine against a NumPy peer, at
+//! equal thread counts, in one run.
 //!
-//! `BENCH_SAMPLES`, `BENCH_RUNS` override the sample count (10,000) and timed runs (3).
+//! What is compared: `simulate::run` on a generated model (1,000 initiatives, 10,000 nodes,
+//! 50,000 lognormal links that each work with probability 0.9, 10 goals; 10,000 samples) and
+//! `bench/simulate_peer.py`, an idiomatic NumPy implementation of the same algorithm (links
+//! grouped by height, one generator call per distribution kind per chunk, no Python loop over
+//! links, nodes or initiatives) reading the same compiled plan (`Plan::to_json`). The peer runs
+//! twice per round: in double precision and with `--f32` (draws and propagation in single
+//! precision; the engine draws in single and propagates in double, so `--f32` gives the peer
+//! less work than the engine).
+//!
+//! Threads: for each count in `BENCH_THREADS` (default `1,2`) the engine runs in a rayon pool of
+//! that many threads and the peer with `--threads` of the same count (its chunks split over that
+//! many Python threads, each with its own generator; NumPy releases the GIL inside its array
+//! operations). The 1-thread row is the per-thread ratio.
+//!
+//! Timing: `BENCH_RUNS` rounds (default 3); each round runs, for every thread count, the engine,
+//! the f64 peer and the f32 peer one after the other, so load from other processes on a shared
+//! machine falls on all sides alike. Every figure is the median of its runs; the peer's time is
+//! its compute only (after reading the plan). The load average is printed before and after.
+//!
+//! Agreement: the two use different generators, so every peer run must agree with the engine on
+//! every initiative's mean value within 4.5 combined standard errors (the benchmark panics
+//! otherwise).
+//!
+//! Needs `python3` with `numpy` (`pip install numpy`); without it, only the engine is timed.
+//! `BENCH_SAMPLES` (10,000), `BENCH_RUNS` (3), `BENCH_THREADS` (`1,2`), `BENCH_NO_PEER`,
+//! `BENCH_CONSTANT` (every effect replaced by its mean: propagation without sampling),
+//! `BENCH_PLAN` (also write the plan's JSON to this path).
 
 use std::process::Command;
 use std::time::Instant;
 
-use simulate::{Overrides, Plan, Settings};
+use simulate::{Overrides, Plan, Settings, Simulation};
 use synthetic::{Spec, generate};
 
+/// Largest |z| allowed between the engine's and the peer's mean of an initiative.
+const Z_MAX: f64 = 4.5;
+
+fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// One peer run: its compute time, and the number of initiatives outside `Z_MAX` with the
+/// largest |z|.
+struct PeerRun {
+    seconds: f64,
+    disagree: usize,
+    worst: f64,
+}
+
+fn run_peer(
+    plan: &std::path::Path,
+    samples: usize,
+    threads: usize,
+    f32: bool,
+    sim: &Simulation,
+) -> Result<PeerRun, String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/simulate_peer.py");
+    let mut cmd = Command::new("python3");
+    cmd.arg(script).arg(plan).arg(samples.to_string()).args(["--threads", &threads.to_string()]);
+    if f32 {
+        cmd.arg("--f32");
+    }
+    for var in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] {
+        cmd.env(var, threads.to_string());
+    }
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let peer: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let (mut worst, mut disagree) = (0.0f64, 0);
+    for (i, r) in sim.initiatives.iter().enumerate() {
+        let m = peer["mean"][i].as_f64().unwrap_or(f64::NAN);
+        let s = peer["se"][i].as_f64().unwrap_or(f64::NAN);
+        let z = (r.value.mean - m).abs() / (r.value.se * r.value.se + s * s).sqrt().max(1e-300);
+        // NaN counts as a disagreement.
+        if z.is_nan() || z > Z_MAX {
+            disagree += 1;
+        }
+        worst = worst.max(z);
+    }
+    Ok(PeerRun { seconds: peer["seconds"].as_f64().unwrap_or(f64::NAN), disagree, worst })
+}
+
 fn main() {
-    let samples: usize =
-        std::env::var("BENCH_SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let samples: usize = env("BENCH_SAMPLES", 10_000);
+    let runs: usize = env("BENCH_RUNS", 3).max(1);
+    let threads: Vec<usize> = std::env::var("BENCH_THREADS")
+        .unwrap_or_else(|_| "1,2".into())
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .filter(|&t| t > 0)
+        .collect();
     let spec = Spec {
         goals: 10,
         programs: 50,
@@ -31,7 +120,6 @@ fn main() {
     let checked = modelfile::check(files);
     assert!(checked.is_ok(), "the generated model must be clean");
     let model = checked.model;
-    // BENCH_CONSTANT=1 replaces every effect by its mean: isolates propagation from sampling.
     let mut overrides = Overrides::default();
     if std::env::var_os("BENCH_CONSTANT").is_some() {
         for (li, l) in model.links.iter().enumerate() {
@@ -42,70 +130,104 @@ fn main() {
     }
     let plan = Plan::new(&model, &overrides).expect("acyclic");
     let settings = Settings { samples, seed: 1 };
+    let pools: Vec<rayon::ThreadPool> = threads
+        .iter()
+        .map(|&t| rayon::ThreadPoolBuilder::new().num_threads(t).build().expect("thread pool"))
+        .collect();
 
-    let mut times = Vec::new();
-    let mut sim = None;
-    for _ in 0..runs {
-        // The previous run's results go first, so peak RSS is one run's.
-        drop(sim.take());
-        let t = Instant::now();
-        let s = simulate::run(&model, &plan, &settings, &|_, _| {});
-        times.push(t.elapsed().as_secs_f64());
-        sim = Some(s);
-    }
-    times.sort_by(f64::total_cmp);
-    let rust = times[times.len() / 2];
-    let sim = sim.expect("at least one run");
-    let rss = peak_rss_mb();
-    println!(
-        "model: {} initiatives, {} nodes, {} links, {} goals; {} samples; {} threads",
-        spec.initiatives,
-        spec.nodes,
-        spec.links,
-        spec.goals,
-        samples,
-        rayon::current_num_threads()
-    );
-    println!("throughline simulate (median of {runs}): {rust:.2} s, peak RSS {rss:.0} MB");
-
-    if std::env::var_os("BENCH_NO_PEER").is_some() {
-        return;
-    }
     let dir = tempfile::tempdir().expect("temp dir");
     let plan_path = dir.path().join("plan.json");
     std::fs::write(&plan_path, plan.to_json().to_string()).expect("write plan");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/simulate_peer.py");
-    let out = Command::new("python3").arg(script).arg(&plan_path).arg(samples.to_string()).output();
-    let Ok(out) = out.map_err(|e| e.to_string()).and_then(|o| {
-        if o.status.success() {
-            Ok(o)
-        } else {
-            Err(String::from_utf8_lossy(&o.stderr).into_owned())
-        }
-    }) else {
-        println!("peer: python3 with numpy not available; `pip install numpy` to compare");
-        return;
-    };
-    let peer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("peer JSON");
-    let numpy = peer["seconds"].as_f64().expect("seconds");
-    let (mut worst, mut disagree) = (0.0f64, 0);
-    for (i, r) in sim.initiatives.iter().enumerate() {
-        let m = peer["mean"][i].as_f64().unwrap_or(f64::NAN);
-        let s = peer["se"][i].as_f64().unwrap_or(f64::NAN);
-        let z = (r.value.mean - m).abs() / (r.value.se * r.value.se + s * s).sqrt().max(1e-300);
-        worst = worst.max(z);
-        if z > 4.5 {
-            disagree += 1;
+    if let Ok(keep) = std::env::var("BENCH_PLAN") {
+        std::fs::copy(&plan_path, keep).expect("copy the plan");
+    }
+    let mut peer_on = std::env::var_os("BENCH_NO_PEER").is_none();
+    let load_before = loadavg();
+    println!(
+        "model: {} initiatives, {} nodes, {} links, {} goals; {samples} samples; threads {threads:?}; {runs} rounds",
+        spec.initiatives, spec.nodes, spec.links, spec.goals
+    );
+    println!("load average before: {load_before}");
+
+    // times[k] = (engine, peer f64, peer f32) for threads[k]; agreement per peer.
+    let mut times: Vec<[Vec<f64>; 3]> = vec![[vec![], vec![], vec![]]; threads.len()];
+    let mut worst = [0.0f64; 2];
+    let mut disagree = [0usize; 2];
+    let mut peer_runs = [0usize; 2];
+    let mut bits: Option<Vec<u64>> = None;
+    for _ in 0..runs {
+        for (k, &t) in threads.iter().enumerate() {
+            let start = Instant::now();
+            let sim = pools[k].install(|| simulate::run(&model, &plan, &settings, &|_, _| {}));
+            times[k][0].push(start.elapsed().as_secs_f64());
+            // Thread-count independence: every run gives the same means, bit for bit.
+            let means: Vec<u64> = sim.initiatives.iter().map(|r| r.value.mean.to_bits()).collect();
+            match &bits {
+                Some(b) => assert_eq!(b, &means, "results depend on the thread count"),
+                None => bits = Some(means),
+            }
+            if !peer_on {
+                continue;
+            }
+            for (p, f32) in [(0, false), (1, true)] {
+                match run_peer(&plan_path, samples, t, f32, &sim) {
+                    Ok(r) => {
+                        times[k][1 + p].push(r.seconds);
+                        worst[p] = worst[p].max(r.worst);
+                        disagree[p] += r.disagree;
+                        peer_runs[p] += 1;
+                    }
+                    Err(e) => {
+                        println!(
+                            "peer: python3 with numpy not available ({})",
+                            e.lines().last().unwrap_or("")
+                        );
+                        println!("`pip install numpy` to compare; timing the engine only");
+                        peer_on = false;
+                        break;
+                    }
+                }
+            }
         }
     }
-    println!("peer: NumPy {} (same plan, same samples): {numpy:.2} s", peer_version());
-    println!("ratio numpy / throughline: {:.1}x (goal: at least 10x)", numpy / rust);
-    println!(
-        "means agree: {} of {} initiatives within 4.5 standard errors (largest |z| = {worst:.2})",
-        sim.initiatives.len() - disagree,
-        sim.initiatives.len()
-    );
-    assert!(disagree <= sim.initiatives.len() / 100, "the two implementations disagree");
+    let load_after = loadavg();
+    println!("load average after: {load_after}");
+    println!("NumPy {}", peer_version());
+    println!();
+    println!("| threads each | throughline | NumPy f64 | ratio f64 | NumPy f32 | ratio f32 |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (k, &t) in threads.iter().enumerate() {
+        let ours = median(&times[k][0]);
+        if peer_on && !times[k][1].is_empty() && !times[k][2].is_empty() {
+            let (p64, p32) = (median(&times[k][1]), median(&times[k][2]));
+            println!(
+                "| {t} | {ours:.2} s | {p64:.2} s | {:.1}× | {p32:.2} s | {:.1}× |",
+                p64 / ours,
+                p32 / ours
+            );
+        } else {
+            println!("| {t} | {ours:.2} s | — | — | — | — |");
+        }
+    }
+    println!();
+    for (k, &t) in threads.iter().enumerate() {
+        println!(
+            "runs at {t} thread(s): throughline {:.2?}, NumPy f64 {:.2?}, NumPy f32 {:.2?}",
+            times[k][0], times[k][1], times[k][2]
+        );
+    }
+    println!("peak RSS of this process: {:.0} MB", peak_rss_mb());
+    if peer_on {
+        for (p, name) in [(0, "f64"), (1, "f32")] {
+            println!(
+                "means agree (NumPy {name}): {} of {} initiative-runs within {Z_MAX} standard errors (largest |z| = {:.2})",
+                peer_runs[p] * model.initiatives.len() - disagree[p],
+                peer_runs[p] * model.initiatives.len(),
+                worst[p]
+            );
+        }
+        assert!(disagree == [0, 0], "the engine and the peer disagree on some initiative's mean");
+    }
 }
 
 fn peer_version() -> String {

@@ -85,6 +85,15 @@ pub struct Voi {
     pub evpi: f64,
     /// EVPPI of an independent noise input: estimates near it are indistinguishable from zero.
     pub noise_floor: f64,
+    /// How many ranked EVPPIs are above the noise floor.
+    pub resolved: usize,
+    /// The exponent `a` of the floor's fall with the sample count, floor ∝ n^−a, fitted to the
+    /// floor at n/16, n/4 and n samples (`None` when it does not fall measurably).
+    pub floor_exponent: Option<f64>,
+    /// When no EVPPI clears the floor but some is above zero: the sample count at which the
+    /// floor, falling as fitted, would drop below the top EVPPI as estimated now. A rough
+    /// figure: the estimates carry the same upward bias as the floor, so the truth may need more.
+    pub samples_to_resolve: Option<u64>,
     /// Bins of the regression smoother.
     pub bins: usize,
     /// Inputs, highest EVPPI first.
@@ -96,7 +105,7 @@ pub struct Voi {
 const METHOD: &str = "EVPPI by non-parametric regression (Strong & Oakley 2013) with a \
 piecewise-constant smoother over sqrt(N) equal-count bins of the input; decision: budgeted \
 portfolio via its cost-effectiveness threshold; noise floor: the same estimator on an \
-independent input.";
+independent input; the floor's fall with the sample count fitted at n/16, n/4 and n.";
 
 /// Chooses the funded set and threshold for a budget.
 pub fn decide(model: &Model, sim: &Simulation, budget: f64) -> Decision {
@@ -162,12 +171,21 @@ pub fn analyse(
 
     // Which options each input can move: a link moves the initiatives whose deliveries reach it.
     let reaches: Vec<Vec<bool>> = options.iter().map(|&i| forward_reach(plan, i)).collect();
+    // The estimate on the first `theta.len()` samples (all of them but for the floor's scaling).
     let evppi = |theta: &[f64], affected: &[usize]| -> f64 {
         // A known input carries no information to gain.
         let known = theta.windows(2).all(|w| w[0] == w[1]);
         if affected.is_empty() || known {
             return 0.0;
         }
+        // On a prefix of the samples (the floor's scaling), `n` and `bins` are the prefix's.
+        let full = theta.len() == n;
+        let (n, bins) = if full {
+            (n, bins)
+        } else {
+            let m = theta.len();
+            (m, ((m as f64).sqrt().round() as usize).clamp(2, m))
+        };
         // Rank the samples by θ (ties broken by sample index, so the bins are deterministic),
         // then accumulate each option's net benefit per bin in sample order: one sequential
         // pass per option instead of a gather through the sorted order.
@@ -184,9 +202,10 @@ pub fn analyse(
             (0..bins).map(|b| ((b + 1) * n / bins - b * n / bins) as f64).collect();
         let mut sums = vec![0.0; bins];
         let mut total = 0.0;
+        let mut unaffected_now = 0.0;
         for &o in affected {
             sums.fill(0.0);
-            for (&b, &x) in bin_of.iter().zip(&nb[o]) {
+            for (&b, &x) in bin_of.iter().zip(&nb[o][..n]) {
                 sums[b as usize] += x;
             }
             for (sum, &c) in sums.iter().zip(&counts) {
@@ -194,8 +213,9 @@ pub fn analyse(
                     total += c / n as f64 * (sum / c).max(0.0);
                 }
             }
+            let mean = if full { mean_nb[o] } else { sums.iter().sum::<f64>() / n as f64 };
+            unaffected_now += mean.max(0.0);
         }
-        let unaffected_now: f64 = affected.iter().map(|&o| mean_nb[o].max(0.0)).sum();
         gain(total, unaffected_now)
     };
 
@@ -265,7 +285,61 @@ pub fn analyse(
     let noise: Vec<f64> = (0..n).map(|_| unit(&mut rng)).collect();
     let all: Vec<usize> = (0..options.len()).collect();
     let noise_floor = evppi(&noise, &all);
-    Voi { decision, evpi, noise_floor, bins, parameters, method: METHOD }
+    // How the floor falls with the sample count: the same noise input on the first n/16 and n/4
+    // samples (the smoother uses √m bins of √m samples each, so the floor falls as m^−1/4 when
+    // options sit at the threshold and faster when they are far from it).
+    let points: Vec<(f64, f64)> = [n / 16, n / 4]
+        .into_iter()
+        .filter(|&m| m >= 64)
+        .map(|m| (m as f64, evppi(&noise[..m], &all)))
+        .chain([(n as f64, noise_floor)])
+        .collect();
+    let floor_exponent = fall_exponent(&points);
+    let resolved = parameters.iter().filter(|p| p.evppi > noise_floor).count();
+    let top = parameters.first().map_or(0.0, |p| p.evppi);
+    let samples_to_resolve = match floor_exponent {
+        Some(a) if resolved == 0 && top > 0.0 => Some(samples_to_clear(n, noise_floor, top, a)),
+        _ => None,
+    };
+    Voi {
+        decision,
+        evpi,
+        noise_floor,
+        resolved,
+        floor_exponent,
+        samples_to_resolve,
+        bins,
+        parameters,
+        method: METHOD,
+    }
+}
+
+/// The exponent `a` of `y ∝ x^−a` fitted by least squares on logarithms to the points with
+/// `y > 0`; `None` unless at least two such points show a fall (a > 0.02).
+pub fn fall_exponent(points: &[(f64, f64)]) -> Option<f64> {
+    let logs: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|(x, y)| *x > 0.0 && *y > 0.0)
+        .map(|(x, y)| (x.ln(), y.ln()))
+        .collect();
+    if logs.len() < 2 {
+        return None;
+    }
+    let k = logs.len() as f64;
+    let (mx, my) =
+        (logs.iter().map(|p| p.0).sum::<f64>() / k, logs.iter().map(|p| p.1).sum::<f64>() / k);
+    let sxx: f64 = logs.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
+    let sxy: f64 = logs.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let a = -sxy / sxx;
+    (sxx > 0.0 && a > 0.02).then_some(a)
+}
+
+/// Samples at which a floor of `floor` at `n` samples, falling as n^−a, drops to `target`:
+/// n · (floor / target)^(1/a), rounded up to two significant digits and capped at 10¹⁵.
+pub fn samples_to_clear(n: usize, floor: f64, target: f64, a: f64) -> u64 {
+    let need = (n as f64 * (floor / target).powf(1.0 / a)).clamp(n as f64, 1e15);
+    let scale = 10f64.powi((need.log10().floor() as i32 - 1).max(0));
+    ((need / scale).ceil() * scale) as u64
 }
 
 /// `with − without`, with rounding residue (sums in another order) reported as zero.

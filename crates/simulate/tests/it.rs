@@ -565,6 +565,75 @@ mod voi {
         assert!(v.parameters.iter().all(|p| p.evppi == 0.0));
     }
 
+    /// `k` initiatives, each delivering one unit to its own node whose effect on the goal is
+    /// normal(0, 1): every option sits at the threshold, each link's EVPPI is 1/√(2π) ≈ 0.40,
+    /// and the noise floor sums the smoother's bias over all `k` options.
+    fn at_the_threshold(k: usize) -> Model {
+        let mut body = String::from("goals: [{ id: g, name: G, unit: u }]\nnodes:\n");
+        for i in 0..k {
+            body += &format!("  - {{ id: a{i}, name: A{i}, level: output, unit: u }}\n");
+        }
+        body += "links:\n";
+        for i in 0..k {
+            body += &format!(
+                "  - {{ from: a{i}, to: g, effect: \"normal(0, 1)\", skip_reason: x, assumptions: [x] }}\n"
+            );
+        }
+        body += "initiatives:\n";
+        for i in 0..k {
+            body += &format!(
+                "  - {{ id: i{i}, name: I{i}, team: t, audiences: [all], delivers: [{{ node: a{i}, amount: 1 }}] }}\n"
+            );
+        }
+        body += "value: { goals: { g: 1 } }\n";
+        model(&body)
+    }
+
+    #[test]
+    fn the_floor_scaling_and_the_samples_to_clear_it_have_closed_forms() {
+        use simulate::voi::{fall_exponent, samples_to_clear};
+        // y = 3·x^−0.25 exactly: the fit returns 0.25.
+        let pts: Vec<(f64, f64)> =
+            [100.0, 400.0, 1600.0].iter().map(|&x: &f64| (x, 3.0 * x.powf(-0.25))).collect();
+        assert!((fall_exponent(&pts).unwrap() - 0.25).abs() < 1e-12);
+        // A floor that does not fall, or a single positive point, gives no exponent.
+        assert_eq!(fall_exponent(&[(100.0, 1.0), (400.0, 1.0)]), None);
+        assert_eq!(fall_exponent(&[(100.0, 0.0), (400.0, 1.0)]), None);
+        // Floor 4× the target, falling as n^−1/2: 16× the samples.
+        assert_eq!(samples_to_clear(1_000, 4.0, 1.0, 0.5), 16_000);
+        // As n^−1/4: 256×, rounded up to two significant digits.
+        assert_eq!(samples_to_clear(1_000, 4.0, 1.0, 0.25), 260_000);
+        // Already clear: no more than now.
+        assert_eq!(samples_to_clear(1_000, 1.0, 2.0, 0.5), 1_000);
+    }
+
+    #[test]
+    fn a_ranking_below_its_noise_floor_says_so_and_how_many_samples_would_resolve_it() {
+        let settings = Settings { samples: 2_000, seed: 5 };
+        // Forty options at the threshold: the floor (≈ 40 × 0.4 / 2000^¼ ≈ 2.4) dwarfs every
+        // EVPPI (≈ 0.4): nothing is resolved.
+        let m = at_the_threshold(40);
+        let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let v = analyse(&m, &plan, &sim, &settings, 0.0);
+        let top = v.parameters[0].evppi;
+        assert!(top < v.noise_floor, "top {top} vs floor {}", v.noise_floor);
+        assert_eq!(v.resolved, 0);
+        // Options at the threshold: the floor falls as n^−1/4 (√n bins of √n samples).
+        let a = v.floor_exponent.expect("the floor falls");
+        assert!((0.1..0.5).contains(&a), "exponent {a}");
+        let need = v.samples_to_resolve.expect("a sample size");
+        assert_eq!(need, simulate::voi::samples_to_clear(2_000, v.noise_floor, top, a));
+        assert!(need > 100 * 2_000, "{need}");
+        // One option: its link's EVPPI (≈ 0.4) clears the floor (≈ 0.06); nothing to estimate.
+        let m = at_the_threshold(1);
+        let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let v = analyse(&m, &plan, &sim, &settings, 0.0);
+        assert_eq!(v.resolved, 1, "EVPPI {} vs floor {}", v.parameters[0].evppi, v.noise_floor);
+        assert_eq!(v.samples_to_resolve, None);
+    }
+
     #[test]
     fn the_budget_funds_the_most_cost_effective_first() {
         let m = model(

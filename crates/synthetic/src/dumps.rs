@@ -178,6 +178,40 @@ fn day(s: &str) -> i64 {
 
 pub use communities::dump::CategoryPages;
 
+/// How the communities' rules are laid out over the world.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rules {
+    /// Hashtags, tags and categories shared by pairs of communities (k and k + n/2), each
+    /// category sized to the world (pages / communities): campaigns with their own rules. The
+    /// default.
+    #[default]
+    Realistic,
+    /// The generator before 2026-11-26: every hashtag community uses one of 7 hashtags, every
+    /// tag community one of 5 tags, every category community one of 6 categories of a tenth of
+    /// all pages each; random edits carry those 7 hashtags and 5 tags. Hundreds of communities
+    /// share a rule, so the metrics' joins fan out.
+    SharedFanOut,
+}
+
+impl Rules {
+    /// The layout named `realistic` or `fanout`.
+    pub fn parse(name: &str) -> Option<Rules> {
+        match name {
+            "realistic" => Some(Rules::Realistic),
+            "fanout" => Some(Rules::SharedFanOut),
+            _ => None,
+        }
+    }
+
+    /// Its name, as [`Rules::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rules::Realistic => "realistic",
+            Rules::SharedFanOut => "fanout",
+        }
+    }
+}
+
 /// A generated world: its communities and category pages; [`World::write`] streams the dump.
 pub struct World {
     /// The spec.
@@ -190,6 +224,8 @@ pub struct World {
     pub deviants: Vec<String>,
     /// Pages per wiki.
     pages: i64,
+    /// How the rules are laid out.
+    rules: Rules,
 }
 
 /// A person on a wiki.
@@ -207,6 +243,11 @@ impl World {
     /// Plans a world: communities over random windows, rosters that overlap, hashtags and
     /// tags shared by some campaigns, categories of pages.
     pub fn new(spec: Spec) -> World {
+        World::with_rules(spec, Rules::Realistic)
+    }
+
+    /// [`World::new`] with the rules laid out as `rules` says.
+    pub fn with_rules(spec: Spec, rules: Rules) -> World {
         let mut rng = Rng::new(spec.seed);
         let pages = (spec.edits as i64 / 8).max(50);
         let span_days = (spec.end - spec.start) / DAY;
@@ -214,6 +255,10 @@ impl World {
         let mut categories = CategoryPages::new();
         let n_wikis = spec.wikis.len().max(1);
         let pairs = (spec.communities / 2).max(1);
+        let fan_out = rules == Rules::SharedFanOut;
+        // Rule k of a kind: shared by pairs, or (fan-out) by every 7th, 5th, 6th community.
+        let (hashtags, tags, cats) = if fan_out { (7, 5, 6) } else { (pairs, pairs, pairs) };
+        let cat_pages = if fan_out { pages / 10 } else { pages / spec.communities.max(1) as i64 };
         for k in 0..spec.communities {
             // Communities go round the wikis, so the j-th of a wiki is `k / n_wikis`.
             let wiki = spec.wikis[k % n_wikis].clone();
@@ -244,12 +289,12 @@ impl World {
                 }
                 // Rules are shared by pairs of communities (k and k + n/2): overlap without
                 // every campaign sharing one tag.
-                2 => Members::Hashtag(format!("camp{}", k % pairs)),
-                3 => Members::Tag(format!("campaign-{}", k % pairs)),
+                2 => Members::Hashtag(format!("camp{}", k % hashtags)),
+                3 => Members::Tag(format!("campaign-{}", k % tags)),
                 _ => {
-                    let name = format!("Cat_{}", k % pairs);
+                    let name = format!("Cat_{}", k % cats);
                     if !categories.iter().any(|(w, c, _)| *w == wiki && *c == name) {
-                        for _ in 0..(pages / spec.communities.max(1) as i64).max(3) {
+                        for _ in 0..cat_pages.max(3) {
                             categories.push((
                                 wiki.clone(),
                                 name.clone(),
@@ -266,7 +311,7 @@ impl World {
         categories.sort();
         categories.dedup();
         let deviants = communities.iter().step_by(6).map(|c| c.id.clone()).collect();
-        World { spec, communities, categories, deviants, pages }
+        World { spec, communities, categories, deviants, pages, rules }
     }
 
     fn person(&self, rng: &mut Rng, id: i64) -> Person {
@@ -306,7 +351,8 @@ impl World {
         // Hashtags and tags that random edits carry: the communities' own, so some edits outside
         // the windows and by other people match them too.
         let pairs = (self.spec.communities / 2).max(1);
-        let tags_pool: Vec<String> = (0..pairs.min(64)).map(|k| format!("camp{k}")).collect();
+        let pool = if self.rules == Rules::SharedFanOut { 7 } else { pairs.min(64) };
+        let tags_pool: Vec<String> = (0..pool).map(|k| format!("camp{k}")).collect();
         let tags_pool: Vec<&str> = tags_pool.iter().map(String::as_str).collect();
         for (w, wiki) in self.spec.wikis.iter().enumerate() {
             let mut people: Vec<Person> =
@@ -454,11 +500,10 @@ impl World {
             1 => format!("fix\ttypo #{}x", tags_pool[rng.below(tags_pool.len())]),
             _ => "edit".to_string(),
         };
+        let n_tags = if self.rules == Rules::SharedFanOut { 5 } else { tags_pool.len() };
         let tags = match rng.below(4) {
-            0 => vec![format!("campaign-{}", rng.below(tags_pool.len()))],
-            1 => {
-                vec!["mobile edit".to_string(), format!("campaign-{}", rng.below(tags_pool.len()))]
-            }
+            0 => vec![format!("campaign-{}", rng.below(n_tags))],
+            1 => vec!["mobile edit".to_string(), format!("campaign-{}", rng.below(n_tags))],
             _ => Vec::new(),
         };
         Row {

@@ -70,9 +70,10 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     writeln!(out, "EVPI (knowing everything before deciding): {} {unit}", fmt_num(voi.evpi))?;
     writeln!(
         out,
-        "noise floor: {} {unit} (estimates near it are indistinguishable from zero)\n",
+        "noise floor: {} {unit} (estimates near it are indistinguishable from zero)",
         fmt_num(voi.noise_floor)
     )?;
+    writeln!(out, "{}\n", resolution(&voi, sim.samples, unit))?;
     writeln!(out, "{:>3}  {:>10}  what to learn first", "#", "EVPPI")?;
     for (i, p) in voi.parameters.iter().take(opts.top).enumerate() {
         let what = match &p.parameter {
@@ -89,4 +90,39 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     }
     writeln!(out, "\nmethod: {}", voi.method)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the ranking resolves anything at this sample size, in words; when it does not, the
+/// sample size that would (estimated from how the floor falls).
+fn resolution(voi: &Voi, samples: usize, unit: &str) -> String {
+    let ranked = voi.parameters.len();
+    let top = voi.parameters.first().map_or(0.0, |p| p.evppi);
+    if voi.resolved > 0 {
+        return format!("{} of {ranked} EVPPIs are above the noise floor", voi.resolved);
+    }
+    if top <= 0.0 {
+        return "no input can change the decision: every EVPPI is zero".to_string();
+    }
+    let scaling = match voi.floor_exponent {
+        Some(a) => format!("; the floor falls as n^-{a:.2} (measured at n/16, n/4 and n)"),
+        None => String::new(),
+    };
+    let need = match voi.samples_to_resolve {
+        Some(m) if m >= 1_000_000_000 => format!(
+            "; it would take about {} samples for the floor to fall below the top EVPPI: \
+             beyond reach, so this ranking is not evidence",
+            fmt_num(m as f64)
+        ),
+        Some(m) => format!(
+            "; the floor would fall below the top EVPPI at about {} samples (--samples {m}), \
+             a rough figure: the EVPPIs carry an upward bias too",
+            fmt_num(m as f64)
+        ),
+        None => "; how many samples would resolve it could not be estimated".to_string(),
+    };
+    format!(
+        "not resolved: none of the {ranked} ranked EVPPIs is above the noise floor at {samples} \
+         samples (the top one is {} {unit}), so the ranking below cannot tell the inputs apart{scaling}{need}",
+        fmt_num(top)
+    )
 }
