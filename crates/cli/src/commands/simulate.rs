@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use modelfile::Severity;
 use serde::Serialize;
 use simulate::sensitivity::{Input, Stability, Tornado, rank_stability, tornadoes};
-use simulate::{Overrides, Plan, Settings, Simulation};
+use simulate::{Plan, Settings, Simulation};
 
 use crate::commands::{EXIT_FAILURE, EXIT_PROBLEMS};
 use crate::render::{self, fmt_num};
@@ -201,20 +201,16 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs the simulation with a progress bar; prints the error and gives the exit code on failure.
+/// Runs the simulation (through the pipeline, [`analysis::decide::simulation`]) with a progress
+/// bar; prints the error and gives the exit code on failure.
 pub fn run_simulation(
     model: &model::Model,
     settings: &Settings,
 ) -> Result<(Plan, Simulation), ExitCode> {
-    let plan = match Plan::new(model, &Overrides::default()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(ExitCode::from(EXIT_PROBLEMS));
-        }
-    };
+    let shared =
+        analysis::Settings { samples: settings.samples, seed: settings.seed, ..Default::default() };
     let bar = progress_bar(settings.samples, "simulating");
-    let sim = simulate::run(model, &plan, settings, &|done, _| {
+    let done = analysis::decide::simulation(model, &shared, &|done, _| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
@@ -222,7 +218,10 @@ pub fn run_simulation(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    Ok((plan, sim))
+    done.map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_PROBLEMS)
+    })
 }
 
 fn print_tornado(out: &mut impl Write, t: &Tornado, unit: &str) -> std::io::Result<()> {
