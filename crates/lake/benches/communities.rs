@@ -23,8 +23,10 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
+use synthetic::bench::{loadavg, median};
 
 use synthetic::dumps::{Rules, Spec, World};
 
@@ -52,18 +54,6 @@ fn env_list(name: &str, default: &str) -> Vec<String> {
         .collect()
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
 fn main() {
     let rows: usize = std::env::var("THROUGHLINE_BENCH_ROWS")
         .ok()
@@ -72,13 +62,12 @@ fn main() {
     let dir = std::env::var("THROUGHLINE_BENCH_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo().join("target/bench-communities"));
-    let threads: Vec<usize> =
-        env_list("BENCH_THREADS", "1,2").iter().filter_map(|t| t.parse().ok()).collect();
+    let threads = synthetic::bench::threads();
     let layouts: Vec<Rules> = env_list("BENCH_LAYOUTS", "realistic,fanout")
         .iter()
         .map(|l| Rules::parse(l).unwrap_or_else(|| panic!("unknown layout {l}")))
         .collect();
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let runs: usize = synthetic::bench::env("BENCH_RUNS", 3);
     std::fs::create_dir_all(&dir).unwrap();
     let mut table = Vec::new();
     for &rules in &layouts {

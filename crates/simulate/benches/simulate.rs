@@ -32,27 +32,13 @@
 use std::process::Command;
 use std::time::Instant;
 
+use synthetic::bench::{env, loadavg, median};
+
 use simulate::{Overrides, Plan, Settings, Simulation};
 use synthetic::{Spec, generate};
 
 /// Largest |z| allowed between the engine's and the peer's mean of an initiative.
 const Z_MAX: f64 = 4.5;
-
-fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
 
 /// One peer run: its compute time, and the number of initiatives outside `Z_MAX` with the
 /// largest |z|.
@@ -100,12 +86,7 @@ fn run_peer(
 fn main() {
     let samples: usize = env("BENCH_SAMPLES", 10_000);
     let runs: usize = env("BENCH_RUNS", 3).max(1);
-    let threads: Vec<usize> = std::env::var("BENCH_THREADS")
-        .unwrap_or_else(|_| "1,2".into())
-        .split(',')
-        .filter_map(|t| t.trim().parse().ok())
-        .filter(|&t| t > 0)
-        .collect();
+    let threads = synthetic::bench::threads();
     let spec = Spec {
         goals: 10,
         programs: 50,

@@ -5,11 +5,13 @@
 //!   the YAML files a person would write;
 //! - [`portfolio`] and [`brute`] (feature `portfolio`): random planning problems with every kind
 //!   of rule, and the exhaustive search the solvers are held to;
+//! - [`bench`]: what every benchmark harness reads and reports the same way;
 //! - [`dumps`] (feature `communities`): MediaWiki history dumps in the real layout with planted
 //!   communities and every edge case of the definitions.
 //!
 //! Deterministic: the same spec always gives byte-identical output.
 
+pub mod bench;
 #[cfg(feature = "portfolio")]
 pub mod brute;
 #[cfg(feature = "communities")]
