@@ -38,18 +38,19 @@ def main():
     w = risk["weight"] if risk else 0.0
     horizon = p.get("horizon")
 
-    def share(t):
+    def share(t, ramp=0):
         # The discounted share of the horizon still to come when work ships at the end of
-        # quarter t - 1 (1 without a horizon).
+        # quarter t - 1 (1 without a horizon), with benefits ramping up linearly over `ramp`
+        # quarters: quarter t + j earns min(1, (j + 1) / (ramp + 1)) of the full rate.
         if horizon is None:
             return 1.0
         k, r = horizon["quarters"], horizon["discount_rate"]
         if t >= k:
             return 0.0
-        if r <= 0.0:
-            return (k - t) / k
-        d = (1.0 + r) ** -0.25
-        return (d ** t - d ** k) / (1.0 - d ** k)
+        d = (1.0 + r) ** -0.25 if r > 0.0 else 1.0
+        weights = [d ** q for q in range(k)]
+        earned = sum(weights[q] * min(1.0, (q - t + 1) / (ramp + 1)) for q in range(t, k))
+        return earned / sum(weights)
 
     def can_hire(team):
         return bool(p.get("hiring")) and p["budget"] is not None and (team.get("rate") or 0.0) > 0.0
@@ -66,7 +67,7 @@ def main():
         last = Q - it["duration"]
         for q in range(last + 1):
             cols.append((i, q))
-            costs.append((1.0 - w) * it["value"] * share(q + it["duration"]))
+            costs.append((1.0 - w) * it["value"] * share(q + it["duration"], it.get("ramp_up", 0)))
         count.append(last + 1)
     n = len(cols)
     # Hired person-quarters: one continuous column per hiring team and quarter, after the starts.
@@ -174,7 +175,7 @@ def main():
             entries = [(base + 1 + s, 1.0), (base, -1.0)]
             for i, v in enumerate(sc):
                 if v != 0.0:
-                    entries += [(first[i] + k, v * share(cols[first[i] + k][1] + items[i]["duration"]))
+                    entries += [(first[i] + k, v * share(cols[first[i] + k][1] + items[i]["duration"], items[i].get("ramp_up", 0)))
                                 for k in range(count[i])]
             row(0.0, inf, entries)
 

@@ -421,6 +421,10 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Internal: answers a plan's what-if solves on standard input (a worker process that
+    /// `plan`, `report` and `serve` start themselves; see THROUGHLINE_PLAN_WORKERS).
+    #[command(name = "what-if-worker", hide = true)]
+    WhatIfWorker,
 }
 
 /// Report formats.

@@ -441,3 +441,26 @@ fn plan_write_puts_a_checked_plan_file_in_the_model_folder() {
     let o = throughline(&["check", model.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+#[test]
+fn the_plans_explanations_are_the_same_with_worker_processes_or_without() {
+    // The what-ifs behind the explanations run in worker processes (this binary's hidden
+    // `what-if-worker`); which lane answers must never show in the output.
+    let run = |lanes: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_throughline"))
+            .args(["plan", "examples/wikimedia", "--json", "-n", "2000"])
+            .current_dir(root())
+            .env("THROUGHLINE_PLAN_WORKERS", lanes)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        // The solver's own time is the one thing that may differ.
+        v["solution"]["seconds"] = serde_json::Value::Null;
+        v
+    };
+    let one = run("1");
+    assert!(one["reasons"].as_array().unwrap().iter().any(|r| r["cost_of_forcing"].is_f64()));
+    assert!(!one["frontier"].as_array().unwrap().is_empty());
+    assert_eq!(one, run("3"), "three lanes against one");
+}

@@ -60,6 +60,7 @@ fn chain() -> Model {
             evaluation: None,
             inform: Vec::new(),
             hypotheses: vec![],
+            ramp_up: None,
         }],
         indicators: vec![Indicator {
             id: id("ind"),

@@ -660,6 +660,9 @@ pub struct Initiative {
     pub inform: Vec<Inform>,
     /// Hypotheses of the plan's structure it carries (`WE1.1.3`): the work that tests them.
     pub hypotheses: Vec<PlanCode>,
+    /// Quarters after shipping until its benefits run at their full rate (a linear ramp);
+    /// `None`: the planning section's [`Planning::ramp_up`].
+    pub ramp_up: Option<u32>,
 }
 
 impl Initiative {
@@ -952,6 +955,10 @@ pub struct Planning {
     pub discount_rate: Option<f64>,
     /// Whether the budget may buy person-quarters beyond a team's capacity, at the team's rate.
     pub hiring: bool,
+    /// Quarters after shipping until a change's benefits run at their full rate: adoption
+    /// ramps up linearly, so the first quarter earns `1/(R+1)` of the full rate, the next
+    /// `2/(R+1)`, and so on. 0 (default): benefits start in full.
+    pub ramp_up: u32,
     /// The plan's structure as the organisation writes it: buckets of objectives with key
     /// results and quarterly hypotheses. Empty: the plan's objectives are its goals.
     pub buckets: Vec<PlanBucket>,
@@ -984,6 +991,7 @@ impl Default for Planning {
             horizon: Planning::DEFAULT_HORIZON,
             discount_rate: None,
             hiring: false,
+            ramp_up: 0,
             buckets: Vec::new(),
         }
     }
@@ -1155,7 +1163,7 @@ impl std::fmt::Display for Quarter {
 }
 
 /// What a share in a balance rule is measured in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShareOf {
     /// Person-quarters of effort.

@@ -60,6 +60,7 @@ fn initiative(id: &str, delivers: &[&str], depends_on: &[&str]) -> Initiative {
         evaluation: None,
         inform: Vec::new(),
         hypotheses: vec![],
+        ramp_up: None,
     }
 }
 

@@ -54,6 +54,7 @@ fn model(links: Vec<Link>, amount: f64) -> Model {
             evaluation: None,
             inform: Vec::new(),
             hypotheses: vec![],
+            ramp_up: None,
         }],
         indicators: vec![Indicator {
             id: id("ind"),

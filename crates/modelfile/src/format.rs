@@ -402,6 +402,12 @@ pub static INITIATIVE: Record = Record {
              expected value of the sample information it buys.",
         ),
         opt("hypotheses", CODES, "Hypotheses of the plan's structure it carries (`WE1.1.3`)."),
+        opt(
+            "ramp_up",
+            Shape::Integer,
+            "Quarters after shipping until its benefits run at their full rate, 0–20; default: \
+             the planning section's `ramp_up`.",
+        ),
     ],
 };
 
@@ -624,6 +630,12 @@ pub static PLANNING: Record = Record {
             Shape::Bool,
             "true: the budget may also buy person-quarters beyond a team's capacity at its \
              `rate`; default false: capacity is fixed and already paid.",
+        ),
+        opt(
+            "ramp_up",
+            Shape::Integer,
+            "Quarters after shipping until benefits run at their full rate (a linear ramp: the \
+             first quarter earns 1/(R+1) of it), 0–20; default 0. Needs a `horizon`.",
         ),
         opt(
             "buckets",

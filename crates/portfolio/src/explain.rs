@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::batch::{Answer, Job};
 use crate::problem::Problem;
 use crate::solve::{Options, Outcome, Solution, resolve};
 
@@ -26,9 +27,110 @@ pub struct Reason {
     pub delay_cost: Option<f64>,
 }
 
+/// The what-ifs behind a plan's explanations, solved: each left-out item forced in, one more
+/// FTE per team, 10% more budget, and the efficient frontier.
+#[derive(Clone, Debug, Default)]
+pub struct WhatIfs {
+    /// Per item: the plan with it forced in (left-out items only, when asked).
+    pub forced: Vec<Option<Solution>>,
+    /// Per team: the plan with one more FTE in every quarter (when solved).
+    pub more_room: Vec<Option<Solution>>,
+    /// The plan with 10% more budget (when there is a budget and marginals were asked).
+    pub more_budget: Option<Solution>,
+    /// The efficient frontier (empty when not asked).
+    pub frontier: Vec<FrontierPoint>,
+}
+
+/// Solves the what-ifs `extras` asks for around the plan `s` as one batch
+/// ([`crate::batch::run`]: in parallel processes when the program installed a pool).
+pub fn what_ifs(p: &Problem, s: &Solution, opts: &Options, extras: crate::Extras) -> WhatIfs {
+    let mut jobs = Vec::new();
+    // The frontier is one long job (its points build on each other): first, so it overlaps the
+    // rest.
+    if extras.frontier_points > 0 {
+        jobs.push(Job::Frontier { points: extras.frontier_points });
+    }
+    if extras.force && s.has_plan() {
+        jobs.extend(
+            (0..p.items.len())
+                .filter(|&i| !s.selected(i) && p.items[i].barred.is_none())
+                .map(|item| Job::Force { item }),
+        );
+    }
+    if extras.marginals && s.has_plan() {
+        jobs.extend(
+            (0..p.teams.len())
+                .filter(|&t| has_candidates(p, t) && !more_room_is_idle(p, t))
+                .map(|team| Job::MoreRoom { team }),
+        );
+        if p.budget.is_some() {
+            jobs.push(Job::MoreBudget);
+        }
+    }
+    let answers = crate::batch::run(p, opts, s, &jobs);
+    let mut w = WhatIfs {
+        forced: vec![None; p.items.len()],
+        more_room: vec![None; p.teams.len()],
+        ..WhatIfs::default()
+    };
+    for (job, answer) in jobs.into_iter().zip(answers) {
+        match (job, answer) {
+            (Job::Frontier { .. }, Answer::Frontier { points }) => w.frontier = points,
+            (Job::Force { item }, Answer::Solved { solution }) => w.forced[item] = Some(solution),
+            (Job::MoreRoom { team }, Answer::Solved { solution }) => {
+                w.more_room[team] = Some(solution)
+            }
+            (Job::MoreBudget, Answer::Solved { solution }) => w.more_budget = Some(solution),
+            _ => {}
+        }
+    }
+    w
+}
+
+/// One what-if, solved: the same answer wherever it runs.
+pub fn answer(p: &Problem, opts: &Options, base: &Solution, job: Job) -> Answer {
+    let solved = |q: &Problem, warm: Option<&[Option<usize>]>| Answer::Solved {
+        solution: resolve(q, opts, warm),
+    };
+    match job {
+        Job::Force { item } => {
+            let mut q = p.clone();
+            if let Some(it) = q.items.get_mut(item) {
+                it.must = true;
+            }
+            solved(&q, None)
+        }
+        Job::MoreRoom { team } => {
+            let mut q = p.clone();
+            if let Some(t) = q.teams.get_mut(team) {
+                for c in &mut t.capacity {
+                    *c += 1.0;
+                }
+            }
+            // Durations were set from the original capacity; keep them, so the comparison is
+            // about room, not about faster delivery. The plan still fits: start from it.
+            solved(&q, Some(&base.start))
+        }
+        Job::MoreBudget => {
+            let mut q = p.clone();
+            q.budget = p.budget.map(|b| b * 1.1);
+            solved(&q, Some(&base.start))
+        }
+        Job::Frontier { points } => {
+            Answer::Frontier { points: frontier(p, points, opts, Some(base)) }
+        }
+    }
+}
+
 /// Reasons for every item. `force` re-solves with each left-out item required, to state what
 /// including it would cost (one solve per such item: skip on very large problems).
 pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Reason> {
+    let extras = crate::Extras { force, marginals: false, frontier_points: 0 };
+    reasons_from(p, s, &what_ifs(p, s, opts, extras))
+}
+
+/// Reasons for every item, with the forced-in what-ifs already solved in `w`.
+pub fn reasons_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Reason> {
     let n = p.items.len();
     let chosen = |i: usize| s.selected(i);
     // Computed once: which selected item needs each item, and each team's load per quarter.
@@ -156,10 +258,7 @@ pub fn reasons(p: &Problem, s: &Solution, opts: &Options, force: bool) -> Vec<Re
         if let Some(l) = &it.learning {
             reason.text.push_str(&learning_text(l));
         }
-        if force && it.barred.is_none() && s.has_plan() {
-            let mut q = p.clone();
-            q.items[i].must = true;
-            let forced = resolve(&q, opts, None);
+        if let Some(forced) = w.forced.get(i).and_then(Option::as_ref) {
             if forced.has_plan() {
                 let loss = s.objective - forced.objective;
                 reason.cost_of_forcing = Some(loss);
@@ -227,50 +326,43 @@ pub struct Marginal {
 
 /// The marginal value of one more FTE in each team (every quarter) and of 10% more budget.
 pub fn marginals(p: &Problem, s: &Solution, opts: &Options) -> Vec<Marginal> {
+    let extras = crate::Extras { force: false, marginals: true, frontier_points: 0 };
+    marginals_from(p, s, &what_ifs(p, s, opts, extras))
+}
+
+/// The marginal values, with their what-ifs already solved in `w`.
+pub fn marginals_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Marginal> {
     let mut out = Vec::new();
     if !s.has_plan() {
         return out;
     }
-    for t in 0..p.teams.len() {
-        if !p.items.iter().any(|it| it.team == Some(t) && it.barred.is_none()) {
-            continue;
-        }
-        if more_room_is_idle(p, t) {
+    for t in (0..p.teams.len()).filter(|&t| has_candidates(p, t)) {
+        let gain = if more_room_is_idle(p, t) {
+            Some(0.0)
+        } else {
+            w.more_room[t].as_ref().filter(|r| r.has_plan()).map(|r| r.objective - s.objective)
+        };
+        if let Some(gain) = gain {
             out.push(Marginal {
                 resource: format!("team `{}`", p.teams[t].id),
                 added: "one more FTE in every quarter".into(),
-                gain: 0.0,
-            });
-            continue;
-        }
-        let mut q = p.clone();
-        for c in &mut q.teams[t].capacity {
-            *c += 1.0;
-        }
-        // Durations were set from the original capacity; keep them, so the comparison is
-        // about room, not about faster delivery. The plan still fits: start from it.
-        let r = resolve(&q, opts, Some(&s.start));
-        if r.has_plan() {
-            out.push(Marginal {
-                resource: format!("team `{}`", p.teams[t].id),
-                added: "one more FTE in every quarter".into(),
-                gain: r.objective - s.objective,
+                gain,
             });
         }
     }
-    if let Some(b) = p.budget {
-        let mut q = p.clone();
-        q.budget = Some(b * 1.1);
-        let r = resolve(&q, opts, Some(&s.start));
-        if r.has_plan() {
-            out.push(Marginal {
-                resource: "budget".into(),
-                added: format!("10% more ({})", num(b * 0.1)),
-                gain: r.objective - s.objective,
-            });
-        }
+    if let (Some(b), Some(r)) = (p.budget, w.more_budget.as_ref().filter(|r| r.has_plan())) {
+        out.push(Marginal {
+            resource: "budget".into(),
+            added: format!("10% more ({})", num(b * 0.1)),
+            gain: r.objective - s.objective,
+        });
     }
     out
+}
+
+/// Whether team t has a candidate that could be planned (room for it is worth asking about).
+fn has_candidates(p: &Problem, t: usize) -> bool {
+    p.items.iter().any(|it| it.team == Some(t) && it.barred.is_none())
 }
 
 /// Whether one more FTE in team t cannot raise the objective, so no solve is needed: every
@@ -313,7 +405,7 @@ fn least_spend(p: &Problem) -> f64 {
 }
 
 /// One point of the efficient frontier.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct FrontierPoint {
     /// Budget.
     pub budget: f64,

@@ -11,6 +11,7 @@
 //! The solver stays behind this crate: callers see problems, solutions and reasons, never a solver's
 //! own types.
 
+pub mod batch;
 pub mod explain;
 pub mod milp;
 pub mod problem;
@@ -411,14 +412,10 @@ pub fn annual_plan(
     // a node limit, not a time limit, so every machine shows the same explanations.
     let what_if_opts = Options { node_limit: Some(EXPLAIN_NODE_LIMIT), what_if: true, ..*opts };
     let opts = &what_if_opts;
-    let reasons = explain::reasons(&problem, &solution, opts, extras.force);
-    let marginals =
-        if extras.marginals { explain::marginals(&problem, &solution, opts) } else { Vec::new() };
-    let frontier = if extras.frontier_points > 0 {
-        explain::frontier(&problem, extras.frontier_points, opts, Some(&solution))
-    } else {
-        Vec::new()
-    };
+    let what_ifs = explain::what_ifs(&problem, &solution, opts, extras);
+    let reasons = explain::reasons_from(&problem, &solution, &what_ifs);
+    let marginals = explain::marginals_from(&problem, &solution, &what_ifs);
+    let frontier = what_ifs.frontier;
     let load = problem.load(&solution.start);
     let staffing = staffing(&problem, &solution, &load);
     let balance = balance(&problem, &solution);

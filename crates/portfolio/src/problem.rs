@@ -6,11 +6,11 @@
 
 use model::graph::ModelGraph;
 use model::{BalanceRule, Model, Selector, ShareOf, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use simulate::Simulation;
 
 /// One candidate initiative.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Item {
     /// Initiative id.
     pub id: String,
@@ -40,13 +40,15 @@ pub struct Item {
     pub excludes: Vec<usize>,
     /// For research (an initiative that `inform`s links): what it would teach and what that
     /// is worth, already included in `value`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learning: Option<Learning>,
+    /// Quarters after shipping until its benefits run at their full rate (0: at once).
+    pub ramp_up: usize,
 }
 
 /// What a research item would teach the plan: the links it measures and the decisions the
 /// result could change, so the plan can say why learning was chosen (or not).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Learning {
     /// Expected value of sample information (`simulate::voi::evsi`), in value units, before
     /// value in time; part of the item's `value`.
@@ -67,7 +69,7 @@ impl Item {
 }
 
 /// A team's capacity.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Team {
     /// Team id.
     pub id: String,
@@ -86,7 +88,7 @@ impl Team {
 
 /// How value depends on when work ships: benefits of an initiative start in the quarter after it
 /// ships and accrue, discounted, until the horizon ends.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Horizon {
     /// Quarters from the plan's start to the horizon's end (`K`).
     pub quarters: usize,
@@ -116,9 +118,36 @@ impl Horizon {
         let dk = d.powi(k as i32);
         (d.powi(t as i32) - dk) / (1.0 - dk)
     }
+
+    /// [`Horizon::share`] for benefits that ramp up linearly over `ramp` quarters after work
+    /// ships at the end of quarter `t − 1`: quarter `t + j` earns `min(1, (j + 1)/(R + 1))` of
+    /// the full rate, so
+    /// `S_R(t) = Σ_{k=t}^{K−1} δ^k · min(1, (k − t + 1)/(R + 1)) / Σ_{k=0}^{K−1} δ^k`
+    /// (at most 200 terms: summed directly).
+    pub fn share_ramped(&self, t: usize, ramp: usize) -> f64 {
+        if ramp == 0 {
+            return self.share(t);
+        }
+        let k = self.quarters;
+        if t >= k {
+            return 0.0;
+        }
+        let d = if self.discount_rate > 0.0 { self.quarterly_factor() } else { 1.0 };
+        let r = (ramp + 1) as f64;
+        let mut weight = 1.0;
+        let (mut all, mut earned) = (0.0, 0.0);
+        for q in 0..k {
+            all += weight;
+            if q >= t {
+                earned += weight * (((q - t + 1) as f64) / r).min(1.0);
+            }
+            weight *= d;
+        }
+        earned / all
+    }
 }
 /// A share rule resolved to items.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Share {
     /// Rule name.
     pub name: String,
@@ -145,7 +174,7 @@ impl Share {
 }
 
 /// "At least one of these items."
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Cover {
     /// What is covered, for explanations (e.g. "goal `g_media` is served").
     pub name: String,
@@ -154,7 +183,7 @@ pub struct Cover {
 }
 
 /// Risk aversion over simulated scenarios.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Risk {
     /// Tail share.
     pub alpha: f64,
@@ -165,7 +194,7 @@ pub struct Risk {
 }
 
 /// The selection and scheduling problem.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Problem {
     /// Candidates, in model order.
     pub items: Vec<Item>,
@@ -314,6 +343,7 @@ impl Problem {
                 depends_on: ini.depends_on.iter().filter_map(|d| index(d.as_str())).collect(),
                 excludes: Vec::new(),
                 learning,
+                ramp_up: ini.ramp_up.unwrap_or(settings.ramp_up) as usize,
             });
         }
         // Exclusions are symmetric, whichever side wrote them.
@@ -418,19 +448,24 @@ impl Problem {
         self.horizon.map_or(1.0, |h| h.share(t))
     }
 
-    /// Item i's expected value when it starts in quarter `start`: `value_i · S(start + d_i)`.
-    pub fn value_at(&self, i: usize, start: usize) -> f64 {
+    /// The share of item i's value earned when it starts in quarter `start`:
+    /// `S_{R_i}(start + d_i)`, with its ramp-up `R_i` (1 when value does not depend on time).
+    pub fn item_share(&self, i: usize, start: usize) -> f64 {
         let it = &self.items[i];
-        it.value * self.share(start + it.duration)
+        self.horizon.map_or(1.0, |h| h.share_ramped(start + it.duration, it.ramp_up))
+    }
+
+    /// Item i's expected value when it starts in quarter `start`: `value_i · S_{R_i}(start + d_i)`.
+    pub fn value_at(&self, i: usize, start: usize) -> f64 {
+        self.items[i].value * self.item_share(i, start)
     }
 
     /// What a quarter's delay costs item i started in `start`, exactly from the formula:
-    /// `value_i · (S(t) − S(t + 1))` with `t = start + d_i`; `None` when value does not depend
-    /// on time.
+    /// `value_i · (S(t) − S(t + 1))` with `t = start + d_i` (ramped as the item is); `None` when
+    /// value does not depend on time.
     pub fn delay_cost(&self, i: usize, start: usize) -> Option<f64> {
-        let h = self.horizon?;
-        let t = start + self.items[i].duration;
-        Some(self.items[i].value * (h.share(t) - h.share(t + 1)))
+        self.horizon?;
+        Some(self.value_at(i, start) - self.value_at(i, start + 1))
     }
 
     /// Whether team t may take on work beyond its capacity, paid from the budget.

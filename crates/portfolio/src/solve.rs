@@ -26,7 +26,7 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::milp::{Limits, Milp, Solver, Status};
 use crate::problem::Problem;
@@ -92,7 +92,7 @@ impl Group {
 }
 
 /// How a solve ended.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     /// Proven optimal (within the relative gap tolerance).
@@ -100,6 +100,7 @@ pub enum Outcome {
     /// Stopped at the time limit with a feasible plan; `gap` is the relative optimality gap.
     TimeLimit {
         /// Relative gap between the plan and the best bound.
+        #[serde(deserialize_with = "nan_if_null")]
         gap: f64,
     },
     /// No plan satisfies every rule; `conflicts` is a smallest set of rule groups that cannot
@@ -116,11 +117,12 @@ pub enum Outcome {
 }
 
 /// A solved plan.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Solution {
     /// How the solve ended.
     pub outcome: Outcome,
-    /// Objective value (risk-adjusted when risk aversion is on).
+    /// Objective value (risk-adjusted when risk aversion is on); NaN without a plan.
+    #[serde(deserialize_with = "nan_if_null")]
     pub objective: f64,
     /// Start quarter of each item, `None` when out.
     pub start: Vec<Option<usize>>,
@@ -149,8 +151,14 @@ impl Solution {
     }
 }
 
+/// JSON writes NaN as `null`; reading it back gives NaN (a solution without a plan has no
+/// objective), so a solution survives the trip to a worker process and back.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 /// Solver settings.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Options {
     /// Seconds before stopping with the best plan so far.
     pub time_limit: f64,
@@ -256,7 +264,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
         of(i)
             .iter()
             .enumerate()
-            .map(|(q, &c)| (c, coef * p.share(q + p.items[i].duration)))
+            .map(|(q, &c)| (c, coef * p.item_share(i, q)))
             .filter(|(_, v)| *v != 0.0)
             .collect()
     };
@@ -484,7 +492,7 @@ fn point(p: &Problem, pb: &Milp, cols: &Columns, start: &[Option<usize>]) -> Opt
             .iter()
             .map(|sc| {
                 (0..p.items.len())
-                    .filter_map(|i| start[i].map(|s| sc[i] * p.share(s + p.items[i].duration)))
+                    .filter_map(|i| start[i].map(|s| sc[i] * p.item_share(i, s)))
                     .sum()
             })
             .collect();
@@ -693,9 +701,8 @@ pub fn conflicts(p: &Problem, opts: &Options) -> Vec<Group> {
 /// The objective of a schedule, computed directly (the same number the program maximises).
 pub fn objective_of(p: &Problem, start: &[Option<usize>]) -> f64 {
     // Each chosen item with the share of the horizon its start still earns.
-    let chosen: Vec<(usize, f64)> = (0..p.items.len())
-        .filter_map(|i| start[i].map(|s| (i, p.share(s + p.items[i].duration))))
-        .collect();
+    let chosen: Vec<(usize, f64)> =
+        (0..p.items.len()).filter_map(|i| start[i].map(|s| (i, p.item_share(i, s)))).collect();
     let mean: f64 = chosen.iter().map(|&(i, f)| p.items[i].value * f).sum();
     match &p.risk {
         Some(r) if r.weight > 0.0 && !r.scenarios.is_empty() => {

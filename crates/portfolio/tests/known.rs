@@ -131,6 +131,40 @@ fn without_discounting_the_share_is_linear_and_a_horizon_of_0_ignores_time() {
     assert_eq!((h.quarters, h.discount_rate), (12, 0.035));
 }
 
+#[test]
+fn a_ramp_up_earns_the_ramped_share_exactly() {
+    // K = 4 quarters, no discounting, a one-quarter ramp: the first quarter after shipping earns
+    // half the full rate. S₁(1) = (½ + 1 + 1)/4 = 0.625, S₁(2) = (½ + 1)/4 = 0.375.
+    let m = model(&two("{ quarters: 2, horizon: 1, discount_rate: 0, ramp_up: 1 }"));
+    let p = problem(&m);
+    assert_eq!(p.items.iter().map(|i| i.ramp_up).collect::<Vec<_>>(), vec![1, 1]);
+    let s = solve(&p, &Options::default());
+    assert_eq!(s.start, vec![Some(0), Some(1)]);
+    assert!((s.objective - (100.0 * 0.625 + 60.0 * 0.375)).abs() < 1e-12, "{}", s.objective);
+    // A quarter's delay of A costs 100 (S₁(1) − S₁(2)) = 25.
+    let plan = annual(&m, 200);
+    let delay = plan.reasons.iter().find(|r| r.id == "a_first").unwrap().delay_cost.unwrap();
+    assert!((delay - 25.0).abs() < 1e-12, "{delay}");
+    // An initiative's own ramp overrides the planning section's.
+    let own = two("{ quarters: 2, horizon: 1, discount_rate: 0, ramp_up: 1 }").replace(
+        "{ id: b_second, name: B, team: t, effort: 1,",
+        "{ id: b_second, name: B, team: t, effort: 1, ramp_up: 0,",
+    );
+    let p = problem(&model(&own));
+    assert_eq!(p.items.iter().map(|i| i.ramp_up).collect::<Vec<_>>(), vec![1, 0]);
+    assert!((objective_of(&p, &[Some(0), Some(1)]) - (62.5 + 60.0 * 0.5)).abs() < 1e-12);
+    // Discounted, against the definition summed term by term: a ramp of 3 over 12 quarters.
+    let h = portfolio::problem::Horizon { quarters: 12, discount_rate: 0.035 };
+    let d = 1.035_f64.powf(-0.25);
+    for t in 0..=13 {
+        let by_hand =
+            (t..12).map(|k| d.powi(k as i32) * ((k - t + 1) as f64 / 4.0).min(1.0)).sum::<f64>()
+                / (0..12).map(|k: i32| d.powi(k)).sum::<f64>();
+        assert!((h.share_ramped(t, 3) - by_hand).abs() < 1e-12, "t = {t}");
+        assert!((h.share_ramped(t, 0) - h.share(t)).abs() < 1e-12);
+    }
+}
+
 /// One team of one person at 400k a year (100k a person-quarter), two one-quarter initiatives
 /// of one person-quarter each, worth 100 and 90, costing 150k and 130k in all: 50k and 30k
 /// besides the team's time.

@@ -16,17 +16,19 @@ fn small(seed: u64, items: usize, quarters: usize, teams: usize, scenarios: usiz
 struct Time {
     /// `(quarters, annual rate)` of the horizon; `None`: value independent of time.
     horizon: Option<(usize, f64)>,
+    /// Items ramp up over 0 to this many quarters.
+    ramp_max: usize,
     rates: bool,
     hiring: bool,
 }
 
 fn timed(spec: Spec, t: Time) -> Spec {
-    Spec { horizon: t.horizon, rates: t.rates, hiring: t.hiring, ..spec }
+    Spec { horizon: t.horizon, ramp_max: t.ramp_max, rates: t.rates, hiring: t.hiring, ..spec }
 }
 
 fn time() -> impl Strategy<Value = Time> {
-    (prop::option::of((1usize..=16, 0.0f64..0.2)), any::<bool>(), any::<bool>())
-        .prop_map(|(horizon, rates, hiring)| Time { horizon, rates, hiring })
+    (prop::option::of((1usize..=16, 0.0f64..0.2)), 0usize..=3, any::<bool>(), any::<bool>())
+        .prop_map(|(horizon, ramp_max, rates, hiring)| Time { horizon, ramp_max, rates, hiring })
 }
 
 /// Largest item count whose schedules (`(quarters + 1)^n`) stay enumerable in a debug test.
@@ -205,9 +207,11 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     let (mut hired, mut late, mut staffed) = (0, 0, 0);
     for seed in 0..120u64 {
         let quarters = 1 + (seed % 4) as usize;
-        // Half the sweep with value in time, a third with staff rates, a sixth with hiring.
+        // Half the sweep with value in time (a third of it with ramps of up to 2 quarters), a
+        // third with staff rates, a sixth with hiring.
         let t = Time {
             horizon: (seed % 2 == 1).then_some((2 + (seed % 11) as usize, 0.05)),
+            ramp_max: if seed % 6 == 5 { 2 } else { 0 },
             rates: seed % 3 == 1,
             hiring: seed % 6 == 1,
         };

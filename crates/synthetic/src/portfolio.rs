@@ -36,6 +36,8 @@ pub struct Spec {
     /// Value in time: benefits over a horizon of this many quarters, discounted at this annual
     /// rate (`None`: value does not depend on when work ships).
     pub horizon: Option<(usize, f64)>,
+    /// Items ramp up over 0 to this many quarters after shipping (0: benefits in full at once).
+    pub ramp_max: usize,
     /// Teams get loaded rates (some teams), so items carry staff costs.
     pub rates: bool,
     /// The budget may buy person-quarters beyond capacity (teams with a rate).
@@ -63,6 +65,7 @@ impl Spec {
             capacity_max: 12,
             effort_scale: 0.5,
             horizon: None,
+            ramp_max: 0,
             rates: false,
             hiring: false,
             seed: 7,
@@ -86,6 +89,7 @@ impl Spec {
             capacity_max: 6,
             effort_scale: 1.0,
             horizon: None,
+            ramp_max: 0,
             rates: false,
             hiring: false,
             seed,
@@ -148,6 +152,8 @@ pub fn problem(spec: &Spec) -> Problem {
             depends_on,
             excludes: Vec::new(),
             learning: None,
+            // Not from `rng`, so the instances without ramps stay the ones benchmarked before.
+            ramp_up: (i + spec.seed as usize) % (spec.ramp_max + 1),
         });
     }
     // Must-do items have no dependencies, so they can always be placed.

@@ -158,6 +158,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         Command::Init { dir, template, force } => init::run(&dir, template, force),
         Command::Rules { rule, json, markdown } => rules::run(rule.as_deref(), json, markdown),
+        Command::WhatIfWorker => {
+            portfolio::batch::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { markdown } => {
             let mut out = std::io::stdout().lock();
             if markdown {

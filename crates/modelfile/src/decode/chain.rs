@@ -325,7 +325,9 @@ impl Decoder<'_> {
         let evaluation = r.get("evaluation").and_then(|v| self.evaluation_design(v));
         let hypotheses =
             self.plan_references(r.get("hypotheses"), PlanKind::Hypothesis, "hypotheses");
+        let ramp_up = r.get("ramp_up").and_then(|v| self.ramp_up(v));
         let item = Initiative {
+            ramp_up,
             hypotheses,
             deployed,
             evaluation,

@@ -147,6 +147,9 @@ impl Decoder<'_> {
         {
             p.hiring = b;
         }
+        if let Some(q) = r.get("ramp_up").and_then(|v| self.ramp_up(v)) {
+            p.ramp_up = q;
+        }
         if let Some(items) = r.get("buckets").and_then(|n| self.list(n)) {
             for item in items {
                 if let Some(b) = self.bucket(item) {
@@ -159,6 +162,23 @@ impl Decoder<'_> {
     }
 
     /// Records a code of the structure as defined, with the item's spans.
+    /// Quarters of adoption ramp-up (planning's default or an initiative's own), 0–20.
+    pub(super) fn ramp_up(&mut self, v: &Node) -> Option<u32> {
+        let q = self.integer(v)?;
+        if (0..=20).contains(&q) {
+            Some(q as u32)
+        } else {
+            self.invalid(
+                v.span,
+                format!("a ramp-up is 0 to 20 quarters, found {q}"),
+                "write the quarters after shipping until benefits run at their full rate, e.g. \
+                 `ramp_up: 2`, or 0 for benefits in full from the first quarter"
+                    .into(),
+            );
+            None
+        }
+    }
+
     fn define_plan(&mut self, r: &Rec<'_>, kind: PlanKind) -> Option<PlanCode> {
         let code = self.code(r.get("id")?)?;
         self.map.plan_items.push(PlanDefinition { code: code.clone(), kind, spans: r.spans() });

@@ -48,6 +48,7 @@ planning:
   horizon: 5
   discount_rate: 2%
   hiring: true
+  ramp_up: 2
   balance:
     - { name: Communities, audience_kind: organizing_community, of: effort, min_share: 25%, max_share: 90% }
     - { name: Program, program: p, of: count, min_share: 0 }
@@ -121,6 +122,7 @@ initiatives:
     evaluation: { indicator: ind, method: synthetic_control, comparisons: [x, y], experiment: e.csv, level: 0.9, scale: 12 }
     inform: [{ assumption: as1, se: 0.1 }, { from: o, to: g, se: 0 }]
     hypotheses: [WE1.1.1]
+    ramp_up: 1
 evaluations:
   - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12, data: synthetic }
 communities:
@@ -162,6 +164,7 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.initiatives[0].delivers.len(), 2);
     assert_eq!(m.initiatives[0].benefits.len(), 4);
     assert!(m.initiatives[0].must_do);
+    assert_eq!((m.planning.ramp_up, m.initiatives[0].ramp_up), (2, Some(1)));
     assert_eq!(m.initiatives[0].inform.len(), 2);
     assert_eq!(m.initiatives[0].informed_links(m), vec![(0, 0.1), (1, 0.0)]);
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
