@@ -318,7 +318,7 @@ fn plan_the_example_and_explain_every_decision() {
     assert_eq!(we11["result"]["target_value"].as_f64(), Some(120_000.0 * 1.02));
     assert_eq!(we11["target_change"].as_f64(), Some(0.02));
     let h = &we11["hypotheses"][0];
-    assert_eq!((h["id"].as_str(), h["quarter"].as_str()), (Some("WE1.1.1"), Some("2027Q3")));
+    assert_eq!((h["id"].as_str(), h["quarter"].as_str()), (Some("WE1.1.1"), Some("2026Q3")));
     assert_eq!(h["initiatives"][0], "pf_edit_check");
     // Must-do work is in.
     for id in ["pf_php_upgrade", "pf_security_hardening"] {
@@ -434,7 +434,7 @@ fn plan_write_puts_a_checked_plan_file_in_the_model_folder() {
     let o = throughline(&["plan", model.to_str().unwrap(), "--write", "-n", "500"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(model.join("plan.yaml")).unwrap();
-    assert!(text.contains("schedule:") && text.contains("quarter: 2027Q3"), "{text}");
+    assert!(text.contains("schedule:") && text.contains("quarter: 2026Q3"), "{text}");
     // The structure's key results, as the plan expected them, with the work carrying them.
     assert!(text.contains("  key_results:\n    - id: WE1.1\n      objective: WE1\n"), "{text}");
     assert!(text.contains("target: 122400") && text.contains("initiatives: [pf_edit_check]"));
