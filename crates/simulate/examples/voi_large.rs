@@ -1,5 +1,6 @@
 //! `cargo run -p simulate --example voi_large`: value of information on the generated 10,000-node
-//! model (`synthetic::Spec::check_benchmark`), timed by phase. `VOI_SAMPLES` (10,000).
+//! model (`synthetic::Spec::check_benchmark`), timed by phase. `VOI_SAMPLES` (10,000);
+//! `VOI_WRITE=DIR` also writes the model to DIR.
 
 use std::time::Instant;
 
@@ -21,10 +22,19 @@ fn main() {
         std::env::var("VOI_SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let spec = synthetic::Spec::check_benchmark();
     let (t, c) = (Instant::now(), cpu());
-    let files = synthetic::generate(&spec)
-        .into_iter()
-        .map(|(n, t)| modelfile::SourceFile::in_memory(n, t))
-        .collect();
+    let generated = synthetic::generate(&spec);
+    // `VOI_WRITE=DIR` also writes the model there, for `throughline voi DIR`.
+    if let Ok(dir) = std::env::var("VOI_WRITE") {
+        for (name, text) in &generated {
+            let path = std::path::Path::new(&dir).join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create the model folder");
+            }
+            std::fs::write(path, text).expect("write the model");
+        }
+    }
+    let files =
+        generated.into_iter().map(|(n, t)| modelfile::SourceFile::in_memory(n, t)).collect();
     let checked = modelfile::check(files);
     assert!(checked.is_ok(), "the generated model must be clean");
     let model = checked.model;

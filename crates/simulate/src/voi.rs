@@ -128,12 +128,13 @@ pub struct Voi {
     pub z: f64,
     /// How many inputs' EVPPIs are above their floors.
     pub resolved: usize,
-    /// The exponent `a` of the top input's floor falling as n^−a between n and 4n (0.5 for
-    /// options at the threshold, up to 1 far from it).
+    /// The exponent `a` of `noise_floor` falling as n^−a between n and 4n (0.5 for options at
+    /// the threshold, up to 1 far from it; every input's floor falls within those).
     pub floor_exponent: Option<f64>,
     /// When no EVPPI clears its floor: the fewest samples at which some input's floor would
     /// fall below its EVPPI less two standard errors (the top of a noisy ranking is where noise
-    /// pushed estimates up). A rough figure: the estimate moves with more samples too.
+    /// pushed estimates up), or below the bound of a screened input (which cannot resolve
+    /// sooner). A rough figure: the estimates move with more samples too.
     pub samples_to_resolve: Option<u64>,
     /// Inputs not estimated because the EVPIs of the options they move are below their floor:
     /// they cannot be resolved at this sample count.
@@ -223,9 +224,33 @@ pub fn analyse(
         .collect();
     let evpi = stats.iter().map(|o| o.evpi).sum();
 
-    // Which options each input can move: a link moves the initiatives whose deliveries reach it.
-    let reaches: Vec<Vec<bool>> = options.iter().map(|&i| forward_reach(plan, i)).collect();
-    // Every input with the options it can move and how to regenerate its draws.
+    // Which options each input can move (a link moves the initiatives whose deliveries reach
+    // it), and by how much: E[NB_o | θ] = μ_o + β_o (θ − E θ) with the exact slope β_o =
+    // equity_o × (expected change o causes in the link's source) × (value per unit of change in
+    // its target), so the sd of the conditional mean is |β_o|·sd θ ("spread" below).
+    let per_unit = value_per_unit(plan);
+    let link_slopes: Vec<Vec<(usize, f64)>> = options
+        .par_iter()
+        .map(|&i| {
+            let seen = forward_reach(plan, i);
+            let flow = plan.expected_changes(&[i]);
+            let equity = plan.initiatives[i].equity;
+            plan.links
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| seen[l.from] && !plan.reach[l.to].is_empty())
+                .map(|(li, l)| (li, equity * flow[l.from] * per_unit[l.to]))
+                .collect()
+        })
+        .collect();
+    let mut by_link: Vec<Vec<(usize, f64)>> = vec![Vec::new(); plan.links.len()];
+    for (o, slopes) in link_slopes.iter().enumerate() {
+        for &(li, b) in slopes {
+            by_link[li].push((o, b));
+        }
+    }
+    // Every input with the options it can move, the spread of each, and how to regenerate its
+    // draws.
     enum Draws<'p> {
         Effect(&'p crate::sampler::Sampler, f64, u64),
         Cost(&'p crate::sampler::Sampler, u64),
@@ -233,15 +258,19 @@ pub fn analyse(
         Known,
     }
     let known = |d: &model::Distribution, p: f64| d.variance() <= 0.0 && p >= 1.0;
-    let mut inputs: Vec<(Parameter, Draws<'_>, Vec<usize>)> = Vec::new();
-    for l in &plan.links {
-        let affected: Vec<usize> = (0..options.len())
-            .filter(|&o| reaches[o][l.from] && !plan.reach[l.to].is_empty())
-            .collect();
-        if affected.is_empty() {
+    // The sd of `X · W`, W ~ Bernoulli(p) independent of X.
+    let sd_of = |d: &model::Distribution, p: f64| {
+        let m = d.mean();
+        (p * (d.variance() + m * m) - p * p * m * m).max(0.0).sqrt()
+    };
+    type Input<'p> = (Parameter, Draws<'p>, Vec<usize>, Vec<f64>);
+    let mut inputs: Vec<Input<'_>> = Vec::new();
+    for (l, moved) in plan.links.iter().zip(&by_link) {
+        if moved.is_empty() {
             continue;
         }
         let link = &model.links[l.model_index];
+        let sd = sd_of(&l.effect, l.p);
         inputs.push((
             Parameter::Link {
                 from: link.from.to_string(),
@@ -253,7 +282,8 @@ pub fn analyse(
             } else {
                 Draws::Effect(&l.sampler, l.p, l.key)
             },
-            affected,
+            moved.iter().map(|&(o, _)| o).collect(),
+            moved.iter().map(|&(_, b)| b.abs() * sd).collect(),
         ));
     }
     for (o, &i) in options.iter().enumerate() {
@@ -273,8 +303,10 @@ pub fn analyse(
                     Draws::Effect(&d.sampler, d.p, d.key)
                 },
                 vec![o],
+                vec![(ini.equity * per_unit[d.node]).abs() * sd_of(&d.amount, d.p)],
             ));
         }
+        // A cost's draw is max(0, C), whose sd is at most C's (max(0, ·) is 1-Lipschitz).
         if let Some((cost, sampler)) = &ini.cost
             && k > 0.0
         {
@@ -282,30 +314,48 @@ pub fn analyse(
                 Parameter::Cost { initiative: model.initiatives[i].id.to_string() },
                 if known(cost, 1.0) { Draws::Known } else { Draws::Cost(sampler, ini.cost_key) },
                 vec![o],
+                vec![k * cost.variance().sqrt()],
             ));
         }
     }
 
-    let pairs: usize =
-        inputs.iter().filter(|(_, d, _)| !matches!(d, Draws::Known)).map(|(_, _, a)| a.len()).sum();
-
+    let pairs: usize = inputs
+        .iter()
+        .filter(|(_, d, _, _)| !matches!(d, Draws::Known))
+        .map(|(_, _, a, _)| a.len())
+        .sum();
     let z = critical_z(pairs.max(1));
     let moments_of = |affected: &[usize]| -> Vec<(f64, f64)> {
         affected.iter().map(|&o| (stats[o].mean, stats[o].var.sqrt())).collect()
     };
-    // Screen: an input whose options' EVPIs sum below its floor cannot be resolved.
-    let (candidates, screened): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(_, d, a)| {
-        if matches!(d, Draws::Known) {
-            return true;
-        }
-        let bound: f64 = a.iter().map(|&o| stats[o].evpi).sum();
-        bound > floor(&moments_of(a), n, z)
-    });
+    // Screen: an input whose EVPPI is bounded below its floor cannot be resolved. Per option the
+    // EVPPI is at most that option's EVPI and at most Scarf's bound with the exact spread of
+    // its conditional mean, (√(μ² + spread²) − |μ|)/2; so it is screened exactly when every
+    // option's spread is under zσ/√n, bar the EVPI.
+    let bound_of = |a: &[usize], spread: &[f64]| -> f64 {
+        a.iter()
+            .zip(spread)
+            .map(|(&o, &s)| stats[o].evpi.min(floor(&[(stats[o].mean, s)], 1, 1.0)))
+            .sum()
+    };
+    let (known_inputs, inputs): (Vec<_>, Vec<_>) =
+        inputs.into_iter().partition(|(_, d, _, _)| matches!(d, Draws::Known));
+    let (candidates, screened): (Vec<_>, Vec<_>) = inputs
+        .into_iter()
+        .partition(|(_, _, a, spread)| bound_of(a, spread) > floor(&moments_of(a), n, z));
+    // A screened input cannot resolve before its floor falls below its bound.
+    let screened_need = screened
+        .iter()
+        .filter_map(|(_, _, a, spread)| {
+            let bound = bound_of(a, spread);
+            (bound > 0.0).then(|| samples_to_reach(&moments_of(a), n, z, bound))
+        })
+        .min();
     // The EVPPIs are independent, so they run in parallel (and come back in this order); each
     // keeps its options' moments for the floor's scaling.
     let mut ranked: Vec<(ParameterVoi, Vec<(f64, f64)>)> = candidates
         .into_par_iter()
-        .map(|(parameter, draws, affected)| {
+        .map(|(parameter, draws, affected, _)| {
             let theta = match draws {
                 Draws::Effect(sampler, p, key) => redraw(sampler, p, key, settings.seed, n, false),
                 Draws::Cost(sampler, key) => redraw(sampler, 1.0, key, settings.seed, n, true),
@@ -333,16 +383,29 @@ pub fn analyse(
             (p, m)
         })
         .collect();
+    // Known inputs are listed, with nothing to learn.
+    ranked.extend(known_inputs.into_iter().map(|(parameter, _, a, _)| {
+        let m = moments_of(&a);
+        let p = ParameterVoi {
+            parameter,
+            evppi: 0.0,
+            se: 0.0,
+            floor: floor(&m, n, z),
+            resolved: false,
+            samples_to_resolve: None,
+        };
+        (p, m)
+    }));
     ranked.sort_by(|(a, _), (b, _)| b.resolved.cmp(&a.resolved).then(b.evppi.total_cmp(&a.evppi)));
     let resolved = ranked.iter().filter(|(p, _)| p.resolved).count();
     let all: Vec<usize> = (0..options.len()).collect();
     let noise_floor = floor(&moments_of(&all), n, z);
-    let floor_exponent = ranked.first().and_then(|(p, m)| {
-        let later = floor(m, 4 * n, z);
-        (p.floor > 0.0 && later > 0.0).then(|| (p.floor / later).ln() / 4f64.ln())
-    });
+    let floor_exponent = {
+        let later = floor(&moments_of(&all), 4 * n, z);
+        (noise_floor > 0.0 && later > 0.0).then(|| (noise_floor / later).ln() / 4f64.ln())
+    };
     let samples_to_resolve = if resolved == 0 {
-        ranked.iter().filter_map(|(p, _)| p.samples_to_resolve).min()
+        ranked.iter().filter_map(|(p, _)| p.samples_to_resolve).chain(screened_need).min()
     } else {
         None
     };
@@ -513,6 +576,23 @@ fn moments(x: &[f64]) -> (f64, f64) {
     let n = x.len().max(1) as f64;
     let mean = x.iter().sum::<f64>() / n;
     (mean, x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n)
+}
+
+/// The value of one unit of change in each node (indexed like the model's nodes): the goal
+/// weights it reaches, through the expected effects of the links on the way (exact, as in
+/// [`Plan::expected_contributions`]).
+fn value_per_unit(plan: &Plan) -> Vec<f64> {
+    let mut v = vec![0.0; plan.nodes];
+    // Sinks first: every node's targets are final before it.
+    for &u in &plan.order {
+        let mut x = plan.goal_slot[u].map_or(0.0, |s| plan.weights[s]);
+        for &qi in &plan.out_links[u] {
+            let l = &plan.links[qi];
+            x += l.effect.mean() * l.p * v[l.to];
+        }
+        v[u] = x;
+    }
+    v
 }
 
 /// `with − without`, with rounding residue (sums in another order) reported as zero.
