@@ -475,7 +475,7 @@ mod voi {
                 "μ={mu}, σ={sigma}: EVPI {} vs {truth} (se {se})",
                 v.evpi
             );
-            // The only uncertain input carries all of it, up to the smoother's small bias.
+            // The only uncertain input carries all of it, up to the fitted slope's error.
             let link = v
                 .parameters
                 .iter()

@@ -193,7 +193,7 @@ fn resolution(voi: &Voi, samples: usize, unit: &str) -> String {
     let ranked = voi.parameters.len();
     let screened = if voi.screened > 0 {
         format!(
-            "; {} more inputs were not estimated: the EVPIs of the options they move are below their floors",
+            "; {} more inputs were not estimated: what they could be worth, bounded by the options they move, is below their floors",
             voi.screened
         )
     } else {
