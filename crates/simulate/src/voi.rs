@@ -545,7 +545,8 @@ pub fn samples_to_reach(options: &[(f64, f64)], n: usize, z: f64, target: f64) -
         CAP
     } else {
         let (mut lo, mut hi) = ((n as f64).ln(), CAP.ln());
-        for _ in 0..100 {
+        // ln(10¹⁵) ≈ 35 halved 48 times: far below the rounding to two digits.
+        for _ in 0..48 {
             let mid = 0.5 * (lo + hi);
             if at(mid.exp()) > target { lo = mid } else { hi = mid }
         }

@@ -173,7 +173,11 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             }
             Parameter::Cost { initiative } => format!("cost of {initiative}"),
         };
-        let mark = if p.resolved { "" } else { " (below its floor)" };
+        let mark = match (p.resolved, p.evppi == 0.0 && p.se == 0.0) {
+            (true, _) => "",
+            (false, true) => " (nothing to learn)",
+            (false, false) => " (below its floor)",
+        };
         writeln!(
             out,
             "{:>3}  {:>10}  {:>9}  {:>10}  {what}{mark}",
@@ -207,7 +211,7 @@ fn resolution(voi: &Voi, samples: usize, unit: &str) -> String {
         );
     }
     let top = voi.parameters.iter().map(|p| p.evppi).fold(0.0, f64::max);
-    if top <= 0.0 {
+    if top <= 0.0 && voi.samples_to_resolve.is_none() {
         return format!(
             "no input can change the decision: every estimated EVPPI is zero{screened}"
         );
@@ -225,16 +229,20 @@ fn resolution(voi: &Voi, samples: usize, unit: &str) -> String {
         ),
         Some(m) => format!(
             "; about {} samples would resolve one (--samples {m}, or --adaptive), a rough figure from \
-             the estimate less two standard errors",
+             the best estimate less two standard errors or a screened input's bound",
             fmt_num(m as f64)
         ),
         None => "; no estimate is two standard errors above zero, so how many samples would resolve one \
                  cannot be said"
             .to_string(),
     };
+    let top = if top > 0.0 {
+        format!(" (the top one is {} {unit})", fmt_num(top))
+    } else {
+        String::new()
+    };
     format!(
-        "not resolved: none of the {ranked} estimated EVPPIs is above its noise floor at {samples} samples \
-         (the top one is {} {unit}), so the ranking below cannot tell the inputs from zero{scaling}{need}{screened}",
-        fmt_num(top)
+        "not resolved: none of the {ranked} estimated EVPPIs is above its noise floor at {samples} samples{top}, \
+         so the ranking below cannot tell the inputs from zero{scaling}{need}{screened}"
     )
 }
