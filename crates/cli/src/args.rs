@@ -398,7 +398,9 @@ pub enum Command {
         /// samples).
         #[arg(long)]
         adaptive: bool,
-        /// Seconds --adaptive may spend; a round that would not fit is not started.
+        /// Seconds --adaptive may spend, counted from the first round (after the model is
+        /// checked); a round that would not fit, judged by the last round's time per sample, is
+        /// not started.
         #[arg(long, default_value_t = 60.0, value_parser = positive, requires = "adaptive")]
         time_budget: f64,
         /// Print results as JSON (format `throughline.voi.v1`).
