@@ -629,6 +629,42 @@ mod voi {
         assert_eq!(v.resolved, 4);
     }
 
+    #[test]
+    fn the_stated_standard_error_matches_the_spread_of_the_estimates_over_seeds() {
+        // 120 seeds of one two-input option: the estimates of EVPPI(θa) must scatter around the
+        // closed form as their stated standard errors say (the slopes' errors are summed, so
+        // the statement may be a little conservative, not optimistic).
+        let (ma, sa, mb, sb) = (0.3, 1.0, -0.5, 0.5);
+        let m = two_inputs_each(&[(ma, sa, mb, sb)]);
+        let plan = Plan::new(&m, &Overrides::default()).unwrap();
+        let truth = g(ma + mb, sa);
+        let (mut est, mut ses, mut inside) = (Vec::new(), Vec::new(), 0);
+        let seeds = 120;
+        for seed in 0..seeds {
+            let settings = Settings { samples: 2_000, seed: 1_000 + seed };
+            let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+            let v = analyse(&m, &plan, &sim, &settings, 0.0);
+            let p = v
+                .parameters
+                .iter()
+                .find(|p| matches!(&p.parameter, Parameter::Link { from, .. } if from == "a0"))
+                .unwrap();
+            if (p.evppi - truth).abs() <= 2.0 * p.se {
+                inside += 1;
+            }
+            est.push(p.evppi);
+            ses.push(p.se);
+        }
+        let n = seeds as f64;
+        let mean = est.iter().sum::<f64>() / n;
+        let sd = (est.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let stated = ses.iter().sum::<f64>() / n;
+        assert!((mean - truth).abs() < 4.0 * sd / n.sqrt(), "mean {mean} vs {truth} (sd {sd})");
+        assert!((0.8..1.6).contains(&(stated / sd)), "stated se {stated} vs spread {sd}");
+        // ±2 se covers 95% nominally: at least 88% of 120 (three binomial standard errors).
+        assert!(inside as f64 / n >= 0.88, "{inside} of {seeds} within 2 se");
+    }
+
     /// Normal draws from a seeded generator (independent of the engine's streams).
     fn normals(n: usize, seed: u64) -> Vec<f64> {
         use rand::SeedableRng;
