@@ -371,7 +371,9 @@ pub enum Command {
     ///
     /// Computes the expected value of perfect information (EVPI) for the funding decision, and
     /// the expected value of partial perfect information (EVPPI) of every uncertain link (with
-    /// the assumptions it rests on), delivered amount and cost, ranked. The decision funds
+    /// the assumptions it rests on), delivered amount and cost, with its standard error and its
+    /// noise floor; those above their floors are ranked first. When none is, it says so and
+    /// how many samples would resolve one (--adaptive adds them). The decision funds
     /// initiatives by cost-effectiveness within --budget.
     Voi {
         /// The model folder.
@@ -389,6 +391,18 @@ pub enum Command {
         /// How many inputs to list.
         #[arg(long, default_value_t = 15)]
         top: usize,
+        /// Add samples until some EVPPI is above its noise floor or --time-budget is spent:
+        /// each round re-runs with more samples from the same seed (at least twice as many, or
+        /// as many as the last round says would resolve one), so the answer is the one
+        /// `--samples` of the final count gives. Rounds are capped by memory (about 1 GB of
+        /// samples).
+        #[arg(long)]
+        adaptive: bool,
+        /// Seconds --adaptive may spend, counted from the first round (after the model is
+        /// checked); a round that would not fit, judged by the last round's time per sample, is
+        /// not started.
+        #[arg(long, default_value_t = 60.0, value_parser = positive, requires = "adaptive")]
+        time_budget: f64,
         /// Print results as JSON (format `throughline.voi.v1`).
         #[arg(long)]
         json: bool,

@@ -464,3 +464,52 @@ fn the_plans_explanations_are_the_same_with_worker_processes_or_without() {
     assert!(!one["frontier"].as_array().unwrap().is_empty());
     assert_eq!(one, run("3"), "three lanes against one");
 }
+
+#[test]
+fn voi_adaptive_adds_samples_until_an_evppi_clears_its_floor_and_equals_a_plain_run() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = throughline(args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_str(&stdout(&o)).expect("valid JSON")
+    };
+    // Ten samples resolve nothing on the example; the adaptive rounds grow until one does.
+    let start = json(&["voi", "examples/wikimedia", "--samples", "10", "--json"]);
+    assert_eq!(start["format"], "throughline.voi.v1");
+    assert_eq!(start["resolved"], 0);
+    assert!(start["samples_to_resolve"].as_u64().unwrap() > 10);
+    let a = json(&["voi", "examples/wikimedia", "--samples", "10", "--adaptive", "--json"]);
+    let rounds: Vec<u64> =
+        a["adaptive"]["rounds"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).collect();
+    assert!(rounds.len() >= 2 && rounds.windows(2).all(|w| w[1] >= 2 * w[0]), "{rounds:?}");
+    assert_eq!(a["adaptive"]["stopped"], "resolved");
+    assert!(a["resolved"].as_u64().unwrap() > 0);
+    let last = *rounds.last().unwrap();
+    assert_eq!(a["samples"].as_u64(), Some(last));
+    for p in a["parameters"].as_array().unwrap() {
+        let (e, f) = (p["evppi"].as_f64().unwrap(), p["floor"].as_f64().unwrap());
+        assert_eq!(p["resolved"].as_bool(), Some(e > f), "{p}");
+        assert!(p["se"].as_f64().unwrap() >= 0.0);
+    }
+    // The same seed and streams: exactly what a plain run at the final count gives.
+    let plain = json(&["voi", "examples/wikimedia", "--samples", &last.to_string(), "--json"]);
+    assert_eq!(plain["parameters"], a["parameters"]);
+    assert_eq!(plain["evpi"], a["evpi"]);
+    // A budget too small for a second round stops after the first, and says why.
+    let short = json(&[
+        "voi",
+        "examples/wikimedia",
+        "--samples",
+        "10",
+        "--adaptive",
+        "--time-budget",
+        "0.000001",
+        "--json",
+    ]);
+    assert_eq!(short["adaptive"]["stopped"], "time_budget");
+    assert_eq!(short["adaptive"]["rounds"].as_array().unwrap().len(), 1);
+    // The text says plainly when nothing is resolved, and what would resolve it.
+    let o = throughline(&["voi", "examples/wikimedia", "--samples", "10"]);
+    let out = stdout(&o);
+    assert!(out.contains("not resolved: none of the"), "{out}");
+    assert!(out.contains("would resolve one (--samples "), "{out}");
+}

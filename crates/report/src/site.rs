@@ -1050,6 +1050,9 @@ fn voi_page(ctx: &Ctx<'_>) -> Markup {
             tr {
                 td class="num" { (k + 1) }
                 td class="num" { (num(p.evppi)) }
+                td class="num" { (num(p.se)) }
+                td class="num" { (num(p.floor)) }
+                td { @if p.resolved { "yes" } @else { "no" } }
                 td { (what) }
                 td { (rests) }
             }
@@ -1060,12 +1063,33 @@ fn voi_page(ctx: &Ctx<'_>) -> Markup {
         p {
             "Value of information for funding within " (num(v.decision.budget)) " " (ctx.model.meta.currency)
             ": knowing every input before deciding would be worth " strong { (num(v.evpi)) " " (unit) }
-            " (EVPI). Below, what knowing each input alone would be worth (EVPPI); estimates near the noise floor ("
-            (num(v.noise_floor)) ") are indistinguishable from zero."
+            " (EVPI). Below, what knowing each input alone would be worth (EVPPI), with its standard error and its noise floor: "
+            "what an input independent of everything would stay below. "
+            @if v.resolved > 0 {
+                (v.resolved) " of " (v.parameters.len()) " estimates are above their floors and come first."
+            } @else {
+                strong { "None of the " (v.parameters.len()) " estimates is above its floor" }
+                ", so this ranking cannot tell the inputs from zero"
+                @if let Some(m) = v.samples_to_resolve {
+                    "; about " (num(m as f64)) " samples would resolve one (a rough figure)"
+                }
+                "."
+            }
+            @if v.screened > 0 {
+                " " (v.screened) " more inputs were not estimated: the options they move bound their EVPPIs below their floors."
+            }
         }
         (table(
             "Inputs by expected value of partial perfect information",
-            &[("#", false), ("EVPPI", true), ("Input", false), ("Rests on", false)],
+            &[
+                ("#", false),
+                ("EVPPI", true),
+                ("± se", true),
+                ("Floor", true),
+                ("Above it", false),
+                ("Input", false),
+                ("Rests on", false),
+            ],
             rows,
         ))
         p class="legend" { "Method: " (v.method) }

@@ -89,8 +89,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 plan::Options { what_if, samples, seed, time_limit, solver, json, write, color },
             )
         }
-        Command::Voi { dir, budget, samples, seed, top, json } => {
-            voi::run(&dir, voi::Options { budget, samples, seed, top, json, color })
+        Command::Voi { dir, budget, samples, seed, top, adaptive, time_budget, json } => {
+            let adaptive = adaptive.then_some(time_budget);
+            voi::run(&dir, voi::Options { budget, samples, seed, top, adaptive, json, color })
         }
         Command::Trace { dir, id, json } => show::trace(&dir, &id, json, color),
         Command::Gaps { dir, json } => show::gaps(&dir, json, color),

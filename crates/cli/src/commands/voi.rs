@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use serde::Serialize;
-use simulate::Settings;
-use simulate::voi::{Parameter, Voi};
+use simulate::voi::{Parameter, ParameterVoi, Voi};
+use simulate::{Settings, Simulation};
 
 use crate::commands::simulate::{load_checked, run_simulation};
 use crate::render::fmt_num;
@@ -17,9 +18,15 @@ pub struct Options {
     pub samples: usize,
     pub seed: u64,
     pub top: usize,
+    /// `--adaptive`, with its time budget in seconds.
+    pub adaptive: Option<f64>,
     pub json: bool,
     pub color: bool,
 }
+
+/// Bytes of samples an adaptive round may hold: the simulation keeps a value and a cost per
+/// initiative per sample and VOI a net benefit per option, 24 bytes per initiative-sample.
+const ADAPTIVE_MEMORY: f64 = 1e9;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -27,8 +34,24 @@ struct Report<'a> {
     about: crate::commands::show::About<'a>,
     samples: usize,
     seed: u64,
+    /// The adaptive rounds, when `--adaptive`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adaptive: Option<&'a Adaptive>,
     #[serde(flatten)]
     voi: &'a Voi,
+}
+
+/// What `--adaptive` did.
+#[derive(Serialize)]
+struct Adaptive {
+    /// Seconds it could spend.
+    time_budget: f64,
+    /// Seconds it spent.
+    seconds: f64,
+    /// Samples of each round.
+    rounds: Vec<usize>,
+    /// Why it stopped: `resolved`, `time_budget`, `memory` or `unresolvable`.
+    stopped: &'static str,
 }
 
 pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
@@ -37,20 +60,66 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let model = &checked.model;
-    let settings = Settings { samples: opts.samples, seed: opts.seed };
-    let (plan, sim) = match run_simulation(model, &settings) {
+    let start = Instant::now();
+    let analyse = |samples: usize| -> Result<(Simulation, Voi), ExitCode> {
+        let settings = Settings { samples, seed: opts.seed };
+        let (plan, sim) = run_simulation(model, &settings)?;
+        let shared = analysis::Settings { samples, seed: opts.seed, ..Default::default() };
+        let voi = analysis::decide::value_of_information(model, &plan, &sim, &shared, opts.budget);
+        Ok((sim, voi))
+    };
+    let (mut sim, mut voi) = match analyse(opts.samples) {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let shared =
-        analysis::Settings { samples: settings.samples, seed: settings.seed, ..Default::default() };
-    let voi = analysis::decide::value_of_information(model, &plan, &sim, &shared, opts.budget);
+    let mut adaptive = None;
+    if let Some(budget) = opts.adaptive {
+        let max_samples =
+            (ADAPTIVE_MEMORY / (24.0 * model.initiatives.len().max(1) as f64)) as usize;
+        let mut rounds = vec![sim.samples];
+        let mut last = start.elapsed().as_secs_f64();
+        let stopped = loop {
+            let n = sim.samples;
+            eprintln!(
+                "voi --adaptive: {n} samples: {} resolved; {:.1} s of {budget} s",
+                voi.resolved,
+                start.elapsed().as_secs_f64()
+            );
+            if voi.resolved > 0 {
+                break "resolved";
+            }
+            let Some(want) = voi.samples_to_resolve else { break "unresolvable" };
+            // A round takes about as long per sample as the last one did; it asks for at
+            // least twice the samples, or as many as the last round said would resolve one.
+            let per_sample = last / n as f64;
+            let left = budget - start.elapsed().as_secs_f64();
+            let fits = (left / per_sample.max(1e-12)).max(0.0) as usize;
+            let next = (2 * n).max(want as usize).min(max_samples).min(fits);
+            if next <= n {
+                break if max_samples <= n { "memory" } else { "time_budget" };
+            }
+            let round = Instant::now();
+            match analyse(next) {
+                Ok((s, v)) => (sim, voi) = (s, v),
+                Err(code) => return Ok(code),
+            }
+            last = round.elapsed().as_secs_f64();
+            rounds.push(next);
+        };
+        adaptive = Some(Adaptive {
+            time_budget: budget,
+            seconds: start.elapsed().as_secs_f64(),
+            rounds,
+            stopped,
+        });
+    }
     let mut out = std::io::stdout().lock();
     if opts.json {
         let report = Report {
             about: crate::commands::show::About::of(model),
             samples: sim.samples,
             seed: sim.seed,
+            adaptive: adaptive.as_ref(),
             voi: &voi,
         };
         drop(out);
@@ -68,14 +137,32 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         fmt_num(voi.decision.threshold),
     )?;
     writeln!(out, "EVPI (knowing everything before deciding): {} {unit}", fmt_num(voi.evpi))?;
-    writeln!(
-        out,
-        "noise floor: {} {unit} (estimates near it are indistinguishable from zero)",
-        fmt_num(voi.noise_floor)
-    )?;
+    if let Some(a) = &adaptive {
+        writeln!(
+            out,
+            "adaptive: {} rounds ({}) in {:.1} s of {} s; stopped: {}",
+            a.rounds.len(),
+            a.rounds.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", "),
+            a.seconds,
+            a.time_budget,
+            match a.stopped {
+                "resolved" => "an EVPPI is above its noise floor",
+                "time_budget" => "the next round would not fit in the time budget",
+                "memory" => "the next round would not fit in memory",
+                _ => "no estimate says how many samples would resolve one",
+            }
+        )?;
+    }
     writeln!(out, "{}\n", resolution(&voi, sim.samples, unit))?;
-    writeln!(out, "{:>3}  {:>10}  what to learn first", "#", "EVPPI")?;
-    for (i, p) in voi.parameters.iter().take(opts.top).enumerate() {
+    let shown: Vec<&ParameterVoi> = voi.parameters.iter().take(opts.top).collect();
+    if !shown.is_empty() {
+        writeln!(
+            out,
+            "{:>3}  {:>10}  {:>9}  {:>10}  what to learn first",
+            "#", "EVPPI", "± se", "floor"
+        )?;
+    }
+    for (i, p) in shown.iter().enumerate() {
         let what = match &p.parameter {
             Parameter::Link { from, to, assumptions } => {
                 let a = assumptions.first().map(|a| format!(" — assumes: {a}")).unwrap_or_default();
@@ -86,43 +173,76 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
             }
             Parameter::Cost { initiative } => format!("cost of {initiative}"),
         };
-        writeln!(out, "{:>3}  {:>10}  {what}", i + 1, fmt_num(p.evppi))?;
+        let mark = match (p.resolved, p.evppi == 0.0 && p.se == 0.0) {
+            (true, _) => "",
+            (false, true) => " (nothing to learn)",
+            (false, false) => " (below its floor)",
+        };
+        writeln!(
+            out,
+            "{:>3}  {:>10}  {:>9}  {:>10}  {what}{mark}",
+            i + 1,
+            fmt_num(p.evppi),
+            fmt_num(p.se),
+            fmt_num(p.floor)
+        )?;
     }
     writeln!(out, "\nmethod: {}", voi.method)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Whether the ranking resolves anything at this sample size, in words; when it does not, the
-/// sample size that would (estimated from how the floor falls).
+/// sample size that would (from how the floors fall with n).
 fn resolution(voi: &Voi, samples: usize, unit: &str) -> String {
     let ranked = voi.parameters.len();
-    let top = voi.parameters.first().map_or(0.0, |p| p.evppi);
+    let screened = if voi.screened > 0 {
+        format!(
+            "; {} more inputs were not estimated: what they could be worth, bounded by the options they move, is below their floors",
+            voi.screened
+        )
+    } else {
+        String::new()
+    };
     if voi.resolved > 0 {
-        return format!("{} of {ranked} EVPPIs are above the noise floor", voi.resolved);
+        return format!(
+            "{} of {ranked} estimated EVPPIs are above their noise floors (listed first; each floor is what an \
+             input independent of everything would stay below){screened}",
+            voi.resolved
+        );
     }
-    if top <= 0.0 {
-        return "no input can change the decision: every EVPPI is zero".to_string();
+    let top = voi.parameters.iter().map(|p| p.evppi).fold(0.0, f64::max);
+    if top <= 0.0 && voi.samples_to_resolve.is_none() {
+        return format!(
+            "no input can change the decision: every estimated EVPPI is zero{screened}"
+        );
     }
     let scaling = match voi.floor_exponent {
-        Some(a) => format!("; the floor falls as n^-{a:.2} (measured at n/16, n/4 and n)"),
+        Some(a) => format!(
+            "; the floors fall with the sample count n as n^-{a:.2} (between n^-0.5 and n^-1)"
+        ),
         None => String::new(),
     };
     let need = match voi.samples_to_resolve {
         Some(m) if m >= 1_000_000_000 => format!(
-            "; it would take about {} samples for the floor to fall below the top EVPPI: \
-             beyond reach, so this ranking is not evidence",
+            "; it would take about {} samples for a floor to fall below its EVPPI: beyond reach",
             fmt_num(m as f64)
         ),
         Some(m) => format!(
-            "; the floor would fall below the top EVPPI at about {} samples (--samples {m}), \
-             a rough figure: the EVPPIs carry an upward bias too",
+            "; about {} samples would resolve one (--samples {m}, or --adaptive), a rough figure from \
+             the best estimate less two standard errors or a screened input's bound",
             fmt_num(m as f64)
         ),
-        None => "; how many samples would resolve it could not be estimated".to_string(),
+        None => "; no estimate is two standard errors above zero, so how many samples would resolve one \
+                 cannot be said"
+            .to_string(),
+    };
+    let top = if top > 0.0 {
+        format!(" (the top one is {} {unit})", fmt_num(top))
+    } else {
+        String::new()
     };
     format!(
-        "not resolved: none of the {ranked} ranked EVPPIs is above the noise floor at {samples} \
-         samples (the top one is {} {unit}), so the ranking below cannot tell the inputs apart{scaling}{need}",
-        fmt_num(top)
+        "not resolved: none of the {ranked} estimated EVPPIs is above its noise floor at {samples} samples{top}, \
+         so the ranking below cannot tell the inputs from zero{scaling}{need}{screened}"
     )
 }
