@@ -275,6 +275,10 @@ pub struct Meta {
     pub description: Option<String>,
     /// The frameworks the model reports in: `check` applies their completeness rules.
     pub frameworks: Vec<Framework>,
+    /// What the model's own figures (effects, amounts, probabilities, costs, efforts) are: a
+    /// real plan's estimates (`Measured`, the default) or made up to demonstrate
+    /// (`Illustrative`, `Synthetic`). Every computed output of a made-up model says so.
+    pub data: crate::Provenance,
 }
 
 /// A framework the model can be shown in, each with its own completeness rules.

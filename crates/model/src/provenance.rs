@@ -118,6 +118,13 @@ pub fn caveat(used: impl IntoIterator<Item = Provenance>) -> Option<String> {
     (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
+/// The sentence every computed output of a model marked made up (`model.data`) carries:
+/// `None` for a real plan's estimates.
+pub fn model_note(data: Provenance) -> Option<String> {
+    let meaning = caveat([data])?;
+    Some(format!("The model's own figures are marked {}. {meaning}", data.mark()?))
+}
+
 /// The sentence above a table whose rows may carry the mark: how many of the rows (`what`, in
 /// the plural) are marked, with which marks, and what they mean. `None` when no row is marked.
 pub fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> Option<String> {

@@ -191,6 +191,13 @@ pub static META: Record = Record {
             Shape::List(&Shape::Enum(FRAMEWORKS)),
             "Frameworks the model reports in; `check` applies their completeness rules.",
         ),
+        opt(
+            "data",
+            Shape::Enum(PROVENANCES),
+            "What the model's own figures (effects, amounts, costs) are: measured (default: a real \
+             plan's estimates), synthetic or illustrative (made up to demonstrate); every computed \
+             output of a made-up model says so.",
+        ),
     ],
 };
 

@@ -136,6 +136,7 @@ pub fn text(model: &model::Model, plan: &AnnualPlan) -> String {
         p.quarters,
         plan.quarters.join(" ")
     ));
+    s.push_str(&crate::commands::show::model_note(model));
     match &s_.outcome {
         Outcome::Optimal => {
             s.push_str(&format!("status: optimal ({}, {:.2} s)\n", s_.solver.name(), s_.seconds))

@@ -24,6 +24,10 @@ pub(crate) struct About<'a> {
     model: &'a str,
     currency: &'a str,
     value_unit: Option<&'a str>,
+    /// `synthetic` or `illustrative` when the model's own figures are made up (absent when
+    /// they are a real plan's estimates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<model::Provenance>,
 }
 
 impl<'a> About<'a> {
@@ -32,8 +36,15 @@ impl<'a> About<'a> {
             model: &m.meta.name,
             currency: &m.meta.currency,
             value_unit: m.value.unit.as_deref(),
+            data: (!m.meta.data.is_measured()).then_some(m.meta.data),
         }
     }
+}
+
+/// The line under a computed text output's title when the model's own figures are made up
+/// (`model.data`), with its newline; empty for a real plan's estimates.
+pub(crate) fn model_note(m: &model::Model) -> String {
+    model::provenance::model_note(m.meta.data).map(|n| format!("{n}\n")).unwrap_or_default()
 }
 
 /// Prints `body` as pretty JSON with its `format` version first.

@@ -120,6 +120,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         "{} — {} samples, seed {} (mean ± Monte Carlo standard error; 90% interval p5–p95)\n",
         model.meta.name, sim.samples, sim.seed
     )?;
+    write!(out, "{}", crate::commands::show::model_note(model))?;
     let mut order: Vec<usize> = (0..sim.initiatives.len()).collect();
     let key = |i: usize| {
         let r = &sim.initiatives[i];

@@ -128,6 +128,7 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     }
     let unit = model.value.unit.as_deref().unwrap_or("value");
     let cur = &model.meta.currency;
+    write!(out, "{}", crate::commands::show::model_note(model))?;
     writeln!(
         out,
         "decision: fund by cost-effectiveness within {} {cur}{} — {} funded; threshold {} {unit} per {cur}",

@@ -28,6 +28,7 @@ impl Decoder<'_> {
             currency: self.opt_text(&r, "currency").unwrap_or_else(|| "USD".into()),
             description: self.opt_text(&r, "description"),
             frameworks: Vec::new(),
+            data: self.provenance(r.get("data")).unwrap_or_default(),
         };
         if let Some(items) = r.get("frameworks").and_then(|n| self.list(n)) {
             for item in items {

@@ -8,7 +8,7 @@ use modelfile::format::{ALL_RECORDS, Shape};
 /// diagnostics on this complete file.
 pub(crate) const EVERY_KEY: &str = r#"
 format_version: 1
-model: { name: M, organisation: O, mission: X, currency: EUR, description: D, frameworks: [sroi] }
+model: { name: M, organisation: O, mission: X, currency: EUR, description: D, data: synthetic, frameworks: [sroi] }
 program:
   id: p
   name: P
@@ -170,6 +170,7 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.indicators[0].source.as_ref().unwrap().params["project"], "all");
     assert_eq!(m.value.criteria.len(), 1);
     assert_eq!(m.meta.frameworks, vec![model::Framework::Sroi]);
+    assert_eq!(m.meta.data, model::Provenance::Synthetic);
     assert_eq!(m.evaluations[0].data, model::Provenance::Synthetic);
     assert_eq!(m.communities[0].data, model::Provenance::Illustrative);
     assert_eq!(m.communities[1].data, model::Provenance::Measured);
