@@ -41,6 +41,34 @@ pub fn scalar(shape: &Shape, input: &str) -> Result<String, String> {
     }
 }
 
+/// Text as people write it in YAML: plain when that is unambiguous (`name: New Readers`),
+/// double-quoted otherwise (a colon-space, a comment sign, a leading indicator, a line break,
+/// or a word YAML would read as a number, boolean or null). `flow` is for items of a `[a, b]`
+/// list, where commas and brackets need quotes too.
+pub fn text(input: &str, flow: bool) -> String {
+    let t = input;
+    let special = |c: char| matches!(c, ',' | '[' | ']' | '{' | '}');
+    let looks_typed = t.parse::<f64>().is_ok()
+        || t.chars().all(|c| c.is_ascii_digit() || "-_.:+eExXoO".contains(c))
+        || matches!(
+            t.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
+        );
+    let plain = t.chars().next().is_some_and(char::is_alphanumeric)
+        && t.trim() == t
+        && !t.contains(['\n', '\r', '\t', '"', '\''])
+        && !t.contains(": ")
+        && !t.contains(" #")
+        && !t.ends_with(':')
+        && !(flow && t.contains(special))
+        && !looks_typed;
+    if plain {
+        t.to_string()
+    } else {
+        serde_json::to_string(t).unwrap_or_else(|_| format!("{t:?}"))
+    }
+}
+
 /// The errors of `after` that `before` did not have (compared by rule and message, counted, so
 /// fixing one error elsewhere does not hide a new one of the same kind).
 pub fn added_errors<'a>(before: &Checked, after: &'a Checked) -> Vec<&'a Diagnostic> {
@@ -86,5 +114,39 @@ mod tests {
         assert_eq!(scalar(&Shape::Text, "a: b # c").as_deref(), Ok("\"a: b # c\""));
         assert_eq!(scalar(&Shape::Distribution, "2 to 8").as_deref(), Ok("\"2 to 8\""));
         assert_eq!(scalar(&Shape::Bool, "yes"), Err("`yes` is not true or false".into()));
+    }
+
+    #[test]
+    fn text_is_plain_only_when_yaml_reads_it_back_as_written() {
+        for (input, flow, yaml) in [
+            ("New Readers", false, "New Readers"),
+            ("Product, Readers", false, "Product, Readers"),
+            ("Product, Readers", true, "\"Product, Readers\""),
+            ("a: b", false, "\"a: b\""),
+            ("issue#3", false, "issue#3"),
+            ("x # y", false, "\"x # y\""),
+            ("2030", false, "\"2030\""),
+            ("2030 strategy", false, "2030 strategy"),
+            ("yes", false, "\"yes\""),
+            ("- item", false, "\"- item\""),
+            ("two\nlines", false, "\"two\\nlines\""),
+            ("", false, "\"\""),
+        ] {
+            assert_eq!(text(input, flow), yaml, "{input:?}");
+            // Read back by the loader itself, in block and in flow style.
+            for doc in [format!("k: {yaml}\n"), format!("k: [{yaml}]\n")] {
+                if !flow && doc.contains('[') && input.contains(',') {
+                    continue;
+                }
+                let mut out = Vec::new();
+                let node = crate::yaml::parse(crate::FileId(0), &doc, &mut out).expect("YAML");
+                let crate::yaml::Value::Map(m) = node.value else { panic!("{doc}") };
+                let mut v = &m[0].1.value;
+                if let crate::yaml::Value::Seq(items) = v {
+                    v = &items[0].value;
+                }
+                assert_eq!(v, &crate::yaml::Value::Str(input.to_string()), "{doc}");
+            }
+        }
     }
 }

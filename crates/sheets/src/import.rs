@@ -424,7 +424,10 @@ fn value(shape: &Shape, text: &str) -> Result<String, String> {
                 .iter()
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
-                .map(|s| value(inner, s))
+                .map(|s| match inner {
+                    Shape::Text | Shape::LongText => Ok(modelfile::write::text(s, true)),
+                    _ => value(inner, s),
+                })
                 .collect();
             Ok(format!("[{}]", v?.join(", ")))
         }
@@ -445,6 +448,7 @@ fn value(shape: &Shape, text: &str) -> Result<String, String> {
         Shape::Record(_) | Shape::Params | Shape::NumberMap(_) | Shape::OneOf(_) => {
             Err("this key cannot be written in a cell".into())
         }
+        Shape::Text | Shape::LongText => Ok(modelfile::write::text(text, false)),
         s => modelfile::write::scalar(s, text),
     }
 }

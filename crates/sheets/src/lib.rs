@@ -189,7 +189,8 @@ impl Book {
             t.push(vec![k.into(), v.into()], Provenance::Measured);
         }
         for table in &self.tables {
-            let mut line = format!("{} ({} rows)", table.about, table.rows.len());
+            let n = table.rows.len();
+            let mut line = format!("{} ({n} {})", table.about, if n == 1 { "row" } else { "rows" });
             if let Some(note) = table.note() {
                 line.push(' ');
                 line.push_str(&note);

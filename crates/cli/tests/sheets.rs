@@ -1,0 +1,96 @@
+//! `export` and `import-sheet` as a user runs them: the example out as XLSX and CSV, back into
+//! an empty model that `check` accepts, and a bad sheet refused with its cells and nothing
+//! written.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+mod common;
+
+use common::example;
+
+fn throughline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_throughline")).args(args).output().expect("runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// An empty model with the example's plan structure (which the initiatives' hypotheses name;
+/// it is not a table of items).
+fn empty_model(at: &Path, example: &Path) {
+    std::fs::create_dir_all(at).unwrap();
+    std::fs::write(at.join("throughline.yaml"), "format_version: 1\nmodel:\n  name: Empty\n")
+        .unwrap();
+    std::fs::copy(example.join("planning.yaml"), at.join("planning.yaml")).unwrap();
+}
+
+#[test]
+fn export_then_import_into_an_empty_model_passes_check() {
+    let ex = example();
+    let tmp = tempfile::tempdir().unwrap();
+    let xlsx = tmp.path().join("model.xlsx");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let out = ok(throughline(&["export", &s(ex.path()), "-o", &s(&xlsx)]));
+    assert!(out.contains("wrote"), "{out}");
+    assert!(out.contains("Synthetic data are generated"), "the export says its data are made up");
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip");
+
+    let csv = tmp.path().join("csv");
+    ok(throughline(&["export", &s(ex.path()), "--format", "csv", "-o", &s(&csv)]));
+    let about = std::fs::read_to_string(csv.join("about.csv")).unwrap();
+    assert!(about.contains("synthetic data"), "{about}");
+    let checkin = std::fs::read_to_string(csv.join("checkin.csv")).unwrap();
+    assert!(checkin.lines().count() > 1, "the check-in has rows: {checkin}");
+
+    let empty = tmp.path().join("empty");
+    empty_model(&empty, ex.path());
+    let out = ok(throughline(&["import-sheet", &s(&empty), &s(&xlsx)]));
+    assert!(out.contains("added"), "{out}");
+    ok(throughline(&["check", &s(&empty)]));
+
+    // CSV, one table at a time, in an order that resolves references.
+    let empty = tmp.path().join("empty_csv");
+    empty_model(&empty, ex.path());
+    for t in ["audiences", "programs", "teams", "nodes", "links", "initiatives", "indicators"] {
+        ok(throughline(&["import-sheet", &s(&empty), &s(&csv.join(format!("{t}.csv")))]));
+    }
+    ok(throughline(&["check", &s(&empty)]));
+}
+
+#[test]
+fn a_bad_sheet_is_refused_cell_by_cell_and_nothing_is_written() {
+    let ex = example();
+    let tmp = tempfile::tempdir().unwrap();
+    let sheet = tmp.path().join("initiatives.csv");
+    std::fs::write(
+        &sheet,
+        "id,name,team,effort (person-quarters)\nnew_work,New work,no_such_team,2\nx,y,z,a lot\n",
+    )
+    .unwrap();
+    let before: Vec<_> = walk(ex.path());
+    let o = throughline(&["import-sheet", ex.path().to_str().unwrap(), sheet.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("initiatives, row 3, column D (effort)"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(walk(ex.path()), before, "no file changed");
+}
+
+fn walk(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
