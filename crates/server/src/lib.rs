@@ -488,6 +488,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/revisions", get(api_revisions))
         .route("/api/v1/revisions/{id}/restore", post(api_restore))
         .route("/api/v1/comments", get(api_comments).post(api_comment))
+        .route("/api/v1/sheets.xlsx", get(api_sheets_xlsx))
+        .route("/api/v1/sheets/{table}", get(api_sheet_csv))
         .route("/{*path}", get(pages::page))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -712,6 +714,70 @@ async fn api_comment(
     })?;
     let made = state.ws()?.contribute(c.round, &c.target, kind, &c.body, &s.account.name)?;
     Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+/// The model's tables for a download (`sheets::book`): the current revision, the check-in of
+/// the folder's data; refused while the model has errors, as `throughline export` refuses.
+async fn sheets_book(state: &Arc<AppState>) -> Result<sheets::Book, AppError> {
+    let checked = checked(state).await?;
+    if !checked.is_ok() {
+        return Err(AppError::Conflict(
+            "the model has errors; fix them before exporting it (see the overview)".into(),
+        ));
+    }
+    let head = state.ws()?.head()?;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let measured = st.measured.measured(&checked.model);
+        sheets::book(
+            &checked.model,
+            &format!("workspace revision {head}"),
+            model::Date::today(),
+            sheets::Extras { checkin: measured.checkin.as_ref() },
+        )
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("building the tables failed: {e}")))
+}
+
+/// A file to download, named.
+fn download(content_type: &'static str, name: &str, body: impl IntoResponse) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let mut resp = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+/// Media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn api_sheets_xlsx(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    let book = sheets_book(&state).await?;
+    let bytes = sheets::write::xlsx(&book).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(XLSX, "model.xlsx", bytes))
+}
+
+async fn api_sheet_csv(
+    State(state): State<Arc<AppState>>,
+    table: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Path(name) = in_path(table)?;
+    let book = sheets_book(&state).await?;
+    let table = if name == "about" {
+        book.about()
+    } else {
+        book.table(&name).cloned().ok_or_else(|| {
+            AppError::NotFound(format!(
+                "no table `{}`; the tables are about, {}",
+                name.chars().take(limits::ID).collect::<String>(),
+                book.tables.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+            ))
+        })?
+    };
+    let text = sheets::write::csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download("text/csv; charset=utf-8", &format!("{}.csv", table.name), text))
 }
 
 async fn openapi() -> Response {

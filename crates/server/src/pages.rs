@@ -381,19 +381,22 @@ fn page_of(
     };
     let w = who(state, headers)?;
     let item = item_of(path);
+    let editor = w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor);
     let mut slots = Slots {
         account: Some(html! {
             (account_bar(&w))
-            @if let Some((kind, id)) = item {
+            // Anonymous visitors and contributors cannot edit: no link that leads to a refusal.
+            @if let (Some((kind, id)), true) = (item, editor) {
                 " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { "Edit this " (kind.name()) }
             }
+            (downloads(path))
         }),
         ..Slots::default()
     };
     if let Some((_, id)) = item {
         slots.comments = Some(comments_section(state, &w, id)?);
     }
-    if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
+    if editor {
         slots.edit = site.edit_links.get(path).cloned();
     }
     if stale {
@@ -409,6 +412,29 @@ fn page_of(
     }
     let html = report.render(&report.pages[at], slots).into_string();
     Ok(([(header::CONTENT_TYPE, content_type(path))], html).into_response())
+}
+
+/// The spreadsheet downloads of a report page (`/api/v1/sheets…`): the whole model as XLSX, and
+/// the CSV of the tables the page shows.
+fn downloads(path: &str) -> Markup {
+    let tables: &[&str] = match path.split_once('/').map_or(path, |(dir, _)| dir) {
+        "index.html" => &["initiatives", "indicators"],
+        "programs" => &["nodes", "links"],
+        "initiatives" => &["initiatives"],
+        "goals" => &["nodes", "indicators"],
+        "plan.html" => &["plan", "plan_key_results"],
+        "checkin.html" | "rba.html" => &["checkin"],
+        "evaluations.html" => &["evaluations"],
+        _ => &[],
+    };
+    html! {
+        p class="downloads" {
+            "Download: " a href="/api/v1/sheets.xlsx" download { "the model as a spreadsheet (XLSX)" }
+            @for t in tables {
+                " · " a href={ "/api/v1/sheets/" (t) } download { (t) " (CSV)" }
+            }
+        }
+    }
 }
 
 /// The revision a report page shows.
