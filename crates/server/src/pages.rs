@@ -6,18 +6,20 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use modelfile::format::Shape;
 use report::page::{Markup, Nav, Shell, Slots, html, thead};
 use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
+use workspace::limits;
 
 use crate::{AppError, AppState, Who, kind_of, who};
 
 /// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
 /// inline style, so the Content-Security-Policy needs no `'unsafe-inline'`).
-const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n";
+const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n.saved { background: #e6f4ea; padding: 0.3em 0.6em; }\n.downloads { font-size: 0.9em; }\n";
 
 /// The pages to answer with, and whether they are stale (a newer revision or newer data is
 /// being built in the background). Readers never wait for a rebuild: once any pages exist, a
@@ -346,9 +348,14 @@ async fn serve_page(
     state: Arc<AppState>,
     headers: HeaderMap,
     path: String,
+    saved: bool,
 ) -> Result<Response, AppError> {
     let (site, stale) = site(&state).await?;
-    let mut resp = page_of(&state, &headers, &path, &site, stale)?;
+    let mut resp = match page_of(&state, &headers, &path, &site, stale, saved) {
+        // A browser asking for a page that does not exist gets a page, not JSON.
+        Err(AppError::NotFound(why)) => not_found(&why),
+        other => other?,
+    };
     resp.headers_mut().insert(REVISION_HEADER, site.head.into());
     if stale {
         resp.headers_mut().insert(UPDATING_HEADER, HeaderValue::from_static("1"));
@@ -365,6 +372,7 @@ fn page_of(
     path: &str,
     site: &crate::Site,
     stale: bool,
+    saved: bool,
 ) -> Result<Response, AppError> {
     if let Some(contents) = site.assets.get(path) {
         return Ok(([(header::CONTENT_TYPE, content_type(path))], contents.clone()).into_response());
@@ -399,16 +407,23 @@ fn page_of(
     if editor {
         slots.edit = site.edit_links.get(path).cloned();
     }
-    if stale {
+    if stale || saved {
         // A newer revision or newer data is being built: say so, and look again shortly (a
         // refresh, not a script: the pages carry none).
         slots.banner = Some(html! {
-            p class="updating" role="status" {
-                "Updating… this page shows revision " (site.head)
-                " and refreshes by itself when the newest is ready."
+            @if saved {
+                p class="saved" role="status" { "Saved: your change is a new revision of the model." }
+            }
+            @if stale {
+                p class="updating" role="status" {
+                    "Updating… this page shows revision " (site.head)
+                    " and refreshes by itself when the newest is ready."
+                }
             }
         });
-        slots.refresh = Some(2);
+        if stale {
+            slots.refresh = Some(2);
+        }
     }
     let html = report.render(&report.pages[at], slots).into_string();
     Ok(([(header::CONTENT_TYPE, content_type(path))], html).into_response())
@@ -443,22 +458,51 @@ pub const REVISION_HEADER: &str = "x-throughline-revision";
 /// one built.
 pub const UPDATING_HEADER: &str = "x-throughline-updating";
 
+/// Whether the query string says an edit was just saved (`?saved`, set by the edit form's
+/// redirect), so the page can say so.
+fn saved(query: &RawQuery) -> bool {
+    query
+        .0
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == "saved" || p.starts_with("saved=")))
+}
+
 pub(crate) async fn page_index(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
-    serve_page(state, headers, "index.html".into()).await
+    serve_page(state, headers, "index.html".into(), saved(&query)).await
 }
 
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(path): Path<String>,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
-    if path.contains("..") {
-        return Err(AppError::NotFound("no such page".into()));
+    // The API answers JSON, also for paths it does not have.
+    if path.starts_with("api/") {
+        return Err(AppError::NotFound(format!("no API route /{}", truncate(&path))));
     }
-    serve_page(state, headers, path).await
+    if path.contains("..") {
+        return Ok(not_found("no such page"));
+    }
+    serve_page(state, headers, path, saved(&query)).await
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(limits::ID).collect()
+}
+
+/// The 404 page for browsers: what was not found, and the way back.
+fn not_found(why: &str) -> Response {
+    let body = html! {
+        h1 { "Not found" }
+        p { (truncate(why)) }
+        p { a href="/" { "Back to the overview" } }
+    };
+    (StatusCode::NOT_FOUND, Html(shell("Not found", body))).into_response()
 }
 
 /// A form's alert: what went wrong, next to where it went wrong.
@@ -516,9 +560,11 @@ fn edit_html(
     csrf: &str,
     errors: &[FieldError],
     typed: &BTreeMap<String, String>,
+    saved: bool,
 ) -> String {
     let body = html! {
         h1 { "Edit " (item.kind.name()) " " code { (item.id) } }
+        @if saved { p class="saved" role="status" { "Saved: your change is a new revision of the model." } }
         p class="legend" {
             "In " (item.path) " (revision " (item.revision) "). Changes are checked like "
             code { "throughline check" } " and saved as a new revision."
@@ -528,14 +574,27 @@ fn edit_html(
             (csrf_field(csrf))
             input type="hidden" name="revision" value=(item.revision);
             @for f in item.fields.iter().filter(|f| f.editable) {
-                @let original = display(&f.value);
+                @let shape = item.kind.record().field(f.key).map(|r| &r.shape);
+                @let is_bool = matches!(shape, Some(Shape::Bool));
+                @let original = match display(&f.value) {
+                    o if o.is_empty() && is_bool => "false".to_string(),
+                    o => o,
+                };
                 @let current = typed.get(f.key).cloned().unwrap_or_else(|| original.clone());
                 @let field_errors: Vec<&FieldError> = errors.iter().filter(|e| e.field.as_deref() == Some(f.key)).collect();
                 p {
                     label for={ "f-" (f.key) } { strong { (f.key) } " " span class="legend" { (f.doc) } }
                     br;
                     input type="hidden" name={ "orig." (f.key) } value=(original);
-                    @if f.choices.is_empty() {
+                    @if is_bool {
+                        // An unticked box sends nothing: the hidden `false` before it is what
+                        // the form sends then (the last value of a name wins).
+                        input type="hidden" name={ "f." (f.key) } value="false";
+                        input id={ "f-" (f.key) } type="checkbox" name={ "f." (f.key) } value="true" checked[current == "true"];
+                    } @else if matches!(shape, Some(Shape::Date)) && (current.is_empty() || model::Date::parse(&current).is_some_and(|d| d.to_string() == current)) {
+                        // A date input only for full dates: a browser would empty `2026-03`.
+                        input id={ "f-" (f.key) } type="date" name={ "f." (f.key) } value=(current) aria-invalid=[(!field_errors.is_empty()).then_some("true")];
+                    } @else if f.choices.is_empty() {
                         input id={ "f-" (f.key) } name={ "f." (f.key) } value=(current) size="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")];
                     } @else {
                         select id={ "f-" (f.key) } name={ "f." (f.key) } {
@@ -550,7 +609,7 @@ fn edit_html(
                     }
                 }
             }
-            p { button type="submit" { "Save" } }
+            p { button type="submit" { "Save" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
         }
     };
     shell(&format!("Edit {}", item.id), body)
@@ -560,6 +619,7 @@ pub(crate) async fn edit_form(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, id)): Path<(String, String)>,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
     let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
@@ -568,7 +628,7 @@ pub(crate) async fn edit_form(
     }
     let kind = kind_of(&kind)?;
     let item = state.ws()?.item(kind, crate::item_id(&id)?)?;
-    Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new())).into_response())
+    Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new(), saved(&query))).into_response())
 }
 
 pub(crate) async fn edit_submit(
@@ -585,25 +645,30 @@ pub(crate) async fn edit_submit(
     let revision: i64 = get("revision")
         .and_then(|r| r.parse().ok())
         .ok_or_else(|| AppError::BadRequest("the form has no revision".into()))?;
+    // The last value of each field wins (a ticked checkbox comes after its hidden `false`).
     let mut typed = BTreeMap::new();
-    let mut changes = BTreeMap::new();
     for (name, value) in &form {
         if let Some(key) = name.strip_prefix("f.") {
             typed.insert(key.to_string(), value.clone());
-            if get(&format!("orig.{key}")) != Some(value.as_str()) {
-                changes.insert(key.to_string(), value.clone());
-            }
         }
     }
+    let changes: BTreeMap<String, String> = typed
+        .iter()
+        .filter(|(key, value)| get(&format!("orig.{key}")) != Some(value.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if changes.is_empty() {
         return Ok(Redirect::to(&item_page(kind, &id)).into_response());
     }
     let result = state.ws()?.edit(kind, &id, &changes, revision, &s.account.name);
     match result {
-        Ok(_) => Ok(Redirect::to(&item_page(kind, &id)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{}?saved", item_page(kind, &id))).into_response()),
         Err(workspace::edit::EditError::Invalid(errors)) => {
             let item = state.ws()?.item(kind, &id)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(edit_html(&item, &s.csrf, &errors, &typed)))
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(edit_html(&item, &s.csrf, &errors, &typed, false)),
+            )
                 .into_response())
         }
         Err(workspace::edit::EditError::Conflict { .. }) => {
@@ -613,7 +678,7 @@ pub(crate) async fn edit_submit(
                 message: "Someone saved this file after you opened the form. Your values are below; the form now shows the current revision — save again to apply them.".into(),
                 help: None,
             }];
-            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed)))
+            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed, false)))
                 .into_response())
         }
         Err(other) => Err(other.into()),
