@@ -24,6 +24,7 @@ use db::{Db, Exec};
 use serde::Serialize;
 
 pub mod accounts;
+pub mod checkin;
 pub mod consult;
 mod db;
 pub mod edit;
