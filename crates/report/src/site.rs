@@ -107,7 +107,11 @@ pub(crate) fn build(
         None => html! { h1 { "Annual plan" } (warn("No plan could be made for this model.")) },
     }));
     pages.push(page("checkin.html".into(), 0, "Check-in", &|| {
-        crate::measured::checkin_body(opts.measured.checkin.as_ref(), &model.planning)
+        crate::measured::checkin_body(
+            opts.measured.checkin.as_ref(),
+            &model.planning,
+            &model.checkins,
+        )
     }));
     pages.push(page("evaluations.html".into(), 0, "Evaluations", &|| {
         crate::measured::evaluations_body(&opts.measured.evaluations)

@@ -475,6 +475,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/oauth/start", get(oauth::start))
         .route("/oauth/callback", get(oauth::callback))
         .route("/edit/{kind}/{id}", get(pages::edit_form).post(pages::edit_submit))
+        .route("/checkin", post(pages::checkin_submit))
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
         .route("/comments", post(pages::comment_submit))
@@ -488,6 +489,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/revisions", get(api_revisions))
         .route("/api/v1/revisions/{id}/restore", post(api_restore))
         .route("/api/v1/comments", get(api_comments).post(api_comment))
+        .route("/api/v1/checkins", get(api_checkins).post(api_checkin))
         .route("/api/v1/sheets.xlsx", get(api_sheets_xlsx))
         .route("/api/v1/sheets/{table}", get(api_sheet_csv))
         .route("/{*path}", get(pages::page))
@@ -714,6 +716,55 @@ async fn api_comment(
     })?;
     let made = state.ws()?.contribute(c.round, &c.target, kind, &c.body, &s.account.name)?;
     Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+/// A check-in note as the API takes it (`workspace::checkin::NoteInput`).
+#[derive(Deserialize)]
+struct CheckinBody {
+    key_result: String,
+    quarter: String,
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default)]
+    what_works: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl From<CheckinBody> for workspace::checkin::NoteInput {
+    fn from(b: CheckinBody) -> Self {
+        workspace::checkin::NoteInput {
+            key_result: b.key_result,
+            quarter: b.quarter,
+            story: b.story,
+            partners: b.partners,
+            what_works: b.what_works,
+            decision: b.decision,
+            status: b.status,
+            reason: b.reason,
+        }
+    }
+}
+
+async fn api_checkins(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    Ok(Json(state.ws()?.checkin_notes(None)?).into_response())
+}
+
+async fn api_checkin(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Json<CheckinBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
+    let note = state.ws()?.record_checkin(&body.into(), &s.account.name)?;
+    Ok((StatusCode::CREATED, Json(note)).into_response())
 }
 
 /// The model's tables for a download (`sheets::book`): the current revision, the check-in of

@@ -406,6 +406,13 @@ fn page_of(
     }
     if editor {
         slots.edit = site.edit_links.get(path).cloned();
+        if path == "checkin.html"
+            && let Some(s) = &w.session
+        {
+            let m = checked_model(state)?;
+            slots.edit =
+                Some(checkin_form(&m, &s.csrf, &workspace::checkin::NoteInput::default(), &[]));
+        }
     }
     if stale || saved {
         // A newer revision or newer data is being built: say so, and look again shortly (a
@@ -449,6 +456,159 @@ fn downloads(path: &str) -> Markup {
                 " · " a href={ "/api/v1/sheets/" (t) } download { (t) " (CSV)" }
             }
         }
+    }
+}
+
+/// The model of the current revision (for forms that list its items).
+fn checked_model(state: &Arc<AppState>) -> Result<model::Model, AppError> {
+    Ok(state.ws()?.checked()?.model)
+}
+
+/// The check-in meeting's form: per key result and quarter, the story behind the curve,
+/// partners, what works, the decision, and a status override with its reason.
+fn checkin_form(
+    m: &model::Model,
+    csrf: &str,
+    typed: &workspace::checkin::NoteInput,
+    errors: &[FieldError],
+) -> Markup {
+    let quarter = if typed.quarter.is_empty() {
+        analysis::store::last_complete_quarter().to_string()
+    } else {
+        typed.quarter.clone()
+    };
+    let err = |key: &str| -> Markup {
+        html! {
+            @for e in errors.iter().filter(|e| e.field.as_deref() == Some(key)) {
+                br; span class="bad field-error" role="alert" { (e.message) }
+            }
+        }
+    };
+    let area = |key: &str, label: &str, value: &str| -> Markup {
+        html! {
+            p {
+                label for={ "c-" (key) } { strong { (label) } }
+                br;
+                textarea id={ "c-" (key) } name=(key) rows="3" cols="70" { (value) }
+                (err(key))
+            }
+        }
+    };
+    let key_results: Vec<&model::Indicator> =
+        m.indicators.iter().filter(|i| i.target.is_some()).collect();
+    html! {
+        section id="record-checkin" {
+            h2 { "Record the check-in" }
+            p class="legend" {
+                "What the team says about one key result this quarter. It is kept as history and written to "
+                code { "checkins.yaml" } " as a new revision; the page then shows it beside the curve."
+            }
+            @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
+            form method="post" action="/checkin" {
+                (csrf_field(csrf))
+                p {
+                    label for="c-key_result" { strong { "Key result" } } br;
+                    select id="c-key_result" name="key_result" {
+                        @for i in &key_results {
+                            option value=(i.id) selected[i.id.as_str() == typed.key_result] { (i.name) }
+                        }
+                    }
+                    (err("key_result"))
+                    " "
+                    label for="c-quarter" { strong { "Quarter" } }
+                    " "
+                    input id="c-quarter" name="quarter" value=(quarter) size="8" pattern="[0-9]{4}Q[1-4]";
+                    (err("quarter"))
+                }
+                (area("story", "The story behind the curve: what pushes it up or down?", &typed.story))
+                (area("partners", "Partners with a role to play in turning the curve", &typed.partners))
+                (area("what_works", "What works (evidence, and what communities already do)", &typed.what_works))
+                p {
+                    label for="c-decision" { strong { "Decision" } } br;
+                    select id="c-decision" name="decision" {
+                        option value="" { "—" }
+                        @for d in ["continue", "change", "stop"] { option selected[typed.decision == d] { (d) } }
+                    }
+                    (err("decision"))
+                }
+                p {
+                    label for="c-status" { strong { "The team's status" } " "
+                        span class="legend" { "only when the team's judgement differs from the computed status; give the reason" } }
+                    br;
+                    select id="c-status" name="status" {
+                        option value="" { "as computed" }
+                        @for s in ["met", "on_track", "at_risk", "off_track", "no_data"] {
+                            option value=(s) selected[typed.status == s] { (s.replace('_', " ")) }
+                        }
+                    }
+                    (err("status"))
+                }
+                (area("reason", "Why the team's status differs", &typed.reason))
+                p { button type="submit" { "Save the check-in" } " " a href="/checkin.html" { "Cancel" } }
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct CheckinForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    key_result: String,
+    #[serde(default)]
+    quarter: String,
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default)]
+    what_works: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl crate::Csrf for CheckinForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+pub(crate) async fn checkin_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Form<CheckinForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, f) = w.authorise_form(Role::Editor, payload)?;
+    let note = workspace::checkin::NoteInput {
+        key_result: f.key_result,
+        quarter: f.quarter,
+        story: f.story,
+        partners: f.partners,
+        what_works: f.what_works,
+        decision: f.decision,
+        status: f.status,
+        reason: f.reason,
+    };
+    let result = state.ws()?.record_checkin(&note, &s.account.name);
+    match result {
+        Ok(saved) => {
+            Ok(Redirect::to(&format!("/checkin.html?saved#{}", saved.key_result)).into_response())
+        }
+        Err(workspace::edit::EditError::Invalid(errors)) => {
+            let m = checked_model(&state)?;
+            let body = html! {
+                h1 { "Record the check-in" }
+                (checkin_form(&m, &s.csrf, &note, &errors))
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(shell("Record the check-in", body)))
+                .into_response())
+        }
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -194,6 +194,7 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
         "/comments",
         "/rounds",
         "/rounds/1/close",
+        "/checkin",
     ];
     for path in form_posts {
         let url = format!("{}{path}", s.base);
@@ -225,6 +226,11 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
         ),
         ("POST", "/api/v1/revisions/1/restore", json!({})),
         ("POST", "/api/v1/comments", json!({ "target": "x", "kind": "comment", "body": "hi" })),
+        (
+            "POST",
+            "/api/v1/checkins",
+            json!({ "key_result": "x", "quarter": "2026Q3", "story": "s" }),
+        ),
     ];
     for (method, path, body) in &api {
         let url = format!("{}{path}", s.base);
@@ -1056,4 +1062,58 @@ fn what_a_new_user_stumbles_on() {
         serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
     let must = item["fields"].as_array().unwrap().iter().find(|f| f["key"] == "must_do").unwrap();
     assert_eq!(must["value"], "true");
+}
+
+#[test]
+fn a_check_in_meeting_is_recorded_from_the_form_and_shown_beside_its_curve() {
+    let s = start();
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let (_, page) = get(&s, "/checkin.html", Some(&cookie));
+    assert!(page.contains("action=\"/checkin\"") && page.contains("name=\"story\""), "{page}");
+    assert!(!get(&s, "/checkin.html", None).1.contains("action=\"/checkin\""));
+    let send = |fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        agent()
+            .post(&format!("{}/checkin", s.base))
+            .header("Cookie", &cookie)
+            .send_form(all)
+            .unwrap()
+    };
+    // A status override without a reason comes back with the error at the reason, values kept.
+    let mut resp = send(&[
+        ("key_result", "ind_new_readers"),
+        ("quarter", "2026Q3"),
+        ("story", "Data prices fell in two target countries."),
+        ("decision", "continue"),
+        ("status", "at_risk"),
+    ]);
+    assert_eq!(resp.status().as_u16(), 422);
+    let html = resp.body_mut().read_to_string().unwrap();
+    assert!(html.contains("field-error") && html.contains("Data prices fell"), "{html}");
+    let resp = send(&[
+        ("key_result", "ind_new_readers"),
+        ("quarter", "2026Q3"),
+        ("story", "Data prices fell in two target countries."),
+        ("partners", "Telecom partners"),
+        ("decision", "continue"),
+        ("status", "at_risk"),
+        ("reason", "The survey is late."),
+    ]);
+    assert_eq!(resp.status().as_u16(), 303);
+    let notes: Value = serde_json::from_str(&get(&s, "/api/v1/checkins", None).1).unwrap();
+    assert_eq!(notes[0]["author"], "eve");
+    assert_eq!(notes[0]["decision"], "continue");
+    let model: Value = serde_json::from_str(&get(&s, "/api/v1/model", None).1).unwrap();
+    assert_eq!(model["model"]["checkins"][0]["status"], "at_risk");
+    // The API records one too, checked the same way.
+    let r = agent()
+        .post(&format!("{}/api/v1/checkins", s.base))
+        .header("Cookie", &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .send_json(
+            json!({ "key_result": "ind_new_readers", "quarter": "2026Q3", "decision": "sideways" }),
+        )
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
 }

@@ -9,8 +9,8 @@
 use model::Keyword;
 use serde::Serialize;
 
-use crate::edit::{EditError, FieldError, added_errors};
 use crate::db::Exec;
+use crate::edit::{EditError, FieldError, added_errors};
 use crate::{Workspace, WorkspaceError, limits, write_file};
 
 /// The model file check-in notes are written to.
