@@ -105,6 +105,16 @@ pub fn svg(model: &Model, scope: &Scope, link: Linker<'_>) -> String {
 
 /// [`svg`] as markup for a page, labelled for screen readers.
 pub fn chart(model: &Model, scope: &Scope, link: Linker<'_>, label: Option<&str>) -> Markup {
+    chart_sized(model, scope, link, label).0
+}
+
+/// [`chart`] and its width in pixels, so a page can say when it is wider than its box.
+pub fn chart_sized(
+    model: &Model,
+    scope: &Scope,
+    link: Linker<'_>,
+    label: Option<&str>,
+) -> (Markup, f64) {
     let index: std::collections::HashMap<&str, usize> =
         model.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let in_program = |p: &Option<model::Id>| match &scope.program {
@@ -282,7 +292,7 @@ pub fn chart(model: &Model, scope: &Scope, link: Linker<'_>, label: Option<&str>
     }
     let width = vs.iter().map(|v| v.x + v.width / 2.0).fold(0.0, f64::max) + 20.0;
 
-    render(model, &vs, &edges, width, height, label)
+    (render(model, &vs, &edges, width, height, label), width)
 }
 
 fn vertex(kind: Kind, layer: usize, label: &str, href: Option<String>) -> Vertex {

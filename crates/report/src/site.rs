@@ -247,13 +247,22 @@ fn node_details(ctx: &Ctx<'_>, program: &str) -> Markup {
     }
 }
 
+/// Pixels above which a diagram no longer fits the page's text column.
+const WIDE_DIAGRAM: f64 = 1_100.0;
+
 /// A results-chain diagram with its caption.
 fn diagram_figure(ctx: &Ctx<'_>, depth: usize, scope: &diagram::Scope, caption: &str) -> Markup {
     let up = "../".repeat(depth);
     let link = |id: &str, initiative: bool| node_href(ctx, &up, id, initiative);
+    let (chart, width) = diagram::chart_sized(ctx.model, scope, &link, Some(caption));
     html! {
         figure {
-            div class="diagram" { (diagram::chart(ctx.model, scope, &link, Some(caption))) }
+            // The page's text column is 72rem (about 1,100 pixels): a wider diagram scrolls
+            // inside its box, and says so, since the cut-off labels give no sign of it.
+            @if width > WIDE_DIAGRAM {
+                p class="legend scroll-hint" { "This diagram is wider than the page: scroll sideways in its box to see all of it." }
+            }
+            div class="diagram" { (chart) }
             figcaption class="legend" {
                 (caption) ". Levels read bottom to top; blue boxes are initiatives. Line weight shows evidence strength (dashed grey: no evidence); a yellow badge counts a link's assumptions. Hover or focus an element for its details."
             }
@@ -316,6 +325,7 @@ fn index(ctx: &Ctx<'_>) -> Markup {
             strong { (num(p.mean)) " " (unit) }
             " (90% interval " (num(p.p5)) " – " (num(p.p95)) ")."
         }
+        (crate::page::value_note(m))
         "\n"
         h2 id="goals" { "Goals" }
         (table(
