@@ -94,3 +94,36 @@ fn walk(dir: &Path) -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+#[test]
+fn the_check_in_page_shows_the_teams_account_and_its_status_call() {
+    let ex = example();
+    std::fs::write(
+        ex.path().join("checkins.yaml"),
+        "checkins:\n  - key_result: ind_new_readers\n    quarter: 2026Q3\n    story: Data prices fell.\n    decision: change\n    status: on_track\n    reason: A partner launches next month.\n    author: eve\n",
+    )
+    .unwrap();
+    ok(throughline(&["check", ex.path().to_str().unwrap()]));
+    let out = tempfile::tempdir().unwrap();
+    ok(throughline(&[
+        "report",
+        ex.path().to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "-n",
+        "200",
+    ]));
+    let page = std::fs::read_to_string(out.path().join("checkin.html")).unwrap();
+    assert!(page.contains("Check-in 2026Q3"), "the example's check-in is 2026Q3");
+    assert!(page.contains("Data prices fell.") && page.contains("A partner launches next month."));
+    assert!(page.contains("on track (team; computed: "), "the team's call beside the computed one");
+    // Without a reason the note is an error at its status.
+    std::fs::write(
+        ex.path().join("checkins.yaml"),
+        "checkins:\n  - { key_result: ind_new_readers, quarter: 2026Q3, status: on_track }\n",
+    )
+    .unwrap();
+    let o = throughline(&["check", ex.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("TL313"));
+}
