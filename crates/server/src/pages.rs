@@ -596,9 +596,9 @@ pub(crate) async fn checkin_submit(
     };
     let result = state.ws()?.record_checkin(&note, &s.account.name);
     match result {
-        Ok(saved) => {
-            Ok(Redirect::to(&format!("/checkin.html?saved#{}", saved.key_result)).into_response())
-        }
+        // No #fragment: a stale page refreshes itself, and a browser does not reload a URL
+        // that differs only by its fragment.
+        Ok(_) => Ok(Redirect::to("/checkin.html?saved").into_response()),
         Err(workspace::edit::EditError::Invalid(errors)) => {
             let m = checked_model(&state)?;
             let body = html! {
