@@ -117,6 +117,13 @@ fn the_check_in_page_shows_the_teams_account_and_its_status_call() {
     assert!(page.contains("Check-in 2026Q3"), "the example's check-in is 2026Q3");
     assert!(page.contains("Data prices fell.") && page.contains("A partner launches next month."));
     assert!(page.contains("on track (team; computed: "), "the team's call beside the computed one");
+    // The program's diagram shows each measured step's traffic light: the team's call where it
+    // gave one, the computed status elsewhere.
+    let program = std::fs::read_to_string(out.path().join("programs/new_readers.html")).unwrap();
+    let lights = program.matches("<circle class=\"light\"").count();
+    assert!(lights >= 2, "{lights} lights");
+    assert!(program.contains("fill=\"#2e7d32\" stroke=\"#fff\"><title>on track: Unique devices"), "green, the team's call");
+    assert!(program.contains("(the team's call)") && program.contains("(computed)"));
     // Without a reason the note is an error at its status.
     std::fs::write(
         ex.path().join("checkins.yaml"),
