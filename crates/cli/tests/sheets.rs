@@ -122,7 +122,10 @@ fn the_check_in_page_shows_the_teams_account_and_its_status_call() {
     let program = std::fs::read_to_string(out.path().join("programs/new_readers.html")).unwrap();
     let lights = program.matches("<circle class=\"light\"").count();
     assert!(lights >= 2, "{lights} lights");
-    assert!(program.contains("fill=\"#2e7d32\" stroke=\"#fff\"><title>on track: Unique devices"), "green, the team's call");
+    assert!(
+        program.contains("fill=\"#2e7d32\" stroke=\"#fff\"><title>on track: Unique devices"),
+        "green, the team's call"
+    );
     assert!(program.contains("(the team's call)") && program.contains("(computed)"));
     // Without a reason the note is an error at its status.
     std::fs::write(

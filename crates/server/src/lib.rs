@@ -476,6 +476,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/oauth/callback", get(oauth::callback))
         .route("/edit/{kind}/{id}", get(pages::edit_form).post(pages::edit_submit))
         .route("/checkin", post(pages::checkin_submit))
+        .route("/import", get(pages::import_form).post(pages::import_submit))
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
         .route("/comments", post(pages::comment_submit))

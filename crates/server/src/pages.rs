@@ -244,6 +244,9 @@ fn account_bar(w: &Who) -> Markup {
                 None => a href="/login" { "Log in" },
             }
             " · " a href="/revisions" { "Revisions" } " · " a href="/rounds" { "Consultation" }
+            @if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
+                " · " a href="/import" { "Add items from a spreadsheet" }
+            }
         }
     }
 }
@@ -608,6 +611,128 @@ pub(crate) async fn checkin_submit(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(shell("Record the check-in", body)))
                 .into_response())
         }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The tables a pasted sheet may fill.
+const IMPORT_TABLES: [&str; 7] =
+    ["initiatives", "indicators", "nodes", "links", "programs", "teams", "audiences"];
+
+/// Add items from a spreadsheet: rows pasted from a spreadsheet program (tab-separated) or
+/// CSV, header first, as `throughline import-sheet` reads them.
+fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellError]) -> String {
+    let body = html! {
+        h1 { "Add items from a spreadsheet" }
+        p class="legend" {
+            "Copy the rows from your spreadsheet, header row first, and paste them below (or paste CSV). "
+            "The columns are the format's keys, as the " a href="/api/v1/sheets.xlsx" { "exported workbook" }
+            " has them (" code { "cost (USD)" } " reads as " code { "cost" } "). Each row becomes a new item after the last of its kind in its program's file; nothing is saved if any cell is wrong or the model would get a new error. For a whole workbook, use "
+            code { "throughline import-sheet" } "."
+        }
+        @if !problems.is_empty() {
+            (alert("Nothing was saved. Fix these cells and paste again:"))
+            table {
+                (thead(&[("Row", false), ("Column", false), ("Problem", false), ("Fix", false)]))
+                tbody {
+                    @for p in problems {
+                        tr {
+                            td class="num" { @if p.row > 0 { (p.row) } }
+                            td { (p.column.as_deref().unwrap_or("")) }
+                            td class="bad field-error" { (p.message) }
+                            td { (p.fix) }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action="/import" {
+            (csrf_field(csrf))
+            p {
+                label for="i-table" { strong { "Table" } } " "
+                select id="i-table" name="table" {
+                    @for t in IMPORT_TABLES { option selected[t == table] { (t) } }
+                }
+            }
+            p {
+                label for="i-text" { strong { "Rows" } } br;
+                textarea id="i-text" name="text" rows="12" cols="100" { (text) }
+            }
+            p { button type="submit" { "Add the items" } " " a href="/" { "Cancel" } }
+        }
+    };
+    shell("Add items from a spreadsheet", body)
+}
+
+pub(crate) async fn import_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
+    if s.account.role < Role::Editor {
+        return Err(AppError::Forbidden("adding items needs the editor role".into()));
+    }
+    Ok(Html(import_html(&s.csrf, "initiatives", "", &[])).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct ImportForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    table: String,
+    #[serde(default)]
+    text: String,
+}
+
+impl crate::Csrf for ImportForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+pub(crate) async fn import_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Form<ImportForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, f) = w.authorise_form(Role::Editor, payload)?;
+    let Some(table) = IMPORT_TABLES.iter().find(|t| **t == f.table) else {
+        return Err(AppError::BadRequest(format!(
+            "the table is one of {}",
+            IMPORT_TABLES.join(", ")
+        )));
+    };
+    let refused = |problems: Vec<sheets::CellError>| {
+        (StatusCode::UNPROCESSABLE_ENTITY, Html(import_html(&s.csrf, table, &f.text, &problems)))
+            .into_response()
+    };
+    let tables = match sheets::read_csv(table, &f.text) {
+        Ok(t) => vec![t],
+        Err(e) => return Ok(refused(e.problems().to_vec())),
+    };
+    // Read, import and write under one lock: no other change can come in between.
+    let mut ws = state.ws()?;
+    let done = match sheets::import(ws.files()?, &tables, "imported.yaml") {
+        Ok(d) => d,
+        Err(e) => return Ok(refused(e.problems().to_vec())),
+    };
+    let summary = format!("added {} {table} from a spreadsheet", done.added.len());
+    match ws.write_files(&done.files, &s.account.name, &summary) {
+        Ok(_) => Ok(Redirect::to("/revisions").into_response()),
+        Err(workspace::edit::EditError::Invalid(errors)) => Ok(refused(
+            errors
+                .into_iter()
+                .map(|e| sheets::CellError {
+                    sheet: table.to_string(),
+                    row: 0,
+                    column: None,
+                    message: e.message,
+                    fix: e.help.unwrap_or_default(),
+                })
+                .collect(),
+        )),
         Err(other) => Err(other.into()),
     }
 }

@@ -195,6 +195,7 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
         "/rounds",
         "/rounds/1/close",
         "/checkin",
+        "/import",
     ];
     for path in form_posts {
         let url = format!("{}{path}", s.base);
@@ -1116,4 +1117,29 @@ fn a_check_in_meeting_is_recorded_from_the_form_and_shown_beside_its_curve() {
         )
         .unwrap();
     assert_eq!(r.status().as_u16(), 422);
+}
+
+#[test]
+fn rows_pasted_from_a_spreadsheet_become_items_or_come_back_with_their_cells() {
+    let s = start();
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let (status, form) = get(&s, "/import", Some(&cookie));
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"text\""));
+    let post = |text: &str| {
+        agent()
+            .post(&format!("{}/import", s.base))
+            .header("Cookie", &cookie)
+            .send_form([("csrf", csrf.as_str()), ("table", "teams"), ("text", text)])
+            .unwrap()
+    };
+    let mut bad = post("id\tname\tcapacity (FTE per quarter)\nlab\tLab\tmany\n");
+    assert_eq!(bad.status().as_u16(), 422);
+    let html = bad.body_mut().read_to_string().unwrap();
+    assert!(html.contains("C (capacity)") && html.contains("field-error"), "{html}");
+    let ok = post("id\tname\tcapacity (FTE per quarter)\nlab\tResearch lab\t2\n");
+    assert_eq!(ok.status().as_u16(), 303);
+    let model: Value = serde_json::from_str(&get(&s, "/api/v1/model", None).1).unwrap();
+    let teams = model["model"]["teams"].as_array().unwrap();
+    assert!(teams.iter().any(|t| t["id"] == "lab" && t["capacity"] == 2.0), "{teams:?}");
 }

@@ -27,8 +27,15 @@ fn key(header: &str) -> String {
 
 /// A CSV text named `sheet` (the table it fills: `initiatives`, `nodes`, `indicators`…).
 pub fn read_csv(sheet: &str, text: &str) -> Result<RawTable, ImportError> {
-    let mut r =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    // Rows copied from a spreadsheet program and pasted are tab-separated: a first line with
+    // tabs and no commas is read so.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') { b'\t' } else { b',' };
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut header = None;
     let mut rows = Vec::new();
     // Rows are numbered as a spreadsheet program shows the file (a cell with line breaks is
@@ -140,5 +147,7 @@ mod tests {
         let t = read_csv("initiatives", "id,cost (USD)\n,\nx,\"5\"\n\n").expect("csv");
         assert_eq!(t.header, ["id", "cost"]);
         assert_eq!(t.rows, [(3, vec!["x".to_string(), "5".to_string()])]);
+        let pasted = read_csv("teams", "id\tname\tcapacity\nweb\tWeb, the team\t3\n").expect("tsv");
+        assert_eq!(pasted.rows[0].1, ["web", "Web, the team", "3"]);
     }
 }
