@@ -109,6 +109,10 @@ pub(crate) struct Pages {
     pub edit_links: HashMap<String, maud::Markup>,
     /// Why the pages of this revision could not be built, if they could not.
     pub failure: Option<String>,
+    /// The model the pages show, when it is free of errors.
+    pub model: Option<model::Model>,
+    /// The measurements the pages show.
+    pub measured: Option<report::Measured>,
 }
 
 /// The pages of one revision, shared by the requests that read it.
@@ -768,28 +772,22 @@ async fn api_checkin(
     Ok((StatusCode::CREATED, Json(note)).into_response())
 }
 
-/// The model's tables for a download (`sheets::book`): the current revision, the check-in of
-/// the folder's data; refused while the model has errors, as `throughline export` refuses.
+/// The model's tables for a download (`sheets::book`): the revision and measurements the pages
+/// show (the last built ones while a newer revision builds), so a download costs no
+/// recomputation; refused while the model has errors, as `throughline export` refuses.
 async fn sheets_book(state: &Arc<AppState>) -> Result<sheets::Book, AppError> {
-    let checked = checked(state).await?;
-    if !checked.is_ok() {
+    let (site, _) = pages::site(state).await?;
+    let (Some(model), Some(measured)) = (&site.model, &site.measured) else {
         return Err(AppError::Conflict(
-            "the model has errors; fix them before exporting it (see the overview)".into(),
+            "this revision has no tables: the model has errors, or its pages could not be built (see the overview)".into(),
         ));
-    }
-    let head = state.ws()?.head()?;
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let measured = st.measured.measured(&checked.model);
-        sheets::book(
-            &checked.model,
-            &format!("workspace revision {head}"),
-            model::Date::today(),
-            sheets::Extras { checkin: measured.checkin.as_ref() },
-        )
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("building the tables failed: {e}")))
+    };
+    Ok(sheets::book(
+        model,
+        &format!("workspace revision {}", site.head),
+        model::Date::today(),
+        sheets::Extras { checkin: measured.checkin.as_ref() },
+    ))
 }
 
 /// A file to download, named.

@@ -25,7 +25,7 @@ const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: in
 /// being built in the background). Readers never wait for a rebuild: once any pages exist, a
 /// change starts a background build and readers get the last built pages, marked stale, until
 /// it lands. Only the very first build is waited for.
-async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
+pub(crate) async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
     let head = state.ws()?.head()?;
     let cached = state.cached_site().clone();
     if let Some(s) = cached {
@@ -123,6 +123,8 @@ async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
                     errors: Vec::new(),
                     edit_links: HashMap::new(),
                     failure: Some(failure),
+                    model: None,
+                    measured: None,
                 })
             }
         };
@@ -152,6 +154,8 @@ fn build(
         errors: Vec::new(),
         edit_links: HashMap::new(),
         failure: None,
+        model: None,
+        measured: None,
     };
     if checked.is_ok() {
         for p in &checked.model.programs {
@@ -165,6 +169,10 @@ fn build(
             measured: st.measured.measured(&checked.model),
             ..report::Options::default()
         };
+        // Kept for the spreadsheet downloads, which show the same revision and data as the
+        // pages without computing the measurements again.
+        pages.model = Some(checked.model.clone());
+        pages.measured = Some(opts.measured.clone());
         let report = (st.builder)(&checked.model, &opts)?;
         for f in &report.assets {
             let mut contents = f.contents.clone();
