@@ -127,6 +127,23 @@ fn the_check_in_page_shows_the_teams_account_and_its_status_call() {
         "green, the team's call"
     );
     assert!(program.contains("(the team's call)") && program.contains("(computed)"));
+    // The exported check-in carries the team's account beside the computed status.
+    let csv = out.path().join("csv");
+    ok(throughline(&[
+        "export",
+        ex.path().to_str().unwrap(),
+        "-f",
+        "csv",
+        "-o",
+        csv.to_str().unwrap(),
+    ]));
+    let checkin = std::fs::read_to_string(csv.join("checkin.csv")).unwrap();
+    assert!(checkin.lines().next().unwrap().contains("status,team_status,reason,decision,story"));
+    let row = checkin.lines().find(|l| l.contains("ind_new_readers")).unwrap();
+    assert!(
+        row.contains("on_track,A partner launches next month.,change,Data prices fell."),
+        "{row}"
+    );
     // Without a reason the note is an error at its status.
     std::fs::write(
         ex.path().join("checkins.yaml"),

@@ -65,7 +65,7 @@ pub fn book(model: &Model, revision: &str, date: model::Date, extras: Extras<'_>
     ];
     tables.push(plan(model, &currency));
     tables.push(plan_key_results(model));
-    tables.push(checkin(extras.checkin));
+    tables.push(checkin(extras.checkin, &model.checkins));
     tables.push(evaluations(model));
     Book { model: model.meta.name.clone(), revision: revision.into(), date, tables }
 }
@@ -388,10 +388,10 @@ fn plan_key_results(m: &Model) -> Table {
     t
 }
 
-fn checkin(c: Option<&CheckIn>) -> Table {
+fn checkin(c: Option<&CheckIn>, notes: &[model::CheckinNote]) -> Table {
     let mut t = Table::new(
         "checkin",
-        "The latest check-in: each key result against its target, with the forecast and status.",
+        "The latest check-in: each key result against its target, with the forecast, the computed status, and the team's account (status override, decision, story).",
         &[
             ("quarter", None),
             ("indicator", None),
@@ -408,11 +408,20 @@ fn checkin(c: Option<&CheckIn>) -> Table {
             ("forecast_high", None),
             ("p_target", unit("probability")),
             ("status", None),
+            ("team_status", None),
+            ("reason", None),
+            ("decision", None),
+            ("story", None),
+            ("partners", None),
+            ("what_works", None),
             ("data", None),
         ],
     );
     let Some(c) = c else { return t };
     for k in &c.key_results {
+        // The team's latest note for this key result and quarter, as the check-in page shows it.
+        let note =
+            notes.iter().rev().find(|n| n.key_result == k.indicator && n.quarter == c.quarter);
         t.push(
             vec![
                 c.quarter.to_string().into(),
@@ -430,6 +439,12 @@ fn checkin(c: Option<&CheckIn>) -> Table {
                 k.forecast.as_ref().map(|f| f.high).into(),
                 k.probability.into(),
                 k.status.to_string().into(),
+                note.and_then(|n| n.status).map(|s| s.word()).into(),
+                note.and_then(|n| n.reason.clone()).into(),
+                note.and_then(|n| n.decision).map(|d| d.word()).into(),
+                note.and_then(|n| n.story.clone()).into(),
+                note.and_then(|n| n.partners.clone()).into(),
+                note.and_then(|n| n.what_works.clone()).into(),
                 k.provenance.as_str().into(),
             ],
             k.provenance,
