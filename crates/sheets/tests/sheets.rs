@@ -175,3 +175,20 @@ fn new_items_land_after_their_kind_in_the_models_style() {
         "# Our teams.\nteams:\n  - id: web\n    name: Web\n    capacity: 3 # FTE\n  - id: apps\n    name: \"Apps: mobile\"\n    capacity: 2.5\n\n# end\n"
     );
 }
+
+#[test]
+fn the_csv_tables_read_as_documented() {
+    let checked = example();
+    let book = sheets::book(&checked.model, "folder", day(), Extras::default());
+    let files = sheets::write::csv_files(&book).expect("csv");
+    let of =
+        |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()).expect(name);
+    insta::assert_snapshot!("about_csv", of("about.csv"));
+    insta::assert_snapshot!("teams_csv", of("teams.csv"));
+    insta::assert_snapshot!("evaluations_csv", of("evaluations.csv"));
+    let initiatives = of("initiatives.csv");
+    insta::assert_snapshot!(
+        "initiatives_csv_head",
+        initiatives.lines().take(4).collect::<Vec<_>>().join("\n")
+    );
+}
