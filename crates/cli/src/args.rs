@@ -288,6 +288,42 @@ pub enum Command {
         #[arg(long, value_parser = non_negative)]
         budget: Option<f64>,
     },
+    /// Export the model as spreadsheets: its items, the saved plan, the latest check-in and the
+    /// evaluations, one table each.
+    ///
+    /// CSV writes one file per table into the folder OUTPUT (about.csv first: the model, date
+    /// and where the data come from); XLSX writes one workbook with a sheet per table, numbers
+    /// as numbers, dates as dates and units in the headers. The item tables import back with
+    /// `throughline import-sheet`. The model must pass `check`.
+    Export {
+        /// The model folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = SheetFormat::Xlsx)]
+        format: SheetFormat,
+        /// Where to write: a file for XLSX [default: model.xlsx], a folder for CSV [default:
+        /// sheets].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Add new items from a spreadsheet to the model's files.
+    ///
+    /// Reads an XLSX workbook (sheets named programs, teams, audiences, nodes, links,
+    /// initiatives, indicators; other exported sheets are skipped) or a CSV file named after
+    /// its table (initiatives.csv). Columns are the format's keys, as `export` writes them. Each
+    /// row becomes a new item appended after the last item of its kind (in its program's file),
+    /// or in a new file when the model has none. Every problem is reported with its sheet, row
+    /// and column, and nothing is written unless the model then checks without new errors.
+    ImportSheet {
+        /// The model folder.
+        dir: PathBuf,
+        /// The .xlsx or .csv file.
+        file: PathBuf,
+        /// Show what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Simulate expected impact, value and cost-effectiveness of every initiative.
     ///
     /// Propagates each initiative's quantified deliveries through the model's quantified links
@@ -448,6 +484,15 @@ pub enum ReportFormat {
     Html,
     /// MediaWiki wikitext, one file per page.
     Wikitext,
+}
+
+/// Spreadsheet formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    /// One workbook, a sheet per table, typed cells.
+    Xlsx,
+    /// One CSV file per table in a folder.
+    Csv,
 }
 
 /// Frameworks.

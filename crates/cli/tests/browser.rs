@@ -327,6 +327,45 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     driver.go(&format!("{base}/goals/g_media.html"));
     driver.wait_for(&loaded("/goals/g_media.html"), "the goal page after restoring");
     driver.wait_for("return document.readyState === 'complete' && document.querySelector('h1') !== null && document.querySelector('h1').innerText.includes('Freely licensed media') && document.querySelector('.updating') === null;", "the restored name after the rebuild");
+    // The check-in as a meeting: the team writes the story and the decision for a key result
+    // of the page's quarter; the page then shows them beside the curve.
+    driver.go(&format!("{base}/checkin.html"));
+    driver.wait_for(&loaded("/checkin.html"), "the check-in page");
+    driver.run("const f = document.querySelector('form[action=\\'/checkin\\']'); f.querySelector('[name=quarter]').value = document.querySelector('h1').innerText.replace('Check-in ', ''); f.querySelector('[name=key_result]').value = 'ind_new_readers'; f.querySelector('[name=story]').value = 'Data prices fell in two target countries'; f.querySelector('[name=decision]').value = 'change'; f.submit(); return true;");
+    driver.wait_for("return document.readyState === 'complete' && location.pathname === '/checkin.html' && document.body.innerText.includes('Data prices fell in two target countries') && document.querySelector('.updating') === null;", "the team's account on the check-in page");
+    assert_eq!(
+        driver.run("return document.querySelector('a[href=\\'/api/v1/sheets.xlsx\\']') !== null;"),
+        Value::Bool(true)
+    );
+
+    // Export the XLSX the page links to; its items import into an empty model (with the
+    // example's plan structure, which is not a table of items) that passes `check`, and so does
+    // the folder the workspace exports, check-in note included.
+    let mut resp = ureq::get(&format!("{base}/api/v1/sheets.xlsx")).call().unwrap();
+    let xlsx = tmp.path().join("model.xlsx");
+    std::fs::write(&xlsx, resp.body_mut().read_to_vec().unwrap()).unwrap();
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("throughline.yaml"), "format_version: 1\nmodel:\n  name: Empty\n")
+        .unwrap();
+    std::fs::copy(model.join("planning.yaml"), empty.join("planning.yaml")).unwrap();
+    let cli = |args: &[&std::ffi::OsStr]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_throughline")).args(args).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    cli(&["import-sheet".as_ref(), empty.as_os_str(), xlsx.as_os_str()]);
+    cli(&["check".as_ref(), empty.as_os_str()]);
+    let exported = tmp.path().join("exported");
+    cli(&["serve".as_ref(), model.as_os_str(), "--export".as_ref(), exported.as_os_str()]);
+    let notes = std::fs::read_to_string(exported.join("checkins.yaml")).unwrap();
+    assert!(notes.contains("Data prices fell"), "the export carries the note: {notes}");
+    cli(&["check".as_ref(), exported.as_os_str()]);
+
     // The refused edit's 422 is the one expected error.
     let severe: Vec<String> = driver
         .severe_logs()

@@ -39,6 +39,66 @@ pub struct Model {
     pub evaluations: Vec<Evaluation>,
     /// Communities whose activity is measured from the history dumps (`docs/communities.md`).
     pub communities: Vec<Community>,
+    /// What teams said at check-in meetings (`checkins:`), in file order: for one key result
+    /// and quarter, a later note supersedes an earlier one, and every note is kept as history.
+    pub checkins: Vec<CheckinNote>,
+}
+
+/// What a team decides about a key result at a check-in ("turn the curve": keep going, change
+/// course, or stop the work behind it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Keep the current course.
+    Continue,
+    /// Change what the team does.
+    Change,
+    /// Stop the work behind the key result.
+    Stop,
+}
+
+/// The status a team gives a key result when its judgement differs from the computed one
+/// (with a reason): the same words as the check-in's computed status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamStatus {
+    /// Already at or past the target.
+    Met,
+    /// Will meet the target.
+    OnTrack,
+    /// May miss the target.
+    AtRisk,
+    /// Will miss the target.
+    OffTrack,
+    /// Cannot tell.
+    NoData,
+}
+
+/// The team's account of one key result at one quarter's check-in: the story behind the
+/// curve, who can help, what works, and the decision, with a status override when the team
+/// disagrees with the computed one. Numbers stay with the store; this is what people said.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckinNote {
+    /// The key result: an indicator.
+    pub key_result: Id,
+    /// The check-in's quarter.
+    pub quarter: Quarter,
+    /// What pushes the curve up or down.
+    pub story: Option<String>,
+    /// Partners with a role in turning the curve.
+    pub partners: Option<String>,
+    /// What works (evidence, and what communities already do).
+    pub what_works: Option<String>,
+    /// The decision.
+    pub decision: Option<Decision>,
+    /// The team's status, overriding the computed one.
+    pub status: Option<TeamStatus>,
+    /// Why the team overrides the status.
+    pub reason: Option<String>,
+    /// Who wrote the note.
+    pub author: Option<String>,
+    /// When it was written.
+    pub date: Option<Date>,
 }
 
 /// How a community's members or edits are recognised.

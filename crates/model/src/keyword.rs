@@ -39,6 +39,7 @@ use crate::items::{
     AudienceKind, CommunityKind, Criterion, Direction, EvaluationMethod, EvidenceKind, Framework,
     HypothesisResult, Polarity, RbaQuestion, ShareOf, SourceKind, Status, Strength,
 };
+use crate::items::{Decision, TeamStatus};
 
 keywords!(Level {
     Input => "input",
@@ -109,6 +110,14 @@ keywords!(HypothesisResult {
     Rejected => "rejected",
     Inconclusive => "inconclusive",
 });
+keywords!(Decision { Continue => "continue", Change => "change", Stop => "stop" });
+keywords!(TeamStatus {
+    Met => "met",
+    OnTrack => "on_track",
+    AtRisk => "at_risk",
+    OffTrack => "off_track",
+    NoData => "no_data",
+});
 keywords!(ShareOf { Effort => "effort", Cost => "cost", Count => "count" });
 keywords!(SourceKind {
     WikimediaRest => "wikimedia_rest",
@@ -136,6 +145,8 @@ mod tests {
     #[test]
     fn every_keyword_round_trips() {
         round_trips::<Status>();
+        round_trips::<Decision>();
+        round_trips::<TeamStatus>();
         round_trips::<Strength>();
         round_trips::<EvidenceKind>();
         round_trips::<Direction>();

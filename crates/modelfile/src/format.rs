@@ -820,6 +820,36 @@ pub static SAVED_OBJECTIVE: Record = Record {
     ],
 };
 
+/// Check-in decisions.
+pub const DECISIONS: &[&str] = <model::Decision as Keyword>::WORDS;
+/// Statuses a team may give a key result.
+pub const TEAM_STATUSES: &[&str] = <model::TeamStatus as Keyword>::WORDS;
+
+/// A team's note at a check-in.
+pub static CHECKIN_NOTE: Record = Record {
+    name: "check-in note",
+    doc: "What a team said about a key result at a quarter's check-in meeting: the story behind \
+          the curve, partners, what works, the decision, and a status when the team's judgement \
+          differs from the computed one. Written by the workspace's check-in form; later notes \
+          for the same key result and quarter supersede earlier ones.",
+    fields: &[
+        req("key_result", Shape::Id, "The key result: an indicator."),
+        req("quarter", Shape::Text, "The check-in's quarter, e.g. 2026Q3."),
+        opt("story", Shape::LongText, "The story behind the curve: what pushes it up or down."),
+        opt("partners", Shape::LongText, "Partners with a role to play in turning the curve."),
+        opt("what_works", Shape::LongText, "What works: evidence, and what communities do."),
+        opt("decision", Shape::Enum(DECISIONS), "The decision: continue, change or stop."),
+        opt(
+            "status",
+            Shape::Enum(TEAM_STATUSES),
+            "The team's status, overriding the computed one; needs a `reason`.",
+        ),
+        opt("reason", Shape::LongText, "Why the team overrides the computed status."),
+        opt("author", Shape::Text, "Who wrote the note."),
+        opt("date", Shape::Date, "When it was written."),
+    ],
+};
+
 /// A whole file.
 pub static FILE: Record = Record {
     name: "model file",
@@ -850,6 +880,11 @@ pub static FILE: Record = Record {
             Shape::List(&Shape::Record(&COMMUNITY)),
             "Communities measured from the history dumps.",
         ),
+        opt(
+            "checkins",
+            Shape::List(&Shape::Record(&CHECKIN_NOTE)),
+            "What teams said at check-in meetings (the workspace's check-in form writes them).",
+        ),
     ],
 };
 
@@ -869,6 +904,7 @@ pub static ALL_RECORDS: &[&Record] = &[
     &EVALUATION_DESIGN,
     &EVALUATION,
     &COMMUNITY,
+    &CHECKIN_NOTE,
     &AUDIENCE,
     &INDICATOR,
     &DATED_VALUE,

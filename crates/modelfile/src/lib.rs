@@ -14,6 +14,7 @@ pub mod schema;
 pub mod source;
 pub mod sourcemap;
 mod suggest;
+pub mod write;
 pub mod yaml;
 
 use std::collections::BTreeSet;

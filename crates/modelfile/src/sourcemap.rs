@@ -193,6 +193,8 @@ pub struct SourceMap {
     pub plan_references: Vec<PlanReference>,
     /// Parallel to `Model::evaluations`.
     pub evaluations: Vec<ItemSpans>,
+    /// Parallel to `Model::checkins`.
+    pub checkins: Vec<ItemSpans>,
 }
 
 impl SourceMap {

@@ -105,6 +105,64 @@ pub fn svg(model: &Model, scope: &Scope, link: Linker<'_>) -> String {
 
 /// [`svg`] as markup for a page, labelled for screen readers.
 pub fn chart(model: &Model, scope: &Scope, link: Linker<'_>, label: Option<&str>) -> Markup {
+    chart_sized(model, scope, link, label).0
+}
+
+/// A step's latest status at the check-in, drawn as a traffic light on its box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Light {
+    /// Met or on track.
+    OnTrack,
+    /// At risk.
+    AtRisk,
+    /// Off track.
+    OffTrack,
+    /// Measured by a key result that has no data yet.
+    NoData,
+}
+
+impl Light {
+    /// The words the check-in uses.
+    pub fn word(self) -> &'static str {
+        match self {
+            Light::OnTrack => "on track",
+            Light::AtRisk => "at risk",
+            Light::OffTrack => "off track",
+            Light::NoData => "no data",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Light::OnTrack => "#2e7d32",
+            Light::AtRisk => "#f9a825",
+            Light::OffTrack => "#c62828",
+            Light::NoData => "#9e9e9e",
+        }
+    }
+}
+
+/// Traffic lights by node id, with what each says (for its tooltip).
+pub type Lights = std::collections::HashMap<String, (Light, String)>;
+
+/// [`chart`] and its width in pixels, so a page can say when it is wider than its box.
+pub fn chart_sized(
+    model: &Model,
+    scope: &Scope,
+    link: Linker<'_>,
+    label: Option<&str>,
+) -> (Markup, f64) {
+    chart_lit(model, scope, link, label, &Lights::new())
+}
+
+/// [`chart_sized`] with a traffic light on each step that has a status at the check-in.
+pub fn chart_lit(
+    model: &Model,
+    scope: &Scope,
+    link: Linker<'_>,
+    label: Option<&str>,
+    lights: &Lights,
+) -> (Markup, f64) {
     let index: std::collections::HashMap<&str, usize> =
         model.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let in_program = |p: &Option<model::Id>| match &scope.program {
@@ -282,7 +340,7 @@ pub fn chart(model: &Model, scope: &Scope, link: Linker<'_>, label: Option<&str>
     }
     let width = vs.iter().map(|v| v.x + v.width / 2.0).fold(0.0, f64::max) + 20.0;
 
-    render(model, &vs, &edges, width, height, label)
+    (render(model, &vs, &edges, width, height, label, lights), width)
 }
 
 fn vertex(kind: Kind, layer: usize, label: &str, href: Option<String>) -> Vertex {
@@ -378,6 +436,7 @@ fn render(
     width: f64,
     height: f64,
     label: Option<&str>,
+    lights: &Lights,
 ) -> Markup {
     let (w, h) = (format!("{width:.0}"), format!("{height:.0}"));
     html! {
@@ -390,7 +449,7 @@ fn render(
             }
             "\n"
             @for e in edges { (edge(vs, e)) }
-            @for v in vs { (node(model, v)) }
+            @for v in vs { (node(model, v, lights)) }
         }
         "\n"
     }
@@ -477,7 +536,11 @@ fn edge(vs: &[Vertex], e: &Edge) -> Markup {
 }
 
 /// A box with its wrapped label, linked to its page when it has one.
-fn node(model: &Model, v: &Vertex) -> Markup {
+fn node(model: &Model, v: &Vertex, lights: &Lights) -> Markup {
+    let light = match v.kind {
+        Kind::Node(i) => lights.get(model.nodes[i].id.as_str()),
+        _ => None,
+    };
     let (fill, stroke, rx, title) = match v.kind {
         Kind::Dummy => return html! {},
         Kind::Node(i) => {
@@ -520,6 +583,11 @@ fn node(model: &Model, v: &Vertex) -> Markup {
         ]))
         @for (k, line) in v.lines.iter().enumerate() {
             text x=(f1(v.x)) y=(f1(y + PAD + LINE_H * (k as f64 + 0.75))) text-anchor="middle" fill="#111" { (line) }
+        }
+        @if let Some((l, why)) = light {
+            circle class="light" cx=(f1(x + v.width - 5.0)) cy=(f1(y + 5.0)) r="4.5" fill=(l.colour()) stroke="#fff" {
+                title { (l.word()) ": " (why) }
+            }
         }
     };
     html! {

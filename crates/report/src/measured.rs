@@ -211,7 +211,7 @@ fn planned_part(k: &KeyResult) -> Markup {
 
 /// One key result's row of the check-in table, labelled with its code in the plan's structure
 /// when it has one.
-fn checkin_row(k: &KeyResult, code: Option<&str>) -> Markup {
+fn checkin_row(k: &KeyResult, code: Option<&str>, team: Option<model::TeamStatus>) -> Markup {
     html! {
         tr {
             th scope="row" {
@@ -236,14 +236,91 @@ fn checkin_row(k: &KeyResult, code: Option<&str>) -> Markup {
             td class="num" {
                 @match k.probability { Some(p) => (format_args!("{:.0}%", p * 100.0)), None => "—" }
             }
-            td class=(status_class(k)) { (k.status) }
+            @match team {
+                // The team's call, with the computed status beside it: a disagreement shown,
+                // not hidden.
+                Some(t) => td class=(team_status_class(t)) {
+                    (team_status_word(t)) " (team; computed: " (k.status) ")"
+                },
+                None => td class=(status_class(k)) { (k.status) },
+            }
         }
     }
 }
 
 /// The check-in page body: key results grouped by the plan's objectives when the model writes
 /// its structure (`planning.buckets`).
-pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> Markup {
+/// The team's latest note on a key result for the check-in's quarter, and how many notes it has
+/// in all (the history).
+fn note_of<'a>(
+    notes: &'a [model::CheckinNote],
+    k: &KeyResult,
+    quarter: model::Quarter,
+) -> (Option<&'a model::CheckinNote>, usize) {
+    let all: Vec<&model::CheckinNote> =
+        notes.iter().filter(|n| n.key_result == k.indicator).collect();
+    (all.iter().rev().find(|n| n.quarter == quarter).copied(), all.len())
+}
+
+/// The status words of a team's override, as the check-in shows statuses.
+fn team_status_word(s: model::TeamStatus) -> &'static str {
+    match s {
+        model::TeamStatus::Met => "met",
+        model::TeamStatus::OnTrack => "on track",
+        model::TeamStatus::AtRisk => "at risk",
+        model::TeamStatus::OffTrack => "off track",
+        model::TeamStatus::NoData => "no data",
+    }
+}
+
+fn team_status_class(s: model::TeamStatus) -> &'static str {
+    match s {
+        model::TeamStatus::Met | model::TeamStatus::OnTrack => "ok",
+        model::TeamStatus::AtRisk => "warn",
+        model::TeamStatus::OffTrack => "bad",
+        model::TeamStatus::NoData => "muted",
+    }
+}
+
+/// What the team said at the meeting: the story behind the curve, partners, what works, the
+/// decision and a status override with its reason.
+fn note_part(note: Option<&model::CheckinNote>, count: usize) -> Markup {
+    let Some(n) = note else {
+        return html! {
+            @if count > 0 { p class="legend" { (count) " earlier note(s) from other quarters in checkins.yaml." } }
+        };
+    };
+    html! {
+        div class="checkin-note" {
+            h3 { "The team's account" }
+            dl {
+                @if let Some(t) = &n.story { dt { "Story behind the curve" } dd { (t) } }
+                @if let Some(t) = &n.partners { dt { "Partners" } dd { (t) } }
+                @if let Some(t) = &n.what_works { dt { "What works" } dd { (t) } }
+                @if let Some(d) = n.decision { dt { "Decision" } dd { strong { (d.word()) } } }
+                @if let Some(s) = n.status {
+                    dt { "Team's status" }
+                    dd {
+                        span class=(team_status_class(s)) { (team_status_word(s)) }
+                        @if let Some(r) = &n.reason { " — " (r) }
+                    }
+                }
+            }
+            p class="legend" {
+                @if let Some(a) = &n.author { "By " (a) }
+                @if let Some(d) = n.date { " on " (d) }
+                @if count > 1 { "; " (count) " notes in all (checkins.yaml keeps every one)" }
+                "."
+            }
+        }
+    }
+}
+
+pub(crate) fn checkin_body(
+    ci: Option<&CheckIn>,
+    planning: &model::Planning,
+    notes: &[model::CheckinNote],
+) -> Markup {
     let Some(ci) = ci else {
         return html! {
             h1 { "Quarterly check-in" }
@@ -264,12 +341,17 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> 
         ("Status", false),
     ];
     let of = |id: &model::Id| ci.key_results.iter().find(|k| &k.indicator == id);
+    let team = |k: &KeyResult| note_of(notes, k, ci.quarter).0.and_then(|n| n.status);
     // With the plan's structure written, one table per objective, its key results by code;
     // the indicators with targets that no key result names follow in a table of their own.
     let in_structure: Vec<&model::Id> =
         planning.key_results().map(|(_, _, k)| &k.indicator).collect();
     let tables = if planning.buckets.is_empty() {
-        table("Key results", cols, html! { @for k in &ci.key_results { (checkin_row(k, None)) } })
+        table(
+            "Key results",
+            cols,
+            html! { @for k in &ci.key_results { (checkin_row(k, None, team(k))) } },
+        )
     } else {
         let others: Vec<&KeyResult> =
             ci.key_results.iter().filter(|k| !in_structure.contains(&&k.indicator)).collect();
@@ -287,7 +369,7 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> 
                             html! {
                                 @for pk in &o.key_results {
                                     @if let Some(k) = of(&pk.indicator) {
-                                        (checkin_row(k, Some(pk.id.as_str())))
+                                        (checkin_row(k, Some(pk.id.as_str()), team(k)))
                                     }
                                 }
                             },
@@ -297,7 +379,7 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> 
                 }
             }
             @if !others.is_empty() {
-                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(k, None)) } }))
+                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(k, None, team(k))) } }))
             }
         }
     };
@@ -324,6 +406,8 @@ pub(crate) fn checkin_body(ci: Option<&CheckIn>, planning: &model::Planning) -> 
                     ))),
                 }
                 (planned_part(k))
+                @let (note, count) = note_of(notes, k, ci.quarter);
+                (note_part(note, count))
                 @if !k.initiatives.is_empty() {
                     p {
                         "Behind it: "

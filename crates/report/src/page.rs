@@ -219,6 +219,27 @@ pub fn list<T: Render>(items: &[T]) -> Markup {
     }
 }
 
+/// What the model's value unit means ("value points" is otherwise never explained): the value
+/// function's judgement weights put every goal's change, and scores on non-mission benefits, on
+/// one scale, with one goal's weight as the example.
+pub fn value_note(m: &model::Model) -> Markup {
+    let unit = m.value.unit.as_deref().unwrap_or("value");
+    let example = m.value.goals.iter().find_map(|(g, w)| {
+        let n = m.node(g.as_str())?;
+        let counted = n.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+        Some(format!("a change of one in “{}”{counted} is worth {} {unit}", n.name, num(*w)))
+    });
+    html! {
+        p class="legend" {
+            strong { "What “" (unit) "” are: " }
+            "the model's value function (its " code { "value" } " section) weighs each goal's change, and each point of non-mission benefit, so that work on different goals can be compared on one scale"
+            @if let Some(e) = example { " (e.g. " (e) ")" }
+            ". The weights are judgements, not measurements: "
+            code { "throughline simulate --weight-spread" } " shows how the ranking moves when they move."
+        }
+    }
+}
+
 /// A figure: a chart and its caption.
 pub fn figure(chart: &Markup, caption: &str) -> Markup {
     html! { figure { (chart) figcaption class="legend" { (caption) } } }

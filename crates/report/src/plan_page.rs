@@ -83,7 +83,7 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> Markup {
         }
         "\n"
         h2 id="timeline" { "Timeline by team" } "\n"
-        (timeline_svg(plan))
+        (timeline_svg(model, plan))
         (load(plan))
         (people(plan, cur))
         @if !plan.balance.is_empty() { (balance(plan)) }
@@ -475,7 +475,7 @@ fn people(plan: &AnnualPlan, cur: &str) -> Markup {
 }
 
 /// A Gantt chart: a row per team with work, a column per quarter, a bar per initiative.
-fn timeline_svg(plan: &AnnualPlan) -> Markup {
+fn timeline_svg(model: &model::Model, plan: &AnnualPlan) -> Markup {
     let p = &plan.problem;
     let teams: Vec<usize> = (0..p.teams.len())
         .filter(|&t| plan.schedule.iter().any(|x| x.team.as_ref() == Some(&p.teams[t].id)))
@@ -519,14 +519,17 @@ fn timeline_svg(plan: &AnnualPlan) -> Markup {
                 @let bw = col_w * x.duration as f64 - 6.0;
                 @let must = p.items.iter().find(|it| it.id == x.id).is_some_and(|it| it.must);
                 @let max_chars = (bw / 6.2) as usize;
-                @let label = if x.id.chars().count() > max_chars {
-                    x.id.chars().take(max_chars.saturating_sub(1)).collect::<String>() + "…"
+                // Bars show the initiative's name (people do not read ids); the id is in the
+                // tooltip.
+                @let name = model.initiatives.iter().find(|i| i.id.as_str() == x.id).map_or(x.id.as_str(), |i| i.name.as_str());
+                @let label = if name.chars().count() > max_chars {
+                    name.chars().take(max_chars.saturating_sub(1)).collect::<String>() + "…"
                 } else {
-                    x.id.clone()
+                    name.to_string()
                 };
                 g {
                     title {
-                        (x.id) " — team " (x.team.as_deref().unwrap_or("")) ", " (x.duration)
+                        (name) " (" (x.id) ") — team " (x.team.as_deref().unwrap_or("")) ", " (x.duration)
                         " quarter(s) from " (x.label) ", " (num(x.load)) " person-quarters a quarter"
                         @if must { ", must do" }
                     }

@@ -36,6 +36,8 @@ struct Ctx<'a> {
     plan: &'a simulate::Plan,
     tornadoes: &'a [Tornado],
     voi: &'a Voi,
+    /// Traffic lights of the steps measured by a key result at the latest check-in.
+    lights: diagram::Lights,
 }
 
 impl<'a> Ctx<'a> {
@@ -79,7 +81,8 @@ pub(crate) fn build(
 ) -> Site {
     let Computed { sim, plan, tornadoes, voi, annual } = *computed;
     let dimensions = frameworks::five_dimensions(model, graph);
-    let ctx = Ctx { dimensions, model, graph, sim, plan, tornadoes, voi };
+    let lights = lights(model, opts.measured.checkin.as_ref());
+    let ctx = Ctx { dimensions, model, graph, sim, plan, tornadoes, voi, lights };
     // A page that fails to build (a panic in a view or an engine it calls) becomes a page
     // saying so; every other page is built as usual.
     let page = |path: String, depth: usize, title: &str, build: &dyn Fn() -> Markup| Page {
@@ -110,7 +113,11 @@ pub(crate) fn build(
         None => html! { h1 { "Annual plan" } (warn("No plan could be made for this model.")) },
     }));
     pages.push(page("checkin.html".into(), 0, "Check-in", &|| {
-        crate::measured::checkin_body(opts.measured.checkin.as_ref(), &model.planning)
+        crate::measured::checkin_body(
+            opts.measured.checkin.as_ref(),
+            &model.planning,
+            &model.checkins,
+        )
     }));
     pages.push(page("evaluations.html".into(), 0, "Evaluations", &|| {
         crate::measured::evaluations_body(&opts.measured.evaluations)
@@ -246,15 +253,78 @@ fn node_details(ctx: &Ctx<'_>, program: &str) -> Markup {
     }
 }
 
+/// The traffic light of each step measured by a key result: the team's status from its latest
+/// note for the check-in's quarter when it gave one, else the computed status; a step with
+/// several key results shows the worst.
+fn lights(model: &Model, ci: Option<&evaluate::checkin::CheckIn>) -> diagram::Lights {
+    use diagram::Light;
+    use evaluate::trend::Status;
+    let mut out = diagram::Lights::new();
+    let Some(ci) = ci else { return out };
+    for k in &ci.key_results {
+        let Some(ind) = model.indicators.iter().find(|i| i.id == k.indicator) else { continue };
+        let team = model
+            .checkins
+            .iter()
+            .rev()
+            .find(|n| n.key_result == k.indicator && n.quarter == ci.quarter)
+            .and_then(|n| n.status);
+        let (light, whose) = match team {
+            Some(t) => (
+                match t {
+                    model::TeamStatus::Met | model::TeamStatus::OnTrack => Light::OnTrack,
+                    model::TeamStatus::AtRisk => Light::AtRisk,
+                    model::TeamStatus::OffTrack => Light::OffTrack,
+                    model::TeamStatus::NoData => Light::NoData,
+                },
+                "the team's call",
+            ),
+            None => (
+                match k.status {
+                    Status::Met | Status::OnTrack => Light::OnTrack,
+                    Status::AtRisk => Light::AtRisk,
+                    Status::OffTrack => Light::OffTrack,
+                    Status::NoData => Light::NoData,
+                },
+                "computed",
+            ),
+        };
+        let why = format!("{} at the {} check-in ({whose})", k.name, ci.quarter);
+        let worst = |l: Light| match l {
+            Light::OffTrack => 3,
+            Light::AtRisk => 2,
+            Light::OnTrack => 1,
+            Light::NoData => 0,
+        };
+        let entry = out.entry(ind.measures.to_string()).or_insert((light, why.clone()));
+        if worst(light) > worst(entry.0) {
+            *entry = (light, why);
+        }
+    }
+    out
+}
+
+/// Pixels above which a diagram no longer fits the page's text column.
+const WIDE_DIAGRAM: f64 = 1_100.0;
+
 /// A results-chain diagram with its caption.
 fn diagram_figure(ctx: &Ctx<'_>, depth: usize, scope: &diagram::Scope, caption: &str) -> Markup {
     let up = "../".repeat(depth);
     let link = |id: &str, initiative: bool| node_href(ctx, &up, id, initiative);
+    let (chart, width) = diagram::chart_lit(ctx.model, scope, &link, Some(caption), &ctx.lights);
     html! {
         figure {
-            div class="diagram" { (diagram::chart(ctx.model, scope, &link, Some(caption))) }
+            // The page's text column is 72rem (about 1,100 pixels): a wider diagram scrolls
+            // inside its box, and says so, since the cut-off labels give no sign of it.
+            @if width > WIDE_DIAGRAM {
+                p class="legend scroll-hint" { "This diagram is wider than the page: scroll sideways in its box to see all of it." }
+            }
+            div class="diagram" { (chart) }
             figcaption class="legend" {
                 (caption) ". Levels read bottom to top; blue boxes are initiatives. Line weight shows evidence strength (dashed grey: no evidence); a yellow badge counts a link's assumptions. Hover or focus an element for its details."
+                @if !ctx.lights.is_empty() {
+                    " A dot in a step's corner is its status at the latest " a href={ (up) "checkin.html" } { "check-in" } ": green on track, amber at risk, red off track, grey no data (the team's call when it gave one)."
+                }
             }
         }
     }
@@ -315,6 +385,7 @@ fn index(ctx: &Ctx<'_>) -> Markup {
             strong { (num(p.mean)) " " (unit) }
             " (90% interval " (num(p.p5)) " – " (num(p.p95)) ")."
         }
+        (crate::page::value_note(m))
         "\n"
         h2 id="goals" { "Goals" }
         (table(

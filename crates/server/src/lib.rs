@@ -109,6 +109,10 @@ pub(crate) struct Pages {
     pub edit_links: HashMap<String, maud::Markup>,
     /// Why the pages of this revision could not be built, if they could not.
     pub failure: Option<String>,
+    /// The model the pages show, when it is free of errors.
+    pub model: Option<model::Model>,
+    /// The measurements the pages show.
+    pub measured: Option<report::Measured>,
 }
 
 /// The pages of one revision, shared by the requests that read it.
@@ -475,6 +479,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/oauth/start", get(oauth::start))
         .route("/oauth/callback", get(oauth::callback))
         .route("/edit/{kind}/{id}", get(pages::edit_form).post(pages::edit_submit))
+        .route("/checkin", post(pages::checkin_submit))
+        .route("/import", get(pages::import_form).post(pages::import_submit))
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
         .route("/comments", post(pages::comment_submit))
@@ -488,6 +494,9 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/revisions", get(api_revisions))
         .route("/api/v1/revisions/{id}/restore", post(api_restore))
         .route("/api/v1/comments", get(api_comments).post(api_comment))
+        .route("/api/v1/checkins", get(api_checkins).post(api_checkin))
+        .route("/api/v1/sheets.xlsx", get(api_sheets_xlsx))
+        .route("/api/v1/sheets/{table}", get(api_sheet_csv))
         .route("/{*path}", get(pages::page))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -712,6 +721,113 @@ async fn api_comment(
     })?;
     let made = state.ws()?.contribute(c.round, &c.target, kind, &c.body, &s.account.name)?;
     Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+/// A check-in note as the API takes it (`workspace::checkin::NoteInput`).
+#[derive(Deserialize)]
+struct CheckinBody {
+    key_result: String,
+    quarter: String,
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default)]
+    what_works: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl From<CheckinBody> for workspace::checkin::NoteInput {
+    fn from(b: CheckinBody) -> Self {
+        workspace::checkin::NoteInput {
+            key_result: b.key_result,
+            quarter: b.quarter,
+            story: b.story,
+            partners: b.partners,
+            what_works: b.what_works,
+            decision: b.decision,
+            status: b.status,
+            reason: b.reason,
+        }
+    }
+}
+
+async fn api_checkins(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    Ok(Json(state.ws()?.checkin_notes(None)?).into_response())
+}
+
+async fn api_checkin(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Json<CheckinBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
+    let note = state.ws()?.record_checkin(&body.into(), &s.account.name)?;
+    Ok((StatusCode::CREATED, Json(note)).into_response())
+}
+
+/// The model's tables for a download (`sheets::book`): the revision and measurements the pages
+/// show (the last built ones while a newer revision builds), so a download costs no
+/// recomputation; refused while the model has errors, as `throughline export` refuses.
+async fn sheets_book(state: &Arc<AppState>) -> Result<sheets::Book, AppError> {
+    let (site, _) = pages::site(state).await?;
+    let (Some(model), Some(measured)) = (&site.model, &site.measured) else {
+        return Err(AppError::Conflict(
+            "this revision has no tables: the model has errors, or its pages could not be built (see the overview)".into(),
+        ));
+    };
+    Ok(sheets::book(
+        model,
+        &format!("workspace revision {}", site.head),
+        model::Date::today(),
+        sheets::Extras { checkin: measured.checkin.as_ref() },
+    ))
+}
+
+/// A file to download, named.
+fn download(content_type: &'static str, name: &str, body: impl IntoResponse) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let mut resp = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+/// Media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn api_sheets_xlsx(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    let book = sheets_book(&state).await?;
+    let bytes = sheets::write::xlsx(&book).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(XLSX, "model.xlsx", bytes))
+}
+
+async fn api_sheet_csv(
+    State(state): State<Arc<AppState>>,
+    table: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Path(name) = in_path(table)?;
+    let book = sheets_book(&state).await?;
+    let table = if name == "about" {
+        book.about()
+    } else {
+        book.table(&name).cloned().ok_or_else(|| {
+            AppError::NotFound(format!(
+                "no table `{}`; the tables are about, {}",
+                name.chars().take(limits::ID).collect::<String>(),
+                book.tables.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+            ))
+        })?
+    };
+    let text = sheets::write::csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download("text/csv; charset=utf-8", &format!("{}.csv", table.name), text))
 }
 
 async fn openapi() -> Response {

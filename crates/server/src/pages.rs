@@ -6,24 +6,26 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use modelfile::format::Shape;
 use report::page::{Markup, Nav, Shell, Slots, html, thead};
 use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
+use workspace::limits;
 
 use crate::{AppError, AppState, Who, kind_of, who};
 
 /// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
 /// inline style, so the Content-Security-Policy needs no `'unsafe-inline'`).
-const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n";
+const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n.saved { background: #e6f4ea; padding: 0.3em 0.6em; }\n.downloads { font-size: 0.9em; }\n";
 
 /// The pages to answer with, and whether they are stale (a newer revision or newer data is
 /// being built in the background). Readers never wait for a rebuild: once any pages exist, a
 /// change starts a background build and readers get the last built pages, marked stale, until
 /// it lands. Only the very first build is waited for.
-async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
+pub(crate) async fn site(state: &Arc<AppState>) -> Result<(crate::Site, bool), AppError> {
     let head = state.ws()?.head()?;
     let cached = state.cached_site().clone();
     if let Some(s) = cached {
@@ -121,6 +123,8 @@ async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
                     errors: Vec::new(),
                     edit_links: HashMap::new(),
                     failure: Some(failure),
+                    model: None,
+                    measured: None,
                 })
             }
         };
@@ -150,6 +154,8 @@ fn build(
         errors: Vec::new(),
         edit_links: HashMap::new(),
         failure: None,
+        model: None,
+        measured: None,
     };
     if checked.is_ok() {
         for p in &checked.model.programs {
@@ -163,6 +169,10 @@ fn build(
             measured: st.measured.measured(&checked.model),
             ..report::Options::default()
         };
+        // Kept for the spreadsheet downloads, which show the same revision and data as the
+        // pages without computing the measurements again.
+        pages.model = Some(checked.model.clone());
+        pages.measured = Some(opts.measured.clone());
         let report = (st.builder)(&checked.model, &opts)?;
         for f in &report.assets {
             let mut contents = f.contents.clone();
@@ -242,6 +252,9 @@ fn account_bar(w: &Who) -> Markup {
                 None => a href="/login" { "Log in" },
             }
             " · " a href="/revisions" { "Revisions" } " · " a href="/rounds" { "Consultation" }
+            @if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
+                " · " a href="/import" { "Add items from a spreadsheet" }
+            }
         }
     }
 }
@@ -346,9 +359,14 @@ async fn serve_page(
     state: Arc<AppState>,
     headers: HeaderMap,
     path: String,
+    saved: bool,
 ) -> Result<Response, AppError> {
     let (site, stale) = site(&state).await?;
-    let mut resp = page_of(&state, &headers, &path, &site, stale)?;
+    let mut resp = match page_of(&state, &headers, &path, &site, stale, saved) {
+        // A browser asking for a page that does not exist gets a page, not JSON.
+        Err(AppError::NotFound(why)) => not_found(&why),
+        other => other?,
+    };
     resp.headers_mut().insert(REVISION_HEADER, site.head.into());
     if stale {
         resp.headers_mut().insert(UPDATING_HEADER, HeaderValue::from_static("1"));
@@ -365,6 +383,7 @@ fn page_of(
     path: &str,
     site: &crate::Site,
     stale: bool,
+    saved: bool,
 ) -> Result<Response, AppError> {
     if let Some(contents) = site.assets.get(path) {
         return Ok(([(header::CONTENT_TYPE, content_type(path))], contents.clone()).into_response());
@@ -381,34 +400,349 @@ fn page_of(
     };
     let w = who(state, headers)?;
     let item = item_of(path);
+    let editor = w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor);
     let mut slots = Slots {
         account: Some(html! {
             (account_bar(&w))
-            @if let Some((kind, id)) = item {
+            // Anonymous visitors and contributors cannot edit: no link that leads to a refusal.
+            @if let (Some((kind, id)), true) = (item, editor) {
                 " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { "Edit this " (kind.name()) }
             }
+            (downloads(path))
         }),
         ..Slots::default()
     };
     if let Some((_, id)) = item {
         slots.comments = Some(comments_section(state, &w, id)?);
     }
-    if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
+    if editor {
         slots.edit = site.edit_links.get(path).cloned();
+        if path == "checkin.html"
+            && let Some(s) = &w.session
+        {
+            let m = checked_model(state)?;
+            slots.edit =
+                Some(checkin_form(&m, &s.csrf, &workspace::checkin::NoteInput::default(), &[]));
+        }
     }
-    if stale {
+    if stale || saved {
         // A newer revision or newer data is being built: say so, and look again shortly (a
         // refresh, not a script: the pages carry none).
         slots.banner = Some(html! {
-            p class="updating" role="status" {
-                "Updating… this page shows revision " (site.head)
-                " and refreshes by itself when the newest is ready."
+            @if saved {
+                p class="saved" role="status" { "Saved: your change is a new revision of the model." }
+            }
+            @if stale {
+                p class="updating" role="status" {
+                    "Updating… this page shows revision " (site.head)
+                    " and refreshes by itself when the newest is ready."
+                }
             }
         });
-        slots.refresh = Some(2);
+        if stale {
+            slots.refresh = Some(2);
+        }
     }
     let html = report.render(&report.pages[at], slots).into_string();
     Ok(([(header::CONTENT_TYPE, content_type(path))], html).into_response())
+}
+
+/// The spreadsheet downloads of a report page (`/api/v1/sheets…`): the whole model as XLSX, and
+/// the CSV of the tables the page shows.
+fn downloads(path: &str) -> Markup {
+    let tables: &[&str] = match path.split_once('/').map_or(path, |(dir, _)| dir) {
+        "index.html" => &["initiatives", "indicators"],
+        "programs" => &["nodes", "links"],
+        "initiatives" => &["initiatives"],
+        "goals" => &["nodes", "indicators"],
+        "plan.html" => &["plan", "plan_key_results"],
+        "checkin.html" | "rba.html" => &["checkin"],
+        "evaluations.html" => &["evaluations"],
+        _ => &[],
+    };
+    html! {
+        p class="downloads" {
+            "Download: " a href="/api/v1/sheets.xlsx" download { "the model as a spreadsheet (XLSX)" }
+            @for t in tables {
+                " · " a href={ "/api/v1/sheets/" (t) } download { (t) " (CSV)" }
+            }
+        }
+    }
+}
+
+/// The model of the current revision (for forms that list its items).
+fn checked_model(state: &Arc<AppState>) -> Result<model::Model, AppError> {
+    Ok(state.ws()?.checked()?.model)
+}
+
+/// The check-in meeting's form: per key result and quarter, the story behind the curve,
+/// partners, what works, the decision, and a status override with its reason.
+fn checkin_form(
+    m: &model::Model,
+    csrf: &str,
+    typed: &workspace::checkin::NoteInput,
+    errors: &[FieldError],
+) -> Markup {
+    let quarter = if typed.quarter.is_empty() {
+        analysis::store::last_complete_quarter().to_string()
+    } else {
+        typed.quarter.clone()
+    };
+    let err = |key: &str| -> Markup {
+        html! {
+            @for e in errors.iter().filter(|e| e.field.as_deref() == Some(key)) {
+                br; span class="bad field-error" role="alert" { (e.message) }
+            }
+        }
+    };
+    let area = |key: &str, label: &str, value: &str| -> Markup {
+        html! {
+            p {
+                label for={ "c-" (key) } { strong { (label) } }
+                br;
+                textarea id={ "c-" (key) } name=(key) rows="3" cols="70" { (value) }
+                (err(key))
+            }
+        }
+    };
+    let key_results: Vec<&model::Indicator> =
+        m.indicators.iter().filter(|i| i.target.is_some()).collect();
+    html! {
+        section id="record-checkin" {
+            h2 { "Record the check-in" }
+            p class="legend" {
+                "What the team says about one key result this quarter. It is kept as history and written to "
+                code { "checkins.yaml" } " as a new revision; the page then shows it beside the curve."
+            }
+            @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
+            form method="post" action="/checkin" {
+                (csrf_field(csrf))
+                p {
+                    label for="c-key_result" { strong { "Key result" } } br;
+                    select id="c-key_result" name="key_result" {
+                        @for i in &key_results {
+                            option value=(i.id) selected[i.id.as_str() == typed.key_result] { (i.name) }
+                        }
+                    }
+                    (err("key_result"))
+                    " "
+                    label for="c-quarter" { strong { "Quarter" } }
+                    " "
+                    input id="c-quarter" name="quarter" value=(quarter) size="8" pattern="[0-9]{4}Q[1-4]";
+                    (err("quarter"))
+                }
+                (area("story", "The story behind the curve: what pushes it up or down?", &typed.story))
+                (area("partners", "Partners with a role to play in turning the curve", &typed.partners))
+                (area("what_works", "What works (evidence, and what communities already do)", &typed.what_works))
+                p {
+                    label for="c-decision" { strong { "Decision" } } br;
+                    select id="c-decision" name="decision" {
+                        option value="" { "—" }
+                        @for d in ["continue", "change", "stop"] { option selected[typed.decision == d] { (d) } }
+                    }
+                    (err("decision"))
+                }
+                p {
+                    label for="c-status" { strong { "The team's status" } " "
+                        span class="legend" { "only when the team's judgement differs from the computed status; give the reason" } }
+                    br;
+                    select id="c-status" name="status" {
+                        option value="" { "as computed" }
+                        @for s in ["met", "on_track", "at_risk", "off_track", "no_data"] {
+                            option value=(s) selected[typed.status == s] { (s.replace('_', " ")) }
+                        }
+                    }
+                    (err("status"))
+                }
+                (area("reason", "Why the team's status differs", &typed.reason))
+                p { button type="submit" { "Save the check-in" } " " a href="/checkin.html" { "Cancel" } }
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct CheckinForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    key_result: String,
+    #[serde(default)]
+    quarter: String,
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default)]
+    what_works: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl crate::Csrf for CheckinForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+pub(crate) async fn checkin_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Form<CheckinForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, f) = w.authorise_form(Role::Editor, payload)?;
+    let note = workspace::checkin::NoteInput {
+        key_result: f.key_result,
+        quarter: f.quarter,
+        story: f.story,
+        partners: f.partners,
+        what_works: f.what_works,
+        decision: f.decision,
+        status: f.status,
+        reason: f.reason,
+    };
+    let result = state.ws()?.record_checkin(&note, &s.account.name);
+    match result {
+        // No #fragment: a stale page refreshes itself, and a browser does not reload a URL
+        // that differs only by its fragment.
+        Ok(_) => Ok(Redirect::to("/checkin.html?saved").into_response()),
+        Err(workspace::edit::EditError::Invalid(errors)) => {
+            let m = checked_model(&state)?;
+            let body = html! {
+                h1 { "Record the check-in" }
+                (checkin_form(&m, &s.csrf, &note, &errors))
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(shell("Record the check-in", body)))
+                .into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The tables a pasted sheet may fill.
+const IMPORT_TABLES: [&str; 7] =
+    ["initiatives", "indicators", "nodes", "links", "programs", "teams", "audiences"];
+
+/// Add items from a spreadsheet: rows pasted from a spreadsheet program (tab-separated) or
+/// CSV, header first, as `throughline import-sheet` reads them.
+fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellError]) -> String {
+    let body = html! {
+        h1 { "Add items from a spreadsheet" }
+        p class="legend" {
+            "Copy the rows from your spreadsheet, header row first, and paste them below (or paste CSV). "
+            "The columns are the format's keys, as the " a href="/api/v1/sheets.xlsx" { "exported workbook" }
+            " has them (" code { "cost (USD)" } " reads as " code { "cost" } "). Each row becomes a new item after the last of its kind in its program's file; nothing is saved if any cell is wrong or the model would get a new error. For a whole workbook, use "
+            code { "throughline import-sheet" } "."
+        }
+        @if !problems.is_empty() {
+            (alert("Nothing was saved. Fix these cells and paste again:"))
+            table {
+                (thead(&[("Row", false), ("Column", false), ("Problem", false), ("Fix", false)]))
+                tbody {
+                    @for p in problems {
+                        tr {
+                            td class="num" { @if p.row > 0 { (p.row) } }
+                            td { (p.column.as_deref().unwrap_or("")) }
+                            td class="bad field-error" { (p.message) }
+                            td { (p.fix) }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action="/import" {
+            (csrf_field(csrf))
+            p {
+                label for="i-table" { strong { "Table" } } " "
+                select id="i-table" name="table" {
+                    @for t in IMPORT_TABLES { option selected[t == table] { (t) } }
+                }
+            }
+            p {
+                label for="i-text" { strong { "Rows" } } br;
+                textarea id="i-text" name="text" rows="12" cols="100" { (text) }
+            }
+            p { button type="submit" { "Add the items" } " " a href="/" { "Cancel" } }
+        }
+    };
+    shell("Add items from a spreadsheet", body)
+}
+
+pub(crate) async fn import_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
+    if s.account.role < Role::Editor {
+        return Err(AppError::Forbidden("adding items needs the editor role".into()));
+    }
+    Ok(Html(import_html(&s.csrf, "initiatives", "", &[])).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct ImportForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    table: String,
+    #[serde(default)]
+    text: String,
+}
+
+impl crate::Csrf for ImportForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+pub(crate) async fn import_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    payload: Result<Form<ImportForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, f) = w.authorise_form(Role::Editor, payload)?;
+    let Some(table) = IMPORT_TABLES.iter().find(|t| **t == f.table) else {
+        return Err(AppError::BadRequest(format!(
+            "the table is one of {}",
+            IMPORT_TABLES.join(", ")
+        )));
+    };
+    let refused = |problems: Vec<sheets::CellError>| {
+        (StatusCode::UNPROCESSABLE_ENTITY, Html(import_html(&s.csrf, table, &f.text, &problems)))
+            .into_response()
+    };
+    let tables = match sheets::read_csv(table, &f.text) {
+        Ok(t) => vec![t],
+        Err(e) => return Ok(refused(e.problems().to_vec())),
+    };
+    // Read, import and write under one lock: no other change can come in between.
+    let mut ws = state.ws()?;
+    let done = match sheets::import(ws.files()?, &tables, "imported.yaml") {
+        Ok(d) => d,
+        Err(e) => return Ok(refused(e.problems().to_vec())),
+    };
+    let summary = format!("added {} {table} from a spreadsheet", done.added.len());
+    match ws.write_files(&done.files, &s.account.name, &summary) {
+        Ok(_) => Ok(Redirect::to("/revisions").into_response()),
+        Err(workspace::edit::EditError::Invalid(errors)) => Ok(refused(
+            errors
+                .into_iter()
+                .map(|e| sheets::CellError {
+                    sheet: table.to_string(),
+                    row: 0,
+                    column: None,
+                    message: e.message,
+                    fix: e.help.unwrap_or_default(),
+                })
+                .collect(),
+        )),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The revision a report page shows.
@@ -417,22 +751,51 @@ pub const REVISION_HEADER: &str = "x-throughline-revision";
 /// one built.
 pub const UPDATING_HEADER: &str = "x-throughline-updating";
 
+/// Whether the query string says an edit was just saved (`?saved`, set by the edit form's
+/// redirect), so the page can say so.
+fn saved(query: &RawQuery) -> bool {
+    query
+        .0
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == "saved" || p.starts_with("saved=")))
+}
+
 pub(crate) async fn page_index(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
-    serve_page(state, headers, "index.html".into()).await
+    serve_page(state, headers, "index.html".into(), saved(&query)).await
 }
 
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(path): Path<String>,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
-    if path.contains("..") {
-        return Err(AppError::NotFound("no such page".into()));
+    // The API answers JSON, also for paths it does not have.
+    if path.starts_with("api/") {
+        return Err(AppError::NotFound(format!("no API route /{}", truncate(&path))));
     }
-    serve_page(state, headers, path).await
+    if path.contains("..") {
+        return Ok(not_found("no such page"));
+    }
+    serve_page(state, headers, path, saved(&query)).await
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(limits::ID).collect()
+}
+
+/// The 404 page for browsers: what was not found, and the way back.
+fn not_found(why: &str) -> Response {
+    let body = html! {
+        h1 { "Not found" }
+        p { (truncate(why)) }
+        p { a href="/" { "Back to the overview" } }
+    };
+    (StatusCode::NOT_FOUND, Html(shell("Not found", body))).into_response()
 }
 
 /// A form's alert: what went wrong, next to where it went wrong.
@@ -490,9 +853,11 @@ fn edit_html(
     csrf: &str,
     errors: &[FieldError],
     typed: &BTreeMap<String, String>,
+    saved: bool,
 ) -> String {
     let body = html! {
         h1 { "Edit " (item.kind.name()) " " code { (item.id) } }
+        @if saved { p class="saved" role="status" { "Saved: your change is a new revision of the model." } }
         p class="legend" {
             "In " (item.path) " (revision " (item.revision) "). Changes are checked like "
             code { "throughline check" } " and saved as a new revision."
@@ -502,14 +867,27 @@ fn edit_html(
             (csrf_field(csrf))
             input type="hidden" name="revision" value=(item.revision);
             @for f in item.fields.iter().filter(|f| f.editable) {
-                @let original = display(&f.value);
+                @let shape = item.kind.record().field(f.key).map(|r| &r.shape);
+                @let is_bool = matches!(shape, Some(Shape::Bool));
+                @let original = match display(&f.value) {
+                    o if o.is_empty() && is_bool => "false".to_string(),
+                    o => o,
+                };
                 @let current = typed.get(f.key).cloned().unwrap_or_else(|| original.clone());
                 @let field_errors: Vec<&FieldError> = errors.iter().filter(|e| e.field.as_deref() == Some(f.key)).collect();
                 p {
                     label for={ "f-" (f.key) } { strong { (f.key) } " " span class="legend" { (f.doc) } }
                     br;
                     input type="hidden" name={ "orig." (f.key) } value=(original);
-                    @if f.choices.is_empty() {
+                    @if is_bool {
+                        // An unticked box sends nothing: the hidden `false` before it is what
+                        // the form sends then (the last value of a name wins).
+                        input type="hidden" name={ "f." (f.key) } value="false";
+                        input id={ "f-" (f.key) } type="checkbox" name={ "f." (f.key) } value="true" checked[current == "true"];
+                    } @else if matches!(shape, Some(Shape::Date)) && (current.is_empty() || model::Date::parse(&current).is_some_and(|d| d.to_string() == current)) {
+                        // A date input only for full dates: a browser would empty `2026-03`.
+                        input id={ "f-" (f.key) } type="date" name={ "f." (f.key) } value=(current) aria-invalid=[(!field_errors.is_empty()).then_some("true")];
+                    } @else if f.choices.is_empty() {
                         input id={ "f-" (f.key) } name={ "f." (f.key) } value=(current) size="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")];
                     } @else {
                         select id={ "f-" (f.key) } name={ "f." (f.key) } {
@@ -524,7 +902,7 @@ fn edit_html(
                     }
                 }
             }
-            p { button type="submit" { "Save" } }
+            p { button type="submit" { "Save" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
         }
     };
     shell(&format!("Edit {}", item.id), body)
@@ -534,6 +912,7 @@ pub(crate) async fn edit_form(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, id)): Path<(String, String)>,
+    query: RawQuery,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
     let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
@@ -542,7 +921,7 @@ pub(crate) async fn edit_form(
     }
     let kind = kind_of(&kind)?;
     let item = state.ws()?.item(kind, crate::item_id(&id)?)?;
-    Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new())).into_response())
+    Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new(), saved(&query))).into_response())
 }
 
 pub(crate) async fn edit_submit(
@@ -559,25 +938,30 @@ pub(crate) async fn edit_submit(
     let revision: i64 = get("revision")
         .and_then(|r| r.parse().ok())
         .ok_or_else(|| AppError::BadRequest("the form has no revision".into()))?;
+    // The last value of each field wins (a ticked checkbox comes after its hidden `false`).
     let mut typed = BTreeMap::new();
-    let mut changes = BTreeMap::new();
     for (name, value) in &form {
         if let Some(key) = name.strip_prefix("f.") {
             typed.insert(key.to_string(), value.clone());
-            if get(&format!("orig.{key}")) != Some(value.as_str()) {
-                changes.insert(key.to_string(), value.clone());
-            }
         }
     }
+    let changes: BTreeMap<String, String> = typed
+        .iter()
+        .filter(|(key, value)| get(&format!("orig.{key}")) != Some(value.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if changes.is_empty() {
         return Ok(Redirect::to(&item_page(kind, &id)).into_response());
     }
     let result = state.ws()?.edit(kind, &id, &changes, revision, &s.account.name);
     match result {
-        Ok(_) => Ok(Redirect::to(&item_page(kind, &id)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{}?saved", item_page(kind, &id))).into_response()),
         Err(workspace::edit::EditError::Invalid(errors)) => {
             let item = state.ws()?.item(kind, &id)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(edit_html(&item, &s.csrf, &errors, &typed)))
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(edit_html(&item, &s.csrf, &errors, &typed, false)),
+            )
                 .into_response())
         }
         Err(workspace::edit::EditError::Conflict { .. }) => {
@@ -587,7 +971,7 @@ pub(crate) async fn edit_submit(
                 message: "Someone saved this file after you opened the form. Your values are below; the form now shows the current revision — save again to apply them.".into(),
                 help: None,
             }];
-            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed)))
+            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed, false)))
                 .into_response())
         }
         Err(other) => Err(other.into()),

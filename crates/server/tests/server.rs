@@ -194,6 +194,8 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
         "/comments",
         "/rounds",
         "/rounds/1/close",
+        "/checkin",
+        "/import",
     ];
     for path in form_posts {
         let url = format!("{}{path}", s.base);
@@ -225,6 +227,11 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
         ),
         ("POST", "/api/v1/revisions/1/restore", json!({})),
         ("POST", "/api/v1/comments", json!({ "target": "x", "kind": "comment", "body": "hi" })),
+        (
+            "POST",
+            "/api/v1/checkins",
+            json!({ "key_result": "x", "quarter": "2026Q3", "story": "s" }),
+        ),
     ];
     for (method, path, body) in &api {
         let url = format!("{}{path}", s.base);
@@ -972,4 +979,167 @@ fn readers_get_the_last_built_pages_while_the_next_builds() {
     let (status, fresh) = get(&s, "/initiatives/wlm_jury_tools.html", None);
     assert_eq!(status, 200);
     assert!(fresh.contains("Jury tools SLOW to build") && !fresh.contains("Updating…"));
+}
+
+#[test]
+fn the_model_downloads_as_spreadsheets_and_pages_link_to_them() {
+    let s = start();
+    let mut resp = agent().get(&format!("{}/api/v1/sheets.xlsx", s.base)).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let h = |r: &ureq::http::Response<ureq::Body>, k: &str| {
+        r.headers().get(k).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    };
+    assert_eq!(h(&resp, "content-type"), server::XLSX);
+    assert!(h(&resp, "content-disposition").contains("model.xlsx"));
+    let bytes = resp.body_mut().read_to_vec().unwrap();
+    let sheets = sheets::read_xlsx(&bytes).unwrap();
+    assert_eq!(sheets[0].sheet, "about");
+    assert!(
+        sheets[0]
+            .rows
+            .iter()
+            .any(|(_, r)| r[0] == "revision" && r[1].starts_with("workspace revision"))
+    );
+    let mut resp = agent().get(&format!("{}/api/v1/sheets/initiatives", s.base)).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(h(&resp, "content-type").starts_with("text/csv"));
+    let csv = resp.body_mut().read_to_string().unwrap();
+    assert!(
+        csv.starts_with("id,name,program,team,status,cost (USD),effort (person-quarters)"),
+        "{csv}"
+    );
+    assert!(csv.contains("wlm_jury_tools"));
+    let (status, body) = get(&s, "/api/v1/sheets/nonsense", None);
+    assert_eq!(status, 404);
+    assert!(serde_json::from_str::<Value>(&body).is_ok(), "the API answers JSON: {body}");
+    let (_, page) = get(&s, "/checkin.html", None);
+    assert!(
+        page.contains("href=\"/api/v1/sheets.xlsx\"") && page.contains("/api/v1/sheets/checkin")
+    );
+}
+
+#[test]
+fn what_a_new_user_stumbles_on() {
+    let s = start();
+    // A page that does not exist is a page for a browser, JSON for the API.
+    let (status, body) = get(&s, "/no/such/page.html", None);
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1>Not found</h1>") && body.contains("href=\"/\""), "{body}");
+    let (status, body) = get(&s, "/api/v1/nothing", None);
+    assert_eq!(status, 404);
+    assert!(serde_json::from_str::<Value>(&body).is_ok(), "{body}");
+    // Anonymous visitors see no edit links; editors do.
+    let page = "/initiatives/wlm_jury_tools.html";
+    assert!(!get(&s, page, None).1.contains("/edit/initiative/wlm_jury_tools"));
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    assert!(get(&s, page, Some(&cookie)).1.contains("/edit/initiative/wlm_jury_tools"));
+    // The form: must_do is a checkbox, dates are date inputs, and there is a way out.
+    let (_, form) = get(&s, "/edit/initiative/wlm_jury_tools", Some(&cookie));
+    assert!(form.contains("type=\"checkbox\" name=\"f.must_do\""), "{form}");
+    assert!(form.contains("type=\"date\" name=\"f.deployed\""), "{form}");
+    assert!(form.contains(&format!("href=\"{page}\">Cancel")), "{form}");
+    // Ticking the box saves `must_do: true`, and the page says it was saved.
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let revision = item["revision"].as_i64().unwrap().to_string();
+    let resp = agent()
+        .post(&format!("{}/edit/initiative/wlm_jury_tools", s.base))
+        .header("Cookie", &cookie)
+        .send_form([
+            ("csrf", csrf.as_str()),
+            ("revision", revision.as_str()),
+            ("orig.must_do", "false"),
+            ("f.must_do", "false"),
+            ("f.must_do", "true"),
+            ("orig.deployed", ""),
+            ("f.deployed", ""),
+        ])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let to = resp.headers().get("location").unwrap().to_str().unwrap().to_string();
+    assert_eq!(to, format!("{page}?saved"));
+    assert!(get(&s, &to, Some(&cookie)).1.contains("Saved: your change"));
+    let item: Value =
+        serde_json::from_str(&get(&s, "/api/v1/items/initiative/wlm_jury_tools", None).1).unwrap();
+    let must = item["fields"].as_array().unwrap().iter().find(|f| f["key"] == "must_do").unwrap();
+    assert_eq!(must["value"], "true");
+}
+
+#[test]
+fn a_check_in_meeting_is_recorded_from_the_form_and_shown_beside_its_curve() {
+    let s = start();
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let (_, page) = get(&s, "/checkin.html", Some(&cookie));
+    assert!(page.contains("action=\"/checkin\"") && page.contains("name=\"story\""), "{page}");
+    assert!(!get(&s, "/checkin.html", None).1.contains("action=\"/checkin\""));
+    let send = |fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        agent()
+            .post(&format!("{}/checkin", s.base))
+            .header("Cookie", &cookie)
+            .send_form(all)
+            .unwrap()
+    };
+    // A status override without a reason comes back with the error at the reason, values kept.
+    let mut resp = send(&[
+        ("key_result", "ind_new_readers"),
+        ("quarter", "2026Q3"),
+        ("story", "Data prices fell in two target countries."),
+        ("decision", "continue"),
+        ("status", "at_risk"),
+    ]);
+    assert_eq!(resp.status().as_u16(), 422);
+    let html = resp.body_mut().read_to_string().unwrap();
+    assert!(html.contains("field-error") && html.contains("Data prices fell"), "{html}");
+    let resp = send(&[
+        ("key_result", "ind_new_readers"),
+        ("quarter", "2026Q3"),
+        ("story", "Data prices fell in two target countries."),
+        ("partners", "Telecom partners"),
+        ("decision", "continue"),
+        ("status", "at_risk"),
+        ("reason", "The survey is late."),
+    ]);
+    assert_eq!(resp.status().as_u16(), 303);
+    let notes: Value = serde_json::from_str(&get(&s, "/api/v1/checkins", None).1).unwrap();
+    assert_eq!(notes[0]["author"], "eve");
+    assert_eq!(notes[0]["decision"], "continue");
+    let model: Value = serde_json::from_str(&get(&s, "/api/v1/model", None).1).unwrap();
+    assert_eq!(model["model"]["checkins"][0]["status"], "at_risk");
+    // The API records one too, checked the same way.
+    let r = agent()
+        .post(&format!("{}/api/v1/checkins", s.base))
+        .header("Cookie", &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .send_json(
+            json!({ "key_result": "ind_new_readers", "quarter": "2026Q3", "decision": "sideways" }),
+        )
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+}
+
+#[test]
+fn rows_pasted_from_a_spreadsheet_become_items_or_come_back_with_their_cells() {
+    let s = start();
+    let (cookie, csrf) = login(&s, "eve", "editor password 1");
+    let (status, form) = get(&s, "/import", Some(&cookie));
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"text\""));
+    let post = |text: &str| {
+        agent()
+            .post(&format!("{}/import", s.base))
+            .header("Cookie", &cookie)
+            .send_form([("csrf", csrf.as_str()), ("table", "teams"), ("text", text)])
+            .unwrap()
+    };
+    let mut bad = post("id\tname\tcapacity (FTE per quarter)\nlab\tLab\tmany\n");
+    assert_eq!(bad.status().as_u16(), 422);
+    let html = bad.body_mut().read_to_string().unwrap();
+    assert!(html.contains("C (capacity)") && html.contains("field-error"), "{html}");
+    let ok = post("id\tname\tcapacity (FTE per quarter)\nlab\tResearch lab\t2\n");
+    assert_eq!(ok.status().as_u16(), 303);
+    let model: Value = serde_json::from_str(&get(&s, "/api/v1/model", None).1).unwrap();
+    let teams = model["model"]["teams"].as_array().unwrap();
+    assert!(teams.iter().any(|t| t["id"] == "lab" && t["capacity"] == 2.0), "{teams:?}");
 }

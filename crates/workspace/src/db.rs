@@ -143,6 +143,23 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
         path TEXT PRIMARY KEY,
         text TEXT NOT NULL
     );",
+    // 3: what teams said at check-in meetings, one row per note, never updated (the history;
+    // the model file `checkins.yaml` gets the same note in the same transaction).
+    "CREATE TABLE checkin_note (
+        id INTEGER PRIMARY KEY,
+        key_result TEXT NOT NULL,
+        quarter TEXT NOT NULL,
+        story TEXT,
+        partners TEXT,
+        what_works TEXT,
+        decision TEXT CHECK (decision IN ('continue', 'change', 'stop')),
+        status TEXT CHECK (status IN ('met', 'on_track', 'at_risk', 'off_track', 'no_data')),
+        reason TEXT,
+        author TEXT NOT NULL,
+        at TEXT NOT NULL,
+        revision INTEGER NOT NULL REFERENCES revision(id)
+    );
+    CREATE INDEX checkin_note_key ON checkin_note (key_result, quarter, id);",
 ];
 
 /// Schema of the PostgreSQL database: the same tables in PostgreSQL's types. The version
@@ -197,6 +214,21 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
         path TEXT PRIMARY KEY,
         text TEXT NOT NULL
     );",
+    "CREATE TABLE checkin_note (
+        id BIGSERIAL PRIMARY KEY,
+        key_result TEXT NOT NULL,
+        quarter TEXT NOT NULL,
+        story TEXT,
+        partners TEXT,
+        what_works TEXT,
+        decision TEXT CHECK (decision IN ('continue', 'change', 'stop')),
+        status TEXT CHECK (status IN ('met', 'on_track', 'at_risk', 'off_track', 'no_data')),
+        reason TEXT,
+        author TEXT NOT NULL,
+        at TEXT NOT NULL,
+        revision BIGINT NOT NULL REFERENCES revision(id)
+    );
+    CREATE INDEX checkin_note_key ON checkin_note (key_result, quarter, id);",
 ];
 
 /// An open database.

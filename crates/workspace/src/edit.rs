@@ -5,49 +5,15 @@
 //! file — comments, order, layout — stays as people wrote it. The edited files are checked
 //! exactly as `check` would; an edit that adds an error is refused with the messages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use modelfile::Span;
 use modelfile::format::{self, Record, Shape};
-use modelfile::{Severity, Span};
 use serde::Serialize;
 
 use crate::{Revision, Workspace, WorkspaceError, limits, write_file};
 
-/// The errors of `after` that `before` did not have (compared by rule and message, counted, so
-/// fixing one error elsewhere does not hide a new one of the same kind).
-pub(crate) fn added_errors<'a>(
-    before: &modelfile::Checked,
-    after: &'a modelfile::Checked,
-) -> Vec<&'a modelfile::Diagnostic> {
-    let count = |c: &modelfile::Checked| {
-        let mut m: HashMap<(String, String), usize> = HashMap::new();
-        for d in c.diagnostics.iter().filter(|d| d.severity() == Severity::Error) {
-            *m.entry((d.rule.code.to_string(), d.message.clone())).or_insert(0) += 1;
-        }
-        m
-    };
-    let (old, mut new) = (count(before), count(after));
-    for (k, n) in old {
-        if let Some(v) = new.get_mut(&k) {
-            *v = v.saturating_sub(n);
-        }
-    }
-    after
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity() == Severity::Error)
-        .filter(|d| {
-            let k = (d.rule.code.to_string(), d.message.clone());
-            match new.get_mut(&k) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    true
-                }
-                _ => false,
-            }
-        })
-        .collect()
-}
+pub(crate) use modelfile::write::added_errors;
 
 /// The kinds of item the workspace edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -238,38 +204,7 @@ fn scalar(shape: &Shape) -> bool {
     }
 }
 
-/// The YAML text for a value typed into a form, for a key of `shape`.
-fn yaml_value(shape: &Shape, input: &str) -> Result<String, String> {
-    let t = input.trim();
-    let plain_word = |s: &str| {
-        !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    };
-    match shape {
-        Shape::Number | Shape::NonNegative | Shape::Probability | Shape::Integer | Shape::Year => t
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .map(|_| t.to_string())
-            .ok_or_else(|| format!("`{t}` is not a number")),
-        Shape::Bool => match t {
-            "true" | "false" => Ok(t.to_string()),
-            _ => Err(format!("`{t}` is not true or false")),
-        },
-        Shape::Enum(words) => {
-            if words.contains(&t) {
-                Ok(t.to_string())
-            } else {
-                Err(format!("`{t}` is not one of {}", words.join(", ")))
-            }
-        }
-        Shape::Id | Shape::Code | Shape::Date if plain_word(t) => Ok(t.to_string()),
-        Shape::Distribution if t.parse::<f64>().is_ok_and(f64::is_finite) => Ok(t.to_string()),
-        // Text, distributions and anything unusual: a double-quoted scalar (JSON's escapes are
-        // YAML's), safe in block and flow style alike.
-        _ => serde_json::to_string(t).map_err(|e| e.to_string()),
-    }
-}
+use modelfile::write::scalar as yaml_value;
 
 /// Byte offset of the start of the line holding `offset`.
 fn line_start(text: &str, offset: usize) -> usize {

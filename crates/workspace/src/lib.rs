@@ -24,6 +24,7 @@ use db::{Db, Exec};
 use serde::Serialize;
 
 pub mod accounts;
+pub mod checkin;
 pub mod consult;
 mod db;
 pub mod edit;
@@ -354,6 +355,68 @@ impl Workspace {
             .row("SELECT before, after FROM revision WHERE id = $1", &[id.into()])?
             .map(|r| (r[0].text(), r[1].text()))
             .ok_or_else(|| WorkspaceError::NotFound(format!("revision {id}")))
+    }
+
+    /// Writes new texts of whole files (an import from a spreadsheet, computed from
+    /// [`Workspace::files`] under the same lock), one revision each, all in one transaction,
+    /// if the model then has no new errors (checked here again, so no caller can skip it).
+    /// A file whose text is unchanged is skipped.
+    pub fn write_files(
+        &mut self,
+        changed: &[modelfile::SourceFile],
+        author: &str,
+        summary: &str,
+    ) -> Result<Vec<i64>, edit::EditError> {
+        let files = self.files()?;
+        let mut after = files.clone();
+        let mut writes = Vec::new();
+        for f in changed {
+            let plain = !f.name.contains('\\')
+                && f.name.ends_with(".yaml")
+                && Path::new(&f.name)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !plain {
+                return Err(WorkspaceError::Invalid(format!(
+                    "{} is not a file name inside the model",
+                    f.name
+                ))
+                .into());
+            }
+            match after.iter_mut().find(|a| a.name == f.name) {
+                Some(a) if a.text == f.text => continue,
+                Some(a) => {
+                    writes.push((f.name.clone(), Some(a.text.clone()), f.text.clone()));
+                    a.text = f.text.clone();
+                }
+                None => {
+                    writes.push((f.name.clone(), None, f.text.clone()));
+                    after.push(modelfile::SourceFile::in_memory(f.name.clone(), f.text.clone()));
+                }
+            }
+        }
+        let before = modelfile::check(files);
+        let checked = modelfile::check(after);
+        let added: Vec<edit::FieldError> = edit::added_errors(&before, &checked)
+            .into_iter()
+            .map(|d| edit::FieldError {
+                field: None,
+                message: d.message.clone(),
+                help: d.help.clone(),
+            })
+            .collect();
+        if !added.is_empty() {
+            return Err(edit::EditError::Invalid(added));
+        }
+        let at = measure::now_utc();
+        Ok(self.db().transaction(|tx| {
+            writes
+                .iter()
+                .map(|(path, old, new)| {
+                    write_file(tx, path, old.as_deref(), Some(new), author, &at, summary)
+                })
+                .collect::<Result<Vec<i64>, WorkspaceError>>()
+        })?)
     }
 
     /// Restores a file to its text right after revision `id`, as a new revision. Checked like an

@@ -710,3 +710,69 @@ fn export_and_import_stay_inside_their_folder() {
     let clean = dir.path().join("clean");
     assert!(Workspace::open(&db).unwrap().export_dir(&clean).unwrap() > 0);
 }
+
+fn a_checkin_note_is_history_and_a_model_item(fresh: &Fresh) {
+    let mut ws = loaded(fresh);
+    let note = workspace::checkin::NoteInput {
+        key_result: "ind_new_readers".into(),
+        quarter: "2026Q3".into(),
+        story: "Data prices fell: \"more readers\" # not a comment".into(),
+        partners: "Telecom partners".into(),
+        decision: "continue".into(),
+        status: "at_risk".into(),
+        ..Default::default()
+    };
+    // A status override needs a reason; nothing is written until it has one.
+    let err = ws.record_checkin(&note, "ada").unwrap_err();
+    let EditError::Invalid(fields) = err else { panic!("{err}") };
+    assert_eq!(fields[0].field.as_deref(), Some("reason"));
+    assert!(ws.checkin_notes(None).unwrap().is_empty());
+    let note = workspace::checkin::NoteInput { reason: "The survey is late.".into(), ..note };
+    let first = ws.record_checkin(&note, "ada").unwrap();
+    let second = ws
+        .record_checkin(
+            &workspace::checkin::NoteInput { decision: "change".into(), ..note.clone() },
+            "bo",
+        )
+        .unwrap();
+    assert!(second.id > first.id && second.revision > first.revision);
+    let history = ws.checkin_notes(Some("ind_new_readers")).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        (history[1].author.as_str(), history[1].decision.as_deref()),
+        ("bo", Some("change"))
+    );
+    // The model carries both notes, as written; it still checks clean.
+    let checked = ws.checked().unwrap();
+    assert!(checked.is_ok(), "{:?}", checked.diagnostics);
+    let notes = &checked.model.checkins;
+    assert_eq!(notes.len(), 2);
+    assert_eq!(
+        notes[0].story.as_deref(),
+        Some("Data prices fell: \"more readers\" # not a comment")
+    );
+    assert_eq!(notes[1].decision, Some(model::Decision::Change));
+    assert_eq!(notes[1].status, Some(model::TeamStatus::AtRisk));
+    // An unknown key result and a bad quarter are refused by field.
+    let bad = workspace::checkin::NoteInput {
+        key_result: "nope".into(),
+        quarter: "Q9".into(),
+        story: "x".into(),
+        ..Default::default()
+    };
+    let EditError::Invalid(fields) = ws.record_checkin(&bad, "ada").unwrap_err() else { panic!() };
+    let f: Vec<_> = fields.iter().map(|f| f.field.as_deref()).collect();
+    assert_eq!(f, [Some("key_result"), Some("quarter")]);
+    // The folder export carries the notes.
+    let out = tempfile::tempdir().unwrap();
+    ws.export_dir(out.path()).unwrap();
+    assert_eq!(modelfile::check_dir(out.path()).unwrap().model.checkins.len(), 2);
+}
+
+#[test]
+fn checkin_notes_on_every_backend() {
+    for (name, fresh) in backends() {
+        eprintln!("a_checkin_note_is_history_and_a_model_item on {name}");
+        a_checkin_note_is_history_and_a_model_item(fresh.as_ref());
+    }
+}

@@ -13,6 +13,7 @@ mod plan;
 mod report;
 mod rules;
 mod serve;
+mod sheets;
 mod show;
 mod simulate;
 mod voi;
@@ -122,6 +123,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             measure::import(&dir, &opts, json, color)
         }
         Command::Data { dir, series, json } => measure::data(&dir, series.as_deref(), json),
+        Command::Export { dir, format, output } => sheets::export(&dir, format, output, color),
+        Command::ImportSheet { dir, file, dry_run } => sheets::import(&dir, &file, dry_run, color),
         Command::Checkin { dir, quarter, json } => measure::checkin(&dir, quarter, json, color),
         Command::Evaluate { dir, initiative, method, write, json } => {
             evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)

@@ -162,6 +162,50 @@ impl Decoder<'_> {
         self.map.evaluations.push(r.spans());
     }
 
+    /// A team's note at a check-in. The key result must be an indicator; the quarter a
+    /// quarter. A status override without a reason is the `status-override-without-reason`
+    /// rule's to report (it needs the note's spans).
+    pub(super) fn checkin_note(&mut self, node: &Node) {
+        let Some(r) = self.record(node, &format::CHECKIN_NOTE) else { return };
+        let key_result =
+            r.get("key_result").and_then(|v| self.reference(v, INDICATOR, "indicator"));
+        let quarter = r.get("quarter").and_then(|v| {
+            let t = self.text(v)?;
+            let q = model::Quarter::parse(&t);
+            if q.is_none() {
+                self.invalid(
+                    v.span,
+                    format!("`{t}` is not a quarter"),
+                    "write a quarter as YEAR then Q and 1 to 4, e.g. `2026Q3`".into(),
+                );
+            }
+            q
+        });
+        let story = self.opt_text(&r, "story");
+        let partners = self.opt_text(&r, "partners");
+        let what_works = self.opt_text(&r, "what_works");
+        let decision =
+            r.get("decision").and_then(|v| self.keyword::<model::Decision>(v, "a decision"));
+        let status = r.get("status").and_then(|v| self.keyword::<model::TeamStatus>(v, "a status"));
+        let reason = self.opt_text(&r, "reason");
+        let author = self.opt_text(&r, "author");
+        let date = r.get("date").and_then(|v| self.date(v));
+        let (Some(key_result), Some(quarter)) = (key_result, quarter) else { return };
+        self.model.checkins.push(model::CheckinNote {
+            key_result,
+            quarter,
+            story,
+            partners,
+            what_works,
+            decision,
+            status,
+            reason,
+            author,
+            date,
+        });
+        self.map.checkins.push(r.spans());
+    }
+
     pub(super) fn evaluation_design(&mut self, node: &Node) -> Option<model::EvaluationDesign> {
         let r = self.record(node, &format::EVALUATION_DESIGN)?;
         let indicator = r.get("indicator").and_then(|v| self.reference(v, INDICATOR, "indicator"));

@@ -198,6 +198,7 @@ impl<'a> Decoder<'a> {
         }
         self.each(r.get("evaluations"), Decoder::evaluation);
         self.each(r.get("communities"), Decoder::community);
+        self.each(r.get("checkins"), Decoder::checkin_note);
     }
 
     fn push(&mut self, d: Diagnostic) {

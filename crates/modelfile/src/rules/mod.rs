@@ -50,6 +50,7 @@ pub mod program_without_sroi_valuation;
 pub mod quantified_feedback;
 pub mod relative_target_without_baseline;
 pub mod sroi_proxy_without_source;
+pub mod status_override_without_reason;
 pub mod target_against_direction;
 pub mod text_too_long;
 pub mod unit_mismatch;
@@ -139,6 +140,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&deadweight_on_modelled_change::RULE, Some(deadweight_on_modelled_change::check)),
     (&evaluation_not_applied::RULE, None),
     (&missing_data_file::RULE, None),
+    (&status_override_without_reason::RULE, Some(status_override_without_reason::check)),
     (&cost_below_staff::RULE, Some(cost_below_staff::check)),
     (&program_without_external_factors::RULE, Some(program_without_external_factors::check)),
     (&link_without_rationale::RULE, Some(link_without_rationale::check)),

@@ -128,6 +128,8 @@ evaluations:
 communities:
   - { id: com, name: C, wiki: commonswiki, kind: roster, members: [Ada], start: 2026-09-01, end: 2026-09-30, cost: 10, audience: aud, description: D, data: illustrative }
   - { id: com2, name: C2, wiki: commonswiki, kind: tag, rule: campaign-wlm, start: 2026-09-01, end: 2026-09-30 }
+checkins:
+  - { key_result: ind, quarter: 2026Q3, story: S, partners: P, what_works: W, decision: change, status: at_risk, reason: R, author: A, date: 2026-10-02 }
 audiences:
   - { id: aud, name: A, kind: organizing_community, equity_weight: 2, description: D }
 indicators:
