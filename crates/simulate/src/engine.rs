@@ -91,27 +91,49 @@ pub(crate) fn draw(
     out: &mut [f64],
 ) {
     sampler.fill(rng, out);
+    for chunk in out.chunks_mut(BLOCK) {
+        let Some(keep) = works(p, rng, chunk.len()) else { return };
+        for (x, &k) in chunk.iter_mut().zip(&keep) {
+            // Branch-free: keep every bit of x, or none (+0.0).
+            *x = f64::from_bits(x.to_bits() & (k as i32 as i64 as u64));
+        }
+    }
+}
+
+/// [`draw`] for a link whose draws are `scale · f64::from(e)` ([`Sampler::lognormal_f32`]):
+/// writes the single-precision `e` (or +0.0 where the link fails), from the same stream in the
+/// same order, so `scale · f64::from(out[i])` has exactly the bits [`draw`] would write.
+///
+/// [`Sampler::lognormal_f32`]: crate::sampler::Sampler::lognormal_f32
+#[inline(always)]
+pub(crate) fn draw_f32(sigma: f32, p: f64, rng: &mut Xoshiro256PlusPlus, out: &mut [f32]) {
+    crate::sampler::lognormal_factors(rng, sigma, out);
+    for chunk in out.chunks_mut(BLOCK) {
+        let Some(keep) = works(p, rng, chunk.len()) else { return };
+        for (x, &k) in chunk.iter_mut().zip(&keep) {
+            *x = f32::from_bits(x.to_bits() & k);
+        }
+    }
+}
+
+/// "Works" for a chunk of up to [`BLOCK`] draws, two per 64-bit word (a draw works when its
+/// 32-bit half is below `p · 2³²`, so `p` is honoured to 2⁻³²): an all-ones mask where draw `i`
+/// works, zero where it fails; `None` (and nothing drawn) when `p = 1`.
+#[inline(always)]
+fn works(p: f64, rng: &mut Xoshiro256PlusPlus, len: usize) -> Option<[u32; BLOCK]> {
     if p >= 1.0 {
-        return;
+        return None;
     }
     // p < 1, so p · 2³² < 2³² fits in 32 bits.
     let threshold = (p.max(0.0) * 4_294_967_296.0) as u32;
-    let mut halves = [0u32; BLOCK];
-    for chunk in out.chunks_mut(BLOCK) {
-        // All the words first, so the generator's state stays in registers, then a compare loop
-        // the compiler vectorises. Element 2i takes word i's low half, 2i + 1 its high half.
-        let halves = &mut halves[..chunk.len().next_multiple_of(2)];
-        for pair in halves.chunks_exact_mut(2) {
-            let bits = rng.next_u64();
-            pair[0] = bits as u32;
-            pair[1] = (bits >> 32) as u32;
-        }
-        for (x, &h) in chunk.iter_mut().zip(halves.iter()) {
-            // Branch-free: keep every bit of x, or none (+0.0).
-            let keep = u64::from(h < threshold).wrapping_neg();
-            *x = f64::from_bits(x.to_bits() & keep);
-        }
+    let mut keep = [0u32; BLOCK];
+    // Draw 2i takes word i's low half, 2i + 1 its high half.
+    for pair in keep[..len.min(BLOCK).next_multiple_of(2)].chunks_exact_mut(2) {
+        let bits = rng.next_u64();
+        pair[0] = u32::from((bits as u32) < threshold).wrapping_neg();
+        pair[1] = u32::from(((bits >> 32) as u32) < threshold).wrapping_neg();
     }
+    Some(keep)
 }
 
 /// Draws costs: a cost below zero is not a cost, so a normal range touching zero is truncated.
@@ -160,11 +182,23 @@ fn axpy(dst: &mut [f64], f: &[f64], src: &[f64]) {
     }
 }
 
+/// `dst += (scale · e) · src`, elementwise: [`axpy`] with the factors `scale · f64::from(e)`
+/// that [`draw`] would have stored, formed in the same order, so the same bits.
+#[inline(always)]
+fn axpy_scaled(dst: &mut [f64], scale: f64, e: &[f32], src: &[f64]) {
+    for ((d, &e), s) in dst.iter_mut().zip(e).zip(src) {
+        *d += scale * f64::from(e) * s;
+    }
+}
+
 /// Per-thread working memory, reused across blocks so large tables are not re-allocated (and
 /// re-zeroed by the kernel) for every block.
 #[derive(Default)]
 pub struct Scratch {
     factor: Vec<f64>,
+    /// Single-precision random parts of the links whose factors are `scale · e`
+    /// ([`draw_f32`]): half the memory traffic of `factor` between the two passes.
+    factor32: Vec<f32>,
     vgain: Vec<f64>,
     flow: Vec<f64>,
     amount: Vec<f64>,
@@ -194,12 +228,13 @@ fn run_block_avx2(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out
 /// The block itself; inlined into each instruction-set build above.
 #[inline(always)]
 fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
-    let Scratch { factor, vgain, flow, amount, touched } = scratch;
+    let Scratch { factor, factor32, vgain, flow, amount, touched } = scratch;
     let len = out.portfolio.len();
     let sched = &plan.schedule;
     let n = plan.nodes;
     // Every row of `factor` and `vgain` is written before it is read; only `flow` accumulates.
     factor.resize(sched.to.len() * len, 0.0);
+    factor32.resize(sched.to.len() * len, 0.0);
     vgain.resize(n * len, 0.0);
     flow.clear();
     flow.resize(n * len, 0.0);
@@ -215,11 +250,18 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         row.fill(sched.weight[k]);
         for e in sched.edges_of(k) {
             let d = &sched.draws[e];
-            let f = &mut factor[e * len..(e + 1) * len];
             let mut rng = stream(seed, d.key, block);
-            draw(&d.sampler, d.p, &mut rng, f);
             let to = sched.to[e] as usize;
-            axpy(row, f, &done[to * len..(to + 1) * len]);
+            let below = &done[to * len..(to + 1) * len];
+            if let Some((scale, sigma)) = d.lognormal_f32 {
+                let f = &mut factor32[e * len..(e + 1) * len];
+                draw_f32(sigma, d.p, &mut rng, f);
+                axpy_scaled(row, scale, f, below);
+            } else {
+                let f = &mut factor[e * len..(e + 1) * len];
+                draw(&d.sampler, d.p, &mut rng, f);
+                axpy(row, f, below);
+            }
         }
     }
 
@@ -262,7 +304,12 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         let source = &rest[..len];
         for e in sched.edges_of(k) {
             let to = sched.to[e] as usize;
-            axpy(&mut below[to * len..(to + 1) * len], &factor[e * len..(e + 1) * len], source);
+            let dst = &mut below[to * len..(to + 1) * len];
+            if let Some((scale, _)) = sched.draws[e].lognormal_f32 {
+                axpy_scaled(dst, scale, &factor32[e * len..(e + 1) * len], source);
+            } else {
+                axpy(dst, &factor[e * len..(e + 1) * len], source);
+            }
             touched[to] = true;
         }
     }

@@ -82,6 +82,20 @@ impl Sampler {
         }
     }
 
+    /// `(e^μ, σ)` when the block draws of this sampler are `e^μ` times a single-precision
+    /// random part ([`lognormal_factors`]): a lognormal with σ up to [`MAX_SIGMA_F32`] and a
+    /// finite, non-zero scale (so a zero random part gives exactly +0.0, as a link that fails
+    /// does in the double-precision table).
+    pub(crate) fn lognormal_f32(&self) -> Option<(f64, f32)> {
+        match *self {
+            Sampler::LogNormal { mu, sigma } if sigma <= MAX_SIGMA_F32 => {
+                let scale = mu.exp();
+                (scale.is_finite() && scale > 0.0).then_some((scale, sigma as f32))
+            }
+            _ => None,
+        }
+    }
+
     /// One draw.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -164,13 +178,33 @@ fn lognormals<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64, out: &mut [f64]
         return;
     }
     let (scale, sigma) = (mu.exp(), sigma as f32);
+    let mut e = [0f32; 2 * PAIRS];
+    for chunk in out.chunks_mut(2 * PAIRS) {
+        let e = &mut e[..chunk.len()];
+        lognormal_factors(rng, sigma, e);
+        for (o, &e) in chunk.iter_mut().zip(e.iter()) {
+            *o = scale * f64::from(e);
+        }
+    }
+}
+
+/// The random part `e^(σz)` of a block of lognormal draws, in single precision: the draws of
+/// [`Sampler::fill`] for `LogNormal { mu, sigma }` are exactly `e^μ · f64::from(e)` for these
+/// `e` (same stream, same order), so the engine can keep a block's factors in half the memory
+/// and form each product where it uses it, with the same bits. See [`Sampler::lognormal_f32`].
+#[inline(always)]
+pub(crate) fn lognormal_factors<R: Rng + ?Sized>(rng: &mut R, sigma: f32, out: &mut [f32]) {
     let mut z = [0f32; 2 * PAIRS];
     for chunk in out.chunks_mut(2 * PAIRS) {
         normal_chunk(rng, chunk.len(), &mut z);
         for x in z.iter_mut() {
             *x = exp_f32(sigma * *x);
         }
-        chunk_out(chunk, &z, |e| scale * f64::from(e));
+        let pairs = chunk.len().div_ceil(2);
+        let (head, tail) = chunk.split_at_mut(pairs);
+        head.copy_from_slice(&z[..pairs]);
+        let rest = tail.len();
+        tail.copy_from_slice(&z[PAIRS..PAIRS + rest]);
     }
 }
 
