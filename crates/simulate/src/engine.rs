@@ -293,8 +293,10 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         }
     }
 
-    // Forward, sources first: push the flow up the links, reading the factor table node by node
-    // from its end.
+    // Forward, sources first: push the flow up the links, reading the factor tables from their
+    // end, edge by edge, so every read is just below the previous one (prefetchers follow). A
+    // node's edges are visited in reverse: each adds into its own target's row, so only parallel
+    // links (same ends) add their products in the other order.
     // Nodes nothing was delivered to, directly or upstream, carry no flow and are skipped.
     for k in (0..n).rev() {
         if !touched[k] {
@@ -302,10 +304,11 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         }
         let (below, rest) = flow.split_at_mut(k * len);
         let source = &rest[..len];
-        for e in sched.edges_of(k) {
+        for e in sched.edges_of(k).rev() {
             let to = sched.to[e] as usize;
             let dst = &mut below[to * len..(to + 1) * len];
-            if let Some((scale, _)) = sched.draws[e].lognormal_f32 {
+            let scale = sched.scale[e];
+            if !scale.is_nan() {
                 axpy_scaled(dst, scale, &factor32[e * len..(e + 1) * len], source);
             } else {
                 axpy(dst, &factor[e * len..(e + 1) * len], source);
