@@ -370,6 +370,88 @@ pub(crate) fn node_changes_block(
 mod tests {
     use super::*;
 
+    fn synthetic_plan(nodes: usize, links: usize, initiatives: usize) -> Plan {
+        let spec =
+            synthetic::Spec { goals: 3, programs: 3, nodes, links, initiatives, teams: 3, seed: 5 };
+        let files = synthetic::generate(&spec)
+            .into_iter()
+            .map(|(name, text)| modelfile::SourceFile::in_memory(name, text))
+            .collect();
+        let model = modelfile::check(files).model;
+        Plan::new(&model, &crate::Overrides::default()).expect("acyclic")
+    }
+
+    /// One block's results as bits: every initiative's values and costs, every goal's total
+    /// and the portfolio.
+    fn block_bits(plan: &Plan, block: u64, len: usize) -> Vec<Vec<u64>> {
+        let (i, g) = (plan.initiatives.len(), plan.goals.len());
+        let (mut values, mut costs) = (vec![vec![0.0; len]; i], vec![vec![0.0; len]; i]);
+        let (mut goals, mut portfolio) = (vec![vec![0.0; len]; g], vec![0.0; len]);
+        let mut outs = BlockOut::split(&mut values, &mut costs, &mut goals, &mut portfolio);
+        run_block(plan, 9, block, &mut Scratch::default(), &mut outs[0]);
+        drop(outs);
+        let all = [values, costs, goals, vec![portfolio]].concat();
+        all.iter().map(|v| v.iter().map(|x| x.to_bits()).collect()).collect()
+    }
+
+    /// Leaving out the links no delivery reaches changes no result, bit for bit: the same block
+    /// on a schedule that keeps every link (as if every node were delivered to).
+    #[test]
+    fn links_no_delivery_reaches_change_nothing() {
+        let plan = synthetic_plan(400, 1_200, 15);
+        let mut full = plan.clone();
+        let live: Vec<bool> = plan.reach.iter().map(|r| !r.is_empty()).collect();
+        let sched = &plan.schedule;
+        let weight = |v: usize| sched.weight[sched.pos[v] as usize];
+        let all = vec![true; plan.nodes];
+        full.schedule = crate::plan::Schedule::new(
+            &plan.order,
+            &plan.out_links,
+            &plan.links,
+            &live,
+            &all,
+            weight,
+        );
+        assert!(
+            sched.to.len() < full.schedule.to.len(),
+            "the model must have links no delivery reaches ({} of {})",
+            sched.to.len(),
+            full.schedule.to.len()
+        );
+        for (block, len) in [(0, BLOCK), (5, 13)] {
+            let bits = block_bits(&plan, block, len);
+            assert!(bits.iter().flatten().any(|&b| b != 0), "the model must produce values");
+            assert_eq!(bits, block_bits(&full, block, len), "block {block} of {len}");
+        }
+    }
+
+    /// A lognormal link's single-precision random parts, scaled, are exactly the draws of
+    /// [`draw`] from the same stream, for every probability and length.
+    #[test]
+    fn single_precision_factors_scale_to_the_same_bits() {
+        let mut checked = 0;
+        for (mu, sigma) in [(-0.8, 0.2), (3.0, 1.5), (-40.0, 12.9)] {
+            let d = model::Distribution::LogNormal { mu, sigma };
+            let sampler = crate::sampler::Sampler::new(&d);
+            let (scale, s32) = sampler.lognormal_f32().expect("a lognormal within range");
+            for p in [1.0, 0.9, 0.3, 0.0] {
+                for len in [1, 2, 7, BLOCK - 1, BLOCK] {
+                    let mut want = vec![0.0; len];
+                    draw(&sampler, p, &mut stream(4, 77, len as u64), &mut want);
+                    let mut e = vec![0f32; len];
+                    draw_f32(s32, p, &mut stream(4, 77, len as u64), &mut e);
+                    let got: Vec<u64> =
+                        e.iter().map(|&e| (scale * f64::from(e)).to_bits()).collect();
+                    assert_eq!(got, want.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+                    checked += want.iter().filter(|&&x| x != 0.0).count();
+                }
+            }
+        }
+        assert!(checked > 100);
+        let wide = model::Distribution::LogNormal { mu: 0.0, sigma: 14.0 };
+        assert!(crate::sampler::Sampler::new(&wide).lognormal_f32().is_none());
+    }
+
     /// The AVX2 build of a block and the baseline build give the same bits: the same IEEE
     /// operations in the same order (no FMA contraction is enabled), only more lanes at a time.
     /// Meaningful because this crate is optimised in test builds too (see the workspace's

@@ -122,7 +122,7 @@ pub(crate) struct EdgeDraw {
 }
 
 impl Schedule {
-    fn new(
+    pub(crate) fn new(
         order: &[usize],
         out_links: &[Vec<usize>],
         links: &[QLink],
