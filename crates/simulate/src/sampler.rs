@@ -516,7 +516,8 @@ mod tests {
     fn engine_draws_follow_their_distributions() {
         use statrs::distribution::{LogNormal as SLogNormal, Triangular as STri, Uniform as SUni};
         let n = 1 << 17;
-        let cases: Vec<(Distribution, Box<dyn Fn(f64) -> f64>)> = vec![
+        type Cdf = Box<dyn Fn(f64) -> f64>;
+        let cases: Vec<(Distribution, Cdf)> = vec![
             (Distribution::normal(5.0, 2.0).unwrap(), {
                 let c = SNormal::new(5.0, 2.0).unwrap();
                 Box::new(move |x| c.cdf(x))
