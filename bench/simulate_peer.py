@@ -5,6 +5,7 @@ the way a NumPy programmer would write it (no Python loop over links, nodes or i
 Reads the plan exported by `simulate::Plan::to_json` and runs the engine's algorithm vectorised
 over samples. Samples go in chunks; per chunk:
 
+- links whose source no delivery reaches are left out (they carry nothing), as in the engine;
 - every link's factor f = effect x works is drawn once: one generator call per distribution kind
   (all lognormal effects together: `standard_normal` scaled and shifted, then one vectorised
   `exp`), one `random` call for every link's "works" draw;
@@ -130,6 +131,19 @@ class Model:
         n = plan["nodes"]
         self.n = n
         links = plan["links"]
+        # Links whose source no delivery reaches carry no change and feed no delivered node's
+        # value: left out, as the engine leaves them out (`plan::Schedule`).
+        fed = np.zeros(n, dtype=bool)
+        for ini in plan["initiatives"]:
+            for d in ini["deliveries"]:
+                fed[d["node"]] = True
+        out_links = [[] for _ in range(n)]
+        for l in links:
+            out_links[l["from"]].append(l["to"])
+        for v in reversed(plan["order"]):  # sources first
+            if fed[v]:
+                fed[out_links[v]] = True
+        links = [l for l in links if fed[l["from"]]]
         frm = np.array([l["from"] for l in links], dtype=np.intp)
         to = np.array([l["to"] for l in links], dtype=np.intp)
         # Height: sinks 0, else 1 + the highest target. `order` lists sinks first.

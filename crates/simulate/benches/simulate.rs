@@ -5,7 +5,8 @@
 //! 50,000 lognormal links that each work with probability 0.9, 10 goals; 10,000 samples) and
 //! `bench/simulate_peer.py`, an idiomatic NumPy implementation of the same algorithm (links
 //! grouped by height, one generator call per distribution kind per chunk, no Python loop over
-//! links, nodes or initiatives) reading the same compiled plan (`Plan::to_json`). The peer runs
+//! links, nodes or initiatives; links whose source no delivery reaches left out, as the engine
+//! leaves them out) reading the same compiled plan (`Plan::to_json`). The peer runs
 //! twice per round: in double precision and with `--f32` (draws and propagation in single
 //! precision; the engine draws in single and propagates in double, so `--f32` gives the peer
 //! less work than the engine).

@@ -91,27 +91,49 @@ pub(crate) fn draw(
     out: &mut [f64],
 ) {
     sampler.fill(rng, out);
+    for chunk in out.chunks_mut(BLOCK) {
+        let Some(keep) = works(p, rng, chunk.len()) else { return };
+        for (x, &k) in chunk.iter_mut().zip(&keep) {
+            // Branch-free: keep every bit of x, or none (+0.0).
+            *x = f64::from_bits(x.to_bits() & (k as i32 as i64 as u64));
+        }
+    }
+}
+
+/// [`draw`] for a link whose draws are `scale · f64::from(e)` ([`Sampler::lognormal_f32`]):
+/// writes the single-precision `e` (or +0.0 where the link fails), from the same stream in the
+/// same order, so `scale · f64::from(out[i])` has exactly the bits [`draw`] would write.
+///
+/// [`Sampler::lognormal_f32`]: crate::sampler::Sampler::lognormal_f32
+#[inline(always)]
+pub(crate) fn draw_f32(sigma: f32, p: f64, rng: &mut Xoshiro256PlusPlus, out: &mut [f32]) {
+    crate::sampler::lognormal_factors(rng, sigma, out);
+    for chunk in out.chunks_mut(BLOCK) {
+        let Some(keep) = works(p, rng, chunk.len()) else { return };
+        for (x, &k) in chunk.iter_mut().zip(&keep) {
+            *x = f32::from_bits(x.to_bits() & k);
+        }
+    }
+}
+
+/// "Works" for a chunk of up to [`BLOCK`] draws, two per 64-bit word (a draw works when its
+/// 32-bit half is below `p · 2³²`, so `p` is honoured to 2⁻³²): an all-ones mask where draw `i`
+/// works, zero where it fails; `None` (and nothing drawn) when `p = 1`.
+#[inline(always)]
+fn works(p: f64, rng: &mut Xoshiro256PlusPlus, len: usize) -> Option<[u32; BLOCK]> {
     if p >= 1.0 {
-        return;
+        return None;
     }
     // p < 1, so p · 2³² < 2³² fits in 32 bits.
     let threshold = (p.max(0.0) * 4_294_967_296.0) as u32;
-    let mut halves = [0u32; BLOCK];
-    for chunk in out.chunks_mut(BLOCK) {
-        // All the words first, so the generator's state stays in registers, then a compare loop
-        // the compiler vectorises. Element 2i takes word i's low half, 2i + 1 its high half.
-        let halves = &mut halves[..chunk.len().next_multiple_of(2)];
-        for pair in halves.chunks_exact_mut(2) {
-            let bits = rng.next_u64();
-            pair[0] = bits as u32;
-            pair[1] = (bits >> 32) as u32;
-        }
-        for (x, &h) in chunk.iter_mut().zip(halves.iter()) {
-            // Branch-free: keep every bit of x, or none (+0.0).
-            let keep = u64::from(h < threshold).wrapping_neg();
-            *x = f64::from_bits(x.to_bits() & keep);
-        }
+    let mut keep = [0u32; BLOCK];
+    // Draw 2i takes word i's low half, 2i + 1 its high half.
+    for pair in keep[..len.min(BLOCK).next_multiple_of(2)].chunks_exact_mut(2) {
+        let bits = rng.next_u64();
+        pair[0] = u32::from((bits as u32) < threshold).wrapping_neg();
+        pair[1] = u32::from(((bits >> 32) as u32) < threshold).wrapping_neg();
     }
+    Some(keep)
 }
 
 /// Draws costs: a cost below zero is not a cost, so a normal range touching zero is truncated.
@@ -160,11 +182,23 @@ fn axpy(dst: &mut [f64], f: &[f64], src: &[f64]) {
     }
 }
 
+/// `dst += (scale · e) · src`, elementwise: [`axpy`] with the factors `scale · f64::from(e)`
+/// that [`draw`] would have stored, formed in the same order, so the same bits.
+#[inline(always)]
+fn axpy_scaled(dst: &mut [f64], scale: f64, e: &[f32], src: &[f64]) {
+    for ((d, &e), s) in dst.iter_mut().zip(e).zip(src) {
+        *d += scale * f64::from(e) * s;
+    }
+}
+
 /// Per-thread working memory, reused across blocks so large tables are not re-allocated (and
 /// re-zeroed by the kernel) for every block.
 #[derive(Default)]
 pub struct Scratch {
     factor: Vec<f64>,
+    /// Single-precision random parts of the links whose factors are `scale · e`
+    /// ([`draw_f32`]): half the memory traffic of `factor` between the two passes.
+    factor32: Vec<f32>,
     vgain: Vec<f64>,
     flow: Vec<f64>,
     amount: Vec<f64>,
@@ -194,12 +228,13 @@ fn run_block_avx2(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out
 /// The block itself; inlined into each instruction-set build above.
 #[inline(always)]
 fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
-    let Scratch { factor, vgain, flow, amount, touched } = scratch;
+    let Scratch { factor, factor32, vgain, flow, amount, touched } = scratch;
     let len = out.portfolio.len();
     let sched = &plan.schedule;
     let n = plan.nodes;
     // Every row of `factor` and `vgain` is written before it is read; only `flow` accumulates.
     factor.resize(sched.to.len() * len, 0.0);
+    factor32.resize(sched.to.len() * len, 0.0);
     vgain.resize(n * len, 0.0);
     flow.clear();
     flow.resize(n * len, 0.0);
@@ -215,11 +250,18 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         row.fill(sched.weight[k]);
         for e in sched.edges_of(k) {
             let d = &sched.draws[e];
-            let f = &mut factor[e * len..(e + 1) * len];
             let mut rng = stream(seed, d.key, block);
-            draw(&d.sampler, d.p, &mut rng, f);
             let to = sched.to[e] as usize;
-            axpy(row, f, &done[to * len..(to + 1) * len]);
+            let below = &done[to * len..(to + 1) * len];
+            if let Some((scale, sigma)) = d.lognormal_f32 {
+                let f = &mut factor32[e * len..(e + 1) * len];
+                draw_f32(sigma, d.p, &mut rng, f);
+                axpy_scaled(row, scale, f, below);
+            } else {
+                let f = &mut factor[e * len..(e + 1) * len];
+                draw(&d.sampler, d.p, &mut rng, f);
+                axpy(row, f, below);
+            }
         }
     }
 
@@ -251,8 +293,10 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         }
     }
 
-    // Forward, sources first: push the flow up the links, reading the factor table node by node
-    // from its end.
+    // Forward, sources first: push the flow up the links, reading the factor tables from their
+    // end, edge by edge, so every read is just below the previous one (prefetchers follow). A
+    // node's edges are visited in reverse: each adds into its own target's row, so only parallel
+    // links (same ends) add their products in the other order.
     // Nodes nothing was delivered to, directly or upstream, carry no flow and are skipped.
     for k in (0..n).rev() {
         if !touched[k] {
@@ -260,9 +304,15 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         }
         let (below, rest) = flow.split_at_mut(k * len);
         let source = &rest[..len];
-        for e in sched.edges_of(k) {
+        for e in sched.edges_of(k).rev() {
             let to = sched.to[e] as usize;
-            axpy(&mut below[to * len..(to + 1) * len], &factor[e * len..(e + 1) * len], source);
+            let dst = &mut below[to * len..(to + 1) * len];
+            let scale = sched.scale[e];
+            if !scale.is_nan() {
+                axpy_scaled(dst, scale, &factor32[e * len..(e + 1) * len], source);
+            } else {
+                axpy(dst, &factor[e * len..(e + 1) * len], source);
+            }
             touched[to] = true;
         }
     }
@@ -319,6 +369,88 @@ pub(crate) fn node_changes_block(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn synthetic_plan(nodes: usize, links: usize, initiatives: usize) -> Plan {
+        let spec =
+            synthetic::Spec { goals: 3, programs: 3, nodes, links, initiatives, teams: 3, seed: 5 };
+        let files = synthetic::generate(&spec)
+            .into_iter()
+            .map(|(name, text)| modelfile::SourceFile::in_memory(name, text))
+            .collect();
+        let model = modelfile::check(files).model;
+        Plan::new(&model, &crate::Overrides::default()).expect("acyclic")
+    }
+
+    /// One block's results as bits: every initiative's values and costs, every goal's total
+    /// and the portfolio.
+    fn block_bits(plan: &Plan, block: u64, len: usize) -> Vec<Vec<u64>> {
+        let (i, g) = (plan.initiatives.len(), plan.goals.len());
+        let (mut values, mut costs) = (vec![vec![0.0; len]; i], vec![vec![0.0; len]; i]);
+        let (mut goals, mut portfolio) = (vec![vec![0.0; len]; g], vec![0.0; len]);
+        let mut outs = BlockOut::split(&mut values, &mut costs, &mut goals, &mut portfolio);
+        run_block(plan, 9, block, &mut Scratch::default(), &mut outs[0]);
+        drop(outs);
+        let all = [values, costs, goals, vec![portfolio]].concat();
+        all.iter().map(|v| v.iter().map(|x| x.to_bits()).collect()).collect()
+    }
+
+    /// Leaving out the links no delivery reaches changes no result, bit for bit: the same block
+    /// on a schedule that keeps every link (as if every node were delivered to).
+    #[test]
+    fn links_no_delivery_reaches_change_nothing() {
+        let plan = synthetic_plan(400, 1_200, 15);
+        let mut full = plan.clone();
+        let live: Vec<bool> = plan.reach.iter().map(|r| !r.is_empty()).collect();
+        let sched = &plan.schedule;
+        let weight = |v: usize| sched.weight[sched.pos[v] as usize];
+        let all = vec![true; plan.nodes];
+        full.schedule = crate::plan::Schedule::new(
+            &plan.order,
+            &plan.out_links,
+            &plan.links,
+            &live,
+            &all,
+            weight,
+        );
+        assert!(
+            sched.to.len() < full.schedule.to.len(),
+            "the model must have links no delivery reaches ({} of {})",
+            sched.to.len(),
+            full.schedule.to.len()
+        );
+        for (block, len) in [(0, BLOCK), (5, 13)] {
+            let bits = block_bits(&plan, block, len);
+            assert!(bits.iter().flatten().any(|&b| b != 0), "the model must produce values");
+            assert_eq!(bits, block_bits(&full, block, len), "block {block} of {len}");
+        }
+    }
+
+    /// A lognormal link's single-precision random parts, scaled, are exactly the draws of
+    /// [`draw`] from the same stream, for every probability and length.
+    #[test]
+    fn single_precision_factors_scale_to_the_same_bits() {
+        let mut checked = 0;
+        for (mu, sigma) in [(-0.8, 0.2), (3.0, 1.5), (-40.0, 12.9)] {
+            let d = model::Distribution::LogNormal { mu, sigma };
+            let sampler = crate::sampler::Sampler::new(&d);
+            let (scale, s32) = sampler.lognormal_f32().expect("a lognormal within range");
+            for p in [1.0, 0.9, 0.3, 0.0] {
+                for len in [1, 2, 7, BLOCK - 1, BLOCK] {
+                    let mut want = vec![0.0; len];
+                    draw(&sampler, p, &mut stream(4, 77, len as u64), &mut want);
+                    let mut e = vec![0f32; len];
+                    draw_f32(s32, p, &mut stream(4, 77, len as u64), &mut e);
+                    let got: Vec<u64> =
+                        e.iter().map(|&e| (scale * f64::from(e)).to_bits()).collect();
+                    assert_eq!(got, want.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+                    checked += want.iter().filter(|&&x| x != 0.0).count();
+                }
+            }
+        }
+        assert!(checked > 100);
+        let wide = model::Distribution::LogNormal { mu: 0.0, sigma: 14.0 };
+        assert!(crate::sampler::Sampler::new(&wide).lognormal_f32().is_none());
+    }
 
     /// The AVX2 build of a block and the baseline build give the same bits: the same IEEE
     /// operations in the same order (no FMA contraction is enabled), only more lanes at a time.

@@ -86,8 +86,12 @@ pub struct Plan {
 
 /// The links as the engine walks them: nodes renumbered by their place in [`Plan::order`] (sinks
 /// first) and each node's links stored contiguously in that order, so both passes walk their
-/// tables front to back (or back to front) instead of jumping between rows; links whose target
-/// reaches no goal are left out, since nothing they carry can count.
+/// tables front to back (or back to front) instead of jumping between rows. Links whose target
+/// reaches no goal are left out, since nothing they carry can count, and so are links whose source
+/// no delivery reaches, since no change ever arrives to be carried: neither pass would read what
+/// they draw (a node's value per unit is read only at delivered nodes and, through links, at
+/// nodes downstream of them). Leaving them out changes no result, bit for bit: every stream is
+/// keyed by its own variable, and every kept node keeps all its links, in the same order.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Schedule {
     /// Position in `order` of each model node.
@@ -98,6 +102,9 @@ pub(crate) struct Schedule {
     pub to: Vec<u32>,
     /// What each edge draws, beside `to` rather than in it: only the backward pass needs it.
     pub draws: Vec<EdgeDraw>,
+    /// Each edge's `EdgeDraw::lognormal_f32` scale, or NaN where its factors are kept in double
+    /// precision: all the forward pass needs to know of an edge, in 8 bytes.
+    pub scale: Vec<f64>,
     /// Value per unit of the node at each position (its goal weight, or 0).
     pub weight: Vec<f64>,
 }
@@ -109,16 +116,27 @@ pub(crate) struct EdgeDraw {
     pub sampler: Sampler,
     pub p: f64,
     pub key: u64,
+    /// `Sampler::lognormal_f32` of the sampler: the engine keeps such an edge's factors as
+    /// single-precision random parts (same bits, half the memory).
+    pub lognormal_f32: Option<(f64, f32)>,
 }
 
 impl Schedule {
-    fn new(
+    pub(crate) fn new(
         order: &[usize],
         out_links: &[Vec<usize>],
         links: &[QLink],
         live: &[bool],
+        delivered: &[bool],
         weight: impl Fn(usize) -> f64,
     ) -> Schedule {
+        // Nodes a delivery reaches: sources first (`order` lists sinks first).
+        let mut fed = delivered.to_vec();
+        for &v in order.iter().rev() {
+            if fed[v] {
+                out_links[v].iter().for_each(|&qi| fed[links[qi].to] = true);
+            }
+        }
         let mut pos = vec![0u32; order.len()];
         for (k, &v) in order.iter().enumerate() {
             pos[v] = k as u32;
@@ -127,13 +145,21 @@ impl Schedule {
         let (mut to, mut draws) = (Vec::new(), Vec::new());
         for &v in order {
             start.push(to.len() as u32);
-            for l in out_links[v].iter().map(|&qi| &links[qi]).filter(|l| live[l.to]) {
+            let kept = out_links[v].iter().map(|&qi| &links[qi]).filter(|l| fed[v] && live[l.to]);
+            for l in kept {
                 to.push(pos[l.to]);
-                draws.push(EdgeDraw { sampler: l.sampler.clone(), p: l.p, key: l.key });
+                draws.push(EdgeDraw {
+                    sampler: l.sampler.clone(),
+                    p: l.p,
+                    key: l.key,
+                    lognormal_f32: l.sampler.lognormal_f32(),
+                });
             }
         }
         start.push(to.len() as u32);
-        Schedule { pos, start, to, draws, weight: order.iter().map(|&v| weight(v)).collect() }
+        let scale = draws.iter().map(|d| d.lognormal_f32.map_or(f64::NAN, |(s, _)| s)).collect();
+        let weight = order.iter().map(|&v| weight(v)).collect();
+        Schedule { pos, start, to, draws, scale, weight }
     }
 
     /// The edges of the node at position `k`.
@@ -292,7 +318,11 @@ impl Plan {
             .collect();
         let live: Vec<bool> = reach.iter().map(|r| !r.is_empty()).collect();
         finite_inputs(model, &weights, &links, &initiatives)?;
-        let schedule = Schedule::new(&order, &out_links, &links, &live, |v| {
+        let mut delivered = vec![false; n];
+        for d in initiatives.iter().flat_map(|i| &i.deliveries) {
+            delivered[d.node] = true;
+        }
+        let schedule = Schedule::new(&order, &out_links, &links, &live, &delivered, |v| {
             goal_slot[v].map_or(0.0, |s| weights[s])
         });
         let plan = Plan {
