@@ -93,7 +93,8 @@ pub fn compute(
     let end_secs = opts.end.map(|d| (d.day_number() + 1) * communities::metrics::DAY);
     if files.is_empty() {
         // Nothing loaded: every community is missing, never zero.
-        let summary = summarise(&model.communities, &[], Totals::default(), "none", opts.level);
+        let summary =
+            summarise(&model.meta, &model.communities, &[], Totals::default(), "none", opts.level);
         return Ok(Some(summary));
     }
     let (outcomes, totals, name) = match opts.engine {
@@ -106,7 +107,7 @@ pub fn compute(
             }
         }
     };
-    Ok(Some(summarise(&model.communities, &outcomes, totals, name, opts.level)))
+    Ok(Some(summarise(&model.meta, &model.communities, &outcomes, totals, name, opts.level)))
 }
 
 type Counted = (Vec<(String, Outcome)>, Totals, &'static str);
@@ -118,8 +119,13 @@ fn reference(
     end: Option<i64>,
 ) -> Result<Counted, AnalysisError> {
     let categories = categories_file(dir);
-    let (o, t) =
-        communities::summary::reference(&model.communities, files, categories.as_deref(), end)?;
+    let (o, t) = communities::summary::reference(
+        &model.meta,
+        &model.communities,
+        files,
+        categories.as_deref(),
+        end,
+    )?;
     Ok((o, t, "reference"))
 }
 
@@ -189,7 +195,11 @@ mod lake_engine {
             std::fs::write(&manifest, wanted)
                 .map_err(|source| AnalysisError::Io { path: manifest.clone(), source })?;
         }
-        let defined: Vec<Community> = model.communities.iter().map(Community::from_model).collect();
+        let defined: Vec<Community> = model
+            .communities
+            .iter()
+            .flat_map(|c| Community::all_from_model(c, &model.meta))
+            .collect();
         lake::engine::prepare_run(&lake_dir, &defined)?;
         let results = lake::engine::metrics(&lake_dir)?;
         Ok(Some((results.communities, results.totals, "datafusion")))

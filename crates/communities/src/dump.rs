@@ -139,6 +139,9 @@ const USED: [&str; 18] = [
 ];
 /// Position in [`USED`] of `event_user_is_temporary`, read only where the layout has it.
 const TEMPORARY: &str = "event_user_is_temporary";
+/// The global account's id, read only where the layout has it (2024 onwards): what ties a
+/// person's edits on every wiki together.
+const CENTRAL: &str = "event_user_central_id";
 /// Revert columns, read together.
 const REVERTED: [&str; 2] =
     ["revision_is_identity_reverted", "revision_seconds_to_identity_revert"];
@@ -188,6 +191,9 @@ pub struct Edit {
     pub at: i64,
     /// The editor's id on the wiki (`None` for anonymous and temporary accounts).
     pub user: Option<i64>,
+    /// The editor's global account id, the same on every wiki (`None` when anonymous, or in
+    /// the classic layout, which lacks the column).
+    pub central: Option<i64>,
     /// The editor's name at the time.
     pub user_text_historical: String,
     /// The editor's name now (after renames; empty for deleted users).
@@ -266,6 +272,7 @@ struct Positions {
     layout: Layout,
     used: [usize; USED.len()],
     temporary: Option<usize>,
+    central: Option<usize>,
     reverted: [usize; 2],
 }
 
@@ -276,6 +283,7 @@ impl Positions {
             layout,
             used: USED.map(at),
             temporary: layout.index(TEMPORARY),
+            central: layout.index(CENTRAL),
             reverted: REVERTED.map(at),
         }
     }
@@ -345,6 +353,12 @@ impl Parser {
             .ok_or_else(|| bad(format!("`event_timestamp` is `{}`, not a timestamp", used(3))))?;
         let temporary = positions.temporary.is_some_and(|i| field(i) == "true");
         let anonymous = used(9) == "true" || temporary;
+        let central = match positions.central.map(field).filter(|v| !v.is_empty()) {
+            Some(v) if !anonymous => Some(v.parse::<i64>().map_err(|_| {
+                bad(format!("`event_user_central_id` is `{v}`, not a whole number"))
+            })?),
+            _ => None,
+        };
         let registered = timestamp(used(10)).or_else(|| timestamp(used(11)));
         let reverted_after = if field(positions.reverted[0]) == "true" {
             let v = field(positions.reverted[1]);
@@ -365,6 +379,7 @@ impl Parser {
             revision: int(14)?.unwrap_or(0),
             at,
             user: if anonymous { None } else { int(5)? },
+            central,
             user_text_historical: used(6).to_string(),
             user_text: used(7).to_string(),
             registered,

@@ -5,17 +5,20 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::definition::Definition;
 use crate::deviance::{Observation, Ranking, rank};
 use crate::dump::DumpError;
-use crate::metrics::{
-    Community, DEFINITIONS_VERSION, Data, Outcome, SECOND_MONTH, Totals, WINDOWS,
-};
+use crate::metrics::{Community, DEFINITIONS_VERSION, Data, Outcome, Totals};
 
-/// One community, as reported.
+/// One community measured with one definition, as reported.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
-    /// Id.
+    /// Id (`wlm-fr@event_metrics` when the community is measured with several definitions).
     pub id: String,
+    /// The community's id in the model.
+    pub community: String,
+    /// The definition it was measured with: name, version, parameters and windows.
+    pub definition: Definition,
     /// Display name.
     pub name: String,
     /// Kind (`roster`, `hashtag`, …).
@@ -32,9 +35,9 @@ pub struct Row {
     pub outcome: Outcome,
     /// Share of edits not reverted within 48 hours.
     pub surviving: Option<f64>,
-    /// Retention shares per window of [`WINDOWS`] (`None`: nobody observable yet).
+    /// Retention shares per window of the definition (`None`: nobody observable yet).
     pub retention: Vec<Option<f64>>,
-    /// Cost per new contributor retained in the second month.
+    /// Cost per person retained in the definition's headline window (second month in v1).
     pub cost_per_retained: Option<f64>,
     /// Whether the community is real or made up (its `data:` in the model): figures of a
     /// synthetic or illustrative community are marked wherever they are shown.
@@ -44,7 +47,8 @@ pub struct Row {
 /// Every community of a model, measured.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
-    /// Version of the definitions (`docs/communities.md`).
+    /// Version of throughline's own definitions (`docs/communities.md`); each row names the
+    /// definition it was measured with and its version.
     pub definitions_version: u32,
     /// Which engine counted (`reference`, `datafusion`).
     pub engine: String,
@@ -58,8 +62,10 @@ pub struct Summary {
     pub deviance: Ranking,
 }
 
-/// Puts counts from any engine together with the model's definitions.
+/// Puts counts from any engine together with the model's definitions: one row per community
+/// and definition ([`Community::all_from_model`]).
 pub fn summarise(
+    meta: &model::Meta,
     defined: &[model::Community],
     outcomes: &[(String, Outcome)],
     totals: Totals,
@@ -69,10 +75,14 @@ pub fn summarise(
     let mut coverage: Vec<(String, model::Date)> = Vec::new();
     let mut rows = Vec::new();
     let mut observations = Vec::new();
-    for c in defined {
+    for (c, measured) in defined
+        .iter()
+        .flat_map(|c| Community::all_from_model(c, meta).into_iter().map(move |m| (c, m)))
+    {
+        let definition = measured.definition;
         let outcome = outcomes
             .iter()
-            .find(|(id, _)| id == c.id.as_str())
+            .find(|(id, _)| *id == measured.id)
             .map_or(Outcome::Missing, |(_, o)| o.clone());
         let (surviving, retention, cost_per_retained) = match &outcome {
             Outcome::Measured { coverage_end, metrics } => {
@@ -80,26 +90,31 @@ pub fn summarise(
                 if !coverage.iter().any(|(w, _)| *w == c.wiki) {
                     coverage.push((c.wiki.clone(), last));
                 }
-                let r = metrics.retention[SECOND_MONTH];
-                if r.observed > 0 {
-                    observations.push(Observation {
-                        id: c.id.to_string(),
-                        observed: r.observed,
-                        succeeded: r.retained,
-                        participants: metrics.participants,
-                        cost: c.cost,
-                    });
+                let headline = definition.headline.and_then(|h| metrics.retention.get(h));
+                if let Some(r) = headline.filter(|r| r.observed > 0) {
+                    observations.push((
+                        definition.key,
+                        Observation {
+                            id: measured.id.clone(),
+                            observed: r.observed,
+                            succeeded: r.retained,
+                            participants: metrics.participants,
+                            cost: c.cost,
+                        },
+                    ));
                 }
                 (
                     metrics.surviving(),
                     metrics.retention.iter().map(|r| r.share()).collect(),
-                    metrics.cost_per_retained(c.cost),
+                    metrics.cost_per_retained(c.cost, definition.headline),
                 )
             }
-            Outcome::Missing => (None, vec![None; WINDOWS.len()], None),
+            Outcome::Missing => (None, vec![None; definition.windows.len()], None),
         };
         rows.push(Row {
-            id: c.id.to_string(),
+            id: measured.id,
+            community: c.id.to_string(),
+            definition,
             name: c.name.clone(),
             kind: c.kind.word(),
             wiki: c.wiki.clone(),
@@ -114,6 +129,15 @@ pub fn summarise(
         });
     }
     coverage.sort();
+    // Shares of different definitions are not comparable: rank the communities measured with
+    // version 1 if any were, else those of the first row's definition.
+    let ranked_key = if observations.iter().any(|(k, _)| *k == "throughline_v1") {
+        "throughline_v1"
+    } else {
+        observations.first().map_or("", |(k, _)| *k)
+    };
+    let observations: Vec<Observation> =
+        observations.into_iter().filter(|(k, _)| *k == ranked_key).map(|(_, o)| o).collect();
     Summary {
         definitions_version: DEFINITIONS_VERSION,
         engine: engine.to_string(),
@@ -137,6 +161,7 @@ pub struct FileError {
 /// Counts with the reference implementation straight from dump files (small dumps; the lake
 /// engine is for large ones). `end` is the snapshot's end of data, if known.
 pub fn reference(
+    meta: &model::Meta,
     defined: &[model::Community],
     dumps: &[PathBuf],
     categories: Option<&Path>,
@@ -155,7 +180,8 @@ pub fn reference(
         None => Vec::new(),
     };
     let data = Data::new(edits, &pages, end);
-    let communities: Vec<Community> = defined.iter().map(Community::from_model).collect();
+    let communities: Vec<Community> =
+        defined.iter().flat_map(|c| Community::all_from_model(c, meta)).collect();
     let outcomes = communities.iter().map(|c| (c.id.clone(), data.metrics(c))).collect();
     Ok((outcomes, data.totals(&communities)))
 }
@@ -164,7 +190,7 @@ pub fn reference(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::metrics::{DAY, Metrics, Retention};
+    use crate::metrics::{DAY, Metrics, Retention, SECOND_MONTH};
 
     fn defined(id: &str, wiki: &str, cost: Option<f64>) -> model::Community {
         model::Community {
@@ -180,6 +206,7 @@ mod tests {
             audience: None,
             description: None,
             data: model::Provenance::Measured,
+            definitions: Vec::new(),
         }
     }
 
@@ -191,11 +218,13 @@ mod tests {
             new_contributors: 4,
             edits: 8,
             surviving_edits: 6,
+            retention: vec![Retention::default(); 5],
             ..Metrics::default()
         };
         m.retention[SECOND_MONTH] = Retention { observed: 4, retained: 3, pending: 0 };
         let outcomes = vec![("a".to_string(), Outcome::Measured { coverage_end: end, metrics: m })];
         let s = summarise(
+            &model::Meta::default(),
             &[defined("a", "frwiki", Some(900.0)), defined("b", "dewiki", Some(1.0))],
             &outcomes,
             Totals::default(),

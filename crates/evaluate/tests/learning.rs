@@ -92,6 +92,7 @@ fn record(est: &Estimate) -> Evaluation {
         predicted: None,
         scale: 1.0,
         data: model::Provenance::Measured,
+        definitions: Vec::new(),
     }
 }
 

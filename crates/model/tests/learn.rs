@@ -86,6 +86,7 @@ fn eval(effect: f64, se: f64) -> Evaluation {
         predicted: None,
         scale: 1.0,
         data: Provenance::Measured,
+        definitions: Vec::new(),
     }
 }
 

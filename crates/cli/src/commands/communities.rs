@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use communities::metrics::{Outcome, SECOND_MONTH, WINDOWS};
+use communities::metrics::Outcome;
 use communities::summary::Summary;
 use serde::Serialize;
 
@@ -92,8 +92,7 @@ pub fn text(s: &Summary, currency: &str) -> String {
     let coverage: Vec<String> = s.coverage.iter().map(|(w, d)| format!("{w} to {d}")).collect();
     let _ = writeln!(
         out,
-        "Communities (definitions v{}, engine {}) — data: {}",
-        s.definitions_version,
+        "Communities (engine {}) — data: {}",
         s.engine,
         if coverage.is_empty() { "none loaded".to_string() } else { coverage.join(", ") }
     );
@@ -103,55 +102,67 @@ pub fn text(s: &Summary, currency: &str) -> String {
     {
         let _ = writeln!(out, "{note}");
     }
-    let _ = writeln!(
-        out,
-        "\n{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}",
-        "community",
-        "kind",
-        "wiki",
-        "participants",
-        "new",
-        "edits",
-        "surviving",
-        "month 2",
-        "cost/retained"
-    );
+    let mut seen: Vec<&communities::definition::Definition> = Vec::new();
     for r in &s.communities {
-        match &r.outcome {
-            Outcome::Missing => {
-                let _ = writeln!(
-                    out,
-                    "{:<24} {:<8} {:<12} missing: no data for {} was loaded (not zero){}",
-                    r.id,
-                    r.kind,
-                    r.wiki,
-                    r.wiki,
-                    mark(r.provenance)
-                );
+        if !seen.contains(&&r.definition) {
+            seen.push(&r.definition);
+        }
+    }
+    for def in seen {
+        let _ = writeln!(out, "\ndefinition: {} — {}", def.title(), def.parameter_text());
+        let _ = writeln!(out, "source: {}", def.source);
+        let windows: Vec<&str> = def.windows.iter().map(|w| w.key.as_str()).collect();
+        let mut head = format!(
+            "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
+            "community", "kind", "wiki", "participants", "new", "edits", "surviving"
+        );
+        for w in &windows {
+            head.push_str(&format!(" {w:>12}"));
+        }
+        let _ = writeln!(out, "{head} {:>14}", "cost/retained");
+        for r in s.communities.iter().filter(|r| r.definition == *def) {
+            match &r.outcome {
+                Outcome::Missing => {
+                    let _ = writeln!(
+                        out,
+                        "{:<24} {:<8} {:<12} missing: no data for {} was loaded (not zero){}",
+                        r.id,
+                        r.kind,
+                        r.wiki,
+                        r.wiki,
+                        mark(r.provenance)
+                    );
+                }
+                Outcome::Measured { metrics: m, .. } => {
+                    let mut line = format!(
+                        "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
+                        r.id,
+                        r.kind,
+                        r.wiki,
+                        m.participants,
+                        m.new_contributors,
+                        m.edits,
+                        share(r.surviving)
+                    );
+                    for ret in &m.retention {
+                        let cell = if ret.pending > 0 && ret.observed == 0 {
+                            "pending".to_string()
+                        } else {
+                            format!("{} {}/{}", share(ret.share()), ret.retained, ret.observed)
+                        };
+                        line.push_str(&format!(" {cell:>12}"));
+                    }
+                    let cost = r
+                        .cost_per_retained
+                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c)));
+                    let _ = writeln!(out, "{line} {cost:>14}{}", mark(r.provenance));
+                }
             }
-            Outcome::Measured { metrics: m, .. } => {
-                let month2 = m.retention[SECOND_MONTH];
-                let retained = if month2.pending > 0 && month2.observed == 0 {
-                    "pending".to_string()
-                } else {
-                    share(month2.share())
-                };
-                let _ = writeln!(
-                    out,
-                    "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}{}",
-                    r.id,
-                    r.kind,
-                    r.wiki,
-                    m.participants,
-                    m.new_contributors,
-                    m.edits,
-                    share(r.surviving),
-                    retained,
-                    r.cost_per_retained
-                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c))),
-                    mark(r.provenance)
-                );
-            }
+        }
+        let labels: Vec<String> =
+            def.windows.iter().map(|w| format!("{} = {}", w.key, w.label)).collect();
+        if !labels.is_empty() {
+            let _ = writeln!(out, "windows: {}", labels.join("; "));
         }
     }
     let t = &s.totals;
@@ -160,8 +171,6 @@ pub fn text(s: &Summary, currency: &str) -> String {
         "\ntotal: {} people ({} summed over communities), {} new contributors, {} edits ({} summed)",
         t.participants, t.participants_summed, t.new_contributors, t.edits, t.edits_summed
     );
-    let windows: Vec<&str> = WINDOWS.iter().map(|w| w.label).collect();
-    let _ = writeln!(out, "retention windows after the first edit: {}", windows.join(", "));
     let d = &s.deviance;
     if d.communities.is_empty() {
         let _ = writeln!(

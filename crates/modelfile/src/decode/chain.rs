@@ -28,7 +28,10 @@ impl Decoder<'_> {
             currency: self.opt_text(&r, "currency").unwrap_or_else(|| "USD".into()),
             description: self.opt_text(&r, "description"),
             frameworks: Vec::new(),
+            community_definitions: Vec::new(),
         };
+        self.model.meta.community_definitions =
+            self.community_definitions(r.get("community_definitions"));
         if let Some(items) = r.get("frameworks").and_then(|n| self.list(n)) {
             for item in items {
                 if let Some(f) = self.keyword::<model::Framework>(item, "a framework")
