@@ -79,7 +79,7 @@ FROM participants p
 JOIN communities c ON c.community_id = p.community_id
 JOIN edits e ON e.wiki = p.wiki AND e.user_id = p.user_id
 WHERE c.activation_edits > 0 AND NOT e.is_bot
-  AND e.edited_at >= p.registered_at AND e.edited_at < p.registered_at + c.activation_secs
+  AND e.edited_at >= p.registered_at AND e.edited_at <= p.registered_at + c.activation_secs
 GROUP BY p.community_id, p.user_id
 
 -- table: newcomers

@@ -108,7 +108,7 @@ pub struct Definition {
     /// New: registered at or after `start - lookback` (seconds) and before the end.
     pub lookback: i64,
     /// New also needs at least this many edits on the home wiki in `[registration,
-    /// registration + activation_secs)` (0: no such requirement).
+    /// registration + activation_secs]` (0: no such requirement).
     pub activation_edits: i64,
     /// The activation period, seconds.
     pub activation_secs: i64,

@@ -452,6 +452,23 @@ pub fn decode(source: Box<dyn Read + Send>) -> std::io::Result<Edits<Box<dyn Buf
     Ok(Edits::new(reader))
 }
 
+/// The wiki a dump file holds, from its published name: the dumps are laid out as
+/// `SNAPSHOT/WIKI/SNAPSHOT.WIKI.RANGE.tsv.bz2` (`2026-08.frwiki.all-time.tsv.bz2`; large wikis
+/// split by year or month, `2026-08.enwiki.2024.tsv.bz2`), so the second dot-separated part of
+/// a name that starts with `YYYY-MM.` is the wiki. `None` for other names: the caller then
+/// names the wiki from the rows read before the failure, if any.
+pub fn wiki_of_file(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let mut parts = name.split('.');
+    let snapshot = parts.next()?;
+    let b = snapshot.as_bytes();
+    let is_snapshot = b.len() == 7
+        && b[4] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+    let wiki = parts.next()?;
+    (is_snapshot && !wiki.is_empty() && parts.next().is_some()).then(|| wiki.to_string())
+}
+
 /// Pages per category, `(wiki, normalised category, page id)`, sorted and without repeats.
 pub type CategoryPages = Vec<(String, String, i64)>;
 
@@ -528,6 +545,16 @@ mod tests {
         assert!(p.row(&current, 1).unwrap().is_none());
         let err = p.row(&classic, 2).unwrap_err().to_string();
         assert!(err.starts_with("line 2: 70 fields, but this file's rows have 78"), "{err}");
+    }
+
+    #[test]
+    fn the_wiki_of_a_dump_is_read_from_its_published_name() {
+        let w = |n: &str| wiki_of_file(Path::new(n));
+        assert_eq!(w("/d/2026-08.frwiki.all-time.tsv.bz2").as_deref(), Some("frwiki"));
+        assert_eq!(w("2026-08.enwiki.2024.tsv.bz2").as_deref(), Some("enwiki"));
+        assert_eq!(w("sample.tsv.bz2"), None);
+        assert_eq!(w("2026-8.frwiki.tsv"), None);
+        assert_eq!(w("2026-08.tsv"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - [`deviance`]: positive deviance, communities that beat the outcome expected for their
 //!   size and resources.
 //! - [`summary`]: what people see, shares and costs derived in one place.
+//! - [`export`]: every community table as CSV and JSON, the definition in the header.
 //!
 //! Synthetic dumps with planted communities, for tests and benchmarks, are in the test-support
 //! crate `synthetic` (`synthetic::dumps`), not here: production code carries no generators.
@@ -18,6 +19,7 @@
 pub mod definition;
 pub mod deviance;
 pub mod dump;
+pub mod export;
 pub mod metrics;
 pub mod sql;
 pub mod summary;

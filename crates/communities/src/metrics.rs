@@ -342,7 +342,8 @@ impl Data {
     }
 
     /// Whether a participant is new under the community's definition: registered from the
-    /// look-back before the start to the end, with the activation edits if it asks for them.
+    /// look-back before the start to the end, with the activation edits if it asks for them
+    /// (in `[registration, registration + activation]`, closed as in WMF research's SQL).
     fn is_new(&self, c: &Community, u: i64, p: &Person) -> bool {
         let d = &c.definition;
         let Some(r) = p.registered else { return false };
@@ -356,7 +357,7 @@ impl Data {
             .edits
             .iter()
             .filter(|e| !e.bot && e.wiki == c.wiki && e.user == Some(u))
-            .filter(|e| e.at >= r && e.at < r + d.activation_secs)
+            .filter(|e| e.at >= r && e.at <= r + d.activation_secs)
             .count();
         n as i64 >= d.activation_edits
     }

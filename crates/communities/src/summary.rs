@@ -33,6 +33,9 @@ pub struct Row {
     pub cost: Option<f64>,
     /// The counts, or missing.
     pub outcome: Outcome,
+    /// Why the counts are missing (its wiki's source failed, or no data for it was given);
+    /// `None` when measured.
+    pub missing: Option<String>,
     /// Share of edits not reverted within 48 hours.
     pub surviving: Option<f64>,
     /// Retention shares per window of the definition (`None`: nobody observable yet).
@@ -54,12 +57,27 @@ pub struct Summary {
     pub engine: String,
     /// Per wiki loaded, the last complete day covered.
     pub coverage: Vec<(String, model::Date)>,
+    /// Sources that failed: the wikis they hold are flagged missing, every other wiki is still
+    /// measured.
+    pub failures: Vec<SourceFailure>,
     /// Communities, in the model's order.
     pub communities: Vec<Row>,
     /// Totals across communities, each person and edit once.
     pub totals: Totals,
     /// Communities ranked by how far their second-month retention beats the expectation.
     pub deviance: Ranking,
+}
+
+/// A dump that could not be read: its wiki (when known) is left out entirely — partial data
+/// would be shown as low numbers — and its communities are missing, with this reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceFailure {
+    /// The file.
+    pub file: String,
+    /// The wiki it holds, from its name or its rows; `None` if neither says.
+    pub wiki: Option<String>,
+    /// What went wrong (with the line).
+    pub reason: String,
 }
 
 /// Puts counts from any engine together with the model's definitions: one row per community
@@ -71,6 +89,7 @@ pub fn summarise(
     totals: Totals,
     engine: &str,
     level: f64,
+    failures: &[SourceFailure],
 ) -> Summary {
     let mut coverage: Vec<(String, model::Date)> = Vec::new();
     let mut rows = Vec::new();
@@ -111,8 +130,15 @@ pub fn summarise(
             }
             Outcome::Missing => (None, vec![None; definition.windows.len()], None),
         };
+        let missing = matches!(outcome, Outcome::Missing).then(|| {
+            match failures.iter().find(|f| f.wiki.as_deref() == Some(c.wiki.as_str())) {
+                Some(f) => format!("the source for {} failed: {}: {}", c.wiki, f.file, f.reason),
+                None => format!("no data for {} was loaded", c.wiki),
+            }
+        });
         rows.push(Row {
             id: measured.id,
+            missing,
             community: c.id.to_string(),
             definition,
             name: c.name.clone(),
@@ -142,6 +168,7 @@ pub fn summarise(
         definitions_version: DEFINITIONS_VERSION,
         engine: engine.to_string(),
         coverage,
+        failures: failures.to_vec(),
         communities: rows,
         totals,
         deviance: rank(&observations, level),
@@ -158,22 +185,41 @@ pub struct FileError {
     pub source: DumpError,
 }
 
+/// What the reference engine counted, and the sources it could not read.
+pub type Counted = (Vec<(String, Outcome)>, Totals, Vec<SourceFailure>);
+
 /// Counts with the reference implementation straight from dump files (small dumps; the lake
-/// engine is for large ones). `end` is the snapshot's end of data, if known.
+/// engine is for large ones). `end` is the snapshot's end of data, if known. A dump that
+/// cannot be read does not stop the run: its wiki is left out (every file of it, so no wiki is
+/// half counted) and reported in the failures; a bad category-pages file is an error.
 pub fn reference(
     meta: &model::Meta,
     defined: &[model::Community],
     dumps: &[PathBuf],
     categories: Option<&Path>,
     end: Option<i64>,
-) -> Result<(Vec<(String, Outcome)>, Totals), FileError> {
+) -> Result<Counted, FileError> {
     let mut edits = Vec::new();
+    let mut failures: Vec<SourceFailure> = Vec::new();
     for path in dumps {
-        let err = |source| FileError { path: path.clone(), source };
-        for e in crate::dump::open(path).map_err(err)? {
-            edits.push(e.map_err(|source| FileError { path: path.clone(), source })?);
+        let mut mine = Vec::new();
+        let result = crate::dump::open(path).and_then(|rows| {
+            for e in rows {
+                mine.push(e?);
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => edits.append(&mut mine),
+            Err(source) => failures.push(SourceFailure {
+                file: path.display().to_string(),
+                wiki: crate::dump::wiki_of_file(path)
+                    .or_else(|| mine.first().map(|e| e.wiki.clone())),
+                reason: source.to_string(),
+            }),
         }
     }
+    edits.retain(|e| !failures.iter().any(|f| f.wiki.as_deref() == Some(e.wiki.as_str())));
     let pages = match categories {
         Some(p) => crate::dump::read_categories(p)
             .map_err(|source| FileError { path: p.to_path_buf(), source })?,
@@ -183,7 +229,7 @@ pub fn reference(
     let communities: Vec<Community> =
         defined.iter().flat_map(|c| Community::all_from_model(c, meta)).collect();
     let outcomes = communities.iter().map(|c| (c.id.clone(), data.metrics(c))).collect();
-    Ok((outcomes, data.totals(&communities)))
+    Ok((outcomes, data.totals(&communities), failures))
 }
 
 #[cfg(test)]
@@ -230,6 +276,7 @@ mod tests {
             Totals::default(),
             "reference",
             0.95,
+            &[],
         );
         assert_eq!(
             s.coverage,

@@ -76,7 +76,7 @@ fn metrics_row(model: &model::Model, r: &Row) -> Markup {
             @match &r.outcome {
                 Outcome::Missing => {
                     td colspan=(7 + r.definition.windows.len()) class="missing" {
-                        "missing: no data for " (r.wiki) " was loaded (unknown, not zero)"
+                        "missing: " (r.missing.as_deref().unwrap_or("no data was loaded")) " (unknown, not zero)"
                     }
                 }
                 Outcome::Measured { metrics: m, .. } => {
@@ -160,14 +160,24 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
             @if coverage.is_empty() { "none loaded" } @else { (coverage.join(", ")) }
             "."
         }
+        @for f in &s.failures {
+            p class="warn" {
+                "Source failed: " code { (f.file) } " (" (f.wiki.as_deref().unwrap_or("wiki unknown")) "): " (f.reason)
+                ". Its communities are shown as missing; every other wiki is measured."
+            }
+        }
         (table_note(s.communities.iter().map(|r| r.provenance), "communities"))
         @for def in definitions(s) {
             (definition_table(model, s, def))
         }
-        p {
-            "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)
-            " if each community's participants were summed), " (t.new_contributors) " new contributors, "
-            strong { (t.edits) } " edits (" (t.edits_summed) " summed). Each person and edit is counted once."
+        @if s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. })) {
+            p {
+                "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)
+                " if each community's participants were summed), " (t.new_contributors) " new contributors, "
+                strong { (t.edits) } " edits (" (t.edits_summed) " summed). Each person and edit is counted once."
+            }
+        } @else {
+            p { "No community was measured: totals are unknown, not zero." }
         }
         h2 id="deviance" { "Positive deviance" }
         @if d.communities.is_empty() {

@@ -119,6 +119,10 @@ pub fn rows() -> Vec<Row> {
     let r10 = late + HOUR;
     edit(HOME, 10, c(10), r10, r10 + HOUR, 0);
     edit(HOME, 10, c(10), r10, day("2026-11-20"), 0);
+    // u15: new; its only edit exactly a day after registering (the activation period is
+    // closed, as in WMF research's SQL).
+    let r15 = s + 8 * HOUR;
+    edit(HOME, 15, c(15), r15, r15 + DAY, 0);
     // A bot on the roster: never a participant.
     let mut bot = Row::edit(HOME, 9_000, s + HOUR, 14, "PresetBot");
     bot.bot = true;
@@ -167,7 +171,7 @@ pub fn communities(definition: &Definition) -> Vec<Community> {
 /// [`communities`] with the ids tagged `tag`.
 pub fn tagged(definition: &Definition, tag: &str) -> Vec<Community> {
     let mut names: Vec<String> =
-        [1, 2, 3, 5, 6, 7, 8, 11, 12, 13].iter().map(|u| format!("P{u}")).collect();
+        [1, 2, 3, 5, 6, 7, 8, 11, 12, 13, 15].iter().map(|u| format!("P{u}")).collect();
     names.push("PresetBot".into());
     let late = day("2026-11-01");
     vec![

@@ -26,6 +26,7 @@ pub struct Options {
     pub end: Option<model::Date>,
     pub level: f64,
     pub json: bool,
+    pub export: Option<std::path::PathBuf>,
     pub color: bool,
 }
 
@@ -73,6 +74,17 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_FAILURE));
     };
+    if let Some(out) = &opts.export {
+        std::fs::create_dir_all(out)
+            .map_err(|e| anyhow::anyhow!("creating {}: {e}", out.display()))?;
+        let files = communities::export::files(&summary)?;
+        for (name, text) in &files {
+            let path = out.join(name);
+            std::fs::write(&path, text)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+        }
+        eprintln!("wrote {} tables (CSV and JSON) to {}", files.len(), out.display());
+    }
     if opts.json {
         let report = Report { about: crate::commands::show::About::of(model), summary: &summary };
         crate::commands::show::print_json("throughline.communities.v1", &report)?;
@@ -96,6 +108,15 @@ pub fn text(s: &Summary, currency: &str) -> String {
         s.engine,
         if coverage.is_empty() { "none loaded".to_string() } else { coverage.join(", ") }
     );
+    for f in &s.failures {
+        let _ = writeln!(
+            out,
+            "source failed: {} ({}): {} — its communities are missing, every other wiki is measured",
+            f.file,
+            f.wiki.as_deref().unwrap_or("wiki unknown"),
+            f.reason
+        );
+    }
     let mark = |p: model::Provenance| p.mark().map(|m| format!("  ({m})")).unwrap_or_default();
     if let Some(note) =
         model::provenance::table_note(s.communities.iter().map(|r| r.provenance), "communities")
@@ -123,12 +144,12 @@ pub fn text(s: &Summary, currency: &str) -> String {
         for r in s.communities.iter().filter(|r| r.definition == *def) {
             match &r.outcome {
                 Outcome::Missing => {
+                    let why = r.missing.as_deref().unwrap_or("no data was loaded");
                     let _ = writeln!(
                         out,
-                        "{:<24} {:<8} {:<12} missing: no data for {} was loaded (not zero){}",
+                        "{:<24} {:<8} {:<12} missing: {why} (not zero){}",
                         r.id,
                         r.kind,
-                        r.wiki,
                         r.wiki,
                         mark(r.provenance)
                     );
@@ -166,11 +187,16 @@ pub fn text(s: &Summary, currency: &str) -> String {
         }
     }
     let t = &s.totals;
-    let _ = writeln!(
-        out,
-        "\ntotal: {} people ({} summed over communities), {} new contributors, {} edits ({} summed)",
-        t.participants, t.participants_summed, t.new_contributors, t.edits, t.edits_summed
-    );
+    let measured = s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. }));
+    if measured {
+        let _ = writeln!(
+            out,
+            "\ntotal: {} people ({} summed over communities), {} new contributors, {} edits ({} summed)",
+            t.participants, t.participants_summed, t.new_contributors, t.edits, t.edits_summed
+        );
+    } else {
+        let _ = writeln!(out, "\ntotal: no community was measured (unknown, not zero)");
+    }
     let d = &s.deviance;
     if d.communities.is_empty() {
         let _ = writeln!(
