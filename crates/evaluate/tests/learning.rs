@@ -92,7 +92,6 @@ fn record(est: &Estimate) -> Evaluation {
         predicted: None,
         scale: 1.0,
         data: model::Provenance::Measured,
-        definitions: Vec::new(),
     }
 }
 

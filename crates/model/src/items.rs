@@ -118,6 +118,7 @@ pub enum MetricPreset {
     /// Event Metrics (Wikimedia Foundation tool).
     EventMetrics,
     /// Grant metrics' "newly registered" (2017).
+    #[serde(rename = "grant_metrics_2017")]
     GrantMetrics2017,
     /// Programs & Events / Wiki Education Dashboard.
     Dashboard,
@@ -126,6 +127,7 @@ pub enum MetricPreset {
     /// WMF's rolling new active editor.
     RollingNewActiveEditor,
     /// Global Metrics (2014).
+    #[serde(rename = "global_metrics_2014")]
     GlobalMetrics2014,
 }
 

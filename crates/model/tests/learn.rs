@@ -86,7 +86,6 @@ fn eval(effect: f64, se: f64) -> Evaluation {
         predicted: None,
         scale: 1.0,
         data: Provenance::Measured,
-        definitions: Vec::new(),
     }
 }
 
