@@ -261,7 +261,7 @@ mod lake_engine {
                 lake::convert::Options { categories: categories.clone(), coverage_end: end };
             let summary = std::thread::scope(|s| {
                 let worker =
-                    s.spawn(|| lake::convert::convert(files, &lake_dir, &options, read.clone()));
+                    s.spawn(|| lake::convert::convert(files, lake_dir, &options, read.clone()));
                 while !worker.is_finished() {
                     progress(read.load(Ordering::Relaxed), total);
                     std::thread::sleep(std::time::Duration::from_millis(100));
