@@ -33,12 +33,15 @@ def run_once(lake, stmts, threads):
     cur = con.execute("SELECT * FROM metrics")
     cols = [d[0] for d in cur.description]
     metrics = [dict(zip(cols, row)) for row in cur.fetchall()]
+    cur = con.execute("SELECT * FROM retention")
+    cols = [d[0] for d in cur.description]
+    retention = [dict(zip(cols, row)) for row in cur.fetchall()]
     cur = con.execute("SELECT * FROM totals")
     cols = [d[0] for d in cur.description]
     totals = dict(zip(cols, cur.fetchone()))
     elapsed = time.perf_counter() - started
     con.close()
-    return elapsed, metrics, totals
+    return elapsed, metrics, retention, totals
 
 
 def main():
@@ -52,13 +55,14 @@ def main():
         stmts = json.load(f)
     times = []
     for _ in range(runs):
-        elapsed, metrics, totals = run_once(lake, stmts, threads)
+        elapsed, metrics, retention, totals = run_once(lake, stmts, threads)
         times.append(elapsed)
     print(json.dumps({
         "engine": f"duckdb {duckdb.__version__}",
         "seconds": statistics.median(times),
         "all_seconds": times,
         "metrics": metrics,
+        "retention": retention,
         "totals": totals,
     }, default=int))
 

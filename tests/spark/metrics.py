@@ -49,9 +49,10 @@ def main():
                 df = df.cache()
             df.createOrReplaceTempView(s["name"])
     metrics = [r.asDict() for r in spark.table("metrics").collect()]
+    retention = [r.asDict() for r in spark.table("retention").collect()]
     totals = spark.table("totals").collect()[0].asDict()
     with open(out_file, "w", encoding="utf-8") as f:
-        json.dump({"metrics": metrics, "totals": totals}, f)
+        json.dump({"metrics": metrics, "retention": retention, "totals": totals}, f)
     spark.stop()
 
 

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use communities::metrics::{Outcome, Totals};
-use communities::summary::{Summary, summarise};
+use communities::summary::{SourceFailure, Summary, summarise};
 
 use crate::AnalysisError;
 
@@ -93,10 +93,18 @@ pub fn compute(
     let end_secs = opts.end.map(|d| (d.day_number() + 1) * communities::metrics::DAY);
     if files.is_empty() {
         // Nothing loaded: every community is missing, never zero.
-        let summary = summarise(&model.communities, &[], Totals::default(), "none", opts.level);
+        let summary = summarise(
+            &model.meta,
+            &model.communities,
+            &[],
+            Totals::default(),
+            "none",
+            opts.level,
+            &[],
+        );
         return Ok(Some(summary));
     }
-    let (outcomes, totals, name) = match opts.engine {
+    let (outcomes, totals, name, failures) = match opts.engine {
         Engine::Reference => reference(dir, model, &files, end_secs)?,
         Engine::Datafusion | Engine::Auto => {
             match lake_engine::run(dir, model, &files, end_secs, progress, notes)? {
@@ -106,10 +114,18 @@ pub fn compute(
             }
         }
     };
-    Ok(Some(summarise(&model.communities, &outcomes, totals, name, opts.level)))
+    Ok(Some(summarise(
+        &model.meta,
+        &model.communities,
+        &outcomes,
+        totals,
+        name,
+        opts.level,
+        &failures,
+    )))
 }
 
-type Counted = (Vec<(String, Outcome)>, Totals, &'static str);
+type Counted = (Vec<(String, Outcome)>, Totals, &'static str, Vec<SourceFailure>);
 
 fn reference(
     dir: &Path,
@@ -118,9 +134,14 @@ fn reference(
     end: Option<i64>,
 ) -> Result<Counted, AnalysisError> {
     let categories = categories_file(dir);
-    let (o, t) =
-        communities::summary::reference(&model.communities, files, categories.as_deref(), end)?;
-    Ok((o, t, "reference"))
+    let (o, t, failures) = communities::summary::reference(
+        &model.meta,
+        &model.communities,
+        files,
+        categories.as_deref(),
+        end,
+    )?;
+    Ok((o, t, "reference", failures))
 }
 
 #[cfg(feature = "lake")]
@@ -132,6 +153,8 @@ mod lake_engine {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use communities::metrics::Community;
+
+    use communities::summary::SourceFailure;
 
     use super::Counted;
     use crate::AnalysisError;
@@ -162,6 +185,72 @@ mod lake_engine {
     ) -> Result<Option<Counted>, AnalysisError> {
         let lake_dir = dir.join(".throughline").join("lake");
         let categories = super::categories_file(dir);
+        // A dump that cannot be read is left out with its wiki (every file of it), and the
+        // conversion runs again without it: the other wikis are still measured.
+        let mut failures: Vec<SourceFailure> = Vec::new();
+        let mut files: Vec<PathBuf> = files.to_vec();
+        loop {
+            match convert_if_stale(&lake_dir, &files, categories.as_deref(), end, progress, notes) {
+                Ok(()) => break,
+                Err(AnalysisError::Lake(lake::LakeError::Dump { path, source }))
+                    if files.contains(&path) =>
+                {
+                    let wiki = communities::dump::wiki_of_file(&path).or_else(|| first_wiki(&path));
+                    files.retain(|f| {
+                        *f != path && (wiki.is_none() || communities::dump::wiki_of_file(f) != wiki)
+                    });
+                    failures.push(SourceFailure {
+                        file: path.display().to_string(),
+                        wiki,
+                        reason: source.to_string(),
+                    });
+                    if files.is_empty() {
+                        return Ok(Some((Vec::new(), Default::default(), "datafusion", failures)));
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let defined: Vec<Community> = model
+            .communities
+            .iter()
+            .flat_map(|c| Community::all_from_model(c, &model.meta))
+            .collect();
+        lake::engine::prepare_run(&lake_dir, &defined)?;
+        let results = lake::engine::metrics(&lake_dir)?;
+        // A wiki named only in a failed file's rows may still have rows from other files: its
+        // communities are reported missing rather than half counted.
+        let failed: Vec<&str> = failures.iter().filter_map(|f| f.wiki.as_deref()).collect();
+        let outcomes = results
+            .communities
+            .into_iter()
+            .map(|(id, o)| {
+                let wiki = defined.iter().find(|c| c.id == id).map(|c| c.wiki.as_str());
+                if wiki.is_some_and(|w| failed.contains(&w)) {
+                    (id, communities::metrics::Outcome::Missing)
+                } else {
+                    (id, o)
+                }
+            })
+            .collect();
+        Ok(Some((outcomes, results.totals, "datafusion", failures)))
+    }
+
+    /// The wiki of the first edit a dump holds, if any row can be read.
+    fn first_wiki(path: &Path) -> Option<String> {
+        communities::dump::open(path).ok()?.next()?.ok().map(|e| e.wiki)
+    }
+
+    /// Converts the dumps into the lake unless it was converted from exactly these files.
+    fn convert_if_stale(
+        lake_dir: &Path,
+        files: &[PathBuf],
+        categories: Option<&Path>,
+        end: Option<i64>,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        notes: &mut Vec<String>,
+    ) -> Result<(), AnalysisError> {
+        let categories = categories.map(Path::to_path_buf);
         let wanted = sources(files, categories.as_deref(), end);
         let manifest = lake_dir.join("sources.tsv");
         if std::fs::read_to_string(&manifest).ok().as_deref() != Some(wanted.as_str()) {
@@ -172,7 +261,7 @@ mod lake_engine {
                 lake::convert::Options { categories: categories.clone(), coverage_end: end };
             let summary = std::thread::scope(|s| {
                 let worker =
-                    s.spawn(|| lake::convert::convert(files, &lake_dir, &options, read.clone()));
+                    s.spawn(|| lake::convert::convert(files, lake_dir, &options, read.clone()));
                 while !worker.is_finished() {
                     progress(read.load(Ordering::Relaxed), total);
                     std::thread::sleep(std::time::Duration::from_millis(100));
@@ -189,10 +278,7 @@ mod lake_engine {
             std::fs::write(&manifest, wanted)
                 .map_err(|source| AnalysisError::Io { path: manifest.clone(), source })?;
         }
-        let defined: Vec<Community> = model.communities.iter().map(Community::from_model).collect();
-        lake::engine::prepare_run(&lake_dir, &defined)?;
-        let results = lake::engine::metrics(&lake_dir)?;
-        Ok(Some((results.communities, results.totals, "datafusion")))
+        Ok(())
     }
 }
 

@@ -218,6 +218,11 @@ pub enum Command {
         /// Print as JSON (format `throughline.communities.v1`).
         #[arg(long)]
         json: bool,
+        /// Also write every community table as CSV and JSON into this folder (one metrics
+        /// table per definition, with its name, version and parameters in the header; totals,
+        /// positive deviance, failed sources); missing data are empty cells, never 0.
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
     },
     /// Serve the planning workspace in the browser: the report pages of the current revision,
     /// login, checked edits with revisions, comments, and the JSON API (/api/v1).

@@ -33,7 +33,13 @@ fn the_example_is_measured_and_the_planted_deviants_lead_the_ranking() {
     assert_eq!(v["format"], "throughline.communities.v1");
     assert_eq!(v["definitions_version"], 1);
     let rows = v["communities"].as_array().unwrap();
-    assert_eq!(rows.len(), 30);
+    // 30 communities, three of them measured with three definitions side by side.
+    assert_eq!(rows.len(), 36);
+    let keys: Vec<&str> = rows.iter().map(|r| r["definition"]["key"].as_str().unwrap()).collect();
+    for key in ["throughline_v1", "event_metrics", "dashboard"] {
+        assert!(keys.contains(&key), "{key}");
+    }
+    assert!(rows.iter().any(|r| r["id"] == "hashtag_camp2_2@event_metrics"));
     assert!(rows.iter().all(|r| r["outcome"]["status"] == "measured"));
     // The example's communities say they are made up (`data: synthetic`), and so does the JSON.
     assert!(rows.iter().all(|r| r["provenance"] == "synthetic"), "{}", rows[0]);
@@ -60,22 +66,79 @@ fn without_dumps_every_community_is_missing_not_zero() {
     let out = run(dir.path(), &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.matches("(not zero)").count(), 30, "{text}");
+    assert_eq!(text.matches("(not zero)").count(), 36, "{text}");
     assert!(text.contains("data: none loaded"));
     // Missing or not, a made-up community is marked, and the table says what the mark means.
-    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 30, "{text}");
-    assert!(text.contains("30 of 30 communities are marked synthetic data."), "{text}");
+    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 36, "{text}");
+    assert!(text.contains("36 of 36 communities are marked synthetic data."), "{text}");
 }
 
 #[test]
-fn a_bad_dump_row_fails_with_its_file_and_line() {
+fn every_table_is_exported_as_csv_and_json_with_its_definition_in_the_header() {
     let dir = example();
-    std::fs::write(dir.path().join("data/history/extra.tsv"), "enwiki\trevision\tcreate\n")
+    let out_dir = dir.path().join("export");
+    let out = run(dir.path(), &["--engine", "reference", "--export", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(out_dir.join("communities.throughline_v1.csv")).unwrap();
+    assert!(
+        csv.starts_with("# definition: throughline v1 (throughline_v1, v1)\n# parameters: "),
+        "{csv}"
+    );
+    assert!(csv.contains("synthetic data"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.join("communities.throughline_v1.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["definition"]["key"], "throughline_v1");
+    assert!(json["rows"].as_array().unwrap().len() >= 30);
+    for f in [
+        "communities.totals.csv",
+        "communities.deviance.csv",
+        "communities.failures.csv",
+        "communities.json",
+    ] {
+        assert!(out_dir.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn a_wiki_whose_dump_fails_is_flagged_and_the_others_are_still_measured() {
+    let dir = example();
+    // A second wiki's dump, by its published name, cut short on its second row.
+    let good = "frwiki\trevision\tcreate";
+    std::fs::write(
+        dir.path().join("data/history/2026-08.dewiki.all-time.tsv"),
+        format!("{}\n{good}\n", vec![""; 78].join("\t")),
+    )
+    .unwrap();
+    for engine in ["reference", "auto"] {
+        let out = run(dir.path(), &["--engine", engine, "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let f = &v["failures"][0];
+        assert_eq!(f["wiki"], "dewiki", "{engine}: {v}");
+        assert!(f["reason"].as_str().unwrap().starts_with("line 2: 3 fields"), "{f}");
+        let rows = v["communities"].as_array().unwrap();
+        assert!(rows.iter().all(|r| r["outcome"]["status"] == "measured"), "{engine}");
+    }
+}
+
+#[test]
+fn a_failed_source_leaves_its_wikis_communities_missing_with_the_reason() {
+    let dir = example();
+    // The example's only dump, replaced by one that fails on its first row: every wiki it
+    // held is unknown, so every community is missing (never zero), with the reason.
+    let history = dir.path().join("data/history");
+    std::fs::remove_file(history.join("sample.tsv.bz2")).unwrap();
+    std::fs::write(history.join("2026-08.commonswiki.all-time.tsv"), "enwiki\trevision\tcreate\n")
         .unwrap();
     let out = run(dir.path(), &["--engine", "reference"]);
-    assert_eq!(out.status.code(), Some(2), "a failure, not a finding");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("extra.tsv: line 1: 3 fields"), "{err}");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("source failed: "), "{text}");
+    assert!(text.contains("(commonswiki): line 1: 3 fields"), "{text}");
+    assert!(text.contains("missing: the source for commonswiki failed: "), "{text}");
+    assert!(text.contains("total: no community was measured"), "not zero totals: {text}");
 }
 
 #[cfg(not(feature = "lake"))]
@@ -105,10 +168,11 @@ fn the_report_has_a_communities_page() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let page = std::fs::read_to_string(out_dir.join("communities.html")).unwrap();
-    assert!(page.contains("Definitions version 1"));
+    assert!(page.contains("throughline v1 (throughline_v1, v1)"), "{page}");
     assert!(page.contains("Positive deviance"));
     assert!(page.contains("category_cat_0_0"));
-    assert!(page.contains("30 of 30 communities are marked synthetic data."), "{page}");
+    assert!(page.contains("Event Metrics (event_metrics, v1)"), "{page}");
+    assert!(page.contains("of 36 communities are marked synthetic data."), "{page}");
     assert!(page.contains("<small class=\"warn\">synthetic data</small>"));
 }
 

@@ -89,6 +89,14 @@ fn main() {
             let _ = writeln!(yaml, "    cost: {cost}");
         }
         let _ = writeln!(yaml, "    audience: {audience}\n    data: synthetic");
+        // Three communities measured with three definitions side by side (rows
+        // `id@definition`): throughline's own, Event Metrics' and the Dashboard's.
+        if (1..=3).contains(&k) {
+            let _ = writeln!(
+                yaml,
+                "    definitions: [throughline_v1, event_metrics, {{ preset: dashboard, retention_days: [7, 30] }}]"
+            );
+        }
     }
     std::fs::write(dir.join("communities.yaml"), yaml).unwrap();
     eprintln!("wrote {rows} rows and {} communities", world.communities.len());

@@ -1,24 +1,33 @@
--- Community metrics, definitions version 1 (docs/communities.md): the one place they are
--- written in SQL. The same text runs on Apache DataFusion (crates/lake), Apache Spark
+-- Community metrics (docs/communities.md): the one place they are written in SQL. Every named
+-- definition (throughline v1, Event Metrics, the Dashboard, ...) runs through the same
+-- statements: `communities::definition` lowers a preset to a look-back, an activation rule
+-- and rows of the `windows` table, and the statements below only read those.
+-- The same text runs on Apache DataFusion (crates/lake), Apache Spark
 -- (tests/spark/metrics.py) and DuckDB (bench/communities_peer.py), so it keeps to the SQL the
 -- three share: no dialect functions, times as whole seconds since 1970, sums cast to BIGINT.
 --
 -- Input tables (Parquet files written by `throughline communities convert`):
---   edits(wiki, revision_id, edited_at, user_id, is_bot, registered_at, page_id, namespace,
---         creates_page, bytes_diff, reverted_after)      user_id is NULL for anonymous and
---                                                        temporary accounts
+--   edits(wiki, revision_id, edited_at, user_id, central_user_id, is_bot, registered_at,
+--         page_id, namespace, creates_page, bytes_diff, reverted_after)
+--                                                        user_id and central_user_id are NULL
+--                                                        for anonymous and temporary accounts
 --   user_names(wiki, user_id, user_name)                 every name an id carried, then or now
 --   edit_hashtags(wiki, revision_id, hashtag)            lower case, without '#'
 --   edit_tags(wiki, revision_id, tag)
 --   category_pages(wiki, category, page_id)
 --   coverage(wiki, end_at)                               end of the data, exclusive
---   communities(community_id, wiki, kind, rule, start_at, end_at)
+--   communities(community_id, wiki, kind, rule, start_at, end_at, lookback,
+--               activation_edits, activation_secs)       one row per community and definition
 --   members(community_id, user_name)                     rosters and courses
+--   windows(community_id, window_no, cohort, anchor, from_secs, to_secs, min_edits, namespace,
+--           all_wikis)                                   the definition's windows: a person of
+--     the cohort ('new' | 'participants') counts when they made >= min_edits non-bot edits in
+--     (anchor + from_secs, anchor + to_secs] (to_secs NULL: to the end of the data), in the
+--     namespace (NULL: any), on the home wiki or, with all_wikis, on any wiki by central id
 --
 -- Each block below is one statement. `-- table: NAME` blocks are materialised (they are read
--- several times); `-- view: NAME` blocks are not. The outputs are `metrics` and `totals`.
--- Retention windows, in seconds after the first edit: d7 (1 d, 7 d], d30 (1 d, 30 d],
--- month2 (30 d, 60 d], month6 (180 d, 210 d], year1 (365 d, 395 d].
+-- several times); `-- view: NAME` blocks are not. The outputs are `metrics`, `retention`
+-- (one row per community and window) and `totals`.
 
 -- view: roster_users
 SELECT DISTINCT m.community_id, u.user_id
@@ -27,14 +36,14 @@ JOIN communities c ON c.community_id = m.community_id
 JOIN user_names u ON u.wiki = c.wiki AND u.user_name = m.user_name
 
 -- table: community_edits
-SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN roster_users r ON r.community_id = c.community_id
 JOIN edits e ON e.wiki = c.wiki AND e.user_id = r.user_id
 WHERE e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
 UNION ALL
-SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN edit_hashtags h ON h.wiki = c.wiki AND h.hashtag = c.rule
@@ -42,7 +51,7 @@ JOIN edits e ON e.wiki = h.wiki AND e.revision_id = h.revision_id
 WHERE c.kind = 'hashtag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
   AND e.user_id IS NOT NULL
 UNION ALL
-SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN edit_tags t ON t.wiki = c.wiki AND t.tag = c.rule
@@ -50,7 +59,7 @@ JOIN edits e ON e.wiki = t.wiki AND e.revision_id = t.revision_id
 WHERE c.kind = 'tag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
   AND e.user_id IS NOT NULL
 UNION ALL
-SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.namespace,
+SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN category_pages p ON p.wiki = c.wiki AND p.category = c.rule
@@ -60,44 +69,93 @@ WHERE c.kind = 'category' AND e.edited_at >= c.start_at AND e.edited_at < c.end_
 
 -- table: participants
 SELECT community_id, wiki, user_id, MIN(edited_at) AS first_at, MAX(registered_at) AS registered_at,
-       MIN(start_at) AS start_at, MIN(end_at) AS end_at
+       MAX(central_user_id) AS central_id, MIN(start_at) AS start_at, MIN(end_at) AS end_at
 FROM community_edits
 GROUP BY community_id, wiki, user_id
 
--- table: newcomers
-SELECT community_id, wiki, user_id, first_at
-FROM participants
-WHERE registered_at >= start_at AND registered_at < end_at
+-- view: activation
+SELECT p.community_id, p.user_id, COUNT(*) AS edits
+FROM participants p
+JOIN communities c ON c.community_id = p.community_id
+JOIN edits e ON e.wiki = p.wiki AND e.user_id = p.user_id
+WHERE c.activation_edits > 0 AND NOT e.is_bot
+  AND e.edited_at >= p.registered_at AND e.edited_at <= p.registered_at + c.activation_secs
+GROUP BY p.community_id, p.user_id
 
--- view: returns
-SELECT n.community_id, n.user_id,
-       MAX(CASE WHEN e.edited_at > n.first_at + 86400 AND e.edited_at <= n.first_at + 604800 THEN 1 ELSE 0 END) AS d7,
-       MAX(CASE WHEN e.edited_at > n.first_at + 86400 AND e.edited_at <= n.first_at + 2592000 THEN 1 ELSE 0 END) AS d30,
-       MAX(CASE WHEN e.edited_at > n.first_at + 2592000 AND e.edited_at <= n.first_at + 5184000 THEN 1 ELSE 0 END) AS month2,
-       MAX(CASE WHEN e.edited_at > n.first_at + 15552000 AND e.edited_at <= n.first_at + 18144000 THEN 1 ELSE 0 END) AS month6,
-       MAX(CASE WHEN e.edited_at > n.first_at + 31536000 AND e.edited_at <= n.first_at + 34128000 THEN 1 ELSE 0 END) AS year1
-FROM newcomers n
-JOIN edits e ON e.wiki = n.wiki AND e.user_id = n.user_id
-WHERE NOT e.is_bot AND e.edited_at > n.first_at + 86400 AND e.edited_at <= n.first_at + 34128000
-GROUP BY n.community_id, n.user_id
+-- table: newcomers
+SELECT p.community_id, p.wiki, p.user_id, p.first_at, p.registered_at, p.central_id
+FROM participants p
+JOIN communities c ON c.community_id = p.community_id
+LEFT JOIN activation a ON a.community_id = p.community_id AND a.user_id = p.user_id
+WHERE p.registered_at >= p.start_at - c.lookback AND p.registered_at < p.end_at
+  AND COALESCE(a.edits, 0) >= c.activation_edits
+
+-- table: window_people
+SELECT x.community_id, x.window_no, x.wiki, x.user_id, x.central_id, x.lo, x.hi, x.min_edits,
+       x.namespace, x.all_wikis,
+       CASE WHEN x.lo < x.hi AND x.hi < x.end_data THEN 1 ELSE 0 END AS observed
+FROM (
+  SELECT y.community_id, y.window_no, y.wiki, y.user_id, y.central_id, y.min_edits, y.namespace,
+         y.all_wikis, y.end_data, y.anchor_at + y.from_secs AS lo,
+         CASE WHEN y.to_secs IS NULL THEN y.end_data - 1 ELSE y.anchor_at + y.to_secs END AS hi
+  FROM (
+    SELECT w.community_id, w.window_no, q.wiki, q.user_id, q.central_id, w.from_secs, w.to_secs,
+           w.min_edits, w.namespace, w.all_wikis, v.end_at AS end_data,
+           CASE WHEN w.anchor = 'first_edit' THEN q.first_at
+                WHEN w.anchor = 'registration' THEN q.registered_at
+                WHEN w.anchor = 'start' THEN c.start_at
+                ELSE c.end_at END AS anchor_at
+    FROM windows w
+    JOIN communities c ON c.community_id = w.community_id
+    JOIN coverage v ON v.wiki = c.wiki
+    JOIN (SELECT community_id, wiki, user_id, first_at, registered_at, central_id, 'new' AS cohort
+          FROM newcomers
+          UNION ALL
+          SELECT community_id, wiki, user_id, first_at, registered_at, central_id,
+                 'participants' AS cohort
+          FROM participants) q
+      ON q.community_id = w.community_id AND q.cohort = w.cohort
+  ) y
+) x
+
+-- view: window_edits
+SELECT p.community_id, p.window_no, p.user_id, COUNT(*) AS edits
+FROM window_people p
+JOIN edits e ON e.wiki = p.wiki AND e.user_id = p.user_id
+WHERE p.observed = 1 AND NOT e.is_bot AND e.edited_at > p.lo AND e.edited_at <= p.hi
+  AND (p.namespace IS NULL OR e.namespace = p.namespace)
+GROUP BY p.community_id, p.window_no, p.user_id
+UNION ALL
+SELECT p.community_id, p.window_no, p.user_id, COUNT(*) AS edits
+FROM window_people p
+JOIN edits e ON e.central_user_id = p.central_id
+WHERE p.observed = 1 AND p.all_wikis AND NOT e.is_bot AND e.edited_at > p.lo
+  AND e.edited_at <= p.hi AND (p.namespace IS NULL OR e.namespace = p.namespace)
+  AND (e.wiki <> p.wiki OR e.user_id IS NULL OR e.user_id <> p.user_id)
+GROUP BY p.community_id, p.window_no, p.user_id
+
+-- view: window_counts
+SELECT p.community_id, p.window_no, p.observed,
+       CASE WHEN p.observed = 1 AND COALESCE(n.edits, 0) >= p.min_edits THEN 1 ELSE 0 END AS counted
+FROM window_people p
+LEFT JOIN (SELECT community_id, window_no, user_id, CAST(SUM(edits) AS BIGINT) AS edits
+           FROM window_edits
+           GROUP BY community_id, window_no, user_id) n
+  ON n.community_id = p.community_id AND n.window_no = p.window_no AND n.user_id = p.user_id
 
 -- view: retention
-SELECT n.community_id,
-       COUNT(*) AS newcomers,
-       CAST(SUM(CASE WHEN n.first_at + 604800 < v.end_at THEN 1 ELSE 0 END) AS BIGINT) AS d7_observed,
-       CAST(SUM(CASE WHEN n.first_at + 604800 < v.end_at THEN COALESCE(r.d7, 0) ELSE 0 END) AS BIGINT) AS d7_retained,
-       CAST(SUM(CASE WHEN n.first_at + 2592000 < v.end_at THEN 1 ELSE 0 END) AS BIGINT) AS d30_observed,
-       CAST(SUM(CASE WHEN n.first_at + 2592000 < v.end_at THEN COALESCE(r.d30, 0) ELSE 0 END) AS BIGINT) AS d30_retained,
-       CAST(SUM(CASE WHEN n.first_at + 5184000 < v.end_at THEN 1 ELSE 0 END) AS BIGINT) AS month2_observed,
-       CAST(SUM(CASE WHEN n.first_at + 5184000 < v.end_at THEN COALESCE(r.month2, 0) ELSE 0 END) AS BIGINT) AS month2_retained,
-       CAST(SUM(CASE WHEN n.first_at + 18144000 < v.end_at THEN 1 ELSE 0 END) AS BIGINT) AS month6_observed,
-       CAST(SUM(CASE WHEN n.first_at + 18144000 < v.end_at THEN COALESCE(r.month6, 0) ELSE 0 END) AS BIGINT) AS month6_retained,
-       CAST(SUM(CASE WHEN n.first_at + 34128000 < v.end_at THEN 1 ELSE 0 END) AS BIGINT) AS year1_observed,
-       CAST(SUM(CASE WHEN n.first_at + 34128000 < v.end_at THEN COALESCE(r.year1, 0) ELSE 0 END) AS BIGINT) AS year1_retained
-FROM newcomers n
-JOIN coverage v ON v.wiki = n.wiki
-LEFT JOIN returns r ON r.community_id = n.community_id AND r.user_id = n.user_id
-GROUP BY n.community_id
+SELECT w.community_id, w.window_no,
+       COALESCE(r.observed, 0) AS observed,
+       COALESCE(r.retained, 0) AS retained,
+       COALESCE(r.people - r.observed, 0) AS pending
+FROM windows w
+LEFT JOIN (SELECT community_id, window_no, COUNT(*) AS people,
+                  CAST(SUM(observed) AS BIGINT) AS observed,
+                  CAST(SUM(counted) AS BIGINT) AS retained
+           FROM window_counts
+           GROUP BY community_id, window_no) r
+  ON r.community_id = w.community_id AND r.window_no = w.window_no
+ORDER BY w.community_id, w.window_no
 
 -- view: activity
 SELECT community_id,
@@ -111,11 +169,10 @@ FROM community_edits
 GROUP BY community_id
 
 -- view: people
-SELECT community_id,
-       COUNT(*) AS participants,
-       CAST(SUM(CASE WHEN registered_at >= start_at AND registered_at < end_at THEN 1 ELSE 0 END) AS BIGINT) AS new_contributors
-FROM participants
-GROUP BY community_id
+SELECT p.community_id, p.participants, COALESCE(n.new_contributors, 0) AS new_contributors
+FROM (SELECT community_id, COUNT(*) AS participants FROM participants GROUP BY community_id) p
+LEFT JOIN (SELECT community_id, COUNT(*) AS new_contributors FROM newcomers GROUP BY community_id) n
+  ON n.community_id = p.community_id
 
 -- view: metrics
 SELECT c.community_id,
@@ -127,27 +184,11 @@ SELECT c.community_id,
        COALESCE(a.bytes_removed, 0) AS bytes_removed,
        COALESCE(a.pages_created, 0) AS pages_created,
        COALESCE(a.files_created, 0) AS files_created,
-       COALESCE(a.surviving_edits, 0) AS surviving_edits,
-       COALESCE(r.d7_observed, 0) AS d7_observed,
-       COALESCE(r.d7_retained, 0) AS d7_retained,
-       COALESCE(r.newcomers - r.d7_observed, 0) AS d7_pending,
-       COALESCE(r.d30_observed, 0) AS d30_observed,
-       COALESCE(r.d30_retained, 0) AS d30_retained,
-       COALESCE(r.newcomers - r.d30_observed, 0) AS d30_pending,
-       COALESCE(r.month2_observed, 0) AS month2_observed,
-       COALESCE(r.month2_retained, 0) AS month2_retained,
-       COALESCE(r.newcomers - r.month2_observed, 0) AS month2_pending,
-       COALESCE(r.month6_observed, 0) AS month6_observed,
-       COALESCE(r.month6_retained, 0) AS month6_retained,
-       COALESCE(r.newcomers - r.month6_observed, 0) AS month6_pending,
-       COALESCE(r.year1_observed, 0) AS year1_observed,
-       COALESCE(r.year1_retained, 0) AS year1_retained,
-       COALESCE(r.newcomers - r.year1_observed, 0) AS year1_pending
+       COALESCE(a.surviving_edits, 0) AS surviving_edits
 FROM communities c
 LEFT JOIN coverage v ON v.wiki = c.wiki
 LEFT JOIN people p ON p.community_id = c.community_id
 LEFT JOIN activity a ON a.community_id = c.community_id
-LEFT JOIN retention r ON r.community_id = c.community_id
 ORDER BY c.community_id
 
 -- view: totals

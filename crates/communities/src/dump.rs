@@ -139,6 +139,9 @@ const USED: [&str; 18] = [
 ];
 /// Position in [`USED`] of `event_user_is_temporary`, read only where the layout has it.
 const TEMPORARY: &str = "event_user_is_temporary";
+/// The global account's id, read only where the layout has it (2024 onwards): what ties a
+/// person's edits on every wiki together.
+const CENTRAL: &str = "event_user_central_id";
 /// Revert columns, read together.
 const REVERTED: [&str; 2] =
     ["revision_is_identity_reverted", "revision_seconds_to_identity_revert"];
@@ -188,6 +191,9 @@ pub struct Edit {
     pub at: i64,
     /// The editor's id on the wiki (`None` for anonymous and temporary accounts).
     pub user: Option<i64>,
+    /// The editor's global account id, the same on every wiki (`None` when anonymous, or in
+    /// the classic layout, which lacks the column).
+    pub central: Option<i64>,
     /// The editor's name at the time.
     pub user_text_historical: String,
     /// The editor's name now (after renames; empty for deleted users).
@@ -266,6 +272,7 @@ struct Positions {
     layout: Layout,
     used: [usize; USED.len()],
     temporary: Option<usize>,
+    central: Option<usize>,
     reverted: [usize; 2],
 }
 
@@ -276,6 +283,7 @@ impl Positions {
             layout,
             used: USED.map(at),
             temporary: layout.index(TEMPORARY),
+            central: layout.index(CENTRAL),
             reverted: REVERTED.map(at),
         }
     }
@@ -345,6 +353,12 @@ impl Parser {
             .ok_or_else(|| bad(format!("`event_timestamp` is `{}`, not a timestamp", used(3))))?;
         let temporary = positions.temporary.is_some_and(|i| field(i) == "true");
         let anonymous = used(9) == "true" || temporary;
+        let central = match positions.central.map(field).filter(|v| !v.is_empty()) {
+            Some(v) if !anonymous => Some(v.parse::<i64>().map_err(|_| {
+                bad(format!("`event_user_central_id` is `{v}`, not a whole number"))
+            })?),
+            _ => None,
+        };
         let registered = timestamp(used(10)).or_else(|| timestamp(used(11)));
         let reverted_after = if field(positions.reverted[0]) == "true" {
             let v = field(positions.reverted[1]);
@@ -365,6 +379,7 @@ impl Parser {
             revision: int(14)?.unwrap_or(0),
             at,
             user: if anonymous { None } else { int(5)? },
+            central,
             user_text_historical: used(6).to_string(),
             user_text: used(7).to_string(),
             registered,
@@ -435,6 +450,23 @@ pub fn decode(source: Box<dyn Read + Send>) -> std::io::Result<Edits<Box<dyn Buf
         Box::new(raw)
     };
     Ok(Edits::new(reader))
+}
+
+/// The wiki a dump file holds, from its published name: the dumps are laid out as
+/// `SNAPSHOT/WIKI/SNAPSHOT.WIKI.RANGE.tsv.bz2` (`2026-08.frwiki.all-time.tsv.bz2`; large wikis
+/// split by year or month, `2026-08.enwiki.2024.tsv.bz2`), so the second dot-separated part of
+/// a name that starts with `YYYY-MM.` is the wiki. `None` for other names: the caller then
+/// names the wiki from the rows read before the failure, if any.
+pub fn wiki_of_file(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let mut parts = name.split('.');
+    let snapshot = parts.next()?;
+    let b = snapshot.as_bytes();
+    let is_snapshot = b.len() == 7
+        && b[4] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+    let wiki = parts.next()?;
+    (is_snapshot && !wiki.is_empty() && parts.next().is_some()).then(|| wiki.to_string())
 }
 
 /// Pages per category, `(wiki, normalised category, page id)`, sorted and without repeats.
@@ -513,6 +545,16 @@ mod tests {
         assert!(p.row(&current, 1).unwrap().is_none());
         let err = p.row(&classic, 2).unwrap_err().to_string();
         assert!(err.starts_with("line 2: 70 fields, but this file's rows have 78"), "{err}");
+    }
+
+    #[test]
+    fn the_wiki_of_a_dump_is_read_from_its_published_name() {
+        let w = |n: &str| wiki_of_file(Path::new(n));
+        assert_eq!(w("/d/2026-08.frwiki.all-time.tsv.bz2").as_deref(), Some("frwiki"));
+        assert_eq!(w("2026-08.enwiki.2024.tsv.bz2").as_deref(), Some("enwiki"));
+        assert_eq!(w("sample.tsv.bz2"), None);
+        assert_eq!(w("2026-8.frwiki.tsv"), None);
+        assert_eq!(w("2026-08.tsv"), None);
     }
 
     #[test]

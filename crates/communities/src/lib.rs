@@ -2,6 +2,8 @@
 //!
 //! - [`dump`]: the dump's TSV layouts (current and pre-2024), a streaming reader of plain and
 //!   bz2 files that refuses malformed rows with their line.
+//! - [`definition`]: the named definitions (throughline's own and those of the tools organisers
+//!   report with), lowered to one shape both engines read.
 //! - [`metrics`]: the reference implementation of the version-1 definitions in
 //!   `docs/communities.md` — deliberately naive (one pass per community, plain maps), so that
 //!   the engines can be checked against it count for count.
@@ -9,12 +11,15 @@
 //! - [`deviance`]: positive deviance, communities that beat the outcome expected for their
 //!   size and resources.
 //! - [`summary`]: what people see, shares and costs derived in one place.
+//! - [`export`]: every community table as CSV and JSON, the definition in the header.
 //!
 //! Synthetic dumps with planted communities, for tests and benchmarks, are in the test-support
 //! crate `synthetic` (`synthetic::dumps`), not here: production code carries no generators.
 
+pub mod definition;
 pub mod deviance;
 pub mod dump;
+pub mod export;
 pub mod metrics;
 pub mod sql;
 pub mod summary;

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::definition::{Anchor, Cohort, Definition, Window};
 use crate::dump::Edit;
 
-/// Version of the definitions implemented here (shown next to every number).
+/// Version of throughline's own definitions (the `throughline_v1` preset).
 pub const DEFINITIONS_VERSION: u32 = 1;
 
 /// Seconds in a day.
@@ -18,37 +19,14 @@ pub const SURVIVAL_SECS: i64 = 2 * DAY;
 /// File namespace.
 pub const FILE_NAMESPACE: i64 = 6;
 
-/// A retention window: an edit in `(r + from, r + to]` days, `r` the first edit in the window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct RetentionWindow {
-    /// Short key (`month2`), as in the SQL output's column names.
-    pub key: &'static str,
-    /// How people read it.
-    pub label: &'static str,
-    /// Start, exclusive, in days after the first edit.
-    pub from_days: i64,
-    /// End, inclusive.
-    pub to_days: i64,
-}
-
-/// The windows, in the order of [`Metrics::retention`]. Second month is the Wikimedia
-/// "surviving new editor" window and the one costs are divided by.
-pub const WINDOWS: [RetentionWindow; 5] = [
-    RetentionWindow { key: "d7", label: "7 days", from_days: 1, to_days: 7 },
-    RetentionWindow { key: "d30", label: "30 days", from_days: 1, to_days: 30 },
-    RetentionWindow { key: "month2", label: "second month", from_days: 30, to_days: 60 },
-    RetentionWindow { key: "month6", label: "6 months", from_days: 180, to_days: 210 },
-    RetentionWindow { key: "year1", label: "1 year", from_days: 365, to_days: 395 },
-];
-
 /// The end of a wiki's data when the snapshot date is not given: the start of the day of its
 /// last edit (seconds, exclusive), so the last day counted is the last complete one.
 pub fn coverage_end(last_edit: i64) -> i64 {
     last_edit.div_euclid(DAY) * DAY
 }
 
-/// Index of the second-month window in [`WINDOWS`].
-pub const SECOND_MONTH: usize = 2;
+/// Index of the second-month window of the version-1 definitions.
+pub const SECOND_MONTH: usize = crate::definition::V1_SECOND_MONTH;
 
 /// Who and what a community is made of, on its wiki.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,11 +57,14 @@ pub struct Community {
     pub end: i64,
     /// What it cost, if known.
     pub cost: Option<f64>,
+    /// The metric definitions it is measured with.
+    pub definition: Definition,
 }
 
 impl Community {
     /// The community a model file defines (its `end` day is inclusive, so the window ends at
-    /// the following midnight).
+    /// the following midnight), measured with throughline's version-1 definitions; see
+    /// [`Community::all_from_model`] for the definitions the model chooses.
     pub fn from_model(c: &model::Community) -> Community {
         let rule = c.rule.clone().unwrap_or_default();
         let members = match c.kind {
@@ -101,8 +82,38 @@ impl Community {
             start: c.start.day_number() * DAY,
             end: (c.end.day_number() + 1) * DAY,
             cost: c.cost,
+            definition: Definition::v1(),
         }
     }
+
+    /// One measured community per definition the model chooses for `c` (its own
+    /// `definitions:`, else the model's `community_definitions`, else version 1), with the id
+    /// [`measured_id`] gives. Definitions whose overrides do not apply are skipped: the model
+    /// checker has reported them (TL314).
+    pub fn all_from_model(c: &model::Community, meta: &model::Meta) -> Vec<Community> {
+        let chosen =
+            if c.definitions.is_empty() { &meta.community_definitions } else { &c.definitions };
+        let base = Community::from_model(c);
+        if chosen.is_empty() {
+            return vec![base];
+        }
+        let several = chosen.len() > 1;
+        chosen
+            .iter()
+            .filter_map(|d| Definition::of(d).ok())
+            .map(|definition| Community {
+                id: if several { measured_id(&base.id, definition.key) } else { base.id.clone() },
+                definition,
+                ..base.clone()
+            })
+            .collect()
+    }
+}
+
+/// The id a community is measured under when it is measured with several definitions side by
+/// side: `wlm-fr@event_metrics` (model ids cannot contain `@`, so these never collide).
+pub fn measured_id(id: &str, definition: &str) -> String {
+    format!("{id}@{definition}")
 }
 
 /// `#WLM2026` → `wlm2026`: hashtags match case-insensitively, with or without the `#`.
@@ -183,8 +194,8 @@ pub struct Metrics {
     pub files_created: u64,
     /// Edits not reverted within 48 hours.
     pub surviving_edits: u64,
-    /// Retention of new contributors, one entry per [`WINDOWS`] window.
-    pub retention: [Retention; 5],
+    /// Retention (or activity) per window of the community's definition, in its order.
+    pub retention: Vec<Retention>,
 }
 
 impl Metrics {
@@ -193,15 +204,27 @@ impl Metrics {
         (self.edits > 0).then(|| self.surviving_edits as f64 / self.edits as f64)
     }
 
-    /// Cost per new contributor retained in the second month: undefined (not infinite, not
-    /// zero) when nobody was retained or some are still pending.
-    pub fn cost_per_retained(&self, cost: Option<f64>) -> Option<f64> {
-        let r = self.retention[SECOND_MONTH];
+    /// Cost per person retained in the definition's headline window (the second month in
+    /// version 1): undefined (not infinite, not zero) when the definition has none, nobody was
+    /// retained or some are still pending.
+    pub fn cost_per_retained(&self, cost: Option<f64>, headline: Option<usize>) -> Option<f64> {
+        let r = *self.retention.get(headline?)?;
         match cost {
             Some(cost) if r.pending == 0 && r.retained > 0 => Some(cost / r.retained as f64),
             _ => None,
         }
     }
+}
+
+/// What the engines know of a participant.
+#[derive(Clone, Copy, Debug)]
+struct Person {
+    /// First community edit in the window.
+    first: i64,
+    /// Registration, if known.
+    registered: Option<i64>,
+    /// Central (global account) id, if known.
+    central: Option<i64>,
 }
 
 /// Totals across communities, each person and edit counted once.
@@ -300,24 +323,88 @@ impl Data {
             .collect()
     }
 
-    /// Per participant of a community: the first edit in the window and the registration
-    /// (the latest the rows state, should they disagree).
-    fn participants(mine: &[&Edit]) -> BTreeMap<i64, (i64, Option<i64>)> {
-        let mut people: BTreeMap<i64, (i64, Option<i64>)> = BTreeMap::new();
+    /// Per participant of a community: the first edit in the window, the registration and the
+    /// central id (the latest the rows state, should they disagree).
+    fn participants(mine: &[&Edit]) -> BTreeMap<i64, Person> {
+        let mut people: BTreeMap<i64, Person> = BTreeMap::new();
         for e in mine {
             let Some(u) = e.user else { continue };
-            let entry = people.entry(u).or_insert((e.at, e.registered));
-            entry.0 = entry.0.min(e.at);
-            entry.1 = entry.1.max(e.registered);
+            let entry = people.entry(u).or_insert(Person {
+                first: e.at,
+                registered: e.registered,
+                central: e.central,
+            });
+            entry.first = entry.first.min(e.at);
+            entry.registered = entry.registered.max(e.registered);
+            entry.central = entry.central.max(e.central);
         }
         people
+    }
+
+    /// Whether a participant is new under the community's definition: registered from the
+    /// look-back before the start to the end, with the activation edits if it asks for them
+    /// (in `[registration, registration + activation]`, closed as in WMF research's SQL).
+    fn is_new(&self, c: &Community, u: i64, p: &Person) -> bool {
+        let d = &c.definition;
+        let Some(r) = p.registered else { return false };
+        if r < c.start - d.lookback || r >= c.end {
+            return false;
+        }
+        if d.activation_edits == 0 {
+            return true;
+        }
+        let n = self
+            .edits
+            .iter()
+            .filter(|e| !e.bot && e.wiki == c.wiki && e.user == Some(u))
+            .filter(|e| e.at >= r && e.at <= r + d.activation_secs)
+            .count();
+        n as i64 >= d.activation_edits
+    }
+
+    /// One window for one person: `None` while it is pending, else whether they count.
+    fn window(
+        &self,
+        c: &Community,
+        w: &Window,
+        u: i64,
+        p: &Person,
+        coverage_end: i64,
+    ) -> Option<bool> {
+        let anchor = match w.anchor {
+            Anchor::FirstEdit => p.first,
+            Anchor::Registration => p.registered?,
+            Anchor::Start => c.start,
+            Anchor::End => c.end,
+        };
+        let lo = anchor + w.from;
+        let hi = w.to.map_or(coverage_end - 1, |to| anchor + to);
+        if !(lo < hi && hi < coverage_end) {
+            return None;
+        }
+        let n = self
+            .edits
+            .iter()
+            .filter(|e| !e.bot && e.at > lo && e.at <= hi)
+            .filter(|e| w.namespace.is_none_or(|ns| e.namespace == ns))
+            .filter(|e| {
+                (e.wiki == c.wiki && e.user == Some(u))
+                    || (w.all_wikis && p.central.is_some() && e.central == p.central)
+            })
+            .count();
+        Some(n as i64 >= w.min_edits)
     }
 
     /// A community's metrics, or [`Outcome::Missing`] when its wiki was not loaded.
     pub fn metrics(&self, c: &Community) -> Outcome {
         let Some(&coverage_end) = self.coverage.get(&c.wiki) else { return Outcome::Missing };
         let mine = self.community_edits(c);
-        let mut m = Metrics { edits: mine.len() as u64, ..Metrics::default() };
+        let windows = &c.definition.windows;
+        let mut m = Metrics {
+            edits: mine.len() as u64,
+            retention: vec![Retention::default(); windows.len()],
+            ..Metrics::default()
+        };
         let people = Data::participants(&mine);
         for e in &mine {
             if e.bytes_diff > 0 {
@@ -336,22 +423,20 @@ impl Data {
             }
         }
         m.participants = people.len() as u64;
-        for (&u, &(first, registered)) in &people {
-            if !registered.is_some_and(|r| r >= c.start && r < c.end) {
-                continue;
-            }
-            m.new_contributors += 1;
-            for (w, r) in WINDOWS.iter().zip(m.retention.iter_mut()) {
-                let (from, to) = (first + w.from_days * DAY, first + w.to_days * DAY);
-                if to >= coverage_end {
-                    r.pending += 1;
+        for (&u, p) in &people {
+            let new = self.is_new(c, u, p);
+            m.new_contributors += u64::from(new);
+            for (w, r) in windows.iter().zip(m.retention.iter_mut()) {
+                if w.cohort == Cohort::New && !new {
                     continue;
                 }
-                r.observed += 1;
-                let back = self.edits.iter().any(|e| {
-                    !e.bot && e.wiki == c.wiki && e.user == Some(u) && e.at > from && e.at <= to
-                });
-                r.retained += u64::from(back);
+                match self.window(c, w, u, p, coverage_end) {
+                    None => r.pending += 1,
+                    Some(back) => {
+                        r.observed += 1;
+                        r.retained += u64::from(back);
+                    }
+                }
             }
         }
         Outcome::Measured { coverage_end, metrics: m }
@@ -369,9 +454,9 @@ impl Data {
                 edits.insert((e.wiki.as_str(), e.revision));
             }
             let here = Data::participants(&mine);
-            for (&u, &(_, registered)) in &here {
+            for (&u, p) in &here {
                 people.insert((c.wiki.as_str(), u));
-                if registered.is_some_and(|r| r >= c.start && r < c.end) {
+                if self.is_new(c, u, p) {
                     newcomers.insert((c.wiki.as_str(), u));
                 }
             }

@@ -55,42 +55,33 @@ pub fn metric_statements() -> Vec<Statement> {
 }
 
 /// The output columns of `metrics` after `community_id` and `coverage_end`, in order: the
-/// fields of [`crate::metrics::Metrics`], retention as `{window}_{observed,retained,pending}`.
-pub fn metric_columns() -> Vec<String> {
-    let mut cols: Vec<String> = [
-        "participants",
-        "new_contributors",
-        "edits",
-        "bytes_added",
-        "bytes_removed",
-        "pages_created",
-        "files_created",
-        "surviving_edits",
-    ]
-    .map(String::from)
-    .to_vec();
-    for w in crate::metrics::WINDOWS {
-        for part in ["observed", "retained", "pending"] {
-            cols.push(format!("{}_{part}", w.key));
-        }
-    }
-    cols
-}
+/// counts of [`crate::metrics::Metrics`] except retention, which the `retention` statement gives
+/// as rows `(community_id, window_no, observed, retained, pending)`.
+pub const METRIC_COLUMNS: [&str; 8] = [
+    "participants",
+    "new_contributors",
+    "edits",
+    "bytes_added",
+    "bytes_removed",
+    "pages_created",
+    "files_created",
+    "surviving_edits",
+];
 
-/// The counts of one `metrics` row, in [`metric_columns`] order, back into [`Metrics`].
+/// The columns of the `retention` statement's rows after `community_id` and `window_no`.
+pub const RETENTION_COLUMNS: [&str; 3] = ["observed", "retained", "pending"];
+
+/// The counts of one `metrics` row, in [`METRIC_COLUMNS`] order, and its retention rows (in
+/// window order) back into [`Metrics`]; `None` if a count is negative.
 ///
 /// [`Metrics`]: crate::metrics::Metrics
-pub fn metrics_from_row(v: &[i64]) -> Option<crate::metrics::Metrics> {
+pub fn metrics_from_row(v: &[i64], retention: &[[i64; 3]]) -> Option<crate::metrics::Metrics> {
     use crate::metrics::{Metrics, Retention};
-    if v.len() != metric_columns().len() || v.iter().any(|x| *x < 0) {
+    if v.len() != METRIC_COLUMNS.len() || v.iter().chain(retention.iter().flatten()).any(|x| *x < 0)
+    {
         return None;
     }
     let u = |i: usize| v[i] as u64;
-    let mut retention = [Retention::default(); 5];
-    for (k, r) in retention.iter_mut().enumerate() {
-        let at = 8 + 3 * k;
-        *r = Retention { observed: u(at), retained: u(at + 1), pending: u(at + 2) };
-    }
     Some(Metrics {
         participants: u(0),
         new_contributors: u(1),
@@ -100,7 +91,14 @@ pub fn metrics_from_row(v: &[i64]) -> Option<crate::metrics::Metrics> {
         pages_created: u(5),
         files_created: u(6),
         surviving_edits: u(7),
-        retention,
+        retention: retention
+            .iter()
+            .map(|r| Retention {
+                observed: r[0] as u64,
+                retained: r[1] as u64,
+                pending: r[2] as u64,
+            })
+            .collect(),
     })
 }
 
@@ -123,28 +121,29 @@ mod tests {
         let s = metric_statements();
         let Some(m) = s.iter().find(|s| s.name == "metrics") else { panic!("no metrics") };
         let mut at = 0;
-        for c in metric_columns() {
+        for c in METRIC_COLUMNS {
             let needle = format!(" AS {c},");
             let last = format!(" AS {c}\n");
             let found = m.sql[at..].find(&needle).or_else(|| m.sql[at..].find(&last));
             let Some(i) = found else { panic!("`{c}` missing or out of order") };
             at += i + 1;
         }
+        let Some(r) = s.iter().find(|s| s.name == "retention") else { panic!("no retention") };
+        for c in RETENTION_COLUMNS {
+            assert!(r.sql.contains(&format!(" AS {c}")), "{c}");
+        }
     }
 
     #[test]
-    fn the_retention_windows_in_sql_are_the_reference_windows() {
-        use crate::metrics::{DAY, WINDOWS};
-        for w in WINDOWS {
-            let bounds = format!(
-                "e.edited_at > n.first_at + {} AND e.edited_at <= n.first_at + {} THEN 1 ELSE 0 END) AS {}",
-                w.from_days * DAY,
-                w.to_days * DAY,
-                w.key
-            );
-            assert!(METRICS_SQL.contains(&bounds), "{bounds}");
-            let observed = format!("n.first_at + {} < v.end_at", w.to_days * DAY);
-            assert!(METRICS_SQL.contains(&observed), "{observed}");
+    fn the_sql_reads_every_anchor_and_cohort_the_definitions_lower_to() {
+        use crate::definition::{Anchor, Cohort};
+        for a in [Anchor::FirstEdit, Anchor::Registration, Anchor::Start] {
+            assert!(METRICS_SQL.contains(&format!("w.anchor = '{}'", a.word())), "{a:?}");
+        }
+        // The last anchor is the CASE's ELSE.
+        assert!(METRICS_SQL.contains("ELSE c.end_at END AS anchor_at"));
+        for c in [Cohort::New, Cohort::Participants] {
+            assert!(METRICS_SQL.contains(&format!("'{}' AS cohort", c.word())), "{c:?}");
         }
     }
 }

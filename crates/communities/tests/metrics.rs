@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use communities::definition::Definition;
 use communities::dump::{read, timestamp};
 use communities::metrics::{
     Community, Data, Members, Metrics, Outcome, Retention, SECOND_MONTH, has_hashtag,
@@ -104,6 +105,7 @@ fn planted() -> (Data, Community, Community, Community) {
         start: t(start),
         end: t(end),
         cost,
+        definition: Definition::v1(),
     };
     let data = Data {
         edits,
@@ -138,7 +140,7 @@ fn every_metric_matches_the_planted_answer() {
     assert_eq!(m.files_created, 1);
     assert_eq!(m.surviving(), Some(5.0 / 6.0), "only the edit reverted within 48 hours is lost");
     assert_eq!(m.retention[SECOND_MONTH], Retention { observed: 3, retained: 2, pending: 0 });
-    assert_eq!(m.cost_per_retained(a.cost), Some(1500.0));
+    assert_eq!(m.cost_per_retained(a.cost, Some(SECOND_MONTH)), Some(1500.0));
     // 7 days (1 d, 7 d]: u1 edited on day 1 after its first edit (Jan 6, 24 h later: not after
     // the first day) — nobody came back within the week.
     assert_eq!(m.retention[0], Retention { observed: 3, retained: 0, pending: 0 });
@@ -177,12 +179,16 @@ fn retention_that_cannot_be_observed_yet_is_pending_not_low() {
     assert_eq!(m.new_contributors, 1);
     assert_eq!(m.retention[SECOND_MONTH], Retention { observed: 0, retained: 0, pending: 1 });
     assert_eq!(m.retention[SECOND_MONTH].share(), None);
-    assert_eq!(m.cost_per_retained(c.cost), None, "undefined, not infinite and not zero");
+    assert_eq!(
+        m.cost_per_retained(c.cost, Some(SECOND_MONTH)),
+        None,
+        "undefined, not infinite and not zero"
+    );
     // Once the window has passed, it is observed (and not retained).
     data.coverage.insert("commonswiki".into(), t("2026-09-01"));
     let later = measured(data.metrics(&c));
     assert_eq!(later.retention[SECOND_MONTH], Retention { observed: 1, retained: 0, pending: 0 });
-    assert_eq!(later.cost_per_retained(c.cost), None);
+    assert_eq!(later.cost_per_retained(c.cost, Some(SECOND_MONTH)), None);
 }
 
 #[test]
@@ -233,6 +239,7 @@ fn hashtag_tag_and_category_communities_count_matching_edits_and_their_editors()
         start: t("2026-09-01"),
         end: t("2026-10-01"),
         cost: None,
+        definition: Definition::v1(),
     };
     let by_hashtag = measured(data.metrics(&community(Members::Hashtag("wlm2026".into()))));
     assert_eq!((by_hashtag.participants, by_hashtag.edits, by_hashtag.files_created), (2, 3, 3));

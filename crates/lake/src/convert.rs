@@ -131,6 +131,7 @@ fn write_tables(
             edits.bool(8, e.creates_page);
             edits.int(9, Some(e.bytes_diff));
             edits.int(10, e.reverted_after);
+            edits.int(11, e.central);
             edits.row_done()?;
             if let Some(u) = e.user {
                 for name in [&e.user_text_historical, &e.user_text] {

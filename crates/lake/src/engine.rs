@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use communities::metrics::{Community, Members, Outcome, Totals};
-use communities::sql::{Keep, metric_columns, metric_statements, metrics_from_row};
+use communities::sql::{
+    Keep, METRIC_COLUMNS, RETENTION_COLUMNS, metric_statements, metrics_from_row,
+};
 use datafusion::arrow::array::{Array, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
@@ -33,7 +35,21 @@ pub fn prepare_run(dir: &Path, communities: &[Community]) -> Result<(), LakeErro
         .map_err(|source| LakeError::Io { path: statements.clone(), source })?;
     let mut c = TableWriter::create(dir, "communities")?;
     let mut m = TableWriter::create(dir, "members")?;
+    let mut w = TableWriter::create(dir, "windows")?;
     for community in communities {
+        let d = &community.definition;
+        for (k, window) in d.windows.iter().enumerate() {
+            w.text(0, &community.id);
+            w.int(1, Some(k as i64));
+            w.text(2, window.cohort.word());
+            w.text(3, window.anchor.word());
+            w.int(4, Some(window.from));
+            w.int(5, window.to);
+            w.int(6, Some(window.min_edits));
+            w.int(7, window.namespace);
+            w.bool(8, window.all_wikis);
+            w.row_done()?;
+        }
         let (kind, rule) = match &community.members {
             Members::Roster(names) => {
                 let mut names: Vec<&String> = names.iter().collect();
@@ -56,10 +72,14 @@ pub fn prepare_run(dir: &Path, communities: &[Community]) -> Result<(), LakeErro
         c.nullable_text(3, rule.map(String::as_str));
         c.int(4, Some(community.start));
         c.int(5, Some(community.end));
+        c.int(6, Some(d.lookback));
+        c.int(7, Some(d.activation_edits));
+        c.int(8, Some(d.activation_secs));
         c.row_done()?;
     }
     c.finish()?;
     m.finish()?;
+    w.finish()?;
     Ok(())
 }
 
@@ -135,12 +155,13 @@ async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
     };
     let started = std::time::Instant::now();
     let metric_batches = collect("metrics").await?;
+    let retention_batches = collect("retention").await?;
     let total_batches = collect("totals").await?;
     if timings {
         eprintln!("{:>8.3} s  metrics and totals", started.elapsed().as_secs_f64());
     }
     Ok(Results {
-        communities: read_metrics(&metric_batches)?,
+        communities: read_metrics(&metric_batches, &read_retention(&retention_batches)?)?,
         totals: read_totals(&total_batches)?,
     })
 }
@@ -149,6 +170,14 @@ async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
 /// the columns of the `metrics` statement): how the Spark and DuckDB runs are read back to be
 /// compared with DataFusion's. `None` when a field is missing or not a whole number.
 pub fn results_from_json(json: &serde_json::Value) -> Option<Results> {
+    let mut retention: Retention = Retention::new();
+    for row in json.get("retention")?.as_array()? {
+        let id = row.get("community_id")?.as_str()?.to_string();
+        let k = row.get("window_no")?.as_i64()?;
+        let v: Option<Vec<i64>> = RETENTION_COLUMNS.iter().map(|c| row.get(*c)?.as_i64()).collect();
+        let v = v?;
+        retention.entry(id).or_default().push((k, [v[0], v[1], v[2]]));
+    }
     let mut communities = Vec::new();
     for row in json.get("metrics")?.as_array()? {
         let id = row.get("community_id")?.as_str()?.to_string();
@@ -156,8 +185,9 @@ pub fn results_from_json(json: &serde_json::Value) -> Option<Results> {
             None => Outcome::Missing,
             Some(end) => {
                 let v: Option<Vec<i64>> =
-                    metric_columns().iter().map(|c| row.get(c.as_str())?.as_i64()).collect();
-                Outcome::Measured { coverage_end: end, metrics: metrics_from_row(&v?)? }
+                    METRIC_COLUMNS.iter().map(|c| row.get(*c)?.as_i64()).collect();
+                let windows = in_order(retention.get(&id));
+                Outcome::Measured { coverage_end: end, metrics: metrics_from_row(&v?, &windows)? }
             }
         };
         communities.push((id, outcome));
@@ -192,8 +222,48 @@ fn ints(batch: &RecordBatch, name: &str, statement: &str) -> Result<Int64Array, 
         .ok_or_else(|| bad(statement, format!("`{name}` is not a number")))
 }
 
-fn read_metrics(batches: &[RecordBatch]) -> Result<Vec<(String, Outcome)>, LakeError> {
-    let columns = metric_columns();
+/// Retention rows per community id: `(window_no, [observed, retained, pending])`.
+type Retention = std::collections::BTreeMap<String, Vec<(i64, [i64; 3])>>;
+
+/// A community's retention rows in window order.
+fn in_order(rows: Option<&Vec<(i64, [i64; 3])>>) -> Vec<[i64; 3]> {
+    let mut rows = rows.cloned().unwrap_or_default();
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter().map(|r| r.1).collect()
+}
+
+fn text_column(batch: &RecordBatch, name: &str, statement: &str) -> Result<StringArray, LakeError> {
+    let col =
+        batch.column_by_name(name).ok_or_else(|| bad(statement, format!("no column `{name}`")))?;
+    let col = cast(col, &DataType::Utf8).map_err(|e| bad(statement, e.to_string()))?;
+    col.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| bad(statement, format!("`{name}` is not text")))
+}
+
+fn read_retention(batches: &[RecordBatch]) -> Result<Retention, LakeError> {
+    let mut out = Retention::new();
+    for batch in batches {
+        let ids = text_column(batch, "community_id", "retention")?;
+        let k = ints(batch, "window_no", "retention")?;
+        let values: Vec<Int64Array> = RETENTION_COLUMNS
+            .iter()
+            .map(|c| ints(batch, c, "retention"))
+            .collect::<Result<_, _>>()?;
+        for row in 0..batch.num_rows() {
+            let v = [values[0].value(row), values[1].value(row), values[2].value(row)];
+            out.entry(ids.value(row).to_string()).or_default().push((k.value(row), v));
+        }
+    }
+    Ok(out)
+}
+
+fn read_metrics(
+    batches: &[RecordBatch],
+    retention: &Retention,
+) -> Result<Vec<(String, Outcome)>, LakeError> {
+    let columns = METRIC_COLUMNS;
     let mut out = Vec::new();
     for batch in batches {
         let ids = batch
@@ -214,7 +284,7 @@ fn read_metrics(batches: &[RecordBatch]) -> Result<Vec<(String, Outcome)>, LakeE
                 continue;
             }
             let v: Vec<i64> = values.iter().map(|a| a.value(row)).collect();
-            let metrics = metrics_from_row(&v)
+            let metrics = metrics_from_row(&v, &in_order(retention.get(&id)))
                 .ok_or_else(|| bad("metrics", format!("row of `{id}` has negative counts")))?;
             out.push((id, Outcome::Measured { coverage_end: coverage.value(row), metrics }));
         }

@@ -19,7 +19,7 @@ use crate::LakeError;
 pub const DATA_TABLES: [&str; 6] =
     ["edits", "user_names", "edit_hashtags", "edit_tags", "category_pages", "coverage"];
 /// Tables written for a run, from the community definitions.
-pub const DEFINITION_TABLES: [&str; 2] = ["communities", "members"];
+pub const DEFINITION_TABLES: [&str; 3] = ["communities", "members", "windows"];
 
 /// The file of a table in a lake folder.
 pub fn path(dir: &Path, table: &str) -> PathBuf {
@@ -49,6 +49,7 @@ pub fn schema(table: &str) -> SchemaRef {
             Field::new("creates_page", DataType::Boolean, false),
             int("bytes_diff", false),
             int("reverted_after", true),
+            int("central_user_id", true),
         ],
         "user_names" => vec![text("wiki"), int("user_id", false), text("user_name")],
         "edit_hashtags" => vec![text("wiki"), int("revision_id", false), text("hashtag")],
@@ -62,8 +63,22 @@ pub fn schema(table: &str) -> SchemaRef {
             Field::new("rule", DataType::Utf8, true),
             int("start_at", false),
             int("end_at", false),
+            int("lookback", false),
+            int("activation_edits", false),
+            int("activation_secs", false),
         ],
         "members" => vec![text("community_id"), text("user_name")],
+        "windows" => vec![
+            text("community_id"),
+            int("window_no", false),
+            text("cohort"),
+            text("anchor"),
+            int("from_secs", false),
+            int("to_secs", true),
+            int("min_edits", false),
+            int("namespace", true),
+            Field::new("all_wikis", DataType::Boolean, false),
+        ],
         _ => Vec::new(),
     };
     Arc::new(Schema::new(fields))

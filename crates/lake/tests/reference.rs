@@ -71,7 +71,13 @@ fn check_world(seed: u64, layout: Layout, bz2: bool) {
         start: world.spec.start,
         end: world.spec.end,
         cost: None,
+        definition: communities::definition::Definition::v1(),
     });
+    // Every preset over the generated communities, in turn.
+    let definitions = synthetic::presets::definitions();
+    for (k, c) in world.communities.iter_mut().enumerate() {
+        c.definition = definitions[(k + seed as usize) % definitions.len()].1.clone();
+    }
     let (dump, text) = write_dump(&world, dir.path(), layout, bz2);
     let lake = dir.path().join("lake");
     let options =
@@ -100,6 +106,7 @@ fn check_world(seed: u64, layout: Layout, bz2: bool) {
         }
     }
     assert!(retained > 0 && pending > 0, "seed {seed}: retained {retained}, pending {pending}");
+
     assert_eq!(missing, 1, "seed {seed}: only the dewiki community is missing");
     let measured: Vec<Community> = world.communities.clone();
     assert_eq!(got.totals, data.totals(&measured), "seed {seed}: totals");
@@ -153,4 +160,46 @@ fn a_malformed_category_row_names_its_line() {
     std::fs::write(&file, "# comment\ncommonswiki\tCat\t12\ncommonswiki\tCat\ttwelve\n").unwrap();
     let err = communities::dump::read_categories(&file).unwrap_err().to_string();
     assert_eq!(err, "line 3: page id `twelve` is not a whole number");
+}
+
+/// Writes the planted preset fixture as a dump and converts it with the fixture's end of data.
+fn preset_lake(dir: &Path) -> (PathBuf, Data) {
+    let rows = synthetic::presets::rows();
+    let text = rows.iter().map(synthetic::dumps::line).collect::<Vec<_>>().join("\n");
+    let dump = dir.join("presets.tsv");
+    std::fs::write(&dump, &text).unwrap();
+    let lake = dir.join("lake");
+    let end = synthetic::presets::coverage_end();
+    let options = Options { categories: None, coverage_end: Some(end) };
+    convert(&[dump], &lake, &options, Arc::new(AtomicU64::new(0))).unwrap();
+    let edits = read(text.as_bytes()).unwrap();
+    let data = Data {
+        edits,
+        coverage: [
+            (synthetic::presets::HOME.to_string(), end),
+            (synthetic::presets::OTHER.to_string(), end),
+        ]
+        .into(),
+        ..Data::default()
+    };
+    (lake, data)
+}
+
+#[test]
+fn datafusion_matches_the_reference_on_every_preset_boundary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lake, data) = preset_lake(dir.path());
+    let mut all: Vec<Community> = Vec::new();
+    for (tag, d) in synthetic::presets::definitions() {
+        all.extend(synthetic::presets::tagged(&d, &tag));
+    }
+    prepare_run(&lake, &all).unwrap();
+    let got = metrics(&lake).unwrap();
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(got.communities.len(), all.len());
+    for ((id, outcome), c) in got.communities.iter().zip(&all) {
+        assert_eq!(id, &c.id);
+        assert_eq!(outcome, &data.metrics(c), "{id}");
+    }
+    assert_eq!(got.totals, data.totals(&all));
 }

@@ -162,6 +162,115 @@ pub struct Community {
     /// Whether the community is real or made up (`data:`; default measured): pages and tables
     /// mark the made-up ones.
     pub data: Provenance,
+    /// The metric definitions it is measured with (`definitions:`), each a named preset with
+    /// its overrides; empty: the model's default (`model: community_definitions`), else
+    /// throughline's own version 1. Several give side-by-side rows.
+    pub definitions: Vec<CommunityDefinition>,
+}
+
+/// A named set of community metric definitions (`docs/communities.md`): the definitions the
+/// tools organisers already report with, so throughline's numbers can be compared with theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricPreset {
+    /// throughline's own version 1: windows after each person's first community edit.
+    ThroughlineV1,
+    /// Event Metrics (Wikimedia Foundation tool).
+    EventMetrics,
+    /// Grant metrics' "newly registered" (2017).
+    #[serde(rename = "grant_metrics_2017")]
+    GrantMetrics2017,
+    /// Programs & Events / Wiki Education Dashboard.
+    Dashboard,
+    /// WMF research's surviving new editor.
+    SurvivingNewEditor,
+    /// WMF's rolling new active editor.
+    RollingNewActiveEditor,
+    /// Global Metrics (2014).
+    #[serde(rename = "global_metrics_2014")]
+    GlobalMetrics2014,
+}
+
+impl MetricPreset {
+    /// Every preset, in the order the docs list them.
+    pub const ALL: [MetricPreset; 7] = [
+        MetricPreset::ThroughlineV1,
+        MetricPreset::EventMetrics,
+        MetricPreset::GrantMetrics2017,
+        MetricPreset::Dashboard,
+        MetricPreset::SurvivingNewEditor,
+        MetricPreset::RollingNewActiveEditor,
+        MetricPreset::GlobalMetrics2014,
+    ];
+
+    /// The parameters a model file may override for this preset (others are refused: they
+    /// would silently mean nothing).
+    pub fn parameters(self) -> &'static [&'static str] {
+        match self {
+            MetricPreset::ThroughlineV1 | MetricPreset::GrantMetrics2017 => &["lookback_days"],
+            MetricPreset::EventMetrics
+            | MetricPreset::Dashboard
+            | MetricPreset::GlobalMetrics2014 => {
+                &["lookback_days", "retention_days", "retained_edits", "scope"]
+            }
+            MetricPreset::SurvivingNewEditor => &[
+                "min_edits",
+                "activation_days",
+                "retention_days",
+                "window_days",
+                "retained_edits",
+                "scope",
+            ],
+            MetricPreset::RollingNewActiveEditor => &["retention_days", "retained_edits", "scope"],
+        }
+    }
+}
+
+/// Which wikis' edits count for a person after the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricScope {
+    /// The community's wiki only (the local user id).
+    HomeWiki,
+    /// Every wiki, matched by the global account's central user id.
+    AllWikis,
+}
+
+/// A preset and the parameters a model file overrides (`None`: the preset's default).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommunityDefinition {
+    /// The named definition.
+    pub preset: MetricPreset,
+    /// Days before the start an account may have been registered and still count as new.
+    pub lookback_days: Option<i64>,
+    /// The retention windows' delays, in days (the preset says from what).
+    pub retention_days: Vec<i64>,
+    /// Edits within `activation_days` of registration that make a newcomer count (n).
+    pub min_edits: Option<i64>,
+    /// Days after registration the activation edits are counted in (t1).
+    pub activation_days: Option<i64>,
+    /// Edits in a window that make a person retained or active (m).
+    pub retained_edits: Option<i64>,
+    /// Length of a retention window, in days (t3).
+    pub window_days: Option<i64>,
+    /// Which wikis' edits count.
+    pub scope: Option<MetricScope>,
+}
+
+impl CommunityDefinition {
+    /// The preset with its defaults.
+    pub fn preset(preset: MetricPreset) -> CommunityDefinition {
+        CommunityDefinition {
+            preset,
+            lookback_days: None,
+            retention_days: Vec::new(),
+            min_edits: None,
+            activation_days: None,
+            retained_edits: None,
+            window_days: None,
+            scope: None,
+        }
+    }
 }
 
 /// How an effect was estimated.
@@ -339,6 +448,9 @@ pub struct Meta {
     /// real plan's estimates (`Measured`, the default) or made up to demonstrate
     /// (`Illustrative`, `Synthetic`). Every computed output of a made-up model says so.
     pub data: crate::Provenance,
+    /// The community metric definitions of communities that name none (`definitions:`);
+    /// empty: throughline's own version 1.
+    pub community_definitions: Vec<CommunityDefinition>,
 }
 
 /// A framework the model can be shown in, each with its own completeness rules.

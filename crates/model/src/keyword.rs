@@ -37,7 +37,8 @@ macro_rules! keywords {
 use crate::Level;
 use crate::items::{
     AudienceKind, CommunityKind, Criterion, Direction, EvaluationMethod, EvidenceKind, Framework,
-    HypothesisResult, Polarity, RbaQuestion, ShareOf, SourceKind, Status, Strength,
+    HypothesisResult, MetricPreset, MetricScope, Polarity, RbaQuestion, ShareOf, SourceKind,
+    Status, Strength,
 };
 use crate::items::{Decision, TeamStatus};
 
@@ -79,6 +80,17 @@ keywords!(CommunityKind {
     Tag => "tag",
     Category => "category",
 });
+
+keywords!(MetricPreset {
+    ThroughlineV1 => "throughline_v1",
+    EventMetrics => "event_metrics",
+    GrantMetrics2017 => "grant_metrics_2017",
+    Dashboard => "dashboard",
+    SurvivingNewEditor => "surviving_new_editor",
+    RollingNewActiveEditor => "rolling_new_active_editor",
+    GlobalMetrics2014 => "global_metrics_2014",
+});
+keywords!(MetricScope { HomeWiki => "home_wiki", AllWikis => "all_wikis" });
 
 keywords!(Status {
     Proposed => "proposed",
@@ -160,6 +172,8 @@ mod tests {
         round_trips::<Framework>();
         round_trips::<EvaluationMethod>();
         round_trips::<CommunityKind>();
+        round_trips::<MetricPreset>();
+        round_trips::<MetricScope>();
         round_trips::<HypothesisResult>();
     }
 }

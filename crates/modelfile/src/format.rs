@@ -198,6 +198,11 @@ pub static META: Record = Record {
              plan's estimates), synthetic or illustrative (made up to demonstrate); every computed \
              output of a made-up model says so.",
         ),
+        opt(
+            "community_definitions",
+            DEFINITIONS,
+            "The metric definitions of communities that name none; default `throughline_v1`.",
+        ),
     ],
 };
 
@@ -490,6 +495,59 @@ pub const PROVENANCES: &[&str] = &model::Provenance::WORDS;
 /// Community kinds.
 pub const COMMUNITY_KINDS: &[&str] = <model::CommunityKind as Keyword>::WORDS;
 
+/// Named community metric definitions.
+pub const METRIC_PRESETS: &[&str] = <model::MetricPreset as Keyword>::WORDS;
+/// Which wikis' edits count for a person.
+pub const METRIC_SCOPES: &[&str] = <model::MetricScope as Keyword>::WORDS;
+
+/// A preset by name, or a record that overrides its parameters.
+const DEFINITIONS: Shape =
+    Shape::List(&Shape::OneOf(&[Shape::Enum(METRIC_PRESETS), Shape::Record(&DEFINITION)]));
+
+/// A named metric definition with overrides.
+pub static DEFINITION: Record = Record {
+    name: "community definition",
+    doc: "A named metric definition (docs/communities.md, \"Definitions\") and the parameters it overrides; a preset refuses parameters it does not take (TL314).",
+    fields: &[
+        req("preset", Shape::Enum(METRIC_PRESETS), "The named definition."),
+        opt(
+            "lookback_days",
+            Shape::Integer,
+            "Days before the start an account may have been registered and still count as new, 0–3650.",
+        ),
+        opt(
+            "retention_days",
+            Shape::List(&Shape::Integer),
+            "The retention windows' delays in days, 1–3650 each (7, 30, 60, 182, 365 were asked for); one window each.",
+        ),
+        opt(
+            "min_edits",
+            Shape::Integer,
+            "Edits within `activation_days` of registration that make a newcomer count (surviving new editor's n), 0–100000.",
+        ),
+        opt(
+            "activation_days",
+            Shape::Integer,
+            "Days after registration the activation edits are counted in (t1), 1–3650.",
+        ),
+        opt(
+            "retained_edits",
+            Shape::Integer,
+            "Edits in a window that make a person retained or active (m), 1–100000.",
+        ),
+        opt(
+            "window_days",
+            Shape::Integer,
+            "Length of the surviving-new-editor window (t3), 1–3650.",
+        ),
+        opt(
+            "scope",
+            Shape::Enum(METRIC_SCOPES),
+            "Which wikis' edits count after the event: the home wiki, or all wikis by central user id.",
+        ),
+    ],
+};
+
 /// A community measured from the history dumps.
 pub static COMMUNITY: Record = Record {
     name: "community",
@@ -510,6 +568,11 @@ pub static COMMUNITY: Record = Record {
             "data",
             Shape::Enum(PROVENANCES),
             "Whether the community is real (measured, the default) or made up: synthetic or illustrative. Pages and tables mark made-up ones.",
+        ),
+        opt(
+            "definitions",
+            DEFINITIONS,
+            "The metric definitions it is measured with, side by side: preset names or records with overrides; default: the model's `community_definitions`, else `throughline_v1`.",
         ),
     ],
 };
@@ -905,6 +968,7 @@ pub static ALL_RECORDS: &[&Record] = &[
     &EVALUATION,
     &COMMUNITY,
     &CHECKIN_NOTE,
+    &DEFINITION,
     &AUDIENCE,
     &INDICATOR,
     &DATED_VALUE,

@@ -2,8 +2,9 @@
 //! coverage next to the numbers, totals without double counting, and positive deviance as an
 //! interval chart (observed share with its interval against the expected share).
 
-use communities::metrics::{Outcome, WINDOWS};
-use communities::summary::Summary;
+use communities::definition::Definition;
+use communities::metrics::Outcome;
+use communities::summary::{Row, Summary};
 
 use crate::page::{Markup, html, leaf, mark, num, table, table_note};
 
@@ -39,15 +40,28 @@ fn deviance_chart(s: &Summary) -> Markup {
     }
 }
 
+/// The definitions of a summary's rows, each once, in the order they first appear.
+pub(crate) fn definitions(s: &Summary) -> Vec<&Definition> {
+    let mut out: Vec<&Definition> = Vec::new();
+    for r in &s.communities {
+        if !out.contains(&&r.definition) {
+            out.push(&r.definition);
+        }
+    }
+    out
+}
+
 /// A community's row of metrics; "missing" across the row when its wiki's data were not loaded.
-fn metrics_row(model: &model::Model, r: &communities::summary::Row) -> Markup {
+fn metrics_row(model: &model::Model, r: &Row) -> Markup {
     let currency = model.meta.currency.as_str();
     // Links that cite this community as evidence: where its numbers feed the model.
     let cited: Vec<String> = model
         .links
         .iter()
         .filter(|l| {
-            l.evidence.iter().any(|ev| ev.community.as_ref().is_some_and(|c| c.as_str() == r.id))
+            l.evidence
+                .iter()
+                .any(|ev| ev.community.as_ref().is_some_and(|c| c.as_str() == r.community))
         })
         .map(|l| format!("{} → {}", l.from, l.to))
         .collect();
@@ -61,8 +75,8 @@ fn metrics_row(model: &model::Model, r: &communities::summary::Row) -> Markup {
             td { (r.start) " – " (r.end) }
             @match &r.outcome {
                 Outcome::Missing => {
-                    td colspan=(7 + WINDOWS.len()) class="missing" {
-                        "missing: no data for " (r.wiki) " was loaded (unknown, not zero)"
+                    td colspan=(7 + r.definition.windows.len()) class="missing" {
+                        "missing: " (r.missing.as_deref().unwrap_or("no data was loaded")) " (unknown, not zero)"
                     }
                 }
                 Outcome::Measured { metrics: m, .. } => {
@@ -91,6 +105,38 @@ fn metrics_row(model: &model::Model, r: &communities::summary::Row) -> Markup {
     }
 }
 
+/// One definition's table: its name, version, parameters and source above the rows measured
+/// with it, one column per window of the definition.
+fn definition_table(model: &model::Model, s: &Summary, def: &Definition) -> Markup {
+    let mut cols: Vec<(String, bool)> = [
+        ("Community", false),
+        ("Window", false),
+        ("Participants", true),
+        ("New", true),
+        ("Edits", true),
+        ("Bytes + / −", true),
+        ("Pages / files", true),
+        ("Surviving", true),
+    ]
+    .iter()
+    .map(|&(c, n)| (c.to_string(), n))
+    .collect();
+    cols.extend(def.windows.iter().map(|w| (format!("Retained {}", w.label), true)));
+    cols.push(("Cost per retained".into(), true));
+    let cols: Vec<(&str, bool)> = cols.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+    html! {
+        h2 id={ "definition-" (def.key) } { (def.title()) }
+        p {
+            small { "Parameters: " (def.parameter_text()) " · source: " code { (def.source) } }
+        }
+        (table(
+            &format!("Metrics per community, {}", def.name),
+            &cols,
+            html! { @for r in s.communities.iter().filter(|r| r.definition == *def) { (metrics_row(model, r)) } },
+        ))
+    }
+}
+
 /// The body of communities.html.
 pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) -> Markup {
     let intro = html! {
@@ -105,41 +151,33 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
         return html! { (intro) p { "The model defines no communities." } };
     };
     let coverage: Vec<String> = s.coverage.iter().map(|(w, d)| format!("{w} up to {d}")).collect();
-    let mut cols: Vec<(String, bool)> = [
-        ("Community", false),
-        ("Window", false),
-        ("Participants", true),
-        ("New", true),
-        ("Edits", true),
-        ("Bytes + / −", true),
-        ("Pages / files", true),
-        ("Surviving", true),
-    ]
-    .iter()
-    .map(|&(c, n)| (c.to_string(), n))
-    .collect();
-    cols.extend(WINDOWS.iter().map(|w| (format!("Retained {}", w.label), true)));
-    cols.push(("Cost per retained".into(), true));
-    let cols: Vec<(&str, bool)> = cols.iter().map(|(c, n)| (c.as_str(), *n)).collect();
     let t = &s.totals;
     let d = &s.deviance;
     html! {
         (intro)
         p {
-            "Definitions version " (s.definitions_version) " · counted by the " (s.engine) " engine · data: "
+            "Counted by the " (s.engine) " engine · data: "
             @if coverage.is_empty() { "none loaded" } @else { (coverage.join(", ")) }
             "."
         }
+        @for f in &s.failures {
+            p class="warn" {
+                "Source failed: " code { (f.file) } " (" (f.wiki.as_deref().unwrap_or("wiki unknown")) "): " (f.reason)
+                ". Its communities are shown as missing; every other wiki is measured."
+            }
+        }
         (table_note(s.communities.iter().map(|r| r.provenance), "communities"))
-        (table(
-            "Metrics per community",
-            &cols,
-            html! { @for r in &s.communities { (metrics_row(model, r)) } },
-        ))
-        p {
-            "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)
-            " if each community's participants were summed), " (t.new_contributors) " new contributors, "
-            strong { (t.edits) } " edits (" (t.edits_summed) " summed). Each person and edit is counted once."
+        @for def in definitions(s) {
+            (definition_table(model, s, def))
+        }
+        @if s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. })) {
+            p {
+                "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)
+                " if each community's participants were summed), " (t.new_contributors) " new contributors, "
+                strong { (t.edits) } " edits (" (t.edits_summed) " summed). Each person and edit is counted once."
+            }
+        } @else {
+            p { "No community was measured: totals are unknown, not zero." }
         }
         h2 id="deviance" { "Positive deviance" }
         @if d.communities.is_empty() {

@@ -20,6 +20,8 @@ pub struct Row {
     pub at: i64,
     /// Editor id; `None` writes an anonymous edit.
     pub user: Option<i64>,
+    /// The global account's central id (written only in the current layout).
+    pub central: Option<i64>,
     /// Editor name at the time.
     pub user_text_historical: String,
     /// Editor name now (differs after a rename; empty for a deleted user).
@@ -55,6 +57,7 @@ impl Row {
             wiki: wiki.into(),
             at,
             user: Some(user),
+            central: None,
             user_text_historical: name.into(),
             user_text: name.into(),
             temporary: false,
@@ -98,6 +101,9 @@ pub fn line_in(r: &Row, layout: Layout) -> String {
     match r.user {
         Some(u) => {
             set("event_user_id", u.to_string());
+            if let Some(c) = r.central {
+                set("event_user_central_id", c.to_string());
+            }
             set("event_user_is_anonymous", "false".into());
         }
         None => set("event_user_is_anonymous", "true".into()),
@@ -237,6 +243,7 @@ struct Person {
     bot: bool,
     temporary: bool,
     registered: Option<i64>,
+    central: Option<i64>,
 }
 
 impl World {
@@ -306,7 +313,15 @@ impl World {
                 }
             };
             let cost = (rng.below(3) > 0).then(|| 500.0 * (1 + rng.below(20)) as f64);
-            communities.push(Community { id: format!("c{k}"), wiki, members, start, end, cost });
+            communities.push(Community {
+                id: format!("c{k}"),
+                wiki,
+                members,
+                start,
+                end,
+                cost,
+                definition: communities::definition::Definition::v1(),
+            });
         }
         categories.sort();
         categories.dedup();
@@ -330,6 +345,9 @@ impl World {
             bot: rng.below(30) == 0,
             temporary: rng.below(40) == 0,
             registered,
+            // The same generated id on every wiki is one global account, except every seventh
+            // id: local accounts never attached, matched on their own wiki only.
+            central: (id % 7 != 0).then_some(CENTRAL_BASE + id),
         }
     }
 
@@ -510,6 +528,7 @@ impl World {
             wiki: wiki.into(),
             at,
             user: Some(p.id),
+            central: p.central,
             user_text_historical: historical,
             user_text: now,
             temporary: p.temporary,
@@ -534,6 +553,9 @@ impl World {
         }
     }
 }
+
+/// Generated central ids are this plus the local id (so they never equal a local id).
+pub const CENTRAL_BASE: i64 = 1_000_000;
 
 /// The name a generated person starts with.
 pub fn user_name(id: i64) -> String {

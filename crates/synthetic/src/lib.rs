@@ -18,6 +18,8 @@ pub mod brute;
 pub mod dumps;
 #[cfg(feature = "portfolio")]
 pub mod portfolio;
+#[cfg(feature = "communities")]
+pub mod presets;
 
 use std::fmt::Write;
 

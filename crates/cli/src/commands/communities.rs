@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use communities::metrics::{Outcome, SECOND_MONTH, WINDOWS};
+use communities::metrics::Outcome;
 use communities::summary::Summary;
 use serde::Serialize;
 
@@ -26,6 +26,7 @@ pub struct Options {
     pub end: Option<model::Date>,
     pub level: f64,
     pub json: bool,
+    pub export: Option<std::path::PathBuf>,
     pub color: bool,
 }
 
@@ -73,6 +74,17 @@ pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_FAILURE));
     };
+    if let Some(out) = &opts.export {
+        std::fs::create_dir_all(out)
+            .map_err(|e| anyhow::anyhow!("creating {}: {e}", out.display()))?;
+        let files = communities::export::files(&summary)?;
+        for (name, text) in &files {
+            let path = out.join(name);
+            std::fs::write(&path, text)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+        }
+        eprintln!("wrote {} tables (CSV and JSON) to {}", files.len(), out.display());
+    }
     if opts.json {
         let report = Report { about: crate::commands::show::About::of(model), summary: &summary };
         crate::commands::show::print_json("throughline.communities.v1", &report)?;
@@ -92,76 +104,99 @@ pub fn text(s: &Summary, currency: &str) -> String {
     let coverage: Vec<String> = s.coverage.iter().map(|(w, d)| format!("{w} to {d}")).collect();
     let _ = writeln!(
         out,
-        "Communities (definitions v{}, engine {}) — data: {}",
-        s.definitions_version,
+        "Communities (engine {}) — data: {}",
         s.engine,
         if coverage.is_empty() { "none loaded".to_string() } else { coverage.join(", ") }
     );
+    for f in &s.failures {
+        let _ = writeln!(
+            out,
+            "source failed: {} ({}): {} — its communities are missing, every other wiki is measured",
+            f.file,
+            f.wiki.as_deref().unwrap_or("wiki unknown"),
+            f.reason
+        );
+    }
     let mark = |p: model::Provenance| p.mark().map(|m| format!("  ({m})")).unwrap_or_default();
     if let Some(note) =
         model::provenance::table_note(s.communities.iter().map(|r| r.provenance), "communities")
     {
         let _ = writeln!(out, "{note}");
     }
-    let _ = writeln!(
-        out,
-        "\n{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}",
-        "community",
-        "kind",
-        "wiki",
-        "participants",
-        "new",
-        "edits",
-        "surviving",
-        "month 2",
-        "cost/retained"
-    );
+    let mut seen: Vec<&communities::definition::Definition> = Vec::new();
     for r in &s.communities {
-        match &r.outcome {
-            Outcome::Missing => {
-                let _ = writeln!(
-                    out,
-                    "{:<24} {:<8} {:<12} missing: no data for {} was loaded (not zero){}",
-                    r.id,
-                    r.kind,
-                    r.wiki,
-                    r.wiki,
-                    mark(r.provenance)
-                );
+        if !seen.contains(&&r.definition) {
+            seen.push(&r.definition);
+        }
+    }
+    for def in seen {
+        let _ = writeln!(out, "\ndefinition: {} — {}", def.title(), def.parameter_text());
+        let _ = writeln!(out, "source: {}", def.source);
+        let windows: Vec<&str> = def.windows.iter().map(|w| w.key.as_str()).collect();
+        let mut head = format!(
+            "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
+            "community", "kind", "wiki", "participants", "new", "edits", "surviving"
+        );
+        for w in &windows {
+            head.push_str(&format!(" {w:>12}"));
+        }
+        let _ = writeln!(out, "{head} {:>14}", "cost/retained");
+        for r in s.communities.iter().filter(|r| r.definition == *def) {
+            match &r.outcome {
+                Outcome::Missing => {
+                    let why = r.missing.as_deref().unwrap_or("no data was loaded");
+                    let _ = writeln!(
+                        out,
+                        "{:<24} {:<8} {:<12} missing: {why} (not zero){}",
+                        r.id,
+                        r.kind,
+                        r.wiki,
+                        mark(r.provenance)
+                    );
+                }
+                Outcome::Measured { metrics: m, .. } => {
+                    let mut line = format!(
+                        "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
+                        r.id,
+                        r.kind,
+                        r.wiki,
+                        m.participants,
+                        m.new_contributors,
+                        m.edits,
+                        share(r.surviving)
+                    );
+                    for ret in &m.retention {
+                        let cell = if ret.pending > 0 && ret.observed == 0 {
+                            "pending".to_string()
+                        } else {
+                            format!("{} {}/{}", share(ret.share()), ret.retained, ret.observed)
+                        };
+                        line.push_str(&format!(" {cell:>12}"));
+                    }
+                    let cost = r
+                        .cost_per_retained
+                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c)));
+                    let _ = writeln!(out, "{line} {cost:>14}{}", mark(r.provenance));
+                }
             }
-            Outcome::Measured { metrics: m, .. } => {
-                let month2 = m.retention[SECOND_MONTH];
-                let retained = if month2.pending > 0 && month2.observed == 0 {
-                    "pending".to_string()
-                } else {
-                    share(month2.share())
-                };
-                let _ = writeln!(
-                    out,
-                    "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9} {:>9} {:>14}{}",
-                    r.id,
-                    r.kind,
-                    r.wiki,
-                    m.participants,
-                    m.new_contributors,
-                    m.edits,
-                    share(r.surviving),
-                    retained,
-                    r.cost_per_retained
-                        .map_or("–".into(), |c| format!("{} {currency}", fmt_num(c))),
-                    mark(r.provenance)
-                );
-            }
+        }
+        let labels: Vec<String> =
+            def.windows.iter().map(|w| format!("{} = {}", w.key, w.label)).collect();
+        if !labels.is_empty() {
+            let _ = writeln!(out, "windows: {}", labels.join("; "));
         }
     }
     let t = &s.totals;
-    let _ = writeln!(
-        out,
-        "\ntotal: {} people ({} summed over communities), {} new contributors, {} edits ({} summed)",
-        t.participants, t.participants_summed, t.new_contributors, t.edits, t.edits_summed
-    );
-    let windows: Vec<&str> = WINDOWS.iter().map(|w| w.label).collect();
-    let _ = writeln!(out, "retention windows after the first edit: {}", windows.join(", "));
+    let measured = s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. }));
+    if measured {
+        let _ = writeln!(
+            out,
+            "\ntotal: {} people ({} summed over communities), {} new contributors, {} edits ({} summed)",
+            t.participants, t.participants_summed, t.new_contributors, t.edits, t.edits_summed
+        );
+    } else {
+        let _ = writeln!(out, "\ntotal: no community was measured (unknown, not zero)");
+    }
     let d = &s.deviance;
     if d.communities.is_empty() {
         let _ = writeln!(

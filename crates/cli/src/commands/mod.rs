@@ -129,10 +129,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Evaluate { dir, initiative, method, write, json } => {
             evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)
         }
-        Command::Communities { dir, engine, coverage_end, level, json } => communities::run(
-            &dir,
-            communities::Options { engine, end: coverage_end, level, json, color },
-        ),
+        Command::Communities { dir, engine, coverage_end, level, json, export } => {
+            communities::run(
+                &dir,
+                communities::Options { engine, end: coverage_end, level, json, export, color },
+            )
+        }
         Command::Serve {
             dir,
             db,

@@ -29,7 +29,10 @@ impl Decoder<'_> {
             description: self.opt_text(&r, "description"),
             frameworks: Vec::new(),
             data: self.provenance(r.get("data")).unwrap_or_default(),
+            community_definitions: Vec::new(),
         };
+        self.model.meta.community_definitions =
+            self.community_definitions(r.get("community_definitions"));
         if let Some(items) = r.get("frameworks").and_then(|n| self.list(n)) {
             for item in items {
                 if let Some(f) = self.keyword::<model::Framework>(item, "a framework")

@@ -72,6 +72,7 @@ impl Decoder<'_> {
             return;
         }
         let description = self.opt_text(&r, "description");
+        let definitions = self.community_definitions(r.get("definitions"));
         self.model.communities.push(model::Community {
             id,
             name,
@@ -85,7 +86,115 @@ impl Decoder<'_> {
             audience,
             description,
             data,
+            definitions,
         });
+    }
+
+    /// A `definitions:` list: preset names, or records overriding a preset's parameters. A
+    /// parameter the preset does not take is TL314; a value out of range TL006. Entries with
+    /// problems are left out (the diagnostics say why).
+    pub(super) fn community_definitions(
+        &mut self,
+        node: Option<&Node>,
+    ) -> Vec<model::CommunityDefinition> {
+        let mut out: Vec<model::CommunityDefinition> = Vec::new();
+        let Some(items) = node.and_then(|n| self.list(n)) else { return out };
+        for item in items {
+            if let Value::Str(_) = item.value {
+                if let Some(p) = self.keyword::<model::MetricPreset>(item, "a metric definition") {
+                    out.push(model::CommunityDefinition::preset(p));
+                }
+                continue;
+            }
+            let Some(r) = self.record(item, &format::DEFINITION) else { continue };
+            let Some(preset) = r
+                .get("preset")
+                .and_then(|v| self.keyword::<model::MetricPreset>(v, "a metric definition"))
+            else {
+                continue;
+            };
+            let mut d = model::CommunityDefinition::preset(preset);
+            let mut ok = true;
+            let takes = preset.parameters();
+            for key in [
+                "lookback_days",
+                "retention_days",
+                "min_edits",
+                "activation_days",
+                "retained_edits",
+                "window_days",
+                "scope",
+            ] {
+                let Some(v) = r.get(key) else { continue };
+                if !takes.contains(&key) {
+                    let list: Vec<String> = takes.iter().map(|k| format!("`{k}`")).collect();
+                    self.push(
+                        Diagnostic::new(
+                            &rules::definition_parameter::RULE,
+                            v.span,
+                            format!("{} has no parameter `{key}`", preset.word()),
+                        )
+                        .help(format!(
+                            "{} takes {}",
+                            preset.word(),
+                            list.join(", ")
+                        )),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let (lo, hi) = match key {
+                    "lookback_days" => (0, 3650),
+                    "min_edits" => (0, 100_000),
+                    "retained_edits" => (1, 100_000),
+                    _ => (1, 3650),
+                };
+                let ranged = |this: &mut Self, n: &Node| -> Option<i64> {
+                    let x = this.integer(n)?;
+                    if x < lo || x > hi {
+                        this.invalid(
+                            n.span,
+                            format!("`{key}` is {x}"),
+                            format!("`{key}` must be {lo} to {hi}"),
+                        );
+                        return None;
+                    }
+                    Some(x)
+                };
+                match key {
+                    "scope" => match self.keyword::<model::MetricScope>(v, "a scope") {
+                        Some(s) => d.scope = Some(s),
+                        None => ok = false,
+                    },
+                    "retention_days" => {
+                        for n in self.list(v).unwrap_or(&[]) {
+                            match ranged(self, n) {
+                                Some(x) => d.retention_days.push(x),
+                                None => ok = false,
+                            }
+                        }
+                    }
+                    _ => {
+                        let Some(x) = ranged(self, v) else {
+                            ok = false;
+                            continue;
+                        };
+                        let slot = match key {
+                            "lookback_days" => &mut d.lookback_days,
+                            "min_edits" => &mut d.min_edits,
+                            "activation_days" => &mut d.activation_days,
+                            "retained_edits" => &mut d.retained_edits,
+                            _ => &mut d.window_days,
+                        };
+                        *slot = Some(x);
+                    }
+                }
+            }
+            if ok {
+                out.push(d);
+            }
+        }
+        out
     }
 
     /// A `data:` key: measured when absent; `None` (reported) when it is not a provenance.

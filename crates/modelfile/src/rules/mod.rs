@@ -14,6 +14,7 @@ use crate::sourcemap::SourceMap;
 pub mod conflicting_targets;
 pub mod cost_below_staff;
 pub mod deadweight_on_modelled_change;
+pub mod definition_parameter;
 pub mod dependency_cycle;
 pub mod duplicate_id;
 pub mod duplicate_key;
@@ -142,6 +143,7 @@ pub static ALL: &[(&Rule, Option<Check>)] = &[
     (&missing_data_file::RULE, None),
     (&status_override_without_reason::RULE, Some(status_override_without_reason::check)),
     (&cost_below_staff::RULE, Some(cost_below_staff::check)),
+    (&definition_parameter::RULE, None),
     (&program_without_external_factors::RULE, Some(program_without_external_factors::check)),
     (&link_without_rationale::RULE, Some(link_without_rationale::check)),
     (&indicator_without_source::RULE, Some(indicator_without_source::check)),

@@ -8,7 +8,7 @@ use modelfile::format::{ALL_RECORDS, Shape};
 /// diagnostics on this complete file.
 pub(crate) const EVERY_KEY: &str = r#"
 format_version: 1
-model: { name: M, organisation: O, mission: X, currency: EUR, description: D, data: synthetic, frameworks: [sroi] }
+model: { name: M, organisation: O, mission: X, currency: EUR, description: D, data: synthetic, frameworks: [sroi], community_definitions: [throughline_v1] }
 program:
   id: p
   name: P
@@ -127,7 +127,16 @@ evaluations:
   - { initiative: i, indicator: ind, method: two_group, evaluated: 2026-05, deployed: 2026-01, effect: 1, se: 1, low: -1, high: 3, level: 0.95, predicted: 2, scale: 12, data: synthetic }
 communities:
   - { id: com, name: C, wiki: commonswiki, kind: roster, members: [Ada], start: 2026-09-01, end: 2026-09-30, cost: 10, audience: aud, description: D, data: illustrative }
-  - { id: com2, name: C2, wiki: commonswiki, kind: tag, rule: campaign-wlm, start: 2026-09-01, end: 2026-09-30 }
+  - { id: com2, name: C2, wiki: commonswiki, kind: tag, rule: campaign-wlm, start: 2026-09-01, end: 2026-09-30, definitions: [event_metrics, { preset: event_metrics, lookback_days: 0 }] }
+  - id: com3
+    name: C3
+    wiki: commonswiki
+    kind: tag
+    rule: campaign-wlm
+    start: 2026-09-01
+    end: 2026-09-30
+    definitions:
+      - { preset: surviving_new_editor, min_edits: 2, activation_days: 2, retention_days: [30, 60], window_days: 30, retained_edits: 1, scope: all_wikis }
 checkins:
   - { key_result: ind, quarter: 2026Q3, story: S, partners: P, what_works: W, decision: change, status: at_risk, reason: R, author: A, date: 2026-10-02 }
 audiences:
@@ -176,6 +185,18 @@ fn a_file_with_every_key_is_clean_and_fully_decoded() {
     assert_eq!(m.evaluations[0].data, model::Provenance::Synthetic);
     assert_eq!(m.communities[0].data, model::Provenance::Illustrative);
     assert_eq!(m.communities[1].data, model::Provenance::Measured);
+    assert_eq!(m.meta.community_definitions.len(), 1);
+    assert_eq!(m.communities[1].definitions.len(), 2);
+    assert_eq!(m.communities[1].definitions[1].lookback_days, Some(0));
+    let d = &m.communities[2].definitions[0];
+    assert_eq!(
+        (d.min_edits, d.activation_days, d.window_days, d.retained_edits),
+        (Some(2), Some(2), Some(30), Some(1))
+    );
+    assert_eq!(
+        (d.retention_days.as_slice(), d.scope),
+        (&[30, 60][..], Some(model::MetricScope::AllWikis))
+    );
     let pl = &m.planning;
     assert_eq!(
         (pl.budget, pl.cost_percentile, pl.quarters, pl.dependency_lag),
