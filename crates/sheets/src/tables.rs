@@ -93,7 +93,7 @@ fn programs(m: &Model) -> Table {
                 p.description.clone().into(),
                 texts(&p.external_factors),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -128,7 +128,7 @@ fn nodes(m: &Model) -> Table {
                 n.recommendation.clone().into(),
                 n.description.clone().into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -164,7 +164,7 @@ fn links(m: &Model) -> Table {
                 if l.feedback { Cell::Bool(true) } else { Cell::Empty },
                 l.skip_reason.clone().into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -231,7 +231,7 @@ fn initiatives(m: &Model, currency: &str) -> Table {
                 join(&hypotheses),
                 i.description.clone().into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -274,7 +274,7 @@ fn indicators(m: &Model) -> Table {
                 i.target.as_ref().map(|b| b.date).into(),
                 i.definition.clone().into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -294,7 +294,7 @@ fn teams(m: &Model, currency: &str) -> Table {
     for tm in &m.teams {
         t.push(
             vec![id(&tm.id), tm.name.as_str().into(), tm.capacity.into(), tm.rate.into()],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -321,7 +321,7 @@ fn audiences(m: &Model) -> Table {
                 a.equity_weight.into(),
                 a.description.clone().into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -350,7 +350,7 @@ fn plan(m: &Model, currency: &str) -> Table {
                 quarter.as_str().into(),
                 found.and_then(|i| i.cost.as_ref()).map(Distribution::mean).into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
@@ -382,7 +382,7 @@ fn plan_key_results(m: &Model) -> Table {
                 k.expected_change.into(),
                 k.p_reached.into(),
             ],
-            Provenance::Measured,
+            m.meta.data,
         );
     }
     t
