@@ -3,7 +3,7 @@
 //! one per line, deliveries `node=amount` (`@probability` when not certain).
 
 use evaluate::checkin::CheckIn;
-use model::{Distribution, Id, Model, Provenance};
+use model::{Distribution, Id, Model};
 
 use crate::{Book, Cell, Table};
 
