@@ -150,14 +150,17 @@ impl Worker {
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
-        let mut input = child.stdin.take()?;
-        let output = BufReader::new(child.stdout.take()?);
-        if writeln!(input, "{header}").and_then(|()| input.flush()).is_err() {
+        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
             let _ = child.wait();
             return None;
+        };
+        let mut w = Worker { child, input, output: BufReader::new(output) };
+        if writeln!(w.input, "{header}").and_then(|()| w.input.flush()).is_err() {
+            w.abandon();
+            return None;
         }
-        Some(Worker { child, input, output })
+        Some(w)
     }
 
     fn ask(&mut self, job: Job) -> Option<Answer> {
@@ -175,8 +178,15 @@ impl Worker {
         }
     }
 
+    /// Closes its input, so it finishes, and waits for it.
     fn finish(mut self) {
         drop(self.input);
+        let _ = self.child.wait();
+    }
+
+    /// Stops a worker that can no longer be trusted to answer.
+    fn abandon(mut self) {
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
@@ -211,9 +221,7 @@ impl Pool for Processes {
                             Some(a) => put(k, a),
                             None => {
                                 if let Some(w) = worker.take() {
-                                    let mut child = w.child;
-                                    let _ = child.kill();
-                                    let _ = child.wait();
+                                    w.abandon();
                                 }
                                 put(k, local(job));
                             }

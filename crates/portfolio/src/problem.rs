@@ -442,12 +442,6 @@ impl Problem {
         })
     }
 
-    /// The share of an item's value earned by work that ships at the end of quarter `t − 1`
-    /// (1 when value does not depend on time).
-    pub fn share(&self, t: usize) -> f64 {
-        self.horizon.map_or(1.0, |h| h.share(t))
-    }
-
     /// The share of item i's value earned when it starts in quarter `start`:
     /// `S_{R_i}(start + d_i)`, with its ramp-up `R_i` (1 when value does not depend on time).
     pub fn item_share(&self, i: usize, start: usize) -> f64 {
