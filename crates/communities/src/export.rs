@@ -46,30 +46,17 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 
 /// The columns of a definition's metrics table.
 pub fn columns(def: &Definition) -> Vec<String> {
-    let mut c: Vec<String> = [
-        "id",
-        "community",
-        "name",
-        "kind",
-        "wiki",
-        "start",
-        "end",
-        "status",
-        "missing_reason",
-        "participants",
-        "new_contributors",
-        "edits",
-        "bytes_added",
-        "bytes_removed",
-        "pages_created",
-        "files_created",
-        "surviving_edits",
-        "surviving_share",
-    ]
-    .map(String::from)
-    .to_vec();
+    let about =
+        ["id", "community", "name", "kind", "wiki", "start", "end", "status", "missing_reason"];
+    // The counts in the order the SQL gives them (`sql::METRIC_COLUMNS`).
+    let mut c: Vec<String> = about
+        .into_iter()
+        .chain(crate::sql::METRIC_COLUMNS)
+        .chain(["surviving_share"])
+        .map(String::from)
+        .collect();
     for w in &def.windows {
-        for part in ["observed", "retained", "pending", "share"] {
+        for part in crate::sql::RETENTION_COLUMNS.into_iter().chain(["share"]) {
             c.push(format!("{}_{part}", w.key));
         }
     }
