@@ -213,9 +213,16 @@ pub fn framework(
         }
     }
     if json {
-        print_json("throughline.framework.v1", &serde_json::json!({ "views": values }))?;
+        let mut body = serde_json::json!({ "views": values });
+        if !m.meta.data.is_measured() {
+            body["data"] = serde_json::to_value(m.meta.data)?;
+        }
+        print_json("throughline.framework.v1", &body)?;
     } else {
-        std::io::stdout().lock().write_all(out.as_bytes())?;
+        // The views show the model's own figures (targets, effects, SROI's ratios).
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(model_note(m).as_bytes())?;
+        stdout.write_all(out.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }
