@@ -299,6 +299,11 @@ fn cbc_solve(p: &Milp, limits: Limits) -> Status {
         m.set_parameter("passCuts", "1");
         m.set_parameter("gomoryCuts", "off");
         m.set_parameter("twoMirCuts", "off");
+        // Two feasibility-pump passes instead of CBC's 30: a what-if usually starts from a
+        // known plan, and the pump's later passes rarely improve on it (on the example's 33
+        // what-ifs: 22% less CPU, the same answers; log of a forced-in solve: 34 passes, none
+        // better than the dives' plan).
+        m.set_parameter("passFeasibilityPump", "2");
     }
     m.set_obj_sense(Sense::Maximize);
     let cols: Vec<coin_cbc::Col> = (0..p.obj.len())
