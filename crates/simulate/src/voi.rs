@@ -200,14 +200,81 @@ struct Choice {
     evpi: f64,
 }
 
-/// Runs the analysis on a finished simulation.
-pub fn analyse(
+/// How to regenerate an input's draws.
+enum Draws<'p> {
+    Effect(&'p crate::sampler::Sampler, f64, u64),
+    Cost(&'p crate::sampler::Sampler, u64),
+    /// A point that always holds: nothing to learn (EVPPI 0, not estimated nor counted).
+    Known,
+}
+
+impl Draws<'_> {
+    /// The input's draws, paired with the simulation's samples.
+    fn theta(&self, seed: u64, n: usize) -> Vec<f64> {
+        match *self {
+            Draws::Effect(sampler, p, key) => redraw(sampler, p, key, seed, n, false),
+            Draws::Cost(sampler, key) => redraw(sampler, 1.0, key, seed, n, true),
+            Draws::Known => Vec::new(),
+        }
+    }
+}
+
+/// An input: what it is, how to draw it, the options it can move and the exact spread of each
+/// one's conditional mean.
+type Input<'p> = (Parameter, Draws<'p>, Vec<usize>, Vec<f64>);
+
+/// Everything [`analyse`] estimates from: the decision, each option's net benefit, and the
+/// inputs sorted into known, screened and to be estimated.
+struct Prepared<'p> {
+    decision: Decision,
+    evpi: f64,
+    stats: Vec<Choice>,
+    z: f64,
+    known: Vec<Input<'p>>,
+    screened: Vec<Input<'p>>,
+    candidates: Vec<Input<'p>>,
+}
+
+/// The regressions [`analyse`] runs, as plain arrays: for a peer implementation of the same
+/// estimator to run on the same samples (the VOI benchmark; `bench/voi_peer.py`).
+pub struct Regressions {
+    /// Each option's net-benefit samples.
+    pub net_benefit: Vec<Vec<f64>>,
+    /// Each estimated input: its draws (paired with the samples) and the options it moves.
+    pub inputs: Vec<(Vec<f64>, Vec<usize>)>,
+    /// The estimates `analyse` makes of them, in the same order.
+    pub estimates: Vec<Estimate>,
+}
+
+/// The estimated inputs of [`analyse`] with their draws and its estimates of them.
+pub fn regressions(
     model: &Model,
     plan: &Plan,
     sim: &Simulation,
     settings: &Settings,
     budget: f64,
-) -> Voi {
+) -> Regressions {
+    let pre = prepare(model, plan, sim, budget);
+    let n = sim.samples;
+    let inputs: Vec<(Vec<f64>, Vec<usize>)> = pre
+        .candidates
+        .iter()
+        .map(|(_, draws, affected, _)| (draws.theta(settings.seed, n), affected.clone()))
+        .collect();
+    let estimates = inputs
+        .iter()
+        .map(|(theta, affected)| {
+            let opts: Vec<(&[f64], f64, f64)> = affected
+                .iter()
+                .map(|&o| (&pre.stats[o].nb[..], pre.stats[o].mean, pre.stats[o].var))
+                .collect();
+            estimate_with(theta, &opts)
+        })
+        .collect();
+    Regressions { net_benefit: pre.stats.into_iter().map(|c| c.nb).collect(), inputs, estimates }
+}
+
+fn prepare<'p>(model: &Model, plan: &'p Plan, sim: &Simulation, budget: f64) -> Prepared<'p> {
     let decision = decide(model, sim, budget);
     let n = sim.samples;
     let k = decision.threshold;
@@ -242,20 +309,13 @@ pub fn analyse(
     }
     // Every input with the options it can move, the spread of each, and how to regenerate its
     // draws.
-    enum Draws<'p> {
-        Effect(&'p crate::sampler::Sampler, f64, u64),
-        Cost(&'p crate::sampler::Sampler, u64),
-        /// A point that always holds: nothing to learn (EVPPI 0, not estimated nor counted).
-        Known,
-    }
     let known = |d: &model::Distribution, p: f64| d.variance() <= 0.0 && p >= 1.0;
     // The sd of `X · W`, W ~ Bernoulli(p) independent of X.
     let sd_of = |d: &model::Distribution, p: f64| {
         let m = d.mean();
         (p * (d.variance() + m * m) - p * p * m * m).max(0.0).sqrt()
     };
-    type Input<'p> = (Parameter, Draws<'p>, Vec<usize>, Vec<f64>);
-    let mut inputs: Vec<Input<'_>> = Vec::new();
+    let mut inputs: Vec<Input<'p>> = Vec::new();
     for (l, moved) in plan.links.iter().zip(&by_link) {
         if moved.is_empty() {
             continue;
@@ -329,11 +389,34 @@ pub fn analyse(
             .map(|(&o, &s)| stats[o].evpi.min(floor(&[(stats[o].mean, s)], 1, 1.0)))
             .sum()
     };
-    let (known_inputs, inputs): (Vec<_>, Vec<_>) =
+    let (known, inputs): (Vec<_>, Vec<_>) =
         inputs.into_iter().partition(|(_, d, _, _)| matches!(d, Draws::Known));
     let (candidates, screened): (Vec<_>, Vec<_>) = inputs
         .into_iter()
         .partition(|(_, _, a, spread)| bound_of(a, spread) > floor(&moments_of(a), n, z));
+    Prepared { decision, evpi, stats, z, known, screened, candidates }
+}
+
+/// Runs the analysis on a finished simulation.
+pub fn analyse(
+    model: &Model,
+    plan: &Plan,
+    sim: &Simulation,
+    settings: &Settings,
+    budget: f64,
+) -> Voi {
+    let n = sim.samples;
+    let Prepared { decision, evpi, stats, z, known: known_inputs, screened, candidates } =
+        prepare(model, plan, sim, budget);
+    let moments_of = |affected: &[usize]| -> Vec<(f64, f64)> {
+        affected.iter().map(|&o| (stats[o].mean, stats[o].var.sqrt())).collect()
+    };
+    let bound_of = |a: &[usize], spread: &[f64]| -> f64 {
+        a.iter()
+            .zip(spread)
+            .map(|(&o, &s)| stats[o].evpi.min(floor(&[(stats[o].mean, s)], 1, 1.0)))
+            .sum()
+    };
     // A screened input cannot resolve before its floor falls below its bound.
     let screened_need = screened
         .iter()
@@ -347,11 +430,7 @@ pub fn analyse(
     let mut ranked: Vec<(ParameterVoi, Vec<(f64, f64)>)> = candidates
         .into_par_iter()
         .map(|(parameter, draws, affected, _)| {
-            let theta = match draws {
-                Draws::Effect(sampler, p, key) => redraw(sampler, p, key, settings.seed, n, false),
-                Draws::Cost(sampler, key) => redraw(sampler, 1.0, key, settings.seed, n, true),
-                Draws::Known => Vec::new(),
-            };
+            let theta = draws.theta(settings.seed, n);
             let opts: Vec<(&[f64], f64, f64)> =
                 affected.iter().map(|&o| (&stats[o].nb[..], stats[o].mean, stats[o].var)).collect();
             let e = estimate_with(&theta, &opts);
@@ -389,7 +468,7 @@ pub fn analyse(
     }));
     ranked.sort_by(|(a, _), (b, _)| b.resolved.cmp(&a.resolved).then(b.evppi.total_cmp(&a.evppi)));
     let resolved = ranked.iter().filter(|(p, _)| p.resolved).count();
-    let all: Vec<usize> = (0..options.len()).collect();
+    let all: Vec<usize> = (0..stats.len()).collect();
     let noise_floor = floor(&moments_of(&all), n, z);
     let floor_exponent = {
         let later = floor(&moments_of(&all), 4 * n, z);

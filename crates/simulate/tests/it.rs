@@ -890,3 +890,45 @@ fn monte_carlo_means_agree_with_exact_expectations_on_generated_models() {
         }
     }
 }
+
+/// The arrays handed to the VOI benchmark's peer are the ones `analyse` estimates from: the same
+/// inputs with the same estimates, and each input's draws and options reproduce its estimate.
+#[test]
+fn the_regressions_given_to_the_peer_are_the_ones_analyse_runs() {
+    let spec = synthetic::Spec {
+        goals: 3,
+        programs: 3,
+        nodes: 120,
+        links: 300,
+        initiatives: 12,
+        teams: 3,
+        seed: 2,
+    };
+    let files = synthetic::generate(&spec)
+        .into_iter()
+        .map(|(n, t)| modelfile::SourceFile::in_memory(n, t))
+        .collect();
+    let m = modelfile::check(files).model;
+    let settings = Settings { samples: 4_000, seed: 9 };
+    let plan = simulate::Plan::new(&m, &Overrides::default()).unwrap();
+    let sim = simulate(&m, &settings, &Overrides::default(), &|_, _| {}).unwrap();
+    let budget: f64 =
+        sim.initiatives.iter().filter_map(|r| r.cost.map(|c| c.mean)).sum::<f64>() / 2.0;
+    let v = simulate::voi::analyse(&m, &plan, &sim, &settings, budget);
+    let reg = simulate::voi::regressions(&m, &plan, &sim, &settings, budget);
+    assert!(!reg.inputs.is_empty());
+    // Every estimate is one of analyse's, bit for bit (known inputs are listed by analyse only).
+    let mut ours: Vec<(u64, u64)> =
+        v.parameters.iter().map(|p| (p.evppi.to_bits(), p.se.to_bits())).collect();
+    for e in &reg.estimates {
+        let k = ours.iter().position(|&x| x == (e.evppi.to_bits(), e.se.to_bits()));
+        ours.swap_remove(k.expect("an estimate analyse does not make"));
+    }
+    // And the public estimator on the exported arrays gives each one again.
+    for ((theta, options), e) in reg.inputs.iter().zip(&reg.estimates) {
+        let nb: Vec<&[f64]> = options.iter().map(|&o| &reg.net_benefit[o][..]).collect();
+        let again = simulate::voi::estimate(theta, &nb);
+        assert!((again.evppi - e.evppi).abs() <= 1e-9 * e.evppi.abs().max(1.0));
+        assert!((again.se - e.se).abs() <= 1e-9 * e.se.abs().max(1.0));
+    }
+}
