@@ -28,6 +28,7 @@ pub mod checkin;
 pub mod consult;
 mod db;
 pub mod edit;
+pub mod structure;
 
 pub use accounts::{Account, Role};
 
