@@ -40,6 +40,19 @@ fn add_label(kind: ItemKind) -> &'static str {
     }
 }
 
+/// The add form's title, one whole message per kind.
+fn add_title(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Program => "Add a program",
+        ItemKind::Node => "Add a step",
+        ItemKind::Link => "Connect two steps",
+        ItemKind::Initiative => "Add an initiative",
+        ItemKind::Indicator => "Add an indicator",
+        ItemKind::Team => "Add a team",
+        ItemKind::Audience => "Add an audience",
+    }
+}
+
 /// `GET /new`: the kinds of item an editor can add.
 pub(crate) async fn new_index(
     State(state): State<Arc<AppState>>,
@@ -191,9 +204,9 @@ fn new_html(
         }
     };
     let body = html! {
-        h1 { "Add " (kind.name()) }
+        h1 { (add_title(kind)) }
         p class="legend" {
-            "Written after the last " (kind.name()) " of its program's file, checked like "
+            "Written after the last item of its kind in its program's file, checked like "
             code { "throughline check" } ", and saved as a new revision; nothing is saved with a new error."
         }
         @for e in errors.iter().filter(|e| e.field.is_none()) {
@@ -210,7 +223,7 @@ fn new_html(
             p { button type="submit" { "Add" } " " a href="/new" { "Cancel" } }
         }
     };
-    shell(&format!("Add {}", kind.name()), body)
+    shell(add_title(kind), body)
 }
 
 /// `GET /new/{kind}`: the add form; a query such as `?program=p` fills fields in.
@@ -354,7 +367,7 @@ fn delete_html(
 ) -> String {
     let removable = referrers.iter().all(|r| r.removable);
     let body = html! {
-        h1 { "Delete " (item.kind.name()) " " code { (item.id) } }
+        h1 { "Delete " code { (item.id) } }
         @for e in errors { (alert(&e.message)) @if let Some(h) = &e.help { p class="legend" { (h) } } }
         @if referrers.is_empty() {
             p { "Nothing refers to it. Deleting it removes its lines from " (item.path) "; the deletion is a new revision, so it can be restored." }
@@ -551,7 +564,7 @@ pub(crate) fn merge_html(
         })
         .collect();
     let body = html! {
-        h1 { "Merge your edit of " (item.kind.name()) " " code { (item.id) } }
+        h1 { "Merge your edit of " code { (item.id) } }
         p class="bad" role="alert" {
             "Someone else saved a change to this item after you opened the form. Nothing of yours was saved yet. For each field below, choose the value to keep, then save."
         }

@@ -43,7 +43,7 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    /// Parses `node`, `initiative`, `indicator`.
+    /// Parses a kind's name or its section's (`node`, `nodes`, `goal`, `program`, `teams`…).
     pub fn parse(s: &str) -> Option<ItemKind> {
         match s {
             "node" | "nodes" | "goal" => Some(ItemKind::Node),
