@@ -69,6 +69,63 @@ pub fn text(input: &str, flow: bool) -> String {
     }
 }
 
+/// The YAML text for a value as people type it in one box (a spreadsheet cell, a form's field),
+/// for a key of `shape`: like [`scalar`], and besides lists in flow style (`[a, b]`) from
+/// entries separated by `;` (ids, numbers) or one per line (text), booleans as `yes`/`no`/`1`/`0`
+/// too, ids, dates, trackers and distributions checked. The spreadsheet import and the
+/// workspace's forms both write through here. An `Err` says what was expected.
+pub fn cell(shape: &Shape, text: &str) -> Result<String, String> {
+    match shape {
+        Shape::List(inner) => {
+            let items: Vec<&str> = match inner {
+                Shape::Text | Shape::LongText | Shape::OneOf(_) => text.lines().collect(),
+                _ => text.split(';').collect(),
+            };
+            let inner: &Shape = match inner {
+                Shape::OneOf(_) => &Shape::LongText,
+                s => s,
+            };
+            let v: Result<Vec<String>, String> = items
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| match inner {
+                    Shape::Text | Shape::LongText => Ok(self::text(s, true)),
+                    _ => cell(inner, s),
+                })
+                .collect();
+            Ok(format!("[{}]", v?.join(", ")))
+        }
+        Shape::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Ok("true".into()),
+            "false" | "no" | "0" => Ok("false".into()),
+            _ => Err(format!("`{text}` is not true or false")),
+        },
+        Shape::Tracker => model::TrackerRef::parse(text)
+            .map(|t| t.as_str().to_string())
+            .map_err(|_| format!("`{text}` is not a Phabricator task id")),
+        Shape::Id if !valid_id(text) => Err(format!("`{text}` is not an id")),
+        Shape::Date if model::Date::parse(text).is_none() => Err(format!("`{text}` is not a date")),
+        Shape::Distribution => match crate::quantity::parse_distribution(text) {
+            Ok(_) => scalar(shape, text),
+            Err(e) => Err(format!("`{text}` is not a number or a distribution: {e}")),
+        },
+        Shape::Record(_) | Shape::Params | Shape::NumberMap(_) | Shape::OneOf(_) => {
+            Err("this key cannot be written in a cell".into())
+        }
+        Shape::Text | Shape::LongText => Ok(self::text(text, false)),
+        s => scalar(s, text),
+    }
+}
+
+/// Whether `s` is an id as people write them: a lower-case letter, then lower-case letters,
+/// digits, `_` and `-`.
+pub fn valid_id(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next().is_some_and(|f| f.is_ascii_lowercase())
+        && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
+}
+
 /// The errors of `after` that `before` did not have (compared by rule and message, counted, so
 /// fixing one error elsewhere does not hide a new one of the same kind).
 pub fn added_errors<'a>(before: &Checked, after: &'a Checked) -> Vec<&'a Diagnostic> {
@@ -114,6 +171,18 @@ mod tests {
         assert_eq!(scalar(&Shape::Text, "a: b # c").as_deref(), Ok("\"a: b # c\""));
         assert_eq!(scalar(&Shape::Distribution, "2 to 8").as_deref(), Ok("\"2 to 8\""));
         assert_eq!(scalar(&Shape::Bool, "yes"), Err("`yes` is not true or false".into()));
+    }
+
+    #[test]
+    fn a_cell_writes_lists_in_flow_style() {
+        const IDS: Shape = Shape::List(&Shape::Id);
+        assert_eq!(cell(&IDS, " a; b ;; c ").as_deref(), Ok("[a, b, c]"));
+        assert_eq!(cell(&IDS, "").as_deref(), Ok("[]"));
+        assert!(cell(&IDS, "a; B").is_err());
+        let texts = Shape::List(&Shape::LongText);
+        assert_eq!(cell(&texts, "one, two\nthree").as_deref(), Ok("[\"one, two\", three]"));
+        assert_eq!(cell(&Shape::Bool, "Yes").as_deref(), Ok("true"));
+        assert!(cell(&Shape::Date, "2026-13-01").is_err());
     }
 
     #[test]

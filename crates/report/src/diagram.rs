@@ -322,7 +322,8 @@ pub fn chart_lit(
         }
         y += h + LAYER_GAP;
     }
-    let height = y - LAYER_GAP + 20.0;
+    // An empty scope (a model with nothing in it yet) still gets a drawable, positive size.
+    let height = (y - LAYER_GAP + 20.0).max(40.0);
     // Pack each layer, centred on the widest one, so narrow layers start in the middle.
     let widths: Vec<f64> =
         layers.iter().map(|l| l.iter().map(|&v| vs[v].width + NODE_GAP).sum::<f64>()).collect();
@@ -617,4 +618,15 @@ pub fn boxes(svg: &str) -> Vec<(f64, f64, f64, f64)> {
             (attr(tag, "x"), attr(tag, "y"), attr(tag, "width"), attr(tag, "height"))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod empty_tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_model_draws_a_positive_size() {
+        let svg = svg(&Model::default(), &Scope::default(), &|_, _| None);
+        assert!(svg.contains("viewBox=\"0 0 20 40\""), "{svg}");
+    }
 }

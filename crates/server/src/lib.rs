@@ -35,8 +35,11 @@ use serde::{Deserialize, Serialize};
 use workspace::edit::{EditError, ItemKind};
 use workspace::{Role, Workspace, limits};
 
+mod multipart;
 mod oauth;
 mod pages;
+mod structure;
+pub use structure::NEW_ITEMS_FILE;
 mod throttle;
 
 pub use oauth::OAuth;
@@ -265,7 +268,9 @@ impl From<EditError> for AppError {
     fn from(e: EditError) -> Self {
         match e {
             EditError::NotFound { .. } => AppError::NotFound(e.to_string()),
-            EditError::Conflict { .. } => AppError::Conflict(e.to_string()),
+            EditError::Conflict { .. }
+            | EditError::ItemChanged { .. }
+            | EditError::Referenced { .. } => AppError::Conflict(e.to_string()),
             EditError::Invalid(errors) => AppError::Invalid(errors),
             EditError::Workspace(w) => w.into(),
         }
@@ -397,6 +402,12 @@ impl Rejection for axum::extract::rejection::JsonRejection {
     }
 }
 
+impl Rejection for axum::extract::rejection::BytesRejection {
+    fn status(&self) -> StatusCode {
+        axum::extract::rejection::BytesRejection::status(self)
+    }
+}
+
 /// A request body that did not parse, reported after the role check: 413 when it is over
 /// [`BODY_LIMIT`], else 400.
 fn body<T>(parsed: Result<T, impl Rejection>) -> Result<T, AppError> {
@@ -479,8 +490,13 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/oauth/start", get(oauth::start))
         .route("/oauth/callback", get(oauth::callback))
         .route("/edit/{kind}/{id}", get(pages::edit_form).post(pages::edit_submit))
+        .route("/new", get(structure::new_index))
+        .route("/new/{kind}", get(structure::new_form).post(structure::new_submit))
+        .route("/delete/{kind}/{id}", get(structure::delete_form).post(structure::delete_submit))
+        .route("/rename/{kind}/{id}", post(structure::rename_submit))
         .route("/checkin", post(pages::checkin_submit))
         .route("/import", get(pages::import_form).post(pages::import_submit))
+        .route("/import/file", post(pages::import_upload))
         .route("/revisions", get(pages::revisions_page))
         .route("/revisions/{id}/restore", post(pages::restore_submit))
         .route("/comments", post(pages::comment_submit))
@@ -623,7 +639,9 @@ async fn logout(
 fn kind_of(s: &str) -> Result<ItemKind, AppError> {
     ItemKind::parse(s).ok_or_else(|| {
         let s: String = s.chars().take(40).collect();
-        AppError::NotFound(format!("no item kind `{s}` (node, initiative, indicator, link)"))
+        AppError::NotFound(format!(
+            "no item kind `{s}` (program, node, link, initiative, indicator, team, audience)"
+        ))
     })
 }
 
@@ -657,7 +675,12 @@ async fn api_item(
 
 #[derive(Deserialize)]
 struct EditBody {
-    revision: i64,
+    /// The item's digest from `GET`: only a change to the item is a conflict.
+    #[serde(default)]
+    digest: Option<String>,
+    /// The file's revision from `GET`: any change to the file is a conflict.
+    #[serde(default)]
+    revision: Option<i64>,
     changes: BTreeMap<String, String>,
 }
 
@@ -675,8 +698,16 @@ async fn api_edit(
     let w = who(&state, &headers)?;
     let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
     let kind = kind_of(&kind)?;
-    let rev =
-        state.ws()?.edit(kind, item_id(&id)?, &body.changes, body.revision, &s.account.name)?;
+    let base = match (body.digest, body.revision) {
+        (Some(d), _) => workspace::edit::Base::Item(d),
+        (None, Some(r)) => workspace::edit::Base::Revision(r),
+        (None, None) => {
+            return Err(AppError::BadRequest(
+                "send the item's `digest` (or its file's `revision`) from GET".into(),
+            ));
+        }
+    };
+    let rev = state.ws()?.edit(kind, item_id(&id)?, &body.changes, &base, &s.account.name)?;
     Ok(Json(rev).into_response())
 }
 

@@ -253,6 +253,7 @@ fn account_bar(w: &Who) -> Markup {
             }
             " · " a href="/revisions" { "Revisions" } " · " a href="/rounds" { "Consultation" }
             @if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
+                " · " a href="/new" { "Add to the model" }
                 " · " a href="/import" { "Add items from a spreadsheet" }
             }
         }
@@ -281,6 +282,13 @@ fn program_edit_links(m: &model::Model, program: &str) -> Markup {
     html! {
         section id="edit" {
             h2 { "Edit this program" }
+            p {
+                a href={ "/edit/program/" (program) } { "Edit the program" } " · "
+                a href={ "/new/node?program=" (program) } { "Add a step" } " · "
+                a href={ "/new/link?program=" (program) } { "Connect two steps" } " · "
+                a href={ "/new/initiative?program=" (program) } { "Add an initiative" } " · "
+                a href={ "/new/indicator?program=" (program) } { "Add an indicator" }
+            }
             p { "Steps:" }
             ul {
                 @for n in m.nodes.iter().filter(|n| mine(&n.id)) {
@@ -641,10 +649,11 @@ fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellErro
         @if !problems.is_empty() {
             (alert("Nothing was saved. Fix these cells and paste again:"))
             table {
-                (thead(&[("Row", false), ("Column", false), ("Problem", false), ("Fix", false)]))
+                (thead(&[("Sheet", false), ("Row", false), ("Column", false), ("Problem", false), ("Fix", false)]))
                 tbody {
                     @for p in problems {
                         tr {
+                            td { (p.sheet) }
                             td class="num" { @if p.row > 0 { (p.row) } }
                             td { (p.column.as_deref().unwrap_or("")) }
                             td class="bad field-error" { (p.message) }
@@ -667,6 +676,25 @@ fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellErro
                 textarea id="i-text" name="text" rows="12" cols="100" { (text) }
             }
             p { button type="submit" { "Add the items" } " " a href="/" { "Cancel" } }
+        }
+        h2 { "Or upload a file" }
+        p class="legend" {
+            "An XLSX workbook (every sheet named after a table is read, as "
+            code { "throughline import-sheet" } " reads it), or a CSV file for the table chosen here; at most 256 KiB."
+        }
+        form method="post" action="/import/file" enctype="multipart/form-data" {
+            (csrf_field(csrf))
+            p {
+                label for="u-table" { strong { "Table (for CSV)" } } " "
+                select id="u-table" name="table" {
+                    @for t in IMPORT_TABLES { option selected[t == table] { (t) } }
+                }
+            }
+            p {
+                label for="u-file" { strong { "File" } } " "
+                input id="u-file" type="file" name="file" accept=".xlsx,.csv,text/csv";
+            }
+            p { button type="submit" { "Upload and add the items" } }
         }
     };
     shell("Add items from a spreadsheet", body)
@@ -712,17 +740,35 @@ pub(crate) async fn import_submit(
             IMPORT_TABLES.join(", ")
         )));
     };
-    let refused = |problems: Vec<sheets::CellError>| {
-        (StatusCode::UNPROCESSABLE_ENTITY, Html(import_html(&s.csrf, table, &f.text, &problems)))
-            .into_response()
-    };
     let tables = match sheets::read_csv(table, &f.text) {
         Ok(t) => vec![t],
-        Err(e) => return Ok(refused(e.problems().to_vec())),
+        Err(e) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(import_html(&s.csrf, table, &f.text, e.problems())),
+            )
+                .into_response());
+        }
+    };
+    import_tables(&state, s, table, &tables, &f.text)
+}
+
+/// Imports read tables as new items (one revision per changed file, one transaction), or
+/// answers the import page with every problem, `text` kept.
+fn import_tables(
+    state: &AppState,
+    s: &workspace::accounts::Session,
+    table: &str,
+    tables: &[sheets::RawTable],
+    text: &str,
+) -> Result<Response, AppError> {
+    let refused = |problems: Vec<sheets::CellError>| {
+        (StatusCode::UNPROCESSABLE_ENTITY, Html(import_html(&s.csrf, table, text, &problems)))
+            .into_response()
     };
     // Read, import and write under one lock: no other change can come in between.
     let mut ws = state.ws()?;
-    let done = match sheets::import(ws.files()?, &tables, "imported.yaml") {
+    let done = match sheets::import(ws.files()?, tables, "imported.yaml") {
         Ok(d) => d,
         Err(e) => return Ok(refused(e.problems().to_vec())),
     };
@@ -742,6 +788,76 @@ pub(crate) async fn import_submit(
                 .collect(),
         )),
         Err(other) => Err(other.into()),
+    }
+}
+
+/// A refused upload: the import page with one problem.
+fn upload_refused(csrf: &str, table: &str, message: &str, fix: &str) -> Response {
+    let problem = sheets::CellError {
+        sheet: table.to_string(),
+        row: 0,
+        column: None,
+        message: message.to_string(),
+        fix: fix.to_string(),
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Html(import_html(csrf, table, "", &[problem])))
+        .into_response()
+}
+
+/// `POST /import/file`: an uploaded XLSX workbook or CSV file (`multipart/form-data`), imported
+/// as pasted rows are.
+pub(crate) async fn import_upload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    // The role first, then the body, then the CSRF token, as for every form.
+    w.role(Role::Editor)?;
+    let body = crate::body(body)?;
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let parts = crate::multipart::parse(content_type, &body).map_err(AppError::BadRequest)?;
+    let text = |name: &str| {
+        parts.iter().find(|p| p.name == name).and_then(|p| std::str::from_utf8(&p.content).ok())
+    };
+    let s = w.require(Role::Editor, text("csrf"))?;
+    let table = text("table")
+        .and_then(|t| IMPORT_TABLES.iter().find(|x| **x == t))
+        .copied()
+        .unwrap_or("initiatives");
+    let Some(file) = parts.iter().find(|p| p.name == "file" && !p.content.is_empty()) else {
+        return Ok(upload_refused(
+            &s.csrf,
+            table,
+            "no file was chosen",
+            "choose an .xlsx or .csv file, then upload",
+        ));
+    };
+    let name = file.filename.clone().unwrap_or_default().to_ascii_lowercase();
+    // An XLSX file is a ZIP archive: its first bytes say so, whatever its name.
+    let read = if file.content.starts_with(b"PK\x03\x04") || name.ends_with(".xlsx") {
+        sheets::read_xlsx(&file.content)
+    } else {
+        match std::str::from_utf8(&file.content) {
+            Ok(text) => sheets::read_csv(table, text).map(|t| vec![t]),
+            Err(_) => {
+                return Ok(upload_refused(
+                    &s.csrf,
+                    table,
+                    "the file is neither an XLSX workbook nor UTF-8 CSV",
+                    "save the sheet as XLSX, or as CSV (comma-separated, UTF-8)",
+                ));
+            }
+        }
+    };
+    match read {
+        Ok(tables) => import_tables(&state, s, table, &tables, ""),
+        Err(e) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(import_html(&s.csrf, table, "", e.problems())),
+        )
+            .into_response()),
     }
 }
 
@@ -799,12 +915,12 @@ fn not_found(why: &str) -> Response {
 }
 
 /// A form's alert: what went wrong, next to where it went wrong.
-fn alert(message: &str) -> Markup {
+pub(crate) fn alert(message: &str) -> Markup {
     html! { p class="bad" role="alert" { (message) } }
 }
 
 /// A hidden CSRF field, in every form that writes.
-fn csrf_field(token: &str) -> Markup {
+pub(crate) fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
 
@@ -837,7 +953,7 @@ pub(crate) async fn login_form(State(state): State<Arc<AppState>>) -> Html<Strin
 }
 
 /// A YAML scalar as people read it: quotes removed.
-fn display(raw: &str) -> String {
+pub(crate) fn display(raw: &str) -> String {
     let t = raw.trim();
     if t.starts_with('"') {
         serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
@@ -848,7 +964,20 @@ fn display(raw: &str) -> String {
     }
 }
 
-fn edit_html(
+/// The value a form shows for a field: lists as entries, quoted scalars unquoted, an absent
+/// true/false key as `false`. The merge view compares these.
+pub(crate) fn form_value(item: &ItemView, f: &workspace::edit::FieldView) -> String {
+    if f.list {
+        return f.value.clone();
+    }
+    let is_bool = matches!(item.kind.record().field(f.key).map(|r| &r.shape), Some(Shape::Bool));
+    match display(&f.value) {
+        o if o.is_empty() && is_bool => "false".to_string(),
+        o => o,
+    }
+}
+
+pub(crate) fn edit_html(
     item: &ItemView,
     csrf: &str,
     errors: &[FieldError],
@@ -865,14 +994,11 @@ fn edit_html(
         @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
         form method="post" {
             (csrf_field(csrf))
-            input type="hidden" name="revision" value=(item.revision);
+            input type="hidden" name="digest" value=(item.digest);
             @for f in item.fields.iter().filter(|f| f.editable) {
                 @let shape = item.kind.record().field(f.key).map(|r| &r.shape);
                 @let is_bool = matches!(shape, Some(Shape::Bool));
-                @let original = match display(&f.value) {
-                    o if o.is_empty() && is_bool => "false".to_string(),
-                    o => o,
-                };
+                @let original = form_value(item, f);
                 @let current = typed.get(f.key).cloned().unwrap_or_else(|| original.clone());
                 @let field_errors: Vec<&FieldError> = errors.iter().filter(|e| e.field.as_deref() == Some(f.key)).collect();
                 p {
@@ -887,6 +1013,9 @@ fn edit_html(
                     } @else if matches!(shape, Some(Shape::Date)) && (current.is_empty() || model::Date::parse(&current).is_some_and(|d| d.to_string() == current)) {
                         // A date input only for full dates: a browser would empty `2026-03`.
                         input id={ "f-" (f.key) } type="date" name={ "f." (f.key) } value=(current) aria-invalid=[(!field_errors.is_empty()).then_some("true")];
+                    } @else if f.list {
+                        span class="legend" { (list_hint(shape)) } br;
+                        textarea id={ "f-" (f.key) } name={ "f." (f.key) } rows="3" cols="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")] { (current) }
                     } @else if f.choices.is_empty() {
                         input id={ "f-" (f.key) } name={ "f." (f.key) } value=(current) size="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")];
                     } @else {
@@ -904,8 +1033,34 @@ fn edit_html(
             }
             p { button type="submit" { "Save" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
         }
+        @if item.kind != ItemKind::Link {
+            h2 { "Rename" }
+            form method="post" action={ "/rename/" (item.kind.name()) "/" (item.id) } {
+                (csrf_field(csrf))
+                input type="hidden" name="digest" value=(item.digest);
+                p {
+                    label for="r-id" { strong { "New id" } " " span class="legend" { "Every reference to it changes too." } }
+                    br;
+                    input id="r-id" name="new_id" value=(typed.get("new_id").map_or(item.id.as_str(), String::as_str)) size="40" aria-invalid=[errors.iter().any(|e| e.field.as_deref() == Some("id")).then_some("true")];
+                    @for e in errors.iter().filter(|e| e.field.as_deref() == Some("id")) {
+                        br; span class="bad field-error" role="alert" { (e.message) }
+                    }
+                    " " button type="submit" { "Rename" }
+                }
+            }
+        }
+        h2 { "Delete" }
+        p { a class="delete" href={ "/delete/" (item.kind.name()) "/" (item.id) } { "Delete this item…" } " " span class="legend" { "The next page shows what refers to it before anything is deleted." } }
     };
     shell(&format!("Edit {}", item.id), body)
+}
+
+/// How a list field is typed into one box.
+pub(crate) fn list_hint(shape: Option<&Shape>) -> &'static str {
+    match shape {
+        Some(Shape::List(Shape::Text | Shape::LongText | Shape::OneOf(_))) => "One entry per line.",
+        _ => "Entries separated by ;",
+    }
 }
 
 pub(crate) async fn edit_form(
@@ -935,9 +1090,11 @@ pub(crate) async fn edit_submit(
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let kind = kind_of(&kind)?;
     let id = crate::item_id(&id)?.to_string();
-    let revision: i64 = get("revision")
-        .and_then(|r| r.parse().ok())
-        .ok_or_else(|| AppError::BadRequest("the form has no revision".into()))?;
+    let base = match (get("digest"), get("revision").and_then(|r| r.parse().ok())) {
+        (Some(d), _) => workspace::edit::Base::Item(d.to_string()),
+        (None, Some(r)) => workspace::edit::Base::Revision(r),
+        (None, None) => return Err(AppError::BadRequest("the form has no digest".into())),
+    };
     // The last value of each field wins (a ticked checkbox comes after its hidden `false`).
     let mut typed = BTreeMap::new();
     for (name, value) in &form {
@@ -953,7 +1110,7 @@ pub(crate) async fn edit_submit(
     if changes.is_empty() {
         return Ok(Redirect::to(&item_page(kind, &id)).into_response());
     }
-    let result = state.ws()?.edit(kind, &id, &changes, revision, &s.account.name);
+    let result = state.ws()?.edit(kind, &id, &changes, &base, &s.account.name);
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?saved", item_page(kind, &id))).into_response()),
         Err(workspace::edit::EditError::Invalid(errors)) => {
@@ -961,6 +1118,18 @@ pub(crate) async fn edit_submit(
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Html(edit_html(&item, &s.csrf, &errors, &typed, false)),
+            )
+                .into_response())
+        }
+        Err(workspace::edit::EditError::ItemChanged { .. }) => {
+            let item = state.ws()?.item(kind, &id)?;
+            let original: BTreeMap<String, String> = form
+                .iter()
+                .filter_map(|(n, v)| Some((n.strip_prefix("orig.")?.to_string(), v.clone())))
+                .collect();
+            Ok((
+                StatusCode::CONFLICT,
+                Html(crate::structure::merge_html(&item, &s.csrf, &original, &typed)),
             )
                 .into_response())
         }
@@ -978,12 +1147,15 @@ pub(crate) async fn edit_submit(
     }
 }
 
-fn item_page(kind: ItemKind, id: &str) -> String {
+pub(crate) fn item_page(kind: ItemKind, id: &str) -> String {
     match kind {
         ItemKind::Initiative => format!("/initiatives/{id}.html"),
         ItemKind::Node => format!("/goals/{id}.html"),
         ItemKind::Indicator => "/rba.html".into(),
-        ItemKind::Link => format!("/edit/link/{id}"),
+        ItemKind::Program => format!("/programs/{id}.html"),
+        ItemKind::Link | ItemKind::Team | ItemKind::Audience => {
+            format!("/edit/{}/{id}", kind.name())
+        }
     }
 }
 

@@ -196,6 +196,10 @@ fn every_write_endpoint_refuses_anonymous_users_and_viewers() {
         "/rounds/1/close",
         "/checkin",
         "/import",
+        "/import/file",
+        "/new/node",
+        "/delete/node/wlm_uploads",
+        "/rename/node/wlm_uploads",
     ];
     for path in form_posts {
         let url = format!("{}{path}", s.base);
@@ -1142,4 +1146,329 @@ fn rows_pasted_from_a_spreadsheet_become_items_or_come_back_with_their_cells() {
     let model: Value = serde_json::from_str(&get(&s, "/api/v1/model", None).1).unwrap();
     let teams = model["model"]["teams"].as_array().unwrap();
     assert!(teams.iter().any(|t| t["id"] == "lab" && t["capacity"] == 2.0), "{teams:?}");
+}
+
+/// The value of the hidden input `name` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html.find(&key).unwrap_or_else(|| panic!("no {name} in {html}")) + key.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+fn post_form(
+    s: &Server,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let mut resp = agent()
+        .post(&format!("{}{path}", s.base))
+        .header("Cookie", cookie)
+        .send_form(fields.iter().copied())
+        .unwrap();
+    let location =
+        resp.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (resp.status().as_u16(), location, resp.body_mut().read_to_string().unwrap())
+}
+
+/// The text of a model file in the workspace, through the API's item path.
+fn file_text(s: &Server, kind: &str, id: &str) -> Value {
+    serde_json::from_str(&get(s, &format!("/api/v1/items/{kind}/{id}"), None).1).unwrap()
+}
+
+#[test]
+fn two_sessions_editing_different_initiatives_of_one_file_both_save_and_a_true_conflict_merges() {
+    let s = start();
+    let (eve, eve_csrf) = login(&s, "eve", "editor password 1");
+    let (adm, adm_csrf) = login(&s, "adm", "admin password 12");
+    // Both open a form on an initiative of the same file, then both save.
+    let jury = get(&s, "/edit/initiative/wlm_jury_tools", Some(&eve)).1;
+    let lists = get(&s, "/edit/initiative/wlm_monument_lists", Some(&adm)).1;
+    let (status, _, body) = post_form(
+        &s,
+        "/edit/initiative/wlm_jury_tools",
+        &eve,
+        &[
+            ("csrf", &eve_csrf),
+            ("digest", &hidden(&jury, "digest")),
+            ("orig.name", &hidden(&jury, "orig.name")),
+            ("f.name", "Jury tools by Eve"),
+        ],
+    );
+    assert_eq!(status, 303, "{body}");
+    let (status, _, body) = post_form(
+        &s,
+        "/edit/initiative/wlm_monument_lists",
+        &adm,
+        &[
+            ("csrf", &adm_csrf),
+            ("digest", &hidden(&lists, "digest")),
+            ("orig.name", &hidden(&lists, "orig.name")),
+            ("f.name", "Monument lists by Adm"),
+        ],
+    );
+    assert_eq!(status, 303, "different items of one file do not conflict: {body}");
+    // Text is written quoted (`modelfile::write::scalar`); the API shows it as written.
+    assert_eq!(
+        file_text(&s, "initiative", "wlm_jury_tools")["fields"][1]["value"],
+        "\"Jury tools by Eve\""
+    );
+    // Both open the same initiative; Eve saves first.
+    let eve_form = get(&s, "/edit/initiative/wlm_jury_tools", Some(&eve)).1;
+    let adm_form = get(&s, "/edit/initiative/wlm_jury_tools", Some(&adm)).1;
+    let (status, _, _) = post_form(
+        &s,
+        "/edit/initiative/wlm_jury_tools",
+        &eve,
+        &[
+            ("csrf", &eve_csrf),
+            ("digest", &hidden(&eve_form, "digest")),
+            ("orig.name", "Jury tools by Eve"),
+            ("f.name", "Second name by Eve"),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (status, _, merge) = post_form(
+        &s,
+        "/edit/initiative/wlm_jury_tools",
+        &adm,
+        &[
+            ("csrf", &adm_csrf),
+            ("digest", &hidden(&adm_form, "digest")),
+            ("orig.name", "Jury tools by Eve"),
+            ("f.name", "Second name by Adm"),
+        ],
+    );
+    assert_eq!(status, 409, "the same item changed: the merge view");
+    assert!(merge.contains("Merge your edit"), "{merge}");
+    for side in ["Jury tools by Eve", "Second name by Eve", "Second name by Adm"] {
+        assert!(merge.contains(side), "original, theirs and yours side by side: {side}");
+    }
+    // Nothing of Adm's was saved yet.
+    assert_eq!(
+        file_text(&s, "initiative", "wlm_jury_tools")["fields"][1]["value"],
+        "\"Second name by Eve\""
+    );
+    // Choosing Adm's value saves it, against the current item.
+    let (status, _, body) = post_form(
+        &s,
+        "/edit/initiative/wlm_jury_tools",
+        &adm,
+        &[
+            ("csrf", &adm_csrf),
+            ("digest", &hidden(&merge, "digest")),
+            ("orig.name", &hidden(&merge, "orig.name")),
+            ("f.name", "Second name by Adm"),
+        ],
+    );
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(
+        file_text(&s, "initiative", "wlm_jury_tools")["fields"][1]["value"],
+        "\"Second name by Adm\""
+    );
+}
+
+#[test]
+fn items_are_added_renamed_and_deleted_through_forms() {
+    let s = start();
+    let (eve, csrf) = login(&s, "eve", "editor password 1");
+    assert!(get(&s, "/new", Some(&eve)).1.contains("/new/link"));
+    let form = get(&s, "/new/link?program=wiki_loves_monuments", Some(&eve)).1;
+    assert!(
+        form.contains("name=\"f.from\"") && form.contains("<option value=\"wlm_uploads\""),
+        "{form}"
+    );
+    // A node with an unknown program comes back with the error next to its field.
+    let (status, _, body) = post_form(
+        &s,
+        "/new/node",
+        &eve,
+        &[
+            ("csrf", &csrf),
+            ("f.id", "wlm_new_step"),
+            ("f.name", "A new step"),
+            ("f.level", "output"),
+            ("f.program", "nowhere"),
+        ],
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("field-error") && body.contains("nowhere"), "{body}");
+    assert_eq!(get(&s, "/api/v1/items/node/wlm_new_step", None).0, 404, "nothing was saved");
+    let (status, location, body) = post_form(
+        &s,
+        "/new/node",
+        &eve,
+        &[
+            ("csrf", &csrf),
+            ("f.id", "wlm_new_step"),
+            ("f.name", "A new step"),
+            ("f.level", "output"),
+            ("f.program", "wiki_loves_monuments"),
+        ],
+    );
+    assert_eq!((status, location.as_str()), (303, "/edit/node/wlm_new_step?saved"), "{body}");
+    let node = file_text(&s, "node", "wlm_new_step");
+    assert_eq!(node["path"], "programs/wiki_loves_monuments.yaml");
+    // Connect it by picking two steps.
+    let (status, _, body) = post_form(
+        &s,
+        "/new/link",
+        &eve,
+        &[
+            ("csrf", &csrf),
+            ("f.from", "wlm_uploads"),
+            ("f.to", "wlm_new_step"),
+            ("f.rationale", "Uploads feed it."),
+        ],
+    );
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(get(&s, "/api/v1/items/link/wlm_uploads:wlm_new_step", None).0, 200);
+    // Rename: the link follows.
+    let edit = get(&s, "/edit/node/wlm_new_step", Some(&eve)).1;
+    let (status, location, body) = post_form(
+        &s,
+        "/rename/node/wlm_new_step",
+        &eve,
+        &[("csrf", &csrf), ("digest", &hidden(&edit, "digest")), ("new_id", "wlm_renamed_step")],
+    );
+    assert_eq!((status, location.as_str()), (303, "/edit/node/wlm_renamed_step?saved"), "{body}");
+    assert_eq!(get(&s, "/api/v1/items/link/wlm_uploads:wlm_renamed_step", None).0, 200);
+    // Delete: the page lists the link; without asking to remove it, nothing is deleted.
+    let page = get(&s, "/delete/node/wlm_renamed_step", Some(&eve)).1;
+    assert!(page.contains("link wlm_uploads:wlm_renamed_step"), "{page}");
+    let digest = hidden(&page, "digest");
+    let (status, _, body) = post_form(
+        &s,
+        "/delete/node/wlm_renamed_step",
+        &eve,
+        &[("csrf", &csrf), ("digest", &digest)],
+    );
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(get(&s, "/api/v1/items/node/wlm_renamed_step", None).0, 200);
+    let (status, _, body) = post_form(
+        &s,
+        "/delete/node/wlm_renamed_step",
+        &eve,
+        &[("csrf", &csrf), ("digest", &digest), ("remove_references", "true")],
+    );
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(get(&s, "/api/v1/items/node/wlm_renamed_step", None).0, 404);
+    assert_eq!(get(&s, "/api/v1/items/link/wlm_uploads:wlm_renamed_step", None).0, 404);
+    // A node others depend on in ways that cannot be removed here says so.
+    let page = get(&s, "/delete/node/wlm_uploads", Some(&eve)).1;
+    assert!(page.contains("change that item first"), "{page}");
+}
+
+#[test]
+fn a_model_is_built_from_an_empty_one_through_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("throughline.yaml"), "format_version: 1\nmodel:\n  name: Empty\n")
+        .unwrap();
+    let mut ws = Workspace::open(&dir.path().join("ws.sqlite")).unwrap();
+    ws.import_dir(&model, "importer").unwrap();
+    ws.create_account("eve", Role::Editor, "editor password 1").unwrap();
+    drop(ws);
+    let s = start_on(&dir.path().join("ws.sqlite"), None, Arc::new(server::report_pages));
+    assert_eq!(get(&s, "/", None).0, 200, "an empty model is served");
+    let (eve, csrf) = login(&s, "eve", "editor password 1");
+    let add = |kind: &str, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        let (status, _, body) = post_form(&s, &format!("/new/{kind}"), &eve, &all);
+        assert_eq!(status, 303, "{kind} {fields:?}: {body}");
+    };
+    add("program", &[("f.id", "p"), ("f.name", "P")]);
+    add("node", &[("f.id", "a"), ("f.name", "A"), ("f.level", "activity"), ("f.program", "p")]);
+    add("node", &[("f.id", "b"), ("f.name", "B"), ("f.level", "output"), ("f.program", "p")]);
+    add("link", &[("f.from", "a"), ("f.to", "b")]);
+    let text = file_text(&s, "node", "b");
+    assert_eq!(text["path"], server::NEW_ITEMS_FILE, "one file for a model built item by item");
+    // The same database, read beside the server: the model checks without errors.
+    let ws = Workspace::open(&dir.path().join("ws.sqlite")).unwrap();
+    let errors: Vec<String> = ws
+        .checked()
+        .unwrap()
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == modelfile::Severity::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let built = ws.files().unwrap().into_iter().find(|f| f.name == server::NEW_ITEMS_FILE).unwrap();
+    assert_eq!(
+        built.text,
+        "# Items added from a spreadsheet (`throughline import-sheet`) or in the workspace.\n\nprograms:\n  - id: p\n    name: P\n\nnodes:\n  - id: a\n    name: A\n    level: activity\n    program: p\n  - id: b\n    name: B\n    level: output\n    program: p\n\nlinks:\n  - from: a\n    to: b\n"
+    );
+}
+
+/// A `multipart/form-data` body as a browser sends it: fields, then one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----throughlineTestBoundary7";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn a_spreadsheet_file_is_uploaded_or_comes_back_with_its_cells() {
+    let s = start();
+    let (eve, csrf) = login(&s, "eve", "editor password 1");
+    assert!(get(&s, "/import", Some(&eve)).1.contains("enctype=\"multipart/form-data\""));
+    let upload = |fields: &[(&str, &str)], file: (&str, &[u8])| {
+        let (content_type, body) = multipart(fields, file);
+        let mut resp = agent()
+            .post(&format!("{}/import/file", s.base))
+            .header("Cookie", &eve)
+            .header("Content-Type", &content_type)
+            .send(&body[..])
+            .unwrap();
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    };
+    // A CSV file for the chosen table.
+    let csv = b"id,name,capacity\nupload_team,Uploaded team,2\n";
+    let (status, body) = upload(&[("csrf", &csrf), ("table", "teams")], ("teams.csv", csv));
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(get(&s, "/api/v1/items/team/upload_team", None).0, 200);
+    // The model's own workbook: every item is already there, so every row is refused, by cell,
+    // and nothing is saved.
+    let mut resp = agent().get(&format!("{}/api/v1/sheets.xlsx", s.base)).call().unwrap();
+    let xlsx = resp.body_mut().read_to_vec().unwrap();
+    let head: Value = serde_json::from_str(&get(&s, "/api/v1/revisions", None).1).unwrap();
+    let (status, body) = upload(&[("csrf", &csrf), ("table", "teams")], ("model.xlsx", &xlsx));
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("field-error") && body.contains("is already defined as a node"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<td>nodes</td><td class=\"num\">2</td><td>A (id)</td>"),
+        "each problem names its sheet, row and column: {body}"
+    );
+    let after: Value = serde_json::from_str(&get(&s, "/api/v1/revisions", None).1).unwrap();
+    assert_eq!(head[0]["id"], after[0]["id"], "nothing was saved");
+    // Neither a workbook nor UTF-8 text; no file; no CSRF token.
+    let (status, body) = upload(&[("csrf", &csrf)], ("x.csv", &[0xff, 0xfe, 0x00]));
+    assert_eq!(status, 422);
+    assert!(body.contains("neither an XLSX workbook nor UTF-8 CSV"), "{body}");
+    let (status, body) = upload(&[("csrf", &csrf)], ("", b""));
+    assert_eq!(status, 422);
+    assert!(body.contains("no file was chosen"), "{body}");
+    let (status, _) = upload(&[("table", "teams")], ("teams.csv", csv));
+    assert_eq!(status, 403);
 }

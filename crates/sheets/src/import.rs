@@ -74,6 +74,10 @@ pub struct Imported {
     pub warnings: usize,
 }
 
+/// The first line of a file the import creates.
+const NEW_FILE_HEADER: &str =
+    "# Items added from a spreadsheet (`throughline import-sheet`) or in the workspace.\n";
+
 /// Sheets that are exported but hold no items to import.
 const NOT_IMPORTED: &[&str] = &["about", "plan", "plan_key_results", "checkin", "evaluations"];
 
@@ -338,7 +342,7 @@ fn rows(kind: Kind, t: &RawTable, items: &mut Vec<Item>, problems: &mut Vec<Cell
                         .map_err(|(m, on_date)| (m, if on_date { dcol } else { label(c) }))
                 }
                 (Kind::Initiative, "delivers") => deliveries(text).map_err(|m| (m, label(c))),
-                _ => value(&field.shape, text).map_err(|m| (m, label(c))),
+                _ => modelfile::write::cell(&field.shape, text).map_err(|m| (m, label(c))),
             };
             match value {
                 Ok(v) => fields.push((field.key, v, label(c))),
@@ -408,64 +412,13 @@ fn expected(shape: &Shape) -> String {
     }
 }
 
-/// A cell's YAML value for a key of `shape`; lists are written in flow style (`[a, b]`).
-fn value(shape: &Shape, text: &str) -> Result<String, String> {
-    match shape {
-        Shape::List(inner) => {
-            let items: Vec<&str> = match inner {
-                Shape::Text | Shape::LongText | Shape::OneOf(_) => text.lines().collect(),
-                _ => text.split(';').collect(),
-            };
-            let inner: &Shape = match inner {
-                Shape::OneOf(_) => &Shape::LongText,
-                s => s,
-            };
-            let v: Result<Vec<String>, String> = items
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(|s| match inner {
-                    Shape::Text | Shape::LongText => Ok(modelfile::write::text(s, true)),
-                    _ => value(inner, s),
-                })
-                .collect();
-            Ok(format!("[{}]", v?.join(", ")))
-        }
-        Shape::Bool => match text.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => Ok("true".into()),
-            "false" | "no" | "0" => Ok("false".into()),
-            _ => Err(format!("`{text}` is not true or false")),
-        },
-        Shape::Tracker => model::TrackerRef::parse(text)
-            .map(|t| t.as_str().to_string())
-            .map_err(|_| format!("`{text}` is not a Phabricator task id")),
-        Shape::Id if !valid_id(text) => Err(format!("`{text}` is not an id")),
-        Shape::Date if model::Date::parse(text).is_none() => Err(format!("`{text}` is not a date")),
-        Shape::Distribution => match modelfile::quantity::parse_distribution(text) {
-            Ok(_) => modelfile::write::scalar(shape, text),
-            Err(e) => Err(format!("`{text}` is not a number or a distribution: {e}")),
-        },
-        Shape::Record(_) | Shape::Params | Shape::NumberMap(_) | Shape::OneOf(_) => {
-            Err("this key cannot be written in a cell".into())
-        }
-        Shape::Text | Shape::LongText => Ok(modelfile::write::text(text, false)),
-        s => modelfile::write::scalar(s, text),
-    }
-}
-
-fn valid_id(s: &str) -> bool {
-    let mut c = s.chars();
-    c.next().is_some_and(|f| f.is_ascii_lowercase())
-        && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
-}
-
 /// `{value: V, date: D}`; the `bool` says whether the problem is in the date cell.
 fn dated(value: &str, date: &str) -> Result<String, (String, bool)> {
     let v = modelfile::write::scalar(&Shape::Number, value).map_err(|m| (m, false))?;
     if date.trim().is_empty() {
         return Err(("a value needs its date in the `_date` column".into(), true));
     }
-    let d = self::value(&Shape::Date, date.trim()).map_err(|m| (m, true))?;
+    let d = modelfile::write::cell(&Shape::Date, date.trim()).map_err(|m| (m, true))?;
     Ok(format!("{{value: {v}, date: {d}}}"))
 }
 
@@ -481,14 +434,17 @@ fn deliveries(text: &str) -> Result<String, String> {
             Some((n, a)) => (n.trim(), Some(a.trim())),
             None => (rest, None),
         };
-        let node = value(&Shape::Id, node)?;
+        let node = modelfile::write::cell(&Shape::Id, node)?;
         if amount.is_none() && p.is_none() {
             out.push(node);
             continue;
         }
         let mut rec = format!("{{node: {node}");
         if let Some(a) = amount {
-            rec.push_str(&format!(", amount: {}", value(&Shape::Distribution, a)?));
+            rec.push_str(&format!(
+                ", amount: {}",
+                modelfile::write::cell(&Shape::Distribution, a)?
+            ));
         }
         if let Some(p) = p {
             rec.push_str(&format!(
@@ -655,14 +611,41 @@ fn place(
         files[file].text = new_text;
     }
     if !fresh.is_empty() {
-        let mut name = new_file.to_string();
-        let mut n = 2;
-        while files.iter().any(|f| f.name == name) {
-            name = format!("{}-{n}.yaml", new_file.trim_end_matches(".yaml"));
-            n += 1;
-        }
-        let mut text =
-            String::from("# Items imported from a spreadsheet (`throughline import-sheet`).\n");
+        // Items with no place yet go into `new_file`: appended to it when it exists and has none
+        // of their sections yet (so a model built item by item stays in one file), else into a
+        // new file beside it.
+        let reuse = files.iter().position(|f| f.name == new_file).filter(|&i| {
+            let mut out = Vec::new();
+            let sections: Vec<&str> = fresh.keys().map(|k| k.section()).collect();
+            match modelfile::yaml::parse(modelfile::FileId(0), &files[i].text, &mut out) {
+                None => files[i].text.trim().is_empty(),
+                Some(root) => match root.value {
+                    modelfile::yaml::Value::Null => true,
+                    modelfile::yaml::Value::Map(entries) => !entries.iter().any(|(k, _)| {
+                        matches!(&k.value, modelfile::yaml::Value::Str(s) if sections.contains(&s.as_str()))
+                    }),
+                    _ => false,
+                },
+            }
+        });
+        let (name, mut text) = match reuse {
+            Some(i) => {
+                let mut text = files[i].text.clone();
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                (new_file.to_string(), text)
+            }
+            None => {
+                let mut name = new_file.to_string();
+                let mut n = 2;
+                while files.iter().any(|f| f.name == name) {
+                    name = format!("{}-{n}.yaml", new_file.trim_end_matches(".yaml"));
+                    n += 1;
+                }
+                (name, String::from(NEW_FILE_HEADER))
+            }
+        };
         for (kind, ixs) in fresh {
             text.push_str(&format!("\n{}:", kind.section()));
             for ix in ixs {
@@ -679,7 +662,10 @@ fn place(
             }
             text.push('\n');
         }
-        files.push(SourceFile { name, path: None, text });
+        match reuse {
+            Some(i) => files[i].text = text,
+            None => files.push(SourceFile { name, path: None, text }),
+        }
     }
     (files, landed)
 }

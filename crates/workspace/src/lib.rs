@@ -8,8 +8,9 @@
 //!   leaving every other byte (comments included) alone.
 //! - **Every change is a revision** (who, when, what, the text before and after), appended in the
 //!   same transaction as the change; restoring is a new revision, never a rewrite of history.
-//! - **No silent overwrite.** An edit names the file revision it was made against; if the file
-//!   moved on since, the edit is refused as a conflict.
+//! - **No silent overwrite.** An edit names the item text it was made against (its digest; or,
+//!   from the API, its file's revision); if that moved on since, the edit is refused as a
+//!   conflict. Different items of one file never conflict.
 //! - **Edits are checked like `check`.** An edit that would add an error is refused with the
 //!   messages, by field; nothing is written.
 //! - **Durable.** SQLite in WAL mode with `synchronous = FULL`: a revision that was reported as
@@ -28,6 +29,7 @@ pub mod checkin;
 pub mod consult;
 mod db;
 pub mod edit;
+pub mod structure;
 
 pub use accounts::{Account, Role};
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use workspace::edit::{EditError, ItemKind};
+use workspace::edit::{Base, EditError, ItemKind};
 use workspace::{Role, Workspace};
 
 fn example() -> PathBuf {
@@ -85,7 +85,7 @@ fn an_edit_changes_only_its_value_and_is_a_revision(fresh: &Fresh) {
             ItemKind::Node,
             "wlm_organizer_hours",
             &changes(&[("name", "Organizer hours saved: \"all\" of them")]),
-            item.revision,
+            &Base::Revision(item.revision),
             "ada",
         )
         .unwrap();
@@ -114,7 +114,7 @@ fn missing_keys_are_added_in_block_and_flow_style(fresh: &Fresh) {
         ItemKind::Initiative,
         "wlm_jury_tools",
         &changes(&[("description", "Faster juries")]),
-        item.revision,
+        &Base::Revision(item.revision),
         "ada",
     )
     .unwrap();
@@ -138,7 +138,7 @@ fn missing_keys_are_added_in_block_and_flow_style(fresh: &Fresh) {
         ItemKind::Node,
         "a",
         &changes(&[("description", "What A is"), ("name", "Aa")]),
-        item.revision,
+        &Base::Revision(item.revision),
         "x",
     )
     .unwrap();
@@ -158,7 +158,7 @@ fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_writte
             ItemKind::Initiative,
             "wlm_jury_tools",
             &changes(&[("team", "nobody")]),
-            item.revision,
+            &Base::Revision(item.revision),
             "ada",
         )
         .unwrap_err();
@@ -172,7 +172,7 @@ fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_writte
             ItemKind::Initiative,
             "wlm_jury_tools",
             &changes(&[("status", "finished"), ("id", "x")]),
-            item.revision,
+            &Base::Revision(item.revision),
             "ada",
         )
         .unwrap_err();
@@ -184,10 +184,22 @@ fn an_edit_that_breaks_the_model_is_refused_with_the_field_and_nothing_is_writte
 fn two_people_editing_the_same_file_get_a_conflict_not_an_overwrite(fresh: &Fresh) {
     let mut ws = loaded(fresh);
     let seen_by_both = ws.item(ItemKind::Node, "wlm_uploads").unwrap().revision;
-    ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "First")]), seen_by_both, "ada")
-        .unwrap();
+    ws.edit(
+        ItemKind::Node,
+        "wlm_uploads",
+        &changes(&[("name", "First")]),
+        &Base::Revision(seen_by_both),
+        "ada",
+    )
+    .unwrap();
     let err = ws
-        .edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "Second")]), seen_by_both, "bob")
+        .edit(
+            ItemKind::Node,
+            "wlm_uploads",
+            &changes(&[("name", "Second")]),
+            &Base::Revision(seen_by_both),
+            "bob",
+        )
         .unwrap_err();
     assert!(matches!(err, EditError::Conflict { .. }), "{err}");
     let m = ws.checked().unwrap();
@@ -202,8 +214,14 @@ fn a_revision_can_be_restored_and_history_is_kept(fresh: &Fresh) {
     let item = ws.item(ItemKind::Node, "wlm_uploads").unwrap();
     let original = ws.revisions(Some(&item.path), 1).unwrap()[0].id;
     let original_text = ws.revision_texts(original).unwrap().1.unwrap();
-    ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "Changed")]), item.revision, "ada")
-        .unwrap();
+    ws.edit(
+        ItemKind::Node,
+        "wlm_uploads",
+        &changes(&[("name", "Changed")]),
+        &Base::Revision(item.revision),
+        "ada",
+    )
+    .unwrap();
     let restored = ws.restore(original, "bob").unwrap();
     let text = ws.files().unwrap().into_iter().find(|f| f.name == item.path).unwrap().text;
     assert_eq!(text, original_text);
@@ -324,8 +342,14 @@ fn committed_revisions_survive_reopening() {
         let mut ws = Workspace::open(&db).unwrap();
         ws.import_dir(&example(), "importer").unwrap();
         let item = ws.item(ItemKind::Node, "wlm_uploads").unwrap();
-        ws.edit(ItemKind::Node, "wlm_uploads", &changes(&[("name", "Kept")]), item.revision, "ada")
-            .unwrap();
+        ws.edit(
+            ItemKind::Node,
+            "wlm_uploads",
+            &changes(&[("name", "Kept")]),
+            &Base::Revision(item.revision),
+            "ada",
+        )
+        .unwrap();
     }
     let ws = Workspace::open(&db).unwrap();
     let m = ws.checked().unwrap();
@@ -341,7 +365,7 @@ fn a_link_is_edited_by_its_ends(fresh: &Fresh) {
         ItemKind::Link,
         id,
         &changes(&[("effect", "0.3 to 0.9"), ("rationale", "Saved hours go into outreach")]),
-        item.revision,
+        &Base::Revision(item.revision),
         "ada",
     )
     .unwrap();
@@ -363,7 +387,7 @@ fn a_link_is_edited_by_its_ends(fresh: &Fresh) {
             ItemKind::Link,
             id,
             &changes(&[("to", "g_media")]),
-            ws.item(ItemKind::Link, id).unwrap().revision,
+            &Base::Revision(ws.item(ItemKind::Link, id).unwrap().revision),
             "ada",
         )
         .unwrap_err();
@@ -391,7 +415,7 @@ fn the_folder_and_the_workspace_stay_one_model(fresh: &Fresh) {
         ItemKind::Node,
         "wlm_organizer_hours",
         &changes(&[("name", "Edited in the browser")]),
-        node.revision,
+        &Base::Revision(node.revision),
         "ada",
     )
     .unwrap();
@@ -442,7 +466,7 @@ fn the_folder_and_the_workspace_stay_one_model(fresh: &Fresh) {
         ItemKind::Node,
         "wlm_organizer_hours",
         &changes(&[("name", "Edited again")]),
-        node.revision,
+        &Base::Revision(node.revision),
         "ada",
     )
     .unwrap();
@@ -615,7 +639,7 @@ mod properties {
                 let before = ws.files().unwrap();
                 let head = ws.head().unwrap();
                 let item = ws.item(kind, &id).unwrap();
-                match ws.edit(kind, &id, &changes(&[(key, value.as_str())]), item.revision, "prop") {
+                match ws.edit(kind, &id, &changes(&[(key, value.as_str())]), &Base::Revision(item.revision), "prop") {
                     Ok(rev) => {
                         prop_assert!(errors(&ws) <= base_errors, "an accepted edit added errors: {kind:?} {id} {key}={value:?}");
                         for (a, b) in before.iter().zip(ws.files().unwrap()) {
@@ -650,7 +674,7 @@ fn errors_in_added_keys_are_attributed_to_them() {
             ItemKind::Node,
             "a",
             &changes(&[("program", "nowhere"), ("name", "Aa")]),
-            item.revision,
+            &Base::Revision(item.revision),
             "x",
         )
         .unwrap_err();

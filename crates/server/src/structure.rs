@@ -1,0 +1,603 @@
+//! Forms that change the model's structure: add an item (through the spreadsheet import, one
+//! row), delete one (showing what refers to it first), rename an id; and the merge view of an
+//! edit whose item someone else changed. What each change does to the files is
+//! `workspace::structure` and `sheets::import`; this module only renders and calls them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use modelfile::format::{Field, Shape};
+use report::page::{Markup, html, thead};
+use workspace::Role;
+use workspace::edit::{Base, EditError, FieldError, ItemKind, ItemView};
+use workspace::structure::Referrer;
+
+use crate::pages::{alert, csrf_field, edit_html, form_value, item_page, list_hint, shell};
+use crate::{AppError, AppState, Who, kind_of, who};
+
+/// The session of an editor, or the response to send instead (log in; forbidden).
+fn editor(w: &Who) -> Result<Result<&workspace::accounts::Session, Response>, AppError> {
+    let Some(s) = &w.session else { return Ok(Err(Redirect::to("/login").into_response())) };
+    if s.account.role < Role::Editor {
+        return Err(AppError::Forbidden("changing the model needs the editor role".into()));
+    }
+    Ok(Ok(s))
+}
+
+/// What to call a kind on the "add" page.
+fn add_label(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Program => "A program",
+        ItemKind::Node => "A step of a results chain (a node or a goal)",
+        ItemKind::Link => "A link between two steps",
+        ItemKind::Initiative => "An initiative",
+        ItemKind::Indicator => "An indicator",
+        ItemKind::Team => "A team",
+        ItemKind::Audience => "An audience",
+    }
+}
+
+/// The add form's title, one whole message per kind.
+fn add_title(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Program => "Add a program",
+        ItemKind::Node => "Add a step",
+        ItemKind::Link => "Connect two steps",
+        ItemKind::Initiative => "Add an initiative",
+        ItemKind::Indicator => "Add an indicator",
+        ItemKind::Team => "Add a team",
+        ItemKind::Audience => "Add an audience",
+    }
+}
+
+/// `GET /new`: the kinds of item an editor can add.
+pub(crate) async fn new_index(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    if let Err(r) = editor(&w)? {
+        return Ok(r);
+    }
+    let body = html! {
+        h1 { "Add to the model" }
+        p class="legend" {
+            "Each new item is written into the model's files after the last item of its kind (in its program's file when it has a program), checked like "
+            code { "throughline check" } ", and saved as a new revision."
+        }
+        ul {
+            @for k in ItemKind::ALL {
+                li { a href={ "/new/" (k.name()) } { (add_label(k)) } }
+            }
+        }
+    };
+    Ok(Html(shell("Add to the model", body)).into_response())
+}
+
+/// The keys the add form offers for a kind: every key one spreadsheet cell can hold, as the
+/// import reads it (scalars, lists of scalars, an initiative's deliveries, an indicator's
+/// baseline and target with their dates).
+fn form_fields(kind: ItemKind) -> Vec<(&'static str, &'static Field, Option<&'static str>)> {
+    let mut out = Vec::new();
+    for f in kind.record().fields {
+        let cell = match (&f.shape, kind, f.key) {
+            (_, ItemKind::Initiative, "delivers") => Some(Some(
+                "Steps it delivers, separated by ;, each `node`, `node=amount` or `node=amount@probability`.",
+            )),
+            (Shape::Record(_), ItemKind::Indicator, "baseline" | "target") => Some(None),
+            (Shape::List(Shape::OneOf(_)), _, _) => Some(Some(list_hint(Some(&f.shape)))),
+            (Shape::List(inner), _, _)
+                if !matches!(
+                    inner,
+                    Shape::Record(_) | Shape::Params | Shape::NumberMap(_) | Shape::List(_)
+                ) =>
+            {
+                Some(Some(list_hint(Some(&f.shape))))
+            }
+            (
+                Shape::Record(_)
+                | Shape::Params
+                | Shape::NumberMap(_)
+                | Shape::OneOf(_)
+                | Shape::List(_),
+                _,
+                _,
+            ) => None,
+            _ => Some(None),
+        };
+        if let Some(hint) = cell {
+            out.push((f.key, f, hint));
+        }
+    }
+    out
+}
+
+/// The ids a reference key may name, for a select (`None` when the key is not a reference the
+/// form offers as a choice).
+fn choices(m: &model::Model, kind: ItemKind, key: &str) -> Option<Vec<(String, String)>> {
+    let nodes = || m.nodes.iter().map(|n| (n.id.to_string(), n.name.clone())).collect();
+    Some(match (kind, key) {
+        (_, "program") => m.programs.iter().map(|p| (p.id.to_string(), p.name.clone())).collect(),
+        (_, "team") => m.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect(),
+        (ItemKind::Link, "from" | "to") | (ItemKind::Indicator, "measures") => nodes(),
+        _ => return None,
+    })
+}
+
+/// One input of the add form.
+fn input(
+    m: &model::Model,
+    kind: ItemKind,
+    key: &str,
+    field: Option<&Field>,
+    hint: Option<&str>,
+    value: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let mine: Vec<&FieldError> =
+        errors.iter().filter(|e| e.field.as_deref() == Some(key)).collect();
+    let invalid = (!mine.is_empty()).then_some("true");
+    let doc = field.map_or("", |f| f.doc);
+    html! {
+        p {
+            label for={ "f-" (key) } { strong { (key) } " " span class="legend" { (doc) } }
+            @if let Some(h) = hint { br; span class="legend" { (h) } }
+            br;
+            @if let Some(options) = choices(m, kind, key) {
+                select id={ "f-" (key) } name={ "f." (key) } aria-invalid=[invalid] {
+                    option value="" {}
+                    @for (id, name) in &options {
+                        option value=(id) selected[id == value] { (name) " (" (id) ")" }
+                    }
+                }
+            } @else if let Some(Shape::Enum(words)) = field.map(|f| &f.shape) {
+                select id={ "f-" (key) } name={ "f." (key) } aria-invalid=[invalid] {
+                    option value="" {}
+                    @for w in *words { option selected[*w == value] { (w) } }
+                }
+            } @else if let Some(Shape::Bool) = field.map(|f| &f.shape) {
+                select id={ "f-" (key) } name={ "f." (key) } aria-invalid=[invalid] {
+                    option value="" {}
+                    @for w in ["true", "false"] { option selected[w == value] { (w) } }
+                }
+            } @else if matches!(field.map(|f| &f.shape), Some(Shape::LongText | Shape::List(Shape::Text | Shape::LongText | Shape::OneOf(_)))) {
+                textarea id={ "f-" (key) } name={ "f." (key) } rows="3" cols="60" aria-invalid=[invalid] { (value) }
+            } @else {
+                input id={ "f-" (key) } name={ "f." (key) } value=(value) size="60" aria-invalid=[invalid];
+            }
+            @for e in mine {
+                br;
+                span class="bad field-error" role="alert" { (e.message) }
+                @if let Some(h) = &e.help { " " span class="legend" { (h) } }
+            }
+        }
+    }
+}
+
+fn new_html(
+    m: &model::Model,
+    kind: ItemKind,
+    csrf: &str,
+    typed: &BTreeMap<String, String>,
+    errors: &[FieldError],
+) -> String {
+    let fields = form_fields(kind);
+    let value = |k: &str| typed.get(k).map_or("", String::as_str);
+    let row = |key: &'static str, field: Option<&'static Field>, hint: Option<&'static str>| {
+        input(m, kind, key, field, hint, value(key), errors)
+    };
+    let dated = |f: &'static Field| -> Markup {
+        html! {
+            (row(f.key, Some(f), Some("A number.")))
+            @let date = if f.key == "baseline" { "baseline_date" } else { "target_date" };
+            (row(date, None, Some("Its date, YYYY-MM-DD.")))
+        }
+    };
+    let one = |&(key, f, hint): &(&'static str, &'static Field, Option<&'static str>)| -> Markup {
+        if kind == ItemKind::Indicator && matches!(key, "baseline" | "target") {
+            dated(f)
+        } else {
+            row(key, Some(f), hint)
+        }
+    };
+    let body = html! {
+        h1 { (add_title(kind)) }
+        p class="legend" {
+            "Written after the last item of its kind in its program's file, checked like "
+            code { "throughline check" } ", and saved as a new revision; nothing is saved with a new error."
+        }
+        @for e in errors.iter().filter(|e| e.field.is_none()) {
+            (alert(&e.message))
+            @if let Some(h) = &e.help { p class="legend" { (h) } }
+        }
+        form method="post" action={ "/new/" (kind.name()) } {
+            (csrf_field(csrf))
+            @for f in fields.iter().filter(|(_, f, _)| f.required) { (one(f)) }
+            details open[fields.iter().any(|(k, f, _)| !f.required && !value(k).is_empty())] {
+                summary { "More fields" }
+                @for f in fields.iter().filter(|(_, f, _)| !f.required) { (one(f)) }
+            }
+            p { button type="submit" { "Add" } " " a href="/new" { "Cancel" } }
+        }
+    };
+    shell(add_title(kind), body)
+}
+
+/// `GET /new/{kind}`: the add form; a query such as `?program=p` fills fields in.
+pub(crate) async fn new_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let s = match editor(&w)? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let kind = kind_of(&kind)?;
+    let m = crate::checked(&state).await?.model;
+    let typed: BTreeMap<String, String> = query
+        .into_iter()
+        .filter(|(k, v)| k.len() <= 40 && v.chars().count() <= workspace::limits::ID)
+        .collect();
+    Ok(Html(new_html(&m, kind, &s.csrf, &typed, &[])).into_response())
+}
+
+/// The key a cell error is about: its column label is `B (key)`.
+fn key_of(column: Option<&str>) -> Option<String> {
+    let c = column?;
+    let inner = c.split_once(" (")?.1.strip_suffix(')')?;
+    Some(inner.to_string())
+}
+
+/// `POST /new/{kind}`: the form's values as one row of the kind's sheet, imported as the
+/// spreadsheet import does; errors come back next to their fields.
+pub(crate) async fn new_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    payload: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, form) = w.authorise_form(Role::Editor, payload)?;
+    let kind = kind_of(&kind)?;
+    let mut typed: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in &form {
+        if let Some(key) = name.strip_prefix("f.") {
+            if value.chars().count() > workspace::limits::VALUE {
+                return Err(AppError::Invalid(vec![FieldError {
+                    field: Some(key.chars().take(workspace::limits::ID).collect()),
+                    message: format!(
+                        "the value is too long: at most {} characters",
+                        workspace::limits::VALUE
+                    ),
+                    help: None,
+                }]));
+            }
+            typed.insert(key.to_string(), value.clone());
+        }
+    }
+    // Every required key is a column, so an empty one is reported on its field.
+    let mut header: Vec<String> = Vec::new();
+    let mut cells: Vec<String> = Vec::new();
+    for f in kind.record().fields.iter().filter(|f| f.required) {
+        header.push(f.key.to_string());
+        cells.push(typed.get(f.key).cloned().unwrap_or_default());
+    }
+    for (k, v) in &typed {
+        if !v.trim().is_empty() && !header.contains(k) {
+            header.push(k.clone());
+            cells.push(v.clone());
+        }
+    }
+    let table = sheets::RawTable {
+        sheet: kind.section().to_string(),
+        header,
+        rows: vec![(2, cells)],
+        first_column: 0,
+    };
+    let refused = |errors: Vec<FieldError>, m: &model::Model| {
+        (StatusCode::UNPROCESSABLE_ENTITY, Html(new_html(m, kind, &s.csrf, &typed, &errors)))
+            .into_response()
+    };
+    let mut ws = state.ws()?;
+    let files = ws.files()?;
+    let model = modelfile::check(files.clone()).model;
+    let done = match sheets::import(files, &[table], NEW_ITEMS_FILE) {
+        Ok(d) => d,
+        Err(e) => {
+            let errors = e
+                .problems()
+                .iter()
+                .map(|p| FieldError {
+                    field: key_of(p.column.as_deref()),
+                    message: p.message.clone(),
+                    help: Some(p.fix.clone()),
+                })
+                .collect();
+            return Ok(refused(errors, &model));
+        }
+    };
+    let Some((_, id)) = done.added.first().cloned() else {
+        return Err(AppError::BadRequest("the form added nothing".into()));
+    };
+    let summary = format!("added {} {id}", kind.name());
+    match ws.write_files(&done.files, &s.account.name, &summary) {
+        Ok(_) => Ok(Redirect::to(&format!("/edit/{}/{id}?saved", kind.name())).into_response()),
+        Err(EditError::Invalid(errors)) => Ok(refused(errors, &model)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Where items go that have no place yet (the first of their kind in a model): one file, so a
+/// model built in the browser from nothing stays together.
+pub const NEW_ITEMS_FILE: &str = "model.yaml";
+
+fn referrers_table(referrers: &[Referrer]) -> Markup {
+    html! {
+        table {
+            (thead(&[("Where", false), ("Key", false), ("In", false), ("Removable", false)]))
+            tbody {
+                @for r in referrers {
+                    tr {
+                        td { (r.path) ":" (r.line) ":" (r.column) }
+                        td { code { (r.field) } }
+                        td {
+                            @if let Some((k, id)) = &r.holder {
+                                a href={ "/edit/" (k.name()) "/" (id) } { (k.name()) " " (id) }
+                            }
+                        }
+                        td { @if r.removable { "yes" } @else { "no: change that item first" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn delete_html(
+    item: &ItemView,
+    csrf: &str,
+    referrers: &[Referrer],
+    errors: &[FieldError],
+) -> String {
+    let removable = referrers.iter().all(|r| r.removable);
+    let body = html! {
+        h1 { "Delete " code { (item.id) } }
+        @for e in errors { (alert(&e.message)) @if let Some(h) = &e.help { p class="legend" { (h) } } }
+        @if referrers.is_empty() {
+            p { "Nothing refers to it. Deleting it removes its lines from " (item.path) "; the deletion is a new revision, so it can be restored." }
+        } @else {
+            p { "These refer to it:" }
+            (referrers_table(referrers))
+            @if removable {
+                p { "It can be deleted together with these references: links from or to it are deleted, and it is taken out of the lists that name it." }
+            } @else {
+                p class="bad" { "Some of these references cannot be removed here: change or delete those items first." }
+            }
+        }
+        form method="post" action={ "/delete/" (item.kind.name()) "/" (item.id) } {
+            (csrf_field(csrf))
+            input type="hidden" name="digest" value=(item.digest);
+            @if referrers.is_empty() {
+                p { button type="submit" { "Delete" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
+            } @else if removable {
+                input type="hidden" name="remove_references" value="true";
+                p { button type="submit" { "Delete it and remove these references" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
+            } @else {
+                p { a href=(item_page(item.kind, &item.id)) { "Back" } }
+            }
+        }
+    };
+    shell(&format!("Delete {}", item.id), body)
+}
+
+/// `GET /delete/{kind}/{id}`: what refers to the item, and the button that deletes it.
+pub(crate) async fn delete_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let s = match editor(&w)? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let kind = kind_of(&kind)?;
+    let id = crate::item_id(&id)?;
+    let ws = state.ws()?;
+    let item = ws.item(kind, id)?;
+    let referrers = ws.referrers(kind, id)?;
+    Ok(Html(delete_html(&item, &s.csrf, &referrers, &[])).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct DeleteForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    digest: String,
+    #[serde(default)]
+    remove_references: Option<String>,
+}
+
+impl crate::Csrf for DeleteForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+/// `POST /delete/{kind}/{id}`: deletes, if the item is unchanged since the page was shown.
+pub(crate) async fn delete_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+    payload: Result<Form<DeleteForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, f) = w.authorise_form(Role::Editor, payload)?;
+    let kind = kind_of(&kind)?;
+    let id = crate::item_id(&id)?.to_string();
+    let remove = f.remove_references.as_deref() == Some("true");
+    let mut ws = state.ws()?;
+    let result = ws.delete(kind, &id, &Base::Item(f.digest.clone()), remove, &s.account.name);
+    let again = |ws: &workspace::Workspace,
+                 status: StatusCode,
+                 errors: Vec<FieldError>|
+     -> Result<Response, AppError> {
+        let item = ws.item(kind, &id)?;
+        let referrers = ws.referrers(kind, &id)?;
+        Ok((status, Html(delete_html(&item, &s.csrf, &referrers, &errors))).into_response())
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/revisions").into_response()),
+        Err(EditError::Referenced { .. }) => again(&ws, StatusCode::CONFLICT, vec![]),
+        Err(e @ EditError::ItemChanged { .. }) => again(
+            &ws,
+            StatusCode::CONFLICT,
+            vec![FieldError {
+                field: None,
+                message: e.to_string(),
+                help: Some(
+                    "This page now shows it as it is; delete again if you still want to.".into(),
+                ),
+            }],
+        ),
+        Err(EditError::Invalid(errors)) => again(&ws, StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct RenameForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    digest: String,
+    #[serde(default)]
+    new_id: String,
+}
+
+impl crate::Csrf for RenameForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+/// `POST /rename/{kind}/{id}`: renames the id and every reference to it.
+pub(crate) async fn rename_submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+    payload: Result<Form<RenameForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let w = who(&state, &headers)?;
+    let (s, f) = w.authorise_form(Role::Editor, payload)?;
+    let kind = kind_of(&kind)?;
+    let id = crate::item_id(&id)?.to_string();
+    let new_id = f.new_id.trim().to_string();
+    if new_id.chars().count() > workspace::limits::ID {
+        return Err(AppError::BadRequest(format!(
+            "an id has at most {} characters",
+            workspace::limits::ID
+        )));
+    }
+    let mut ws = state.ws()?;
+    let result = ws.rename(kind, &id, &new_id, &Base::Item(f.digest.clone()), &s.account.name);
+    let typed: BTreeMap<String, String> = [("new_id".to_string(), new_id.clone())].into();
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/edit/{}/{new_id}?saved", kind.name())).into_response()),
+        Err(e @ EditError::ItemChanged { .. }) => {
+            let item = ws.item(kind, &id)?;
+            let errors =
+                vec![FieldError { field: Some("id".into()), message: e.to_string(), help: None }];
+            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed, false)))
+                .into_response())
+        }
+        Err(EditError::Invalid(errors)) => {
+            let item = ws.item(kind, &id)?;
+            let errors = errors
+                .into_iter()
+                .map(|e| FieldError { field: Some("id".into()), ..e })
+                .collect::<Vec<_>>();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(edit_html(&item, &s.csrf, &errors, &typed, false)),
+            )
+                .into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The merge view: the item changed since the person opened the form. Per field that either
+/// side changed, the original, theirs (now saved) and yours side by side, and a choice between
+/// yours and theirs; saving it is an edit of the item as it is now.
+pub(crate) fn merge_html(
+    item: &ItemView,
+    csrf: &str,
+    original: &BTreeMap<String, String>,
+    yours: &BTreeMap<String, String>,
+) -> String {
+    struct Row<'a> {
+        key: &'a str,
+        original: String,
+        theirs: String,
+        yours: String,
+    }
+    let rows: Vec<Row> = item
+        .fields
+        .iter()
+        .filter(|f| f.editable)
+        .filter_map(|f| {
+            let theirs = form_value(item, f);
+            let original = original.get(f.key).cloned().unwrap_or_else(|| theirs.clone());
+            let yours = yours.get(f.key).cloned().unwrap_or_else(|| original.clone());
+            (theirs != original || yours != original).then_some(Row {
+                key: f.key,
+                original,
+                theirs,
+                yours,
+            })
+        })
+        .collect();
+    let body = html! {
+        h1 { "Merge your edit of " code { (item.id) } }
+        p class="bad" role="alert" {
+            "Someone else saved a change to this item after you opened the form. Nothing of yours was saved yet. For each field below, choose the value to keep, then save."
+        }
+        form method="post" action={ "/edit/" (item.kind.name()) "/" (item.id) } {
+            (csrf_field(csrf))
+            input type="hidden" name="digest" value=(item.digest);
+            table class="merge" {
+                (thead(&[("Field", false), ("Original", false), ("Theirs (saved)", false), ("Yours", false)]))
+                tbody {
+                    @for r in &rows {
+                        // Yours is chosen unless only they changed the field.
+                        @let take_theirs = r.yours == r.original;
+                        tr {
+                            td { strong { (r.key) } input type="hidden" name={ "orig." (r.key) } value=(r.theirs); }
+                            td { pre { (r.original) } }
+                            td {
+                                label {
+                                    input type="radio" name={ "f." (r.key) } value=(r.theirs) checked[take_theirs];
+                                    " " pre { (r.theirs) }
+                                }
+                            }
+                            td {
+                                label {
+                                    input type="radio" name={ "f." (r.key) } value=(r.yours) checked[!take_theirs];
+                                    " " pre { (r.yours) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p { button type="submit" { "Save the merge" } " " a href={ "/edit/" (item.kind.name()) "/" (item.id) } { "Discard mine and reload" } }
+        }
+    };
+    shell(&format!("Merge {}", item.id), body)
+}
