@@ -1,5 +1,6 @@
-//! A reader for `multipart/form-data` bodies (RFC 7578), for the spreadsheet upload: the one
-//! form that sends a file. Bodies are bounded by the server's body limit before they get here.
+//! `multipart/form-data` bodies (RFC 7578) for the spreadsheet upload, the one form that sends a
+//! file: read with `multer` after the role check (so the handler keeps its order: role, body,
+//! CSRF token). Bodies are bounded by the server's body limit before they get here.
 
 /// One part of a body: a form field or a file.
 #[derive(Debug, PartialEq, Eq)]
@@ -12,58 +13,29 @@ pub(crate) struct Part {
     pub content: Vec<u8>,
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A `name="value"` parameter of a header (quotes optional).
-fn param(header: &str, key: &str) -> Option<String> {
-    header.split(';').map(str::trim).find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case(key).then(|| v.trim().trim_matches('"').to_string())
-    })
-}
-
-/// The parts of a body whose `Content-Type` is `content_type`; an `Err` says what is wrong.
-pub(crate) fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
+/// The parts of a body whose `Content-Type` is `content_type`, read by `multer` (the parser
+/// behind axum's own multipart extractor); an `Err` says what is wrong, in words for the page.
+pub(crate) async fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
     if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
         return Err("the upload must be sent as multipart/form-data".into());
     }
-    let boundary = param(content_type, "boundary")
-        .filter(|b| !b.is_empty() && b.len() <= 200)
-        .ok_or("the multipart body has no boundary")?;
-    let first = format!("--{boundary}");
-    let next = format!("\r\n--{boundary}");
-    let start = find(body, first.as_bytes()).ok_or("the multipart body has no parts")?;
-    let mut rest = &body[start + first.len()..];
+    let boundary =
+        multer::parse_boundary(content_type).map_err(|_| "the multipart body has no boundary")?;
+    let bytes = bytes::Bytes::copy_from_slice(body);
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
     let mut parts = Vec::new();
     loop {
-        if rest.starts_with(b"--") {
-            return Ok(parts);
-        }
-        rest = rest
-            .strip_prefix(b"\r\n")
-            .ok_or("a multipart boundary is not followed by a line break")?;
-        let end = find(rest, next.as_bytes()).ok_or("the multipart body ends inside a part")?;
-        let part = &rest[..end];
-        rest = &rest[end + next.len()..];
-        let (head, content) = match find(part, b"\r\n\r\n") {
-            Some(i) => (&part[..i], &part[i + 4..]),
-            None => return Err("a part of the multipart body has no headers".into()),
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(parts),
+            Err(e) => return Err(format!("the multipart body is malformed: {e}")),
         };
-        let head = std::str::from_utf8(head).map_err(|_| "a part's headers are not UTF-8")?;
-        let disposition = head
-            .split("\r\n")
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition"))
-            .map(|(_, v)| v)
-            .ok_or("a part has no Content-Disposition")?;
-        let name = param(disposition, "name").ok_or("a part has no name")?;
-        parts.push(Part {
-            name,
-            filename: param(disposition, "filename"),
-            content: content.to_vec(),
-        });
+        let name = field.name().ok_or("a part has no name")?.to_string();
+        let filename = field.file_name().map(str::to_string);
+        let content =
+            field.bytes().await.map_err(|e| format!("the multipart body is malformed: {e}"))?;
+        parts.push(Part { name, filename, content: content.to_vec() });
     }
 }
 
@@ -71,11 +43,12 @@ pub(crate) fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String
 mod tests {
     use super::*;
 
-    #[test]
-    fn fields_and_files_are_read_as_a_browser_sends_them() {
+    #[tokio::test]
+    async fn fields_and_files_are_read_as_a_browser_sends_them() {
         // As Chromium sends a form with a text field and a file (CRLF line ends).
         let body = b"------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"teams.csv\"\r\nContent-Type: text/csv\r\n\r\nid,name\r\nt,T\r\n\r\n------WebKitFormBoundaryX--\r\n";
-        let parts = parse("multipart/form-data; boundary=----WebKitFormBoundaryX", body).unwrap();
+        let parts =
+            parse("multipart/form-data; boundary=----WebKitFormBoundaryX", body).await.unwrap();
         assert_eq!(
             parts,
             [
@@ -89,17 +62,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn malformed_bodies_are_errors_not_panics() {
+    #[tokio::test]
+    async fn malformed_bodies_are_errors_not_panics() {
         let ct = "multipart/form-data; boundary=b";
-        assert!(parse("application/x-www-form-urlencoded", b"a=b").is_err());
-        assert!(parse("multipart/form-data", b"--b--").is_err());
-        assert_eq!(parse(ct, b"--b--\r\n").unwrap(), []);
+        assert!(parse("application/x-www-form-urlencoded", b"a=b").await.is_err());
+        assert!(parse("multipart/form-data", b"--b--").await.is_err());
+        assert_eq!(parse(ct, b"--b--\r\n").await.unwrap(), []);
         let bad: [&[u8]; 5] =
             [b"", b"--b", b"--bX", b"--b\r\nno headers", b"--b\r\nX: y\r\n\r\nbody"];
         for bad in bad {
-            assert!(parse(ct, bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+            assert!(parse(ct, bad).await.is_err(), "{:?}", String::from_utf8_lossy(bad));
         }
-        assert!(parse(ct, b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--").is_err());
+        assert!(
+            parse(ct, b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--").await.is_err()
+        );
     }
 }

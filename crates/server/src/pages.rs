@@ -817,7 +817,7 @@ pub(crate) async fn import_upload(
     let body = crate::body(body)?;
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let parts = crate::multipart::parse(content_type, &body).map_err(AppError::BadRequest)?;
+    let parts = crate::multipart::parse(content_type, &body).await.map_err(AppError::BadRequest)?;
     let text = |name: &str| {
         parts.iter().find(|p| p.name == name).and_then(|p| std::str::from_utf8(&p.content).ok())
     };
