@@ -979,6 +979,7 @@ pub(crate) fn form_value(item: &ItemView, f: &workspace::edit::FieldView) -> Str
 
 pub(crate) fn edit_html(
     item: &ItemView,
+    back: &str,
     csrf: &str,
     errors: &[FieldError],
     typed: &BTreeMap<String, String>,
@@ -1031,7 +1032,7 @@ pub(crate) fn edit_html(
                     }
                 }
             }
-            p { button type="submit" { "Save" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
+            p { button type="submit" { "Save" } " " a href=(back) { "Cancel" } }
         }
         @if item.kind != ItemKind::Link {
             h2 { "Rename" }
@@ -1076,7 +1077,15 @@ pub(crate) async fn edit_form(
     }
     let kind = kind_of(&kind)?;
     let item = state.ws()?.item(kind, crate::item_id(&id)?)?;
-    Ok(Html(edit_html(&item, &s.csrf, &[], &BTreeMap::new(), saved(&query))).into_response())
+    Ok(Html(edit_html(
+        &item,
+        &item_page_in(&state, item.kind, &item.id),
+        &s.csrf,
+        &[],
+        &BTreeMap::new(),
+        saved(&query),
+    ))
+    .into_response())
 }
 
 pub(crate) async fn edit_submit(
@@ -1108,16 +1117,31 @@ pub(crate) async fn edit_submit(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if changes.is_empty() {
-        return Ok(Redirect::to(&item_page(kind, &id)).into_response());
+        return Ok(Redirect::to(&item_page_in(&state, kind, &id)).into_response());
     }
     let result = state.ws()?.edit(kind, &id, &changes, &base, &s.account.name);
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("{}?saved", item_page(kind, &id))).into_response()),
+        Ok(_) => {
+            // The query goes before a `#node-…` fragment.
+            let page = item_page_in(&state, kind, &id);
+            let saved = match page.split_once('#') {
+                Some((path, fragment)) => format!("{path}?saved#{fragment}"),
+                None => format!("{page}?saved"),
+            };
+            Ok(Redirect::to(&saved).into_response())
+        }
         Err(workspace::edit::EditError::Invalid(errors)) => {
             let item = state.ws()?.item(kind, &id)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Html(edit_html(&item, &s.csrf, &errors, &typed, false)),
+                Html(edit_html(
+                    &item,
+                    &item_page_in(&state, item.kind, &item.id),
+                    &s.csrf,
+                    &errors,
+                    &typed,
+                    false,
+                )),
             )
                 .into_response())
         }
@@ -1140,13 +1164,45 @@ pub(crate) async fn edit_submit(
                 message: "Someone saved this file after you opened the form. Your values are below; the form now shows the current revision — save again to apply them.".into(),
                 help: None,
             }];
-            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed, false)))
+            Ok((
+                StatusCode::CONFLICT,
+                Html(edit_html(
+                    &item,
+                    &item_page_in(&state, item.kind, &item.id),
+                    &s.csrf,
+                    &errors,
+                    &typed,
+                    false,
+                )),
+            )
                 .into_response())
         }
         Err(other) => Err(other.into()),
     }
 }
 
+/// Where an item is shown, looked up in the current model: a goal has its own page, another
+/// step is shown on its program's page (as the report links it); anything else as
+/// [`item_page`].
+pub(crate) fn item_page_in(state: &AppState, kind: ItemKind, id: &str) -> String {
+    if kind == ItemKind::Node {
+        let checked = state.ws().ok().and_then(|w| w.checked().ok());
+        if let Some(n) =
+            checked.as_ref().and_then(|c| c.model.nodes.iter().find(|n| n.id.as_str() == id))
+        {
+            if n.kind != model::NodeKind::Goal {
+                return match &n.program {
+                    Some(p) => format!("/programs/{p}.html#node-{id}"),
+                    None => "/".into(),
+                };
+            }
+        }
+    }
+    item_page(kind, id)
+}
+
+/// Where an item is shown, from its kind alone (a node is taken for a goal: see
+/// [`item_page_in`]).
 pub(crate) fn item_page(kind: ItemKind, id: &str) -> String {
     match kind {
         ItemKind::Initiative => format!("/initiatives/{id}.html"),

@@ -513,7 +513,17 @@ pub(crate) async fn rename_submit(
             let item = ws.item(kind, &id)?;
             let errors =
                 vec![FieldError { field: Some("id".into()), message: e.to_string(), help: None }];
-            Ok((StatusCode::CONFLICT, Html(edit_html(&item, &s.csrf, &errors, &typed, false)))
+            Ok((
+                StatusCode::CONFLICT,
+                Html(edit_html(
+                    &item,
+                    &crate::pages::item_page_in(&state, item.kind, &item.id),
+                    &s.csrf,
+                    &errors,
+                    &typed,
+                    false,
+                )),
+            )
                 .into_response())
         }
         Err(EditError::Invalid(errors)) => {
@@ -524,7 +534,14 @@ pub(crate) async fn rename_submit(
                 .collect::<Vec<_>>();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Html(edit_html(&item, &s.csrf, &errors, &typed, false)),
+                Html(edit_html(
+                    &item,
+                    &crate::pages::item_page_in(&state, item.kind, &item.id),
+                    &s.csrf,
+                    &errors,
+                    &typed,
+                    false,
+                )),
             )
                 .into_response())
         }
