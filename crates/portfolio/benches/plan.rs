@@ -17,7 +17,9 @@
 //! `BENCH_TIME_LIMIT` (seconds, default 600), `BENCH_GAP` (relative gap accepted as optimal,
 //! default 1e-4, HiGHS's own default), `BENCH_ITEMS` (default 5000) and `BENCH_SOLVERS` (comma
 //! list of solver names; default every solver of the build but microlp, which takes minutes on
-//! a hundred columns) change the run. Without the release build of CBC at hand,
+//! a hundred columns) change the run; `BENCH_PLAIN=1` also runs each solver on the plain
+//! program (`solve::solve_plain`) beside the automatic choice (the two stages when the instance
+//! has no horizon). Without the release build of CBC at hand,
 //! `cargo bench --profile dev -p portfolio --bench plan` runs the same code with the workspace's
 //! dev profile (portfolio and the solvers at opt-level 2).
 
