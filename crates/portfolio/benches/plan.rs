@@ -17,7 +17,9 @@
 //! `BENCH_TIME_LIMIT` (seconds, default 600), `BENCH_GAP` (relative gap accepted as optimal,
 //! default 1e-4, HiGHS's own default), `BENCH_ITEMS` (default 5000) and `BENCH_SOLVERS` (comma
 //! list of solver names; default every solver of the build but microlp, which takes minutes on
-//! a hundred columns) change the run. Without the release build of CBC at hand,
+//! a hundred columns) change the run; `BENCH_PLAIN=1` also runs each solver on the plain
+//! program (`solve::solve_plain`) beside the automatic choice (the two stages when the instance
+//! has no horizon). Without the release build of CBC at hand,
 //! `cargo bench --profile dev -p portfolio --bench plan` runs the same code with the workspace's
 //! dev profile (portfolio and the solvers at opt-level 2).
 
@@ -25,7 +27,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use portfolio::Solver;
-use portfolio::solve::{Options, Outcome, Solution, solve};
+use portfolio::solve::{Options, Outcome, Solution, solve, solve_plain};
 use synthetic::portfolio::{Spec, problem};
 
 fn main() {
@@ -78,6 +80,8 @@ fn main() {
         })
         .collect();
     assert!(!solvers.is_empty(), "no solver selected (BENCH_SOLVERS={wanted:?})");
+    // BENCH_PLAIN=1: also the plain program (`solve_plain`), to see what the two stages buy.
+    let plain_too = std::env::var_os("BENCH_PLAIN").is_some();
     for solver in solvers {
         let opts = Options {
             time_limit: limit,
@@ -87,21 +91,42 @@ fn main() {
             node_limit: None,
             what_if: false,
         };
-        let t = Instant::now();
-        let s = solve(&p, &opts);
-        let secs = t.elapsed().as_secs_f64();
-        let status = match &s.outcome {
-            Outcome::Optimal => "optimal".to_string(),
-            Outcome::TimeLimit { gap } => format!("time limit, gap {:.3}%", gap * 100.0),
-            other => format!("{other:?}"),
-        };
-        let chosen = s.start.iter().filter(|x| x.is_some()).count();
-        println!(
-            "throughline ({}): {status}, objective {:.1}, {chosen} selected, {secs:.2} s (formulation + solve)",
-            solver.name(),
-            s.objective
-        );
-        ours.push((solver, s, secs));
+        let runs: &[bool] = if plain_too { &[false, true] } else { &[false] };
+        for &force_plain in runs {
+            let t = Instant::now();
+            let s = if force_plain { solve_plain(&p, &opts) } else { solve(&p, &opts) };
+            let secs = t.elapsed().as_secs_f64();
+            let status = match &s.outcome {
+                Outcome::Optimal => "optimal".to_string(),
+                Outcome::TimeLimit { gap } => format!("time limit, gap {:.3}%", gap * 100.0),
+                other => format!("{other:?}"),
+            };
+            let how = match &s.stages {
+                Some(st) => format!(
+                    "two stages: {} rounds, {} cuts, {} teams refined, {:.2} s choosing, {:.2} s scheduling{}",
+                    st.rounds,
+                    st.cuts,
+                    st.refined,
+                    st.select_seconds,
+                    st.schedule_seconds,
+                    if st.fell_back {
+                        ", fell back to the plain program"
+                    } else if st.repaired {
+                        ", a repaired choice"
+                    } else {
+                        ""
+                    }
+                ),
+                None => "plain program".to_string(),
+            };
+            let chosen = s.start.iter().filter(|x| x.is_some()).count();
+            println!(
+                "throughline ({}, {how}): {status}, objective {:.1}, {chosen} selected, {secs:.2} s (formulation + solve)",
+                solver.name(),
+                s.objective
+            );
+            ours.push((solver, s, secs));
+        }
     }
     let opts = Options {
         time_limit: limit,

@@ -456,6 +456,7 @@ pub fn frontier(
         hired: 0.0,
         seconds: 0.0,
         solver: opts.solver,
+        stages: None,
     };
     let solve_at = |budget: f64, known: &mut Vec<(Option<f64>, Solution)>| -> Solution {
         if budget < floor * (1.0 - 1e-9) {

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod milp;
 pub mod problem;
 pub mod solve;
+pub mod twostage;
 
 use model::Model;
 use model::display::num;

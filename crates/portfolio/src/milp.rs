@@ -104,8 +104,9 @@ pub(crate) struct Milp {
 /// How a solve ended, before the plan is read back.
 #[derive(Clone, Debug)]
 pub(crate) enum Status {
-    /// Proven optimal within the gap.
-    Optimal(Vec<f64>),
+    /// Proven optimal within the gap; with the relative gap actually proven, when the solver
+    /// reports it (CBC), so a caller that needs the bound (the two stages) gets the tightest.
+    Optimal(Vec<f64>, Option<f64>),
     /// A feasible point found before a limit; `gap` is the relative optimality gap.
     Feasible(Vec<f64>, f64),
     /// No point satisfies the rows.
@@ -137,8 +138,21 @@ impl Milp {
         self.obj.len() - 1
     }
 
-    /// Adds a row `lo ≤ Σ coefs ≤ hi`.
-    pub fn row(&mut self, lo: f64, hi: f64, coefs: Vec<(usize, f64)>) {
+    /// Adds a row `lo ≤ Σ coefs ≤ hi`. A column named twice gets the sum of its coefficients
+    /// (solvers refuse a row that names a column twice).
+    pub fn row(&mut self, lo: f64, hi: f64, mut coefs: Vec<(usize, f64)>) {
+        if coefs.windows(2).any(|w| w[0].0 >= w[1].0) {
+            coefs.sort_by_key(|&(j, _)| j);
+            let mut merged: Vec<(usize, f64)> = Vec::with_capacity(coefs.len());
+            for (j, v) in coefs {
+                match merged.last_mut() {
+                    Some(last) if last.0 == j => last.1 += v,
+                    _ => merged.push((j, v)),
+                }
+            }
+            merged.retain(|&(_, v)| v != 0.0);
+            coefs = merged;
+        }
         self.rows.push(Row { lo, hi, coefs });
     }
 
@@ -263,7 +277,7 @@ fn microlp_solve(p: &Milp, limits: Limits) -> Status {
                     // for, as HiGHS reports it.
                     match (sol.status(), reason) {
                         (SolutionStatus::Optimal, _) | (_, TerminationReason::MipGap) => {
-                            Status::Optimal(x)
+                            Status::Optimal(x, None)
                         }
                         _ => Status::Feasible(x, sol.gap().unwrap_or(f64::NAN)),
                     }
@@ -339,12 +353,18 @@ fn cbc_solve(p: &Milp, limits: Limits) -> Status {
     if raw.is_proven_infeasible() {
         return Status::Infeasible;
     }
+    // The relative gap CBC proved, from its best possible value (as the time-limit case below).
+    let proven = || {
+        let (best, obj) = (raw.best_possible_value(), raw.obj_value());
+        let gap = (best - obj).abs() / obj.abs().max(1e-10);
+        (best.is_finite() && best.abs() < 1e50 && gap <= limits.gap.max(0.0)).then_some(gap)
+    };
     if raw.is_proven_optimal() {
-        return Status::Optimal(x());
+        return Status::Optimal(x(), proven());
     }
     match raw.secondary_status() {
         SecondaryStatus::LinearRelaxationInfeasible => Status::Infeasible,
-        SecondaryStatus::StoppedOnGap => Status::Optimal(x()),
+        SecondaryStatus::StoppedOnGap => Status::Optimal(x(), proven()),
         SecondaryStatus::StoppedOnTime
         | SecondaryStatus::StoppedOnNodes
         | SecondaryStatus::StoppedOnIterationLimit
@@ -394,7 +414,9 @@ fn highs_solve(p: &Milp, limits: Limits) -> Status {
     let solved = model.solve();
     let x = || solved.get_solution().columns().to_vec();
     match solved.status() {
-        HighsModelStatus::Optimal => Status::Optimal(x()),
+        HighsModelStatus::Optimal => {
+            Status::Optimal(x(), Some(solved.mip_gap()).filter(|g| g.is_finite() && *g >= 0.0))
+        }
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit
         | HighsModelStatus::ReachedSolutionLimit
@@ -439,7 +461,7 @@ mod tests {
                 9.0 * unit,
                 cols.iter().zip([4.0, 6.0, 3.0]).map(|(&c, w)| (c, w * unit)).collect(),
             );
-            let Status::Optimal(x) = m.solve(solver, limits()) else {
+            let Status::Optimal(x, _) = m.solve(solver, limits()) else {
                 panic!("{} not optimal", solver.name())
             };
             let chosen: Vec<bool> = x.iter().map(|v| *v > 0.5).collect();

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::milp::{Limits, Milp, Solver, Status};
 use crate::problem::Problem;
+use crate::twostage;
 
 /// A named group of constraints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -137,6 +138,10 @@ pub struct Solution {
     pub seconds: f64,
     /// The solver that answered.
     pub solver: Solver,
+    /// How the two-stage solve went, when it answered (`crate::twostage`); `None`: the plain
+    /// program did. Not written to JSON: its timings would make outputs differ run to run.
+    #[serde(skip)]
+    pub stages: Option<twostage::Stages>,
 }
 
 impl Solution {
@@ -191,7 +196,7 @@ impl Default for Options {
 }
 
 impl Options {
-    fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         Limits {
             time_limit: self.time_limit,
             gap: self.gap,
@@ -203,19 +208,61 @@ impl Options {
 }
 
 /// The columns of the formulation, for reading a solution back.
-struct Columns {
-    /// `(item, quarter)` per binary column, in column order.
-    starts: Vec<(usize, usize)>,
+pub(crate) struct Columns {
+    /// `(item, quarter)` per binary column, in column order (quarter 0 for a
+    /// [`Shape::Selection`] column).
+    pub(crate) starts: Vec<(usize, usize)>,
     /// First column of each item.
-    first: Vec<usize>,
+    pub(crate) first: Vec<usize>,
     /// Number of start columns of each item.
-    count: Vec<usize>,
+    pub(crate) count: Vec<usize>,
     /// The column of each start, parallel to `starts`.
-    handles: Vec<usize>,
+    pub(crate) handles: Vec<usize>,
     /// Per team that may hire, its hire column in each quarter.
     hires: Vec<Option<Vec<usize>>>,
     /// With CVaR: the `η` column and the `u_s` column of each scenario.
     cvar: Option<(usize, Vec<usize>)>,
+}
+
+/// What the binary columns of a program stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `x[i][q]`: item i starts in quarter q. The plan.
+    Schedule,
+    /// `y_i`: item i is in the plan, in some quarter; each team's capacity summed over the
+    /// year, dependencies as `y_B ≤ y_A`. The first stage of [`crate::twostage`]: every plan
+    /// keeps these rows, so it is a relaxation of [`Shape::Schedule`] (only for problems whose
+    /// value does not depend on the quarter and whose teams do not hire).
+    Selection,
+}
+
+/// The earliest quarter each item can start in, from the durations of what it depends on and
+/// the lag (`p.quarters + 1`: never): no plan starts item i before `earliest[i]`, since B
+/// needs A to have started `lag + d_A − 1` quarters before it.
+fn earliest(p: &Problem) -> Vec<usize> {
+    let never = p.quarters + 1;
+    let mut es: Vec<usize> =
+        (0..p.items.len()).map(|i| if last_start(p, i).is_some() { 0 } else { never }).collect();
+    // Starts only grow and stop at `never`, so this ends (also on a cycle of dependencies).
+    loop {
+        let mut changed = false;
+        for (b, it) in p.items.iter().enumerate() {
+            for &a in &it.depends_on {
+                let need = if es[a] >= never {
+                    never
+                } else {
+                    es[a].saturating_add(p.items[a].duration - 1).saturating_add(p.lag).min(never)
+                };
+                if need > es[b] {
+                    es[b] = need;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return es;
+        }
+    }
 }
 
 /// The last quarter an item may start in, or `None` when it cannot be scheduled at all.
@@ -224,8 +271,14 @@ pub fn last_start(p: &Problem, i: usize) -> Option<usize> {
     (it.barred.is_none() && it.duration <= p.quarters).then(|| p.quarters - it.duration)
 }
 
-/// Builds the program with the groups for which `on` holds (all of them for a normal solve).
-fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Milp, Columns) {
+/// Builds the program with the groups for which `on` holds (all of them for a normal solve), in
+/// the given shape.
+pub(crate) fn build(
+    p: &Problem,
+    on: &dyn Fn(Group) -> bool,
+    feasibility_only: bool,
+    shape: Shape,
+) -> (Milp, Columns) {
     let mut pb = Milp::default();
     let n = p.items.len();
     let w = p.risk.as_ref().map_or(0.0, |r| r.weight);
@@ -238,15 +291,24 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
         cvar: None,
     };
     let mut handles = Vec::new();
+    let selection = shape == Shape::Selection;
+    let es = if selection { earliest(p) } else { Vec::new() };
     for i in 0..n {
         cols.first[i] = cols.starts.len();
         let Some(last) = last_start(p, i) else { continue };
-        for q in 0..=last {
+        // One column per start; one per item in the first stage, where the quarter is left open
+        // (value does not depend on it there), for items whose dependencies can finish in time.
+        let quarters = match shape {
+            Shape::Schedule => 0..=last,
+            Shape::Selection if es.get(i).is_some_and(|&e| e <= last) => 0..=0,
+            Shape::Selection => continue,
+        };
+        for q in quarters {
             let obj = if feasibility_only { 0.0 } else { (1.0 - w) * p.value_at(i, q) };
             handles.push(pb.column(obj, 0.0, 1.0, true));
             cols.starts.push((i, q));
+            cols.count[i] += 1;
         }
-        cols.count[i] = last + 1;
     }
     // Person-quarters beyond capacity, for teams that may hire.
     let hires: Vec<Option<Vec<usize>>> = (0..p.teams.len())
@@ -299,6 +361,33 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
         if !on(Group::Capacity { team: t }) {
             continue;
         }
+        if selection {
+            // The year's effort within the year's capacity, and each crowd's quarters within
+            // the quarters it may fill (when the capacity is the same in every quarter).
+            let mine = |i: usize| {
+                let it = &p.items[i];
+                it.team == Some(t) && it.load() > 0.0 && cols.count[i] > 0
+            };
+            let row: Vec<(usize, f64)> = (0..n)
+                .filter(|&i| mine(i))
+                .map(|i| (of(i)[0], p.items[i].load() * p.items[i].duration as f64))
+                .collect();
+            if !row.is_empty() {
+                pb.row(f64::NEG_INFINITY, team.capacity.iter().sum(), row);
+            }
+            let cap = team.capacity.first().copied().unwrap_or(0.0);
+            if team.capacity.iter().all(|&c| c == cap) {
+                for (members, most) in crowds(p, t, cap) {
+                    let row: Vec<(usize, f64)> = members
+                        .iter()
+                        .filter(|&&i| mine(i))
+                        .map(|&i| (of(i)[0], p.items[i].duration as f64))
+                        .collect();
+                    pb.row(f64::NEG_INFINITY, (most * p.quarters) as f64, row);
+                }
+            }
+            continue;
+        }
         for q in 0..p.quarters {
             let mut row = Vec::new();
             for (k, &(i, s)) in cols.starts.iter().enumerate() {
@@ -334,6 +423,13 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
     for (b, it) in p.items.iter().enumerate() {
         for &a in &it.depends_on {
             if !on(Group::Dependency { item: b, on: a }) || cols.count[b] == 0 {
+                continue;
+            }
+            if selection {
+                // B only with A (when A cannot be in, B has no column: `earliest`).
+                let mut row = y(b, 1.0);
+                row.extend(y(a, -1.0));
+                pb.row(f64::NEG_INFINITY, 0.0, row);
                 continue;
             }
             let lead = p.lag + p.items[a].duration - 1;
@@ -424,7 +520,7 @@ fn build(p: &Problem, on: &dyn Fn(Group) -> bool, feasibility_only: bool) -> (Mi
 /// above half the capacity, and each smaller item with those too large to run beside it ("at
 /// most one of them"); and the items above a third of the capacity ("at most two"). Only sets that could break their
 /// limit are returned, without one contained in another of the same limit.
-fn crowds(p: &Problem, t: usize, cap: f64) -> Vec<(Vec<usize>, usize)> {
+pub(crate) fn crowds(p: &Problem, t: usize, cap: f64) -> Vec<(Vec<usize>, usize)> {
     let tol = 1e-9 * cap.abs().max(1.0);
     let members: Vec<usize> = (0..p.items.len())
         .filter(|&i| {
@@ -466,7 +562,12 @@ fn crowds(p: &Problem, t: usize, cap: f64) -> Vec<(Vec<usize>, usize)> {
 /// and, with CVaR, the best `η` and each scenario's shortfall `u_s = (η − V_s)⁺`. `None` when
 /// the schedule has a start the program has no column for. The point may still break a rule:
 /// the solver checks a warm start before it uses it.
-fn point(p: &Problem, pb: &Milp, cols: &Columns, start: &[Option<usize>]) -> Option<Vec<f64>> {
+pub(crate) fn point(
+    p: &Problem,
+    pb: &Milp,
+    cols: &Columns,
+    start: &[Option<usize>],
+) -> Option<Vec<f64>> {
     if start.len() != p.items.len() {
         return None;
     }
@@ -536,13 +637,67 @@ fn solve_with(
     diagnose: bool,
 ) -> Solution {
     let started = Instant::now();
-    let (mut pb, cols) = build(p, &|_| true, false);
+    let (found, stages) = if twostage::applies(p, opts) {
+        let (found, stages) = twostage::solve(p, opts, warm);
+        (found, Some(stages))
+    } else {
+        (plain(p, opts, warm), None)
+    };
+    finish(p, opts, found, stages, diagnose, started)
+}
+
+/// Solves the plain program (`x[i][q]`), never in two stages: what the two stages are held to
+/// in the tests, and what the benchmark compares them with.
+pub fn solve_plain(p: &Problem, opts: &Options) -> Solution {
+    let started = Instant::now();
+    finish(p, opts, plain(p, opts, None), None, true, started)
+}
+
+/// What a solve found, before the plan is read and moved early.
+pub(crate) enum Found {
+    /// A schedule, and its remaining relative gap (`None`: optimal within the gap asked).
+    Plan(Vec<Option<usize>>, Option<f64>),
+    /// No plan satisfies every rule.
+    Infeasible,
+    /// The solver failed or stopped without a plan.
+    Failed(String),
+}
+
+/// The plain program, solved.
+pub(crate) fn plain(p: &Problem, opts: &Options, warm: Option<&[Option<usize>]>) -> Found {
+    let (mut pb, cols) = build(p, &|_| true, false, Shape::Schedule);
     pb.initial = warm.and_then(|w| point(p, &pb, &cols, w));
-    let mut start = vec![None; p.items.len()];
-    let (outcome, x) = match pb.solve(opts.solver, opts.limits()) {
-        Status::Optimal(x) => (Outcome::Optimal, Some(x)),
-        Status::Feasible(x, gap) => (Outcome::TimeLimit { gap }, Some(x)),
-        Status::Infeasible => (
+    let read = |x: Vec<f64>| {
+        let mut start = vec![None; p.items.len()];
+        for (k, &(i, q)) in cols.starts.iter().enumerate() {
+            if x[cols.handles[k]] > 0.5 {
+                start[i] = Some(q);
+            }
+        }
+        start
+    };
+    match pb.solve(opts.solver, opts.limits()) {
+        Status::Optimal(x, _) => Found::Plan(read(x), None),
+        Status::Feasible(x, gap) => Found::Plan(read(x), Some(gap)),
+        Status::Infeasible => Found::Infeasible,
+        Status::Failed(reason) => Found::Failed(reason),
+    }
+}
+
+/// The solution of what was found: outcome (with the conflict diagnosis when asked), the
+/// schedule moved early, its value, spend and hiring.
+fn finish(
+    p: &Problem,
+    opts: &Options,
+    found: Found,
+    stages: Option<twostage::Stages>,
+    diagnose: bool,
+    started: Instant,
+) -> Solution {
+    let (outcome, mut start) = match found {
+        Found::Plan(start, None) => (Outcome::Optimal, start),
+        Found::Plan(start, Some(gap)) => (Outcome::TimeLimit { gap }, start),
+        Found::Infeasible => (
             Outcome::Infeasible {
                 conflicts: if diagnose {
                     conflicts(p, opts).iter().map(|g| g.describe(p)).collect()
@@ -550,17 +705,10 @@ fn solve_with(
                     Vec::new()
                 },
             },
-            None,
+            vec![None; p.items.len()],
         ),
-        Status::Failed(reason) => (Outcome::Failed { reason }, None),
+        Found::Failed(reason) => (Outcome::Failed { reason }, vec![None; p.items.len()]),
     };
-    if let Some(x) = x {
-        for (k, &(i, q)) in cols.starts.iter().enumerate() {
-            if x[cols.handles[k]] > 0.5 {
-                start[i] = Some(q);
-            }
-        }
-    }
     left_shift(p, &mut start);
     let value = (0..p.items.len()).filter_map(|i| start[i].map(|s| p.value_at(i, s))).sum();
     let cost = p.spend(&start);
@@ -580,6 +728,7 @@ fn solve_with(
         hired,
         seconds: started.elapsed().as_secs_f64(),
         solver: opts.solver,
+        stages,
     }
 }
 
@@ -675,7 +824,7 @@ pub fn groups(p: &Problem) -> Vec<Group> {
 }
 
 fn feasible(p: &Problem, on: &dyn Fn(Group) -> bool, opts: &Options) -> bool {
-    let (pb, _) = build(p, on, true);
+    let (pb, _) = build(p, on, true, Shape::Schedule);
     // Any feasible point answers the question.
     let limits = Limits { gap: 1.0, ..opts.limits() };
     !matches!(pb.solve(opts.solver, limits), Status::Infeasible)

@@ -1,7 +1,7 @@
 //! The solver against exhaustive search, infeasibility diagnosis, CVaR, and the example's plan.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-use portfolio::solve::{Outcome, cvar, objective_of, solve};
+use portfolio::solve::{Outcome, cvar, objective_of, solve, solve_plain};
 use portfolio::{Options, Problem, Solver};
 use proptest::prelude::*;
 use synthetic::brute;
@@ -51,6 +51,8 @@ fn agree(p: &Problem) -> Result<(), TestCaseError> {
 
 fn agree_with(p: &Problem, opts: &Options) -> Result<(), TestCaseError> {
     let s = solve(p, opts);
+    // The two stages answer exactly where they apply (held to brute force below either way).
+    prop_assert_eq!(s.stages.is_some(), portfolio::twostage::applies(p, opts));
     match brute::best(p) {
         None => prop_assert!(
             matches!(s.outcome, Outcome::Infeasible { .. }),
@@ -293,4 +295,106 @@ fn marginal_values_and_the_frontier_have_known_answers() {
     let f = portfolio::explain::frontier(&p, 4, &opts, None);
     let values: Vec<f64> = f.iter().map(|x| x.objective.unwrap()).collect();
     assert_eq!(values, vec![0.0, 60.0, 120.0, 120.0, 120.0]);
+}
+
+/// Items by hand for one team of `capacity` FTE over `quarters` quarters: `(value, effort)`
+/// each, one quarter long unless the effort exceeds the capacity; no budget, no other rule.
+fn by_hand(quarters: usize, capacity: f64, items: &[(f64, f64)]) -> Problem {
+    let mut p = problem(&small(1, items.len(), quarters, 1, 0));
+    p.teams[0].capacity = vec![capacity; quarters];
+    for (it, &(value, effort)) in p.items.iter_mut().zip(items) {
+        it.value = value;
+        it.cost = 0.0;
+        it.effort = effort;
+        it.duration = ((effort / capacity) - 1e-9).ceil().max(1.0) as usize;
+        it.team = Some(0);
+        it.must = false;
+        it.depends_on.clear();
+        it.excludes.clear();
+    }
+    p.shares.clear();
+    p.covers.clear();
+    p.budget = None;
+    p
+}
+
+/// The two stages against exhaustive search and the plain program, on a problem whose first
+/// choice fits the year's capacity but no schedule: returns how the two stages went.
+fn two_stages_agree(p: &Problem, best: f64) -> portfolio::twostage::Stages {
+    let (brute, _) = brute::best(p).unwrap();
+    assert!((brute - best).abs() < 1e-9, "brute force {brute}, expected {best}");
+    for solver in Solver::available() {
+        let opts = Options { solver, ..Options::default() };
+        let s = solve(p, &opts);
+        assert_eq!(s.outcome, Outcome::Optimal, "{solver}");
+        assert!((s.objective - best).abs() < 1e-6, "{solver}: {} against {best}", s.objective);
+        assert!(brute::feasible(p, &s.start), "{solver}: the plan breaks a rule");
+        let plain = solve_plain(p, &opts);
+        assert!(plain.stages.is_none());
+        assert!((plain.objective - best).abs() < 1e-6, "{solver}: plain {}", plain.objective);
+    }
+    solve(p, &Options::default()).stages.expect("answered in two stages")
+}
+
+#[test]
+fn a_choice_that_fits_the_year_but_no_quarter_is_refined_away() {
+    // Capacity 5 in each of 2 quarters (10 a year); efforts 3, 3, 1.5, 1.5, 1 sum to 10, but no
+    // two quarters hold them (a 3 goes with at most 1.5 + ... : 3 + 1.5 = 4.5, and the 1 fits
+    // beside neither pair). The year's capacity takes all five (33.5); the best schedule drops
+    // the 1 (30: 3 + 1.5 in each quarter).
+    let p = by_hand(2, 5.0, &[(10.0, 3.0), (10.0, 3.0), (5.0, 1.5), (5.0, 1.5), (3.5, 1.0)]);
+    let stages = two_stages_agree(&p, 30.0);
+    assert!(stages.rounds >= 2, "{stages:?}");
+    assert_eq!(stages.refined, 1, "{stages:?}");
+    assert!(!stages.fell_back, "{stages:?}");
+}
+
+#[test]
+fn a_choice_no_schedule_fits_is_cut_when_quarters_cannot_be_refined() {
+    // The same, with a two-quarter item of little value in the team (so its quarters are not
+    // interchangeable in the first stage): the choice is cut instead, lifted with the 3.5.
+    let p = by_hand(
+        2,
+        5.0,
+        &[(10.0, 3.0), (10.0, 3.0), (5.0, 1.5), (5.0, 1.5), (3.5, 1.0), (0.5, 3.5), (0.1, 10.0)],
+    );
+    assert_eq!(p.items[6].duration, 2);
+    let stages = two_stages_agree(&p, 30.0);
+    assert!(stages.cuts >= 1 && stages.refined == 0, "{stages:?}");
+    assert!(!stages.fell_back, "{stages:?}");
+}
+
+#[test]
+fn dependencies_between_teams_that_no_renumbering_meets_are_cut() {
+    // Teams X and Y of one FTE, two quarters, a lag of one quarter: b needs a, d needs c (a, c in
+    // X; b, d in Y). Each team's pair fits its two quarters, but a and c cannot both be in the
+    // first. The best plan drops d (29).
+    let mut p = by_hand(2, 1.0, &[(10.0, 1.0), (10.0, 1.0), (9.0, 1.0), (9.0, 1.0)]);
+    p.teams.push(p.teams[0].clone());
+    p.teams[1].id = "y".into();
+    p.lag = 1;
+    p.items[1].team = Some(1);
+    p.items[3].team = Some(1);
+    p.items[1].depends_on = vec![0];
+    p.items[3].depends_on = vec![2];
+    let stages = two_stages_agree(&p, 29.0);
+    assert_eq!((stages.cuts, stages.refined), (1, 0), "{stages:?}");
+}
+
+#[test]
+fn the_plain_program_answers_where_two_stages_do_not_apply() {
+    let mut p = problem(&small(5, 6, 3, 2, 0));
+    assert!(portfolio::twostage::applies(&p, &Options::default()));
+    // Value in time: the quarter matters.
+    p.horizon = Some(portfolio::problem::Horizon { quarters: 8, discount_rate: 0.05 });
+    assert!(solve(&p, &Options::default()).stages.is_none());
+    // Hiring: the spend depends on the schedule.
+    let mut q = problem(&Spec { rates: true, hiring: true, ..small(5, 6, 3, 2, 0) });
+    assert!((0..q.teams.len()).any(|t| q.can_hire(t)));
+    assert!(solve(&q, &Options::default()).stages.is_none());
+    // A node limit (the what-ifs behind explanations): byte-stable answers.
+    q.hiring = false;
+    let limited = Options { node_limit: Some(100), ..Options::default() };
+    assert!(solve(&q, &limited).stages.is_none());
+    assert!(solve(&q, &Options::default()).stages.is_some());
 }
