@@ -16,6 +16,7 @@ pub mod plan;
 pub mod sampler;
 pub mod sensitivity;
 pub mod stats;
+pub mod streams;
 pub mod voi;
 
 use std::collections::HashMap;
