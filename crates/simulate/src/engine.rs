@@ -1,6 +1,6 @@
-//! The Monte Carlo engine: samples are processed in fixed-size blocks; each block draws its own
-//! random numbers from streams keyed by (seed, variable, block), so results do not depend on how
-//! many threads run the blocks, and every initiative sees the same draws of every shared link
+//! The Monte Carlo engine: samples are processed in fixed-size blocks; every draw is a pure
+//! function of (seed, variable, sample index) ([`crate::streams`]), so results do not depend on
+//! how many threads run the blocks, and every initiative sees the same draws of every shared link
 //! (common random numbers: comparisons between initiatives are paired).
 //!
 //! Per block, with each link's factor `f = effect × works` drawn once:
@@ -406,7 +406,7 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
 
 /// One block of [`crate::node_changes`]: the change the `initiatives` cause together in each
 /// `watched` node, for samples `block · BLOCK …` (`len` of them). Deliveries and link factors
-/// are drawn from the streams the engine uses, keyed by (seed, variable, block), so the samples
+/// are drawn from the streams the engine uses, keyed by (seed, variable, sample), so the samples
 /// are paired with every other result of a run with the same seed and sample count.
 pub(crate) fn node_changes_block(
     plan: &Plan,
