@@ -35,7 +35,9 @@ Options:
   --seed S      generator seed (default 12345).
 
 Usage: simulate_peer.py PLAN.json SAMPLES [--f32] [--threads N] [--chunk K] [--seed S].
-Prints JSON: seconds (compute only, after reading the plan), the mean value of each initiative
+Prints JSON: seconds (compute only, after reading the plan), cpu_seconds (the CPU time of all
+the process's threads over the same span: less sensitive than wall time to other processes
+competing for the cores), the mean value of each initiative
 with its standard error, the threads and precision used.
 """
 import argparse
@@ -240,7 +242,7 @@ def main():
     samples, chunk = args.samples, args.chunk
     bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     if args.threads <= 1:
         rng = np.random.default_rng(args.seed)
         parts = [model.chunk(rng, b - a, dtype) for a, b in bounds]
@@ -259,11 +261,13 @@ def main():
     sums = sum(p[0] for p in parts)
     sumsq = sum(p[1] for p in parts)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     mean = sums / samples
     var = np.maximum(sumsq / samples - mean * mean, 0.0) * samples / (samples - 1)
     json.dump(
         {
             "seconds": seconds,
+            "cpu_seconds": cpu_seconds,
             "threads": args.threads,
             "precision": "f32" if args.f32 else "f64",
             "numpy": np.__version__,

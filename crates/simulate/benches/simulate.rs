@@ -19,7 +19,11 @@
 //! Timing: `BENCH_RUNS` rounds (default 3); each round runs, for every thread count, the engine,
 //! the f64 peer and the f32 peer one after the other, so load from other processes on a shared
 //! machine falls on all sides alike. Every figure is the median of its runs; the peer's time is
-//! its compute only (after reading the plan). The load average is printed before and after.
+//! its compute only (after reading the plan). Both wall time and CPU time (all threads of the
+//! process) are reported: under load from other processes the wall times stretch by whatever
+//! share of the cores each side got, while CPU times stay closer to the work done, so on a busy
+//! machine the CPU ratio is the steadier figure (at 1 thread the two agree on a quiet one). The
+//! load average is printed before and after.
 //!
 //! Agreement: the two use different generators, so every peer run must agree with the engine on
 //! every initiative's mean value within 4.5 combined standard errors (the benchmark panics
@@ -41,10 +45,11 @@ use synthetic::{Spec, generate};
 /// Largest |z| allowed between the engine's and the peer's mean of an initiative.
 const Z_MAX: f64 = 4.5;
 
-/// One peer run: its compute time, and the number of initiatives outside `Z_MAX` with the
-/// largest |z|.
+/// One peer run: its compute time (wall and CPU), and the number of initiatives outside `Z_MAX`
+/// with the largest |z|.
 struct PeerRun {
     seconds: f64,
+    cpu_seconds: f64,
     disagree: usize,
     worst: f64,
 }
@@ -81,7 +86,12 @@ fn run_peer(
         }
         worst = worst.max(z);
     }
-    Ok(PeerRun { seconds: peer["seconds"].as_f64().unwrap_or(f64::NAN), disagree, worst })
+    Ok(PeerRun {
+        seconds: peer["seconds"].as_f64().unwrap_or(f64::NAN),
+        cpu_seconds: peer["cpu_seconds"].as_f64().unwrap_or(f64::NAN),
+        disagree,
+        worst,
+    })
 }
 
 fn main() {
@@ -131,17 +141,19 @@ fn main() {
     );
     println!("load average before: {load_before}");
 
-    // times[k] = (engine, peer f64, peer f32) for threads[k]; agreement per peer.
+    // times[k] = (engine, peer f64, peer f32) for threads[k], wall and CPU; agreement per peer.
     let mut times: Vec<[Vec<f64>; 3]> = vec![[vec![], vec![], vec![]]; threads.len()];
+    let mut cpu = times.clone();
     let mut worst = [0.0f64; 2];
     let mut disagree = [0usize; 2];
     let mut peer_runs = [0usize; 2];
     let mut bits: Option<Vec<u64>> = None;
     for _ in 0..runs {
         for (k, &t) in threads.iter().enumerate() {
-            let start = Instant::now();
+            let (start, cpu_start) = (Instant::now(), cpu_seconds());
             let sim = pools[k].install(|| simulate::run(&model, &plan, &settings, &|_, _| {}));
             times[k][0].push(start.elapsed().as_secs_f64());
+            cpu[k][0].push(cpu_seconds() - cpu_start);
             // Thread-count independence: every run gives the same means, bit for bit.
             let means: Vec<u64> = sim.initiatives.iter().map(|r| r.value.mean.to_bits()).collect();
             match &bits {
@@ -155,6 +167,7 @@ fn main() {
                 match run_peer(&plan_path, samples, t, f32, &sim) {
                     Ok(r) => {
                         times[k][1 + p].push(r.seconds);
+                        cpu[k][1 + p].push(r.cpu_seconds);
                         worst[p] = worst[p].max(r.worst);
                         disagree[p] += r.disagree;
                         peer_runs[p] += 1;
@@ -192,10 +205,32 @@ fn main() {
         }
     }
     println!();
+    println!("CPU seconds (all threads; less sensitive to other processes than wall time):");
+    println!();
+    println!("| threads each | throughline | NumPy f64 | ratio f64 | NumPy f32 | ratio f32 |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (k, &t) in threads.iter().enumerate() {
+        let ours = median(&cpu[k][0]);
+        if peer_on && !cpu[k][1].is_empty() && !cpu[k][2].is_empty() {
+            let (p64, p32) = (median(&cpu[k][1]), median(&cpu[k][2]));
+            println!(
+                "| {t} | {ours:.2} s | {p64:.2} s | {:.1}× | {p32:.2} s | {:.1}× |",
+                p64 / ours,
+                p32 / ours
+            );
+        } else {
+            println!("| {t} | {ours:.2} s | — | — | — | — |");
+        }
+    }
+    println!();
     for (k, &t) in threads.iter().enumerate() {
         println!(
             "runs at {t} thread(s): throughline {:.2?}, NumPy f64 {:.2?}, NumPy f32 {:.2?}",
             times[k][0], times[k][1], times[k][2]
+        );
+        println!(
+            "CPU at {t} thread(s): throughline {:.2?}, NumPy f64 {:.2?}, NumPy f32 {:.2?}",
+            cpu[k][0], cpu[k][1], cpu[k][2]
         );
     }
     println!("peak RSS of this process: {:.0} MB", peak_rss_mb());
@@ -218,6 +253,17 @@ fn peer_version() -> String {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
+}
+
+/// CPU time of this process so far, all threads (user + system, from `/proc/self/stat`, in the
+/// kernel's fixed 100 ticks a second); NaN where that file is missing.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let ticks: Vec<f64> =
+        rest.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
+    if ticks.len() == 2 { (ticks[0] + ticks[1]) / 100.0 } else { f64::NAN }
 }
 
 fn peak_rss_mb() -> f64 {

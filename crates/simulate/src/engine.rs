@@ -1,6 +1,6 @@
-//! The Monte Carlo engine: samples are processed in fixed-size blocks; each block draws its own
-//! random numbers from streams keyed by (seed, variable, block), so results do not depend on how
-//! many threads run the blocks, and every initiative sees the same draws of every shared link
+//! The Monte Carlo engine: samples are processed in fixed-size blocks; every draw is a pure
+//! function of (seed, variable, sample index) ([`crate::streams`]), so results do not depend on
+//! how many threads run the blocks, and every initiative sees the same draws of every shared link
 //! (common random numbers: comparisons between initiatives are paired).
 //!
 //! Per block, with each link's factor `f = effect × works` drawn once:
@@ -14,14 +14,12 @@
 //! sample. Memory is bounded by the block: no samples × links matrix is held, only the current
 //! block's factors.
 
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
-
 use crate::plan::Plan;
+use crate::streams::{GROUP, Seed, Stream, Words};
 
-/// Samples per block: large enough to vectorise the inner loops and amortise seeding a stream
-/// per variable, small enough that a block's tables stay in cache.
-pub const BLOCK: usize = 64;
+/// Samples per block: one group of the streams' words ([`GROUP`]), large enough to vectorise the
+/// inner loops, small enough that a block's tables stay near the cache.
+pub const BLOCK: usize = GROUP;
 
 /// Where one block writes: its part of every per-variable sample vector of the run, so blocks
 /// write straight into the results (no per-block copies to gather afterwards).
@@ -71,29 +69,27 @@ fn by_block(vars: &mut [Vec<f64>], blocks: usize) -> impl Iterator<Item = Vec<&m
     parts.into_iter()
 }
 
-/// A random stream for one variable in one block.
-pub(crate) fn stream(seed: u64, key: u64, block: u64) -> Xoshiro256PlusPlus {
-    let mut z = seed ^ key.rotate_left(17) ^ block.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
-}
-
-/// Draws `out.len()` values of `sampler × works`: first the values, then "works" for each, two
-/// per 64-bit word (a draw works when its 32-bit half is below `p · 2³²`, so `p` is honoured to
-/// 2⁻³²). The values come first, so their stream does not depend on `p`; with `p = 1` nothing
-/// more is drawn.
+/// Draws block `block` of a variable (`out.len()` samples, at most [`BLOCK`]): `sampler ×
+/// works`, where sample `i` works when its word's low half is below `p · 2³²` (so `p` is
+/// honoured to 2⁻³²), while the values come from the high halves ([`crate::streams`]). A
+/// constant that always works draws nothing.
 #[inline(always)]
 pub(crate) fn draw(
     sampler: &crate::sampler::Sampler,
     p: f64,
-    rng: &mut Xoshiro256PlusPlus,
+    stream: Stream,
+    block: u64,
     out: &mut [f64],
 ) {
-    sampler.fill(rng, out);
-    for chunk in out.chunks_mut(BLOCK) {
-        let Some(keep) = works(p, rng, chunk.len()) else { return };
-        for (x, &k) in chunk.iter_mut().zip(&keep) {
+    if let crate::sampler::Sampler::Constant(v) = sampler
+        && p >= 1.0
+    {
+        return out.fill(*v);
+    }
+    let words = stream.group(block);
+    sampler.fill_group(&words, out);
+    if let Some(keep) = works(p, &words) {
+        for (x, &k) in out.iter_mut().zip(&keep) {
             // Branch-free: keep every bit of x, or none (+0.0).
             *x = f64::from_bits(x.to_bits() & (k as i32 as i64 as u64));
         }
@@ -101,45 +97,42 @@ pub(crate) fn draw(
 }
 
 /// [`draw`] for a link whose draws are `scale · f64::from(e)` ([`Sampler::lognormal_f32`]):
-/// writes the single-precision `e` (or +0.0 where the link fails), from the same stream in the
-/// same order, so `scale · f64::from(out[i])` has exactly the bits [`draw`] would write.
+/// writes the single-precision `e` (or +0.0 where the link fails), from the same words, so
+/// `scale · f64::from(out[i])` has exactly the bits [`draw`] would write.
 ///
 /// [`Sampler::lognormal_f32`]: crate::sampler::Sampler::lognormal_f32
 #[inline(always)]
-pub(crate) fn draw_f32(sigma: f32, p: f64, rng: &mut Xoshiro256PlusPlus, out: &mut [f32]) {
-    crate::sampler::lognormal_factors(rng, sigma, out);
-    for chunk in out.chunks_mut(BLOCK) {
-        let Some(keep) = works(p, rng, chunk.len()) else { return };
-        for (x, &k) in chunk.iter_mut().zip(&keep) {
+pub(crate) fn draw_f32(rate: f32, p: f64, stream: Stream, block: u64, out: &mut [f32]) {
+    let words = stream.group(block);
+    crate::sampler::lognormal_factors(&words, rate, out);
+    if let Some(keep) = works(p, &words) {
+        for (x, &k) in out.iter_mut().zip(&keep) {
             *x = f32::from_bits(x.to_bits() & k);
         }
     }
 }
 
-/// "Works" for a chunk of up to [`BLOCK`] draws, two per 64-bit word (a draw works when its
-/// 32-bit half is below `p · 2³²`, so `p` is honoured to 2⁻³²): an all-ones mask where draw `i`
-/// works, zero where it fails; `None` (and nothing drawn) when `p = 1`.
+/// "Works" for a group: an all-ones mask where sample `i`'s low half is below `p · 2³²`, zero
+/// where it fails; `None` when `p = 1`.
 #[inline(always)]
-fn works(p: f64, rng: &mut Xoshiro256PlusPlus, len: usize) -> Option<[u32; BLOCK]> {
+fn works(p: f64, words: &Words) -> Option<[u32; BLOCK]> {
     if p >= 1.0 {
         return None;
     }
     // p < 1, so p · 2³² < 2³² fits in 32 bits.
     let threshold = (p.max(0.0) * 4_294_967_296.0) as u32;
     let mut keep = [0u32; BLOCK];
-    // Draw 2i takes word i's low half, 2i + 1 its high half.
-    for pair in keep[..len.min(BLOCK).next_multiple_of(2)].chunks_exact_mut(2) {
-        let bits = rng.next_u64();
-        pair[0] = u32::from((bits as u32) < threshold).wrapping_neg();
-        pair[1] = u32::from(((bits >> 32) as u32) < threshold).wrapping_neg();
+    for (k, &w) in keep.iter_mut().zip(&words.lo) {
+        *k = u32::from(w < threshold).wrapping_neg();
     }
     Some(keep)
 }
 
-/// Draws costs: a cost below zero is not a cost, so a normal range touching zero is truncated.
+/// Draws a block of costs: a cost below zero is not a cost, so a normal range touching zero is
+/// truncated.
 #[inline(always)]
-fn draw_cost(sampler: &crate::sampler::Sampler, rng: &mut Xoshiro256PlusPlus, out: &mut [f64]) {
-    sampler.fill(rng, out);
+fn draw_cost(sampler: &crate::sampler::Sampler, stream: Stream, block: u64, out: &mut [f64]) {
+    draw(sampler, 1.0, stream, block, out);
     for c in out.iter_mut() {
         *c = c.max(0.0);
     }
@@ -160,34 +153,37 @@ pub(crate) fn redraw(
     samples: usize,
     cost: bool,
 ) -> Vec<f64> {
+    let stream = Seed::new(seed).stream(key);
     let mut out = vec![0.0; samples];
-    for (b, len) in blocks(samples) {
-        let start = b as usize * BLOCK;
-        let dst = &mut out[start..start + len];
-        let mut rng = stream(seed, key, b);
+    for (b, dst) in out.chunks_mut(BLOCK).enumerate() {
         if cost {
-            draw_cost(sampler, &mut rng, dst);
+            draw_cost(sampler, stream, b as u64, dst);
         } else {
-            draw(sampler, p, &mut rng, dst);
+            draw(sampler, p, stream, b as u64, dst);
         }
     }
     out
 }
 
-/// `dst += f · src`, elementwise.
+/// `dst += f · src`, elementwise; or, onto a row not yet written in this block, `dst = c + f ·
+/// src` for `onto = Some(c)`: the bits of filling the row with `c` and adding, without the fill.
 #[inline(always)]
-fn axpy(dst: &mut [f64], f: &[f64], src: &[f64]) {
-    for ((d, f), s) in dst.iter_mut().zip(f).zip(src) {
-        *d += f * s;
+fn axpy(dst: &mut [f64], f: &[f64], src: &[f64], onto: Option<f64>) {
+    let terms = dst.iter_mut().zip(f).zip(src);
+    match onto {
+        Some(c) => terms.for_each(|((d, f), s)| *d = c + f * s),
+        None => terms.for_each(|((d, f), s)| *d += f * s),
     }
 }
 
-/// `dst += (scale · e) · src`, elementwise: [`axpy`] with the factors `scale · f64::from(e)`
-/// that [`draw`] would have stored, formed in the same order, so the same bits.
+/// [`axpy`] with the factors `scale · f64::from(e)` that [`draw`] would have stored, formed in
+/// the same order, so the same bits.
 #[inline(always)]
-fn axpy_scaled(dst: &mut [f64], scale: f64, e: &[f32], src: &[f64]) {
-    for ((d, &e), s) in dst.iter_mut().zip(e).zip(src) {
-        *d += scale * f64::from(e) * s;
+fn axpy_scaled(dst: &mut [f64], scale: f64, e: &[f32], src: &[f64], onto: Option<f64>) {
+    let terms = dst.iter_mut().zip(e).zip(src);
+    match onto {
+        Some(c) => terms.for_each(|((d, &e), s)| *d = c + scale * f64::from(e) * s),
+        None => terms.for_each(|((d, &e), s)| *d += scale * f64::from(e) * s),
     }
 }
 
@@ -199,29 +195,100 @@ pub struct Scratch {
     /// Single-precision random parts of the links whose factors are `scale · e`
     /// ([`draw_f32`]): half the memory traffic of `factor` between the two passes.
     factor32: Vec<f32>,
+    /// The backward pass's value of a unit change in each node; a row is valid only where the
+    /// schedule says it is read (`Schedule::valued`) or the node has edges.
     vgain: Vec<f64>,
+    /// The forward pass's change in each node; a row is valid only where `touched` (rows are
+    /// written, not added to, when first reached, so no block zeroes the whole table).
     flow: Vec<f64>,
     amount: Vec<f64>,
     touched: Vec<bool>,
 }
 
-/// Runs one block (as many samples as `out` has room for), with AVX2 when the CPU has it
-/// (same bits either way).
-#[allow(unsafe_code)]
+/// An instruction set the block is compiled for: the same code and the same bits on each
+/// (tested), more lanes at a time on the wider ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// The crate's target as built (baseline x86-64: SSE2).
+    Baseline,
+    /// AVX2: eight single-precision lanes for the normals and `exp2`, four double-precision
+    /// ones for the passes.
+    Avx2,
+    /// AVX-512 (F, VL, DQ, BW): sixteen and eight lanes, and 64-bit multiplies in one
+    /// instruction for the streams' words.
+    Avx512,
+}
+
+impl Isa {
+    /// Whether this CPU runs it.
+    pub(crate) fn available(self) -> bool {
+        match self {
+            Isa::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512bw")
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// The widest this CPU runs.
+    fn best() -> Isa {
+        [Isa::Avx512, Isa::Avx2].into_iter().find(|i| i.available()).unwrap_or(Isa::Baseline)
+    }
+}
+
+/// Runs one block (as many samples as `out` has room for) with the widest instruction set the
+/// CPU has (same bits on every one).
 pub fn run_block(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
+    run_block_on(Isa::best(), plan, seed, block, scratch, out)
+}
+
+/// [`run_block`] on `isa`, or on the baseline build when the CPU lacks it.
+#[allow(unsafe_code)]
+pub(crate) fn run_block_on(
+    isa: Isa,
+    plan: &Plan,
+    seed: u64,
+    block: u64,
+    scratch: &mut Scratch,
+    out: &mut BlockOut,
+) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has just been found to support AVX2.
-        return unsafe { run_block_avx2(plan, seed, block, scratch, out) };
+    match isa {
+        // SAFETY: `available` has just found the CPU to support the build's features.
+        Isa::Avx512 if isa.available() => {
+            return unsafe { run_block_avx512(plan, seed, block, scratch, out) };
+        }
+        // SAFETY: as above.
+        Isa::Avx2 if isa.available() => {
+            return unsafe { run_block_avx2(plan, seed, block, scratch, out) };
+        }
+        _ => {}
     }
     run_block_any(plan, seed, block, scratch, out)
 }
 
-/// [`run_block_any`] compiled for AVX2: eight single-precision lanes for the normals and `exp`,
-/// four double-precision ones for the passes. Not FMA: contraction would change the bits.
+/// [`run_block_any`] compiled for AVX2. Not FMA: no instruction could contract a multiply and
+/// an add (Rust never asks LLVM to), but leaving it off keeps that plain.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn run_block_avx2(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
+    run_block_any(plan, seed, block, scratch, out)
+}
+
+/// [`run_block_any`] compiled for AVX-512. These features imply FMA, but Rust never contracts
+/// a separate multiply and add into one (only `mul_add` fuses, and the block has none), so the
+/// IEEE operations and their order are those of the other builds: the same bits (tested).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw")]
+fn run_block_avx512(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out: &mut BlockOut) {
     run_block_any(plan, seed, block, scratch, out)
 }
 
@@ -232,35 +299,44 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
     let len = out.portfolio.len();
     let sched = &plan.schedule;
     let n = plan.nodes;
-    // Every row of `factor` and `vgain` is written before it is read; only `flow` accumulates.
+    // Every row of every table is written before it is read (`flow`'s when first touched).
     factor.resize(sched.to.len() * len, 0.0);
     factor32.resize(sched.to.len() * len, 0.0);
     vgain.resize(n * len, 0.0);
-    flow.clear();
     flow.resize(n * len, 0.0);
     amount.resize(len, 0.0);
     touched.clear();
     touched.resize(n, false);
 
+    let seed = Seed::new(seed);
     // Backward, sinks first: the value of a unit change in each node. Each link's factors are
     // drawn where they are first used and kept, in visiting order, for the forward pass.
+    // A row no one reads (no edges, no weight, no edge into it, nothing delivered to it) is
+    // left as it was; the first edge writes its row from the weight instead of adding to a fill.
     for k in 0..n {
         let (done, rest) = vgain.split_at_mut(k * len);
         let row = &mut rest[..len];
-        row.fill(sched.weight[k]);
-        for e in sched.edges_of(k) {
+        let (edges, weight) = (sched.edges_of(k), sched.weight[k]);
+        if edges.is_empty() {
+            if sched.valued[k] {
+                row.fill(weight);
+            }
+            continue;
+        }
+        for e in edges.clone() {
+            let onto = (e == edges.start).then_some(weight);
             let d = &sched.draws[e];
-            let mut rng = stream(seed, d.key, block);
+            let stream = seed.stream(d.key);
             let to = sched.to[e] as usize;
             let below = &done[to * len..(to + 1) * len];
-            if let Some((scale, sigma)) = d.lognormal_f32 {
+            if let Some((scale, rate)) = d.lognormal_f32 {
                 let f = &mut factor32[e * len..(e + 1) * len];
-                draw_f32(sigma, d.p, &mut rng, f);
-                axpy_scaled(row, scale, f, below);
+                draw_f32(rate, d.p, stream, block, f);
+                axpy_scaled(row, scale, f, below, onto);
             } else {
                 let f = &mut factor[e * len..(e + 1) * len];
-                draw(&d.sampler, d.p, &mut rng, f);
-                axpy(row, f, below);
+                draw(&d.sampler, d.p, stream, block, f);
+                axpy(row, f, below, onto);
             }
         }
     }
@@ -272,21 +348,22 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
             if plan.reach[d.node].is_empty() {
                 continue;
             }
-            let mut rng = stream(seed, d.key, block);
-            draw(&d.sampler, d.p, &mut rng, amount);
+            draw(&d.sampler, d.p, seed.stream(d.key), block, amount);
             let k = sched.pos[d.node] as usize;
             let gain = &vgain[k * len..(k + 1) * len];
             for ((v, a), g) in value.iter_mut().zip(amount.iter()).zip(gain) {
                 *v += ini.equity * a * g;
             }
-            for (f, a) in flow[k * len..(k + 1) * len].iter_mut().zip(amount.iter()) {
-                *f += a;
+            let row = flow[k * len..(k + 1) * len].iter_mut().zip(amount.iter());
+            if touched[k] {
+                row.for_each(|(f, a)| *f += a);
+            } else {
+                row.for_each(|(f, a)| *f = 0.0 + a);
             }
             touched[k] = true;
         }
         if let Some((_, sampler)) = &ini.cost {
-            let mut rng = stream(seed, ini.cost_key, block);
-            draw_cost(sampler, &mut rng, cost);
+            draw_cost(sampler, seed.stream(ini.cost_key), block, cost);
         }
         for (p, v) in out.portfolio.iter_mut().zip(value.iter()) {
             *p += v;
@@ -307,24 +384,29 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         for e in sched.edges_of(k).rev() {
             let to = sched.to[e] as usize;
             let dst = &mut below[to * len..(to + 1) * len];
-            let scale = sched.scale[e];
+            // A row first reached is written from zero, not zeroed and added to.
+            let (scale, onto) = (sched.scale[e], (!touched[to]).then_some(0.0));
             if !scale.is_nan() {
-                axpy_scaled(dst, scale, &factor32[e * len..(e + 1) * len], source);
+                axpy_scaled(dst, scale, &factor32[e * len..(e + 1) * len], source, onto);
             } else {
-                axpy(dst, &factor[e * len..(e + 1) * len], source);
+                axpy(dst, &factor[e * len..(e + 1) * len], source, onto);
             }
             touched[to] = true;
         }
     }
     for (total, &g) in out.goal_totals.iter_mut().zip(&plan.goals) {
         let k = sched.pos[g] as usize;
-        total.copy_from_slice(&flow[k * len..(k + 1) * len]);
+        if touched[k] {
+            total.copy_from_slice(&flow[k * len..(k + 1) * len]);
+        } else {
+            total.fill(0.0);
+        }
     }
 }
 
 /// One block of [`crate::node_changes`]: the change the `initiatives` cause together in each
 /// `watched` node, for samples `block · BLOCK …` (`len` of them). Deliveries and link factors
-/// are drawn from the streams the engine uses, keyed by (seed, variable, block), so the samples
+/// are drawn from the streams the engine uses, keyed by (seed, variable, sample), so the samples
 /// are paired with every other result of a run with the same seed and sample count.
 pub(crate) fn node_changes_block(
     plan: &Plan,
@@ -335,13 +417,13 @@ pub(crate) fn node_changes_block(
     watched: &[usize],
 ) -> Vec<Vec<f64>> {
     let n = plan.nodes;
+    let seed = Seed::new(seed);
     let mut flow = vec![0.0; n * len];
     let mut touched = vec![false; n];
     let mut draws = vec![0.0; len];
     for &i in initiatives {
         for d in &plan.initiatives[i].deliveries {
-            let mut rng = stream(seed, d.key, block);
-            draw(&d.sampler, d.p, &mut rng, &mut draws);
+            draw(&d.sampler, d.p, seed.stream(d.key), block, &mut draws);
             for (f, a) in flow[d.node * len..(d.node + 1) * len].iter_mut().zip(&draws) {
                 *f += a;
             }
@@ -357,9 +439,8 @@ pub(crate) fn node_changes_block(
         source.copy_from_slice(&flow[v * len..(v + 1) * len]);
         for &qi in &plan.out_links[v] {
             let l = &plan.links[qi];
-            let mut rng = stream(seed, l.key, block);
-            draw(&l.sampler, l.p, &mut rng, &mut draws);
-            axpy(&mut flow[l.to * len..(l.to + 1) * len], &draws, &source);
+            draw(&l.sampler, l.p, seed.stream(l.key), block, &mut draws);
+            axpy(&mut flow[l.to * len..(l.to + 1) * len], &draws, &source, None);
             touched[l.to] = true;
         }
     }
@@ -436,10 +517,11 @@ mod tests {
             let (scale, s32) = sampler.lognormal_f32().expect("a lognormal within range");
             for p in [1.0, 0.9, 0.3, 0.0] {
                 for len in [1, 2, 7, BLOCK - 1, BLOCK] {
+                    let stream = Seed::new(4).stream(77);
                     let mut want = vec![0.0; len];
-                    draw(&sampler, p, &mut stream(4, 77, len as u64), &mut want);
+                    draw(&sampler, p, stream, len as u64, &mut want);
                     let mut e = vec![0f32; len];
-                    draw_f32(s32, p, &mut stream(4, 77, len as u64), &mut e);
+                    draw_f32(s32, p, stream, len as u64, &mut e);
                     let got: Vec<u64> =
                         e.iter().map(|&e| (scale * f64::from(e)).to_bits()).collect();
                     assert_eq!(got, want.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
@@ -452,10 +534,10 @@ mod tests {
         assert!(crate::sampler::Sampler::new(&wide).lognormal_f32().is_none());
     }
 
-    /// The AVX2 build of a block and the baseline build give the same bits: the same IEEE
-    /// operations in the same order (no FMA contraction is enabled), only more lanes at a time.
-    /// Meaningful because this crate is optimised in test builds too (see the workspace's
-    /// `profile.dev.package.simulate`), so both builds are vectorised.
+    /// Every instruction-set build of a block gives the baseline build's bits: the same IEEE
+    /// operations in the same order (no multiply and add is contracted), only more lanes at a
+    /// time. Meaningful because this crate is optimised in test builds too (see the workspace's
+    /// `profile.dev.package.simulate`), so the builds are vectorised.
     #[test]
     fn every_instruction_set_gives_the_same_bits() {
         let spec = synthetic::Spec {
@@ -474,21 +556,26 @@ mod tests {
         let model = modelfile::check(files).model;
         let plan = Plan::new(&model, &crate::Overrides::default()).expect("acyclic");
         // One block's results, written by the given build, as bits.
-        let one = |build: fn(&Plan, u64, u64, &mut Scratch, &mut BlockOut), block, len| {
+        let one = |isa: Isa, block, len| {
             let (i, g) = (plan.initiatives.len(), plan.goals.len());
             let (mut values, mut costs) = (vec![vec![0.0; len]; i], vec![vec![0.0; len]; i]);
             let (mut goals, mut portfolio) = (vec![vec![0.0; len]; g], vec![0.0; len]);
             let mut outs = BlockOut::split(&mut values, &mut costs, &mut goals, &mut portfolio);
-            build(&plan, 9, block, &mut Scratch::default(), &mut outs[0]);
+            run_block_on(isa, &plan, 9, block, &mut Scratch::default(), &mut outs[0]);
             drop(outs);
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             let all = [values, costs, goals, vec![portfolio]].concat();
             all.iter().map(|v| bits(v)).collect::<Vec<_>>()
         };
+        let wider: Vec<Isa> =
+            [Isa::Avx2, Isa::Avx512].into_iter().filter(|i| i.available()).collect();
+        eprintln!("instruction sets compared with the baseline build: {wider:?}");
         for (block, len) in [(0, BLOCK), (3, 7), (8, 1)] {
-            let base = one(run_block_any, block, len);
+            let base = one(Isa::Baseline, block, len);
             assert!(base.iter().flatten().any(|&b| b != 0), "the model must produce values");
-            assert_eq!(base, one(run_block, block, len), "block {block} of {len}");
+            for &isa in &wider {
+                assert_eq!(base, one(isa, block, len), "{isa:?}: block {block} of {len}");
+            }
         }
     }
 }

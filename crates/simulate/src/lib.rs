@@ -16,6 +16,7 @@ pub mod plan;
 pub mod sampler;
 pub mod sensitivity;
 pub mod stats;
+pub mod streams;
 pub mod voi;
 
 use std::collections::HashMap;
@@ -198,8 +199,8 @@ pub fn simulate(
 
 /// The change that `initiatives` (model indices) cause together in each of the `nodes` (model
 /// indices), sample by sample: `out[k][s]` for node `nodes[k]`. The draws are those of a run
-/// with the same `settings` (every variable has its own stream keyed by seed, identity and
-/// block), so these samples are paired with that run's value samples and with each other: the
+/// with the same `settings` (every draw is a function of seed, variable and sample index only),
+/// so these samples are paired with that run's value samples and with each other: the
 /// plan's key results and its value come from the same simulated worlds. Memory is bounded by a
 /// block of samples per thread, besides the result.
 pub fn node_changes(

@@ -107,6 +107,10 @@ pub(crate) struct Schedule {
     pub scale: Vec<f64>,
     /// Value per unit of the node at each position (its goal weight, or 0).
     pub weight: Vec<f64>,
+    /// Whether the value per unit of the node at each position is ever read: it has edges or a
+    /// weight, an edge leads into it, or something is delivered to it. The engine computes no
+    /// row for the others.
+    pub valued: Vec<bool>,
 }
 
 /// How an edge's factors are drawn: a copy of its link's sampler, probability and stream key,
@@ -158,8 +162,12 @@ impl Schedule {
         }
         start.push(to.len() as u32);
         let scale = draws.iter().map(|d| d.lognormal_f32.map_or(f64::NAN, |(s, _)| s)).collect();
-        let weight = order.iter().map(|&v| weight(v)).collect();
-        Schedule { pos, start, to, draws, scale, weight }
+        let weight: Vec<f64> = order.iter().map(|&v| weight(v)).collect();
+        let mut valued: Vec<bool> = (0..order.len())
+            .map(|k| start[k] < start[k + 1] || weight[k] != 0.0 || delivered[order[k]])
+            .collect();
+        to.iter().for_each(|&t| valued[t as usize] = true);
+        Schedule { pos, start, to, draws, scale, weight, valued }
     }
 
     /// The edges of the node at position `k`.

@@ -2,6 +2,8 @@
 
 use model::Distribution;
 use rand::Rng;
+
+use crate::streams::{GROUP, Stream, Words};
 use rand::distr::Distribution as _;
 use rand_distr::{Beta, Normal, Pert, StandardNormal, StandardUniform, Triangular, Uniform};
 use statrs::distribution::{Beta as SBeta, ContinuousCDF, Normal as SNormal};
@@ -58,31 +60,50 @@ impl Sampler {
         }
     }
 
-    /// Fills `out` with independent draws: the engine's way to draw a block of samples. Normal
-    /// and lognormal blocks take their deviates from [`standard_normals`] (single precision,
-    /// |z| ≤ 6.66); single draws ([`Sampler::sample`]) from `rand_distr`'s ziggurat (double
-    /// precision, unbounded). The two consume the random stream differently.
+    /// Fills `out` with the engine's draws of samples `first …` of the variable whose stream
+    /// is `stream`: each a pure function of (stream, sample index), so any range gives the same
+    /// values as the engine's blocks. Normal and lognormal draws take their deviates from
+    /// [`group_normals`] (single precision, |z| ≤ 6.66); single draws ([`Sampler::sample`])
+    /// from `rand_distr`'s ziggurat (double precision, unbounded).
+    pub fn fill(&self, stream: Stream, first: u64, out: &mut [f64]) {
+        let (mut s, mut rest) = (first, out);
+        while !rest.is_empty() {
+            let (g, at) = (s / GROUP as u64, (s % GROUP as u64) as usize);
+            let take = (GROUP - at).min(rest.len());
+            let (head, tail) = rest.split_at_mut(take);
+            let mut all = [0.0; GROUP];
+            match self {
+                Sampler::Constant(v) => all.fill(*v),
+                _ => self.fill_group(&stream.group(g), &mut all[..at + take]),
+            }
+            head.copy_from_slice(&all[at..at + take]);
+            (s, rest) = (s + take as u64, tail);
+        }
+    }
+
+    /// The draws of the first `out.len()` samples (at most [`GROUP`]) of the group whose words
+    /// are `words`: the engine's block.
     #[inline(always)]
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    pub(crate) fn fill_group(&self, words: &Words, out: &mut [f64]) {
         match self {
-            Sampler::LogNormal { mu, sigma } => lognormals(rng, *mu, *sigma, out),
+            Sampler::LogNormal { mu, sigma } => lognormals(words, *mu, *sigma, out),
             Sampler::Normal(d) => {
-                standard_normals(rng, out);
+                let z = group_normals(&words.hi);
                 let (mean, sd) = (d.mean(), d.std_dev());
-                for x in out.iter_mut() {
-                    *x = mean + sd * *x;
+                for (x, &z) in out.iter_mut().zip(&z) {
+                    *x = mean + sd * f64::from(z);
                 }
             }
             Sampler::Constant(v) => out.fill(*v),
             other => {
-                for x in out.iter_mut() {
-                    *x = other.sample(rng);
+                for (i, x) in out.iter_mut().enumerate() {
+                    *x = other.sample(&mut words.rng(i));
                 }
             }
         }
     }
 
-    /// `(e^μ, σ)` when the block draws of this sampler are `e^μ` times a single-precision
+    /// `(e^μ, σ log₂e)` when the block draws of this sampler are `e^μ` times a single-precision
     /// random part ([`lognormal_factors`]): a lognormal with σ up to [`MAX_SIGMA_F32`] and a
     /// finite, non-zero scale (so a zero random part gives exactly +0.0, as a link that fails
     /// does in the double-precision table).
@@ -90,7 +111,8 @@ impl Sampler {
         match *self {
             Sampler::LogNormal { mu, sigma } if sigma <= MAX_SIGMA_F32 => {
                 let scale = mu.exp();
-                (scale.is_finite() && scale > 0.0).then_some((scale, sigma as f32))
+                let rate = (sigma * std::f64::consts::LOG2_E) as f32;
+                (scale.is_finite() && scale > 0.0).then_some((scale, rate))
             }
             _ => None,
         }
@@ -142,103 +164,62 @@ pub fn exp(x: f64) -> f64 {
     p * two_k
 }
 
-/// Pairs per chunk of [`standard_normals`]: a whole engine block in one chunk.
-const PAIRS: usize = crate::engine::BLOCK / 2;
-
-/// Fills `out` with independent standard normal deviates by the Box–Muller transform, computed
-/// in single precision over a chunk of pairs so that every step vectorises (four lanes on the
-/// baseline x86-64 target, eight in the engine's AVX2 build): 1.8 ns a deviate on the baseline
-/// target against 2.4 ns for `rand_distr`'s ziggurat one draw at a time.
+/// Standard normal deviates of one group of samples by the Box–Muller transform, computed in
+/// single precision over all its pairs so that every step vectorises (four lanes on the baseline
+/// x86-64 target, eight in the engine's AVX2 build).
 ///
-/// Each pair takes one 64-bit word: the low half gives the radius `√(−2 ln u)` with
-/// `u = (⌊w/2⌋ + ½) / 2³¹ ∈ (0, 1]`, the high half an angle in the first quadrant (23 bits) and
-/// the signs of the two coordinates (2 bits) — a uniform angle on the whole circle. As with
-/// other 32-bit Box–Muller generators (cuRAND's), `|z|` stops at `√(64 ln 2)` ≈ 6.66, which
-/// a standard normal exceeds with probability 3 × 10⁻¹¹; each deviate is within ~2 × 10⁻⁶ of
-/// the exact transform of its bits (tested), far below any Monte Carlo error.
+/// Sample `j` and sample `j + GROUP/2` are the two coordinates of one pair: the radius
+/// `√(−2 ln u)` from sample `j`'s high half with `u = (⌊w/2⌋ + ½) / 2³¹ ∈ (0, 1]`, an angle in
+/// the first quadrant (23 bits) and the signs of the two coordinates (2 bits) from sample
+/// `j + GROUP/2`'s — a uniform angle on the whole circle. As with other 32-bit Box–Muller
+/// generators (cuRAND's), `|z|` stops at `√(64 ln 2)` ≈ 6.66, which a standard normal exceeds
+/// with probability 3 × 10⁻¹¹; each deviate is within ~2 × 10⁻⁶ of the exact transform of its
+/// bits (tested), far below any Monte Carlo error.
 #[inline(always)]
-pub fn standard_normals<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
-    let mut z = [0f32; 2 * PAIRS];
-    for chunk in out.chunks_mut(2 * PAIRS) {
-        normal_chunk(rng, chunk.len(), &mut z);
-        chunk_out(chunk, &z, f64::from);
-    }
-}
-
-/// `e^(μ + σz)` for a block of deviates from [`standard_normals`]'s stream, as `e^μ · e^(σz)`:
-/// the scale in double precision, the random part in single (vectorised like the deviates), so
-/// rounding μ to single precision biases nothing. For σ beyond [`MAX_SIGMA_F32`], all in double precision.
-#[inline(always)]
-fn lognormals<R: Rng + ?Sized>(rng: &mut R, mu: f64, sigma: f64, out: &mut [f64]) {
-    if sigma > MAX_SIGMA_F32 {
-        standard_normals(rng, out);
-        for x in out.iter_mut() {
-            *x = exp(mu + sigma * *x);
-        }
-        return;
-    }
-    let (scale, sigma) = (mu.exp(), sigma as f32);
-    let mut e = [0f32; 2 * PAIRS];
-    for chunk in out.chunks_mut(2 * PAIRS) {
-        let e = &mut e[..chunk.len()];
-        lognormal_factors(rng, sigma, e);
-        for (o, &e) in chunk.iter_mut().zip(e.iter()) {
-            *o = scale * f64::from(e);
-        }
-    }
-}
-
-/// The random part `e^(σz)` of a block of lognormal draws, in single precision: the draws of
-/// [`Sampler::fill`] for `LogNormal { mu, sigma }` are exactly `e^μ · f64::from(e)` for these
-/// `e` (same stream, same order), so the engine can keep a block's factors in half the memory
-/// and form each product where it uses it, with the same bits. See [`Sampler::lognormal_f32`].
-#[inline(always)]
-pub(crate) fn lognormal_factors<R: Rng + ?Sized>(rng: &mut R, sigma: f32, out: &mut [f32]) {
-    let mut z = [0f32; 2 * PAIRS];
-    for chunk in out.chunks_mut(2 * PAIRS) {
-        normal_chunk(rng, chunk.len(), &mut z);
-        for x in z.iter_mut() {
-            *x = exp_f32(sigma * *x);
-        }
-        let pairs = chunk.len().div_ceil(2);
-        let (head, tail) = chunk.split_at_mut(pairs);
-        head.copy_from_slice(&z[..pairs]);
-        let rest = tail.len();
-        tail.copy_from_slice(&z[PAIRS..PAIRS + rest]);
-    }
-}
-
-/// Draws the `len.div_ceil(2)` pairs a chunk of `len` deviates needs (one word each) into
-/// `z[..PAIRS]` (first coordinates) and `z[PAIRS..]` (second). The transform runs over every
-/// lane, used or not: fixed-length loops vectorise.
-#[inline(always)]
-fn normal_chunk<R: Rng + ?Sized>(rng: &mut R, len: usize, z: &mut [f32; 2 * PAIRS]) {
-    let mut radius = [0u32; PAIRS];
-    let mut angle = [0u32; PAIRS];
-    for (r, a) in radius.iter_mut().zip(&mut angle).take(len.div_ceil(2)) {
-        let w = rng.next_u64();
-        *r = w as u32;
-        *a = (w >> 32) as u32;
-    }
-    let (first, second) = z.split_at_mut(PAIRS);
-    for i in 0..PAIRS {
+pub(crate) fn group_normals(hi: &[u32; GROUP]) -> [f32; GROUP] {
+    const HALF: usize = GROUP / 2;
+    let mut z = [0f32; GROUP];
+    let (first, second) = z.split_at_mut(HALF);
+    let (radius, angle) = hi.split_at(HALF);
+    for i in 0..HALF {
         let (x, y) = box_muller(radius[i], angle[i]);
         first[i] = x;
         second[i] = y;
     }
+    z
 }
 
-/// Writes a chunk from [`normal_chunk`]'s layout: the first coordinates of its pairs, then as
-/// many second coordinates as fill it.
+/// `e^(μ + σz)` for a group's deviates from [`group_normals`], as `e^μ · e^(σz)`: the scale in
+/// double precision, the random part in single (vectorised like the deviates), so rounding μ to
+/// single precision biases nothing. For σ beyond [`MAX_SIGMA_F32`], all in double precision.
 #[inline(always)]
-fn chunk_out(chunk: &mut [f64], z: &[f32; 2 * PAIRS], f: impl Fn(f32) -> f64) {
-    let pairs = chunk.len().div_ceil(2);
-    let (head, tail) = chunk.split_at_mut(pairs);
-    for (o, &x) in head.iter_mut().zip(&z[..pairs]) {
-        *o = f(x);
+fn lognormals(words: &Words, mu: f64, sigma: f64, out: &mut [f64]) {
+    if sigma > MAX_SIGMA_F32 {
+        let z = group_normals(&words.hi);
+        for (x, &z) in out.iter_mut().zip(&z) {
+            *x = exp(mu + sigma * f64::from(z));
+        }
+        return;
     }
-    for (o, &y) in tail.iter_mut().zip(&z[PAIRS..]) {
-        *o = f(y);
+    let (scale, rate) = (mu.exp(), (sigma * std::f64::consts::LOG2_E) as f32);
+    let mut e = [0f32; GROUP];
+    lognormal_factors(words, rate, &mut e);
+    for (x, &e) in out.iter_mut().zip(&e) {
+        *x = scale * f64::from(e);
+    }
+}
+
+/// The random part `e^(σz)` of a group's lognormal draws, in single precision, for its first
+/// `out.len()` samples, as `2^(rate · z)` with `rate = σ log₂e` rounded to single precision
+/// (which moves σ by at most 6e-8 of itself): the draws of [`Sampler::fill_group`] for
+/// `LogNormal { mu, sigma }` are exactly `e^μ · f64::from(e)` for these `e`, so the engine can
+/// keep a block's factors in half the memory and form each product where it uses it, with the
+/// same bits. See [`Sampler::lognormal_f32`].
+#[inline(always)]
+pub(crate) fn lognormal_factors(words: &Words, rate: f32, out: &mut [f32]) {
+    let z = group_normals(&words.hi);
+    for (e, &z) in out.iter_mut().zip(&z) {
+        *e = exp2_f32(rate * z);
     }
 }
 
@@ -283,29 +264,28 @@ fn sin_cos_quadrant(t: f32) -> (f32, f32) {
 }
 
 /// Largest σ whose `e^(σz)` stays inside single precision for every deviate
-/// [`standard_normals`] can return (|z| ≤ 6.67, `e^88` < `f32::MAX`); beyond it (a 90% range
-/// spanning a factor of 10¹⁸) the engine exponentiates in double precision.
+/// [`group_normals`] can return (|z| ≤ 6.67, so `|σ log₂e · z| ≤ 125.1`, inside the ±126 that
+/// [`exp2_f32`] takes); beyond it (a 90% range spanning a factor of 10¹⁸) the engine
+/// exponentiates in double precision.
 const MAX_SIGMA_F32: f64 = 13.0;
 
-/// `e^x` in single precision, branch-free like [`exp`]: Cody–Waite reduction to
-/// `|r| ≤ ln 2 / 2` and a degree-7 Taylor polynomial (relative error below 4e-7, tested),
-/// vectorised like [`standard_normals`]. Arguments beyond ±87 saturate.
+/// `2^y` in single precision for `|y| ≤ 126`, branch-free like [`exp`]: `y = k + f` with `k`
+/// rounded by the 1.5·2²³ trick and `|f| ≤ ½` (exact), `2^f` by a degree-5 minimax polynomial
+/// (Remez, relative error 7.5e-8 before rounding; below 3e-7 in single precision, tested) and
+/// `2^k` from `k`'s bits. The engine's lognormals are `2^((σ log₂e) z)`, one multiply of the
+/// deviate by a per-link constant: no separate reduction by ln 2 and no clamp, since
+/// [`MAX_SIGMA_F32`] keeps every argument within range.
 #[inline(always)]
-pub fn exp_f32(x: f32) -> f32 {
-    const LN2_HI: f32 = 0.693_145_75;
-    const LN2_LO: f32 = 1.428_606_8e-6;
+pub(crate) fn exp2_f32(y: f32) -> f32 {
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23
-    let x = x.clamp(-87.0, 87.0);
-    let k = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
-    let r = (x - k * LN2_HI) - k * LN2_LO;
-    let mut p = 1.0 / 5_040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    let k = (y + ROUND) - ROUND;
+    let f = y - k;
+    let mut p = 0.001_327_647_2;
+    p = p * f + 0.009_675_541;
+    p = p * f + 0.055_507_13;
+    p = p * f + 0.240_221_2;
+    p = p * f + 0.693_146_94;
+    p = p * f + 1.000_000_1;
     // 2^k from the low bits of k + ROUND (k is a whole number in [-126, 126]).
     let two_k = f32::from_bits((k + ROUND).to_bits().wrapping_add(127) << 23);
     p * two_k
@@ -403,13 +383,13 @@ mod tests {
     #[test]
     fn single_precision_kernels_are_accurate_where_they_are_used() {
         let mut worst: f64 = 0.0;
-        for i in 0..=1_000_000 {
-            let x = -87.0 + 174.0 * f64::from(i) / 1_000_000.0;
-            let got = f64::from(exp_f32(x as f32));
-            let want = f64::from(x as f32).exp();
+        for i in 0..=2_000_000 {
+            let y = (-126.0 + 252.0 * f64::from(i) / 2_000_000.0) as f32;
+            let got = f64::from(exp2_f32(y));
+            let want = f64::from(y).exp2();
             worst = worst.max(((got - want) / want).abs());
         }
-        assert!(worst < 4e-7, "exp_f32 relative error {worst:e}");
+        assert!(worst < 3e-7, "exp2_f32 relative error {worst:e}");
         let mut worst: f64 = 0.0;
         for i in 1..=1_000_000u32 {
             let x = i as f32 / 1_000_000.0;
@@ -437,18 +417,23 @@ mod tests {
 
     /// The block generator's deviates are standard normal: Kolmogorov–Smirnov at the 1% level,
     /// and the first four moments and both tails against their exact values within 4 standard
-    /// errors, on 2²⁰ draws filled in blocks of every length an engine block can have.
+    /// errors, on 2²⁰ draws filled in ranges of every length and alignment; and a range gives
+    /// the same deviates as the whole (each is a function of its sample index only).
     #[test]
     fn block_normals_are_standard_normal() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
-        let mut zs = Vec::with_capacity(1 << 20);
-        let mut len = 1;
-        while zs.len() < 1 << 20 {
-            let mut block = vec![f64::NAN; len];
-            standard_normals(&mut rng, &mut block);
-            zs.extend_from_slice(&block);
-            len = len % (crate::engine::BLOCK + 3) + 1;
+        let normal = Sampler::new(&Distribution::normal(0.0, 1.0).unwrap());
+        let stream = crate::streams::Seed::new(7).stream(1);
+        let mut zs = vec![f64::NAN; 1 << 20];
+        let (mut first, mut len) = (0, 1);
+        while first < zs.len() {
+            let end = (first + len).min(zs.len());
+            normal.fill(stream, first as u64, &mut zs[first..end]);
+            first = end;
+            len = len % (GROUP + 3) + 1;
         }
+        let mut whole = vec![0.0; 1000];
+        normal.fill(stream, 0, &mut whole);
+        assert_eq!(whole, zs[..1000]);
         let n = zs.len() as f64;
         assert!(zs.iter().all(|z| z.is_finite() && z.abs() <= 6.67));
         let mean = zs.iter().sum::<f64>() / n;
@@ -490,11 +475,8 @@ mod tests {
             Distribution::normal(5.0, 2.0).unwrap(),
         ] {
             let s = Sampler::new(&d);
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
             let mut xs = vec![0.0; n];
-            for block in xs.chunks_mut(crate::engine::BLOCK) {
-                s.fill(&mut rng, block);
-            }
+            s.fill(crate::streams::Seed::new(3).stream(9), 0, &mut xs);
             let (mean, var) = moments(&xs);
             let se = (d.variance() / n as f64).sqrt();
             assert!((mean - d.mean()).abs() < 4.0 * se, "{d:?}: mean {mean} vs {}", d.mean());
@@ -550,11 +532,8 @@ mod tests {
         ];
         for (d, cdf) in cases {
             let s = Sampler::new(&d);
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
             let mut xs = vec![0.0; n];
-            for block in xs.chunks_mut(crate::engine::BLOCK) {
-                s.fill(&mut rng, block);
-            }
+            s.fill(crate::streams::Seed::new(11).stream(9), 0, &mut xs);
             let nf = n as f64;
             for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
                 let x = quantile(&d, q);
