@@ -1189,13 +1189,12 @@ pub(crate) fn item_page_in(state: &AppState, kind: ItemKind, id: &str) -> String
         let checked = state.ws().ok().and_then(|w| w.checked().ok());
         if let Some(n) =
             checked.as_ref().and_then(|c| c.model.nodes.iter().find(|n| n.id.as_str() == id))
+            && n.kind != model::NodeKind::Goal
         {
-            if n.kind != model::NodeKind::Goal {
-                return match &n.program {
-                    Some(p) => format!("/programs/{p}.html#node-{id}"),
-                    None => "/".into(),
-                };
-            }
+            return match &n.program {
+                Some(p) => format!("/programs/{p}.html#node-{id}"),
+                None => "/".into(),
+            };
         }
     }
     item_page(kind, id)
