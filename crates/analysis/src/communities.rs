@@ -53,6 +53,34 @@ pub fn dumps(dir: &Path) -> Result<Vec<PathBuf>, AnalysisError> {
     Ok(out)
 }
 
+/// The impact figures' other sources of a model: the link-table SQL dumps in
+/// DIR/data/links (`WIKI-DATE-imagelinks.sql[.gz]`, `commonswiki-DATE-globalimagelinks.sql[.gz]`,
+/// `WIKI-DATE-linktarget.sql[.gz]`) and the hourly pageview files in DIR/data/pageviews
+/// (`pageviews-YYYYMMDD-HH0000[.gz]`); sorted.
+pub fn impact_sources(dir: &Path) -> Result<communities::summary::ImpactSources, AnalysisError> {
+    let list = |sub: &str, keep: &dyn Fn(&str) -> bool| -> Result<Vec<PathBuf>, AnalysisError> {
+        let folder = dir.join("data").join(sub);
+        if !folder.is_dir() {
+            return Ok(Vec::new());
+        }
+        let io = |source| AnalysisError::Io { path: folder.clone(), source };
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&folder).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if keep(name) {
+                out.push(path);
+            }
+        }
+        out.sort();
+        Ok(out)
+    };
+    Ok(communities::summary::ImpactSources {
+        links: list("links", &|n| n.ends_with(".sql") || n.ends_with(".sql.gz"))?,
+        pageviews: list("pageviews", &|n| n.starts_with("pageviews-"))?,
+    })
+}
+
 /// The category-pages file, if the model has one.
 pub fn categories_file(dir: &Path) -> Option<PathBuf> {
     let p = history_dir(dir).join("categories.tsv");
@@ -104,6 +132,13 @@ pub fn compute(
         );
         return Ok(Some(summary));
     }
+    let impact = impact_sources(dir)?;
+    notes.push(format!(
+        "impact figures from {} link dump(s) and {} hourly pageview file(s); without them files in \
+         use and views count nothing",
+        impact.links.len(),
+        impact.pageviews.len()
+    ));
     let (outcomes, totals, name, failures) = match opts.engine {
         Engine::Reference => reference(dir, model, &files, end_secs)?,
         Engine::Datafusion | Engine::Auto => {
@@ -134,11 +169,13 @@ fn reference(
     end: Option<i64>,
 ) -> Result<Counted, AnalysisError> {
     let categories = categories_file(dir);
+    let impact = impact_sources(dir)?;
     let (o, t, failures) = communities::summary::reference(
         &model.meta,
         &model.communities,
         files,
         categories.as_deref(),
+        &impact,
         end,
     )?;
     Ok((o, t, "reference", failures))
@@ -161,9 +198,15 @@ mod lake_engine {
 
     /// What the lake was converted from: files with size and modification time, and the
     /// coverage end. A different list means the lake is stale.
-    fn sources(files: &[PathBuf], categories: Option<&Path>, end: Option<i64>) -> String {
+    fn sources(
+        files: &[PathBuf],
+        categories: Option<&Path>,
+        impact: &communities::summary::ImpactSources,
+        end: Option<i64>,
+    ) -> String {
         let mut s = format!("end\t{end:?}\n");
-        for f in files.iter().map(PathBuf::as_path).chain(categories) {
+        let others = impact.links.iter().chain(&impact.pageviews).map(PathBuf::as_path);
+        for f in files.iter().map(PathBuf::as_path).chain(categories).chain(others) {
             let meta = std::fs::metadata(f).ok();
             let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
             let modified = meta
@@ -185,12 +228,21 @@ mod lake_engine {
     ) -> Result<Option<Counted>, AnalysisError> {
         let lake_dir = dir.join(".throughline").join("lake");
         let categories = super::categories_file(dir);
+        let impact = super::impact_sources(dir)?;
         // A dump that cannot be read is left out with its wiki (every file of it), and the
         // conversion runs again without it: the other wikis are still measured.
         let mut failures: Vec<SourceFailure> = Vec::new();
         let mut files: Vec<PathBuf> = files.to_vec();
         loop {
-            match convert_if_stale(&lake_dir, &files, categories.as_deref(), end, progress, notes) {
+            match convert_if_stale(
+                &lake_dir,
+                &files,
+                categories.as_deref(),
+                &impact,
+                end,
+                progress,
+                notes,
+            ) {
                 Ok(()) => break,
                 Err(AnalysisError::Lake(lake::LakeError::Dump { path, source }))
                     if files.contains(&path) =>
@@ -246,19 +298,23 @@ mod lake_engine {
         lake_dir: &Path,
         files: &[PathBuf],
         categories: Option<&Path>,
+        impact: &communities::summary::ImpactSources,
         end: Option<i64>,
         progress: &(dyn Fn(u64, u64) + Sync),
         notes: &mut Vec<String>,
     ) -> Result<(), AnalysisError> {
         let categories = categories.map(Path::to_path_buf);
-        let wanted = sources(files, categories.as_deref(), end);
+        let wanted = sources(files, categories.as_deref(), impact, end);
         let manifest = lake_dir.join("sources.tsv");
         if std::fs::read_to_string(&manifest).ok().as_deref() != Some(wanted.as_str()) {
             let total: u64 =
                 files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
             let read = Arc::new(AtomicU64::new(0));
-            let options =
-                lake::convert::Options { categories: categories.clone(), coverage_end: end };
+            let options = lake::convert::Options {
+                categories: categories.clone(),
+                coverage_end: end,
+                impact: impact.clone(),
+            };
             let summary = std::thread::scope(|s| {
                 let worker =
                     s.spawn(|| lake::convert::convert(files, lake_dir, &options, read.clone()));

@@ -33,14 +33,19 @@ fn the_example_is_measured_and_the_planted_deviants_lead_the_ranking() {
     assert_eq!(v["format"], "throughline.communities.v1");
     assert_eq!(v["definitions_version"], 1);
     let rows = v["communities"].as_array().unwrap();
-    // 30 communities, three of them measured with three definitions side by side.
-    assert_eq!(rows.len(), 36);
+    // 30 communities, three of them measured with four definitions side by side.
+    assert_eq!(rows.len(), 39);
     let keys: Vec<&str> = rows.iter().map(|r| r["definition"]["key"].as_str().unwrap()).collect();
-    for key in ["throughline_v1", "event_metrics", "dashboard"] {
+    for key in ["throughline_v1", "event_metrics", "global_metrics_2014", "dashboard"] {
         assert!(keys.contains(&key), "{key}");
     }
     assert!(rows.iter().any(|r| r["id"] == "hashtag_camp2_2@event_metrics"));
     assert!(rows.iter().all(|r| r["outcome"]["status"] == "measured"));
+    // The impact figures come from the example's link dumps and pageview files (synthetic too).
+    for figure in ["articles_created", "articles_improved", "files_in_use", "views_to_created"] {
+        let sum: i64 = rows.iter().map(|r| r["outcome"]["metrics"][figure].as_i64().unwrap()).sum();
+        assert!(sum > 0, "{figure} is 0 everywhere");
+    }
     // The example's communities say they are made up (`data: synthetic`), and so does the JSON.
     assert!(rows.iter().all(|r| r["provenance"] == "synthetic"), "{}", rows[0]);
     let t = &v["totals"];
@@ -66,11 +71,14 @@ fn without_dumps_every_community_is_missing_not_zero() {
     let out = run(dir.path(), &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.matches("(not zero)").count(), 36, "{text}");
+    assert_eq!(text.matches("(not zero)").count(), 39, "{text}");
     assert!(text.contains("data: none loaded"));
     // Missing or not, a made-up community is marked, and the table says what the mark means.
-    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 36, "{text}");
-    assert!(text.contains("36 of 36 communities are marked synthetic data."), "{text}");
+    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 39, "{text}");
+    assert!(text.contains("39 of 39 communities are marked synthetic data."), "{text}");
+    // No figure of a missing community is shown, not even in the Global Metrics table.
+    assert!(!text.contains("impact figures"), "{text}");
+    assert!(text.contains("hashtag_camp2_2@global_metrics_2014        –        –"), "{text}");
 }
 
 #[test]
@@ -91,6 +99,19 @@ fn every_table_is_exported_as_csv_and_json_with_its_definition_in_the_header() {
     .unwrap();
     assert_eq!(json["definition"]["key"], "throughline_v1");
     assert!(json["rows"].as_array().unwrap().len() >= 30);
+    let gm = std::fs::read_to_string(out_dir.join("communities.global_metrics.csv")).unwrap();
+    assert!(gm.contains("# 1. active_editors: Number of active editors involved"), "{gm}");
+    assert!(gm.contains("# 7. learning_question:"), "{gm}");
+    assert!(gm.contains("synthetic data"), "{gm}");
+    let head = gm.lines().find(|l| !l.starts_with('#')).unwrap();
+    assert_eq!(
+        head,
+        "id,name,wiki,active_editors,new_editors,individuals,media_in_articles,articles,bytes,missing_reason,provenance"
+    );
+    assert_eq!(gm.lines().filter(|l| !l.starts_with('#')).count(), 4, "{gm}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("impact figures (from each community's edits"), "{text}");
+    assert!(text.contains("Global Metrics 2014 (published order):"), "{text}");
     for f in [
         "communities.totals.csv",
         "communities.deviance.csv",
@@ -172,7 +193,7 @@ fn the_report_has_a_communities_page() {
     assert!(page.contains("Positive deviance"));
     assert!(page.contains("category_cat_0_0"));
     assert!(page.contains("Event Metrics (event_metrics, v1)"), "{page}");
-    assert!(page.contains("of 36 communities are marked synthetic data."), "{page}");
+    assert!(page.contains("of 39 communities are marked synthetic data."), "{page}");
     assert!(page.contains("<small class=\"warn\">synthetic data</small>"));
 }
 

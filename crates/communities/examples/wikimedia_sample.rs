@@ -1,7 +1,8 @@
 //! Writes the bundled example's SYNTHETIC community data: a history dump sample
 //! (examples/wikimedia/data/history/sample.tsv.bz2), its category pages and the
 //! communities.yaml that defines campaigns, edit-a-thons, courses, hashtags and categories
-//! over it. Reproducible: `cargo run -p communities --example wikimedia_sample -- examples/wikimedia`.
+//! over it, and the impact figures' sources made from the same rows (data/links: link-table SQL
+//! dumps; data/pageviews: hourly pageview files). Reproducible: `cargo run -p communities --example wikimedia_sample -- examples/wikimedia`.
 #![allow(clippy::unwrap_used)] // a generator run by hand: a panic is the report
 
 use std::fmt::Write as _;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 
 use communities::metrics::{DAY, Members};
 use synthetic::dumps::{Spec, World};
+use synthetic::impact::{ImageLinksLayout, Sources};
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "examples/wikimedia".into()));
@@ -23,7 +25,10 @@ fn main() {
     let file = std::fs::File::create(history.join("sample.tsv.bz2")).unwrap();
     let mut enc =
         bzip2::write::BzEncoder::new(std::io::BufWriter::new(file), bzip2::Compression::best());
-    let rows = world.write(&mut enc).unwrap();
+    let mut sources = Sources::new(Sources::monthly(world.spec.start, world.spec.end));
+    let rows = world
+        .write_observed(&mut enc, communities::dump::Layout::Current, &mut |r| sources.observe(r))
+        .unwrap();
     enc.finish().unwrap().flush().unwrap();
     let mut cats = String::from(
         "# SYNTHETIC category pages for the example communities: wiki, category, page id.\n",
@@ -32,6 +37,22 @@ fn main() {
         let _ = writeln!(cats, "{w}\t{}\t{p}", c.replace('_', " "));
     }
     std::fs::write(history.join("categories.tsv"), cats).unwrap();
+    // The impact figures' SYNTHETIC sources, made from the same rows: link dumps and monthly
+    // hourly pageview files, in the published layouts and names.
+    let files = sources.files(ImageLinksLayout::Title);
+    for sub in ["links", "pageviews"] {
+        let d = dir.join("data").join(sub);
+        if d.exists() {
+            std::fs::remove_dir_all(&d).unwrap();
+        }
+        std::fs::create_dir_all(&d).unwrap();
+        let mine: Vec<(String, String)> = files
+            .iter()
+            .filter(|(name, _)| name.contains(".sql") == (sub == "links"))
+            .cloned()
+            .collect();
+        synthetic::impact::write_files(&d, &mine).unwrap();
+    }
 
     let mut yaml = String::from(
         "# SYNTHETIC communities over the SYNTHETIC dump sample in data/history (written by\n\
@@ -89,12 +110,13 @@ fn main() {
             let _ = writeln!(yaml, "    cost: {cost}");
         }
         let _ = writeln!(yaml, "    audience: {audience}\n    data: synthetic");
-        // Three communities measured with three definitions side by side (rows
-        // `id@definition`): throughline's own, Event Metrics' and the Dashboard's.
+        // Three communities measured with four definitions side by side (rows
+        // `id@definition`): throughline's own, Event Metrics', Global Metrics 2014 (its table
+        // in the published order) and the Dashboard's.
         if (1..=3).contains(&k) {
             let _ = writeln!(
                 yaml,
-                "    definitions: [throughline_v1, event_metrics, {{ preset: dashboard, retention_days: [7, 30] }}]"
+                "    definitions: [throughline_v1, event_metrics, global_metrics_2014, {{ preset: dashboard, retention_days: [7, 30] }}]"
             );
         }
     }

@@ -8,7 +8,7 @@
 --
 -- Input tables (Parquet files written by `throughline communities convert`):
 --   edits(wiki, revision_id, edited_at, user_id, central_user_id, is_bot, registered_at,
---         page_id, namespace, creates_page, bytes_diff, reverted_after)
+--         page_id, page_title, namespace, creates_page, bytes_diff, reverted_after)
 --                                                        user_id and central_user_id are NULL
 --                                                        for anonymous and temporary accounts
 --   user_names(wiki, user_id, user_name)                 every name an id carried, then or now
@@ -16,6 +16,10 @@
 --   edit_tags(wiki, revision_id, tag)
 --   category_pages(wiki, category, page_id)
 --   coverage(wiki, end_at)                               end of the data, exclusive
+--   file_uses(wiki, file_title, namespace)               a page in `namespace` shows the file
+--                                                        `file_title` of `wiki` (imagelinks,
+--                                                        globalimagelinks: Commons' files)
+--   pageviews(wiki, page_title, hour_at, views)          hourly views, desktop and mobile summed
 --   communities(community_id, wiki, kind, rule, start_at, end_at, lookback,
 --               activation_edits, activation_secs)       one row per community and definition
 --   members(community_id, user_name)                     rosters and courses
@@ -37,14 +41,14 @@ JOIN user_names u ON u.wiki = c.wiki AND u.user_name = m.user_name
 
 -- table: community_edits
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
-       e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
+       e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN roster_users r ON r.community_id = c.community_id
 JOIN edits e ON e.wiki = c.wiki AND e.user_id = r.user_id
 WHERE e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
 UNION ALL
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
-       e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
+       e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN edit_hashtags h ON h.wiki = c.wiki AND h.hashtag = c.rule
 JOIN edits e ON e.wiki = h.wiki AND e.revision_id = h.revision_id
@@ -52,7 +56,7 @@ WHERE c.kind = 'hashtag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_a
   AND e.user_id IS NOT NULL
 UNION ALL
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
-       e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
+       e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN edit_tags t ON t.wiki = c.wiki AND t.tag = c.rule
 JOIN edits e ON e.wiki = t.wiki AND e.revision_id = t.revision_id
@@ -60,7 +64,7 @@ WHERE c.kind = 'tag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AN
   AND e.user_id IS NOT NULL
 UNION ALL
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
-       e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
+       e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN category_pages p ON p.wiki = c.wiki AND p.category = c.rule
 JOIN edits e ON e.wiki = p.wiki AND e.page_id = p.page_id
@@ -164,9 +168,50 @@ SELECT community_id,
        CAST(SUM(CASE WHEN bytes_diff < 0 THEN 0 - bytes_diff ELSE 0 END) AS BIGINT) AS bytes_removed,
        CAST(SUM(CASE WHEN creates_page THEN 1 ELSE 0 END) AS BIGINT) AS pages_created,
        CAST(SUM(CASE WHEN creates_page AND namespace = 6 THEN 1 ELSE 0 END) AS BIGINT) AS files_created,
-       CAST(SUM(CASE WHEN reverted_after IS NULL OR reverted_after > 172800 THEN 1 ELSE 0 END) AS BIGINT) AS surviving_edits
+       CAST(SUM(CASE WHEN reverted_after IS NULL OR reverted_after > 172800 THEN 1 ELSE 0 END) AS BIGINT) AS surviving_edits,
+       CAST(SUM(CASE WHEN creates_page AND namespace = 0 THEN 1 ELSE 0 END) AS BIGINT) AS articles_created
 FROM community_edits
 GROUP BY community_id
+
+-- view: created_articles
+-- Main-namespace pages the community created, each title once, from its first creation.
+SELECT community_id, wiki, page_title, MIN(edited_at) AS created_at
+FROM community_edits
+WHERE creates_page AND namespace = 0
+GROUP BY community_id, wiki, page_title
+
+-- view: impact
+-- Articles improved (surviving edits to main-namespace pages the community did not create),
+-- files created that an article shows, and views to the articles created from the hour of
+-- creation on (the hour that contains it counts).
+SELECT c.community_id,
+       COALESCE(i.articles_improved, 0) AS articles_improved,
+       COALESCE(f.files_in_use, 0) AS files_in_use,
+       COALESCE(v.views_to_created, 0) AS views_to_created
+FROM communities c
+LEFT JOIN (SELECT x.community_id, COUNT(*) AS articles_improved
+           FROM (SELECT DISTINCT community_id, page_id FROM community_edits
+                 WHERE NOT creates_page AND namespace = 0
+                   AND (reverted_after IS NULL OR reverted_after > 172800)) x
+           LEFT JOIN (SELECT DISTINCT community_id, page_id FROM community_edits
+                      WHERE creates_page) y
+             ON y.community_id = x.community_id AND y.page_id = x.page_id
+           WHERE y.page_id IS NULL
+           GROUP BY x.community_id) i
+  ON i.community_id = c.community_id
+LEFT JOIN (SELECT d.community_id, COUNT(*) AS files_in_use
+           FROM (SELECT DISTINCT e.community_id, e.page_id
+                 FROM community_edits e
+                 JOIN file_uses u ON u.wiki = e.wiki AND u.file_title = e.page_title
+                 WHERE e.creates_page AND e.namespace = 6 AND u.namespace = 0) d
+           GROUP BY d.community_id) f
+  ON f.community_id = c.community_id
+LEFT JOIN (SELECT a.community_id, CAST(SUM(p.views) AS BIGINT) AS views_to_created
+           FROM created_articles a
+           JOIN pageviews p ON p.wiki = a.wiki AND p.page_title = a.page_title
+           WHERE p.hour_at > a.created_at - 3600
+           GROUP BY a.community_id) v
+  ON v.community_id = c.community_id
 
 -- view: people
 SELECT p.community_id, p.participants, COALESCE(n.new_contributors, 0) AS new_contributors
@@ -184,11 +229,16 @@ SELECT c.community_id,
        COALESCE(a.bytes_removed, 0) AS bytes_removed,
        COALESCE(a.pages_created, 0) AS pages_created,
        COALESCE(a.files_created, 0) AS files_created,
-       COALESCE(a.surviving_edits, 0) AS surviving_edits
+       COALESCE(a.surviving_edits, 0) AS surviving_edits,
+       COALESCE(a.articles_created, 0) AS articles_created,
+       COALESCE(i.articles_improved, 0) AS articles_improved,
+       COALESCE(i.files_in_use, 0) AS files_in_use,
+       COALESCE(i.views_to_created, 0) AS views_to_created
 FROM communities c
 LEFT JOIN coverage v ON v.wiki = c.wiki
 LEFT JOIN people p ON p.community_id = c.community_id
 LEFT JOIN activity a ON a.community_id = c.community_id
+LEFT JOIN impact i ON i.community_id = c.community_id
 ORDER BY c.community_id
 
 -- view: totals

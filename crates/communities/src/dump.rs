@@ -117,7 +117,7 @@ pub enum Layout {
 }
 
 /// The fields the reader uses, in this order.
-const USED: [&str; 18] = [
+const USED: [&str; 20] = [
     "wiki_db",
     "event_entity",
     "event_type",
@@ -136,6 +136,8 @@ const USED: [&str; 18] = [
     "revision_parent_id",
     "revision_text_bytes_diff",
     "revision_tags",
+    "page_title",
+    "page_title_historical",
 ];
 /// Position in [`USED`] of `event_user_is_temporary`, read only where the layout has it.
 const TEMPORARY: &str = "event_user_is_temporary";
@@ -206,6 +208,9 @@ pub struct Edit {
     pub page: i64,
     /// Namespace at the time.
     pub namespace: i64,
+    /// The page's current title, without its namespace, underscores for spaces (`page_title`,
+    /// else `page_title_historical`): what `imagelinks` and the pageview dumps name it by.
+    pub page_title: String,
     /// Created the page (no parent revision).
     pub creates_page: bool,
     /// Size change in bytes.
@@ -234,6 +239,22 @@ pub enum DumpError {
         /// 1-based line.
         line: usize,
         /// What is wrong.
+        why: String,
+    },
+    /// A value that does not fit, where it starts (the link and pageview dumps).
+    #[error("line {line}, column {column}: {why}")]
+    At {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (bytes).
+        column: usize,
+        /// What is wrong, and what was expected.
+        why: String,
+    },
+    /// A file that cannot be used as a whole (its name, a missing companion file).
+    #[error("{why}")]
+    Invalid {
+        /// What is wrong and how to fix it.
         why: String,
     },
 }
@@ -386,6 +407,10 @@ impl Parser {
             bot: !used(8).is_empty(),
             page: int(12)?.unwrap_or(0),
             namespace: int(13)?.unwrap_or(0),
+            page_title: {
+                let t = if used(18).is_empty() { used(19) } else { used(18) };
+                crate::pageviews::normalise_title(t)
+            },
             creates_page: int(15)?.unwrap_or(0) == 0,
             bytes_diff: int(16)?.unwrap_or(0),
             reverted_after,

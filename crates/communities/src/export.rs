@@ -52,7 +52,7 @@ pub fn columns(def: &Definition) -> Vec<String> {
     let mut c: Vec<String> = about
         .into_iter()
         .chain(crate::sql::METRIC_COLUMNS)
-        .chain(["surviving_share"])
+        .chain(["surviving_share", "bytes_net", "bytes_absolute"])
         .map(String::from)
         .collect();
     for w in &def.windows {
@@ -79,7 +79,10 @@ fn cells(r: &Row) -> Vec<String> {
             v.push("missing".into());
             v.push(r.missing.clone().unwrap_or_default());
             // Unknown, not zero: every count is an empty cell.
-            v.extend(std::iter::repeat_n(String::new(), 9 + 4 * r.definition.windows.len()));
+            v.extend(std::iter::repeat_n(
+                String::new(),
+                crate::sql::METRIC_COLUMNS.len() + 3 + 4 * r.definition.windows.len(),
+            ));
         }
         Outcome::Measured { metrics: m, .. } => {
             v.push("measured".into());
@@ -93,7 +96,13 @@ fn cells(r: &Row) -> Vec<String> {
                 m.pages_created.to_string(),
                 m.files_created.to_string(),
                 m.surviving_edits.to_string(),
+                m.articles_created.to_string(),
+                m.articles_improved.to_string(),
+                m.files_in_use.to_string(),
+                m.views_to_created.to_string(),
                 opt(r.surviving),
+                m.bytes_net().to_string(),
+                m.bytes_absolute().to_string(),
             ]);
             for (ret, share) in m.retention.iter().zip(&r.retention) {
                 v.extend([
@@ -194,6 +203,10 @@ pub fn files(s: &Summary) -> Result<Vec<File>, ExportError> {
         out.push((name, text + "\n"));
         all_tables.push(table_json);
     }
+    let gm = crate::global_metrics::table(s);
+    if !gm.is_empty() {
+        out.push(global_metrics_file(s, &gm)?);
+    }
     let t = &s.totals;
     let measured = s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. }));
     let total = |v: u64| if measured { v.to_string() } else { String::new() };
@@ -265,6 +278,45 @@ pub fn files(s: &Summary) -> Result<Vec<File>, ExportError> {
         .map_err(|e| ExportError { file: "communities.json".into(), why: e.to_string() })?;
     out.push(("communities.json".into(), text + "\n"));
     Ok(out)
+}
+
+/// `communities.global_metrics.csv`: the Global Metrics 2014 view, its figures in their
+/// published order, each column's wording and source in the header.
+fn global_metrics_file(
+    s: &Summary,
+    rows: &[crate::global_metrics::GlobalMetricsRow],
+) -> Result<File, ExportError> {
+    use crate::global_metrics::{FROM, METRICS};
+    let name = "communities.global_metrics.csv".to_string();
+    let mut head = vec![
+        "Global Metrics 2014, in the published order: https://meta.wikimedia.org/wiki/Grants:Learning_patterns/Calculating_global_metrics".to_string(),
+        format!("engine: {}", s.engine),
+    ];
+    for (k, ((key, wording), from)) in METRICS.iter().zip(FROM).enumerate() {
+        head.push(format!("{}. {key}: {wording} = {from}", k + 1));
+    }
+    head.push(format!("7. learning_question: {} (a written answer, not computed)", METRICS[6].1));
+    if let Some(note) =
+        model::provenance::table_note(rows.iter().map(|r| r.provenance), "communities")
+    {
+        head.push(note);
+    }
+    let mut table: Vec<Vec<String>> = vec![
+        ["id", "name", "wiki"]
+            .into_iter()
+            .chain(METRICS.iter().take(6).map(|(k, _)| *k))
+            .chain(["missing_reason", "provenance"])
+            .map(String::from)
+            .collect(),
+    ];
+    for r in rows {
+        let mut v = vec![r.id.clone(), r.name.clone(), r.wiki.clone()];
+        v.extend(r.figures.iter().map(|f| opt(*f)));
+        v.push(r.missing.clone().unwrap_or_default());
+        v.push(r.provenance.as_str().to_string());
+        table.push(v);
+    }
+    Ok((name.clone(), csv_text(&name, &head, &table)?))
 }
 
 #[cfg(test)]

@@ -2,6 +2,10 @@
 //!
 //! - [`dump`]: the dump's TSV layouts (current and pre-2024), a streaming reader of plain and
 //!   bz2 files that refuses malformed rows with their line.
+//! - [`links`], [`pageviews`]: the other public dumps the impact figures read (`imagelinks`,
+//!   `globalimagelinks`, `linktarget` SQL dumps; hourly pageviews), refusing malformed rows
+//!   with their line and column.
+//! - [`global_metrics`]: the Global Metrics 2014 view, one table in its published order.
 //! - [`definition`]: the named definitions (throughline's own and those of the tools organisers
 //!   report with), lowered to one shape both engines read.
 //! - [`metrics`]: the reference implementation of the version-1 definitions in
@@ -20,6 +24,9 @@ pub mod definition;
 pub mod deviance;
 pub mod dump;
 pub mod export;
+pub mod global_metrics;
+pub mod links;
 pub mod metrics;
+pub mod pageviews;
 pub mod sql;
 pub mod summary;

@@ -18,6 +18,10 @@ pub const DAY: i64 = 86_400;
 pub const SURVIVAL_SECS: i64 = 2 * DAY;
 /// File namespace.
 pub const FILE_NAMESPACE: i64 = 6;
+/// The main (article) namespace; Wikidata's items live in it.
+pub const MAIN_NAMESPACE: i64 = 0;
+/// An hour, the pageview dumps' unit.
+pub const HOUR: i64 = 3_600;
 
 /// The end of a wiki's data when the snapshot date is not given: the start of the day of its
 /// last edit (seconds, exclusive), so the last day counted is the last complete one.
@@ -194,6 +198,19 @@ pub struct Metrics {
     pub files_created: u64,
     /// Edits not reverted within 48 hours.
     pub surviving_edits: u64,
+    /// Community edits that created a page in the main namespace: articles (on Wikidata,
+    /// items created).
+    pub articles_created: u64,
+    /// Distinct main-namespace pages with a community edit that did not create the page and
+    /// survived 48 hours, leaving out pages the community created: articles improved (on
+    /// Wikidata, items edited).
+    pub articles_improved: u64,
+    /// Distinct files the community created (File namespace) that a main-namespace page
+    /// shows, on any wiki, by the link dumps given (`imagelinks`, `globalimagelinks`).
+    pub files_in_use: u64,
+    /// Views of the main-namespace pages the community created, by the hourly pageview
+    /// dumps given, from the hour of each page's first creation on.
+    pub views_to_created: i64,
     /// Retention (or activity) per window of the community's definition, in its order.
     pub retention: Vec<Retention>,
 }
@@ -202,6 +219,16 @@ impl Metrics {
     /// Share of edits that survived, when there were edits.
     pub fn surviving(&self) -> Option<f64> {
         (self.edits > 0).then(|| self.surviving_edits as f64 / self.edits as f64)
+    }
+
+    /// Bytes added minus bytes removed.
+    pub fn bytes_net(&self) -> i64 {
+        self.bytes_added - self.bytes_removed
+    }
+
+    /// Bytes added plus bytes removed (Global Metrics' "absolute value").
+    pub fn bytes_absolute(&self) -> i64 {
+        self.bytes_added + self.bytes_removed
     }
 
     /// Cost per person retained in the definition's headline window (the second month in
@@ -251,6 +278,10 @@ pub struct Data {
     pub categories: BTreeMap<(String, String), BTreeSet<i64>>,
     /// Per wiki, the end (seconds, exclusive) of the data: a wiki missing here was not loaded.
     pub coverage: BTreeMap<String, i64>,
+    /// Files shown by a main-namespace page somewhere: `(the file's wiki, its title)`.
+    pub files_used_in_articles: BTreeSet<(String, String)>,
+    /// Hourly views per `(wiki, title)`: `(start of the hour, views)`.
+    pub views: BTreeMap<(String, String), Vec<(i64, i64)>>,
 }
 
 /// The result for one community.
@@ -281,7 +312,26 @@ impl Data {
         for (w, c, p) in categories {
             by_category.entry((w.clone(), c.clone())).or_default().insert(*p);
         }
-        Data { edits, categories: by_category, coverage }
+        Data { edits, categories: by_category, coverage, ..Data::default() }
+    }
+
+    /// Adds what the impact figures read besides the history: the link dumps' file uses and
+    /// the hourly pageviews.
+    pub fn with_impact(
+        mut self,
+        uses: &[crate::links::FileUse],
+        views: &[crate::pageviews::PageViews],
+    ) -> Data {
+        for u in uses.iter().filter(|u| u.namespace == MAIN_NAMESPACE) {
+            self.files_used_in_articles.insert((u.wiki.clone(), u.file.clone()));
+        }
+        for v in views {
+            self.views
+                .entry((v.wiki.clone(), v.title.clone()))
+                .or_default()
+                .push((v.hour, v.views));
+        }
+        self
     }
 
     /// User ids that carried one of `names` on `wiki`, now or at the time of an edit.
@@ -422,6 +472,7 @@ impl Data {
                 m.surviving_edits += 1;
             }
         }
+        self.impact(&mine, &mut m);
         m.participants = people.len() as u64;
         for (&u, p) in &people {
             let new = self.is_new(c, u, p);
@@ -440,6 +491,46 @@ impl Data {
             }
         }
         Outcome::Measured { coverage_end, metrics: m }
+    }
+
+    /// The impact figures of a community's edits (`docs/communities.md`, "Impact figures").
+    fn impact(&self, mine: &[&Edit], m: &mut Metrics) {
+        fn survives(e: &Edit) -> bool {
+            e.reverted_after.is_none_or(|s| s > SURVIVAL_SECS)
+        }
+        let created: BTreeSet<i64> =
+            mine.iter().filter(|e| e.creates_page).map(|e| e.page).collect();
+        let improved: BTreeSet<i64> = mine
+            .iter()
+            .filter(|e| !e.creates_page && e.namespace == MAIN_NAMESPACE && survives(e))
+            .filter(|e| !created.contains(&e.page))
+            .map(|e| e.page)
+            .collect();
+        m.articles_improved = improved.len() as u64;
+        let in_use: BTreeSet<i64> = mine
+            .iter()
+            .filter(|e| e.creates_page && e.namespace == FILE_NAMESPACE)
+            .filter(|e| {
+                self.files_used_in_articles.contains(&(e.wiki.clone(), e.page_title.clone()))
+            })
+            .map(|e| e.page)
+            .collect();
+        m.files_in_use = in_use.len() as u64;
+        // Each title created once: from its first creation's hour on.
+        let mut first: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for e in mine.iter().filter(|e| e.creates_page && e.namespace == MAIN_NAMESPACE) {
+            m.articles_created += 1;
+            let at = first.entry((e.wiki.as_str(), e.page_title.as_str())).or_insert(e.at);
+            *at = (*at).min(e.at);
+        }
+        for ((wiki, title), created_at) in first {
+            let Some(hours) = self.views.get(&(wiki.to_string(), title.to_string())) else {
+                continue;
+            };
+            // The hour that contains the creation counts; an hour ending at it does not.
+            m.views_to_created +=
+                hours.iter().filter(|(h, _)| *h > created_at - HOUR).map(|(_, v)| v).sum::<i64>();
+        }
     }
 
     /// Totals over the measured communities, each person and edit once.

@@ -57,7 +57,7 @@ pub fn metric_statements() -> Vec<Statement> {
 /// The output columns of `metrics` after `community_id` and `coverage_end`, in order: the
 /// counts of [`crate::metrics::Metrics`] except retention, which the `retention` statement gives
 /// as rows `(community_id, window_no, observed, retained, pending)`.
-pub const METRIC_COLUMNS: [&str; 8] = [
+pub const METRIC_COLUMNS: [&str; 12] = [
     "participants",
     "new_contributors",
     "edits",
@@ -66,6 +66,10 @@ pub const METRIC_COLUMNS: [&str; 8] = [
     "pages_created",
     "files_created",
     "surviving_edits",
+    "articles_created",
+    "articles_improved",
+    "files_in_use",
+    "views_to_created",
 ];
 
 /// The columns of the `retention` statement's rows after `community_id` and `window_no`.
@@ -91,6 +95,10 @@ pub fn metrics_from_row(v: &[i64], retention: &[[i64; 3]]) -> Option<crate::metr
         pages_created: u(5),
         files_created: u(6),
         surviving_edits: u(7),
+        articles_created: u(8),
+        articles_improved: u(9),
+        files_in_use: u(10),
+        views_to_created: v[11],
         retention: retention
             .iter()
             .map(|r| Retention {

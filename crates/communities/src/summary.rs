@@ -185,18 +185,33 @@ pub struct FileError {
     pub source: DumpError,
 }
 
+/// The other public dumps the impact figures read besides the history: link-table SQL dumps
+/// (`WIKI-DATE-imagelinks.sql.gz`, `commonswiki-DATE-globalimagelinks.sql.gz`,
+/// `WIKI-DATE-linktarget.sql.gz`) and hourly pageview files (`pageviews-YYYYMMDD-HH0000.gz`).
+/// Without them, files in use and views count nothing found (0), as the figures' definitions
+/// say: they count what the given dumps show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImpactSources {
+    /// Link-table dumps.
+    pub links: Vec<PathBuf>,
+    /// Hourly pageview files.
+    pub pageviews: Vec<PathBuf>,
+}
+
 /// What the reference engine counted, and the sources it could not read.
 pub type Counted = (Vec<(String, Outcome)>, Totals, Vec<SourceFailure>);
 
 /// Counts with the reference implementation straight from dump files (small dumps; the lake
 /// engine is for large ones). `end` is the snapshot's end of data, if known. A dump that
 /// cannot be read does not stop the run: its wiki is left out (every file of it, so no wiki is
-/// half counted) and reported in the failures; a bad category-pages file is an error.
+/// half counted) and reported in the failures; a bad category-pages, link or pageview file is
+/// an error.
 pub fn reference(
     meta: &model::Meta,
     defined: &[model::Community],
     dumps: &[PathBuf],
     categories: Option<&Path>,
+    impact: &ImpactSources,
     end: Option<i64>,
 ) -> Result<Counted, FileError> {
     let mut edits = Vec::new();
@@ -225,7 +240,9 @@ pub fn reference(
             .map_err(|source| FileError { path: p.to_path_buf(), source })?,
         None => Vec::new(),
     };
-    let data = Data::new(edits, &pages, end);
+    let uses = crate::links::read_file_uses(&impact.links)?;
+    let views = crate::pageviews::read_files(&impact.pageviews)?;
+    let data = Data::new(edits, &pages, end).with_impact(&uses, &views);
     let communities: Vec<Community> =
         defined.iter().flat_map(|c| Community::all_from_model(c, meta)).collect();
     let outcomes = communities.iter().map(|c| (c.id.clone(), data.metrics(c))).collect();

@@ -231,6 +231,7 @@ fn hashtag_tag_and_category_communities_count_matching_edits_and_their_editors()
         )]
         .into(),
         coverage: [("commonswiki".to_string(), t("2027-01-01"))].into(),
+        ..Data::default()
     };
     let community = |members: Members| Community {
         id: "wlm".into(),

@@ -1,8 +1,9 @@
 //! Community metrics at scale, DataFusion against DuckDB at equal thread counts, on both rule
 //! layouts, in one run.
 //!
-//! What is compared: a generated dump in the real layout (`synthetic::dumps::World`), converted
-//! once to Parquet by `lake::convert`; then the metrics of 1,000 communities by DataFusion
+//! What is compared: a generated dump in the real layout (`synthetic::dumps::World`) with its
+//! impact sources (link-table SQL dumps and monthly hourly pageview files made from its rows,
+//! `synthetic::impact::Sources`), converted once to Parquet by `lake::convert`; then the metrics of 1,000 communities by DataFusion
 //! (`lake::engine::metrics_with_threads`) and — on the same files, with the same statements
 //! (`statements.json`) — by DuckDB's Python package (`bench/communities_peer.py`, `SET threads`).
 //! Both layouts of the communities' rules (`synthetic::dumps::Rules`): `realistic` (rules shared
@@ -29,6 +30,7 @@ use std::time::Instant;
 use synthetic::bench::{loadavg, median};
 
 use synthetic::dumps::{Rules, Spec, World};
+use synthetic::impact::{ImageLinksLayout, Sources};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -105,23 +107,50 @@ fn layout(rules: Rules, rows: usize, dir: &Path, threads: &[usize], runs: usize)
     };
     let dump = dir.join(format!("history-{tag}{rows}.tsv"));
     let lake_dir = dir.join(format!("lake-{tag}{rows}"));
-    if !dump.exists() {
+    // The impact figures' link dumps and hourly pageview files, made from the same rows.
+    let impact_dir = dir.join(format!("impact-{tag}{rows}"));
+    if !dump.exists() || !impact_dir.exists() {
         let t = Instant::now();
         let partial = dump.with_extension("partial");
         let mut out = BufWriter::with_capacity(1 << 22, std::fs::File::create(&partial).unwrap());
-        let written = world.write(&mut out).unwrap();
+        let mut sources = Sources::new(Sources::monthly(world.spec.start, world.spec.end));
+        let written = world
+            .write_observed(&mut out, communities::dump::Layout::Current, &mut |r| {
+                sources.observe(r)
+            })
+            .unwrap();
         out.flush().unwrap();
         drop(out);
+        let staging = impact_dir.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).unwrap();
+        synthetic::impact::write_files(&staging, &sources.files(ImageLinksLayout::Title)).unwrap();
+        let _ = std::fs::remove_dir_all(&impact_dir);
+        std::fs::rename(&staging, &impact_dir).unwrap();
         std::fs::rename(&partial, &dump).unwrap();
-        eprintln!("generated {written} rows in {:.1} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "generated {written} rows and their impact sources in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
         assert!(written >= rows, "only {written} rows; the generator's yield changed");
     }
+    let mut impact = communities::summary::ImpactSources::default();
+    for entry in std::fs::read_dir(&impact_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().contains(".sql") {
+            impact.links.push(path);
+        } else {
+            impact.pageviews.push(path);
+        }
+    }
+    impact.links.sort();
+    impact.pageviews.sort();
     let bytes = std::fs::metadata(&dump).unwrap().len();
     let t = Instant::now();
     let summary = lake::convert::convert(
         std::slice::from_ref(&dump),
         &lake_dir,
-        &lake::convert::Options::default(),
+        &lake::convert::Options { impact, ..lake::convert::Options::default() },
         Arc::new(AtomicU64::new(0)),
     )
     .unwrap();

@@ -25,6 +25,8 @@ pub struct Options {
     /// otherwise the start of the day of each wiki's last edit (its last complete day is the
     /// day before).
     pub coverage_end: Option<i64>,
+    /// The impact figures' other sources: link-table SQL dumps and hourly pageview files.
+    pub impact: communities::summary::ImpactSources,
 }
 
 /// What a conversion wrote.
@@ -132,6 +134,7 @@ fn write_tables(
             edits.int(9, Some(e.bytes_diff));
             edits.int(10, e.reverted_after);
             edits.int(11, e.central);
+            edits.text(12, &e.page_title);
             edits.row_done()?;
             if let Some(u) = e.user {
                 for name in [&e.user_text_historical, &e.user_text] {
@@ -170,6 +173,7 @@ fn write_tables(
     tags.finish()?;
     hashtag_rows.finish()?;
     write_categories(dir, options.categories.as_deref())?;
+    write_impact(dir, &options.impact)?;
     let mut coverage = TableWriter::create(dir, "coverage")?;
     for (wiki, edits, last) in wikis {
         let end = options.coverage_end.unwrap_or_else(|| coverage_end(last));
@@ -180,6 +184,39 @@ fn write_tables(
     }
     coverage.finish()?;
     Ok(summary)
+}
+
+/// The file uses of the link dumps and the hourly views (`communities::links`,
+/// `communities::pageviews` read and check them; a bad row stops the conversion, named).
+fn write_impact(
+    dir: &Path,
+    sources: &communities::summary::ImpactSources,
+) -> Result<(), LakeError> {
+    let fail =
+        |e: communities::summary::FileError| LakeError::Dump { path: e.path, source: e.source };
+    let uses = communities::links::read_file_uses(&sources.links).map_err(fail)?;
+    let mut w = TableWriter::create(dir, "file_uses")?;
+    for u in uses {
+        w.text(0, &u.wiki);
+        w.text(1, &u.file);
+        w.int(2, Some(u.namespace));
+        w.row_done()?;
+    }
+    w.finish()?;
+    let mut w = TableWriter::create(dir, "pageviews")?;
+    for path in &sources.pageviews {
+        let views = communities::pageviews::read_file(path)
+            .map_err(|source| LakeError::Dump { path: path.clone(), source })?;
+        for v in views {
+            w.text(0, &v.wiki);
+            w.text(1, &v.title);
+            w.int(2, Some(v.hour));
+            w.int(3, Some(v.views));
+            w.row_done()?;
+        }
+    }
+    w.finish()?;
+    Ok(())
 }
 
 fn write_categories(dir: &Path, file: Option<&Path>) -> Result<(), LakeError> {

@@ -16,8 +16,16 @@ use datafusion::parquet::file::properties::WriterProperties;
 use crate::LakeError;
 
 /// Tables the conversion writes, from the dumps (and the category-pages file).
-pub const DATA_TABLES: [&str; 6] =
-    ["edits", "user_names", "edit_hashtags", "edit_tags", "category_pages", "coverage"];
+pub const DATA_TABLES: [&str; 8] = [
+    "edits",
+    "user_names",
+    "edit_hashtags",
+    "edit_tags",
+    "category_pages",
+    "coverage",
+    "file_uses",
+    "pageviews",
+];
 /// Tables written for a run, from the community definitions.
 pub const DEFINITION_TABLES: [&str; 3] = ["communities", "members", "windows"];
 
@@ -50,12 +58,17 @@ pub fn schema(table: &str) -> SchemaRef {
             int("bytes_diff", false),
             int("reverted_after", true),
             int("central_user_id", true),
+            text("page_title"),
         ],
         "user_names" => vec![text("wiki"), int("user_id", false), text("user_name")],
         "edit_hashtags" => vec![text("wiki"), int("revision_id", false), text("hashtag")],
         "edit_tags" => vec![text("wiki"), int("revision_id", false), text("tag")],
         "category_pages" => vec![text("wiki"), text("category"), int("page_id", false)],
         "coverage" => vec![text("wiki"), int("end_at", false)],
+        "file_uses" => vec![text("wiki"), text("file_title"), int("namespace", false)],
+        "pageviews" => {
+            vec![text("wiki"), text("page_title"), int("hour_at", false), int("views", false)]
+        }
         "communities" => vec![
             text("community_id"),
             text("wiki"),

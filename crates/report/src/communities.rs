@@ -6,7 +6,7 @@ use communities::definition::Definition;
 use communities::metrics::Outcome;
 use communities::summary::{Row, Summary};
 
-use crate::page::{Markup, html, leaf, mark, num, table, table_note};
+use crate::page::{Markup, html, leaf, mark, num, outside_link, table, table_note};
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |s| format!("{:.0}%", 100.0 * s))
@@ -137,6 +137,75 @@ fn definition_table(model: &model::Model, s: &Summary, def: &Definition) -> Mark
     }
 }
 
+/// The impact figures, once per community (they count its edits, whatever the definition), and
+/// the Global Metrics 2014 table in its published order when a community is measured with it.
+fn impact_tables(s: &Summary) -> Markup {
+    let mut seen: Vec<&str> = Vec::new();
+    let rows: Vec<&Row> = s
+        .communities
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Measured { .. }))
+        .filter(|r| {
+            let first = !seen.contains(&r.community.as_str());
+            seen.push(&r.community);
+            first
+        })
+        .collect();
+    let gm = communities::global_metrics::table(s);
+    html! {
+        @if !rows.is_empty() {
+            h2 id="impact" { "Impact figures" }
+            p {
+                "Counted from each community's edits on its wiki (" code { "docs/communities.md" } ", \"Impact figures\"): articles created and improved (on Wikidata, items), bytes net and absolute, files uploaded and those an article shows (link dumps), views to the articles created (hourly pageview dumps)."
+            }
+            (table(
+                "Impact figures per community",
+                &[("Community", false), ("Articles created", true), ("Improved", true), ("Bytes net", true), ("Bytes absolute", true), ("Files uploaded", true), ("In use in articles", true), ("Views to created", true)],
+                html! {
+                    @for r in &rows {
+                        @if let Outcome::Measured { metrics: m, .. } = &r.outcome {
+                            tr {
+                                th scope="row" { (r.name) (mark(r.provenance)) br; small { (r.community) " · " (r.wiki) } }
+                                td class="num" { (m.articles_created) }
+                                td class="num" { (m.articles_improved) }
+                                td class="num" { (num(m.bytes_net() as f64)) }
+                                td class="num" { (num(m.bytes_absolute() as f64)) }
+                                td class="num" { (m.files_created) }
+                                td class="num" { (m.files_in_use) }
+                                td class="num" { (num(m.views_to_created as f64)) }
+                            }
+                        }
+                    }
+                },
+            ))
+        }
+        @if !gm.is_empty() {
+            h2 id="global-metrics" { "Global Metrics 2014" }
+            p {
+                "The figures grantees reported from late 2014, in the published order ("
+                (outside_link("https://meta.wikimedia.org/wiki/Grants:Learning_patterns/Calculating_global_metrics", "Grants:Learning patterns/Calculating global metrics"))
+                "). The seventh, the learning question, is a written answer."
+            }
+            @let cols: Vec<(&str, bool)> = std::iter::once(("Community", false)).chain(communities::global_metrics::METRICS.iter().map(|(_, w)| (*w, true))).collect();
+            (table(
+                "Global Metrics 2014",
+                &cols,
+                html! {
+                    @for r in &gm {
+                        tr {
+                            th scope="row" { (r.name) (mark(r.provenance)) br; small { (r.id) } }
+                            @for f in r.figures {
+                                td class="num" { @match f { Some(v) => (v), None => "–" } }
+                            }
+                            td { "written by the organisers" }
+                        }
+                    }
+                },
+            ))
+        }
+    }
+}
+
 /// The body of communities.html.
 pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) -> Markup {
     let intro = html! {
@@ -170,6 +239,7 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
         @for def in definitions(s) {
             (definition_table(model, s, def))
         }
+        (impact_tables(s))
         @if s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. })) {
             p {
                 "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)

@@ -48,6 +48,13 @@ pub struct Row {
     pub comment: String,
     /// Edit tags.
     pub tags: Vec<String>,
+    /// The page's title without its namespace (empty: [`page_title`] of the page id).
+    pub title: String,
+}
+
+/// The title a generated page carries: the same for a page id wherever it appears.
+pub fn page_title(page: i64) -> String {
+    format!("Page_{page}")
 }
 
 impl Row {
@@ -71,7 +78,13 @@ impl Row {
             revision,
             comment: String::new(),
             tags: Vec::new(),
+            title: String::new(),
         }
+    }
+
+    /// The row's title: its own, else its page's generated one.
+    pub fn title(&self) -> String {
+        if self.title.is_empty() { page_title(self.page) } else { self.title.clone() }
     }
 }
 
@@ -119,6 +132,8 @@ pub fn line_in(r: &Row, layout: Layout) -> String {
     set("page_id", r.page.to_string());
     set("page_namespace_historical", r.namespace.to_string());
     set("page_namespace", r.namespace.to_string());
+    set("page_title", r.title());
+    set("page_title_historical", r.title());
     set("revision_id", r.revision.to_string());
     set(
         "revision_parent_id",
@@ -358,7 +373,19 @@ impl World {
 
     /// Writes the dump in `layout` (the same rows whatever the layout).
     pub fn write_in(&self, out: &mut impl Write, layout: Layout) -> std::io::Result<usize> {
-        let emit = |out: &mut dyn Write, row: &Row| -> std::io::Result<()> {
+        self.write_observed(out, layout, &mut |_| {})
+    }
+
+    /// [`World::write_in`], showing every row written to `observe` (the impact sources of
+    /// `synthetic::impact` are made from the rows as they stream past).
+    pub fn write_observed(
+        &self,
+        out: &mut impl Write,
+        layout: Layout,
+        observe: &mut dyn FnMut(&Row),
+    ) -> std::io::Result<usize> {
+        let mut emit = |out: &mut dyn Write, row: &Row| -> std::io::Result<()> {
+            observe(row);
             out.write_all(line_in(row, layout).as_bytes())?;
             out.write_all(b"\n")
         };
@@ -550,6 +577,7 @@ impl World {
             revision,
             comment,
             tags,
+            title: String::new(),
         }
     }
 }

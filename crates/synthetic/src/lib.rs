@@ -16,6 +16,8 @@ pub mod bench;
 pub mod brute;
 #[cfg(feature = "communities")]
 pub mod dumps;
+#[cfg(feature = "communities")]
+pub mod impact;
 #[cfg(feature = "portfolio")]
 pub mod portfolio;
 #[cfg(feature = "communities")]

@@ -186,6 +186,7 @@ pub fn text(s: &Summary, currency: &str) -> String {
             let _ = writeln!(out, "windows: {}", labels.join("; "));
         }
     }
+    impact_text(&mut out, s);
     let t = &s.totals;
     let measured = s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. }));
     if measured {
@@ -242,4 +243,74 @@ pub fn text(s: &Summary, currency: &str) -> String {
         );
     }
     out
+}
+
+/// The impact figures, once per community (they count the community's edits, the same under
+/// every definition), and the Global Metrics 2014 table when a community is measured with it.
+fn impact_text(out: &mut String, s: &Summary) {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut lines = Vec::new();
+    for r in &s.communities {
+        let Outcome::Measured { metrics: m, .. } = &r.outcome else { continue };
+        if seen.contains(&r.community.as_str()) {
+            continue;
+        }
+        seen.push(&r.community);
+        let mark = r.provenance.mark().map(|m| format!("  ({m})")).unwrap_or_default();
+        lines.push(format!(
+            "{:<24} {:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>6} {:>9}{mark}",
+            r.community,
+            r.wiki,
+            m.articles_created,
+            m.articles_improved,
+            m.bytes_net(),
+            m.bytes_absolute(),
+            m.files_created,
+            m.files_in_use,
+            m.views_to_created
+        ));
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nimpact figures (from each community's edits; on wikidatawiki articles are items):"
+        );
+        let _ = writeln!(
+            out,
+            "{:<24} {:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>6} {:>9}",
+            "community",
+            "wiki",
+            "created",
+            "improved",
+            "bytes net",
+            "bytes abs",
+            "uploads",
+            "in use",
+            "views"
+        );
+        for l in lines {
+            let _ = writeln!(out, "{l}");
+        }
+    }
+    let gm = communities::global_metrics::table(s);
+    if gm.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nGlobal Metrics 2014 (published order):");
+    for (k, (_, wording)) in communities::global_metrics::METRICS.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {wording}", k + 1);
+    }
+    let mut head = format!("{:<32}", "community");
+    for k in 1..=6 {
+        head.push_str(&format!(" {k:>8}"));
+    }
+    let _ = writeln!(out, "{head} {:>8}", 7);
+    for r in gm {
+        let mut line = format!("{:<32}", r.id);
+        for f in r.figures {
+            line.push_str(&format!(" {:>8}", f.map_or("–".to_string(), |v| v.to_string())));
+        }
+        let mark = r.provenance.mark().map(|m| format!("  ({m})")).unwrap_or_default();
+        let _ = writeln!(out, "{line} {:>8}{mark}", "written");
+    }
 }
