@@ -18,7 +18,11 @@ over samples. Samples go in chunks; per chunk:
 - forward pass (sources first): flow[to] += f * flow[from], one height at a time (targets sorted
   within the height, summed with one `add.reduceat`); each goal's total change is its flow.
 
-Costs are drawn as the engine draws them (they are part of its work). Random numbers come from
+Costs are drawn as the engine draws them (they are part of its work). Like `simulate::run`, the
+peer keeps every sample and returns the same summaries: for every initiative's value, cost and
+cost-effectiveness, each goal's change and the portfolio's value, the mean, standard deviation
+and error, 5th/50th/95th percentiles and the share above zero (timed: the engine's time
+includes them too). Random numbers come from
 NumPy's PCG64 generator, so results agree with the Rust engine in distribution (means within
 Monte Carlo error), not draw for draw.
 
@@ -37,8 +41,8 @@ Options:
 Usage: simulate_peer.py PLAN.json SAMPLES [--f32] [--threads N] [--chunk K] [--seed S].
 Prints JSON: seconds (compute only, after reading the plan), cpu_seconds (the CPU time of all
 the process's threads over the same span: less sensitive than wall time to other processes
-competing for the cores), the mean value of each initiative
-with its standard error, the threads and precision used.
+competing for the cores), the mean value of each initiative with its standard error (the other
+summaries are computed and timed but not printed), the threads and precision used.
 """
 import argparse
 import json
@@ -191,12 +195,13 @@ class Model:
         self.d_n_starts, self.d_nodes = starts_of(self.d_node[by_node])
         self.benefits = np.array([float(ini["benefits_value"]) for ini in inits])[:, None]
         costed = [i for i, ini in enumerate(inits) if ini["cost"] is not None]
+        self.costed = np.array(costed, dtype=np.intp)
         self.costs = kind_groups([inits[i]["cost"] for i in costed])
         self.n_costs = len(costed)
 
     def chunk(self, rng, s, dtype):
-        """One chunk of s samples: (sum of values, sum of squared values) per initiative, and
-        the sum of each goal's change."""
+        """One chunk of s samples: every initiative's value, every costed initiative's cost
+        and every goal's change, per sample."""
         factor = draw(self.effects, self.m, rng, s, dtype)
         factor *= rng.random((self.m, s), dtype=dtype) < self.p
         vgain = np.empty((self.n, s), dtype=dtype)
@@ -210,19 +215,59 @@ class Model:
         if len(self.d_node):
             part = (self.d_equity.astype(dtype) * amount) * vgain[self.d_node]
             value[self.d_inits] += np.add.reduceat(part, self.d_starts, axis=0)
+        cost = None
         if self.n_costs:
-            np.maximum(draw(self.costs, self.n_costs, rng, s, dtype), 0.0)
+            cost = np.maximum(draw(self.costs, self.n_costs, rng, s, dtype), 0.0)
         flow = np.zeros((self.n, s), dtype=dtype)
         if len(self.d_node):
             flow[self.d_nodes] = np.add.reduceat(amount[self.d_by_node], self.d_n_starts, axis=0)
         for a, b, _, _, by_to, t_starts, targets in reversed(self.levels):
             push = factor[a:b] * flow[self.frm[a:b]]
             flow[targets] += np.add.reduceat(push[by_to], t_starts, axis=0)
-        return (
-            value.sum(axis=1),
-            np.einsum("ij,ij->i", value, value),
-            flow[self.goals].sum(axis=1, dtype=np.float64),
-        )
+        return value, cost, flow[self.goals].astype(np.float64)
+
+
+def summarize(x):
+    """Per row, what `simulate::summarize` gives: mean, standard deviation and error, the 5th,
+    50th and 95th percentiles (NumPy's default 'linear' method is R's type 7, as the engine's)
+    and the share above zero."""
+    mean = x.mean(axis=1)
+    sd = x.std(axis=1, ddof=1)
+    p5, median, p95 = np.percentile(x, [5, 50, 95], axis=1)
+    return {
+        "mean": mean,
+        "sd": sd,
+        "se": sd / np.sqrt(x.shape[1]),
+        "p5": p5,
+        "median": median,
+        "p95": p95,
+        "p_positive": (x > 0).mean(axis=1),
+    }
+
+
+def summaries(values, costs, costed, goals, pool, threads):
+    """Everything `simulate::run` returns beside the samples: every initiative's value, cost and
+    cost-effectiveness (value / cost over the samples with a positive cost), each goal's change
+    and the portfolio's value. Rows are split over the pool's threads (NumPy's sorts and
+    reductions release the GIL)."""
+
+    def by_rows(x):
+        if pool is None or len(x) < 2:
+            return summarize(x)
+        parts = list(pool.map(summarize, np.array_split(x, threads)))
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+    out = {"value": by_rows(values), "goals": by_rows(goals)}
+    out["portfolio"] = summarize(values.sum(axis=0)[None, :])
+    if costs is not None:
+        out["cost"] = by_rows(costs)
+        v = values[costed]
+        if (costs > 0).all():
+            out["ratio"] = by_rows(v / costs)
+        else:  # rare: a cost of zero leaves that sample out of its initiative's ratio
+            rows = [summarize((r[c > 0] / c[c > 0])[None, :]) for r, c in zip(v, costs)]
+            out["ratio"] = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
+    return out
 
 
 def main():
@@ -243,6 +288,7 @@ def main():
     bounds = [(a, min(a + chunk, samples)) for a in range(0, samples, chunk)]
 
     start, cpu_start = time.perf_counter(), time.process_time()
+    pool = None
     if args.threads <= 1:
         rng = np.random.default_rng(args.seed)
         parts = [model.chunk(rng, b - a, dtype) for a, b in bounds]
@@ -256,14 +302,17 @@ def main():
             rng = np.random.default_rng(seeds[t])
             return [model.chunk(rng, b - a, dtype) for a, b in mine[t]]
 
-        with ThreadPoolExecutor(args.threads) as pool:
-            parts = [p for ps in pool.map(work, range(args.threads)) for p in ps]
-    sums = sum(p[0] for p in parts)
-    sumsq = sum(p[1] for p in parts)
+        pool = ThreadPoolExecutor(args.threads)
+        parts = [p for ps in pool.map(work, range(args.threads)) for p in ps]
+    values = np.concatenate([p[0] for p in parts], axis=1)
+    costs = np.concatenate([p[1] for p in parts], axis=1) if model.n_costs else None
+    goals = np.concatenate([p[2] for p in parts], axis=1)
+    result = summaries(values, costs, model.costed, goals, pool, args.threads)
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu_start
-    mean = sums / samples
-    var = np.maximum(sumsq / samples - mean * mean, 0.0) * samples / (samples - 1)
+    if pool is not None:
+        pool.shutdown()
+    mean, se = result["value"]["mean"], result["value"]["se"]
     json.dump(
         {
             "seconds": seconds,
@@ -272,7 +321,7 @@ def main():
             "precision": "f32" if args.f32 else "f64",
             "numpy": np.__version__,
             "mean": mean.tolist(),
-            "se": np.sqrt(var / samples).tolist(),
+            "se": se.tolist(),
         },
         sys.stdout,
     )

@@ -234,9 +234,12 @@ pub fn run(
     let g_count = plan.goals.len();
     // Each block writes its part of every variable's samples, so the samples are in block
     // order whatever the scheduling, and nothing is gathered afterwards.
-    let mut value_samples = vec![vec![0.0; n]; i_count];
-    let mut cost_samples = vec![vec![0.0; n]; i_count];
-    let mut goal_samples = vec![vec![0.0; n]; g_count];
+    // Each vector allocated zeroed on its own (`vec![v; k]` would copy `v` k times: on a large
+    // model, 160 MB of zeros written before the first draw).
+    let zeroed = |k: usize| -> Vec<Vec<f64>> { (0..k).map(|_| vec![0.0; n]).collect() };
+    let mut value_samples = zeroed(i_count);
+    let mut cost_samples = zeroed(i_count);
+    let mut goal_samples = zeroed(g_count);
     let mut portfolio = vec![0.0; n];
     let done = std::sync::atomic::AtomicUsize::new(0);
     engine::BlockOut::split(
@@ -290,7 +293,7 @@ pub fn run(
                     } else {
                         f64::INFINITY
                     },
-                    ratio: summarize(&ratios),
+                    ratio: stats::summarize_owned(ratios),
                 };
                 (Some(cost), Some(ce))
             } else {

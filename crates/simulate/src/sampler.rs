@@ -235,8 +235,11 @@ fn box_muller(radius: u32, angle: u32) -> (f32, f32) {
     (f32::from_bits((r * cos).to_bits() ^ sign_x), f32::from_bits((r * sin).to_bits() ^ sign_y))
 }
 
-/// `ln x` for `x` in (0, 1], single precision, branch-free: `x = 2ᵉ m` with `m` in [√½, √2),
-/// `ln m = 2 atanh((m − 1)/(m + 1))` by its series to the 9th power (absolute error < 2e-6).
+/// `ln x` for `x` in (0, 1], single precision, branch-free and division-free: `x = 2ᵉ m` with
+/// `m` in [√½, √2), `ln m = f − f²/2 + f³ P(f)` for `f = m − 1`, `P` of degree 4 fitted to the
+/// remainder on that interval (weighted least squares on Chebyshev nodes: error below 5e-7;
+/// with the rounding of `e ln 2` and the sum, absolute error below 2e-6, tested). The division
+/// of the `atanh` series it replaces was the slowest instruction of a Box–Muller pair.
 #[inline(always)]
 fn ln_unit(x: f32) -> f32 {
     let bits = x.to_bits() as i32;
@@ -244,10 +247,13 @@ fn ln_unit(x: f32) -> f32 {
     let e = (bits - 0x3f35_04f3) >> 23;
     let m = f32::from_bits((bits - (e << 23)) as u32);
     let f = m - 1.0;
-    let s = f / (2.0 + f);
-    let s2 = s * s;
-    let series = s2 * (2.0 / 3.0 + s2 * (2.0 / 5.0 + s2 * (2.0 / 7.0 + s2 * (2.0 / 9.0))));
-    e as f32 * std::f32::consts::LN_2 + (2.0 * s + s * series)
+    let mut p = 0.111_995_52;
+    p = p * f - 0.183_959_85;
+    p = p * f + 0.205_874_08;
+    p = p * f - 0.249_462_92;
+    p = p * f + 0.333_128_53;
+    let f2 = f * f;
+    e as f32 * std::f32::consts::LN_2 + (f - 0.5 * f2 + f2 * f * p)
 }
 
 /// `(sin θ, cos θ)` for `θ = t π/2`, `t` in [0, 1): around π/4, where both Taylor series

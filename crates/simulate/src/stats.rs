@@ -21,9 +21,21 @@ pub struct Summary {
     pub p_positive: f64,
 }
 
-/// Summarises samples (percentiles interpolate linearly between order statistics, found by
-/// selection on a copy: O(n), where a sort was a twentieth of a whole simulation).
+/// Summarises samples: mean and variance summed in [`LANES`] lanes, percentiles interpolated
+/// linearly between order statistics found by selection on a copy (O(n), where a sort was a
+/// twentieth of a whole simulation). A run summarises every initiative's value, cost and
+/// cost-effectiveness: on the 1,000-initiative benchmark model, over a tenth of the run.
 pub fn summarize(samples: &[f64]) -> Summary {
+    summary_in(&mut samples.to_vec())
+}
+
+/// [`summarize`] of samples the caller no longer needs: selects in them, without a copy.
+pub fn summarize_owned(mut samples: Vec<f64>) -> Summary {
+    summary_in(&mut samples)
+}
+
+/// [`summarize`], reordering `samples` (the moments are taken before the selection).
+fn summary_in(samples: &mut [f64]) -> Summary {
     let n = samples.len();
     if n == 0 {
         return Summary {
@@ -36,24 +48,37 @@ pub fn summarize(samples: &[f64]) -> Summary {
             p_positive: 0.0,
         };
     }
-    let mean = samples.iter().sum::<f64>() / n as f64;
-    let var = if n > 1 {
-        samples.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64
-    } else {
-        0.0
-    };
-    let mut scratch = samples.to_vec();
+    let mean = lane_sum(samples, |x| x) / n as f64;
+    let var =
+        if n > 1 { lane_sum(samples, |x| (x - mean) * (x - mean)) / (n - 1) as f64 } else { 0.0 };
     let sd = var.sqrt();
-    let [p5, median, p95] = select_percentiles(&mut scratch, [0.05, 0.5, 0.95]);
-    Summary {
-        mean,
-        se: sd / (n as f64).sqrt(),
-        sd,
-        p5,
-        median,
-        p95,
-        p_positive: samples.iter().filter(|x| **x > 0.0).count() as f64 / n as f64,
+    let p_positive = samples.iter().filter(|x| **x > 0.0).count() as f64 / n as f64;
+    let [p5, median, p95] = select_percentiles(samples, [0.05, 0.5, 0.95]);
+    Summary { mean, se: sd / (n as f64).sqrt(), sd, p5, median, p95, p_positive }
+}
+
+/// Accumulators of [`lane_sum`]: eight independent sums vectorise (a single running sum is a
+/// chain of dependent additions, four cycles each).
+pub const LANES: usize = 8;
+
+/// `Σ f(x)` over `xs`, element `i` added into lane `i mod LANES` (the tail into the total),
+/// the lanes combined pairwise: a fixed order, so the same bits on every run and thread count,
+/// and no less accurate than a sequential sum.
+pub fn lane_sum(xs: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut acc = [0.0; LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
     }
+    let mut total =
+        ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for &x in tail {
+        total += f(x);
+    }
+    total
 }
 
 /// [`percentile`] without sorting: the two order statistics it needs, by selection. Reorders
@@ -130,6 +155,22 @@ mod tests {
         let var: f64 = xs.iter().map(|x| (x - 51.0f64).powi(2)).sum::<f64>() / 100.0;
         assert!((s.sd - var.sqrt()).abs() < 1e-12);
         assert!((s.se - var.sqrt() / 101f64.sqrt()).abs() < 1e-12);
+    }
+
+    /// Lane sums are exact where every partial sum is (integers), match a sequential sum to
+    /// rounding elsewhere, and an owned summary is the borrowed one.
+    #[test]
+    fn lane_sums_and_owned_summaries() {
+        for n in [0, 1, 7, 8, 9, 1_001] {
+            let xs: Vec<f64> = (0..n).map(|i| f64::from(i * 3 % 17)).collect();
+            let want: f64 = xs.iter().sum();
+            assert_eq!(lane_sum(&xs, |x| x), want, "n = {n}");
+            assert_eq!(lane_sum(&xs, |x| 2.0 * x), 2.0 * want);
+        }
+        let xs: Vec<f64> = (1..=10_000).map(|i| (f64::from(i) * 0.37).sin() * 1e3).collect();
+        let sequential: f64 = xs.iter().sum();
+        assert!((lane_sum(&xs, |x| x) - sequential).abs() < 1e-9 * 1e3 * 1e4);
+        assert_eq!(summarize_owned(xs.clone()), summarize(&xs));
     }
 
     #[test]
