@@ -293,7 +293,7 @@ pub fn run(
                     } else {
                         f64::INFINITY
                     },
-                    ratio: stats::summarize_owned(ratios),
+                    ratio: summarize(&ratios),
                 };
                 (Some(cost), Some(ce))
             } else {
