@@ -36,6 +36,8 @@ pub struct Options {
     pub budget: Option<f64>,
     /// The check-in and evaluations, read from the measurement store by the caller.
     pub measured: Measured,
+    /// The language of the pages (the HTML report; wikitext is English).
+    pub lang: i18n::Lang,
 }
 
 /// Output formats.

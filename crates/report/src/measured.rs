@@ -7,7 +7,7 @@ use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
 
-use crate::page::{Col, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
+use crate::page::{Lang, Col, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
 
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
@@ -52,14 +52,14 @@ impl Frame {
             pts.into_iter().map(|(x, y)| format!("{:.1},{:.1}", self.x(x), self.y(y))).collect();
         p.join(" ")
     }
-    fn axes(&self) -> Markup {
+    fn axes(&self, lang: Lang) -> Markup {
         let (b, r) = (f1(H - BOTTOM), f1(W - RIGHT));
         let (lx, dy) = (f1(LEFT - 4.0), f1(H - BOTTOM + 16.0));
         html! {
             (leaf("line", &[("x1", &LEFT), ("y1", &b), ("x2", &r), ("y2", &b), ("stroke", &"#333")]))
             (leaf("line", &[("x1", &LEFT), ("y1", &TOP), ("x2", &LEFT), ("y2", &b), ("stroke", &"#333")]))
-            text x=(lx) y=(f1(TOP + 8.0)) text-anchor="end" { (num(self.y1)) }
-            text x=(lx) y=(b) text-anchor="end" { (num(self.y0)) }
+            text x=(lx) y=(f1(TOP + 8.0)) text-anchor="end" { (num(lang, self.y1)) }
+            text x=(lx) y=(b) text-anchor="end" { (num(lang, self.y0)) }
             text x=(LEFT) y=(dy) { (Date::from_day_number(self.x0.round() as i64)) }
             text x=(r) y=(dy) text-anchor="end" { (Date::from_day_number(self.x1.round() as i64)) }
         }
@@ -112,7 +112,7 @@ fn chart(label: &str, content: Markup) -> Markup {
 }
 
 /// The RBA chart of a key result: history, baseline, forecast with its interval, target.
-fn rba_chart(k: &KeyResult) -> Option<Markup> {
+fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
     let mut xs: Vec<f64> = k.history.iter().map(|p| day(p.0)).collect();
     let mut ys: Vec<f64> = k.history.iter().map(|p| p.1).collect();
     if let Some(b) = &k.baseline {
@@ -132,11 +132,11 @@ fn rba_chart(k: &KeyResult) -> Option<Markup> {
     let f = Frame::new(&xs, &ys);
     let pts: Vec<(f64, f64)> = k.history.iter().map(|p| (day(p.0), p.1)).collect();
     let content = html! {
-        (f.axes())
+        (f.axes(lang))
         @if let (Some(fc), Some(&(d, v))) = (&k.forecast, k.history.last()) {
             polygon points=(f.points([(day(d), v), (day(fc.date), fc.high), (day(fc.date), fc.low)])) fill=(LINE) fill-opacity="0.15" {
                 title {
-                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(fc.low)) " to " (num(fc.high))
+                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(lang, fc.low)) " to " (num(lang, fc.high))
                 }
             }
             (f.polyline(&[(day(d), v), (day(fc.date), fc.mean)], LINE, true))
@@ -151,7 +151,7 @@ fn rba_chart(k: &KeyResult) -> Option<Markup> {
                 ("stroke", &MUTED),
                 ("stroke-dasharray", &"2 3"),
             ]))
-            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(b.value)) }
+            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(lang, b.value)) }
         }
         @if pts.len() > 1 { (f.polyline(&pts, LINE, false)) }
         @for &(x, y) in &pts {
@@ -160,7 +160,7 @@ fn rba_chart(k: &KeyResult) -> Option<Markup> {
         @if let Some(t) = &k.target {
             @let (x, y) = (f.x(day(t.date)), f.y(t.value));
             path d=(format!("M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z", y - 6.0, x + 6.0, y + 6.0, x - 6.0)) fill=(TARGET) {
-                title { "target " (num(t.value)) " by " (t.date) }
+                title { "target " (num(lang, t.value)) " by " (t.date) }
             }
             text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { "target" }
         }
@@ -180,15 +180,15 @@ fn status_class(k: &KeyResult) -> &'static str {
 
 /// The plan's part in a key result's forecast and the plan initiatives that carry it; nothing
 /// without a saved plan.
-fn planned_part(k: &KeyResult) -> Markup {
+fn planned_part(lang: Lang, k: &KeyResult) -> Markup {
     use evaluate::checkin::Counted;
     let Some(pl) = &k.planned else { return html! {} };
     let unit = k.unit.as_deref().unwrap_or("");
     html! {
         @if let Some(t) = &k.trend {
             p {
-                "Forecast = the trend's " (num(t.mean)) " " (unit) " + the plan's "
-                (num(pl.mean)) " " (unit) " (sd " (num(pl.sd)) ") from work shipping by the target date."
+                "Forecast = the trend's " (num(lang, t.mean)) " " (unit) " + the plan's "
+                (num(lang, pl.mean)) " " (unit) " (sd " (num(lang, pl.sd)) ") from work shipping by the target date."
             }
         }
         p {
@@ -197,7 +197,7 @@ fn planned_part(k: &KeyResult) -> Markup {
             @for (n, c) in pl.carriers.iter().enumerate() {
                 @if n > 0 { ", " }
                 a href={ "initiatives/" (c.id) ".html" } { (c.id) }
-                " (" (num(c.expected_change)) " " (unit) ", ships " (c.ships) ", "
+                " (" (num(lang, c.expected_change)) " " (unit) ", ships " (c.ships) ", "
                 (match c.counted {
                     Counted::InForecast => "in the forecast",
                     Counted::InData => "already in the data",
@@ -211,25 +211,25 @@ fn planned_part(k: &KeyResult) -> Markup {
 
 /// One key result's row of the check-in table, labelled with its code in the plan's structure
 /// when it has one.
-fn checkin_row(k: &KeyResult, code: Option<&str>, team: Option<model::TeamStatus>) -> Markup {
+fn checkin_row(lang: Lang, k: &KeyResult, code: Option<&str>, team: Option<model::TeamStatus>) -> Markup {
     html! {
         tr {
             th scope="row" {
                 @if let Some(c) = code { (c) " " }
-                a href={ "#" (k.indicator) } { (k.name) } (mark(k.provenance))
+                a href={ "#" (k.indicator) } { (k.name) } (mark(lang, k.provenance))
             }
             td class="num" {
-                @match &k.baseline { Some(v) => { (num(v.value)) " (" (v.date) ")" } None => "—", }
+                @match &k.baseline { Some(v) => { (num(lang, v.value)) " (" (v.date) ")" } None => "—", }
             }
             td class="num" {
-                @match k.latest { Some((d, v)) => { (num(v)) " (" (d) ")" } None => "no data", }
+                @match k.latest { Some((d, v)) => { (num(lang, v)) " (" (d) ")" } None => "no data", }
             }
             td class="num" {
-                @match &k.target { Some(v) => { (num(v.value)) " by " (v.date) } None => "—", }
+                @match &k.target { Some(v) => { (num(lang, v.value)) " by " (v.date) } None => "—", }
             }
             td class="num" {
                 @match &k.forecast {
-                    Some(f) => { (num(f.mean)) " (" (num(f.low)) " – " (num(f.high)) ")" }
+                    Some(f) => { (num(lang, f.mean)) " (" (num(lang, f.low)) " – " (num(lang, f.high)) ")" }
                     None => "—",
                 }
             }
@@ -317,6 +317,7 @@ fn note_part(note: Option<&model::CheckinNote>, count: usize) -> Markup {
 }
 
 pub(crate) fn checkin_body(
+    lang: Lang,
     ci: Option<&CheckIn>,
     planning: &model::Planning,
     notes: &[model::CheckinNote],
@@ -350,7 +351,7 @@ pub(crate) fn checkin_body(
         table(
             "Key results",
             cols,
-            html! { @for k in &ci.key_results { (checkin_row(k, None, team(k))) } },
+            html! { @for k in &ci.key_results { (checkin_row(lang, k, None, team(k))) } },
         )
     } else {
         let others: Vec<&KeyResult> =
@@ -369,7 +370,7 @@ pub(crate) fn checkin_body(
                             html! {
                                 @for pk in &o.key_results {
                                     @if let Some(k) = of(&pk.indicator) {
-                                        (checkin_row(k, Some(pk.id.as_str()), team(k)))
+                                        (checkin_row(lang, k, Some(pk.id.as_str()), team(k)))
                                     }
                                 }
                             },
@@ -379,7 +380,7 @@ pub(crate) fn checkin_body(
                 }
             }
             @if !others.is_empty() {
-                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(k, None, team(k))) } }))
+                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(lang, k, None, team(k))) } }))
             }
         }
     };
@@ -396,8 +397,8 @@ pub(crate) fn checkin_body(
         (tables)
         @for k in &ci.key_results {
             section id=(k.indicator) {
-                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(k.provenance)) }
-                @match rba_chart(k) {
+                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(lang, k.provenance)) }
+                @match rba_chart(lang, k) {
                     None => p { "Not enough to draw: no values and no baseline or target." },
                     Some(chart) => (figure(&chart, &format!(
                         "Dots: measured values{}. Dashed line and band: forecast and its {}% interval. Diamond: target.",
@@ -405,7 +406,7 @@ pub(crate) fn checkin_body(
                         k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0)
                     ))),
                 }
-                (planned_part(k))
+                (planned_part(lang, k))
                 @let (note, count) = note_of(notes, k, ci.quarter);
                 (note_part(note, count))
                 @if !k.initiatives.is_empty() {
@@ -428,7 +429,7 @@ pub(crate) fn checkin_body(
     }
 }
 
-fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
+fn effect_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
     let fitted = &ev.estimate.fitted;
     if fitted.len() < 2 {
         return None;
@@ -439,7 +440,7 @@ fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
     let obs: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.observed)).collect();
     let cf: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.counterfactual)).collect();
     let content = html! {
-        (f.axes())
+        (f.axes(lang))
         (f.polyline(&cf, MUTED, true))
         (f.polyline(&obs, LINE, false))
         @if let Some(d) = ev.deployed {
@@ -453,7 +454,7 @@ fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
 /// The effect by period: the treated series' effect with its pointwise band, each placebo's
 /// (a comparison series treated as if it had received the change) in grey behind it, zero and
 /// the deployment. A real effect stands out of the placebos after the line and not before.
-fn effect_path_chart(ev: &EvaluationShown) -> Option<Markup> {
+fn effect_path_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
     let est = &ev.estimate;
     let fitted = &est.fitted;
     if fitted.len() < 2 {
@@ -475,7 +476,7 @@ fn effect_path_chart(ev: &EvaluationShown) -> Option<Markup> {
     let zero = f1(f.y(0.0));
     let path: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.effect)).collect();
     let content = html! {
-        (f.axes())
+        (f.axes(lang))
         (leaf("polygon", &[("points", &band), ("fill", &LINE), ("fill-opacity", &"0.15"), ("stroke", &"none")]))
         @if let Some(ps) = &est.placebos {
             @for u in &ps.units {
@@ -516,7 +517,7 @@ fn strength_word(s: model::Strength) -> &'static str {
 
 /// Whether the data are real (from the store's provenance of the series used), the design's
 /// verdict and the placebo results.
-fn design_paragraph(ev: &EvaluationShown) -> Markup {
+fn design_paragraph(lang: Lang, ev: &EvaluationShown) -> Markup {
     let est = &ev.estimate;
     let j = evaluate::strength::judge(&est.design, est.effect, est.se);
     // One paragraph for the design checks: in-space placebos, then the in-time placebo.
@@ -525,7 +526,7 @@ fn design_paragraph(ev: &EvaluationShown) -> Markup {
         checks.push(format!(
             "In-space placebos: each of the {} comparison series treated in turn; the treated series' post/pre RMSPE ratio ({}) ranks {} of {} (p = {:.3}).",
             p.units.len(),
-            num(p.ratio),
+            num(lang, p.ratio),
             p.rank,
             p.units.len() + 1,
             p.p_value
@@ -535,10 +536,10 @@ fn design_paragraph(ev: &EvaluationShown) -> Markup {
         checks.push(format!(
             "In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).",
             t.date,
-            num(t.effect),
+            num(lang, t.effect),
             est.level * 100.0,
-            num(t.low),
-            num(t.high),
+            num(lang, t.low),
+            num(lang, t.high),
             t.p_value
         ));
     }
@@ -555,33 +556,33 @@ fn design_paragraph(ev: &EvaluationShown) -> Markup {
     }
 }
 
-fn dist(d: &model::Distribution) -> String {
+fn dist(lang: Lang, d: &model::Distribution) -> String {
     let (lo, hi) = (simulate::sampler::quantile(d, 0.05), simulate::sampler::quantile(d, 0.95));
-    format!("mean {} (90%: {} – {})", num(d.mean()), num(lo), num(hi))
+    format!("mean {} (90%: {} – {})", num(lang, d.mean()), num(lang, lo), num(lang, hi))
 }
 
 /// One evaluation: the estimate, the design's verdict, the charts, the details and the link
 /// updates.
-fn evaluation(ev: &EvaluationShown) -> Markup {
+fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
     let est = &ev.estimate;
     html! {
         section id=(ev.initiative) {
-            h2 { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } " on " (ev.indicator) (mark(ev.data)) }
+            h2 { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } " on " (ev.indicator) (mark(lang, ev.data)) }
             p {
-                (est.method) ": " strong { (num(est.effect)) } " per period"
+                (est.method) ": " strong { (num(lang, est.effect)) } " per period"
                 @if let Some(r) = est.relative() { (format_args!(" ({:+.1}%)", r * 100.0)) }
-                ", " (format_args!("{:.0}", est.level * 100.0)) "% interval " (num(est.low)) " to " (num(est.high))
+                ", " (format_args!("{:.0}", est.level * 100.0)) "% interval " (num(lang, est.low)) " to " (num(lang, est.high))
                 " (p = " (format_args!("{:.3}", est.p_value)) ")."
                 @if let Some(p) = ev.predicted {
-                    " In the node's unit (× " (num(ev.scale)) "): " (num(est.effect * ev.scale))
-                    " observed against " (num(p)) " predicted by the model's priors."
+                    " In the node's unit (× " (num(lang, ev.scale)) "): " (num(lang, est.effect * ev.scale))
+                    " observed against " (num(lang, p)) " predicted by the model's priors."
                 }
             }
-            (design_paragraph(ev))
-            @if let Some(chart) = effect_chart(ev) {
+            (design_paragraph(lang, ev))
+            @if let Some(chart) = effect_chart(lang, ev) {
                 (figure(&chart, "Solid: observed. Dashed: the estimated series without the change. Vertical line: the deployment."))
             }
-            @if let Some(path) = effect_path_chart(ev) {
+            @if let Some(path) = effect_path_chart(lang, ev) {
                 (figure(&path, &format!(
                     "The effect by period (observed minus the counterfactual; before the deployment, the misfit) with its {:.0}% pointwise band. Grey: the placebos, each comparison series treated as if it had received the change. Vertical line: the deployment.",
                     est.level * 100.0
@@ -593,7 +594,7 @@ fn evaluation(ev: &EvaluationShown) -> Markup {
                     @for t in &est.terms {
                         tr {
                             th scope="row" { (t.name) }
-                            td class="num" { (num(t.value)) @if let Some(s) = t.se { " ± " (num(s)) } }
+                            td class="num" { (num(lang, t.value)) @if let Some(s) = t.se { " ± " (num(lang, s)) } }
                         }
                     }
                 }
@@ -608,8 +609,8 @@ fn evaluation(ev: &EvaluationShown) -> Markup {
                             @for u in ups {
                                 tr {
                                     th scope="row" { (u.from) " → " (u.to) }
-                                    td { (dist(&u.prior)) }
-                                    td { (dist(&u.posterior)) }
+                                    td { (dist(lang, &u.prior)) }
+                                    td { (dist(lang, &u.posterior)) }
                                 }
                             }
                         },
@@ -623,7 +624,7 @@ fn evaluation(ev: &EvaluationShown) -> Markup {
 }
 
 /// The evaluations page body.
-pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> Markup {
+pub(crate) fn evaluations_body(lang: Lang, evals: &[EvaluationShown]) -> Markup {
     html! {
         h1 { "Evaluations" }
         p {
@@ -634,7 +635,7 @@ pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> Markup {
         @if evals.is_empty() {
             p { "No shipped initiative has an evaluation design with data yet." }
         }
-        @for ev in evals { (evaluation(ev)) }
+        @for ev in evals { (evaluation(lang, ev)) }
     }
 }
 
