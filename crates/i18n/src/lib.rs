@@ -3,7 +3,7 @@
 //!
 //! The message files live at the repository's root, `i18n/<code>.json` (`en.json` is the
 //! source, `qqq.json` documents each message for translators), in the layout translatewiki.net
-//! reads and writes: `{"@metadata": {...}, "throughline-key": "text"}`. They are embedded in the
+//! reads and writes: `{"@metadata": {...}, "throughline-…": "text"}`. They are embedded in the
 //! binary and parsed once. A message is looked up in its language, then in English (MediaWiki's
 //! fallback: a message not yet translated shows in English), and a key missing everywhere shows
 //! as `⧼key⧽`, as MediaWiki shows it, never as an error.
@@ -23,7 +23,8 @@ use fixed_decimal::Decimal;
 use icu_decimal::DecimalFormatter;
 use icu_decimal::options::{DecimalFormatterOptions, GroupingStrategy};
 use icu_locale_core::Locale;
-use icu_plurals::{PluralCategory, PluralRules};
+pub use icu_plurals::PluralCategory;
+use icu_plurals::PluralRules;
 
 /// A language the pages can be shown in: one of [`Lang::all`]. English is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -249,6 +250,18 @@ impl Lang {
         out
     }
 
+    /// A message text that is not in the files (the tests' own templates) expanded like one.
+    pub fn expand_text(self, template: &str, args: &[Arg]) -> Vec<String> {
+        let mut out = Vec::new();
+        self.expand(template, args, &mut out);
+        out.into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => t,
+                Piece::Slot(n) => format!("${}", n + 1),
+            })
+            .collect()
+    }
+
     /// `template` with its `{{PLURAL:}}`s chosen and parameters filled, appended to `out`.
     fn expand(self, template: &str, args: &[Arg], out: &mut Vec<Piece>) {
         let mut text = String::new();
@@ -390,8 +403,7 @@ pub fn parameters(text: &str) -> Vec<usize> {
     let mut found: Vec<usize> = text
         .match_indices('$')
         .filter_map(|(at, _)| {
-            let digits: String =
-                text[at + 1..].chars().take_while(char::is_ascii_digit).collect();
+            let digits: String = text[at + 1..].chars().take_while(char::is_ascii_digit).collect();
             digits.parse().ok()
         })
         .collect();
@@ -414,7 +426,7 @@ pub fn plural_forms(text: &str) -> Vec<Vec<&str>> {
 }
 
 /// Message `key` (a `throughline-…` literal) in `lang`, parameters after it:
-/// `t!(lang, "throughline-pages", n)`. Each parameter becomes an [`Arg`] by `Into`: text as
+/// `t!(lang, "throughline-…", n)`. Each parameter becomes an [`Arg`] by `Into`: text as
 /// is, integers as counts (plural forms, the language's digits).
 #[macro_export]
 macro_rules! t {

@@ -207,7 +207,11 @@ fn impact_tables(lang: Lang, s: &Summary) -> Markup {
 }
 
 /// The body of communities.html.
-pub(crate) fn communities_body(lang: Lang, summary: Option<&Summary>, model: &model::Model) -> Markup {
+pub(crate) fn communities_body(
+    lang: Lang,
+    summary: Option<&Summary>,
+    model: &model::Model,
+) -> Markup {
     let intro = html! {
         h1 { "Communities" }
         p {

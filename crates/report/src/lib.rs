@@ -90,6 +90,18 @@ pub fn build_site(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<page::Site, SimulateError> {
+    let mut sites = build_sites(model, opts, &[opts.lang], progress)?;
+    Ok(sites.remove(0))
+}
+
+/// [`build_site`] in each of `langs` (`opts.lang` is not used), from one simulation and plan:
+/// what the workspace serves, in the language each reader chose.
+pub fn build_sites(
+    model: &Model,
+    opts: &Options,
+    langs: &[i18n::Lang],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<page::Site>, SimulateError> {
     let graph = ModelGraph::build(model);
     let d = analysis::decide::decide(model, &graph, &opts.settings, opts.budget, progress)?;
     let computed = site::Computed {
@@ -99,5 +111,8 @@ pub fn build_site(
         voi: &d.voi,
         annual: d.annual.as_ref(),
     };
-    Ok(site::build(model, &graph, &computed, opts))
+    Ok(langs
+        .iter()
+        .map(|&lang| site::build(model, &graph, &computed, &Options { lang, ..opts.clone() }))
+        .collect())
 }

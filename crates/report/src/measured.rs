@@ -7,7 +7,7 @@ use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
 
-use crate::page::{Lang, Col, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
+use crate::page::{Col, Lang, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
 
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
@@ -211,7 +211,12 @@ fn planned_part(lang: Lang, k: &KeyResult) -> Markup {
 
 /// One key result's row of the check-in table, labelled with its code in the plan's structure
 /// when it has one.
-fn checkin_row(lang: Lang, k: &KeyResult, code: Option<&str>, team: Option<model::TeamStatus>) -> Markup {
+fn checkin_row(
+    lang: Lang,
+    k: &KeyResult,
+    code: Option<&str>,
+    team: Option<model::TeamStatus>,
+) -> Markup {
     html! {
         tr {
             th scope="row" {
@@ -680,7 +685,7 @@ mod tests {
 
     #[test]
     fn the_page_draws_the_effect_path_with_its_band_and_every_placebo() {
-        let body = evaluations_body(&[shown(Provenance::Measured)]).into_string();
+        let body = evaluations_body(Lang::EN, &[shown(Provenance::Measured)]).into_string();
         assert!(body.contains("ind: effect by period with its 95% band, and placebos"), "{body}");
         assert_eq!(body.matches("<title>placebo: region_").count(), 6);
         assert_eq!(body.matches("fill-opacity=\"0.15\"").count(), 1, "one band");
@@ -693,12 +698,12 @@ mod tests {
 
     #[test]
     fn synthetic_data_are_named_and_never_strong() {
-        let body = evaluations_body(&[shown(Provenance::Synthetic)]).into_string();
+        let body = evaluations_body(Lang::EN, &[shown(Provenance::Synthetic)]).into_string();
         assert!(body.contains("ind <small class=\"warn\">synthetic data</small></h2>"), "{body}");
         assert!(body.contains("<strong>On synthetic data.</strong> Synthetic data are generated"));
         assert!(!body.contains("<strong>strong</strong>"));
         assert!(body.contains("the data are marked synthetic"));
-        let body = evaluations_body(&[shown(Provenance::Illustrative)]).into_string();
+        let body = evaluations_body(Lang::EN, &[shown(Provenance::Illustrative)]).into_string();
         assert!(body.contains("<strong>On illustrative data.</strong> Illustrative data are"));
     }
 }

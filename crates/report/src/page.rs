@@ -159,7 +159,14 @@ impl Shell<'_> {
                 }
                 Nav::Workspace => {
                     let label = t!(lang, "throughline-nav-workspace-label");
-                    ("throughline", "/".into(), "/style.css".into(), label, "", workspace(lang).into())
+                    (
+                        "throughline",
+                        "/".into(),
+                        "/style.css".into(),
+                        label,
+                        "",
+                        workspace(lang).into(),
+                    )
                 }
             };
         html! {
@@ -281,7 +288,7 @@ pub fn value_note(lang: Lang, m: &model::Model) -> Markup {
     let code = |text: &'static str| html! { code { (text) } };
     html! {
         p class="legend" {
-            strong { (t!(lang, "throughline-value-note-title", unit)) } " "
+            strong { (t!(lang, "throughline-value-note-title", unit)) " " }
             (rich(
                 lang,
                 "throughline-value-note-body",

@@ -5,7 +5,7 @@ use model::display::pct;
 
 use portfolio::{AnnualPlan, Outcome};
 
-use crate::page::{Lang, Col, Markup, f1, html, leaf, list, num, table, warn};
+use crate::page::{Col, Lang, Markup, f1, html, leaf, list, num, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";

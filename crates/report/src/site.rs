@@ -14,8 +14,8 @@ use views::trace::{Path, Trace};
 
 use crate::diagram;
 use crate::page::{
-    self, Arg, Lang, Markup, Page, Site, f1, rich, t, figure, html, incomplete, leaf, list, num, summary_cells, table,
-    warn,
+    self, Arg, Lang, Markup, Page, Site, f1, figure, html, incomplete, leaf, list, num, rich,
+    summary_cells, t, table, warn,
 };
 use crate::{File, Options};
 
@@ -124,12 +124,18 @@ pub(crate) fn build(
             &model.checkins,
         )
     }));
-    pages.push(page("evaluations.html".into(), 0, &t!(lang, "throughline-nav-evaluations"), &|| {
-        crate::measured::evaluations_body(lang, &opts.measured.evaluations)
-    }));
-    pages.push(page("communities.html".into(), 0, &t!(lang, "throughline-nav-communities"), &|| {
-        crate::communities::communities_body(lang, opts.measured.communities.as_ref(), model)
-    }));
+    pages.push(page(
+        "evaluations.html".into(),
+        0,
+        &t!(lang, "throughline-nav-evaluations"),
+        &|| crate::measured::evaluations_body(lang, &opts.measured.evaluations),
+    ));
+    pages.push(page(
+        "communities.html".into(),
+        0,
+        &t!(lang, "throughline-nav-communities"),
+        &|| crate::communities::communities_body(lang, opts.measured.communities.as_ref(), model),
+    ));
     Site {
         lang,
         model: model.meta.name.clone(),
@@ -926,7 +932,8 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> Markup {
         .iter()
         .filter(|ind| ctx.graph.node(ind.measures.as_str()).is_some_and(|t| reach[t]))
         .collect();
-    let mut values = html! { tr { th scope="row" { "Value" } (summary_cells(lang, &r.value)) } "\n" };
+    let mut values =
+        html! { tr { th scope="row" { "Value" } (summary_cells(lang, &r.value)) } "\n" };
     if let Some(c) = &r.cost {
         values = html! {
             (values)

@@ -80,7 +80,9 @@ pub(crate) fn build(
             num(Lang::EN, r.value.p5),
             num(Lang::EN, r.value.p95),
             r.cost.map_or("—".into(), |c| num(Lang::EN, c.mean)),
-            r.cost_effectiveness.as_ref().map_or("—".into(), |c| num(Lang::EN, c.ratio_of_means * 1000.0))
+            r.cost_effectiveness
+                .as_ref()
+                .map_or("—".into(), |c| num(Lang::EN, c.ratio_of_means * 1000.0))
         );
     }
     let _ = writeln!(s, "|}}\n\n== Programs ==");

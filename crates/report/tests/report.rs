@@ -176,7 +176,7 @@ fn there_is_a_page_for_every_program_initiative_and_goal() {
 fn pages_have_accessible_structure() {
     for f in site().iter().filter(|f| f.path.ends_with(".html")) {
         let h = &f.contents;
-        assert!(h.contains("<html lang=\"en\">"), "{}", f.path);
+        assert!(h.contains("<html lang=\"en\" dir=\"ltr\">"), "{}", f.path);
         assert_eq!(h.matches("<h1>").count(), 1, "{}: one h1", f.path);
         assert_eq!(
             h.matches("<table>").count(),

@@ -117,7 +117,7 @@ async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
                 Arc::new(crate::Pages {
                     head,
                     data: fingerprint(state).await,
-                    report: None,
+                    report: Vec::new(),
                     paths: HashMap::new(),
                     assets: kept,
                     errors: Vec::new(),
@@ -148,7 +148,7 @@ fn build(
     let mut pages = crate::Pages {
         head,
         data: 0,
-        report: None,
+        report: Vec::new(),
         paths: HashMap::new(),
         assets: HashMap::new(),
         errors: Vec::new(),
@@ -174,15 +174,16 @@ fn build(
         pages.model = Some(checked.model.clone());
         pages.measured = Some(opts.measured.clone());
         let report = (st.builder)(&checked.model, &opts)?;
-        for f in &report.assets {
+        let english = report.first().ok_or("the page builder built no pages")?;
+        for f in &english.assets {
             let mut contents = f.contents.clone();
             if f.path == "style.css" {
                 contents.push_str(SERVER_CSS);
             }
             pages.assets.insert(f.path.clone(), contents);
         }
-        pages.paths = report.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
-        pages.report = Some(report);
+        pages.paths = english.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
+        pages.report = report;
     } else {
         pages.errors = checked
             .diagnostics
@@ -221,10 +222,15 @@ fn failed_page(head: i64, why: &str, bar: Markup) -> Response {
         }
     };
     let page = Shell {
+        lang: crate::lang::current(),
         title: "Page not built",
         nav: Nav::Workspace,
         footer: None,
-        slots: Slots { account: Some(bar), ..Slots::default() },
+        slots: Slots {
+            account: Some(bar),
+            languages: Some(crate::lang::picker(crate::lang::current())),
+            ..Slots::default()
+        },
     }
     .render(&body);
     (StatusCode::INTERNAL_SERVER_ERROR, Html(page.into_string())).into_response()
@@ -232,9 +238,9 @@ fn failed_page(head: i64, why: &str, bar: Markup) -> Response {
 
 /// A page of the application's own screens, in the one shell with the workspace's navigation.
 pub(crate) fn shell(title: &str, body: Markup) -> String {
-    Shell { title, nav: Nav::Workspace, footer: None, slots: Slots::default() }
-        .render(&body)
-        .into_string()
+    let lang = crate::lang::current();
+    let slots = Slots { languages: Some(crate::lang::picker(lang)), ..Slots::default() };
+    Shell { lang, title, nav: Nav::Workspace, footer: None, slots }.render(&body).into_string()
 }
 
 /// Who is logged in, with log-out, or a log-in link; and the workspace's screens.
@@ -403,7 +409,9 @@ fn page_of(
     if path == "index.html" && !site.errors.is_empty() {
         return Ok(Html(errors_page(&site.errors)).into_response());
     }
-    let (Some(report), Some(&at)) = (&site.report, site.paths.get(path)) else {
+    let lang = crate::lang::current();
+    let report = site.report.iter().find(|s| s.lang == lang).or(site.report.first());
+    let (Some(report), Some(&at)) = (report, site.paths.get(path)) else {
         return Err(AppError::NotFound(format!("no page {path}")));
     };
     let w = who(state, headers)?;
@@ -418,6 +426,7 @@ fn page_of(
             }
             (downloads(path))
         }),
+        languages: Some(crate::lang::picker(lang)),
         ..Slots::default()
     };
     if let Some((_, id)) = item {

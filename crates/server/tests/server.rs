@@ -918,17 +918,19 @@ const URLS: [&str; 12] = [
 fn only_web_links_are_served_as_links() {
     let dir = tempfile::tempdir().unwrap();
     let builder: server::PageBuilder = Arc::new(|m: &model::Model, o: &report::Options| {
-        let mut site = server::report_pages(m, o)?;
+        let mut sites = server::report_pages(m, o)?;
         let body = report::page::html! {
             @for u in URLS { (report::page::outside_link(u, "x")) "\n" }
         };
-        site.pages.push(report::page::Page {
-            path: "links.html".into(),
-            title: "Links".into(),
-            depth: 0,
-            body,
-        });
-        Ok(site)
+        for site in &mut sites {
+            site.pages.push(report::page::Page {
+                path: "links.html".into(),
+                title: "Links".into(),
+                depth: 0,
+                body: body.clone(),
+            });
+        }
+        Ok(sites)
     });
     let s = start_on(&dir.path().join("ws.sqlite"), None, builder);
     let (status, html) = get(&s, "/links.html", None);
