@@ -108,6 +108,32 @@ fn site() -> Vec<report::File> {
     .unwrap()
 }
 
+/// The overview and a program page in every shipped language from one simulation: the
+/// model's own text as written, the page's words from the language's messages, `lang` and
+/// `dir` set (English is the snapshot above).
+#[test]
+fn the_report_speaks_each_language() {
+    let opts = report::Options { settings: samples(2_000), ..report::Options::default() };
+    let langs: Vec<i18n::Lang> = i18n::Lang::all().collect();
+    let sites = report::build_sites(&example(), &opts, &langs, &|_, _| {}).unwrap();
+    let english = site();
+    for s in &sites {
+        let files = s.files();
+        let page = |p: &str| files.iter().find(|f| f.path == p).unwrap().contents.clone();
+        let code = s.lang.code();
+        assert!(
+            page("index.html")
+                .contains(&format!("<html lang=\"{code}\" dir=\"{}\">", s.lang.dir()))
+        );
+        if code == "en" {
+            assert_eq!(files, english, "build_sites in English is build_site");
+            continue;
+        }
+        insta::assert_snapshot!(format!("index_html_{code}"), page("index.html"));
+        insta::assert_snapshot!(format!("program_html_{code}"), page("programs/new_readers.html"));
+    }
+}
+
 /// Resolves `target` relative to the page at `from` (both with `/` separators).
 fn resolve(from: &str, target: &str) -> String {
     let mut parts: Vec<&str> = from.split('/').collect();

@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use modelfile::format::Shape;
-use report::page::{Markup, Nav, Shell, Slots, html, thead};
+use report::page::{Arg, Markup, Nav, Shell, Slots, html, rich, t, thead};
 use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
 use workspace::limits;
@@ -199,31 +199,31 @@ fn build(
 
 /// The overview of a model with errors: what to fix, and where.
 fn errors_page(errors: &[String]) -> String {
+    let lang = crate::lang::current();
     shell(
-        "Model errors",
+        &t!(lang, "throughline-ws-errors-title"),
         html! {
-            h1 { "The model has errors" }
-            p { "Fix them (edit the items below, or restore a revision) to see the pages." }
+            h1 { (t!(lang, "throughline-ws-errors-heading")) }
+            p { (t!(lang, "throughline-ws-errors-fix")) }
             ul { @for e in errors { li { (e) } } }
-            p { a href="/revisions" { "Revisions" } }
+            p { a href="/revisions" { (t!(lang, "throughline-nav-revisions")) } }
         },
     )
 }
 
 /// The page that stands in for a report page whose build failed.
 fn failed_page(head: i64, why: &str, bar: Markup) -> Response {
+    let lang = crate::lang::current();
     let body = html! {
-        h1 { "This page could not be built" }
-        p role="alert" { "The pages of revision " (head) " could not be built: " (why) }
+        h1 { (t!(lang, "throughline-ws-failed-heading")) }
+        p role="alert" { (t!(lang, "throughline-ws-failed-why", head.to_string(), why)) }
         p {
-            "The rest of the workspace works: undo the change that caused it on the "
-            a href="/revisions" { "revisions" }
-            " page (restore the revision before it), or edit the item again. The pages are built afresh from the next revision."
+            (rich(lang, "throughline-ws-failed-undo", &[Arg::Slot], &[(1, html! { a href="/revisions" { (t!(lang, "throughline-ws-failed-revisions")) } })]))
         }
     };
     let page = Shell {
-        lang: crate::lang::current(),
-        title: "Page not built",
+        lang,
+        title: &t!(lang, "throughline-ws-failed-title"),
         nav: Nav::Workspace,
         footer: None,
         slots: Slots {
@@ -245,6 +245,7 @@ pub(crate) fn shell(title: &str, body: Markup) -> String {
 
 /// Who is logged in, with log-out, or a log-in link; and the workspace's screens.
 fn account_bar(w: &Who) -> Markup {
+    let lang = crate::lang::current();
     html! {
         div class="account" {
             @match &w.session {
@@ -252,15 +253,15 @@ fn account_bar(w: &Who) -> Markup {
                     (s.account.name) " (" (s.account.role.key()) ") "
                     form method="post" action="/logout" {
                         input type="hidden" name="csrf" value=(s.csrf);
-                        button type="submit" { "Log out" }
+                        button type="submit" { (t!(lang, "throughline-ws-logout")) }
                     }
                 }
-                None => a href="/login" { "Log in" },
+                None => a href="/login" { (t!(lang, "throughline-ws-login")) },
             }
-            " · " a href="/revisions" { "Revisions" } " · " a href="/rounds" { "Consultation" }
+            " · " a href="/revisions" { (t!(lang, "throughline-nav-revisions")) } " · " a href="/rounds" { (t!(lang, "throughline-nav-consultation")) }
             @if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
-                " · " a href="/new" { "Add to the model" }
-                " · " a href="/import" { "Add items from a spreadsheet" }
+                " · " a href="/new" { (t!(lang, "throughline-ws-add")) }
+                " · " a href="/import" { (t!(lang, "throughline-ws-import")) }
             }
         }
     }
@@ -422,9 +423,9 @@ fn page_of(
             (account_bar(&w))
             // Anonymous visitors and contributors cannot edit: no link that leads to a refusal.
             @if let (Some((kind, id)), true) = (item, editor) {
-                " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { "Edit this " (kind.name()) }
+                " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { (t!(lang, "throughline-ws-edit-this", kind.name())) }
             }
-            (downloads(path))
+            (downloads(lang, path))
         }),
         languages: Some(crate::lang::picker(lang)),
         ..Slots::default()
@@ -447,12 +448,11 @@ fn page_of(
         // refresh, not a script: the pages carry none).
         slots.banner = Some(html! {
             @if saved {
-                p class="saved" role="status" { "Saved: your change is a new revision of the model." }
+                p class="saved" role="status" { (t!(lang, "throughline-ws-saved")) }
             }
             @if stale {
                 p class="updating" role="status" {
-                    "Updating… this page shows revision " (site.head)
-                    " and refreshes by itself when the newest is ready."
+                    (t!(lang, "throughline-ws-updating", site.head.to_string()))
                 }
             }
         });
@@ -466,7 +466,7 @@ fn page_of(
 
 /// The spreadsheet downloads of a report page (`/api/v1/sheets…`): the whole model as XLSX, and
 /// the CSV of the tables the page shows.
-fn downloads(path: &str) -> Markup {
+fn downloads(lang: report::page::Lang, path: &str) -> Markup {
     let tables: &[&str] = match path.split_once('/').map_or(path, |(dir, _)| dir) {
         "index.html" => &["initiatives", "indicators"],
         "programs" => &["nodes", "links"],
@@ -479,7 +479,7 @@ fn downloads(path: &str) -> Markup {
     };
     html! {
         p class="downloads" {
-            "Download: " a href="/api/v1/sheets.xlsx" download { "the model as a spreadsheet (XLSX)" }
+            (t!(lang, "throughline-ws-download")) " " a href="/api/v1/sheets.xlsx" download { (t!(lang, "throughline-ws-download-xlsx")) }
             @for t in tables {
                 " · " a href={ "/api/v1/sheets/" (t) } download { (t) " (CSV)" }
             }
@@ -915,12 +915,14 @@ fn truncate(s: &str) -> String {
 
 /// The 404 page for browsers: what was not found, and the way back.
 fn not_found(why: &str) -> Response {
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-ws-not-found");
     let body = html! {
-        h1 { "Not found" }
+        h1 { (title) }
         p { (truncate(why)) }
-        p { a href="/" { "Back to the overview" } }
+        p { a href="/" { (t!(lang, "throughline-ws-back")) } }
     };
-    (StatusCode::NOT_FOUND, Html(shell("Not found", body))).into_response()
+    (StatusCode::NOT_FOUND, Html(shell(&title, body))).into_response()
 }
 
 /// A form's alert: what went wrong, next to where it went wrong.
@@ -934,24 +936,26 @@ pub(crate) fn csrf_field(token: &str) -> Markup {
 }
 
 pub(crate) fn login_html(error: Option<&str>, wiki: bool) -> String {
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-ws-login");
     shell(
-        "Log in",
+        &title,
         html! {
-            h1 { "Log in" }
+            h1 { (title) }
             @if let Some(e) = error { (alert(e)) }
             @if wiki {
-                p { a href="/oauth/start" { "Log in with your wiki account" } }
-                p class="legend" { "Or with a local account:" }
+                p { a href="/oauth/start" { (t!(lang, "throughline-ws-login-wiki")) } }
+                p class="legend" { (t!(lang, "throughline-ws-login-local")) }
             }
             form method="post" action="/login" {
-                p { label { "Name" br; input name="name" autocomplete="username" required; } }
+                p { label { (t!(lang, "throughline-ws-name")) br; input name="name" autocomplete="username" required; } }
                 p {
                     label {
-                        "Password" br;
+                        (t!(lang, "throughline-ws-password")) br;
                         input name="password" type="password" autocomplete="current-password" required;
                     }
                 }
-                p { button type="submit" { "Log in" } }
+                p { button type="submit" { (title) } }
             }
         },
     )
@@ -1230,10 +1234,12 @@ pub(crate) async fn revisions_page(
     let w = who(&state, &headers)?;
     let list = state.ws()?.revisions(None, 200)?;
     let can_restore = w.session.as_ref().filter(|s| s.account.role >= Role::Editor);
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-nav-revisions");
     let body = html! {
-        h1 { "Revisions" }
+        h1 { (title) }
         table {
-            (thead(&[("#", false), ("File", false), ("What", false), ("Who", false), ("When", false), ("", false)]))
+            (thead(&[("#", false), (&t!(lang, "throughline-ws-col-file"), false), (&t!(lang, "throughline-ws-col-what"), false), (&t!(lang, "throughline-ws-col-who"), false), (&t!(lang, "throughline-ws-col-when"), false), ("", false)]))
             tbody {
                 @for r in &list {
                     tr {
@@ -1243,7 +1249,7 @@ pub(crate) async fn revisions_page(
                             @if let Some(s) = can_restore {
                                 form method="post" action={ "/revisions/" (r.id) "/restore" } {
                                     (csrf_field(&s.csrf))
-                                    button type="submit" { "Restore" }
+                                    button type="submit" { (t!(lang, "throughline-ws-restore")) }
                                 }
                             }
                         }
@@ -1252,7 +1258,7 @@ pub(crate) async fn revisions_page(
             }
         }
     };
-    Ok(Html(shell("Revisions", body)).into_response())
+    Ok(Html(shell(&title, body)).into_response())
 }
 
 pub(crate) async fn restore_submit(
@@ -1333,33 +1339,35 @@ pub(crate) async fn rounds_page(
     let w = who(&state, &headers)?;
     let rounds = state.ws()?.rounds()?;
     let admin = w.session.as_ref().filter(|s| s.account.role >= Role::Admin);
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-nav-consultation");
     let body = html! {
-        h1 { "Consultation" }
-        p { "Rounds in which expert communities review a program or the plan: comment, endorse, raise concerns, propose programs." }
+        h1 { (title) }
+        p { (t!(lang, "throughline-ws-rounds-intro")) }
         table {
-            (thead(&[("Round", false), ("On", false), ("Opened", false), ("State", false)]))
+            (thead(&[(&t!(lang, "throughline-ws-col-round"), false), (&t!(lang, "throughline-ws-col-on"), false), (&t!(lang, "throughline-ws-col-opened"), false), (&t!(lang, "throughline-ws-col-state"), false)]))
             tbody {
                 @for r in &rounds {
                     tr {
                         th scope="row" { a href={ "/rounds/" (r.id) } { (r.title) } }
                         td { (r.scope) }
-                        td { (r.opened_at) " by " (r.opened_by) }
-                        td { (if r.closed_at.is_some() { "closed" } else { "open" }) }
+                        td { (t!(lang, "throughline-ws-opened-by", r.opened_at.to_string(), r.opened_by.as_str())) }
+                        td { (if r.closed_at.is_some() { t!(lang, "throughline-ws-round-closed") } else { t!(lang, "throughline-ws-round-open") }) }
                     }
                 }
             }
         }
         @if let Some(s) = admin {
-            h2 { "Open a round" }
+            h2 { (t!(lang, "throughline-ws-round-new")) }
             form method="post" action="/rounds" {
                 (csrf_field(&s.csrf))
-                p { label { "On (a program id, or " code { "plan" } ")" br; input name="scope" required; } }
-                p { label { "Title" br; input name="title" size="60" required; } }
-                p { button type="submit" { "Open" } }
+                p { label { (rich(lang, "throughline-ws-round-scope", &[Arg::Slot], &[(1, html! { code { "plan" } })])) br; input name="scope" required; } }
+                p { label { (t!(lang, "throughline-ws-round-title")) br; input name="title" size="60" required; } }
+                p { button type="submit" { (t!(lang, "throughline-ws-round-open-button")) } }
             }
         }
     };
-    Ok(Html(shell("Consultation", body)).into_response())
+    Ok(Html(shell(&title, body)).into_response())
 }
 
 #[derive(serde::Deserialize)]
