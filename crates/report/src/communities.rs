@@ -6,7 +6,7 @@ use communities::definition::Definition;
 use communities::metrics::Outcome;
 use communities::summary::{Row, Summary};
 
-use crate::page::{Lang, Markup, html, leaf, mark, num, outside_link, table, table_note};
+use crate::page::{Lang, Markup, html, leaf, mark, num, outside_link, t, table, table_note};
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |s| format!("{:.0}%", 100.0 * s))
@@ -154,7 +154,7 @@ fn impact_tables(lang: Lang, s: &Summary) -> Markup {
     let gm = communities::global_metrics::table(s);
     html! {
         @if !rows.is_empty() {
-            h2 id="impact" { "Impact figures" }
+            h2 id="impact" { (t!(lang, "throughline-communities-impact")) }
             p {
                 "Counted from each community's edits on its wiki (" code { "docs/communities.md" } ", \"Impact figures\"): articles created and improved (on Wikidata, items), bytes net and absolute, files uploaded and those an article shows (link dumps), views to the articles created (hourly pageview dumps)."
             }
@@ -213,7 +213,7 @@ pub(crate) fn communities_body(
     model: &model::Model,
 ) -> Markup {
     let intro = html! {
-        h1 { "Communities" }
+        h1 { (t!(lang, "throughline-nav-communities")) }
         p {
             "Campaigns, events, courses and hashtags measured from the public MediaWiki history dumps with one written definition per metric ("
             code { "docs/communities.md" }
@@ -253,7 +253,7 @@ pub(crate) fn communities_body(
         } @else {
             p { "No community was measured: totals are unknown, not zero." }
         }
-        h2 id="deviance" { "Positive deviance" }
+        h2 id="deviance" { (t!(lang, "throughline-communities-deviance")) }
         @if d.communities.is_empty() {
             p { "No community has observable second-month retention yet." }
         } @else {

@@ -7,7 +7,9 @@ use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
 
-use crate::page::{Col, Lang, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
+use crate::page::{
+    Col, Lang, Markup, f1, figure, html, leaf, mark, num, t, table, table_note, warn,
+};
 
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
@@ -329,7 +331,7 @@ pub(crate) fn checkin_body(
 ) -> Markup {
     let Some(ci) = ci else {
         return html! {
-            h1 { "Quarterly check-in" }
+            h1 { (t!(lang, "throughline-checkin-quarterly")) }
             p {
                 "No measurements yet: give indicators a " code { "source" } " and run "
                 code { "throughline import" } "."
@@ -390,7 +392,7 @@ pub(crate) fn checkin_body(
         }
     };
     html! {
-        h1 { "Check-in " (ci.quarter) }
+        h1 { (t!(lang, "throughline-checkin-title", ci.quarter.to_string())) }
         p {
             "Data up to " (ci.as_of) ". Status rule: " strong { "met" }
             " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline, plus the saved plan's expected change from work shipping after this check-in and before the target date) gives the probability of meeting the target by its date: "
@@ -428,7 +430,7 @@ pub(crate) fn checkin_body(
                 }
             }
         }
-        h2 { "The story behind the curves" }
+        h2 { (t!(lang, "throughline-checkin-stories")) }
         p { "Results-Based Accountability asks, for each curve:" }
         ul { @for p in &ci.prompts { li { (p) } } }
     }
@@ -631,7 +633,7 @@ fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
 /// The evaluations page body.
 pub(crate) fn evaluations_body(lang: Lang, evals: &[EvaluationShown]) -> Markup {
     html! {
-        h1 { "Evaluations" }
+        h1 { (t!(lang, "throughline-nav-evaluations")) }
         p {
             "What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate normal update; recorded in "
             code { "evaluations.yaml" } " by " code { "throughline evaluate --write" }

@@ -325,6 +325,22 @@ pub fn mark(lang: Lang, p: Provenance) -> Markup {
     html! { @if let Some(m) = m { " " small class="warn" { (m) } } }
 }
 
+/// The sentence under every computed output's title when the model's own figures are not
+/// measured ([`model::provenance::model_note`], in the page's language).
+pub fn model_note(lang: Lang, p: Provenance) -> Option<String> {
+    let (marked, meaning) = match p {
+        Provenance::Measured => return None,
+        Provenance::Synthetic => {
+            (t!(lang, "throughline-mark-synthetic"), t!(lang, "throughline-meaning-synthetic"))
+        }
+        Provenance::Illustrative => (
+            t!(lang, "throughline-mark-illustrative"),
+            t!(lang, "throughline-meaning-illustrative"),
+        ),
+    };
+    Some(t!(lang, "throughline-model-note", marked, meaning))
+}
+
 /// The paragraph above a table some of whose rows carry the mark
 /// ([`model::provenance::table_note`]); nothing when none does.
 pub fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> Markup {

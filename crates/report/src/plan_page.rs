@@ -5,7 +5,7 @@ use model::display::pct;
 
 use portfolio::{AnnualPlan, Outcome};
 
-use crate::page::{Col, Lang, Markup, f1, html, leaf, list, num, table, warn};
+use crate::page::{Col, Lang, Markup, f1, html, leaf, list, num, t, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";
@@ -35,7 +35,7 @@ pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Marku
         None => " Value does not depend on when work ships.".to_string(),
     };
     let head = html! {
-        h1 { "Annual plan" } "\n"
+        h1 { (t!(lang, "throughline-nav-plan")) } "\n"
         p class="lead" {
             "The plan that maximises expected value within " (budget)
             ", each team's capacity per quarter, dependencies, exclusions, must-do work and the balance rules, over "
@@ -82,16 +82,16 @@ pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Marku
             "."
         }
         "\n"
-        h2 id="timeline" { "Timeline by team" } "\n"
+        h2 id="timeline" { (t!(lang, "throughline-plan-timeline")) } "\n"
         (timeline_svg(lang, model, plan))
         (load(lang, plan))
         (people(lang, plan, cur))
         @if !plan.balance.is_empty() { (balance(plan)) }
-        @if plan.audiences.iter().any(|a| a.initiatives > 0) { (audiences(plan)) }
+        @if plan.audiences.iter().any(|a| a.initiatives > 0) { (audiences(lang, plan)) }
         @if !plan.structure.is_empty() { (structure(lang, plan)) }
         @else if !plan.objectives.is_empty() { (objectives(lang, plan)) }
         @if !plan.frontier.is_empty() {
-            h2 id="frontier" { "Efficient frontier" } "\n"
+            h2 id="frontier" { (t!(lang, "throughline-plan-frontier")) } "\n"
             (frontier_svg(lang, plan, cur, unit))
         }
         @if !plan.marginals.is_empty() { (marginals(lang, plan, unit)) }
@@ -171,9 +171,9 @@ fn balance(plan: &AnnualPlan) -> Markup {
 }
 
 /// The share of effort spent on each audience, with a bar.
-fn audiences(plan: &AnnualPlan) -> Markup {
+fn audiences(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
-        h2 id="audiences" { "Audiences" }
+        h2 id="audiences" { (t!(lang, "throughline-fact-audiences")) }
         table {
             caption { "Share of the plan's effort spent on initiatives serving each audience (an initiative serving several counts for each)" }
             thead {
@@ -216,7 +216,7 @@ fn audiences(plan: &AnnualPlan) -> Markup {
 /// Each objective (a goal the plan moves) with its key results.
 fn objectives(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
-        h2 id="okrs" { "Objectives and key results" } "\n"
+        h2 id="okrs" { (t!(lang, "throughline-plan-okrs")) } "\n"
         @for o in &plan.objectives {
             h3 { a href={ "goals/" (o.goal) ".html" } { (o.name) } }
             p {
@@ -247,7 +247,7 @@ fn objectives(lang: Lang, plan: &AnnualPlan) -> Markup {
 /// carries them.
 fn structure(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
-        h2 id="okrs" { "Plan against targets" } "\n"
+        h2 id="okrs" { (t!(lang, "throughline-plan-against-targets")) } "\n"
         p {
             "Goal → bucket → objective → key result → hypotheses, as the plan's structure is written. "
             "For each key result: the plan's expected change in what its indicator measures, the gap from the baseline to the target "

@@ -58,7 +58,7 @@ impl<'a> Ctx<'a> {
 fn footer(lang: Lang, model: &Model, sim: &Simulation) -> Markup {
     html! {
         (t!(lang, "throughline-footer", sim.samples.to_string(), sim.seed.to_string()))
-        @if let Some(note) = model::provenance::model_note(model.meta.data) {
+        @if let Some(note) = page::model_note(lang, model.meta.data) {
             " " strong { (note) }
         }
     }
@@ -858,36 +858,36 @@ fn facts(ctx: &Ctx<'_>, ini: &model::Initiative) -> Markup {
         })
     };
     let joined = |items: Vec<String>| (!items.is_empty()).then(|| html! { (items.join(", ")) });
-    let facts: Vec<(&str, Option<Markup>)> = vec![
+    let facts: Vec<(String, Option<Markup>)> = vec![
         (
-            "Program",
+            t!(lang, "throughline-col-program"),
             Some(match &ini.program {
                 Some(p) => html! { a href={ "../programs/" (p) ".html" } { (p) } },
                 None => html! { "—" },
             }),
         ),
-        ("Team", (!ini.team.as_str().is_empty()).then(|| html! { (ini.team) })),
-        ("Status", Some(html! { (ini.status) })),
+        (t!(lang, "throughline-fact-team"), (!ini.team.as_str().is_empty()).then(|| html! { (ini.team) })),
+        (t!(lang, "throughline-fact-status"), Some(html! { (ini.status) })),
         (
-            "Cost",
+            t!(lang, "throughline-col-cost"),
             Some(match ini.cost {
-                Some(c) => html! { (c) " " (m.meta.currency) " (expected " (num(lang, c.mean())) ")" },
+                Some(c) => html! { (c) " " (m.meta.currency) " " (t!(lang, "throughline-fact-cost-expected", num(lang, c.mean()))) },
                 None => html! { "—" },
             }),
         ),
         (
-            "Effort",
+            t!(lang, "throughline-fact-effort"),
             Some(match ini.effort {
-                Some(c) => html! { (c) " person-quarters" },
+                Some(c) => html! { (t!(lang, "throughline-fact-effort-value", c.to_string())) },
                 None => html! { "—" },
             }),
         ),
-        ("Audiences", joined(ini.audiences.iter().map(|a| a.as_str().to_string()).collect())),
-        ("Depends on", links(&ini.depends_on)),
-        ("Excludes", links(&ini.excludes)),
-        ("Must do", Some(html! { (if ini.must_do { "yes" } else { "no" }) })),
+        (t!(lang, "throughline-fact-audiences"), joined(ini.audiences.iter().map(|a| a.as_str().to_string()).collect())),
+        (t!(lang, "throughline-fact-depends-on"), links(&ini.depends_on)),
+        (t!(lang, "throughline-fact-excludes"), links(&ini.excludes)),
+        (t!(lang, "throughline-fact-must-do"), Some(html! { (if ini.must_do { t!(lang, "throughline-yes") } else { t!(lang, "throughline-no") }) })),
         (
-            "Tracker",
+            t!(lang, "throughline-fact-tracker"),
             (!ini.tracker.is_empty()).then(|| {
                 html! {
                     @for (k, t) in ini.tracker.iter().enumerate() {
@@ -898,14 +898,14 @@ fn facts(ctx: &Ctx<'_>, ini: &model::Initiative) -> Markup {
             }),
         ),
         (
-            "Non-mission benefits",
+            t!(lang, "throughline-fact-benefits"),
             joined(ini.benefits.iter().map(|(c, s)| format!("{} {s}/5", c.word())).collect()),
         ),
-        ("Plan hypotheses", plan_hypotheses(m, ini)),
+        (t!(lang, "throughline-fact-hypotheses"), plan_hypotheses(m, ini)),
     ];
     html! {
         table {
-            caption { "Facts" }
+            caption { (t!(lang, "throughline-facts")) }
             tbody {
                 @for (k, v) in facts {
                     @if let Some(v) = v { tr { th scope="row" { (k) } td { (v) } } }
@@ -921,7 +921,8 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> Markup {
     let m = ctx.model;
     let ini = &m.initiatives[i];
     let r = &ctx.sim.initiatives[i];
-    let unit = m.value.unit.as_deref().unwrap_or("value");
+    let value = t!(lang, "throughline-value-unit-default");
+    let unit = m.value.unit.as_deref().unwrap_or(&value);
     let trace = match views::trace::trace(m, ctx.graph, ini.id.as_str()) {
         Ok(Trace::Initiative(w)) => Some(w),
         _ => None,
@@ -932,56 +933,53 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> Markup {
         .iter()
         .filter(|ind| ctx.graph.node(ind.measures.as_str()).is_some_and(|t| reach[t]))
         .collect();
-    let mut values =
-        html! { tr { th scope="row" { "Value" } (summary_cells(lang, &r.value)) } "\n" };
+    let mut values = html! { tr { th scope="row" { (t!(lang, "throughline-col-value")) } (summary_cells(lang, &r.value)) } "\n" };
     if let Some(c) = &r.cost {
         values = html! {
             (values)
-            tr { th scope="row" { "Cost (" (m.meta.currency) ")" } (summary_cells(lang, c)) } "\n"
+            tr { th scope="row" { (t!(lang, "throughline-cost-in", &m.meta.currency)) } (summary_cells(lang, c)) } "\n"
         };
     }
     html! {
         h1 { (ini.name) } "\n"
         @if let Some(d) = &ini.description { p class="lead" { (d) } "\n" }
         (facts(ctx, ini))
-        h2 { "Expected value" }
+        h2 { (t!(lang, "throughline-expected-value")) }
         (table(
-            &format!("Value in {unit}"),
-            &[("Measure", false), ("Mean ± SE", true), ("90% interval", true), ("P(>0)", true)],
+            &t!(lang, "throughline-value-in", unit),
+            &[(&t!(lang, "throughline-col-measure"), false), (&t!(lang, "throughline-col-mean-se"), true), (&t!(lang, "throughline-col-interval90"), true), (&t!(lang, "throughline-col-p-positive"), true)],
             values,
         ))
         "\n"
         @if let Some(ce) = &r.cost_effectiveness {
             p {
-                "Cost-effectiveness: " strong { (num(lang, ce.ratio_of_means * 1000.0)) } " " (unit)
-                " per 1,000 " (m.meta.currency) " of expected cost (90% interval of value/cost: "
-                (num(lang, ce.ratio.p5 * 1000.0)) " – " (num(lang, ce.ratio.p95 * 1000.0)) " per 1,000)."
+                (rich(lang, "throughline-cost-effectiveness", &[Arg::Slot, unit.into(), (&m.meta.currency).into(), num(lang, ce.ratio.p5 * 1000.0).into(), num(lang, ce.ratio.p95 * 1000.0).into()], &[(1, html! { strong { (num(lang, ce.ratio_of_means * 1000.0)) } })]))
             }
             "\n"
         }
         @if !r.quantified {
-            (warn("No quantified path leads from what this initiative delivers to a goal: its mission value is not estimated."))
+            (warn(&t!(lang, "throughline-not-quantified")))
         }
         (figure(
-            &histogram(lang, &ctx.sim.value_samples[i], &format!("Distribution of the value of {}", ini.name)),
-            &format!("Distribution of value over {} samples (1st to 99th percentile).", ctx.sim.samples),
+            &histogram(lang, &ctx.sim.value_samples[i], &t!(lang, "throughline-histogram-label", &ini.name)),
+            &t!(lang, "throughline-histogram-caption", ctx.sim.samples.to_string()),
         ))
         "\n"
         @if let Some(t) = ctx.tornadoes.iter().find(|t| t.initiative == ini.id.as_str()) {
-            h2 { "What moves its value most" }
+            h2 { (t!(lang, "throughline-tornado-heading")) }
             (figure(
                 &tornado_svg(lang, t, unit),
-                "Value with each input at its 5th and 95th percentile (or a link failing vs working), others at their median.",
+                &t!(lang, "throughline-tornado-caption"),
             ))
             "\n"
         }
-        h2 { "Why it matters" } "\n"
+        h2 { (t!(lang, "throughline-why-it-matters")) } "\n"
         @if let Some(w) = &trace {
             @if w.goals.is_empty() {
-                (warn("No path leads from what it delivers to any goal."))
+                (warn(&t!(lang, "throughline-no-path")))
             } @else {
                 p {
-                    "It serves: "
+                    (t!(lang, "throughline-it-serves")) " "
                     @for (k, g) in w.goals.iter().enumerate() {
                         @if k > 0 { ", " }
                         a href={ "../goals/" (g) ".html" } { (ctx.node(g).map_or(g.as_str(), |n| n.name.as_str())) }
@@ -1000,7 +998,7 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> Markup {
             }
         }
         @if !measured.is_empty() {
-            h2 { "Indicators along its chains" }
+            h2 { (t!(lang, "throughline-indicators-along")) }
             ul {
                 "\n"
                 @for ind in measured {
@@ -1017,26 +1015,23 @@ fn goal(ctx: &Ctx<'_>, g: usize) -> Markup {
     let n = &m.nodes[g];
     html! {
         h1 { (n.name) } "\n"
-        @if let Some(r) = &n.recommendation { p class="lead" { "Strategy recommendation: " (r) } "\n" }
+        @if let Some(r) = &n.recommendation { p class="lead" { (t!(lang, "throughline-goal-recommendation", r)) } "\n" }
         @if let Some(res) = ctx.sim.goals.iter().find(|x| x.id == n.id.as_str()) {
             p {
-                "Expected change if every initiative is done: "
-                strong { (num(lang, res.change.mean)) " " (n.unit.as_deref().unwrap_or("")) }
-                " (90% interval " (num(lang, res.change.p5)) " – " (num(lang, res.change.p95))
-                "); value per unit: " (num(lang, res.weight)) "."
+                (rich(lang, "throughline-goal-expected", &[Arg::Slot, num(lang, res.change.p5).into(), num(lang, res.change.p95).into(), num(lang, res.weight).into()], &[(1, html! { strong { (num(lang, res.change.mean)) " " (n.unit.as_deref().unwrap_or("")) } })]))
             }
             "\n"
         }
         @if let Ok(Trace::Node(w)) = views::trace::trace(m, ctx.graph, n.id.as_str()) {
-            h2 { "What supports it" } "\n"
-            @if w.initiatives.is_empty() { (warn("No initiative serves this goal.")) }
+            h2 { (t!(lang, "throughline-goal-supports")) } "\n"
+            @if w.initiatives.is_empty() { (warn(&t!(lang, "throughline-goal-unserved"))) }
             ul {
                 @for s in &w.initiatives {
                     li {
                         a href={ "../initiatives/" (s.initiative) ".html" } { (s.name) }
                         " "
                         span class="legend" {
-                            "(" (s.program.as_deref().unwrap_or("no program")) "; " (s.paths.len()) " path(s))"
+                            (t!(lang, "throughline-goal-support-paths", s.program.clone().unwrap_or_else(|| t!(lang, "throughline-goal-no-program")), s.paths.len()))
                         }
                     }
                     "\n"
@@ -1044,8 +1039,8 @@ fn goal(ctx: &Ctx<'_>, g: usize) -> Markup {
             }
         }
         @if let Some(t) = frameworks::theory_of_change(m, ctx.graph, n.id.as_str()) {
-            h2 { "Theory of change" }
-            p { "Read backwards from the goal: each level lists the preconditions that lead to the one above it." }
+            h2 { (t!(lang, "throughline-toc")) }
+            p { (t!(lang, "throughline-toc-intro")) }
             ul class="toc" { "\n" (toc_item(&t.goal)) }
         }
     }
@@ -1076,11 +1071,11 @@ fn gaps(ctx: &Ctx<'_>) -> Markup {
         items.iter().map(|i| format!("{} ({})", i.name, i.id)).collect()
     };
     let sections = [
-        ("Work with no path to a goal", named(&g.unjustified_work)),
-        ("Goals no initiative serves", named(&g.unserved_goals)),
-        ("Outcomes and goals nobody measures", named(&g.unmeasured_outcomes)),
+        (t!(lang, "throughline-gaps-unjustified"), named(&g.unjustified_work)),
+        (t!(lang, "throughline-gaps-unserved"), named(&g.unserved_goals)),
+        (t!(lang, "throughline-gaps-unmeasured"), named(&g.unmeasured_outcomes)),
         (
-            "Links whose assumptions have no evidence",
+            t!(lang, "throughline-gaps-no-evidence"),
             g.assumptions_without_evidence
                 .iter()
                 .map(|l| format!("{} → {}: {}", l.from, l.to, l.assumptions.join("; ")))
@@ -1088,33 +1083,34 @@ fn gaps(ctx: &Ctx<'_>) -> Markup {
         ),
     ];
     html! {
-        h1 { "Gaps" }
-        p { (g.total()) " gaps in all." }
+        h1 { (t!(lang, "throughline-nav-gaps")) }
+        p { (t!(lang, "throughline-gaps-total", g.total())) }
         @for (title, items) in &sections {
-            h2 { (title) " (" (items.len()) ")" }
+            h2 { (t!(lang, "throughline-gaps-section", title, items.len())) }
             (list(lang, items))
         }
     }
 }
 
 fn rba(ctx: &Ctx<'_>) -> Markup {
+    let lang = ctx.lang;
     let r = frameworks::rba(ctx.model, ctx.graph);
     let groups = [
-        ("Population accountability", &r.population),
-        ("How much did we do?", &r.how_much),
-        ("How well did we do it?", &r.how_well),
-        ("Is anyone better off?", &r.better_off),
-        ("Measures without an RBA question", &r.unclassified),
+        (t!(lang, "throughline-rba-population"), &r.population, true),
+        (t!(lang, "throughline-rba-how-much"), &r.how_much, true),
+        (t!(lang, "throughline-rba-how-well"), &r.how_well, true),
+        (t!(lang, "throughline-rba-better-off"), &r.better_off, true),
+        (t!(lang, "throughline-rba-unclassified"), &r.unclassified, false),
     ];
     html! {
-        h1 { "Results-Based Accountability" }
-        p { "Population results are the conditions the strategy wants for whole populations; performance measures answer three questions about the work." }
-        @for (title, ms) in groups {
-            @if !(ms.is_empty() && title.starts_with("Measures without")) {
+        h1 { (t!(lang, "throughline-rba-title")) }
+        p { (t!(lang, "throughline-rba-intro")) }
+        @for (title, ms, always) in groups {
+            @if always || !ms.is_empty() {
                 h2 { (title) }
                 (table(
-                    title,
-                    &[("Indicator", false), ("Of", false), ("Baseline", false), ("Target", false), ("Better", false), ("Data", false)],
+                    &title,
+                    &[(&t!(lang, "throughline-col-indicator"), false), (&t!(lang, "throughline-col-of"), false), (&t!(lang, "throughline-col-baseline"), false), (&t!(lang, "throughline-col-target"), false), (&t!(lang, "throughline-col-better"), false), (&t!(lang, "throughline-col-data"), false)],
                     html! {
                         @for x in ms.iter() {
                             tr {
@@ -1136,64 +1132,63 @@ fn rba(ctx: &Ctx<'_>) -> Markup {
 fn voi_page(ctx: &Ctx<'_>) -> Markup {
     let lang = ctx.lang;
     let v = ctx.voi;
-    let unit = ctx.model.value.unit.as_deref().unwrap_or("value");
+    let value = t!(lang, "throughline-value-unit-default");
+    let unit = ctx.model.value.unit.as_deref().unwrap_or(&value);
     let rows = html! {
         @for (k, p) in v.parameters.iter().take(25).enumerate() {
             @let (what, rests) = match &p.parameter {
                 Parameter::Link { from, to, assumptions } => {
-                    (format!("link {from} → {to}"), assumptions.join("; "))
+                    (t!(lang, "throughline-voi-link", from, to), assumptions.join("; "))
                 }
                 Parameter::Delivery { initiative, node } => {
-                    (format!("how much {initiative} delivers of {node}"), String::new())
+                    (t!(lang, "throughline-voi-delivery", initiative, node), String::new())
                 }
-                Parameter::Cost { initiative } => (format!("cost of {initiative}"), String::new()),
+                Parameter::Cost { initiative } => (t!(lang, "throughline-voi-cost", initiative), String::new()),
             };
             tr {
                 td class="num" { (k + 1) }
                 td class="num" { (num(lang, p.evppi)) }
                 td class="num" { (num(lang, p.se)) }
                 td class="num" { (num(lang, p.floor)) }
-                td { @if p.resolved { "yes" } @else { "no" } }
+                td { @if p.resolved { (t!(lang, "throughline-yes")) } @else { (t!(lang, "throughline-no")) } }
                 td { (what) }
                 td { (rests) }
             }
         }
     };
     html! {
-        h1 { "What to learn first" }
+        h1 { (t!(lang, "throughline-nav-voi")) }
         p {
-            "Value of information for funding within " (num(lang, v.decision.budget)) " " (ctx.model.meta.currency)
-            ": knowing every input before deciding would be worth " strong { (num(lang, v.evpi)) " " (unit) }
-            " (EVPI). Below, what knowing each input alone would be worth (EVPPI), with its standard error and its noise floor: "
-            "what an input independent of everything would stay below. "
+            (rich(lang, "throughline-voi-intro", &[num(lang, v.decision.budget).into(), (&ctx.model.meta.currency).into(), Arg::Slot], &[(3, html! { strong { (num(lang, v.evpi)) " " (unit) } })]))
+            " "
             @if v.resolved > 0 {
-                (v.resolved) " of " (v.parameters.len()) " estimates are above their floors and come first."
+                (t!(lang, "throughline-voi-resolved", v.resolved, v.parameters.len()))
             } @else {
-                strong { "None of the " (v.parameters.len()) " estimates is above its floor" }
-                ", so this ranking cannot tell the inputs from zero"
+                strong { (t!(lang, "throughline-voi-none-resolved", v.parameters.len())) }
+                (t!(lang, "throughline-voi-none-resolved-so"))
                 @if let Some(m) = v.samples_to_resolve {
-                    "; about " (num(lang, m as f64)) " samples would resolve one (a rough figure)"
+                    (t!(lang, "throughline-voi-samples-to-resolve", num(lang, m as f64)))
                 }
                 "."
             }
             @if v.screened > 0 {
-                " " (v.screened) " more inputs were not estimated: the options they move bound their EVPPIs below their floors."
+                " " (t!(lang, "throughline-voi-screened", v.screened))
             }
         }
         (table(
-            "Inputs by expected value of partial perfect information",
+            &t!(lang, "throughline-voi-caption"),
             &[
                 ("#", false),
                 ("EVPPI", true),
                 ("± se", true),
-                ("Floor", true),
-                ("Above it", false),
-                ("Input", false),
-                ("Rests on", false),
+                (&t!(lang, "throughline-voi-col-floor"), true),
+                (&t!(lang, "throughline-voi-col-above"), false),
+                (&t!(lang, "throughline-voi-col-input"), false),
+                (&t!(lang, "throughline-voi-col-rests-on"), false),
             ],
             rows,
         ))
-        p class="legend" { "Method: " (v.method) }
+        p class="legend" { (t!(lang, "throughline-voi-method", v.method)) }
     }
 }
 

@@ -115,7 +115,7 @@ pub(crate) struct Pages {
     /// The model's errors, when it has some (the overview lists them instead of the report).
     pub errors: Vec<String>,
     /// For editors: the edit links of each program page, by the page's path.
-    pub edit_links: HashMap<String, maud::Markup>,
+    pub edit_links: HashMap<(i18n::Lang, String), maud::Markup>,
     /// Why the pages of this revision could not be built, if they could not.
     pub failure: Option<String>,
     /// The model the pages show, when it is free of errors.
