@@ -299,6 +299,20 @@ pub fn value_note(lang: Lang, m: &model::Model) -> Markup {
     }
 }
 
+/// A level of a results chain (input … impact) in the page's language.
+pub fn level(lang: Lang, level: model::Level) -> String {
+    use model::Level;
+    match level {
+        Level::Input => t!(lang, "throughline-level-input"),
+        Level::Activity => t!(lang, "throughline-level-activity"),
+        Level::Output => t!(lang, "throughline-level-output"),
+        Level::OutcomeShort => t!(lang, "throughline-level-outcome-short"),
+        Level::OutcomeIntermediate => t!(lang, "throughline-level-outcome-intermediate"),
+        Level::OutcomeLong => t!(lang, "throughline-level-outcome-long"),
+        Level::Impact => t!(lang, "throughline-level-impact"),
+    }
+}
+
 /// A figure: a chart and its caption.
 pub fn figure(chart: &Markup, caption: &str) -> Markup {
     html! { figure { (chart) figcaption class="legend" { (caption) } } }

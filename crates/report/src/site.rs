@@ -5,7 +5,7 @@ use model::display::pct;
 use rayon::prelude::*;
 
 use model::graph::ModelGraph;
-use model::{Model, NodeKind};
+use model::{Level, Model, NodeKind};
 use simulate::Simulation;
 use simulate::sensitivity::{Input, Tornado};
 use simulate::voi::{Parameter, Voi};
@@ -184,6 +184,7 @@ fn node_href(ctx: &Ctx<'_>, up: &str, id: &str, initiative: bool) -> Option<Stri
 /// A link, as one line of a node's details: the other end, effect, probability, rationale,
 /// assumptions and evidence.
 fn link_detail(ctx: &Ctx<'_>, li: usize, outgoing: bool) -> Markup {
+    let lang = ctx.lang;
     let l = &ctx.model.links[li];
     let other = if outgoing { &l.to } else { &l.from };
     let name = ctx.node(other.as_str()).map_or(other.as_str(), |n| n.name.as_str());
@@ -196,26 +197,27 @@ fn link_detail(ctx: &Ctx<'_>, li: usize, outgoing: bool) -> Markup {
             @if let Some(eff) = &l.effect {
                 " " span class="tag" { "× " (eff) }
                 @if let Some(prior) = &l.prior_effect {
-                    " " span class="legend" { "(as written: " (prior) "; updated by evaluation)" }
+                    " " span class="legend" { (t!(lang, "throughline-link-as-written", prior.to_string())) }
                 }
             }
             @if let Some(p) = l.probability {
-                " " span class="tag" { "works " (format_args!("{:.0}", p * 100.0)) "%" }
+                " " span class="tag" { (t!(lang, "throughline-link-works", page::percent(lang, p * 100.0, 0))) }
             }
             @if let Some(r) = &l.rationale {
-                br; span class="step-detail" { "Why: " (r) }
+                br; span class="step-detail" { (t!(lang, "throughline-why", r)) }
             }
             @for a in &l.assumptions {
-                br; span class="step-detail" { "Assumes: " (a.text) }
+                br; span class="step-detail" { (t!(lang, "throughline-assumes", &a.text)) }
             }
             @for ev in &l.evidence {
                 br;
                 span class="step-detail" {
-                    "Evidence"
-                    @if let Some(x) = ev.strength { (format!(" ({x:?})").to_lowercase()) }
-                    ": " (ev.source)
+                    @match ev.strength {
+                        Some(x) => (t!(lang, "throughline-evidence-strength", format!("{x:?}").to_lowercase(), &ev.source)),
+                        None => (t!(lang, "throughline-evidence", &ev.source)),
+                    }
                     @if let Some(c) = &ev.community {
-                        " (" a href={ "../communities.html#" (c) } { "community " (c) } ")"
+                        " (" a href={ "../communities.html#" (c) } { (t!(lang, "throughline-evidence-community", c.as_str())) } ")"
                     }
                 }
             }
@@ -233,7 +235,7 @@ fn node_details(ctx: &Ctx<'_>, program: &str) -> Markup {
         h2 { (t!(lang, "throughline-steps-in-detail")) }
         @for (ix, n) in ctx.model.nodes.iter().enumerate().filter(|(_, n)| mine(n)) {
             section id={ "node-" (n.id) } class="node-detail" {
-                h3 { (n.name) " " span class="tag" { (n.level) } }
+                h3 { (n.name) " " span class="tag" { (page::level(lang, n.level)) } }
                 @if let Some(u) = &n.unit { p { (t!(lang, "throughline-step-unit", u)) } }
                 @if let Some(d) = &n.description { p { (d) } }
                 @let outs = ctx.graph.out_links(ix);
@@ -483,14 +485,14 @@ fn logic_model_table(ctx: &Ctx<'_>, lm: &frameworks::LogicModel) -> Markup {
         }
     };
     html! {
-        h2 { "Logic model" }
+        h2 { (t!(lang, "throughline-logic-model")) }
         (table(
-            "Logic model (W.K. Kellogg Foundation): resources to impact",
-            &[("Inputs", false), ("Activities", false), ("Outputs", false), ("Outcomes", false), ("Impact", false)],
+            &t!(lang, "throughline-logic-model-caption"),
+            &[(&t!(lang, "throughline-col-inputs"), false), (&t!(lang, "throughline-col-activities"), false), (&t!(lang, "throughline-col-outputs"), false), (&t!(lang, "throughline-col-outcomes"), false), (&t!(lang, "throughline-level-impact"), false)],
             row,
         ))
         "\n"
-        h3 { "Assumptions" } (list(lang, &lm.assumptions)) h3 { "External factors" } (list(lang, &lm.external_factors))
+        h3 { (t!(lang, "throughline-assumptions")) } (list(lang, &lm.assumptions)) h3 { (t!(lang, "throughline-external-factors")) } (list(lang, &lm.external_factors))
         "\n"
         (incomplete(lang, &lm.gaps))
     }
@@ -501,10 +503,10 @@ fn matrix<'a>(
     lang: Lang,
     heading: &str,
     caption: &str,
-    cols: [&str; 5],
+    cols: [String; 5],
     rows: impl IntoIterator<Item = (String, [&'a [String]; 4])>,
 ) -> Markup {
-    let cols = cols.map(|c| (c, false));
+    let cols: Vec<(&str, bool)> = cols.iter().map(|c| (c.as_str(), false)).collect();
     html! {
         h2 { (heading) }
         (table(caption, &cols, html! {
@@ -523,9 +525,9 @@ fn logframe_table(lang: Lang, lf: &frameworks::Logframe) -> Markup {
     html! {
         (matrix(
             lang,
-            "Logical framework",
-            "Logframe matrix",
-            ["Level", "Narrative summary", "Indicators", "Means of verification", "Assumptions"],
+            &t!(lang, "throughline-logframe"),
+            &t!(lang, "throughline-logframe-caption"),
+            [t!(lang, "throughline-col-level"), t!(lang, "throughline-col-narrative"), t!(lang, "throughline-col-indicators"), t!(lang, "throughline-col-verification"), t!(lang, "throughline-assumptions")],
             lf.rows.iter().map(|r| {
                 (r.level.to_string(), [&r.narrative[..], &r.indicators, &r.verification, &r.assumptions])
             }),
@@ -538,9 +540,15 @@ fn logframe_table(lang: Lang, lf: &frameworks::Logframe) -> Markup {
 fn five_dimensions_table(lang: Lang, dims: &[&frameworks::FiveDimensions]) -> Markup {
     matrix(
         lang,
-        "Five dimensions of impact",
-        "Impact Management Project dimensions per outcome",
-        ["Outcome (what)", "Who", "How much", "Contribution", "Risk"],
+        &t!(lang, "throughline-five-dimensions"),
+        &t!(lang, "throughline-five-dimensions-caption"),
+        [
+            t!(lang, "throughline-col-outcome-what"),
+            t!(lang, "throughline-ws-col-who"),
+            t!(lang, "throughline-col-how-much"),
+            t!(lang, "throughline-col-contribution"),
+            t!(lang, "throughline-col-risk"),
+        ],
         dims.iter().map(|d| (d.what.clone(), [&d.who[..], &d.how_much, &d.contribution, &d.risk])),
     )
 }
@@ -639,7 +647,7 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
         }
     };
     html! {
-        h2 id="sroi" { "Social Return on Investment" }
+        h2 id="sroi" { (t!(lang, "throughline-sroi")) }
         p {
             "Investment: " strong { (num(lang, r.investment)) " " (cur) }
             ", the expected cost of the program's initiatives. Present values are discounted at "
@@ -649,23 +657,23 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
         }
         "\n"
         (table(
-            "Impact map: each valued outcome, its financial proxy and what is taken off it",
+            &t!(lang, "throughline-sroi-map-caption"),
             &[
-                ("Outcome", false),
-                ("Stakeholders", false),
-                ("Quantity a year", true),
-                (&format!("Proxy ({cur})"), true),
-                ("Taken off", false),
-                ("Lasts", false),
-                (&format!("Present value ({cur})"), true),
+                (&t!(lang, "throughline-col-outcome"), false),
+                (&t!(lang, "throughline-col-stakeholders"), false),
+                (&t!(lang, "throughline-col-quantity-year"), true),
+                (&t!(lang, "throughline-col-proxy", cur), true),
+                (&t!(lang, "throughline-col-taken-off"), false),
+                (&t!(lang, "throughline-col-lasts"), false),
+                (&t!(lang, "throughline-col-present-value", cur), true),
             ],
             map,
         ))
         "\n"
-        p { "Proxy sources:" }
+        p { (t!(lang, "throughline-sroi-proxy-sources")) }
         ul {
             @for o in &r.outcomes {
-                li { (o.name) ": " (o.proxy_source.as_deref().unwrap_or("not stated")) }
+                li { (o.name) ": " (o.proxy_source.clone().unwrap_or_else(|| t!(lang, "throughline-not-stated"))) }
             }
         }
         "\n"
@@ -684,8 +692,8 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
         "\n"
         @if !r.sensitivity.is_empty() {
             (table(
-                "Sensitivity: the ratio with each input at its low and high setting, largest swing first",
-                &[("Input", false), ("Low", true), ("High", true), ("Ratio is 1 : 1 at", false)],
+                &t!(lang, "throughline-sroi-sensitivity-caption"),
+                &[(&t!(lang, "throughline-voi-col-input"), false), (&t!(lang, "throughline-col-low"), true), (&t!(lang, "throughline-col-high"), true), (&t!(lang, "throughline-col-break-even"), false)],
                 sensitivity,
             ))
             "\n"
@@ -695,10 +703,11 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
 }
 
 fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> Markup {
+    let lang = ctx.lang;
     html! {
         @for (k, p) in paths.iter().enumerate() {
             @let names: Vec<String> = p.nodes.iter().map(|id| ctx.node(id).map_or(id.clone(), |n| n.name.clone())).collect();
-            h3 { "Path " (k + 1) ": " (names.join(" → ")) }
+            h3 { (t!(lang, "throughline-path", k + 1, names.join(" → "))) }
             ol class="path" {
                 "\n"
                 @for st in &p.steps {
@@ -707,18 +716,18 @@ fn path_list(ctx: &Ctx<'_>, paths: &[Path]) -> Markup {
                         " "
                         span class="tag" {
                             @match (&st.effect, &st.effect_unit) {
-                                (Some(x), Some(u)) => { "effect " (x) " " (u) }
-                                (Some(x), None) => { "effect " (x) }
-                                _ => "not quantified",
+                                (Some(x), Some(u)) => (t!(lang, "throughline-path-effect", format!("{x} {u}"))),
+                                (Some(x), None) => (t!(lang, "throughline-path-effect", x.to_string())),
+                                _ => (t!(lang, "throughline-path-not-quantified")),
                             }
-                            @if let Some(p) = &st.probability { ", works with probability " (p) }
+                            @if let Some(p) = &st.probability { (t!(lang, "throughline-path-probability", p.to_string())) }
                         }
                         div class="step-detail" {
-                            @if let Some(r) = &st.rationale { "Why: " (r) br; }
-                            @for a in &st.assumptions { "Assumes: " (a) br; }
-                            @if st.evidence.is_empty() { span class="warn" { "No evidence." } }
+                            @if let Some(r) = &st.rationale { (t!(lang, "throughline-why", r)) br; }
+                            @for a in &st.assumptions { (t!(lang, "throughline-assumes", a)) br; }
+                            @if st.evidence.is_empty() { span class="warn" { (t!(lang, "throughline-no-evidence")) } }
                             @for ev in &st.evidence {
-                                "Evidence: "
+                                (t!(lang, "throughline-evidence-label")) " "
                                 // The checker admits only http(s) and relative links (TL011); a
                                 // model that bypassed it still never gets a live `javascript:` link.
                                 @match ev.url.as_deref().and_then(page::allowed) {
@@ -778,7 +787,7 @@ fn histogram(lang: Lang, samples: &[f64], label: &str) -> Markup {
 
 fn tornado_svg(lang: Lang, t: &Tornado, unit: &str) -> Markup {
     if t.bars.is_empty() {
-        return html! { p { "No uncertain input moves this value." } };
+        return html! { p { (t!(lang, "throughline-tornado-none")) } };
     }
     let lo = t.bars.iter().map(|b| b.low.min(b.high)).fold(t.base, f64::min);
     let hi = t.bars.iter().map(|b| b.low.max(b.high)).fold(t.base, f64::max);
@@ -1041,25 +1050,25 @@ fn goal(ctx: &Ctx<'_>, g: usize) -> Markup {
         @if let Some(t) = frameworks::theory_of_change(m, ctx.graph, n.id.as_str()) {
             h2 { (t!(lang, "throughline-toc")) }
             p { (t!(lang, "throughline-toc-intro")) }
-            ul class="toc" { "\n" (toc_item(&t.goal)) }
+            ul class="toc" { "\n" (toc_item(lang, &t.goal)) }
         }
     }
 }
 
-fn toc_item(p: &frameworks::Precondition) -> Markup {
+fn toc_item(lang: Lang, p: &frameworks::Precondition) -> Markup {
     html! {
         li {
-            strong { (p.name) } " " span class="tag" { (p.level) }
+            strong { (p.name) } " " span class="tag" { (Level::ALL.iter().find(|l| l.word() == p.level).map_or_else(|| p.level.clone(), |&l| page::level(lang, l))) }
             @for i in &p.indicators {
-                div class="step-detail" { "Indicator: " (i.name) " — " (i.target.as_deref().unwrap_or("no target")) }
+                div class="step-detail" { (t!(lang, "throughline-toc-indicator", &i.name, i.target.clone().unwrap_or_else(|| t!(lang, "throughline-toc-no-target")))) }
             }
-            @for a in &p.assumptions { div class="step-detail" { "Assumes: " (a) } }
+            @for a in &p.assumptions { div class="step-detail" { (t!(lang, "throughline-assumes", a)) } }
             @for iv in &p.interventions {
                 div class="step-detail" {
-                    "Intervention: " a href={ "../initiatives/" (iv.id) ".html" } { (iv.name) }
+                    (t!(lang, "throughline-toc-intervention")) " " a href={ "../initiatives/" (iv.id) ".html" } { (iv.name) }
                 }
             }
-            @if !p.preconditions.is_empty() { ul { @for c in &p.preconditions { (toc_item(c)) } } }
+            @if !p.preconditions.is_empty() { ul { @for c in &p.preconditions { (toc_item(lang, c)) } } }
         }
     }
 }
