@@ -82,7 +82,7 @@ pub(crate) fn build(
 ) -> Site {
     let Computed { sim, plan, tornadoes, voi, annual } = *computed;
     let dimensions = frameworks::five_dimensions(model, graph);
-    let lights = lights(model, opts.measured.checkin.as_ref());
+    let lights = lights(opts.lang, model, opts.measured.checkin.as_ref());
     let lang = opts.lang;
     let ctx = Ctx { lang, dimensions, model, graph, sim, plan, tornadoes, voi, lights };
     // A page that fails to build (a panic in a view or an engine it calls) becomes a page
@@ -271,7 +271,7 @@ fn node_details(ctx: &Ctx<'_>, program: &str) -> Markup {
 /// The traffic light of each step measured by a key result: the team's status from its latest
 /// note for the check-in's quarter when it gave one, else the computed status; a step with
 /// several key results shows the worst.
-fn lights(model: &Model, ci: Option<&evaluate::checkin::CheckIn>) -> diagram::Lights {
+fn lights(lang: Lang, model: &Model, ci: Option<&evaluate::checkin::CheckIn>) -> diagram::Lights {
     use diagram::Light;
     use evaluate::trend::Status;
     let mut out = diagram::Lights::new();
@@ -292,7 +292,7 @@ fn lights(model: &Model, ci: Option<&evaluate::checkin::CheckIn>) -> diagram::Li
                     model::TeamStatus::OffTrack => Light::OffTrack,
                     model::TeamStatus::NoData => Light::NoData,
                 },
-                "the team's call",
+                t!(lang, "throughline-light-team-call"),
             ),
             None => (
                 match k.status {
@@ -301,10 +301,10 @@ fn lights(model: &Model, ci: Option<&evaluate::checkin::CheckIn>) -> diagram::Li
                     Status::OffTrack => Light::OffTrack,
                     Status::NoData => Light::NoData,
                 },
-                "computed",
+                t!(lang, "throughline-light-computed"),
             ),
         };
-        let why = format!("{} at the {} check-in ({whose})", k.name, ci.quarter);
+        let why = t!(lang, "throughline-light-why", &k.name, ci.quarter.to_string(), whose);
         let worst = |l: Light| match l {
             Light::OffTrack => 3,
             Light::AtRisk => 2,
@@ -326,7 +326,8 @@ const WIDE_DIAGRAM: f64 = 1_100.0;
 fn diagram_figure(ctx: &Ctx<'_>, depth: usize, scope: &diagram::Scope, caption: &str) -> Markup {
     let up = "../".repeat(depth);
     let link = |id: &str, initiative: bool| node_href(ctx, &up, id, initiative);
-    let (chart, width) = diagram::chart_lit(ctx.model, scope, &link, Some(caption), &ctx.lights);
+    let (chart, width) =
+        diagram::chart_lit(ctx.lang, ctx.model, scope, &link, Some(caption), &ctx.lights);
     html! {
         figure {
             // The page's text column is 72rem (about 1,100 pixels): a wider diagram scrolls
@@ -488,7 +489,7 @@ fn logic_model_table(ctx: &Ctx<'_>, lm: &frameworks::LogicModel) -> Markup {
         h2 { (t!(lang, "throughline-logic-model")) }
         (table(
             &t!(lang, "throughline-logic-model-caption"),
-            &[(&t!(lang, "throughline-col-inputs"), false), (&t!(lang, "throughline-col-activities"), false), (&t!(lang, "throughline-col-outputs"), false), (&t!(lang, "throughline-col-outcomes"), false), (&t!(lang, "throughline-level-impact"), false)],
+            &[(&t!(lang, "throughline-col-inputs"), false), (&t!(lang, "throughline-col-activities"), false), (&t!(lang, "throughline-col-outputs"), false), (&t!(lang, "throughline-col-outcomes"), false), (&t!(lang, "throughline-col-impact"), false)],
             row,
         ))
         "\n"
