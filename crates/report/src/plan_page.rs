@@ -5,7 +5,7 @@ use model::display::pct;
 
 use portfolio::{AnnualPlan, Outcome};
 
-use crate::page::{Col, Lang, Markup, f1, html, leaf, list, num, t, table, warn};
+use crate::page::{Arg, Col, Lang, Markup, f1, html, leaf, list, num, rich, t, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";
@@ -16,51 +16,49 @@ pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Marku
     let p = &plan.problem;
     let s = &plan.solution;
     let cur = model.meta.currency.as_str();
-    let unit = model.value.unit.as_deref().unwrap_or("value");
+    let value = t!(lang, "throughline-value-unit-default");
+    let unit = model.value.unit.as_deref().unwrap_or(&value);
     let rates = p.teams.iter().any(|t| t.rate.is_some());
-    let budget = p.budget.map_or("no budget limit".to_string(), |x| {
-        let covers = match (rates, p.hiring) {
-            (false, _) => "",
-            (true, false) => " for spend besides the teams' time",
-            (true, true) => " for spend besides the teams' time, hiring included",
-        };
-        format!("a budget of {} {cur}{covers}", num(lang, x))
+    let budget = p.budget.map_or(t!(lang, "throughline-plan-no-budget"), |x| {
+        let amount = num(lang, x);
+        match (rates, p.hiring) {
+            (false, _) => t!(lang, "throughline-plan-budget", amount, cur),
+            (true, false) => t!(lang, "throughline-plan-budget-besides-time", amount, cur),
+            (true, true) => t!(lang, "throughline-plan-budget-besides-time-hiring", amount, cur),
+        }
     });
     let time = match plan.horizon {
-        Some(h) => format!(
-            " Benefits count from the quarter after work ships to {} years after the plan's start, discounted at {} a year, so earlier work is worth more.",
-            h.quarters / 4,
-            pct(h.discount_rate)
-        ),
-        None => " Value does not depend on when work ships.".to_string(),
+        Some(h) => {
+            t!(lang, "throughline-plan-horizon", (h.quarters / 4).to_string(), pct(h.discount_rate))
+        }
+        None => t!(lang, "throughline-plan-no-horizon"),
     };
     let head = html! {
         h1 { (t!(lang, "throughline-nav-plan")) } "\n"
         p class="lead" {
-            "The plan that maximises expected value within " (budget)
-            ", each team's capacity per quarter, dependencies, exclusions, must-do work and the balance rules, over "
-            (p.quarters) " quarters (" (plan.quarters.join(", ")) ")." (time)
+            (t!(lang, "throughline-plan-lead", budget, p.quarters.to_string(), plan.quarters.join(", ")))
+            " " (time)
         }
         "\n"
     };
     let status = match &s.outcome {
         Outcome::Optimal => {
-            html! { p { "Status: " strong { "optimal" } " (proven by " (s.solver.name()) ")." } "\n" }
+            html! { p { (rich(lang, "throughline-plan-optimal", &[Arg::Slot, s.solver.name().into()], &[(1, html! { strong { (t!(lang, "throughline-plan-optimal-word")) } })])) } "\n" }
         }
         Outcome::TimeLimit { gap } => html! {
-            (warn(&format!("Status: the solver stopped at its time limit; this plan is within {:.2}% of the best possible.", gap * 100.0)))
+            (warn(&t!(lang, "throughline-plan-time-limit", format!("{:.2}", gap * 100.0))))
             "\n"
         },
         Outcome::Infeasible { conflicts } => {
             return html! {
                 (head)
-                (warn("No plan satisfies every rule. These rules conflict; drop or loosen one:"))
+                (warn(&t!(lang, "throughline-plan-infeasible")))
                 ul { @for c in conflicts { li { (c) } } }
                 "\n"
             };
         }
         Outcome::Failed { reason } => {
-            return html! { (head) (warn(&format!("The solver failed: {reason}"))) "\n" };
+            return html! { (head) (warn(&t!(lang, "throughline-plan-failed", reason.as_str()))) "\n" };
         }
     };
     let st = &plan.staffing;
