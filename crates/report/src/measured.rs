@@ -229,10 +229,10 @@ fn checkin_row(
                 @match &k.baseline { Some(v) => { (num(lang, v.value)) " (" (v.date) ")" } None => "—", }
             }
             td class="num" {
-                @match k.latest { Some((d, v)) => { (num(lang, v)) " (" (d) ")" } None => "no data", }
+                @match k.latest { Some((d, v)) => { (num(lang, v)) " (" (d) ")" } None => (t!(lang, "throughline-light-no-data")), }
             }
             td class="num" {
-                @match &k.target { Some(v) => { (num(lang, v.value)) " by " (v.date) } None => "—", }
+                @match &k.target { Some(v) => (t!(lang, "throughline-checkin-by", num(lang, v.value), v.date.to_string())), None => "—", }
             }
             td class="num" {
                 @match &k.forecast {
@@ -241,13 +241,13 @@ fn checkin_row(
                 }
             }
             td class="num" {
-                @match k.probability { Some(p) => (format_args!("{:.0}%", p * 100.0)), None => "—" }
+                @match k.probability { Some(p) => (crate::page::percent(lang, p * 100.0, 0)), None => "—" }
             }
             @match team {
                 // The team's call, with the computed status beside it: a disagreement shown,
                 // not hidden.
                 Some(t) => td class=(team_status_class(t)) {
-                    (team_status_word(t)) " (team; computed: " (k.status) ")"
+                    (t!(lang, "throughline-checkin-team-computed", team_status_word(lang, t), k.status.to_string()))
                 },
                 None => td class=(status_class(k)) { (k.status) },
             }
@@ -270,13 +270,13 @@ fn note_of<'a>(
 }
 
 /// The status words of a team's override, as the check-in shows statuses.
-fn team_status_word(s: model::TeamStatus) -> &'static str {
+fn team_status_word(lang: Lang, s: model::TeamStatus) -> String {
     match s {
-        model::TeamStatus::Met => "met",
-        model::TeamStatus::OnTrack => "on track",
-        model::TeamStatus::AtRisk => "at risk",
-        model::TeamStatus::OffTrack => "off track",
-        model::TeamStatus::NoData => "no data",
+        model::TeamStatus::Met => t!(lang, "throughline-checkin-met"),
+        model::TeamStatus::OnTrack => t!(lang, "throughline-light-on-track"),
+        model::TeamStatus::AtRisk => t!(lang, "throughline-light-at-risk"),
+        model::TeamStatus::OffTrack => t!(lang, "throughline-light-off-track"),
+        model::TeamStatus::NoData => t!(lang, "throughline-light-no-data"),
     }
 }
 
@@ -291,32 +291,32 @@ fn team_status_class(s: model::TeamStatus) -> &'static str {
 
 /// What the team said at the meeting: the story behind the curve, partners, what works, the
 /// decision and a status override with its reason.
-fn note_part(note: Option<&model::CheckinNote>, count: usize) -> Markup {
+fn note_part(lang: Lang, note: Option<&model::CheckinNote>, count: usize) -> Markup {
     let Some(n) = note else {
         return html! {
-            @if count > 0 { p class="legend" { (count) " earlier note(s) from other quarters in checkins.yaml." } }
+            @if count > 0 { p class="legend" { (t!(lang, "throughline-checkin-earlier-notes", count)) } }
         };
     };
     html! {
         div class="checkin-note" {
-            h3 { "The team's account" }
+            h3 { (t!(lang, "throughline-checkin-account")) }
             dl {
-                @if let Some(t) = &n.story { dt { "Story behind the curve" } dd { (t) } }
-                @if let Some(t) = &n.partners { dt { "Partners" } dd { (t) } }
-                @if let Some(t) = &n.what_works { dt { "What works" } dd { (t) } }
-                @if let Some(d) = n.decision { dt { "Decision" } dd { strong { (d.word()) } } }
+                @if let Some(t) = &n.story { dt { (t!(lang, "throughline-checkin-story")) } dd { (t) } }
+                @if let Some(t) = &n.partners { dt { (t!(lang, "throughline-checkin-partners")) } dd { (t) } }
+                @if let Some(t) = &n.what_works { dt { (t!(lang, "throughline-checkin-what-works")) } dd { (t) } }
+                @if let Some(d) = n.decision { dt { (t!(lang, "throughline-ws-checkin-decision")) } dd { strong { (d.word()) } } }
                 @if let Some(s) = n.status {
-                    dt { "Team's status" }
+                    dt { (t!(lang, "throughline-checkin-team-status")) }
                     dd {
-                        span class=(team_status_class(s)) { (team_status_word(s)) }
+                        span class=(team_status_class(s)) { (team_status_word(lang, s)) }
                         @if let Some(r) = &n.reason { " — " (r) }
                     }
                 }
             }
             p class="legend" {
-                @if let Some(a) = &n.author { "By " (a) }
-                @if let Some(d) = n.date { " on " (d) }
-                @if count > 1 { "; " (count) " notes in all (checkins.yaml keeps every one)" }
+                @if let Some(a) = &n.author { (t!(lang, "throughline-checkin-by-author", a)) }
+                @if let Some(d) = n.date { " " (t!(lang, "throughline-checkin-on-date", d.to_string())) }
+                @if count > 1 { "; " (t!(lang, "throughline-checkin-notes-in-all", count)) }
                 "."
             }
         }
@@ -333,21 +333,21 @@ pub(crate) fn checkin_body(
         return html! {
             h1 { (t!(lang, "throughline-checkin-quarterly")) }
             p {
-                "No measurements yet: give indicators a " code { "source" } " and run "
-                code { "throughline import" } "."
+                (crate::page::rich(lang, "throughline-checkin-no-measurements", &[crate::page::Arg::Slot, crate::page::Arg::Slot], &[(1, html! { code { "source" } }), (2, html! { code { "throughline import" } })]))
             }
         };
     };
     let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let cols: &[Col<'_>] = &[
-        ("Key result", false),
-        ("Baseline", false),
-        ("Latest", false),
-        ("Target", false),
-        ("Forecast at target date", false),
-        ("P(met)", false),
-        ("Status", false),
+    let heads = [
+        t!(lang, "throughline-ws-checkin-key-result"),
+        t!(lang, "throughline-col-baseline"),
+        t!(lang, "throughline-checkin-col-latest"),
+        t!(lang, "throughline-col-target"),
+        t!(lang, "throughline-checkin-col-forecast"),
+        t!(lang, "throughline-checkin-col-p-met"),
+        t!(lang, "throughline-fact-status"),
     ];
+    let cols: &[Col<'_>] = &heads.iter().map(|h| (h.as_str(), false)).collect::<Vec<_>>();
     let of = |id: &model::Id| ci.key_results.iter().find(|k| &k.indicator == id);
     let team = |k: &KeyResult| note_of(notes, k, ci.quarter).0.and_then(|n| n.status);
     // With the plan's structure written, one table per objective, its key results by code;
@@ -356,7 +356,7 @@ pub(crate) fn checkin_body(
         planning.key_results().map(|(_, _, k)| &k.indicator).collect();
     let tables = if planning.buckets.is_empty() {
         table(
-            "Key results",
+            &t!(lang, "throughline-checkin-key-results"),
             cols,
             html! { @for k in &ci.key_results { (checkin_row(lang, k, None, team(k))) } },
         )
@@ -365,8 +365,7 @@ pub(crate) fn checkin_body(
             ci.key_results.iter().filter(|k| !in_structure.contains(&&k.indicator)).collect();
         html! {
             p {
-                "Grouped by the plan's objectives and key results. The baseline and target here are the indicator's dated ones, which the status is judged against; "
-                a href="plan.html#okrs" { "the plan" } " sets each key result's own for the plan year."
+                (crate::page::rich(lang, "throughline-checkin-grouped", &[crate::page::Arg::Slot], &[(1, html! { a href="plan.html#okrs" { (t!(lang, "throughline-checkin-the-plan")) } })]))
             }
             @for b in &planning.buckets {
                 @for o in &b.objectives {
@@ -387,7 +386,7 @@ pub(crate) fn checkin_body(
                 }
             }
             @if !others.is_empty() {
-                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(lang, k, None, team(k))) } }))
+                (table(&t!(lang, "throughline-checkin-other-indicators"), cols, html! { @for k in others { (checkin_row(lang, k, None, team(k))) } }))
             }
         }
     };
@@ -406,19 +405,20 @@ pub(crate) fn checkin_body(
             section id=(k.indicator) {
                 h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(lang, k.provenance)) }
                 @match rba_chart(lang, k) {
-                    None => p { "Not enough to draw: no values and no baseline or target." },
-                    Some(chart) => (figure(&chart, &format!(
-                        "Dots: measured values{}. Dashed line and band: forecast and its {}% interval. Diamond: target.",
+                    None => p { (t!(lang, "throughline-checkin-nothing-to-draw")) },
+                    Some(chart) => (figure(&chart, &t!(
+                        lang,
+                        "throughline-checkin-chart-caption",
                         k.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default(),
-                        k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0)
+                        k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0).to_string()
                     ))),
                 }
                 (planned_part(lang, k))
                 @let (note, count) = note_of(notes, k, ci.quarter);
-                (note_part(note, count))
+                (note_part(lang, note, count))
                 @if !k.initiatives.is_empty() {
                     p {
-                        "Behind it: "
+                        (t!(lang, "throughline-checkin-behind-it")) " "
                         @for (n, i) in k.initiatives.iter().enumerate() {
                             @if n > 0 { ", " }
                             a href={ "initiatives/" (i.id) ".html" } { (i.name) }
@@ -431,7 +431,7 @@ pub(crate) fn checkin_body(
             }
         }
         h2 { (t!(lang, "throughline-checkin-stories")) }
-        p { "Results-Based Accountability asks, for each curve:" }
+        p { (t!(lang, "throughline-checkin-rba-asks")) }
         ul { @for p in &ci.prompts { li { (p) } } }
     }
 }
