@@ -622,6 +622,14 @@ fn non_negative(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A language of the report's words: a shipped one, or a code that falls back to one.
+fn language(s: &str) -> Result<i18n::Lang, String> {
+    i18n::Lang::from_code(s).ok_or_else(|| {
+        let shipped: Vec<&str> = i18n::Lang::all().map(i18n::Lang::code).collect();
+        format!("no messages in `{s}`; the report speaks {}", shipped.join(", "))
+    })
+}
+
 /// A confidence level strictly between 0.5 and 1.
 fn level(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -665,12 +673,4 @@ mod tests {
             assert!(non_negative(bad).is_err(), "{bad:?}");
         }
     }
-}
-
-/// A language of the report's words: a shipped one, or a code that falls back to one.
-fn language(s: &str) -> Result<i18n::Lang, String> {
-    i18n::Lang::from_code(s).ok_or_else(|| {
-        let shipped: Vec<&str> = i18n::Lang::all().map(i18n::Lang::code).collect();
-        format!("no messages in `{s}`; the report speaks {}", shipped.join(", "))
-    })
 }

@@ -1,6 +1,7 @@
 //! The message files against the sources and against each other: every key used exists and is
 //! documented, every message is used, every shipped language is complete and well formed; and
 //! plural choice and number formats give CLDR's known answers.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use std::collections::BTreeSet;
 use std::path::Path;
