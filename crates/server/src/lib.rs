@@ -593,7 +593,10 @@ async fn login(
         state.logins.failed(&keys);
         return Ok((
             StatusCode::UNAUTHORIZED,
-            Html(pages::login_html(Some("Wrong name or password."), state.oauth.is_some())),
+            Html(pages::login_html(
+                Some(&report::page::t!(lang::current(), "throughline-ws-login-wrong")),
+                state.oauth.is_some(),
+            )),
         )
             .into_response());
     };

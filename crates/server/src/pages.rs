@@ -318,7 +318,7 @@ fn program_edit_links(lang: report::page::Lang, m: &model::Model, program: &str)
 fn kind_select() -> Markup {
     html! {
         label {
-            "Kind "
+            (t!(crate::lang::current(), "throughline-ws-kind")) " "
             select name="kind" {
                 option { "comment" } option { "endorse" } option { "concern" } option { "proposal" }
             }
