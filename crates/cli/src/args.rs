@@ -292,6 +292,10 @@ pub enum Command {
         /// Budget for the value-of-information decision [default: half the total expected cost].
         #[arg(long, value_parser = non_negative)]
         budget: Option<f64>,
+        /// Language of the HTML report's words: a shipped language's code (en, de, ar) or one
+        /// that falls back to it (de-at); the model's own text is shown as written.
+        #[arg(long, default_value = "en", value_parser = language)]
+        lang: i18n::Lang,
     },
     /// Export the model as spreadsheets: its items, the saved plan, the latest check-in and the
     /// evaluations, one table each.
@@ -616,6 +620,14 @@ fn non_negative(s: &str) -> Result<f64, String> {
             "expected a number of zero or more as in the model files, e.g. 5M, 250k or 5000000; found `{s}`"
         )),
     }
+}
+
+/// A language of the report's words: a shipped one, or a code that falls back to one.
+fn language(s: &str) -> Result<i18n::Lang, String> {
+    i18n::Lang::from_code(s).ok_or_else(|| {
+        let shipped: Vec<&str> = i18n::Lang::all().map(i18n::Lang::code).collect();
+        format!("no messages in `{s}`; the report speaks {}", shipped.join(", "))
+    })
 }
 
 /// A confidence level strictly between 0.5 and 1.

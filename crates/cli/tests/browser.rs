@@ -564,3 +564,62 @@ fn a_model_is_built_from_nothing_in_a_real_browser() {
     std::fs::create_dir_all(&shots).unwrap();
     driver.screenshot(&shots.join("workspace_built.png"));
 }
+
+/// The example in each shipped language: English, German and Arabic (right to left). The
+/// language comes from `?uselang=`, is remembered by a cookie for the next page, and sets the
+/// document's `lang` and `dir`; a translated heading shows. Screenshots are left in
+/// `target/report-screenshots/languages_*.png`.
+#[test]
+fn the_example_in_three_languages_in_a_real_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    common::copy_example(&model);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let Some(driver) = start(&tmp.path().join("profile")) else { return };
+    let server = Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args(["serve", "-n", "200", "--addr", &format!("127.0.0.1:{port}")])
+        .arg(&model)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(server);
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ureq::get(&format!("{base}/login")).call().is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/report-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let state = "const h = document.documentElement; return [h.lang, h.dir, getComputedStyle(h).direction, document.querySelector('#goals') && document.querySelector('#goals').innerText, document.querySelector('nav a').innerText, document.querySelector('.languages strong').innerText];";
+    for (code, dir, goals, overview, autonym) in [
+        ("en", "ltr", "Goals", "Overview", "English"),
+        ("de", "ltr", "Ziele", "Übersicht", "Deutsch"),
+        ("ar", "rtl", "الأهداف", "نظرة عامة", "العربية"),
+    ] {
+        driver.go(&format!("{base}/?uselang={code}"));
+        driver.wait_for(&format!("return document.readyState === 'complete' && document.documentElement.lang === '{code}' && document.querySelector('#goals') !== null;"), &format!("the overview in {code}"));
+        let got = driver.run(state);
+        assert_eq!(got, json!([code, dir, dir, goals, overview, autonym]), "{code}");
+        driver.screenshot(&shots.join(format!("languages_index_{code}.png")));
+        // The choice is remembered: the next page, without `?uselang=`, speaks the same language.
+        driver.go(&format!("{base}/programs/wiki_loves_monuments.html"));
+        driver.wait_for("return document.readyState === 'complete' && location.pathname === '/programs/wiki_loves_monuments.html';", "the program page");
+        let page = driver.run("const h = document.documentElement; const a = [...document.querySelectorAll('nav li')].map(l => l.getBoundingClientRect().left); return [h.lang, getComputedStyle(h).direction, a[0] > a[1]];");
+        assert_eq!(page[0], code, "{page}");
+        assert_eq!(page[1], dir, "{page}");
+        // The layout mirrors: the navigation starts at the right in Arabic, the left otherwise.
+        assert_eq!(page[2], dir == "rtl", "{page}");
+        driver.screenshot(&shots.join(format!("languages_program_{code}.png")));
+    }
+    let severe = driver.severe_logs();
+    assert!(severe.is_empty(), "browser errors {severe:?}");
+}

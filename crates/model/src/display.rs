@@ -4,11 +4,22 @@
 /// Three significant digits with `k`/`M`/`G` from ten thousand on; whole numbers below ten
 /// thousand without decimals; `—` for a value that is not a number, `∞` for an infinite one.
 pub fn num(v: f64) -> String {
+    match rounded(v) {
+        Ok((x, digits, suffix)) => format!("{x:.digits$}{suffix}"),
+        Err(special) => special.into(),
+    }
+}
+
+/// The rule of [`num`] before the digits are written, for front ends that write them in
+/// another language's digits and separators: the value scaled by its suffix, its number of
+/// decimals and the suffix (`Ok((12.345, 1, "k"))` is `12.3k`), or the text of a value that
+/// is not finite.
+pub fn rounded(v: f64) -> Result<(f64, usize, &'static str), &'static str> {
     if v.is_nan() {
-        return "—".into();
+        return Err("—");
     }
     if v.is_infinite() {
-        return if v > 0.0 { "∞".into() } else { "-∞".into() };
+        return Err(if v > 0.0 { "∞" } else { "-∞" });
     }
     // No "-0".
     let v = if v == 0.0 { 0.0 } else { v };
@@ -32,7 +43,7 @@ pub fn num(v: f64) -> String {
     } else {
         3
     };
-    format!("{x:.digits$}{suffix}")
+    Ok((x, digits, suffix))
 }
 
 /// A share (`0.125`) as a percentage with at most one decimal: `12.5%`, `25%`; never `-0%`. The

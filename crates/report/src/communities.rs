@@ -6,7 +6,7 @@ use communities::definition::Definition;
 use communities::metrics::Outcome;
 use communities::summary::{Row, Summary};
 
-use crate::page::{Markup, html, leaf, mark, num, outside_link, table, table_note};
+use crate::page::{Lang, Markup, html, leaf, mark, num, outside_link, t, table, table_note};
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |s| format!("{:.0}%", 100.0 * s))
@@ -52,7 +52,7 @@ pub(crate) fn definitions(s: &Summary) -> Vec<&Definition> {
 }
 
 /// A community's row of metrics; "missing" across the row when its wiki's data were not loaded.
-fn metrics_row(model: &model::Model, r: &Row) -> Markup {
+fn metrics_row(lang: Lang, model: &model::Model, r: &Row) -> Markup {
     let currency = model.meta.currency.as_str();
     // Links that cite this community as evidence: where its numbers feed the model.
     let cited: Vec<String> = model
@@ -68,7 +68,7 @@ fn metrics_row(model: &model::Model, r: &Row) -> Markup {
     html! {
         tr id=(r.id) {
             th scope="row" {
-                (r.name) (mark(r.provenance)) br;
+                (r.name) (mark(lang, r.provenance)) br;
                 small { (r.id) " · " (r.kind) " · " (r.wiki) }
                 @if !cited.is_empty() { br; small { "evidence for " (cited.join(", ")) } }
             }
@@ -83,7 +83,7 @@ fn metrics_row(model: &model::Model, r: &Row) -> Markup {
                     td class="num" { (m.participants) }
                     td class="num" { (m.new_contributors) }
                     td class="num" { (m.edits) }
-                    td class="num" { (num(m.bytes_added as f64)) " / " (num(m.bytes_removed as f64)) }
+                    td class="num" { (num(lang, m.bytes_added as f64)) " / " (num(lang, m.bytes_removed as f64)) }
                     td class="num" { (m.pages_created) " / " (m.files_created) }
                     td class="num" { (pct(r.surviving)) }
                     @for (ret, share) in m.retention.iter().zip(&r.retention) {
@@ -95,7 +95,7 @@ fn metrics_row(model: &model::Model, r: &Row) -> Markup {
                     }
                     td class="num" {
                         @match r.cost_per_retained {
-                            Some(c) => { (num(c)) " " (currency) }
+                            Some(c) => { (num(lang, c)) " " (currency) }
                             None => "–",
                         }
                     }
@@ -107,7 +107,7 @@ fn metrics_row(model: &model::Model, r: &Row) -> Markup {
 
 /// One definition's table: its name, version, parameters and source above the rows measured
 /// with it, one column per window of the definition.
-fn definition_table(model: &model::Model, s: &Summary, def: &Definition) -> Markup {
+fn definition_table(lang: Lang, model: &model::Model, s: &Summary, def: &Definition) -> Markup {
     let mut cols: Vec<(String, bool)> = [
         ("Community", false),
         ("Window", false),
@@ -132,14 +132,14 @@ fn definition_table(model: &model::Model, s: &Summary, def: &Definition) -> Mark
         (table(
             &format!("Metrics per community, {}", def.name),
             &cols,
-            html! { @for r in s.communities.iter().filter(|r| r.definition == *def) { (metrics_row(model, r)) } },
+            html! { @for r in s.communities.iter().filter(|r| r.definition == *def) { (metrics_row(lang, model, r)) } },
         ))
     }
 }
 
 /// The impact figures, once per community (they count its edits, whatever the definition), and
 /// the Global Metrics 2014 table in its published order when a community is measured with it.
-fn impact_tables(s: &Summary) -> Markup {
+fn impact_tables(lang: Lang, s: &Summary) -> Markup {
     let mut seen: Vec<&str> = Vec::new();
     let rows: Vec<&Row> = s
         .communities
@@ -154,7 +154,7 @@ fn impact_tables(s: &Summary) -> Markup {
     let gm = communities::global_metrics::table(s);
     html! {
         @if !rows.is_empty() {
-            h2 id="impact" { "Impact figures" }
+            h2 id="impact" { (t!(lang, "throughline-communities-impact")) }
             p {
                 "Counted from each community's edits on its wiki (" code { "docs/communities.md" } ", \"Impact figures\"): articles created and improved (on Wikidata, items), bytes net and absolute, files uploaded and those an article shows (link dumps), views to the articles created (hourly pageview dumps)."
             }
@@ -165,14 +165,14 @@ fn impact_tables(s: &Summary) -> Markup {
                     @for r in &rows {
                         @if let Outcome::Measured { metrics: m, .. } = &r.outcome {
                             tr {
-                                th scope="row" { (r.name) (mark(r.provenance)) br; small { (r.community) " · " (r.wiki) } }
+                                th scope="row" { (r.name) (mark(lang, r.provenance)) br; small { (r.community) " · " (r.wiki) } }
                                 td class="num" { (m.articles_created) }
                                 td class="num" { (m.articles_improved) }
-                                td class="num" { (num(m.bytes_net() as f64)) }
-                                td class="num" { (num(m.bytes_absolute() as f64)) }
+                                td class="num" { (num(lang, m.bytes_net() as f64)) }
+                                td class="num" { (num(lang, m.bytes_absolute() as f64)) }
                                 td class="num" { (m.files_created) }
                                 td class="num" { (m.files_in_use) }
-                                td class="num" { (num(m.views_to_created as f64)) }
+                                td class="num" { (num(lang, m.views_to_created as f64)) }
                             }
                         }
                     }
@@ -193,7 +193,7 @@ fn impact_tables(s: &Summary) -> Markup {
                 html! {
                     @for r in &gm {
                         tr {
-                            th scope="row" { (r.name) (mark(r.provenance)) br; small { (r.id) } }
+                            th scope="row" { (r.name) (mark(lang, r.provenance)) br; small { (r.id) } }
                             @for f in r.figures {
                                 td class="num" { @match f { Some(v) => (v), None => "–" } }
                             }
@@ -207,9 +207,13 @@ fn impact_tables(s: &Summary) -> Markup {
 }
 
 /// The body of communities.html.
-pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) -> Markup {
+pub(crate) fn communities_body(
+    lang: Lang,
+    summary: Option<&Summary>,
+    model: &model::Model,
+) -> Markup {
     let intro = html! {
-        h1 { "Communities" }
+        h1 { (t!(lang, "throughline-nav-communities")) }
         p {
             "Campaigns, events, courses and hashtags measured from the public MediaWiki history dumps with one written definition per metric ("
             code { "docs/communities.md" }
@@ -237,9 +241,9 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
         }
         (table_note(s.communities.iter().map(|r| r.provenance), "communities"))
         @for def in definitions(s) {
-            (definition_table(model, s, def))
+            (definition_table(lang, model, s, def))
         }
-        (impact_tables(s))
+        (impact_tables(lang, s))
         @if s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. })) {
             p {
                 "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)
@@ -249,7 +253,7 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
         } @else {
             p { "No community was measured: totals are unknown, not zero." }
         }
-        h2 id="deviance" { "Positive deviance" }
+        h2 id="deviance" { (t!(lang, "throughline-communities-deviance")) }
         @if d.communities.is_empty() {
             p { "No community has observable second-month retention yet." }
         } @else {
@@ -269,7 +273,7 @@ pub(crate) fn communities_body(summary: Option<&Summary>, model: &model::Model) 
                             th scope="row" {
                                 a href={ "#" (c.id) } { (c.id) }
                                 @if c.is_positive() { " ★" }
-                                (mark(provenance))
+                                (mark(lang, provenance))
                             }
                             td class="num" { (pct(Some(c.share))) }
                             td class="num" { (pct(Some(c.low))) " – " (pct(Some(c.high))) }

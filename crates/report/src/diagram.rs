@@ -17,7 +17,7 @@ use std::fmt::Write;
 
 use model::{Level, Model, NodeKind, Strength};
 
-use crate::page::{Markup, f1, html, leaf};
+use crate::page::{self, Lang, Markup, f1, html, leaf, t};
 
 /// What to draw.
 #[derive(Clone, Debug, Default)]
@@ -122,13 +122,13 @@ pub enum Light {
 }
 
 impl Light {
-    /// The words the check-in uses.
-    pub fn word(self) -> &'static str {
+    /// The words the check-in uses, in the page's language.
+    pub fn word(self, lang: Lang) -> String {
         match self {
-            Light::OnTrack => "on track",
-            Light::AtRisk => "at risk",
-            Light::OffTrack => "off track",
-            Light::NoData => "no data",
+            Light::OnTrack => t!(lang, "throughline-light-on-track"),
+            Light::AtRisk => t!(lang, "throughline-light-at-risk"),
+            Light::OffTrack => t!(lang, "throughline-light-off-track"),
+            Light::NoData => t!(lang, "throughline-light-no-data"),
         }
     }
 
@@ -152,11 +152,12 @@ pub fn chart_sized(
     link: Linker<'_>,
     label: Option<&str>,
 ) -> (Markup, f64) {
-    chart_lit(model, scope, link, label, &Lights::new())
+    chart_lit(Lang::EN, model, scope, link, label, &Lights::new())
 }
 
 /// [`chart_sized`] with a traffic light on each step that has a status at the check-in.
 pub fn chart_lit(
+    lang: Lang,
     model: &Model,
     scope: &Scope,
     link: Linker<'_>,
@@ -248,23 +249,22 @@ pub fn chart_lit(
         let (a, b) = (vertex_of_node[index[l.from.as_str()]], vertex_of_node[index[l.to.as_str()]]);
         let mut title = format!("{} → {}", l.from, l.to);
         if let Some(e) = l.effect {
-            let _ = write!(
-                title,
-                "\neffect: {e}{}",
-                l.effect_unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default()
-            );
+            let unit = l.effect_unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            let _ =
+                write!(title, "\n{}", t!(lang, "throughline-diagram-effect", format!("{e}{unit}")));
         }
         if let Some(p) = l.probability {
-            let _ = write!(title, "\nworks with probability {p}");
+            let _ =
+                write!(title, "\n{}", t!(lang, "throughline-diagram-probability", p.to_string()));
         }
         if let Some(r) = &l.rationale {
-            let _ = write!(title, "\nwhy: {r}");
+            let _ = write!(title, "\n{}", t!(lang, "throughline-diagram-why", r));
         }
         for a in &l.assumptions {
-            let _ = write!(title, "\nassumes: {}", a.text);
+            let _ = write!(title, "\n{}", t!(lang, "throughline-diagram-assumes", &a.text));
         }
         for e in &l.evidence {
-            let _ = write!(title, "\nevidence: {}", e.source);
+            let _ = write!(title, "\n{}", t!(lang, "throughline-diagram-evidence", &e.source));
         }
         let e = Edge {
             path: vec![],
@@ -282,7 +282,12 @@ pub fn chart_lit(
             if vertex_of_node[n] == usize::MAX {
                 continue;
             }
-            let title = format!("{} delivers {}", model.initiatives[i].id, d.node);
+            let title = t!(
+                lang,
+                "throughline-diagram-delivers",
+                model.initiatives[i].id.as_str(),
+                d.node.as_str()
+            );
             let e = Edge {
                 path: vec![],
                 title,
@@ -341,7 +346,7 @@ pub fn chart_lit(
     }
     let width = vs.iter().map(|v| v.x + v.width / 2.0).fold(0.0, f64::max) + 20.0;
 
-    (render(model, &vs, &edges, width, height, label, lights), width)
+    (render(lang, model, &vs, &edges, width, height, label, lights), width)
 }
 
 fn vertex(kind: Kind, layer: usize, label: &str, href: Option<String>) -> Vertex {
@@ -430,7 +435,9 @@ fn order_layers(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>
     layers.clone_from_slice(&best);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render(
+    lang: Lang,
     model: &Model,
     vs: &[Vertex],
     edges: &[Edge],
@@ -450,7 +457,7 @@ fn render(
             }
             "\n"
             @for e in edges { (edge(vs, e)) }
-            @for v in vs { (node(model, v, lights)) }
+            @for v in vs { (node(lang, model, v, lights)) }
         }
         "\n"
     }
@@ -537,7 +544,7 @@ fn edge(vs: &[Vertex], e: &Edge) -> Markup {
 }
 
 /// A box with its wrapped label, linked to its page when it has one.
-fn node(model: &Model, v: &Vertex, lights: &Lights) -> Markup {
+fn node(lang: Lang, model: &Model, v: &Vertex, lights: &Lights) -> Markup {
     let light = match v.kind {
         Kind::Node(i) => lights.get(model.nodes[i].id.as_str()),
         _ => None,
@@ -552,12 +559,11 @@ fn node(model: &Model, v: &Vertex, lights: &Lights) -> Markup {
                 (_, Level::Output) => "#e3f2fd",
                 _ => "#f5f5f5",
             };
-            let title = format!(
-                "{} [{}]{}",
-                n.name,
-                n.level,
-                n.unit.as_deref().map(|u| format!(", counts {u}")).unwrap_or_default()
-            );
+            let level = page::level(lang, n.level);
+            let title = match n.unit.as_deref() {
+                Some(u) => t!(lang, "throughline-diagram-node-unit", &n.name, level, u),
+                None => t!(lang, "throughline-diagram-node", &n.name, level),
+            };
             (fill, "#555555", if n.kind == NodeKind::Goal { 18.0 } else { 6.0 }, title)
         }
         Kind::Initiative(i) => {
@@ -566,7 +572,13 @@ fn node(model: &Model, v: &Vertex, lights: &Lights) -> Markup {
                 "#eef4ff",
                 "#3366cc",
                 0.0,
-                format!("initiative {} ({}), team {}", ini.name, ini.id, ini.team),
+                t!(
+                    lang,
+                    "throughline-diagram-initiative",
+                    &ini.name,
+                    ini.id.as_str(),
+                    ini.team.as_str()
+                ),
             )
         }
     };
@@ -587,7 +599,7 @@ fn node(model: &Model, v: &Vertex, lights: &Lights) -> Markup {
         }
         @if let Some((l, why)) = light {
             circle class="light" cx=(f1(x + v.width - 5.0)) cy=(f1(y + 5.0)) r="4.5" fill=(l.colour()) stroke="#fff" {
-                title { (l.word()) ": " (why) }
+                title { (l.word(lang)) ": " (why) }
             }
         }
     };

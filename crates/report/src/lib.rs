@@ -36,6 +36,8 @@ pub struct Options {
     pub budget: Option<f64>,
     /// The check-in and evaluations, read from the measurement store by the caller.
     pub measured: Measured,
+    /// The language of the pages (the HTML report; wikitext is English).
+    pub lang: i18n::Lang,
 }
 
 /// Output formats.
@@ -88,6 +90,18 @@ pub fn build_site(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<page::Site, SimulateError> {
+    let mut sites = build_sites(model, opts, &[opts.lang], progress)?;
+    Ok(sites.remove(0))
+}
+
+/// [`build_site`] in each of `langs` (`opts.lang` is not used), from one simulation and plan:
+/// what the workspace serves, in the language each reader chose.
+pub fn build_sites(
+    model: &Model,
+    opts: &Options,
+    langs: &[i18n::Lang],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<page::Site>, SimulateError> {
     let graph = ModelGraph::build(model);
     let d = analysis::decide::decide(model, &graph, &opts.settings, opts.budget, progress)?;
     let computed = site::Computed {
@@ -97,5 +111,8 @@ pub fn build_site(
         voi: &d.voi,
         annual: d.annual.as_ref(),
     };
-    Ok(site::build(model, &graph, &computed, opts))
+    Ok(langs
+        .iter()
+        .map(|&lang| site::build(model, &graph, &computed, &Options { lang, ..opts.clone() }))
+        .collect())
 }

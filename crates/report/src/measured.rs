@@ -7,7 +7,9 @@ use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
 
-use crate::page::{Col, Markup, f1, figure, html, leaf, mark, num, table, table_note, warn};
+use crate::page::{
+    Col, Lang, Markup, f1, figure, html, leaf, mark, num, t, table, table_note, warn,
+};
 
 const LINE: &str = "#1f5f99";
 const TARGET: &str = "#b06d00";
@@ -52,14 +54,14 @@ impl Frame {
             pts.into_iter().map(|(x, y)| format!("{:.1},{:.1}", self.x(x), self.y(y))).collect();
         p.join(" ")
     }
-    fn axes(&self) -> Markup {
+    fn axes(&self, lang: Lang) -> Markup {
         let (b, r) = (f1(H - BOTTOM), f1(W - RIGHT));
         let (lx, dy) = (f1(LEFT - 4.0), f1(H - BOTTOM + 16.0));
         html! {
             (leaf("line", &[("x1", &LEFT), ("y1", &b), ("x2", &r), ("y2", &b), ("stroke", &"#333")]))
             (leaf("line", &[("x1", &LEFT), ("y1", &TOP), ("x2", &LEFT), ("y2", &b), ("stroke", &"#333")]))
-            text x=(lx) y=(f1(TOP + 8.0)) text-anchor="end" { (num(self.y1)) }
-            text x=(lx) y=(b) text-anchor="end" { (num(self.y0)) }
+            text x=(lx) y=(f1(TOP + 8.0)) text-anchor="end" { (num(lang, self.y1)) }
+            text x=(lx) y=(b) text-anchor="end" { (num(lang, self.y0)) }
             text x=(LEFT) y=(dy) { (Date::from_day_number(self.x0.round() as i64)) }
             text x=(r) y=(dy) text-anchor="end" { (Date::from_day_number(self.x1.round() as i64)) }
         }
@@ -112,7 +114,7 @@ fn chart(label: &str, content: Markup) -> Markup {
 }
 
 /// The RBA chart of a key result: history, baseline, forecast with its interval, target.
-fn rba_chart(k: &KeyResult) -> Option<Markup> {
+fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
     let mut xs: Vec<f64> = k.history.iter().map(|p| day(p.0)).collect();
     let mut ys: Vec<f64> = k.history.iter().map(|p| p.1).collect();
     if let Some(b) = &k.baseline {
@@ -132,11 +134,11 @@ fn rba_chart(k: &KeyResult) -> Option<Markup> {
     let f = Frame::new(&xs, &ys);
     let pts: Vec<(f64, f64)> = k.history.iter().map(|p| (day(p.0), p.1)).collect();
     let content = html! {
-        (f.axes())
+        (f.axes(lang))
         @if let (Some(fc), Some(&(d, v))) = (&k.forecast, k.history.last()) {
             polygon points=(f.points([(day(d), v), (day(fc.date), fc.high), (day(fc.date), fc.low)])) fill=(LINE) fill-opacity="0.15" {
                 title {
-                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(fc.low)) " to " (num(fc.high))
+                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(lang, fc.low)) " to " (num(lang, fc.high))
                 }
             }
             (f.polyline(&[(day(d), v), (day(fc.date), fc.mean)], LINE, true))
@@ -151,7 +153,7 @@ fn rba_chart(k: &KeyResult) -> Option<Markup> {
                 ("stroke", &MUTED),
                 ("stroke-dasharray", &"2 3"),
             ]))
-            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(b.value)) }
+            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(lang, b.value)) }
         }
         @if pts.len() > 1 { (f.polyline(&pts, LINE, false)) }
         @for &(x, y) in &pts {
@@ -160,7 +162,7 @@ fn rba_chart(k: &KeyResult) -> Option<Markup> {
         @if let Some(t) = &k.target {
             @let (x, y) = (f.x(day(t.date)), f.y(t.value));
             path d=(format!("M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z", y - 6.0, x + 6.0, y + 6.0, x - 6.0)) fill=(TARGET) {
-                title { "target " (num(t.value)) " by " (t.date) }
+                title { "target " (num(lang, t.value)) " by " (t.date) }
             }
             text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { "target" }
         }
@@ -180,15 +182,15 @@ fn status_class(k: &KeyResult) -> &'static str {
 
 /// The plan's part in a key result's forecast and the plan initiatives that carry it; nothing
 /// without a saved plan.
-fn planned_part(k: &KeyResult) -> Markup {
+fn planned_part(lang: Lang, k: &KeyResult) -> Markup {
     use evaluate::checkin::Counted;
     let Some(pl) = &k.planned else { return html! {} };
     let unit = k.unit.as_deref().unwrap_or("");
     html! {
         @if let Some(t) = &k.trend {
             p {
-                "Forecast = the trend's " (num(t.mean)) " " (unit) " + the plan's "
-                (num(pl.mean)) " " (unit) " (sd " (num(pl.sd)) ") from work shipping by the target date."
+                "Forecast = the trend's " (num(lang, t.mean)) " " (unit) " + the plan's "
+                (num(lang, pl.mean)) " " (unit) " (sd " (num(lang, pl.sd)) ") from work shipping by the target date."
             }
         }
         p {
@@ -197,7 +199,7 @@ fn planned_part(k: &KeyResult) -> Markup {
             @for (n, c) in pl.carriers.iter().enumerate() {
                 @if n > 0 { ", " }
                 a href={ "initiatives/" (c.id) ".html" } { (c.id) }
-                " (" (num(c.expected_change)) " " (unit) ", ships " (c.ships) ", "
+                " (" (num(lang, c.expected_change)) " " (unit) ", ships " (c.ships) ", "
                 (match c.counted {
                     Counted::InForecast => "in the forecast",
                     Counted::InData => "already in the data",
@@ -211,36 +213,41 @@ fn planned_part(k: &KeyResult) -> Markup {
 
 /// One key result's row of the check-in table, labelled with its code in the plan's structure
 /// when it has one.
-fn checkin_row(k: &KeyResult, code: Option<&str>, team: Option<model::TeamStatus>) -> Markup {
+fn checkin_row(
+    lang: Lang,
+    k: &KeyResult,
+    code: Option<&str>,
+    team: Option<model::TeamStatus>,
+) -> Markup {
     html! {
         tr {
             th scope="row" {
                 @if let Some(c) = code { (c) " " }
-                a href={ "#" (k.indicator) } { (k.name) } (mark(k.provenance))
+                a href={ "#" (k.indicator) } { (k.name) } (mark(lang, k.provenance))
             }
             td class="num" {
-                @match &k.baseline { Some(v) => { (num(v.value)) " (" (v.date) ")" } None => "—", }
+                @match &k.baseline { Some(v) => { (num(lang, v.value)) " (" (v.date) ")" } None => "—", }
             }
             td class="num" {
-                @match k.latest { Some((d, v)) => { (num(v)) " (" (d) ")" } None => "no data", }
+                @match k.latest { Some((d, v)) => { (num(lang, v)) " (" (d) ")" } None => (t!(lang, "throughline-light-no-data")), }
             }
             td class="num" {
-                @match &k.target { Some(v) => { (num(v.value)) " by " (v.date) } None => "—", }
+                @match &k.target { Some(v) => (t!(lang, "throughline-checkin-by", num(lang, v.value), v.date.to_string())), None => "—", }
             }
             td class="num" {
                 @match &k.forecast {
-                    Some(f) => { (num(f.mean)) " (" (num(f.low)) " – " (num(f.high)) ")" }
+                    Some(f) => { (num(lang, f.mean)) " (" (num(lang, f.low)) " – " (num(lang, f.high)) ")" }
                     None => "—",
                 }
             }
             td class="num" {
-                @match k.probability { Some(p) => (format_args!("{:.0}%", p * 100.0)), None => "—" }
+                @match k.probability { Some(p) => (crate::page::percent(lang, p * 100.0, 0)), None => "—" }
             }
             @match team {
                 // The team's call, with the computed status beside it: a disagreement shown,
                 // not hidden.
                 Some(t) => td class=(team_status_class(t)) {
-                    (team_status_word(t)) " (team; computed: " (k.status) ")"
+                    (t!(lang, "throughline-checkin-team-computed", team_status_word(lang, t), k.status.to_string()))
                 },
                 None => td class=(status_class(k)) { (k.status) },
             }
@@ -263,13 +270,13 @@ fn note_of<'a>(
 }
 
 /// The status words of a team's override, as the check-in shows statuses.
-fn team_status_word(s: model::TeamStatus) -> &'static str {
+fn team_status_word(lang: Lang, s: model::TeamStatus) -> String {
     match s {
-        model::TeamStatus::Met => "met",
-        model::TeamStatus::OnTrack => "on track",
-        model::TeamStatus::AtRisk => "at risk",
-        model::TeamStatus::OffTrack => "off track",
-        model::TeamStatus::NoData => "no data",
+        model::TeamStatus::Met => t!(lang, "throughline-checkin-met"),
+        model::TeamStatus::OnTrack => t!(lang, "throughline-light-on-track"),
+        model::TeamStatus::AtRisk => t!(lang, "throughline-light-at-risk"),
+        model::TeamStatus::OffTrack => t!(lang, "throughline-light-off-track"),
+        model::TeamStatus::NoData => t!(lang, "throughline-light-no-data"),
     }
 }
 
@@ -284,32 +291,32 @@ fn team_status_class(s: model::TeamStatus) -> &'static str {
 
 /// What the team said at the meeting: the story behind the curve, partners, what works, the
 /// decision and a status override with its reason.
-fn note_part(note: Option<&model::CheckinNote>, count: usize) -> Markup {
+fn note_part(lang: Lang, note: Option<&model::CheckinNote>, count: usize) -> Markup {
     let Some(n) = note else {
         return html! {
-            @if count > 0 { p class="legend" { (count) " earlier note(s) from other quarters in checkins.yaml." } }
+            @if count > 0 { p class="legend" { (t!(lang, "throughline-checkin-earlier-notes", count)) } }
         };
     };
     html! {
         div class="checkin-note" {
-            h3 { "The team's account" }
+            h3 { (t!(lang, "throughline-checkin-account")) }
             dl {
-                @if let Some(t) = &n.story { dt { "Story behind the curve" } dd { (t) } }
-                @if let Some(t) = &n.partners { dt { "Partners" } dd { (t) } }
-                @if let Some(t) = &n.what_works { dt { "What works" } dd { (t) } }
-                @if let Some(d) = n.decision { dt { "Decision" } dd { strong { (d.word()) } } }
+                @if let Some(t) = &n.story { dt { (t!(lang, "throughline-checkin-story")) } dd { (t) } }
+                @if let Some(t) = &n.partners { dt { (t!(lang, "throughline-checkin-partners")) } dd { (t) } }
+                @if let Some(t) = &n.what_works { dt { (t!(lang, "throughline-checkin-what-works")) } dd { (t) } }
+                @if let Some(d) = n.decision { dt { (t!(lang, "throughline-ws-checkin-decision")) } dd { strong { (d.word()) } } }
                 @if let Some(s) = n.status {
-                    dt { "Team's status" }
+                    dt { (t!(lang, "throughline-checkin-team-status")) }
                     dd {
-                        span class=(team_status_class(s)) { (team_status_word(s)) }
+                        span class=(team_status_class(s)) { (team_status_word(lang, s)) }
                         @if let Some(r) = &n.reason { " — " (r) }
                     }
                 }
             }
             p class="legend" {
-                @if let Some(a) = &n.author { "By " (a) }
-                @if let Some(d) = n.date { " on " (d) }
-                @if count > 1 { "; " (count) " notes in all (checkins.yaml keeps every one)" }
+                @if let Some(a) = &n.author { (t!(lang, "throughline-checkin-by-author", a)) }
+                @if let Some(d) = n.date { " " (t!(lang, "throughline-checkin-on-date", d.to_string())) }
+                @if count > 1 { "; " (t!(lang, "throughline-checkin-notes-in-all", count)) }
                 "."
             }
         }
@@ -317,29 +324,30 @@ fn note_part(note: Option<&model::CheckinNote>, count: usize) -> Markup {
 }
 
 pub(crate) fn checkin_body(
+    lang: Lang,
     ci: Option<&CheckIn>,
     planning: &model::Planning,
     notes: &[model::CheckinNote],
 ) -> Markup {
     let Some(ci) = ci else {
         return html! {
-            h1 { "Quarterly check-in" }
+            h1 { (t!(lang, "throughline-checkin-quarterly")) }
             p {
-                "No measurements yet: give indicators a " code { "source" } " and run "
-                code { "throughline import" } "."
+                (crate::page::rich(lang, "throughline-checkin-no-measurements", &[crate::page::Arg::Slot, crate::page::Arg::Slot], &[(1, html! { code { "source" } }), (2, html! { code { "throughline import" } })]))
             }
         };
     };
     let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
-    let cols: &[Col<'_>] = &[
-        ("Key result", false),
-        ("Baseline", false),
-        ("Latest", false),
-        ("Target", false),
-        ("Forecast at target date", false),
-        ("P(met)", false),
-        ("Status", false),
+    let heads = [
+        t!(lang, "throughline-ws-checkin-key-result"),
+        t!(lang, "throughline-col-baseline"),
+        t!(lang, "throughline-checkin-col-latest"),
+        t!(lang, "throughline-col-target"),
+        t!(lang, "throughline-checkin-col-forecast"),
+        t!(lang, "throughline-checkin-col-p-met"),
+        t!(lang, "throughline-fact-status"),
     ];
+    let cols: &[Col<'_>] = &heads.iter().map(|h| (h.as_str(), false)).collect::<Vec<_>>();
     let of = |id: &model::Id| ci.key_results.iter().find(|k| &k.indicator == id);
     let team = |k: &KeyResult| note_of(notes, k, ci.quarter).0.and_then(|n| n.status);
     // With the plan's structure written, one table per objective, its key results by code;
@@ -348,17 +356,16 @@ pub(crate) fn checkin_body(
         planning.key_results().map(|(_, _, k)| &k.indicator).collect();
     let tables = if planning.buckets.is_empty() {
         table(
-            "Key results",
+            &t!(lang, "throughline-checkin-key-results"),
             cols,
-            html! { @for k in &ci.key_results { (checkin_row(k, None, team(k))) } },
+            html! { @for k in &ci.key_results { (checkin_row(lang, k, None, team(k))) } },
         )
     } else {
         let others: Vec<&KeyResult> =
             ci.key_results.iter().filter(|k| !in_structure.contains(&&k.indicator)).collect();
         html! {
             p {
-                "Grouped by the plan's objectives and key results. The baseline and target here are the indicator's dated ones, which the status is judged against; "
-                a href="plan.html#okrs" { "the plan" } " sets each key result's own for the plan year."
+                (crate::page::rich(lang, "throughline-checkin-grouped", &[crate::page::Arg::Slot], &[(1, html! { a href="plan.html#okrs" { (t!(lang, "throughline-checkin-the-plan")) } })]))
             }
             @for b in &planning.buckets {
                 @for o in &b.objectives {
@@ -369,7 +376,7 @@ pub(crate) fn checkin_body(
                             html! {
                                 @for pk in &o.key_results {
                                     @if let Some(k) = of(&pk.indicator) {
-                                        (checkin_row(k, Some(pk.id.as_str()), team(k)))
+                                        (checkin_row(lang, k, Some(pk.id.as_str()), team(k)))
                                     }
                                 }
                             },
@@ -379,12 +386,12 @@ pub(crate) fn checkin_body(
                 }
             }
             @if !others.is_empty() {
-                (table("Other indicators with targets", cols, html! { @for k in others { (checkin_row(k, None, team(k))) } }))
+                (table(&t!(lang, "throughline-checkin-other-indicators"), cols, html! { @for k in others { (checkin_row(lang, k, None, team(k))) } }))
             }
         }
     };
     html! {
-        h1 { "Check-in " (ci.quarter) }
+        h1 { (t!(lang, "throughline-checkin-title", ci.quarter.to_string())) }
         p {
             "Data up to " (ci.as_of) ". Status rule: " strong { "met" }
             " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline, plus the saved plan's expected change from work shipping after this check-in and before the target date) gives the probability of meeting the target by its date: "
@@ -396,21 +403,22 @@ pub(crate) fn checkin_body(
         (tables)
         @for k in &ci.key_results {
             section id=(k.indicator) {
-                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(k.provenance)) }
-                @match rba_chart(k) {
-                    None => p { "Not enough to draw: no values and no baseline or target." },
-                    Some(chart) => (figure(&chart, &format!(
-                        "Dots: measured values{}. Dashed line and band: forecast and its {}% interval. Diamond: target.",
+                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(lang, k.provenance)) }
+                @match rba_chart(lang, k) {
+                    None => p { (t!(lang, "throughline-checkin-nothing-to-draw")) },
+                    Some(chart) => (figure(&chart, &t!(
+                        lang,
+                        "throughline-checkin-chart-caption",
                         k.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default(),
-                        k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0)
+                        k.forecast.as_ref().map_or(80.0, |f| f.level * 100.0).to_string()
                     ))),
                 }
-                (planned_part(k))
+                (planned_part(lang, k))
                 @let (note, count) = note_of(notes, k, ci.quarter);
-                (note_part(note, count))
+                (note_part(lang, note, count))
                 @if !k.initiatives.is_empty() {
                     p {
-                        "Behind it: "
+                        (t!(lang, "throughline-checkin-behind-it")) " "
                         @for (n, i) in k.initiatives.iter().enumerate() {
                             @if n > 0 { ", " }
                             a href={ "initiatives/" (i.id) ".html" } { (i.name) }
@@ -422,13 +430,13 @@ pub(crate) fn checkin_body(
                 }
             }
         }
-        h2 { "The story behind the curves" }
-        p { "Results-Based Accountability asks, for each curve:" }
+        h2 { (t!(lang, "throughline-checkin-stories")) }
+        p { (t!(lang, "throughline-checkin-rba-asks")) }
         ul { @for p in &ci.prompts { li { (p) } } }
     }
 }
 
-fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
+fn effect_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
     let fitted = &ev.estimate.fitted;
     if fitted.len() < 2 {
         return None;
@@ -439,7 +447,7 @@ fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
     let obs: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.observed)).collect();
     let cf: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.counterfactual)).collect();
     let content = html! {
-        (f.axes())
+        (f.axes(lang))
         (f.polyline(&cf, MUTED, true))
         (f.polyline(&obs, LINE, false))
         @if let Some(d) = ev.deployed {
@@ -453,7 +461,7 @@ fn effect_chart(ev: &EvaluationShown) -> Option<Markup> {
 /// The effect by period: the treated series' effect with its pointwise band, each placebo's
 /// (a comparison series treated as if it had received the change) in grey behind it, zero and
 /// the deployment. A real effect stands out of the placebos after the line and not before.
-fn effect_path_chart(ev: &EvaluationShown) -> Option<Markup> {
+fn effect_path_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
     let est = &ev.estimate;
     let fitted = &est.fitted;
     if fitted.len() < 2 {
@@ -475,7 +483,7 @@ fn effect_path_chart(ev: &EvaluationShown) -> Option<Markup> {
     let zero = f1(f.y(0.0));
     let path: Vec<(f64, f64)> = fitted.iter().map(|p| (day(p.date), p.effect)).collect();
     let content = html! {
-        (f.axes())
+        (f.axes(lang))
         (leaf("polygon", &[("points", &band), ("fill", &LINE), ("fill-opacity", &"0.15"), ("stroke", &"none")]))
         @if let Some(ps) = &est.placebos {
             @for u in &ps.units {
@@ -516,7 +524,7 @@ fn strength_word(s: model::Strength) -> &'static str {
 
 /// Whether the data are real (from the store's provenance of the series used), the design's
 /// verdict and the placebo results.
-fn design_paragraph(ev: &EvaluationShown) -> Markup {
+fn design_paragraph(lang: Lang, ev: &EvaluationShown) -> Markup {
     let est = &ev.estimate;
     let j = evaluate::strength::judge(&est.design, est.effect, est.se);
     // One paragraph for the design checks: in-space placebos, then the in-time placebo.
@@ -525,7 +533,7 @@ fn design_paragraph(ev: &EvaluationShown) -> Markup {
         checks.push(format!(
             "In-space placebos: each of the {} comparison series treated in turn; the treated series' post/pre RMSPE ratio ({}) ranks {} of {} (p = {:.3}).",
             p.units.len(),
-            num(p.ratio),
+            num(lang, p.ratio),
             p.rank,
             p.units.len() + 1,
             p.p_value
@@ -535,10 +543,10 @@ fn design_paragraph(ev: &EvaluationShown) -> Markup {
         checks.push(format!(
             "In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).",
             t.date,
-            num(t.effect),
+            num(lang, t.effect),
             est.level * 100.0,
-            num(t.low),
-            num(t.high),
+            num(lang, t.low),
+            num(lang, t.high),
             t.p_value
         ));
     }
@@ -555,33 +563,33 @@ fn design_paragraph(ev: &EvaluationShown) -> Markup {
     }
 }
 
-fn dist(d: &model::Distribution) -> String {
+fn dist(lang: Lang, d: &model::Distribution) -> String {
     let (lo, hi) = (simulate::sampler::quantile(d, 0.05), simulate::sampler::quantile(d, 0.95));
-    format!("mean {} (90%: {} – {})", num(d.mean()), num(lo), num(hi))
+    format!("mean {} (90%: {} – {})", num(lang, d.mean()), num(lang, lo), num(lang, hi))
 }
 
 /// One evaluation: the estimate, the design's verdict, the charts, the details and the link
 /// updates.
-fn evaluation(ev: &EvaluationShown) -> Markup {
+fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
     let est = &ev.estimate;
     html! {
         section id=(ev.initiative) {
-            h2 { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } " on " (ev.indicator) (mark(ev.data)) }
+            h2 { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } " on " (ev.indicator) (mark(lang, ev.data)) }
             p {
-                (est.method) ": " strong { (num(est.effect)) } " per period"
+                (est.method) ": " strong { (num(lang, est.effect)) } " per period"
                 @if let Some(r) = est.relative() { (format_args!(" ({:+.1}%)", r * 100.0)) }
-                ", " (format_args!("{:.0}", est.level * 100.0)) "% interval " (num(est.low)) " to " (num(est.high))
+                ", " (format_args!("{:.0}", est.level * 100.0)) "% interval " (num(lang, est.low)) " to " (num(lang, est.high))
                 " (p = " (format_args!("{:.3}", est.p_value)) ")."
                 @if let Some(p) = ev.predicted {
-                    " In the node's unit (× " (num(ev.scale)) "): " (num(est.effect * ev.scale))
-                    " observed against " (num(p)) " predicted by the model's priors."
+                    " In the node's unit (× " (num(lang, ev.scale)) "): " (num(lang, est.effect * ev.scale))
+                    " observed against " (num(lang, p)) " predicted by the model's priors."
                 }
             }
-            (design_paragraph(ev))
-            @if let Some(chart) = effect_chart(ev) {
+            (design_paragraph(lang, ev))
+            @if let Some(chart) = effect_chart(lang, ev) {
                 (figure(&chart, "Solid: observed. Dashed: the estimated series without the change. Vertical line: the deployment."))
             }
-            @if let Some(path) = effect_path_chart(ev) {
+            @if let Some(path) = effect_path_chart(lang, ev) {
                 (figure(&path, &format!(
                     "The effect by period (observed minus the counterfactual; before the deployment, the misfit) with its {:.0}% pointwise band. Grey: the placebos, each comparison series treated as if it had received the change. Vertical line: the deployment.",
                     est.level * 100.0
@@ -593,7 +601,7 @@ fn evaluation(ev: &EvaluationShown) -> Markup {
                     @for t in &est.terms {
                         tr {
                             th scope="row" { (t.name) }
-                            td class="num" { (num(t.value)) @if let Some(s) = t.se { " ± " (num(s)) } }
+                            td class="num" { (num(lang, t.value)) @if let Some(s) = t.se { " ± " (num(lang, s)) } }
                         }
                     }
                 }
@@ -608,8 +616,8 @@ fn evaluation(ev: &EvaluationShown) -> Markup {
                             @for u in ups {
                                 tr {
                                     th scope="row" { (u.from) " → " (u.to) }
-                                    td { (dist(&u.prior)) }
-                                    td { (dist(&u.posterior)) }
+                                    td { (dist(lang, &u.prior)) }
+                                    td { (dist(lang, &u.posterior)) }
                                 }
                             }
                         },
@@ -623,9 +631,9 @@ fn evaluation(ev: &EvaluationShown) -> Markup {
 }
 
 /// The evaluations page body.
-pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> Markup {
+pub(crate) fn evaluations_body(lang: Lang, evals: &[EvaluationShown]) -> Markup {
     html! {
-        h1 { "Evaluations" }
+        h1 { (t!(lang, "throughline-nav-evaluations")) }
         p {
             "What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate normal update; recorded in "
             code { "evaluations.yaml" } " by " code { "throughline evaluate --write" }
@@ -634,7 +642,7 @@ pub(crate) fn evaluations_body(evals: &[EvaluationShown]) -> Markup {
         @if evals.is_empty() {
             p { "No shipped initiative has an evaluation design with data yet." }
         }
-        @for ev in evals { (evaluation(ev)) }
+        @for ev in evals { (evaluation(lang, ev)) }
     }
 }
 
@@ -679,7 +687,7 @@ mod tests {
 
     #[test]
     fn the_page_draws_the_effect_path_with_its_band_and_every_placebo() {
-        let body = evaluations_body(&[shown(Provenance::Measured)]).into_string();
+        let body = evaluations_body(Lang::EN, &[shown(Provenance::Measured)]).into_string();
         assert!(body.contains("ind: effect by period with its 95% band, and placebos"), "{body}");
         assert_eq!(body.matches("<title>placebo: region_").count(), 6);
         assert_eq!(body.matches("fill-opacity=\"0.15\"").count(), 1, "one band");
@@ -692,12 +700,12 @@ mod tests {
 
     #[test]
     fn synthetic_data_are_named_and_never_strong() {
-        let body = evaluations_body(&[shown(Provenance::Synthetic)]).into_string();
+        let body = evaluations_body(Lang::EN, &[shown(Provenance::Synthetic)]).into_string();
         assert!(body.contains("ind <small class=\"warn\">synthetic data</small></h2>"), "{body}");
         assert!(body.contains("<strong>On synthetic data.</strong> Synthetic data are generated"));
         assert!(!body.contains("<strong>strong</strong>"));
         assert!(body.contains("the data are marked synthetic"));
-        let body = evaluations_body(&[shown(Provenance::Illustrative)]).into_string();
+        let body = evaluations_body(Lang::EN, &[shown(Provenance::Illustrative)]).into_string();
         assert!(body.contains("<strong>On illustrative data.</strong> Illustrative data are"));
     }
 }

@@ -6,7 +6,11 @@
 //! the one [`Shell`], whose slots (account bar, "updating…" banner, edit links, comments,
 //! footer) the static site leaves empty and the workspace fills per request. Nothing is ever
 //! spliced into a finished page.
+//!
+//! Every word a page shows comes from a message ([`t!`], [`rich`]) in the page's [`Lang`];
+//! only the model's own content (names, descriptions) is shown as written.
 
+pub use i18n::{Arg, Lang, t};
 pub use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use model::Provenance;
@@ -30,6 +34,8 @@ pub struct Page {
 /// The whole report as pages and assets, with what every page's frame shows.
 #[derive(Clone, Debug)]
 pub struct Site {
+    /// The language of every page.
+    pub lang: Lang,
     /// The model's name, in every title and header.
     pub model: String,
     /// The footer of every page.
@@ -55,6 +61,7 @@ impl Site {
     pub fn render(&self, page: &Page, slots: Slots) -> Markup {
         let up = "../".repeat(page.depth);
         Shell {
+            lang: self.lang,
             title: &format!("{} — {}", page.title, self.model),
             nav: Nav::Report { model: &self.model, up: &up },
             footer: Some(self.footer.clone()),
@@ -77,6 +84,8 @@ pub struct Slots {
     pub comments: Option<Markup>,
     /// Edit links for editors, after the comments.
     pub edit: Option<Markup>,
+    /// The language picker, after the navigation (the static report is in one language).
+    pub languages: Option<Markup>,
 }
 
 /// The navigation of a page.
@@ -96,6 +105,8 @@ pub enum Nav<'a> {
 /// The one page shell.
 #[derive(Clone, Debug)]
 pub struct Shell<'a> {
+    /// The language of the page: `lang`, `dir` and the navigation's words.
+    pub lang: Lang,
     /// The `<title>`.
     pub title: &'a str,
     /// The header's navigation.
@@ -107,23 +118,30 @@ pub struct Shell<'a> {
 }
 
 /// The report's sections: (link relative to the root, label).
-const SECTIONS: [(&str, &str); 11] = [
-    ("index.html", "Overview"),
-    ("index.html#programs", "Programs"),
-    ("index.html#initiatives", "Initiatives"),
-    ("index.html#goals", "Goals"),
-    ("plan.html", "Annual plan"),
-    ("checkin.html", "Check-in"),
-    ("evaluations.html", "Evaluations"),
-    ("communities.html", "Communities"),
-    ("rba.html", "Results accountability"),
-    ("voi.html", "What to learn first"),
-    ("gaps.html", "Gaps"),
-];
+fn sections(lang: Lang) -> [(&'static str, String); 11] {
+    [
+        ("index.html", t!(lang, "throughline-nav-overview")),
+        ("index.html#programs", t!(lang, "throughline-nav-programs")),
+        ("index.html#initiatives", t!(lang, "throughline-nav-initiatives")),
+        ("index.html#goals", t!(lang, "throughline-nav-goals")),
+        ("plan.html", t!(lang, "throughline-nav-plan")),
+        ("checkin.html", t!(lang, "throughline-nav-checkin")),
+        ("evaluations.html", t!(lang, "throughline-nav-evaluations")),
+        ("communities.html", t!(lang, "throughline-nav-communities")),
+        ("rba.html", t!(lang, "throughline-nav-rba")),
+        ("voi.html", t!(lang, "throughline-nav-voi")),
+        ("gaps.html", t!(lang, "throughline-nav-gaps")),
+    ]
+}
 
 /// The workspace's own screens.
-const WORKSPACE: [(&str, &str); 3] =
-    [("/", "Overview"), ("/revisions", "Revisions"), ("/rounds", "Consultation")];
+fn workspace(lang: Lang) -> [(&'static str, String); 3] {
+    [
+        ("/", t!(lang, "throughline-nav-overview")),
+        ("/revisions", t!(lang, "throughline-nav-revisions")),
+        ("/rounds", t!(lang, "throughline-nav-consultation")),
+    ]
+}
 
 impl Shell<'_> {
     /// The page around `body`.
@@ -131,19 +149,29 @@ impl Shell<'_> {
         let s = &self.slots;
         // The brand and its link, the stylesheet, the navigation's label, and its links (each
         // prefixed with `up`).
-        let (brand, home, css, label, up, links): (&str, String, String, &str, &str, &[_]) =
+        let lang = self.lang;
+        let (brand, home, css, label, up, links): (&str, String, String, String, &str, Vec<_>) =
             match self.nav {
                 Nav::Report { model, up } => {
                     let (home, css) = (format!("{up}index.html"), format!("{up}style.css"));
-                    (model, home, css, "Report sections", up, &SECTIONS)
+                    let label = t!(lang, "throughline-nav-report-label");
+                    (model, home, css, label, up, sections(lang).into())
                 }
                 Nav::Workspace => {
-                    ("throughline", "/".into(), "/style.css".into(), "Workspace", "", &WORKSPACE)
+                    let label = t!(lang, "throughline-nav-workspace-label");
+                    (
+                        "throughline",
+                        "/".into(),
+                        "/style.css".into(),
+                        label,
+                        "",
+                        workspace(lang).into(),
+                    )
                 }
             };
         html! {
             (DOCTYPE) "\n"
-            html lang="en" {
+            html lang=(lang.code()) dir=(lang.dir()) {
                 "\n"
                 head {
                     "\n" meta charset="utf-8";
@@ -168,6 +196,7 @@ impl Shell<'_> {
                                 "\n"
                             }
                         }
+                        @if let Some(l) = &s.languages { (l) }
                         @if let Some(a) = &s.account { (a) }
                         @if let Some(b) = &s.banner { (b) }
                         "\n"
@@ -189,12 +218,18 @@ impl Shell<'_> {
 }
 
 /// The cells of a simulated quantity: mean ± standard error, 90% interval, P(>0).
-pub fn summary_cells(s: &Summary) -> Markup {
+pub fn summary_cells(lang: Lang, s: &Summary) -> Markup {
     html! {
-        td class="num" { (num(s.mean)) " " span class="legend" { "± " (num(s.se)) } }
-        td class="num" { (num(s.p5)) " – " (num(s.p95)) }
-        td class="num" { (format_args!("{:.0}%", s.p_positive * 100.0)) }
+        td class="num" { (num(lang, s.mean)) " " span class="legend" { "± " (num(lang, s.se)) } }
+        td class="num" { (num(lang, s.p5)) " – " (num(lang, s.p95)) }
+        td class="num" { (percent(lang, s.p_positive * 100.0, 0)) }
     }
+}
+
+/// A percentage (`percent` of 100) with `digits` decimals, in the language's way (`12%`,
+/// `12 %`, `12٪`).
+pub fn percent(lang: Lang, percent: f64, digits: usize) -> String {
+    t!(lang, "throughline-percent", lang.decimal(percent, digits))
 }
 
 /// A column of a table's head: its label and whether it holds numbers.
@@ -213,30 +248,68 @@ pub fn table(caption: &str, cols: &[Col<'_>], rows: Markup) -> Markup {
 }
 
 /// A list of texts, or "none".
-pub fn list<T: Render>(items: &[T]) -> Markup {
+pub fn list<T: Render>(lang: Lang, items: &[T]) -> Markup {
     html! {
-        @if items.is_empty() { em { "none" } } @else { ul { @for i in items { li { (i) } } } }
+        @if items.is_empty() { em { (t!(lang, "throughline-none")) } } @else { ul { @for i in items { li { (i) } } } }
+    }
+}
+
+/// Message `key` whose [`Arg::Slot`] parameters are filled with markup from `slots` (by the
+/// parameter's number): a link or an emphasis inside a sentence, the sentence's words and
+/// their order still the translator's. The message's own text is escaped.
+pub fn rich(lang: Lang, key: &str, args: &[Arg], slots: &[(usize, Markup)]) -> Markup {
+    html! {
+        @for piece in lang.pieces(key, args) {
+            @match piece {
+                i18n::Piece::Text(text) => (text),
+                i18n::Piece::Slot(n) => {
+                    @if let Some((_, m)) = slots.iter().find(|(at, _)| *at == n + 1) { (m) }
+                }
+            }
+        }
     }
 }
 
 /// What the model's value unit means ("value points" is otherwise never explained): the value
 /// function's judgement weights put every goal's change, and scores on non-mission benefits, on
 /// one scale, with one goal's weight as the example.
-pub fn value_note(m: &model::Model) -> Markup {
-    let unit = m.value.unit.as_deref().unwrap_or("value");
+pub fn value_note(lang: Lang, m: &model::Model) -> Markup {
+    let value = t!(lang, "throughline-value-unit-default");
+    let unit = m.value.unit.as_deref().unwrap_or(&value);
     let example = m.value.goals.iter().find_map(|(g, w)| {
         let n = m.node(g.as_str())?;
-        let counted = n.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
-        Some(format!("a change of one in “{}”{counted} is worth {} {unit}", n.name, num(*w)))
+        let named = match n.unit.as_deref() {
+            Some(u) => t!(lang, "throughline-value-note-goal-unit", &n.name, u),
+            None => t!(lang, "throughline-value-note-goal", &n.name),
+        };
+        Some(t!(lang, "throughline-value-note-example", named, num(lang, *w), unit))
     });
+    let eg = example.map(|e| format!(" {}", t!(lang, "throughline-value-note-eg", e)));
+    let code = |text: &'static str| html! { code { (text) } };
     html! {
         p class="legend" {
-            strong { "What “" (unit) "” are: " }
-            "the model's value function (its " code { "value" } " section) weighs each goal's change, and each point of non-mission benefit, so that work on different goals can be compared on one scale"
-            @if let Some(e) = example { " (e.g. " (e) ")" }
-            ". The weights are judgements, not measurements: "
-            code { "throughline simulate --weight-spread" } " shows how the ranking moves when they move."
+            strong { (t!(lang, "throughline-value-note-title", unit)) " " }
+            (rich(
+                lang,
+                "throughline-value-note-body",
+                &[Arg::Slot, Arg::Text(eg.unwrap_or_default()), Arg::Slot],
+                &[(1, code("value")), (3, code("throughline simulate --weight-spread"))],
+            ))
         }
+    }
+}
+
+/// A level of a results chain (input … impact) in the page's language.
+pub fn level(lang: Lang, level: model::Level) -> String {
+    use model::Level;
+    match level {
+        Level::Input => t!(lang, "throughline-level-input"),
+        Level::Activity => t!(lang, "throughline-level-activity"),
+        Level::Output => t!(lang, "throughline-level-output"),
+        Level::OutcomeShort => t!(lang, "throughline-level-outcome-short"),
+        Level::OutcomeIntermediate => t!(lang, "throughline-level-outcome-intermediate"),
+        Level::OutcomeLong => t!(lang, "throughline-level-outcome-long"),
+        Level::Impact => t!(lang, "throughline-level-impact"),
     }
 }
 
@@ -251,14 +324,35 @@ pub fn warn(text: &str) -> Markup {
 }
 
 /// "Incomplete: …" under a framework view, when its completeness rules found gaps.
-pub fn incomplete(gaps: &[String]) -> Markup {
-    html! { @if !gaps.is_empty() { (warn(&format!("Incomplete: {}", gaps.join("; ")))) "\n" } }
+pub fn incomplete(lang: Lang, gaps: &[String]) -> Markup {
+    html! { @if !gaps.is_empty() { (warn(&t!(lang, "throughline-incomplete", gaps.join("; ")))) "\n" } }
 }
 
 /// The mark beside a row or heading whose figures come from data that are not measured
-/// ([`Provenance::mark`]); nothing for measured data.
-pub fn mark(p: Provenance) -> Markup {
-    html! { @if let Some(m) = p.mark() { " " small class="warn" { (m) } } }
+/// ([`Provenance::mark`], in the page's language); nothing for measured data.
+pub fn mark(lang: Lang, p: Provenance) -> Markup {
+    let m = match p {
+        Provenance::Measured => None,
+        Provenance::Synthetic => Some(t!(lang, "throughline-mark-synthetic")),
+        Provenance::Illustrative => Some(t!(lang, "throughline-mark-illustrative")),
+    };
+    html! { @if let Some(m) = m { " " small class="warn" { (m) } } }
+}
+
+/// The sentence under every computed output's title when the model's own figures are not
+/// measured ([`model::provenance::model_note`], in the page's language).
+pub fn model_note(lang: Lang, p: Provenance) -> Option<String> {
+    let (marked, meaning) = match p {
+        Provenance::Measured => return None,
+        Provenance::Synthetic => {
+            (t!(lang, "throughline-mark-synthetic"), t!(lang, "throughline-meaning-synthetic"))
+        }
+        Provenance::Illustrative => (
+            t!(lang, "throughline-mark-illustrative"),
+            t!(lang, "throughline-meaning-illustrative"),
+        ),
+    };
+    Some(t!(lang, "throughline-model-note", marked, meaning))
 }
 
 /// The paragraph above a table some of whose rows carry the mark
@@ -279,9 +373,18 @@ pub fn outside_link(url: &str, text: &str) -> Markup {
     html! { a href=(allowed(url).unwrap_or("#")) { (text) } }
 }
 
-/// A number as the report shows it.
-pub fn num(x: f64) -> String {
-    model::display::num(x)
+/// A number as the report shows it ([`model::display::num`]'s rounding), in the language's
+/// digits and separators.
+pub fn num(lang: Lang, x: f64) -> String {
+    // English is written exactly as the terminal writes it (the same figure never reads two
+    // ways); CLDR's English would group a rounded 10000.
+    if lang == Lang::EN {
+        return model::display::num(x);
+    }
+    match model::display::rounded(x) {
+        Ok((v, digits, suffix)) => format!("{}{suffix}", lang.decimal(v, digits)),
+        Err(special) => special.to_string(),
+    }
 }
 
 /// A coordinate with one decimal, as the charts write them.
@@ -331,6 +434,7 @@ mod tests {
 
     fn site() -> Site {
         Site {
+            lang: Lang::EN,
             model: "M & <co>".into(),
             footer: html! { "Made." },
             pages: vec![Page {
@@ -364,6 +468,7 @@ mod tests {
             banner: Some(html! { p class="updating" { "B" } }),
             comments: Some(html! { section id="comments" { "C" } }),
             edit: Some(html! { section id="edit" { "E" } }),
+            languages: None,
         };
         let full = s.render(&s.pages[0], slots).into_string();
         let at = |what: &str| full.find(what).unwrap_or_else(|| panic!("{what} in {full}"));

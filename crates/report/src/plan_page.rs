@@ -5,62 +5,60 @@ use model::display::pct;
 
 use portfolio::{AnnualPlan, Outcome};
 
-use crate::page::{Col, Markup, f1, html, leaf, list, num, table, warn};
+use crate::page::{Arg, Col, Lang, Markup, f1, html, leaf, list, num, rich, t, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";
 const MUST: &str = "#b06d00";
 
 /// The page body.
-pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> Markup {
+pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Markup {
     let p = &plan.problem;
     let s = &plan.solution;
     let cur = model.meta.currency.as_str();
-    let unit = model.value.unit.as_deref().unwrap_or("value");
+    let value = t!(lang, "throughline-value-unit-default");
+    let unit = model.value.unit.as_deref().unwrap_or(&value);
     let rates = p.teams.iter().any(|t| t.rate.is_some());
-    let budget = p.budget.map_or("no budget limit".to_string(), |x| {
-        let covers = match (rates, p.hiring) {
-            (false, _) => "",
-            (true, false) => " for spend besides the teams' time",
-            (true, true) => " for spend besides the teams' time, hiring included",
-        };
-        format!("a budget of {} {cur}{covers}", num(x))
+    let budget = p.budget.map_or(t!(lang, "throughline-plan-no-budget"), |x| {
+        let amount = num(lang, x);
+        match (rates, p.hiring) {
+            (false, _) => t!(lang, "throughline-plan-budget", amount, cur),
+            (true, false) => t!(lang, "throughline-plan-budget-besides-time", amount, cur),
+            (true, true) => t!(lang, "throughline-plan-budget-besides-time-hiring", amount, cur),
+        }
     });
     let time = match plan.horizon {
-        Some(h) => format!(
-            " Benefits count from the quarter after work ships to {} years after the plan's start, discounted at {} a year, so earlier work is worth more.",
-            h.quarters / 4,
-            pct(h.discount_rate)
-        ),
-        None => " Value does not depend on when work ships.".to_string(),
+        Some(h) => {
+            t!(lang, "throughline-plan-horizon", (h.quarters / 4).to_string(), pct(h.discount_rate))
+        }
+        None => t!(lang, "throughline-plan-no-horizon"),
     };
     let head = html! {
-        h1 { "Annual plan" } "\n"
+        h1 { (t!(lang, "throughline-nav-plan")) } "\n"
         p class="lead" {
-            "The plan that maximises expected value within " (budget)
-            ", each team's capacity per quarter, dependencies, exclusions, must-do work and the balance rules, over "
-            (p.quarters) " quarters (" (plan.quarters.join(", ")) ")." (time)
+            (t!(lang, "throughline-plan-lead", budget, p.quarters.to_string(), plan.quarters.join(", ")))
+            " " (time)
         }
         "\n"
     };
     let status = match &s.outcome {
         Outcome::Optimal => {
-            html! { p { "Status: " strong { "optimal" } " (proven by " (s.solver.name()) ")." } "\n" }
+            html! { p { (rich(lang, "throughline-plan-optimal", &[Arg::Slot, s.solver.name().into()], &[(1, html! { strong { (t!(lang, "throughline-plan-optimal-word")) } })])) } "\n" }
         }
         Outcome::TimeLimit { gap } => html! {
-            (warn(&format!("Status: the solver stopped at its time limit; this plan is within {:.2}% of the best possible.", gap * 100.0)))
+            (warn(&t!(lang, "throughline-plan-time-limit", format!("{:.2}", gap * 100.0))))
             "\n"
         },
         Outcome::Infeasible { conflicts } => {
             return html! {
                 (head)
-                (warn("No plan satisfies every rule. These rules conflict; drop or loosen one:"))
+                (warn(&t!(lang, "throughline-plan-infeasible")))
                 ul { @for c in conflicts { li { (c) } } }
                 "\n"
             };
         }
         Outcome::Failed { reason } => {
-            return html! { (head) (warn(&format!("The solver failed: {reason}"))) "\n" };
+            return html! { (head) (warn(&t!(lang, "throughline-plan-failed", reason.as_str()))) "\n" };
         }
     };
     let st = &plan.staffing;
@@ -69,38 +67,38 @@ pub(crate) fn body(model: &model::Model, plan: &AnnualPlan) -> Markup {
         (status)
         p {
             strong { (plan.schedule.len()) } " of " (p.items.len()) " initiatives; expected value "
-            strong { (num(s.value)) " " (unit) } "; "
+            strong { (num(lang, s.value)) " " (unit) } "; "
             @if st.paid > 0.0 {
-                "spend " strong { (num(s.cost)) " " (cur) } " from the budget, besides "
-                (num(st.staff_cost)) " " (cur) " of the teams' paid time"
+                "spend " strong { (num(lang, s.cost)) " " (cur) } " from the budget, besides "
+                (num(lang, st.staff_cost)) " " (cur) " of the teams' paid time"
             } @else {
-                "cost " strong { (num(s.cost)) " " (cur) }
+                "cost " strong { (num(lang, s.cost)) " " (cur) }
             }
-            @if p.risk.is_some() { "; risk-adjusted objective " (num(s.objective)) }
+            @if p.risk.is_some() { "; risk-adjusted objective " (num(lang, s.objective)) }
             "; " strong { (pct(st.share_used)) } " of the teams' person-quarters used"
-            @if st.hired > 0.0 { ", " (num(st.hired)) " hired beyond capacity" }
+            @if st.hired > 0.0 { ", " (num(lang, st.hired)) " hired beyond capacity" }
             "."
         }
         "\n"
-        h2 id="timeline" { "Timeline by team" } "\n"
-        (timeline_svg(model, plan))
-        (load(plan))
-        (people(plan, cur))
+        h2 id="timeline" { (t!(lang, "throughline-plan-timeline")) } "\n"
+        (timeline_svg(lang, model, plan))
+        (load(lang, plan))
+        (people(lang, plan, cur))
         @if !plan.balance.is_empty() { (balance(plan)) }
-        @if plan.audiences.iter().any(|a| a.initiatives > 0) { (audiences(plan)) }
-        @if !plan.structure.is_empty() { (structure(plan)) }
-        @else if !plan.objectives.is_empty() { (objectives(plan)) }
+        @if plan.audiences.iter().any(|a| a.initiatives > 0) { (audiences(lang, plan)) }
+        @if !plan.structure.is_empty() { (structure(lang, plan)) }
+        @else if !plan.objectives.is_empty() { (objectives(lang, plan)) }
         @if !plan.frontier.is_empty() {
-            h2 id="frontier" { "Efficient frontier" } "\n"
-            (frontier_svg(plan, cur, unit))
+            h2 id="frontier" { (t!(lang, "throughline-plan-frontier")) } "\n"
+            (frontier_svg(lang, plan, cur, unit))
         }
-        @if !plan.marginals.is_empty() { (marginals(plan, unit)) }
+        @if !plan.marginals.is_empty() { (marginals(lang, plan, unit)) }
         (reasons(plan))
     }
 }
 
 /// Person-quarters used of those available, per team and quarter.
-fn load(plan: &AnnualPlan) -> Markup {
+fn load(lang: Lang, plan: &AnnualPlan) -> Markup {
     let p = &plan.problem;
     html! {
         table {
@@ -118,7 +116,7 @@ fn load(plan: &AnnualPlan) -> Markup {
                         tr {
                             th scope="row" { (team.id) }
                             @for q in 0..p.quarters {
-                                td class="num" { (num(plan.load[t][q])) " / " (num(team.capacity[q])) }
+                                td class="num" { (num(lang, plan.load[t][q])) " / " (num(lang, team.capacity[q])) }
                             }
                         }
                         "\n"
@@ -171,9 +169,9 @@ fn balance(plan: &AnnualPlan) -> Markup {
 }
 
 /// The share of effort spent on each audience, with a bar.
-fn audiences(plan: &AnnualPlan) -> Markup {
+fn audiences(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
-        h2 id="audiences" { "Audiences" }
+        h2 id="audiences" { (t!(lang, "throughline-fact-audiences")) }
         table {
             caption { "Share of the plan's effort spent on initiatives serving each audience (an initiative serving several counts for each)" }
             thead {
@@ -214,13 +212,13 @@ fn audiences(plan: &AnnualPlan) -> Markup {
 }
 
 /// Each objective (a goal the plan moves) with its key results.
-fn objectives(plan: &AnnualPlan) -> Markup {
+fn objectives(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
-        h2 id="okrs" { "Objectives and key results" } "\n"
+        h2 id="okrs" { (t!(lang, "throughline-plan-okrs")) } "\n"
         @for o in &plan.objectives {
             h3 { a href={ "goals/" (o.goal) ".html" } { (o.name) } }
             p {
-                "Expected change from the plan: " strong { (num(o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
+                "Expected change from the plan: " strong { (num(lang, o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
                 ", by " (o.initiatives.len()) " initiatives."
             }
             "\n"
@@ -245,9 +243,9 @@ fn objectives(plan: &AnnualPlan) -> Markup {
 /// The plan's structure as the model writes it: goal → bucket → objective, a table of each
 /// objective's key results against the plan, and a table of their hypotheses with the work that
 /// carries them.
-fn structure(plan: &AnnualPlan) -> Markup {
+fn structure(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
-        h2 id="okrs" { "Plan against targets" } "\n"
+        h2 id="okrs" { (t!(lang, "throughline-plan-against-targets")) } "\n"
         p {
             "Goal → bucket → objective → key result → hypotheses, as the plan's structure is written. "
             "For each key result: the plan's expected change in what its indicator measures, the gap from the baseline to the target "
@@ -261,7 +259,7 @@ fn structure(plan: &AnnualPlan) -> Markup {
                     h3 { a href={ "goals/" (id) ".html" } { (name) } }
                     p {
                         @match g.expected_change {
-                            Some(x) => { "Expected change from the plan: " strong { (num(x)) " " (g.unit.as_deref().unwrap_or("")) } "." }
+                            Some(x) => { "Expected change from the plan: " strong { (num(lang, x)) " " (g.unit.as_deref().unwrap_or("")) } "." }
                             None => { "No initiative in the plan serves this goal." }
                         }
                     }
@@ -272,7 +270,7 @@ fn structure(plan: &AnnualPlan) -> Markup {
             @for b in &g.buckets {
                 h4 { (b.id) " · " (b.name) } "\n"
                 @for o in &b.objectives {
-                    (objective_tables(o))
+                    (objective_tables(lang, o))
                 }
             }
         }
@@ -282,7 +280,7 @@ fn structure(plan: &AnnualPlan) -> Markup {
             p { "No bucket of the plan names these goals; the plan's expected change in each:" }
             ul {
                 @for o in others {
-                    li { a href={ "goals/" (o.goal) ".html" } { (o.name) } ": " (num(o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
+                    li { a href={ "goals/" (o.goal) ".html" } { (o.name) } ": " (num(lang, o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
                 }
             }
             "\n"
@@ -291,7 +289,7 @@ fn structure(plan: &AnnualPlan) -> Markup {
 }
 
 /// One objective's key results, then their hypotheses.
-fn objective_tables(o: &portfolio::ObjectivePlan) -> Markup {
+fn objective_tables(lang: Lang, o: &portfolio::ObjectivePlan) -> Markup {
     let caption = format!("{} {}: key results", o.id, o.name);
     if o.key_results.is_empty() {
         return html! { p { strong { (o.id) } " " (o.name) } (warn("This objective has no key results.")) "\n" };
@@ -307,18 +305,18 @@ fn objective_tables(o: &portfolio::ObjectivePlan) -> Markup {
                 }
                 td class="num" { (r.baseline.as_deref().unwrap_or("—")) }
                 td class="num" { (r.target.as_deref().unwrap_or("—")) }
-                td class="num" { (num(r.expected_change)) }
+                td class="num" { (num(lang, r.expected_change)) }
                 td class="num" {
                     @match r.gap {
                         Some(gap) => {
-                            (num(gap))
+                            (num(lang, gap))
                             @if gap != 0.0 { " " span class="legend" { "(" (pct(r.expected_change / gap)) " of it)" } }
                         }
                         None => "—",
                     }
                 }
                 td class="num" { (r.p_reached_text().unwrap_or_else(|| "—".into())) }
-                td { (initiatives(&k.initiatives)) }
+                td { (initiatives(lang, &k.initiatives)) }
             }
             "\n"
         }
@@ -366,8 +364,8 @@ fn objective_tables(o: &portfolio::ObjectivePlan) -> Markup {
                             td { (h.owner.as_deref().unwrap_or("—")) }
                             td { (h.test.as_deref().unwrap_or("—")) }
                             td { (h.result.word()) }
-                            td { (initiatives(&h.initiatives)) }
-                            td { (initiatives(&h.left_out)) }
+                            td { (initiatives(lang, &h.initiatives)) }
+                            td { (initiatives(lang, &h.left_out)) }
                         }
                         "\n"
                     }
@@ -379,14 +377,14 @@ fn objective_tables(o: &portfolio::ObjectivePlan) -> Markup {
 }
 
 /// Initiatives as a list of links to their pages.
-fn initiatives(ids: &[String]) -> Markup {
+fn initiatives(lang: Lang, ids: &[String]) -> Markup {
     let links: Vec<Markup> =
         ids.iter().map(|i| html! { a href={ "initiatives/" (i) ".html" } { (i) } }).collect();
-    list(&links)
+    list(lang, &links)
 }
 
 /// What one more unit of each resource would buy.
-fn marginals(plan: &AnnualPlan, unit: &str) -> Markup {
+fn marginals(lang: Lang, plan: &AnnualPlan, unit: &str) -> Markup {
     section(
         "marginal",
         "What more would buy",
@@ -397,7 +395,7 @@ fn marginals(plan: &AnnualPlan, unit: &str) -> Markup {
                 tr {
                     th scope="row" { (m.resource.replace('`', "")) }
                     td { (m.added) }
-                    td class="num" { (num(m.gain)) }
+                    td class="num" { (num(lang, m.gain)) }
                 }
             }
         }),
@@ -429,7 +427,7 @@ fn reasons(plan: &AnnualPlan) -> Markup {
 
 /// Each team's person-quarters over the plan: used, idle (paid all the same), hired, and what
 /// the idle ones cost.
-fn people(plan: &AnnualPlan, cur: &str) -> Markup {
+fn people(lang: Lang, plan: &AnnualPlan, cur: &str) -> Markup {
     let st = &plan.staffing;
     let rates = st.teams.iter().any(|t| t.rate.is_some());
     let hires = st.hired > 0.0;
@@ -445,11 +443,11 @@ fn people(plan: &AnnualPlan, cur: &str) -> Markup {
         html! {
             tr {
                 th scope="row" { (name) }
-                td class="num" { (num(used)) }
-                td class="num" { (num(available)) }
-                td class="num" { (num(idle)) }
-                @if hires { td class="num" { (num(hired)) } }
-                @if rates { td class="num" { (cost.map_or("—".to_string(), num)) } }
+                td class="num" { (num(lang, used)) }
+                td class="num" { (num(lang, available)) }
+                td class="num" { (num(lang, idle)) }
+                @if hires { td class="num" { (num(lang, hired)) } }
+                @if rates { td class="num" { (cost.map_or("—".to_string(), |c| num(lang, c))) } }
             }
             "\n"
         }
@@ -475,7 +473,7 @@ fn people(plan: &AnnualPlan, cur: &str) -> Markup {
 }
 
 /// A Gantt chart: a row per team with work, a column per quarter, a bar per initiative.
-fn timeline_svg(model: &model::Model, plan: &AnnualPlan) -> Markup {
+fn timeline_svg(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Markup {
     let p = &plan.problem;
     let teams: Vec<usize> = (0..p.teams.len())
         .filter(|&t| plan.schedule.iter().any(|x| x.team.as_ref() == Some(&p.teams[t].id)))
@@ -530,7 +528,7 @@ fn timeline_svg(model: &model::Model, plan: &AnnualPlan) -> Markup {
                 g {
                     title {
                         (name) " (" (x.id) ") — team " (x.team.as_deref().unwrap_or("")) ", " (x.duration)
-                        " quarter(s) from " (x.label) ", " (num(x.load)) " person-quarters a quarter"
+                        " quarter(s) from " (x.label) ", " (num(lang, x.load)) " person-quarters a quarter"
                         @if must { ", must do" }
                     }
                     (leaf("rect", &[
@@ -568,7 +566,7 @@ fn timeline_svg(model: &model::Model, plan: &AnnualPlan) -> Markup {
 }
 
 /// Value against budget, with the plan's budget marked.
-fn frontier_svg(plan: &AnnualPlan, cur: &str, unit: &str) -> Markup {
+fn frontier_svg(lang: Lang, plan: &AnnualPlan, cur: &str, unit: &str) -> Markup {
     let pts: Vec<(f64, f64)> =
         plan.frontier.iter().filter_map(|f| f.objective.map(|v| (f.budget, v))).collect();
     if pts.len() < 2 {
@@ -589,7 +587,7 @@ fn frontier_svg(plan: &AnnualPlan, cur: &str, unit: &str) -> Markup {
         (leaf("polyline", &[("points", &path.join(" ")), ("fill", &"none"), ("stroke", &BAR), ("stroke-width", &2)]))
         @for &(x, y) in &pts {
             circle cx=(f1(sx(x))) cy=(f1(sy(y))) r="3" fill=(BAR) {
-                title { "budget " (num(x)) " " (cur) ": value " (num(y)) " " (unit) }
+                title { "budget " (num(lang, x)) " " (cur) ": value " (num(lang, y)) " " (unit) }
             }
         }
         @if let Some(b) = plan.problem.budget.filter(|&b| b <= max_x) {
@@ -605,9 +603,9 @@ fn frontier_svg(plan: &AnnualPlan, cur: &str, unit: &str) -> Markup {
         }
         text x=(f1((left + w - right) / 2.0)) y=(f1(h - 8.0)) text-anchor="middle" fill="#333" { "budget (" (cur) ")" }
         text x=(left) y=(f1(h - bottom + 14.0)) text-anchor="middle" fill="#333" { "0" }
-        text x=(f1(w - right)) y=(f1(h - bottom + 14.0)) text-anchor="end" fill="#333" { (num(max_x)) }
-        text x=(f1(left - 4.0)) y=(f1(sy(max_y) + 4.0)) text-anchor="end" fill="#333" { (num(max_y)) }
-        text x=(f1(left - 4.0)) y=(f1(sy(min_y) + 4.0)) text-anchor="end" fill="#333" { (num(min_y)) }
+        text x=(f1(w - right)) y=(f1(h - bottom + 14.0)) text-anchor="end" fill="#333" { (num(lang, max_x)) }
+        text x=(f1(left - 4.0)) y=(f1(sy(max_y) + 4.0)) text-anchor="end" fill="#333" { (num(lang, max_y)) }
+        text x=(f1(left - 4.0)) y=(f1(sy(min_y) + 4.0)) text-anchor="end" fill="#333" { (num(lang, min_y)) }
         text x="12" y=(f1(h / 2.0)) fill="#333" transform={ "rotate(-90 12 " (f1(h / 2.0)) ")" } text-anchor="middle" { "value (" (unit) ")" }
     };
     html! {

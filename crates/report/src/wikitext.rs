@@ -9,7 +9,7 @@ use simulate::Simulation;
 use views::frameworks;
 
 use crate::File;
-use crate::page::num;
+use crate::page::{Lang, num};
 
 /// Escapes text that would otherwise be read as wiki markup.
 fn w(s: &str) -> String {
@@ -52,9 +52,9 @@ pub(crate) fn build(
             s,
             "|-\n| {} || {} || {} – {} || {}",
             w(&name),
-            num(g.change.mean),
-            num(g.change.p5),
-            num(g.change.p95),
+            num(Lang::EN, g.change.mean),
+            num(Lang::EN, g.change.p5),
+            num(Lang::EN, g.change.p95),
             w(g.unit.as_deref().unwrap_or(""))
         );
     }
@@ -76,11 +76,13 @@ pub(crate) fn build(
             "|-\n| {} || {} || {} || {} – {} || {} || {}",
             w(&ini.name),
             w(ini.program.as_ref().map_or("", |p| p.as_str())),
-            num(r.value.mean),
-            num(r.value.p5),
-            num(r.value.p95),
-            r.cost.map_or("—".into(), |c| num(c.mean)),
-            r.cost_effectiveness.as_ref().map_or("—".into(), |c| num(c.ratio_of_means * 1000.0))
+            num(Lang::EN, r.value.mean),
+            num(Lang::EN, r.value.p5),
+            num(Lang::EN, r.value.p95),
+            r.cost.map_or("—".into(), |c| num(Lang::EN, c.mean)),
+            r.cost_effectiveness
+                .as_ref()
+                .map_or("—".into(), |c| num(Lang::EN, c.ratio_of_means * 1000.0))
         );
     }
     let _ = writeln!(s, "|}}\n\n== Programs ==");
@@ -158,16 +160,16 @@ pub(crate) fn build(
                     s,
                     "|-\n| {} || {} {} ({}) || {} || {} / {} / {} || {}, {} a year || {}",
                     w(&o.name),
-                    num(o.quantity),
+                    num(Lang::EN, o.quantity),
                     w(o.unit.as_deref().unwrap_or("")),
                     o.quantity_from,
-                    num(o.proxy),
+                    num(Lang::EN, o.proxy),
                     pct(o.deadweight),
                     pct(o.displacement),
                     pct(o.attribution),
                     o.duration,
                     pct(o.drop_off),
-                    num(o.present_value)
+                    num(Lang::EN, o.present_value)
                 );
             }
             let ratio =
@@ -175,8 +177,8 @@ pub(crate) fn build(
             let _ = writeln!(
                 s,
                 "|}}\nInvestment {} {cur}; total present value {} {cur} (discount rate {}%); '''SROI ratio {ratio}'''.",
-                num(r.investment),
-                num(r.present_value),
+                num(Lang::EN, r.investment),
+                num(Lang::EN, r.present_value),
                 (r.discount_rate * 1000.0).round() / 10.0
             );
         }

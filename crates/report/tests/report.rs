@@ -108,6 +108,32 @@ fn site() -> Vec<report::File> {
     .unwrap()
 }
 
+/// The overview and a program page in every shipped language from one simulation: the
+/// model's own text as written, the page's words from the language's messages, `lang` and
+/// `dir` set (English is the snapshot above).
+#[test]
+fn the_report_speaks_each_language() {
+    let opts = report::Options { settings: samples(2_000), ..report::Options::default() };
+    let langs: Vec<i18n::Lang> = i18n::Lang::all().collect();
+    let sites = report::build_sites(&example(), &opts, &langs, &|_, _| {}).unwrap();
+    let english = site();
+    for s in &sites {
+        let files = s.files();
+        let page = |p: &str| files.iter().find(|f| f.path == p).unwrap().contents.clone();
+        let code = s.lang.code();
+        assert!(
+            page("index.html")
+                .contains(&format!("<html lang=\"{code}\" dir=\"{}\">", s.lang.dir()))
+        );
+        if code == "en" {
+            assert_eq!(files, english, "build_sites in English is build_site");
+            continue;
+        }
+        insta::assert_snapshot!(format!("index_html_{code}"), page("index.html"));
+        insta::assert_snapshot!(format!("program_html_{code}"), page("programs/new_readers.html"));
+    }
+}
+
 /// Resolves `target` relative to the page at `from` (both with `/` separators).
 fn resolve(from: &str, target: &str) -> String {
     let mut parts: Vec<&str> = from.split('/').collect();
@@ -176,7 +202,7 @@ fn there_is_a_page_for_every_program_initiative_and_goal() {
 fn pages_have_accessible_structure() {
     for f in site().iter().filter(|f| f.path.ends_with(".html")) {
         let h = &f.contents;
-        assert!(h.contains("<html lang=\"en\">"), "{}", f.path);
+        assert!(h.contains("<html lang=\"en\" dir=\"ltr\">"), "{}", f.path);
         assert_eq!(h.matches("<h1>").count(), 1, "{}: one h1", f.path);
         assert_eq!(
             h.matches("<table>").count(),

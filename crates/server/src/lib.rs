@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use workspace::edit::{EditError, ItemKind};
 use workspace::{Role, Workspace, limits};
 
+mod lang;
 mod multipart;
 mod oauth;
 mod pages;
@@ -57,15 +58,19 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 /// Builds the report pages of a checked model. The default is [`report_pages`]; tests pass one
 /// that fails on purpose to show that a failing build is contained.
 pub type PageBuilder = Arc<
-    dyn Fn(&model::Model, &report::Options) -> Result<report::page::Site, String> + Send + Sync,
+    dyn Fn(&model::Model, &report::Options) -> Result<Vec<report::page::Site>, String>
+        + Send
+        + Sync,
 >;
 
-/// The report as pages: the page builder of a normal server.
+/// The report as pages in every shipped language (English first): the page builder of a
+/// normal server.
 pub fn report_pages(
     model: &model::Model,
     opts: &report::Options,
-) -> Result<report::page::Site, String> {
-    report::build_site(model, opts, &|_, _| {}).map_err(|e| e.to_string())
+) -> Result<Vec<report::page::Site>, String> {
+    let langs: Vec<i18n::Lang> = i18n::Lang::all().collect();
+    report::build_sites(model, opts, &langs, &|_, _| {}).map_err(|e| e.to_string())
 }
 
 /// Where the check-in, evaluation and community pages get their data: the model folder's
@@ -100,16 +105,17 @@ pub(crate) struct Pages {
     pub head: i64,
     /// The fingerprint of the measurements the pages were built from, taken after the build.
     pub data: u64,
-    /// The report's pages (before the shell), when the model is free of errors.
-    pub report: Option<report::page::Site>,
-    /// The position of each report page in `report.pages`, by path.
+    /// The report's pages (before the shell) in each language, English first; none when the
+    /// model has errors.
+    pub report: Vec<report::page::Site>,
+    /// The position of each report page in every language's `pages`, by path.
     pub paths: HashMap<String, usize>,
     /// Files that are not pages (the stylesheet), by path.
     pub assets: HashMap<String, String>,
     /// The model's errors, when it has some (the overview lists them instead of the report).
     pub errors: Vec<String>,
     /// For editors: the edit links of each program page, by the page's path.
-    pub edit_links: HashMap<String, maud::Markup>,
+    pub edit_links: HashMap<(i18n::Lang, String), maud::Markup>,
     /// Why the pages of this revision could not be built, if they could not.
     pub failure: Option<String>,
     /// The model the pages show, when it is free of errors.
@@ -518,6 +524,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(lang::choose))
         .layer(axum::middleware::map_response(security_headers))
 }
 
@@ -586,7 +593,10 @@ async fn login(
         state.logins.failed(&keys);
         return Ok((
             StatusCode::UNAUTHORIZED,
-            Html(pages::login_html(Some("Wrong name or password."), state.oauth.is_some())),
+            Html(pages::login_html(
+                Some(&report::page::t!(lang::current(), "throughline-ws-login-wrong")),
+                state.oauth.is_some(),
+            )),
         )
             .into_response());
     };

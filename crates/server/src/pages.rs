@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use modelfile::format::Shape;
-use report::page::{Markup, Nav, Shell, Slots, html, thead};
+use report::page::{Arg, Markup, Nav, Shell, Slots, html, rich, t, thead};
 use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
 use workspace::limits;
@@ -19,7 +19,7 @@ use crate::{AppError, AppState, Who, kind_of, who};
 
 /// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
 /// inline style, so the Content-Security-Policy needs no `'unsafe-inline'`).
-const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n.saved { background: #e6f4ea; padding: 0.3em 0.6em; }\n.downloads { font-size: 0.9em; }\n";
+const SERVER_CSS: &str = "\n/* throughline serve */\n.account form { display: inline; }\n.updating { background: #fff4ce; padding: 0.3em 0.6em; }\n.saved { background: #e6f4ea; padding: 0.3em 0.6em; }\n.downloads { font-size: 0.9em; }\n.languages { display: flex; flex-wrap: wrap; gap: 0.8em; font-size: 0.9em; margin-block-start: 0.3em; }\n";
 
 /// The pages to answer with, and whether they are stale (a newer revision or newer data is
 /// being built in the background). Readers never wait for a rebuild: once any pages exist, a
@@ -117,7 +117,7 @@ async fn build_latest(state: &Arc<AppState>) -> Result<crate::Site, AppError> {
                 Arc::new(crate::Pages {
                     head,
                     data: fingerprint(state).await,
-                    report: None,
+                    report: Vec::new(),
                     paths: HashMap::new(),
                     assets: kept,
                     errors: Vec::new(),
@@ -148,7 +148,7 @@ fn build(
     let mut pages = crate::Pages {
         head,
         data: 0,
-        report: None,
+        report: Vec::new(),
         paths: HashMap::new(),
         assets: HashMap::new(),
         errors: Vec::new(),
@@ -159,10 +159,12 @@ fn build(
     };
     if checked.is_ok() {
         for p in &checked.model.programs {
-            pages.edit_links.insert(
-                format!("programs/{}.html", p.id),
-                program_edit_links(&checked.model, p.id.as_str()),
-            );
+            for lang in report::page::Lang::all() {
+                pages.edit_links.insert(
+                    (lang, format!("programs/{}.html", p.id)),
+                    program_edit_links(lang, &checked.model, p.id.as_str()),
+                );
+            }
         }
         let opts = report::Options {
             settings: analysis::Settings { samples: st.samples, ..analysis::Settings::default() },
@@ -174,15 +176,16 @@ fn build(
         pages.model = Some(checked.model.clone());
         pages.measured = Some(opts.measured.clone());
         let report = (st.builder)(&checked.model, &opts)?;
-        for f in &report.assets {
+        let english = report.first().ok_or("the page builder built no pages")?;
+        for f in &english.assets {
             let mut contents = f.contents.clone();
             if f.path == "style.css" {
                 contents.push_str(SERVER_CSS);
             }
             pages.assets.insert(f.path.clone(), contents);
         }
-        pages.paths = report.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
-        pages.report = Some(report);
+        pages.paths = english.pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
+        pages.report = report;
     } else {
         pages.errors = checked
             .diagnostics
@@ -198,33 +201,38 @@ fn build(
 
 /// The overview of a model with errors: what to fix, and where.
 fn errors_page(errors: &[String]) -> String {
+    let lang = crate::lang::current();
     shell(
-        "Model errors",
+        &t!(lang, "throughline-ws-errors-title"),
         html! {
-            h1 { "The model has errors" }
-            p { "Fix them (edit the items below, or restore a revision) to see the pages." }
+            h1 { (t!(lang, "throughline-ws-errors-heading")) }
+            p { (t!(lang, "throughline-ws-errors-fix")) }
             ul { @for e in errors { li { (e) } } }
-            p { a href="/revisions" { "Revisions" } }
+            p { a href="/revisions" { (t!(lang, "throughline-nav-revisions")) } }
         },
     )
 }
 
 /// The page that stands in for a report page whose build failed.
 fn failed_page(head: i64, why: &str, bar: Markup) -> Response {
+    let lang = crate::lang::current();
     let body = html! {
-        h1 { "This page could not be built" }
-        p role="alert" { "The pages of revision " (head) " could not be built: " (why) }
+        h1 { (t!(lang, "throughline-ws-failed-heading")) }
+        p role="alert" { (t!(lang, "throughline-ws-failed-why", head.to_string(), why)) }
         p {
-            "The rest of the workspace works: undo the change that caused it on the "
-            a href="/revisions" { "revisions" }
-            " page (restore the revision before it), or edit the item again. The pages are built afresh from the next revision."
+            (rich(lang, "throughline-ws-failed-undo", &[Arg::Slot], &[(1, html! { a href="/revisions" { (t!(lang, "throughline-ws-failed-revisions")) } })]))
         }
     };
     let page = Shell {
-        title: "Page not built",
+        lang,
+        title: &t!(lang, "throughline-ws-failed-title"),
         nav: Nav::Workspace,
         footer: None,
-        slots: Slots { account: Some(bar), ..Slots::default() },
+        slots: Slots {
+            account: Some(bar),
+            languages: Some(crate::lang::picker(crate::lang::current())),
+            ..Slots::default()
+        },
     }
     .render(&body);
     (StatusCode::INTERNAL_SERVER_ERROR, Html(page.into_string())).into_response()
@@ -232,13 +240,14 @@ fn failed_page(head: i64, why: &str, bar: Markup) -> Response {
 
 /// A page of the application's own screens, in the one shell with the workspace's navigation.
 pub(crate) fn shell(title: &str, body: Markup) -> String {
-    Shell { title, nav: Nav::Workspace, footer: None, slots: Slots::default() }
-        .render(&body)
-        .into_string()
+    let lang = crate::lang::current();
+    let slots = Slots { languages: Some(crate::lang::picker(lang)), ..Slots::default() };
+    Shell { lang, title, nav: Nav::Workspace, footer: None, slots }.render(&body).into_string()
 }
 
 /// Who is logged in, with log-out, or a log-in link; and the workspace's screens.
 fn account_bar(w: &Who) -> Markup {
+    let lang = crate::lang::current();
     html! {
         div class="account" {
             @match &w.session {
@@ -246,15 +255,15 @@ fn account_bar(w: &Who) -> Markup {
                     (s.account.name) " (" (s.account.role.key()) ") "
                     form method="post" action="/logout" {
                         input type="hidden" name="csrf" value=(s.csrf);
-                        button type="submit" { "Log out" }
+                        button type="submit" { (t!(lang, "throughline-ws-logout")) }
                     }
                 }
-                None => a href="/login" { "Log in" },
+                None => a href="/login" { (t!(lang, "throughline-ws-login")) },
             }
-            " · " a href="/revisions" { "Revisions" } " · " a href="/rounds" { "Consultation" }
+            " · " a href="/revisions" { (t!(lang, "throughline-nav-revisions")) } " · " a href="/rounds" { (t!(lang, "throughline-nav-consultation")) }
             @if w.session.as_ref().is_some_and(|s| s.account.role >= Role::Editor) {
-                " · " a href="/new" { "Add to the model" }
-                " · " a href="/import" { "Add items from a spreadsheet" }
+                " · " a href="/new" { (t!(lang, "throughline-ws-add")) }
+                " · " a href="/import" { (t!(lang, "throughline-ws-import")) }
             }
         }
     }
@@ -272,7 +281,7 @@ fn item_of(path: &str) -> Option<(ItemKind, &str)> {
 }
 
 /// For editors on a program page: an edit link for every step and link of the program.
-fn program_edit_links(m: &model::Model, program: &str) -> Markup {
+fn program_edit_links(lang: report::page::Lang, m: &model::Model, program: &str) -> Markup {
     let of_program: HashMap<&str, bool> = m
         .nodes
         .iter()
@@ -281,21 +290,21 @@ fn program_edit_links(m: &model::Model, program: &str) -> Markup {
     let mine = |id: &model::Id| of_program.get(id.as_str()).copied().unwrap_or(false);
     html! {
         section id="edit" {
-            h2 { "Edit this program" }
+            h2 { (t!(lang, "throughline-ws-edit-program-heading")) }
             p {
-                a href={ "/edit/program/" (program) } { "Edit the program" } " · "
-                a href={ "/new/node?program=" (program) } { "Add a step" } " · "
-                a href={ "/new/link?program=" (program) } { "Connect two steps" } " · "
-                a href={ "/new/initiative?program=" (program) } { "Add an initiative" } " · "
-                a href={ "/new/indicator?program=" (program) } { "Add an indicator" }
+                a href={ "/edit/program/" (program) } { (t!(lang, "throughline-ws-edit-program")) } " · "
+                a href={ "/new/node?program=" (program) } { (t!(lang, "throughline-ws-add-node")) } " · "
+                a href={ "/new/link?program=" (program) } { (t!(lang, "throughline-ws-add-link")) } " · "
+                a href={ "/new/initiative?program=" (program) } { (t!(lang, "throughline-ws-add-initiative")) } " · "
+                a href={ "/new/indicator?program=" (program) } { (t!(lang, "throughline-ws-add-indicator")) }
             }
-            p { "Steps:" }
+            p { (t!(lang, "throughline-ws-steps")) }
             ul {
                 @for n in m.nodes.iter().filter(|n| mine(&n.id)) {
                     li { a href={ "/edit/node/" (n.id) } { (n.name) } }
                 }
             }
-            p { "Links:" }
+            p { (t!(lang, "throughline-ws-links")) }
             ul {
                 @for l in m.links.iter().filter(|l| mine(&l.from) || mine(&l.to)) {
                     li { a href={ "/edit/link/" (l.from) ":" (l.to) } { (l.from) " → " (l.to) } }
@@ -309,7 +318,7 @@ fn program_edit_links(m: &model::Model, program: &str) -> Markup {
 fn kind_select() -> Markup {
     html! {
         label {
-            "Kind "
+            (t!(crate::lang::current(), "throughline-ws-kind")) " "
             select name="kind" {
                 option { "comment" } option { "endorse" } option { "concern" } option { "proposal" }
             }
@@ -331,10 +340,11 @@ fn contribution(c: &workspace::consult::Contribution, on: bool) -> Markup {
 
 fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<Markup, AppError> {
     let list = state.ws()?.contributions(Some(target))?;
+    let lang = crate::lang::current();
     Ok(html! {
         section id="comments" {
-            h2 { "Comments" }
-            @if list.is_empty() { p { "No comments yet." } }
+            h2 { (t!(lang, "throughline-ws-comments")) }
+            @if list.is_empty() { p { (t!(lang, "throughline-ws-no-comments")) } }
             ul class="comments" { @for c in &list { (contribution(c, false)) } }
             @match &w.session {
                 Some(sess) if sess.account.role >= Role::Contributor => {
@@ -342,12 +352,12 @@ fn comments_section(state: &AppState, w: &Who, target: &str) -> Result<Markup, A
                         input type="hidden" name="csrf" value=(sess.csrf);
                         input type="hidden" name="target" value=(target);
                         (kind_select()) br;
-                        label { "Text" br; textarea name="body" rows="3" cols="60" {} } br;
-                        button type="submit" { "Post" }
+                        label { (t!(lang, "throughline-ws-text")) br; textarea name="body" rows="3" cols="60" {} } br;
+                        button type="submit" { (t!(lang, "throughline-ws-post")) }
                     }
                 }
-                Some(_) => p class="legend" { "Contributors can comment." },
-                None => p class="legend" { a href="/login" { "Log in" } " to comment." },
+                Some(_) => p class="legend" { (t!(lang, "throughline-ws-contributors-comment")) },
+                None => p class="legend" { (rich(lang, "throughline-ws-login-to-comment", &[Arg::Slot], &[(1, html! { a href="/login" { (t!(lang, "throughline-ws-login")) } })])) },
             }
         }
     })
@@ -403,7 +413,9 @@ fn page_of(
     if path == "index.html" && !site.errors.is_empty() {
         return Ok(Html(errors_page(&site.errors)).into_response());
     }
-    let (Some(report), Some(&at)) = (&site.report, site.paths.get(path)) else {
+    let lang = crate::lang::current();
+    let report = site.report.iter().find(|s| s.lang == lang).or(site.report.first());
+    let (Some(report), Some(&at)) = (report, site.paths.get(path)) else {
         return Err(AppError::NotFound(format!("no page {path}")));
     };
     let w = who(state, headers)?;
@@ -414,17 +426,18 @@ fn page_of(
             (account_bar(&w))
             // Anonymous visitors and contributors cannot edit: no link that leads to a refusal.
             @if let (Some((kind, id)), true) = (item, editor) {
-                " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { "Edit this " (kind.name()) }
+                " " a class="edit" href={ "/edit/" (kind.name()) "/" (id) } { (t!(lang, "throughline-ws-edit-this", kind.name())) }
             }
-            (downloads(path))
+            (downloads(lang, path))
         }),
+        languages: Some(crate::lang::picker(lang)),
         ..Slots::default()
     };
     if let Some((_, id)) = item {
         slots.comments = Some(comments_section(state, &w, id)?);
     }
     if editor {
-        slots.edit = site.edit_links.get(path).cloned();
+        slots.edit = site.edit_links.get(&(lang, path.to_string())).cloned();
         if path == "checkin.html"
             && let Some(s) = &w.session
         {
@@ -438,12 +451,11 @@ fn page_of(
         // refresh, not a script: the pages carry none).
         slots.banner = Some(html! {
             @if saved {
-                p class="saved" role="status" { "Saved: your change is a new revision of the model." }
+                p class="saved" role="status" { (t!(lang, "throughline-ws-saved")) }
             }
             @if stale {
                 p class="updating" role="status" {
-                    "Updating… this page shows revision " (site.head)
-                    " and refreshes by itself when the newest is ready."
+                    (t!(lang, "throughline-ws-updating", site.head.to_string()))
                 }
             }
         });
@@ -457,7 +469,7 @@ fn page_of(
 
 /// The spreadsheet downloads of a report page (`/api/v1/sheets…`): the whole model as XLSX, and
 /// the CSV of the tables the page shows.
-fn downloads(path: &str) -> Markup {
+fn downloads(lang: report::page::Lang, path: &str) -> Markup {
     let tables: &[&str] = match path.split_once('/').map_or(path, |(dir, _)| dir) {
         "index.html" => &["initiatives", "indicators"],
         "programs" => &["nodes", "links"],
@@ -470,7 +482,7 @@ fn downloads(path: &str) -> Markup {
     };
     html! {
         p class="downloads" {
-            "Download: " a href="/api/v1/sheets.xlsx" download { "the model as a spreadsheet (XLSX)" }
+            (t!(lang, "throughline-ws-download")) " " a href="/api/v1/sheets.xlsx" download { (t!(lang, "throughline-ws-download-xlsx")) }
             @for t in tables {
                 " · " a href={ "/api/v1/sheets/" (t) } download { (t) " (CSV)" }
             }
@@ -515,18 +527,18 @@ fn checkin_form(
     };
     let key_results: Vec<&model::Indicator> =
         m.indicators.iter().filter(|i| i.target.is_some()).collect();
+    let lang = crate::lang::current();
     html! {
         section id="record-checkin" {
-            h2 { "Record the check-in" }
+            h2 { (t!(lang, "throughline-ws-checkin-record")) }
             p class="legend" {
-                "What the team says about one key result this quarter. It is kept as history and written to "
-                code { "checkins.yaml" } " as a new revision; the page then shows it beside the curve."
+                (rich(lang, "throughline-ws-checkin-intro", &[Arg::Slot], &[(1, html! { code { "checkins.yaml" } })]))
             }
             @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
             form method="post" action="/checkin" {
                 (csrf_field(csrf))
                 p {
-                    label for="c-key_result" { strong { "Key result" } } br;
+                    label for="c-key_result" { strong { (t!(lang, "throughline-ws-checkin-key-result")) } } br;
                     select id="c-key_result" name="key_result" {
                         @for i in &key_results {
                             option value=(i.id) selected[i.id.as_str() == typed.key_result] { (i.name) }
@@ -534,36 +546,39 @@ fn checkin_form(
                     }
                     (err("key_result"))
                     " "
-                    label for="c-quarter" { strong { "Quarter" } }
+                    label for="c-quarter" { strong { (t!(lang, "throughline-ws-checkin-quarter")) } }
                     " "
                     input id="c-quarter" name="quarter" value=(quarter) size="8" pattern="[0-9]{4}Q[1-4]";
                     (err("quarter"))
                 }
-                (area("story", "The story behind the curve: what pushes it up or down?", &typed.story))
-                (area("partners", "Partners with a role to play in turning the curve", &typed.partners))
-                (area("what_works", "What works (evidence, and what communities already do)", &typed.what_works))
+                (area("story", &t!(lang, "throughline-ws-checkin-story"), &typed.story))
+                (area("partners", &t!(lang, "throughline-ws-checkin-partners"), &typed.partners))
+                (area("what_works", &t!(lang, "throughline-ws-checkin-what-works"), &typed.what_works))
                 p {
-                    label for="c-decision" { strong { "Decision" } } br;
+                    label for="c-decision" { strong { (t!(lang, "throughline-ws-checkin-decision")) } } br;
                     select id="c-decision" name="decision" {
                         option value="" { "—" }
-                        @for d in ["continue", "change", "stop"] { option selected[typed.decision == d] { (d) } }
+                        @for (d, word) in [("continue", t!(lang, "throughline-ws-decision-continue")), ("change", t!(lang, "throughline-ws-decision-change")), ("stop", t!(lang, "throughline-ws-decision-stop"))] {
+                            // The value is the file's word; a translation only labels it.
+                            option value=(d) selected[typed.decision == d] { (word) }
+                        }
                     }
                     (err("decision"))
                 }
                 p {
-                    label for="c-status" { strong { "The team's status" } " "
-                        span class="legend" { "only when the team's judgement differs from the computed status; give the reason" } }
+                    label for="c-status" { strong { (t!(lang, "throughline-ws-checkin-status")) } " "
+                        span class="legend" { (t!(lang, "throughline-ws-checkin-status-hint")) } }
                     br;
                     select id="c-status" name="status" {
-                        option value="" { "as computed" }
+                        option value="" { (t!(lang, "throughline-ws-checkin-as-computed")) }
                         @for s in ["met", "on_track", "at_risk", "off_track", "no_data"] {
                             option value=(s) selected[typed.status == s] { (s.replace('_', " ")) }
                         }
                     }
                     (err("status"))
                 }
-                (area("reason", "Why the team's status differs", &typed.reason))
-                p { button type="submit" { "Save the check-in" } " " a href="/checkin.html" { "Cancel" } }
+                (area("reason", &t!(lang, "throughline-ws-checkin-reason"), &typed.reason))
+                p { button type="submit" { (t!(lang, "throughline-ws-checkin-save")) } " " a href="/checkin.html" { (t!(lang, "throughline-ws-cancel")) } }
             }
         }
     }
@@ -621,10 +636,13 @@ pub(crate) async fn checkin_submit(
         Err(workspace::edit::EditError::Invalid(errors)) => {
             let m = checked_model(&state)?;
             let body = html! {
-                h1 { "Record the check-in" }
+                h1 { (t!(crate::lang::current(), "throughline-ws-checkin-record")) }
                 (checkin_form(&m, &s.csrf, &note, &errors))
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(shell("Record the check-in", body)))
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(shell(&t!(crate::lang::current(), "throughline-ws-checkin-record"), body)),
+            )
                 .into_response())
         }
         Err(other) => Err(other.into()),
@@ -638,18 +656,23 @@ const IMPORT_TABLES: [&str; 7] =
 /// Add items from a spreadsheet: rows pasted from a spreadsheet program (tab-separated) or
 /// CSV, header first, as `throughline import-sheet` reads them.
 fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellError]) -> String {
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-ws-import");
+    let code = |text: &'static str| html! { code { (text) } };
     let body = html! {
-        h1 { "Add items from a spreadsheet" }
+        h1 { (title) }
         p class="legend" {
-            "Copy the rows from your spreadsheet, header row first, and paste them below (or paste CSV). "
-            "The columns are the format's keys, as the " a href="/api/v1/sheets.xlsx" { "exported workbook" }
-            " has them (" code { "cost (USD)" } " reads as " code { "cost" } "). Each row becomes a new item after the last of its kind in its program's file; nothing is saved if any cell is wrong or the model would get a new error. For a whole workbook, use "
-            code { "throughline import-sheet" } "."
+            (rich(lang, "throughline-ws-import-intro", &[Arg::Slot, Arg::Slot, Arg::Slot, Arg::Slot], &[
+                (1, html! { a href="/api/v1/sheets.xlsx" { (t!(lang, "throughline-ws-import-workbook")) } }),
+                (2, code("cost (USD)")),
+                (3, code("cost")),
+                (4, code("throughline import-sheet")),
+            ]))
         }
         @if !problems.is_empty() {
-            (alert("Nothing was saved. Fix these cells and paste again:"))
+            (alert(&t!(lang, "throughline-ws-import-nothing-saved")))
             table {
-                (thead(&[("Sheet", false), ("Row", false), ("Column", false), ("Problem", false), ("Fix", false)]))
+                (thead(&[(&t!(lang, "throughline-ws-col-sheet"), false), (&t!(lang, "throughline-ws-col-row"), false), (&t!(lang, "throughline-ws-col-column"), false), (&t!(lang, "throughline-ws-col-problem"), false), (&t!(lang, "throughline-ws-col-fix"), false)]))
                 tbody {
                     @for p in problems {
                         tr {
@@ -666,38 +689,37 @@ fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellErro
         form method="post" action="/import" {
             (csrf_field(csrf))
             p {
-                label for="i-table" { strong { "Table" } } " "
+                label for="i-table" { strong { (t!(lang, "throughline-ws-import-table")) } } " "
                 select id="i-table" name="table" {
                     @for t in IMPORT_TABLES { option selected[t == table] { (t) } }
                 }
             }
             p {
-                label for="i-text" { strong { "Rows" } } br;
+                label for="i-text" { strong { (t!(lang, "throughline-ws-import-rows")) } } br;
                 textarea id="i-text" name="text" rows="12" cols="100" { (text) }
             }
-            p { button type="submit" { "Add the items" } " " a href="/" { "Cancel" } }
+            p { button type="submit" { (t!(lang, "throughline-ws-import-add")) } " " a href="/" { (t!(lang, "throughline-ws-cancel")) } }
         }
-        h2 { "Or upload a file" }
+        h2 { (t!(lang, "throughline-ws-import-upload")) }
         p class="legend" {
-            "An XLSX workbook (every sheet named after a table is read, as "
-            code { "throughline import-sheet" } " reads it), or a CSV file for the table chosen here; at most 256 KiB."
+            (rich(lang, "throughline-ws-import-upload-intro", &[Arg::Slot], &[(1, code("throughline import-sheet"))]))
         }
         form method="post" action="/import/file" enctype="multipart/form-data" {
             (csrf_field(csrf))
             p {
-                label for="u-table" { strong { "Table (for CSV)" } } " "
+                label for="u-table" { strong { (t!(lang, "throughline-ws-import-table-csv")) } } " "
                 select id="u-table" name="table" {
                     @for t in IMPORT_TABLES { option selected[t == table] { (t) } }
                 }
             }
             p {
-                label for="u-file" { strong { "File" } } " "
+                label for="u-file" { strong { (t!(lang, "throughline-ws-col-file")) } } " "
                 input id="u-file" type="file" name="file" accept=".xlsx,.csv,text/csv";
             }
-            p { button type="submit" { "Upload and add the items" } }
+            p { button type="submit" { (t!(lang, "throughline-ws-import-upload-button")) } }
         }
     };
-    shell("Add items from a spreadsheet", body)
+    shell(&title, body)
 }
 
 pub(crate) async fn import_form(
@@ -906,12 +928,14 @@ fn truncate(s: &str) -> String {
 
 /// The 404 page for browsers: what was not found, and the way back.
 fn not_found(why: &str) -> Response {
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-ws-not-found");
     let body = html! {
-        h1 { "Not found" }
+        h1 { (title) }
         p { (truncate(why)) }
-        p { a href="/" { "Back to the overview" } }
+        p { a href="/" { (t!(lang, "throughline-ws-back")) } }
     };
-    (StatusCode::NOT_FOUND, Html(shell("Not found", body))).into_response()
+    (StatusCode::NOT_FOUND, Html(shell(&title, body))).into_response()
 }
 
 /// A form's alert: what went wrong, next to where it went wrong.
@@ -925,24 +949,26 @@ pub(crate) fn csrf_field(token: &str) -> Markup {
 }
 
 pub(crate) fn login_html(error: Option<&str>, wiki: bool) -> String {
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-ws-login");
     shell(
-        "Log in",
+        &title,
         html! {
-            h1 { "Log in" }
+            h1 { (title) }
             @if let Some(e) = error { (alert(e)) }
             @if wiki {
-                p { a href="/oauth/start" { "Log in with your wiki account" } }
-                p class="legend" { "Or with a local account:" }
+                p { a href="/oauth/start" { (t!(lang, "throughline-ws-login-wiki")) } }
+                p class="legend" { (t!(lang, "throughline-ws-login-local")) }
             }
             form method="post" action="/login" {
-                p { label { "Name" br; input name="name" autocomplete="username" required; } }
+                p { label { (t!(lang, "throughline-ws-name")) br; input name="name" autocomplete="username" required; } }
                 p {
                     label {
-                        "Password" br;
+                        (t!(lang, "throughline-ws-password")) br;
                         input name="password" type="password" autocomplete="current-password" required;
                     }
                 }
-                p { button type="submit" { "Log in" } }
+                p { button type="submit" { (title) } }
             }
         },
     )
@@ -985,12 +1011,12 @@ pub(crate) fn edit_html(
     typed: &BTreeMap<String, String>,
     saved: bool,
 ) -> String {
+    let lang = crate::lang::current();
     let body = html! {
-        h1 { "Edit " (item.kind.name()) " " code { (item.id) } }
-        @if saved { p class="saved" role="status" { "Saved: your change is a new revision of the model." } }
+        h1 { (rich(lang, "throughline-ws-edit-heading", &[item.kind.name().into(), Arg::Slot], &[(2, html! { code { (item.id) } })])) }
+        @if saved { p class="saved" role="status" { (t!(lang, "throughline-ws-saved")) } }
         p class="legend" {
-            "In " (item.path) " (revision " (item.revision) "). Changes are checked like "
-            code { "throughline check" } " and saved as a new revision."
+            (rich(lang, "throughline-ws-edit-where", &[item.path.as_str().into(), item.revision.to_string().into(), Arg::Slot], &[(3, html! { code { "throughline check" } })]))
         }
         @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
         form method="post" {
@@ -1015,7 +1041,7 @@ pub(crate) fn edit_html(
                         // A date input only for full dates: a browser would empty `2026-03`.
                         input id={ "f-" (f.key) } type="date" name={ "f." (f.key) } value=(current) aria-invalid=[(!field_errors.is_empty()).then_some("true")];
                     } @else if f.list {
-                        span class="legend" { (list_hint(shape)) } br;
+                        span class="legend" { (list_hint(lang, shape)) } br;
                         textarea id={ "f-" (f.key) } name={ "f." (f.key) } rows="3" cols="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")] { (current) }
                     } @else if f.choices.is_empty() {
                         input id={ "f-" (f.key) } name={ "f." (f.key) } value=(current) size="60" aria-invalid=[(!field_errors.is_empty()).then_some("true")];
@@ -1032,35 +1058,37 @@ pub(crate) fn edit_html(
                     }
                 }
             }
-            p { button type="submit" { "Save" } " " a href=(back) { "Cancel" } }
+            p { button type="submit" { (t!(lang, "throughline-ws-save")) } " " a href=(back) { (t!(lang, "throughline-ws-cancel")) } }
         }
         @if item.kind != ItemKind::Link {
-            h2 { "Rename" }
+            h2 { (t!(lang, "throughline-ws-rename")) }
             form method="post" action={ "/rename/" (item.kind.name()) "/" (item.id) } {
                 (csrf_field(csrf))
                 input type="hidden" name="digest" value=(item.digest);
                 p {
-                    label for="r-id" { strong { "New id" } " " span class="legend" { "Every reference to it changes too." } }
+                    label for="r-id" { strong { (t!(lang, "throughline-ws-new-id")) } " " span class="legend" { (t!(lang, "throughline-ws-new-id-hint")) } }
                     br;
                     input id="r-id" name="new_id" value=(typed.get("new_id").map_or(item.id.as_str(), String::as_str)) size="40" aria-invalid=[errors.iter().any(|e| e.field.as_deref() == Some("id")).then_some("true")];
                     @for e in errors.iter().filter(|e| e.field.as_deref() == Some("id")) {
                         br; span class="bad field-error" role="alert" { (e.message) }
                     }
-                    " " button type="submit" { "Rename" }
+                    " " button type="submit" { (t!(lang, "throughline-ws-rename")) }
                 }
             }
         }
-        h2 { "Delete" }
-        p { a class="delete" href={ "/delete/" (item.kind.name()) "/" (item.id) } { "Delete this item…" } " " span class="legend" { "The next page shows what refers to it before anything is deleted." } }
+        h2 { (t!(lang, "throughline-ws-delete")) }
+        p { a class="delete" href={ "/delete/" (item.kind.name()) "/" (item.id) } { (t!(lang, "throughline-ws-delete-this")) } " " span class="legend" { (t!(lang, "throughline-ws-delete-hint")) } }
     };
-    shell(&format!("Edit {}", item.id), body)
+    shell(&t!(lang, "throughline-ws-edit-title", item.id.as_str()), body)
 }
 
 /// How a list field is typed into one box.
-pub(crate) fn list_hint(shape: Option<&Shape>) -> &'static str {
+pub(crate) fn list_hint(lang: report::page::Lang, shape: Option<&Shape>) -> String {
     match shape {
-        Some(Shape::List(Shape::Text | Shape::LongText | Shape::OneOf(_))) => "One entry per line.",
-        _ => "Entries separated by ;",
+        Some(Shape::List(Shape::Text | Shape::LongText | Shape::OneOf(_))) => {
+            t!(lang, "throughline-ws-list-lines")
+        }
+        _ => t!(lang, "throughline-ws-list-semicolons"),
     }
 }
 
@@ -1221,10 +1249,12 @@ pub(crate) async fn revisions_page(
     let w = who(&state, &headers)?;
     let list = state.ws()?.revisions(None, 200)?;
     let can_restore = w.session.as_ref().filter(|s| s.account.role >= Role::Editor);
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-nav-revisions");
     let body = html! {
-        h1 { "Revisions" }
+        h1 { (title) }
         table {
-            (thead(&[("#", false), ("File", false), ("What", false), ("Who", false), ("When", false), ("", false)]))
+            (thead(&[("#", false), (&t!(lang, "throughline-ws-col-file"), false), (&t!(lang, "throughline-ws-col-what"), false), (&t!(lang, "throughline-ws-col-who"), false), (&t!(lang, "throughline-ws-col-when"), false), ("", false)]))
             tbody {
                 @for r in &list {
                     tr {
@@ -1234,7 +1264,7 @@ pub(crate) async fn revisions_page(
                             @if let Some(s) = can_restore {
                                 form method="post" action={ "/revisions/" (r.id) "/restore" } {
                                     (csrf_field(&s.csrf))
-                                    button type="submit" { "Restore" }
+                                    button type="submit" { (t!(lang, "throughline-ws-restore")) }
                                 }
                             }
                         }
@@ -1243,7 +1273,7 @@ pub(crate) async fn revisions_page(
             }
         }
     };
-    Ok(Html(shell("Revisions", body)).into_response())
+    Ok(Html(shell(&title, body)).into_response())
 }
 
 pub(crate) async fn restore_submit(
@@ -1324,33 +1354,35 @@ pub(crate) async fn rounds_page(
     let w = who(&state, &headers)?;
     let rounds = state.ws()?.rounds()?;
     let admin = w.session.as_ref().filter(|s| s.account.role >= Role::Admin);
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-nav-consultation");
     let body = html! {
-        h1 { "Consultation" }
-        p { "Rounds in which expert communities review a program or the plan: comment, endorse, raise concerns, propose programs." }
+        h1 { (title) }
+        p { (t!(lang, "throughline-ws-rounds-intro")) }
         table {
-            (thead(&[("Round", false), ("On", false), ("Opened", false), ("State", false)]))
+            (thead(&[(&t!(lang, "throughline-ws-col-round"), false), (&t!(lang, "throughline-ws-col-on"), false), (&t!(lang, "throughline-ws-col-opened"), false), (&t!(lang, "throughline-ws-col-state"), false)]))
             tbody {
                 @for r in &rounds {
                     tr {
                         th scope="row" { a href={ "/rounds/" (r.id) } { (r.title) } }
                         td { (r.scope) }
-                        td { (r.opened_at) " by " (r.opened_by) }
-                        td { (if r.closed_at.is_some() { "closed" } else { "open" }) }
+                        td { (t!(lang, "throughline-ws-opened-by", r.opened_at.to_string(), r.opened_by.as_str())) }
+                        td { (if r.closed_at.is_some() { t!(lang, "throughline-ws-round-closed") } else { t!(lang, "throughline-ws-round-open") }) }
                     }
                 }
             }
         }
         @if let Some(s) = admin {
-            h2 { "Open a round" }
+            h2 { (t!(lang, "throughline-ws-round-new")) }
             form method="post" action="/rounds" {
                 (csrf_field(&s.csrf))
-                p { label { "On (a program id, or " code { "plan" } ")" br; input name="scope" required; } }
-                p { label { "Title" br; input name="title" size="60" required; } }
-                p { button type="submit" { "Open" } }
+                p { label { (rich(lang, "throughline-ws-round-scope", &[Arg::Slot], &[(1, html! { code { "plan" } })])) br; input name="scope" required; } }
+                p { label { (t!(lang, "throughline-ws-round-title")) br; input name="title" size="60" required; } }
+                p { button type="submit" { (t!(lang, "throughline-ws-round-open-button")) } }
             }
         }
     };
-    Ok(Html(shell("Consultation", body)).into_response())
+    Ok(Html(shell(&title, body)).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -1387,21 +1419,26 @@ pub(crate) async fn round_page(
     let summary = state.ws()?.round_summary(id)?;
     let all: Vec<_> =
         state.ws()?.contributions(None)?.into_iter().filter(|c| c.round == Some(id)).collect();
+    let lang = crate::lang::current();
+    let state_word = if round.closed_at.is_some() {
+        t!(lang, "throughline-ws-round-closed")
+    } else {
+        t!(lang, "throughline-ws-round-open")
+    };
     let body = html! {
         h1 { (round.title) }
         p {
-            "On " code { (round.scope) } "; opened " (round.opened_at) " by " (round.opened_by) "; "
-            (if round.closed_at.is_some() { "closed" } else { "open" }) "."
+            (rich(lang, "throughline-ws-round-about", &[Arg::Slot, round.opened_at.as_str().into(), round.opened_by.as_str().into(), state_word.into()], &[(1, html! { code { (round.scope) } })]))
         }
-        h2 { "Summary" }
+        h2 { (t!(lang, "throughline-ws-round-summary")) }
         table {
             (thead(&[
-                ("About", false),
-                ("Endorsements", false),
-                ("Concerns", false),
-                ("Comments", false),
-                ("Proposals", false),
-                ("Concerns to answer", false),
+                (&t!(lang, "throughline-ws-col-about"), false),
+                (&t!(lang, "throughline-ws-col-endorsements"), false),
+                (&t!(lang, "throughline-ws-col-concerns"), false),
+                (&t!(lang, "throughline-ws-comments"), false),
+                (&t!(lang, "throughline-ws-col-proposals"), false),
+                (&t!(lang, "throughline-ws-col-concerns-to-answer"), false),
             ]))
             tbody {
                 @for (target, t) in &summary {
@@ -1417,34 +1454,34 @@ pub(crate) async fn round_page(
                 }
             }
         }
-        h2 { "Contributions" }
+        h2 { (t!(lang, "throughline-ws-contributions")) }
         ul class="comments" { @for c in &all { (contribution(c, true)) } }
         @if round.closed_at.is_none() {
             @match &w.session {
                 Some(s) if s.account.role >= Role::Contributor => {
-                    h2 { "Contribute" }
+                    h2 { (t!(lang, "throughline-ws-contribute")) }
                     form method="post" action="/comments" {
                         (csrf_field(&s.csrf))
                         input type="hidden" name="round" value=(id);
                         p {
                             label {
-                                "About (a node, initiative or program id)" br;
+                                (t!(lang, "throughline-ws-contribute-about")) br;
                                 input name="target" value=(round.scope) required;
                             }
                         }
                         p { (kind_select()) }
-                        p { label { "Text" br; textarea name="body" rows="4" cols="60" {} } }
-                        p { button type="submit" { "Post" } }
+                        p { label { (t!(lang, "throughline-ws-text")) br; textarea name="body" rows="4" cols="60" {} } }
+                        p { button type="submit" { (t!(lang, "throughline-ws-post")) } }
                     }
                     @if s.account.role >= Role::Admin {
                         form method="post" action={ "/rounds/" (id) "/close" } {
                             (csrf_field(&s.csrf))
-                            button type="submit" { "Close the round" }
+                            button type="submit" { (t!(lang, "throughline-ws-round-close")) }
                         }
                     }
                 }
-                Some(_) => p class="legend" { "Contributors can take part." },
-                None => p class="legend" { a href="/login" { "Log in" } " to take part." },
+                Some(_) => p class="legend" { (t!(lang, "throughline-ws-contributors-take-part")) },
+                None => p class="legend" { (rich(lang, "throughline-ws-login-to-take-part", &[Arg::Slot], &[(1, html! { a href="/login" { (t!(lang, "throughline-ws-login")) } })])) },
             }
         }
     };

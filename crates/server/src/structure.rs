@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use modelfile::format::{Field, Shape};
-use report::page::{Markup, html, thead};
+use report::page::{Arg, Markup, html, rich, t, thead};
 use workspace::Role;
 use workspace::edit::{Base, EditError, FieldError, ItemKind, ItemView};
 use workspace::structure::Referrer;
@@ -28,28 +28,30 @@ fn editor(w: &Who) -> Result<Result<&workspace::accounts::Session, Response>, Ap
 }
 
 /// What to call a kind on the "add" page.
-fn add_label(kind: ItemKind) -> &'static str {
+fn add_label(kind: ItemKind) -> String {
+    let lang = crate::lang::current();
     match kind {
-        ItemKind::Program => "A program",
-        ItemKind::Node => "A step of a results chain (a node or a goal)",
-        ItemKind::Link => "A link between two steps",
-        ItemKind::Initiative => "An initiative",
-        ItemKind::Indicator => "An indicator",
-        ItemKind::Team => "A team",
-        ItemKind::Audience => "An audience",
+        ItemKind::Program => t!(lang, "throughline-ws-kind-program"),
+        ItemKind::Node => t!(lang, "throughline-ws-kind-node"),
+        ItemKind::Link => t!(lang, "throughline-ws-kind-link"),
+        ItemKind::Initiative => t!(lang, "throughline-ws-kind-initiative"),
+        ItemKind::Indicator => t!(lang, "throughline-ws-kind-indicator"),
+        ItemKind::Team => t!(lang, "throughline-ws-kind-team"),
+        ItemKind::Audience => t!(lang, "throughline-ws-kind-audience"),
     }
 }
 
 /// The add form's title, one whole message per kind.
-fn add_title(kind: ItemKind) -> &'static str {
+fn add_title(kind: ItemKind) -> String {
+    let lang = crate::lang::current();
     match kind {
-        ItemKind::Program => "Add a program",
-        ItemKind::Node => "Add a step",
-        ItemKind::Link => "Connect two steps",
-        ItemKind::Initiative => "Add an initiative",
-        ItemKind::Indicator => "Add an indicator",
-        ItemKind::Team => "Add a team",
-        ItemKind::Audience => "Add an audience",
+        ItemKind::Program => t!(lang, "throughline-ws-add-program"),
+        ItemKind::Node => t!(lang, "throughline-ws-add-node"),
+        ItemKind::Link => t!(lang, "throughline-ws-add-link"),
+        ItemKind::Initiative => t!(lang, "throughline-ws-add-initiative"),
+        ItemKind::Indicator => t!(lang, "throughline-ws-add-indicator"),
+        ItemKind::Team => t!(lang, "throughline-ws-add-team"),
+        ItemKind::Audience => t!(lang, "throughline-ws-add-audience"),
     }
 }
 
@@ -62,11 +64,12 @@ pub(crate) async fn new_index(
     if let Err(r) = editor(&w)? {
         return Ok(r);
     }
+    let lang = crate::lang::current();
+    let title = t!(lang, "throughline-ws-add");
     let body = html! {
-        h1 { "Add to the model" }
+        h1 { (title) }
         p class="legend" {
-            "Each new item is written into the model's files after the last item of its kind (in its program's file when it has a program), checked like "
-            code { "throughline check" } ", and saved as a new revision."
+            (rich(lang, "throughline-ws-add-intro", &[Arg::Slot], &[(1, html! { code { "throughline check" } })]))
         }
         ul {
             @for k in ItemKind::ALL {
@@ -74,28 +77,29 @@ pub(crate) async fn new_index(
             }
         }
     };
-    Ok(Html(shell("Add to the model", body)).into_response())
+    Ok(Html(shell(&title, body)).into_response())
 }
 
 /// The keys the add form offers for a kind: every key one spreadsheet cell can hold, as the
 /// import reads it (scalars, lists of scalars, an initiative's deliveries, an indicator's
 /// baseline and target with their dates).
-fn form_fields(kind: ItemKind) -> Vec<(&'static str, &'static Field, Option<&'static str>)> {
+fn form_fields(kind: ItemKind) -> Vec<(&'static str, &'static Field, Option<String>)> {
     let mut out = Vec::new();
     for f in kind.record().fields {
         let cell = match (&f.shape, kind, f.key) {
             (_, ItemKind::Initiative, "delivers") => Some(Some(
-                "Steps it delivers, separated by ;, each `node`, `node=amount` or `node=amount@probability`.",
+                "Steps it delivers, separated by ;, each `node`, `node=amount` or `node=amount@probability`."
+                    .to_string(),
             )),
             (Shape::Record(_), ItemKind::Indicator, "baseline" | "target") => Some(None),
-            (Shape::List(Shape::OneOf(_)), _, _) => Some(Some(list_hint(Some(&f.shape)))),
+            (Shape::List(Shape::OneOf(_)), _, _) => Some(Some(list_hint(crate::lang::current(), Some(&f.shape)))),
             (Shape::List(inner), _, _)
                 if !matches!(
                     inner,
                     Shape::Record(_) | Shape::Params | Shape::NumberMap(_) | Shape::List(_)
                 ) =>
             {
-                Some(Some(list_hint(Some(&f.shape))))
+                Some(Some(list_hint(crate::lang::current(), Some(&f.shape))))
             }
             (
                 Shape::Record(_)
@@ -186,7 +190,7 @@ fn new_html(
 ) -> String {
     let fields = form_fields(kind);
     let value = |k: &str| typed.get(k).map_or("", String::as_str);
-    let row = |key: &'static str, field: Option<&'static Field>, hint: Option<&'static str>| {
+    let row = |key: &'static str, field: Option<&'static Field>, hint: Option<&str>| {
         input(m, kind, key, field, hint, value(key), errors)
     };
     let dated = |f: &'static Field| -> Markup {
@@ -196,18 +200,18 @@ fn new_html(
             (row(date, None, Some("Its date, YYYY-MM-DD.")))
         }
     };
-    let one = |&(key, f, hint): &(&'static str, &'static Field, Option<&'static str>)| -> Markup {
-        if kind == ItemKind::Indicator && matches!(key, "baseline" | "target") {
+    let one = |(key, f, hint): &(&'static str, &'static Field, Option<String>)| -> Markup {
+        if kind == ItemKind::Indicator && matches!(*key, "baseline" | "target") {
             dated(f)
         } else {
-            row(key, Some(f), hint)
+            row(key, Some(f), hint.as_deref())
         }
     };
+    let lang = crate::lang::current();
     let body = html! {
         h1 { (add_title(kind)) }
         p class="legend" {
-            "Written after the last item of its kind in its program's file, checked like "
-            code { "throughline check" } ", and saved as a new revision; nothing is saved with a new error."
+            (rich(lang, "throughline-ws-add-form-intro", &[Arg::Slot], &[(1, html! { code { "throughline check" } })]))
         }
         @for e in errors.iter().filter(|e| e.field.is_none()) {
             (alert(&e.message))
@@ -217,13 +221,13 @@ fn new_html(
             (csrf_field(csrf))
             @for f in fields.iter().filter(|(_, f, _)| f.required) { (one(f)) }
             details open[fields.iter().any(|(k, f, _)| !f.required && !value(k).is_empty())] {
-                summary { "More fields" }
+                summary { (t!(lang, "throughline-ws-more-fields")) }
                 @for f in fields.iter().filter(|(_, f, _)| !f.required) { (one(f)) }
             }
-            p { button type="submit" { "Add" } " " a href="/new" { "Cancel" } }
+            p { button type="submit" { (t!(lang, "throughline-ws-add-button")) } " " a href="/new" { (t!(lang, "throughline-ws-cancel")) } }
         }
     };
-    shell(add_title(kind), body)
+    shell(&add_title(kind), body)
 }
 
 /// `GET /new/{kind}`: the add form; a query such as `?program=p` fills fields in.
@@ -338,9 +342,10 @@ pub(crate) async fn new_submit(
 pub const NEW_ITEMS_FILE: &str = "model.yaml";
 
 fn referrers_table(referrers: &[Referrer]) -> Markup {
+    let lang = crate::lang::current();
     html! {
         table {
-            (thead(&[("Where", false), ("Key", false), ("In", false), ("Removable", false)]))
+            (thead(&[(&t!(lang, "throughline-ws-col-where"), false), (&t!(lang, "throughline-ws-col-key"), false), (&t!(lang, "throughline-ws-col-in"), false), (&t!(lang, "throughline-ws-col-removable"), false)]))
             tbody {
                 @for r in referrers {
                     tr {
@@ -351,7 +356,7 @@ fn referrers_table(referrers: &[Referrer]) -> Markup {
                                 a href={ "/edit/" (k.name()) "/" (id) } { (k.name()) " " (id) }
                             }
                         }
-                        td { @if r.removable { "yes" } @else { "no: change that item first" } }
+                        td { @if r.removable { (t!(lang, "throughline-yes")) } @else { (t!(lang, "throughline-ws-not-removable")) } }
                     }
                 }
             }
@@ -366,34 +371,36 @@ fn delete_html(
     errors: &[FieldError],
 ) -> String {
     let removable = referrers.iter().all(|r| r.removable);
+    let lang = crate::lang::current();
+    let cancel = t!(lang, "throughline-ws-cancel");
     let body = html! {
-        h1 { "Delete " code { (item.id) } }
+        h1 { (rich(lang, "throughline-ws-delete-heading", &[Arg::Slot], &[(1, html! { code { (item.id) } })])) }
         @for e in errors { (alert(&e.message)) @if let Some(h) = &e.help { p class="legend" { (h) } } }
         @if referrers.is_empty() {
-            p { "Nothing refers to it. Deleting it removes its lines from " (item.path) "; the deletion is a new revision, so it can be restored." }
+            p { (t!(lang, "throughline-ws-delete-free", item.path.as_str())) }
         } @else {
-            p { "These refer to it:" }
+            p { (t!(lang, "throughline-ws-delete-referrers")) }
             (referrers_table(referrers))
             @if removable {
-                p { "It can be deleted together with these references: links from or to it are deleted, and it is taken out of the lists that name it." }
+                p { (t!(lang, "throughline-ws-delete-with-references")) }
             } @else {
-                p class="bad" { "Some of these references cannot be removed here: change or delete those items first." }
+                p class="bad" { (t!(lang, "throughline-ws-delete-blocked")) }
             }
         }
         form method="post" action={ "/delete/" (item.kind.name()) "/" (item.id) } {
             (csrf_field(csrf))
             input type="hidden" name="digest" value=(item.digest);
             @if referrers.is_empty() {
-                p { button type="submit" { "Delete" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
+                p { button type="submit" { (t!(lang, "throughline-ws-delete")) } " " a href=(item_page(item.kind, &item.id)) { (cancel) } }
             } @else if removable {
                 input type="hidden" name="remove_references" value="true";
-                p { button type="submit" { "Delete it and remove these references" } " " a href=(item_page(item.kind, &item.id)) { "Cancel" } }
+                p { button type="submit" { (t!(lang, "throughline-ws-delete-and-remove")) } " " a href=(item_page(item.kind, &item.id)) { (cancel) } }
             } @else {
-                p { a href=(item_page(item.kind, &item.id)) { "Back" } }
+                p { a href=(item_page(item.kind, &item.id)) { (t!(lang, "throughline-ws-back-link")) } }
             }
         }
     };
-    shell(&format!("Delete {}", item.id), body)
+    shell(&t!(lang, "throughline-ws-delete-title", item.id.as_str()), body)
 }
 
 /// `GET /delete/{kind}/{id}`: what refers to the item, and the button that deletes it.
@@ -580,16 +587,17 @@ pub(crate) fn merge_html(
             })
         })
         .collect();
+    let lang = crate::lang::current();
     let body = html! {
-        h1 { "Merge your edit of " code { (item.id) } }
+        h1 { (rich(lang, "throughline-ws-merge-heading", &[Arg::Slot], &[(1, html! { code { (item.id) } })])) }
         p class="bad" role="alert" {
-            "Someone else saved a change to this item after you opened the form. Nothing of yours was saved yet. For each field below, choose the value to keep, then save."
+            (t!(lang, "throughline-ws-merge-intro"))
         }
         form method="post" action={ "/edit/" (item.kind.name()) "/" (item.id) } {
             (csrf_field(csrf))
             input type="hidden" name="digest" value=(item.digest);
             table class="merge" {
-                (thead(&[("Field", false), ("Original", false), ("Theirs (saved)", false), ("Yours", false)]))
+                (thead(&[(&t!(lang, "throughline-ws-col-field"), false), (&t!(lang, "throughline-ws-col-original"), false), (&t!(lang, "throughline-ws-col-theirs"), false), (&t!(lang, "throughline-ws-col-yours"), false)]))
                 tbody {
                     @for r in &rows {
                         // Yours is chosen unless only they changed the field.
@@ -613,8 +621,8 @@ pub(crate) fn merge_html(
                     }
                 }
             }
-            p { button type="submit" { "Save the merge" } " " a href={ "/edit/" (item.kind.name()) "/" (item.id) } { "Discard mine and reload" } }
+            p { button type="submit" { (t!(lang, "throughline-ws-merge-save")) } " " a href={ "/edit/" (item.kind.name()) "/" (item.id) } { (t!(lang, "throughline-ws-merge-discard")) } }
         }
     };
-    shell(&format!("Merge {}", item.id), body)
+    shell(&t!(lang, "throughline-ws-merge-title", item.id.as_str()), body)
 }

@@ -918,17 +918,19 @@ const URLS: [&str; 12] = [
 fn only_web_links_are_served_as_links() {
     let dir = tempfile::tempdir().unwrap();
     let builder: server::PageBuilder = Arc::new(|m: &model::Model, o: &report::Options| {
-        let mut site = server::report_pages(m, o)?;
+        let mut sites = server::report_pages(m, o)?;
         let body = report::page::html! {
             @for u in URLS { (report::page::outside_link(u, "x")) "\n" }
         };
-        site.pages.push(report::page::Page {
-            path: "links.html".into(),
-            title: "Links".into(),
-            depth: 0,
-            body,
-        });
-        Ok(site)
+        for site in &mut sites {
+            site.pages.push(report::page::Page {
+                path: "links.html".into(),
+                title: "Links".into(),
+                depth: 0,
+                body: body.clone(),
+            });
+        }
+        Ok(sites)
     });
     let s = start_on(&dir.path().join("ws.sqlite"), None, builder);
     let (status, html) = get(&s, "/links.html", None);
@@ -1471,4 +1473,42 @@ fn a_spreadsheet_file_is_uploaded_or_comes_back_with_its_cells() {
     assert!(body.contains("no file was chosen"), "{body}");
     let (status, _) = upload(&[("table", "teams")], ("teams.csv", csv));
     assert_eq!(status, 403);
+}
+
+/// The language of a page: `?uselang=` (remembered in a cookie), else the cookie, else
+/// `Accept-Language`, else English; the page says it in `lang`, `dir` and `Content-Language`.
+#[test]
+fn pages_speak_the_chosen_or_negotiated_language() {
+    let s = start();
+    let ask = |path: &str, headers: &[(&str, &str)]| {
+        let mut req = agent().get(&format!("{}{path}", s.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut resp = req.call().unwrap();
+        let h = |name: &str| {
+            resp.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        };
+        let (language, cookie) = (h("content-language"), h("set-cookie"));
+        (language, cookie, resp.body_mut().read_to_string().unwrap())
+    };
+    let (language, cookie, body) = ask("/login", &[]);
+    assert_eq!(language, "en");
+    assert!(cookie.is_empty(), "{cookie}");
+    assert!(body.contains("<html lang=\"en\" dir=\"ltr\">") && body.contains("<h1>Log in</h1>"));
+    let (language, _, body) = ask("/login", &[("Accept-Language", "fr-CH, de-AT;q=0.8, en;q=0.5")]);
+    assert_eq!(language, "de");
+    assert!(body.contains("<html lang=\"de\" dir=\"ltr\">") && body.contains("<h1>Anmelden</h1>"));
+    let (language, cookie, body) = ask("/login?uselang=ar", &[("Accept-Language", "de")]);
+    assert_eq!(language, "ar");
+    assert!(cookie.starts_with("tl_lang=ar;"), "{cookie}");
+    assert!(body.contains("<html lang=\"ar\" dir=\"rtl\">"), "{body}");
+    // The cookie wins over the browser; an unknown `uselang` changes nothing.
+    let (language, _, _) = ask("/login", &[("Cookie", "tl_lang=ar"), ("Accept-Language", "de")]);
+    assert_eq!(language, "ar");
+    let (language, cookie, _) = ask("/login?uselang=xx", &[]);
+    assert_eq!((language.as_str(), cookie.as_str()), ("en", ""));
+    // Report pages are served in the chosen language too, the model's names as written.
+    let (_, _, body) = ask("/index.html?uselang=de", &[]);
+    assert!(body.contains("<h2 id=\"goals\">Ziele</h2>"), "{body}");
 }

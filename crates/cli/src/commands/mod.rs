@@ -100,13 +100,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             show::framework(&dir, framework, of.as_deref(), json, color)
         }
         Command::Diagram { dir, format, program } => show::diagram(&dir, format, program, color),
-        Command::Report { dir, output, format, samples, seed, budget } => report::run(
+        Command::Report { dir, output, format, samples, seed, budget, lang } => report::run(
             &dir,
             &output,
             format,
             ::report::Options {
                 settings: analysis::Settings { samples, seed, ..analysis::Settings::default() },
                 budget,
+                lang,
                 ..::report::Options::default()
             },
             color,
