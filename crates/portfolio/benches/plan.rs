@@ -103,7 +103,9 @@ fn main() {
             };
             let how = match &s.stages {
                 Some(st) => format!(
-                    "two stages: {} rounds, {} cuts, {} teams refined, {:.2} s choosing, {:.2} s scheduling{}",
+                    "two stages: Lagrangian bound {} after {} steps, {} rounds, {} cuts, {} teams refined, {:.2} s choosing, {:.2} s scheduling{}",
+                    st.lagrange_bound.map_or("-".to_string(), |b| format!("{b:.1}")),
+                    st.lagrange_steps,
                     st.rounds,
                     st.cuts,
                     st.refined,
