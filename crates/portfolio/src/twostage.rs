@@ -56,6 +56,9 @@ pub struct Stages {
     pub lagrange_steps: usize,
     /// The Lagrangian bound on the plan's objective, where it applies.
     pub lagrange_bound: Option<f64>,
+    /// The plan is the Lagrangian's repaired choice, scheduled, within the gap of the bound:
+    /// no solver ran for the first stage.
+    pub guessed: bool,
 }
 
 /// Share of the time limit the two stages may use before the plain program takes over.
@@ -172,6 +175,7 @@ pub(crate) fn solve(
                     }
                     continue;
                 }
+                stages.guessed = guessed;
                 return (Found::Plan(start, left), stages);
             }
             // The Lagrangian's choice undecided: the solver's round decides instead.
@@ -977,4 +981,101 @@ fn repaired(
         }
     }
     Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{Item, Team};
+
+    fn item(id: &str, team: usize, effort: f64, depends_on: Vec<usize>) -> Item {
+        Item {
+            id: id.into(),
+            value: 1.0,
+            cost: 0.0,
+            staff: 0.0,
+            effort,
+            team: Some(team),
+            duration: 1,
+            must: false,
+            barred: None,
+            depends_on,
+            excludes: Vec::new(),
+            learning: None,
+            ramp_up: 0,
+        }
+    }
+
+    fn two_teams(quarters: usize, capacity: f64, lag: usize, items: Vec<Item>) -> Problem {
+        let team =
+            |id: &str| Team { id: id.into(), capacity: vec![capacity; quarters], rate: None };
+        Problem {
+            items,
+            teams: vec![team("x"), team("y")],
+            quarters,
+            budget: None,
+            lag,
+            shares: Vec::new(),
+            covers: Vec::new(),
+            risk: None,
+            horizon: None,
+            hiring: false,
+        }
+    }
+
+    /// Every chosen item placed once, capacities and dependencies (with the lag) kept.
+    fn valid(p: &Problem, start: &[Option<usize>]) -> bool {
+        let load = p.load(start);
+        let fits = (0..p.teams.len())
+            .all(|t| (0..p.quarters).all(|q| load[t][q] <= p.teams[t].capacity[q] + 1e-9));
+        let deps = (0..p.items.len()).all(|b| {
+            p.items[b].depends_on.iter().all(|&a| match (start[a], start[b]) {
+                (Some(sa), Some(sb)) => sb >= sa + p.items[a].duration - 1 + p.lag,
+                _ => false,
+            })
+        });
+        fits && deps && start.iter().all(Option::is_some)
+    }
+
+    #[test]
+    fn spread_places_groups_of_dependent_items_together_then_fills_each_team() {
+        // b (y) needs a (x), d (x) needs c (y), lag 0: each group in one quarter, the two
+        // groups in different quarters (a quarter of x holds 2), e and f fill what is left.
+        let p = two_teams(
+            2,
+            2.0,
+            0,
+            vec![
+                item("a", 0, 1.0, vec![]),
+                item("b", 1, 1.0, vec![0]),
+                item("c", 1, 1.0, vec![]),
+                item("d", 0, 1.0, vec![2]),
+                item("e", 0, 1.0, vec![]),
+                item("f", 1, 1.0, vec![]),
+            ],
+        );
+        let all: Vec<usize> = (0..6).collect();
+        let start =
+            spread(&p, &all, &Options::default(), Instant::now(), 60.0).expect("a schedule");
+        assert!(valid(&p, &start), "{start:?}");
+        assert_eq!(start[0], start[1]);
+        assert_eq!(start[2], start[3]);
+        assert_ne!(start[0], start[2]);
+        // With a lag of one quarter in three quarters: the dependant one quarter later.
+        let mut q = p.clone();
+        q.quarters = 3;
+        q.lag = 1;
+        for t in &mut q.teams {
+            t.capacity = vec![2.0; 3];
+        }
+        let start =
+            spread(&q, &all, &Options::default(), Instant::now(), 60.0).expect("a schedule");
+        assert!(valid(&q, &start), "{start:?}");
+        assert_eq!(start[1].zip(start[0]).map(|(b, a)| b - a), Some(1));
+        // No room: a chain of three with a lag of one does not fit two quarters.
+        let mut r =
+            two_teams(2, 2.0, 1, vec![item("a", 0, 1.0, vec![]), item("b", 1, 1.0, vec![0])]);
+        r.items.push(item("c", 0, 1.0, vec![1]));
+        assert!(spread(&r, &[0, 1, 2], &Options::default(), Instant::now(), 60.0).is_none());
+    }
 }
