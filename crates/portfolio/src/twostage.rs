@@ -675,14 +675,14 @@ fn spread(
     for &i in all.iter().filter(|&&i| !linked[i] && p.items[i].team.is_none()) {
         start[i] = Some(0);
     }
-    for t in 0..p.teams.len() {
+    for (t, taken) in used.iter().enumerate() {
         let members: Vec<usize> =
             all.iter().copied().filter(|&i| !linked[i] && p.items[i].team == Some(t)).collect();
         if members.is_empty() {
             continue;
         }
         let mut sub = restricted(p, &members);
-        sub.teams[t].capacity = (0..q).map(|k| (cap(t) - used[t][k]).max(0.0)).collect();
+        sub.teams[t].capacity = taken.iter().map(|&u| (cap(t) - u).max(0.0)).collect();
         let Schedule::Found(s) =
             schedule_of(&sub, &(0..members.len()).collect::<Vec<_>>(), opts, started, deadline)
         else {
