@@ -176,6 +176,15 @@ pub(crate) fn solve(
                     continue;
                 }
                 stages.guessed = guessed;
+                // A solver stopped by its limit may return a choice worth less than the best
+                // plan so far (the Lagrangian's, when the solver's warm start was the caller's).
+                if let Some((v, kept)) = best.take()
+                    && left.is_some()
+                    && v > objective_of(p, &start)
+                {
+                    stages.repaired = true;
+                    return (Found::Plan(kept, gap(bound, v, opts.gap)), stages);
+                }
                 return (Found::Plan(start, left), stages);
             }
             // The Lagrangian's choice undecided: the solver's round decides instead.
