@@ -82,6 +82,7 @@ fn main() {
     assert!(!solvers.is_empty(), "no solver selected (BENCH_SOLVERS={wanted:?})");
     // BENCH_PLAIN=1: also the plain program (`solve_plain`), to see what the two stages buy.
     let plain_too = std::env::var_os("BENCH_PLAIN").is_some();
+    let mut table: Vec<Line> = Vec::new();
     for solver in solvers {
         let opts = Options {
             time_limit: limit,
@@ -94,8 +95,10 @@ fn main() {
         let runs: &[bool] = if plain_too { &[false, true] } else { &[false] };
         for &force_plain in runs {
             let t = Instant::now();
+            let cpu = cpu_seconds();
             let s = if force_plain { solve_plain(&p, &opts) } else { solve(&p, &opts) };
             let secs = t.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu;
             let status = match &s.outcome {
                 Outcome::Optimal => "optimal".to_string(),
                 Outcome::TimeLimit { gap } => format!("time limit, gap {:.3}%", gap * 100.0),
@@ -103,7 +106,9 @@ fn main() {
             };
             let how = match &s.stages {
                 Some(st) => format!(
-                    "two stages: {} rounds, {} cuts, {} teams refined, {:.2} s choosing, {:.2} s scheduling{}",
+                    "two stages: Lagrangian bound {} after {} steps, {} rounds, {} cuts, {} teams refined, {:.2} s choosing, {:.2} s scheduling{}",
+                    st.lagrange_bound.map_or("-".to_string(), |b| format!("{b:.1}")),
+                    st.lagrange_steps,
                     st.rounds,
                     st.cuts,
                     st.refined,
@@ -121,10 +126,23 @@ fn main() {
             };
             let chosen = s.start.iter().filter(|x| x.is_some()).count();
             println!(
-                "throughline ({}, {how}): {status}, objective {:.1}, {chosen} selected, {secs:.2} s (formulation + solve)",
+                "throughline ({}, {how}): {status}, objective {:.1}, {chosen} selected, {secs:.2} s wall, {cpu:.2} s CPU (formulation + solve)",
                 solver.name(),
                 s.objective
             );
+            let path = if s.stages.is_some() { "two stages" } else { "plain program" };
+            table.push(Line {
+                who: format!("throughline ({}, {path})", solver.name()),
+                status: status.clone(),
+                objective: s.objective,
+                bound: match &s.outcome {
+                    Outcome::Optimal => s.objective * (1.0 + gap),
+                    Outcome::TimeLimit { gap } => s.objective * (1.0 + gap),
+                    _ => f64::NAN,
+                },
+                wall: secs,
+                cpu,
+            });
             ours.push((solver, s, secs));
         }
     }
@@ -138,6 +156,7 @@ fn main() {
     };
     if std::env::var_os("BENCH_NO_PEER").is_some() {
         println!("peer: skipped (BENCH_NO_PEER)");
+        print_table(&p, gap, limit, &table);
         return;
     }
     let dir = std::env::temp_dir().join(format!("throughline-plan-bench-{}", std::process::id()));
@@ -176,6 +195,21 @@ fn main() {
         v["selected"],
         v["build_seconds"].as_f64().unwrap_or(f64::NAN)
     );
+    table.push(Line {
+        who: "highspy (plain program)".into(),
+        status: match v["status"].as_str() {
+            Some("optimal") => "optimal".into(),
+            Some(other) => {
+                format!("{other}, gap {:.3}%", v["mip_gap"].as_f64().unwrap_or(f64::NAN) * 100.0)
+            }
+            None => "?".into(),
+        },
+        objective: peer_obj,
+        bound: peer_bound,
+        wall: peer_t,
+        cpu: v["cpu_seconds"].as_f64().unwrap_or(f64::NAN),
+    });
+    print_table(&p, gap, limit, &table);
     assert!(peer_obj.is_finite(), "the peer found no plan");
     for (solver, s, secs) in &ours {
         let name = solver.name();
@@ -224,4 +258,48 @@ fn main() {
             }
         }
     }
+}
+
+/// One side's answer, for the table at the end.
+struct Line {
+    who: String,
+    status: String,
+    objective: f64,
+    /// The proven upper bound on the optimum (ours: objective · (1 + remaining gap)).
+    bound: f64,
+    wall: f64,
+    cpu: f64,
+}
+
+/// The run as a Markdown table: both sides, time to proof (or to the limit) in wall and CPU
+/// seconds, the load average (the machine may be shared).
+fn print_table(p: &portfolio::Problem, gap: f64, limit: f64, table: &[Line]) {
+    println!();
+    println!(
+        "{} initiatives, gap {gap}, time limit {limit} s, 1 thread each, load average {}",
+        p.items.len(),
+        synthetic::bench::loadavg()
+    );
+    println!("| solver | status | objective | proven bound | wall s | CPU s |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for l in table {
+        println!(
+            "| {} | {} | {:.1} | {:.1} | {:.2} | {:.2} |",
+            l.who, l.status, l.objective, l.bound, l.wall, l.cpu
+        );
+    }
+}
+
+/// This process's CPU time (user + system, all threads), from `/proc/self/stat`; NaN where
+/// that file does not exist. CBC's time limit counts CPU seconds, so on a shared machine this
+/// is the figure to compare.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return f64::NAN };
+    // Fields after the command name (which may hold spaces) end with ')'.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { return f64::NAN };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
+    let ticks = |k: usize| fields.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    // The clock tick is 100 Hz on Linux (USER_HZ).
+    (ticks(11) + ticks(12)) / 100.0
 }

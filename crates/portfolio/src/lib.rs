@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod explain;
+pub(crate) mod lagrange;
 pub mod milp;
 pub mod problem;
 pub mod solve;

@@ -222,6 +222,9 @@ pub(crate) struct Columns {
     hires: Vec<Option<Vec<usize>>>,
     /// With CVaR: the `η` column and the `u_s` column of each scenario.
     cvar: Option<(usize, Vec<usize>)>,
+    /// In a [`Shape::Selection`] program, the row of each team's year capacity (no two share a
+    /// column): the knapsacks [`crate::lagrange`] keeps whole when it relaxes the other rows.
+    pub(crate) knapsacks: Vec<usize>,
 }
 
 /// What the binary columns of a program stand for.
@@ -289,6 +292,7 @@ pub(crate) fn build(
         handles: Vec::new(),
         hires: Vec::new(),
         cvar: None,
+        knapsacks: Vec::new(),
     };
     let mut handles = Vec::new();
     let selection = shape == Shape::Selection;
@@ -373,6 +377,7 @@ pub(crate) fn build(
                 .map(|i| (of(i)[0], p.items[i].load() * p.items[i].duration as f64))
                 .collect();
             if !row.is_empty() {
+                cols.knapsacks.push(pb.rows.len());
                 pb.row(f64::NEG_INFINITY, team.capacity.iter().sum(), row);
             }
             let cap = team.capacity.first().copied().unwrap_or(0.0);

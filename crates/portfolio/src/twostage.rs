@@ -52,10 +52,25 @@ pub struct Stages {
     /// Time ran short before a chosen set was scheduled, so the plain program answered (with
     /// the first stage's bound on its gap).
     pub fell_back: bool,
+    /// Subgradient steps of the Lagrangian bound (`crate::lagrange`); 0 where it does not apply.
+    pub lagrange_steps: usize,
+    /// The Lagrangian bound on the plan's objective, where it applies.
+    pub lagrange_bound: Option<f64>,
+    /// The plan is the Lagrangian's repaired choice, scheduled, within the gap of the bound:
+    /// no solver ran for the first stage.
+    pub guessed: bool,
 }
 
 /// Share of the time limit the two stages may use before the plain program takes over.
 const STAGES_SHARE: f64 = 0.8;
+
+/// Subgradient steps of the Lagrangian bound before the first round (`crate::lagrange`): on the
+/// 5,000-initiative benchmark it closes to 0.01% in about a hundred; each step costs one
+/// knapsack program per team (items × capacity steps), milliseconds there.
+const LAGRANGE_STEPS: usize = 400;
+
+/// Share of the time limit the Lagrangian bound may use at most (it stops at its steps first).
+const LAGRANGE_SHARE: f64 = 0.25;
 
 /// Whether the two-stage solve answers this problem (see the module's documentation).
 pub fn applies(p: &Problem, opts: &Options) -> bool {
@@ -78,8 +93,34 @@ pub(crate) fn solve(
     });
     let column = |i: usize| (cols.count[i] == 1).then(|| cols.handles[cols.first[i]]);
     let deadline = STAGES_SHARE * opts.time_limit;
+    // The Lagrangian bound and its repaired choice (`crate::lagrange`): the choice is the first
+    // round's, and the bound joins the solver's (the smaller wins).
+    let t = Instant::now();
+    let relaxed = crate::lagrange::relax(
+        &pb,
+        &cols.knapsacks,
+        opts.gap,
+        LAGRANGE_STEPS,
+        started,
+        LAGRANGE_SHARE * opts.time_limit,
+    );
+    stages.select_seconds += t.elapsed().as_secs_f64();
+    let mut pending: Option<(Vec<f64>, f64)> = None;
+    if let Some(r) = &relaxed {
+        stages.lagrange_steps = r.steps;
+        stages.lagrange_bound = Some(r.bound);
+        if let Some((x, _)) = &r.point {
+            // As if a solver had found the choice without a gap of its own: the bound is the
+            // Lagrangian's, already in `bound` (a value of 0 would make a gap of it meaningless).
+            pending = Some((x.clone(), f64::INFINITY));
+            // A warm start from a plan the caller knows is kept; else this choice.
+            if pb.initial.is_none() {
+                pb.initial = Some(x.clone());
+            }
+        }
+    }
     // The first stage's proven bound on the plan, when it has one.
-    let mut bound: Option<f64> = None;
+    let mut bound: Option<f64> = relaxed.as_ref().map(|r| r.bound);
     let mut layouts: Vec<Option<Layout>> = (0..p.teams.len()).map(|_| None).collect();
     // The best plan found by repairing a choice, and its value.
     let mut best: Option<(f64, Vec<Option<usize>>)> = None;
@@ -90,7 +131,11 @@ pub(crate) fn solve(
         }
         stages.rounds += 1;
         let t = Instant::now();
-        let status = pb.solve(opts.solver, Limits { time_limit: left, ..opts.limits() });
+        let guessed = pending.is_some();
+        let status = match pending.take() {
+            Some((x, proven)) => Status::Feasible(x, proven),
+            None => pb.solve(opts.solver, Limits { time_limit: left, ..opts.limits() }),
+        };
         stages.select_seconds += t.elapsed().as_secs_f64();
         let (x, proven, optimal) = match status {
             Status::Optimal(x, proven) => (x, proven.unwrap_or(opts.gap), true),
@@ -107,23 +152,49 @@ pub(crate) fn solve(
             let b = objective + proven.max(0.0) * objective.abs();
             bound = Some(bound.map_or(b, |old: f64| old.min(b)));
         }
-        // The second stage may use the whole limit: a choice is worth checking once made.
+        // The second stage may use the whole limit, and at least the plain program's share
+        // of it even when the first stage ran over (CBC counts CPU seconds, this wall-clock
+        // seconds, and on a loaded machine these differ): a choice is worth checking once made.
         let t = Instant::now();
         let refined: Vec<bool> = layouts.iter().map(Option::is_some).collect();
-        let second = second_stage(p, &chosen, &refined, true, opts, started, opts.time_limit);
+        let check = opts
+            .time_limit
+            .max(started.elapsed().as_secs_f64() + (1.0 - STAGES_SHARE) * opts.time_limit);
+        let second = second_stage(p, &chosen, &refined, true, opts, started, check);
         stages.schedule_seconds += t.elapsed().as_secs_f64();
         match second {
             // The choice itself scheduled: as good as the first stage's answer.
             Second::Found(start) => {
                 let left = if optimal { None } else { gap(bound, objective, opts.gap) };
+                if guessed && left.is_some() {
+                    // The Lagrangian choice is a plan but not yet within the gap: the best so
+                    // far, and the solver's first incumbent (already its warm start).
+                    let v = objective_of(p, &start);
+                    if best.as_ref().is_none_or(|(b, _)| v > *b) {
+                        best = Some((v, start));
+                    }
+                    continue;
+                }
+                stages.guessed = guessed;
+                // A solver stopped by its limit may return a choice worth less than the best
+                // plan so far (the Lagrangian's, when the solver's warm start was the caller's).
+                if let Some((v, kept)) = best.take()
+                    && left.is_some()
+                    && v > objective_of(p, &start)
+                {
+                    stages.repaired = true;
+                    return (Found::Plan(kept, gap(bound, v, opts.gap)), stages);
+                }
                 return (Found::Plan(start, left), stages);
             }
+            // The Lagrangian's choice undecided: the solver's round decides instead.
+            Second::Unknown if guessed => continue,
             Second::Unknown => break,
             Second::Cuts(found, unfit) => {
                 // The choice without what the teams that do not fit cannot hold may be a plan
                 // within the gap of the bound already.
                 let t = Instant::now();
-                if let Some(start) = repair(p, &chosen, &unfit, opts, started) {
+                if let Some(start) = repair(p, &chosen, &unfit, opts, started, check) {
                     let v = objective_of(p, &start);
                     if best.as_ref().is_none_or(|(b, _)| v > *b) {
                         best = Some((v, start));
@@ -199,6 +270,7 @@ fn repair(
     unfit: &[usize],
     opts: &Options,
     started: Instant,
+    deadline: f64,
 ) -> Option<Vec<Option<usize>>> {
     let mut chosen = chosen.to_vec();
     for &t in unfit {
@@ -214,7 +286,7 @@ fn repair(
                         && !it.excludes.iter().any(|&x| outside(x)))
             })
             .collect();
-        let left = opts.time_limit - started.elapsed().as_secs_f64();
+        let left = deadline - started.elapsed().as_secs_f64();
         if left <= 0.0 {
             return None;
         }
@@ -267,7 +339,7 @@ fn repair(
         return None;
     }
     let refined = vec![true; p.teams.len()];
-    match second_stage(p, &chosen, &refined, false, opts, started, opts.time_limit) {
+    match second_stage(p, &chosen, &refined, false, opts, started, deadline) {
         Second::Found(start) => Some(start),
         _ => None,
     }
@@ -455,6 +527,9 @@ fn second_stage(
     if let Some(done) = relabel(p, &all, &start, opts, started, deadline) {
         return Second::Found(done);
     }
+    if let Some(done) = spread(p, &all, opts, started, deadline) {
+        return Second::Found(done);
+    }
     match schedule_of(p, &all, opts, started, deadline) {
         Schedule::Found(s) => return Second::Found(s),
         Schedule::None if want_cuts => {}
@@ -481,6 +556,166 @@ fn second_stage(
     let members = with(&kept);
     let most = members.len().saturating_sub(1);
     Second::Cuts(vec![Fix::Cut(Cut { members, most })], Vec::new())
+}
+
+/// A schedule of the chosen items `all` built around their dependencies, for when renumbering
+/// the teams' own schedules cannot meet them (many dependencies between teams): each group of
+/// items joined by dependencies gets one base quarter, each item in it that base plus `lag`
+/// times the longest chain of dependencies before it (so every dependency inside holds), the
+/// groups placed largest first where the fullest team-quarter they touch stays emptiest; then
+/// each team's items without dependencies fill what is left of its quarters (a small program
+/// per team). Only one-quarter items and capacities the same in every quarter. A heuristic:
+/// `None` when a group or a team's remaining items do not fit (a schedule may still exist);
+/// whatever it returns is checked against every capacity and dependency.
+fn spread(
+    p: &Problem,
+    all: &[usize],
+    opts: &Options,
+    started: Instant,
+    deadline: f64,
+) -> Option<Vec<Option<usize>>> {
+    let q = p.quarters;
+    let flat = |t: usize| p.teams[t].capacity.windows(2).all(|w| w[0] == w[1]);
+    if q == 0 || all.iter().any(|&i| p.items[i].duration != 1 || !p.items[i].team.is_none_or(flat))
+    {
+        return None;
+    }
+    let n = p.items.len();
+    let mut chosen = vec![false; n];
+    for &i in all {
+        chosen[i] = true;
+    }
+    // Groups: items joined by a dependency, both chosen (union-find by smallest index).
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut linked = vec![false; n];
+    for &b in all {
+        for &a in &p.items[b].depends_on {
+            if !chosen[a] {
+                return None;
+            }
+            linked[a] = true;
+            linked[b] = true;
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    // Offsets: `lag` per dependency along the longest chain (a cycle would not settle).
+    let mut offset = vec![0usize; n];
+    for _round in 0..=all.len() {
+        let mut changed = false;
+        for &b in all {
+            for &a in &p.items[b].depends_on {
+                if offset[a] + p.lag > offset[b] {
+                    offset[b] = offset[a] + p.lag;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+        if _round == all.len() {
+            return None;
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for &i in all.iter().filter(|&&i| linked[i]) {
+        groups.entry(root(&mut parent, i)).or_default().push(i);
+    }
+    let load = |i: usize| p.items[i].load();
+    let mut order: Vec<Vec<usize>> = groups.into_values().collect();
+    order.sort_by(|a, b| {
+        let la: f64 = a.iter().map(|&i| load(i)).sum();
+        let lb: f64 = b.iter().map(|&i| load(i)).sum();
+        lb.total_cmp(&la).then(a[0].cmp(&b[0]))
+    });
+    let cap = |t: usize| p.teams[t].capacity.first().copied().unwrap_or(0.0);
+    let tol = 1e-9;
+    let mut used = vec![vec![0.0; q]; p.teams.len()];
+    let mut start = vec![None; n];
+    for g in &order {
+        let reach = g.iter().map(|&i| offset[i]).max().unwrap_or(0);
+        let mut pick: Option<(f64, usize)> = None;
+        for base in 0..q.saturating_sub(reach) {
+            let mut worst = 0.0_f64;
+            let mut fits = true;
+            let mut add: Vec<(usize, usize, f64)> = Vec::new();
+            for &i in g {
+                if let Some(t) = p.items[i].team {
+                    add.push((t, base + offset[i], load(i)));
+                }
+            }
+            add.sort_by_key(|&(t, k, _)| (t, k));
+            let mut k = 0;
+            while k < add.len() {
+                let (t, qq, _) = add[k];
+                let mut sum = 0.0;
+                while k < add.len() && add[k].0 == t && add[k].1 == qq {
+                    sum += add[k].2;
+                    k += 1;
+                }
+                let now = used[t][qq] + sum;
+                if now > cap(t) + tol {
+                    fits = false;
+                    break;
+                }
+                worst = worst.max(now / cap(t).max(1e-12));
+            }
+            if fits && pick.is_none_or(|(w, _)| worst < w - 1e-12) {
+                pick = Some((worst, base));
+            }
+        }
+        let (_, base) = pick?;
+        for &i in g {
+            start[i] = Some(base + offset[i]);
+            if let Some(t) = p.items[i].team {
+                used[t][base + offset[i]] += load(i);
+            }
+        }
+    }
+    // Each team's items without dependencies, in what its quarters have left.
+    for &i in all.iter().filter(|&&i| !linked[i] && p.items[i].team.is_none()) {
+        start[i] = Some(0);
+    }
+    for (t, taken) in used.iter().enumerate() {
+        let members: Vec<usize> =
+            all.iter().copied().filter(|&i| !linked[i] && p.items[i].team == Some(t)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let mut sub = restricted(p, &members);
+        sub.teams[t].capacity = taken.iter().map(|&u| (cap(t) - u).max(0.0)).collect();
+        let Schedule::Found(s) =
+            schedule_of(&sub, &(0..members.len()).collect::<Vec<_>>(), opts, started, deadline)
+        else {
+            return None;
+        };
+        for (k, &i) in members.iter().enumerate() {
+            start[i] = Some(s[k]?);
+        }
+    }
+    // Checked: every chosen item placed, every dependency and capacity kept.
+    let mut check = vec![vec![0.0; q]; p.teams.len()];
+    for &i in all {
+        let s = start[i]?;
+        if let Some(t) = p.items[i].team {
+            check[t][s] += load(i);
+        }
+        for &a in &p.items[i].depends_on {
+            if start[a]? + p.lag > s {
+                return None;
+            }
+        }
+    }
+    let within = (0..p.teams.len()).all(|t| check[t].iter().all(|&l| l <= cap(t) + 1e-6));
+    within.then_some(start)
 }
 
 /// Combines the teams' own schedules into one by renumbering each team's quarters (a
@@ -755,4 +990,101 @@ fn repaired(
         }
     }
     Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{Item, Team};
+
+    fn item(id: &str, team: usize, effort: f64, depends_on: Vec<usize>) -> Item {
+        Item {
+            id: id.into(),
+            value: 1.0,
+            cost: 0.0,
+            staff: 0.0,
+            effort,
+            team: Some(team),
+            duration: 1,
+            must: false,
+            barred: None,
+            depends_on,
+            excludes: Vec::new(),
+            learning: None,
+            ramp_up: 0,
+        }
+    }
+
+    fn two_teams(quarters: usize, capacity: f64, lag: usize, items: Vec<Item>) -> Problem {
+        let team =
+            |id: &str| Team { id: id.into(), capacity: vec![capacity; quarters], rate: None };
+        Problem {
+            items,
+            teams: vec![team("x"), team("y")],
+            quarters,
+            budget: None,
+            lag,
+            shares: Vec::new(),
+            covers: Vec::new(),
+            risk: None,
+            horizon: None,
+            hiring: false,
+        }
+    }
+
+    /// Every chosen item placed once, capacities and dependencies (with the lag) kept.
+    fn valid(p: &Problem, start: &[Option<usize>]) -> bool {
+        let load = p.load(start);
+        let fits = (0..p.teams.len())
+            .all(|t| (0..p.quarters).all(|q| load[t][q] <= p.teams[t].capacity[q] + 1e-9));
+        let deps = (0..p.items.len()).all(|b| {
+            p.items[b].depends_on.iter().all(|&a| match (start[a], start[b]) {
+                (Some(sa), Some(sb)) => sb >= sa + p.items[a].duration - 1 + p.lag,
+                _ => false,
+            })
+        });
+        fits && deps && start.iter().all(Option::is_some)
+    }
+
+    #[test]
+    fn spread_places_groups_of_dependent_items_together_then_fills_each_team() {
+        // b (y) needs a (x), d (x) needs c (y), lag 0: each group in one quarter, the two
+        // groups in different quarters (a quarter of x holds 2), e and f fill what is left.
+        let p = two_teams(
+            2,
+            2.0,
+            0,
+            vec![
+                item("a", 0, 1.0, vec![]),
+                item("b", 1, 1.0, vec![0]),
+                item("c", 1, 1.0, vec![]),
+                item("d", 0, 1.0, vec![2]),
+                item("e", 0, 1.0, vec![]),
+                item("f", 1, 1.0, vec![]),
+            ],
+        );
+        let all: Vec<usize> = (0..6).collect();
+        let start =
+            spread(&p, &all, &Options::default(), Instant::now(), 60.0).expect("a schedule");
+        assert!(valid(&p, &start), "{start:?}");
+        assert_eq!(start[0], start[1]);
+        assert_eq!(start[2], start[3]);
+        assert_ne!(start[0], start[2]);
+        // With a lag of one quarter in three quarters: the dependant one quarter later.
+        let mut q = p.clone();
+        q.quarters = 3;
+        q.lag = 1;
+        for t in &mut q.teams {
+            t.capacity = vec![2.0; 3];
+        }
+        let start =
+            spread(&q, &all, &Options::default(), Instant::now(), 60.0).expect("a schedule");
+        assert!(valid(&q, &start), "{start:?}");
+        assert_eq!(start[1].zip(start[0]).map(|(b, a)| b - a), Some(1));
+        // No room: a chain of three with a lag of one does not fit two quarters.
+        let mut r =
+            two_teams(2, 2.0, 1, vec![item("a", 0, 1.0, vec![]), item("b", 1, 1.0, vec![0])]);
+        r.items.push(item("c", 0, 1.0, vec![1]));
+        assert!(spread(&r, &[0, 1, 2], &Options::default(), Instant::now(), 60.0).is_none());
+    }
 }

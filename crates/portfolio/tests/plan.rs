@@ -207,6 +207,9 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     let (mut feasible, mut infeasible, mut multi_quarter, mut binding_deps, mut partial) =
         (0, 0, 0, 0, 0);
     let (mut hired, mut late, mut staffed) = (0, 0, 0);
+    // Answered by the Lagrangian's choice and bound (`portfolio::twostage`, no solver for the
+    // first stage), and with a Lagrangian bound at all.
+    let (mut guessed, mut bounded) = (0, 0);
     for seed in 0..120u64 {
         let quarters = 1 + (seed % 4) as usize;
         // Half the sweep with value in time (a third of it with ramps of up to 2 quarters), a
@@ -226,6 +229,10 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
         }
         agree(&p).unwrap();
         let s = solve(&p, &Options::default());
+        if let Some(st) = &s.stages {
+            guessed += usize::from(st.guessed);
+            bounded += usize::from(st.lagrange_bound.is_some());
+        }
         if s.has_plan() {
             feasible += 1;
             let chosen = s.start.iter().filter(|x| x.is_some()).count();
@@ -261,6 +268,8 @@ fn the_generated_cases_exercise_every_rule_and_the_solver_agrees_on_all() {
     assert!(hired >= 3, "plans that hire beyond capacity: {hired}");
     assert!(late >= 10, "plans with value in time and work after the first quarter: {late}");
     assert!(staffed >= 10, "plans with staff time at a rate: {staffed}");
+    assert!(guessed >= 5, "plans the Lagrangian's choice and bound answered: {guessed}");
+    assert!(bounded >= 10, "two-stage solves with a Lagrangian bound: {bounded}");
 }
 
 #[test]
