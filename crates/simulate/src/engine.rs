@@ -187,27 +187,6 @@ fn axpy_scaled(dst: &mut [f64], scale: f64, e: &[f32], src: &[f64], onto: Option
     }
 }
 
-/// Edges the forward pass prefetches ahead: each does little work (one multiply-add per sample)
-/// next to the time a row takes to arrive from the last-level cache.
-const FORWARD_AHEAD: usize = 4;
-
-/// Asks the CPU to bring the `bytes` at address `at` into its caches: a hint, which never faults
-/// and changes no result, for rows whose address no hardware prefetcher could guess.
-#[inline(always)]
-#[allow(unsafe_code)]
-fn prefetch(at: usize, bytes: usize) {
-    #[cfg(target_arch = "x86_64")]
-    for line in (at..at + bytes).step_by(64) {
-        // SAFETY: a prefetch reads nothing the program sees and cannot fault, whatever the
-        // address (SSE, which every x86-64 CPU has).
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8)
-        };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (at, bytes);
-}
-
 /// Per-thread working memory, reused across blocks so large tables are not re-allocated (and
 /// re-zeroed by the kernel) for every block.
 #[derive(Default)]
@@ -334,8 +313,6 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
     // drawn where they are first used and kept, in visiting order, for the forward pass.
     // A row no one reads (no edges, no weight, no edge into it, nothing delivered to it) is
     // left as it was; the first edge writes its row from the weight instead of adding to a fill.
-    let row_bytes = len * std::mem::size_of::<f64>();
-    let vgain_at = vgain.as_ptr() as usize;
     for k in 0..n {
         let (done, rest) = vgain.split_at_mut(k * len);
         let row = &mut rest[..len];
@@ -347,11 +324,6 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
             continue;
         }
         for e in edges.clone() {
-            // The next edge's row below, while this edge draws (rows are scattered: no
-            // hardware prefetcher guesses them).
-            if let Some(&next) = sched.to.get(e + 1) {
-                prefetch(vgain_at + next as usize * row_bytes, row_bytes);
-            }
             let onto = (e == edges.start).then_some(weight);
             let d = &sched.draws[e];
             let stream = seed.stream(d.key);
@@ -403,7 +375,6 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
     // node's edges are visited in reverse: each adds into its own target's row, so only parallel
     // links (same ends) add their products in the other order.
     // Nodes nothing was delivered to, directly or upstream, carry no flow and are skipped.
-    let flow_at = flow.as_ptr() as usize;
     for k in (0..n).rev() {
         if !touched[k] {
             continue;
@@ -411,10 +382,6 @@ fn run_block_any(plan: &Plan, seed: u64, block: u64, scratch: &mut Scratch, out:
         let (below, rest) = flow.split_at_mut(k * len);
         let source = &rest[..len];
         for e in sched.edges_of(k).rev() {
-            // The target row a few edges on (scattered rows; the factor rows are read in order).
-            if let Some(&ahead) = e.checked_sub(FORWARD_AHEAD).and_then(|a| sched.to.get(a)) {
-                prefetch(flow_at + ahead as usize * row_bytes, row_bytes);
-            }
             let to = sched.to[e] as usize;
             let dst = &mut below[to * len..(to + 1) * len];
             // A row first reached is written from zero, not zeroed and added to.
