@@ -11,6 +11,7 @@
 pub mod convert;
 pub mod engine;
 pub mod tables;
+pub mod wmf;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,31 @@ pub enum LakeError {
         path: PathBuf,
         /// What went wrong.
         why: String,
+    },
+    /// A statement needed more memory than DataFusion's pool allows, and the operator could
+    /// not spill to disk.
+    #[error(
+        "query `{statement}` needed more memory than the limit of {limit_mib} MiB: set \
+         THROUGHLINE_LAKE_MEMORY higher (e.g. 8G) on a machine with that much free memory, or \
+         measure fewer communities per run ({why})"
+    )]
+    Memory {
+        /// The statement's name in the SQL file.
+        statement: String,
+        /// The pool's size, in MiB.
+        limit_mib: usize,
+        /// DataFusion's report (the largest consumers).
+        why: String,
+    },
+    /// A setting from the environment is not valid.
+    #[error("{name}={value:?} is not valid: expected {expected}")]
+    Setting {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it should look like.
+        expected: &'static str,
     },
     /// The query engine failed.
     #[error("query `{statement}`: {why}")]
