@@ -42,10 +42,12 @@ JOIN user_names u ON u.wiki = c.wiki AND u.user_name = m.user_name
 -- table: community_edits
 -- Every branch pairs the communities (a few rows: the side a hash join builds) with the edits
 -- that match a rule, the window inside the join condition, so an edit is paired only with the
--- communities whose window holds it. Joining the communities to the rule's rows first (as
--- before issue 18's fix) built a table of every tagged edit of all time times every community
--- sharing the tag, before any window was applied: with hundreds of communities per hashtag
--- that outgrew the machine.
+-- communities whose window holds it; the rule's rows (not the edits) are the other join's
+-- built side. Joining the communities to the rule's rows first (as before issue 18's fix)
+-- built a table of every tagged edit of all time times every community sharing the tag,
+-- before any window was applied: with hundreds of communities per hashtag that outgrew the
+-- machine. The smaller input is written first (the side DataFusion builds: the lake crate
+-- turns off its statistics-based reordering, which picked the edits).
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
@@ -60,8 +62,7 @@ FROM communities c
 JOIN (SELECT h.hashtag AS rule, x.*
       FROM edit_hashtags h
       JOIN edits x ON x.wiki = h.wiki AND x.revision_id = h.revision_id
-      WHERE NOT x.is_bot AND x.user_id IS NOT NULL
-        AND h.hashtag IN (SELECT rule FROM communities WHERE kind = 'hashtag')) e
+      WHERE NOT x.is_bot AND x.user_id IS NOT NULL) e
   ON e.wiki = c.wiki AND e.rule = c.rule AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
 WHERE c.kind = 'hashtag'
 UNION ALL
@@ -71,8 +72,7 @@ FROM communities c
 JOIN (SELECT t.tag AS rule, x.*
       FROM edit_tags t
       JOIN edits x ON x.wiki = t.wiki AND x.revision_id = t.revision_id
-      WHERE NOT x.is_bot AND x.user_id IS NOT NULL
-        AND t.tag IN (SELECT rule FROM communities WHERE kind = 'tag')) e
+      WHERE NOT x.is_bot AND x.user_id IS NOT NULL) e
   ON e.wiki = c.wiki AND e.rule = c.rule AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
 WHERE c.kind = 'tag'
 UNION ALL
@@ -82,8 +82,7 @@ FROM communities c
 JOIN (SELECT p.category AS rule, x.*
       FROM category_pages p
       JOIN edits x ON x.wiki = p.wiki AND x.page_id = p.page_id
-      WHERE NOT x.is_bot AND x.user_id IS NOT NULL
-        AND p.category IN (SELECT rule FROM communities WHERE kind = 'category')) e
+      WHERE NOT x.is_bot AND x.user_id IS NOT NULL) e
   ON e.wiki = c.wiki AND e.rule = c.rule AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
 WHERE c.kind = 'category'
 

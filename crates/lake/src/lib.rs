@@ -1,7 +1,8 @@
 //! The community metrics at scale (issue 7): the history dumps converted once to Parquet
 //! ([`convert`]), and the SQL definitions of `crates/communities/sql/metrics.sql` run on Apache
 //! DataFusion ([`engine`]). The same Parquet files and the same SQL run on Spark
-//! (`tests/spark/metrics.py`) and DuckDB (`bench/communities_peer.py`).
+//! (`tests/spark/metrics.py`) and DuckDB (`bench/communities_peer.py`). [`wmf`] writes and
+//! reads the Wikimedia data lake's own layout, so the SQL an analyst runs there is tested here.
 //!
 //! This crate is the heavy edge of the workspace (DataFusion, Arrow, Parquet): the CLI only
 //! links it with its `lake` feature. Nothing here defines a metric; the reference
