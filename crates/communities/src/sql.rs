@@ -378,7 +378,7 @@ pub fn run_statements(
             literal(&c.id),
             literal(&c.wiki),
             literal(kind),
-            rule.map_or_else(|| "NULL".to_string(), |r| literal(r)),
+            rule.map_or_else(|| "NULL".to_string(), |r| literal(r.as_str())),
             c.start.to_string(),
             c.end.to_string(),
             d.lookback.to_string(),

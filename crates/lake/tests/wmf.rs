@@ -219,7 +219,8 @@ fn the_layout_is_partitioned_as_the_lake_is() {
         for (p, key) in parts.iter().zip(["year=", "month=", "day=", "hour="]) {
             assert!(p.starts_with(key), "{rel}");
             // Unpadded, as the lake's partitions are.
-            assert!(!p[key.len()..].starts_with('0') || &p[key.len()..] == "0", "{rel}");
+            let value = &p[key.len()..];
+            assert!(!value.starts_with('0') || value == "0", "{rel}");
         }
     }
     let links = walk(&root.join("wmf_raw/mediawiki_imagelinks"));
