@@ -23,6 +23,10 @@ def run_once(lake, stmts, threads):
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {threads}")
     con.execute("SET preserve_insertion_order = false")
+    # BENCH_DUCKDB_MEMORY (e.g. 4GB) bounds DuckDB as THROUGHLINE_LAKE_MEMORY bounds DataFusion
+    # (DuckDB's own default is 80% of the machine's memory).
+    if os.environ.get("BENCH_DUCKDB_MEMORY"):
+        con.execute(f"SET memory_limit = '{os.environ['BENCH_DUCKDB_MEMORY']}'")
     started = time.perf_counter()
     for path in sorted(glob.glob(os.path.join(lake, "*.parquet"))):
         name = os.path.basename(path)[: -len(".parquet")]

@@ -6,7 +6,16 @@ SQL file) and the same Parquet lake folder as the embedded engine (crates/lake):
 this is how the metrics run for all wikis on the Wikimedia data lake, and what CI compares
 with DataFusion on a generated sample (crates/lake/tests/spark.rs).
 
-Usage: metrics.py LAKE_DIR OUT_JSON [--master local[2]]
+On the data lake's layout (`lake::wmf`), LAKE_DIR is a run folder that also holds `ddl.json`:
+the statements that declare the lake's tables (databases `wmf`, `wmf_raw`, `canonical_data`,
+partitioned Parquet tables over the written files), run first; `statements.json` then starts
+with the views of crates/communities/sql/wmf.sql that read them.
+
+With --script FILE, the statements come from a Spark SQL script as `throughline communities
+--emit-sql spark` writes it for an analyst (the run's communities inline; statements end with
+`;` at the end of a line; its last three queries, the outputs, are read as tables instead).
+
+Usage: metrics.py LAKE_DIR OUT_JSON [--master local[2]] [--script FILE]
 """
 import glob
 import json
@@ -15,7 +24,10 @@ import sys
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    script = None
+    if "--script" in sys.argv:
+        script = sys.argv[sys.argv.index("--script") + 1]
+    args = [a for a in sys.argv[1:] if not a.startswith("--") and a != script]
     if len(args) != 2:
         sys.exit(__doc__)
     lake, out_file = args
@@ -36,18 +48,31 @@ def main():
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.warehouse.dir", os.path.join(lake, "spark-warehouse"))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
-    for path in sorted(glob.glob(os.path.join(lake, "*.parquet"))):
-        name = os.path.basename(path)[: -len(".parquet")]
-        spark.read.parquet(path).createOrReplaceTempView(name)
-    with open(os.path.join(lake, "statements.json"), encoding="utf-8") as f:
-        for s in json.load(f):
-            df = spark.sql(s["sql"])
-            if s["keep"] == "table":
-                df = df.cache()
-            df.createOrReplaceTempView(s["name"])
+    ddl = os.path.join(lake, "ddl.json")
+    if os.path.exists(ddl):
+        with open(ddl, encoding="utf-8") as f:
+            for statement in json.load(f):
+                spark.sql(statement)
+    if script:
+        with open(script, encoding="utf-8") as f:
+            parts = [p.strip() for p in f.read().split(";\n")]
+        for statement in parts:
+            if statement and not statement.startswith("SELECT * FROM"):
+                spark.sql(statement)
+    else:
+        for path in sorted(glob.glob(os.path.join(lake, "*.parquet"))):
+            name = os.path.basename(path)[: -len(".parquet")]
+            spark.read.parquet(path).createOrReplaceTempView(name)
+        with open(os.path.join(lake, "statements.json"), encoding="utf-8") as f:
+            for s in json.load(f):
+                df = spark.sql(s["sql"])
+                if s["keep"] == "table":
+                    df = df.cache()
+                df.createOrReplaceTempView(s["name"])
     metrics = [r.asDict() for r in spark.table("metrics").collect()]
     retention = [r.asDict() for r in spark.table("retention").collect()]
     totals = spark.table("totals").collect()[0].asDict()

@@ -223,6 +223,15 @@ pub enum Command {
         /// positive deviance, failed sources); missing data are empty cells, never 0.
         #[arg(long, value_name = "DIR")]
         export: Option<PathBuf>,
+        /// Measure nothing: print the metrics as one SQL script for the Wikimedia data lake
+        /// (`spark`: Spark SQL over wmf.mediawiki_history, wmf.pageview_hourly and the link
+        /// tables, the model's communities inline; docs/communities.md, "The data lake's
+        /// layout"). Needs --snapshot.
+        #[arg(long, value_enum, value_name = "ENGINE")]
+        emit_sql: Option<EmitSqlArg>,
+        /// The data lake snapshot the script reads (YYYY-MM, e.g. 2026-09).
+        #[arg(long, value_name = "YYYY-MM")]
+        snapshot: Option<String>,
     },
     /// Serve the planning workspace in the browser: the report pages of the current revision,
     /// login, checked edits with revisions, comments, and the JSON API (/api/v1).
@@ -569,6 +578,13 @@ pub enum EngineArg {
     Reference,
     /// Apache DataFusion over the Parquet conversion (builds with the `lake` feature).
     Datafusion,
+}
+
+/// The engines `communities --emit-sql` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmitSqlArg {
+    /// Apache Spark SQL, the data lake's engine (`spark3-sql -f FILE`).
+    Spark,
 }
 
 /// Evaluation methods on the command line.

@@ -214,3 +214,26 @@ fn datafusion_and_the_reference_report_the_same_and_the_lake_is_reused() {
     b["engine"] = "-".into();
     assert_eq!(a, b);
 }
+
+#[test]
+fn the_data_lake_script_carries_the_communities_and_reads_one_snapshot() {
+    let dir = example();
+    let out = run(dir.path(), &["--emit-sql", "spark", "--snapshot", "2026-09"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.contains("FROM wmf.mediawiki_history"), "{script}");
+    assert!(script.contains("snapshot = '2026-09'"));
+    assert!(script.contains("FROM wmf.pageview_hourly"));
+    assert!(script.contains("'hashtag_camp2_2@event_metrics'"), "every community, inline");
+    assert!(script.contains("CACHE TABLE community_edits AS"));
+    assert!(script.trim_end().ends_with("SELECT * FROM totals;"));
+    // Nothing is left for another engine to fill in.
+    assert!(!script.contains("${") && !script.contains("TL_"));
+    // No snapshot, or one that is not a month: refused with what to give.
+    let out = run(dir.path(), &["--emit-sql", "spark"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--snapshot YYYY-MM"));
+    let out = run(dir.path(), &["--emit-sql", "spark", "--snapshot", "2026-9"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM"));
+}

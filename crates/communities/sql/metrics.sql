@@ -40,36 +40,51 @@ JOIN communities c ON c.community_id = m.community_id
 JOIN user_names u ON u.wiki = c.wiki AND u.user_name = m.user_name
 
 -- table: community_edits
+-- Every branch pairs the communities (a few rows: the side a hash join builds) with the edits
+-- that match a rule, the window inside the join condition, so an edit is paired only with the
+-- communities whose window holds it; the rule's rows (not the edits) are the other join's
+-- built side. Joining the communities to the rule's rows first (as before issue 18's fix)
+-- built a table of every tagged edit of all time times every community sharing the tag,
+-- before any window was applied: with hundreds of communities per hashtag that outgrew the
+-- machine. The smaller input is written first (the side DataFusion builds: the lake crate
+-- turns off its statistics-based reordering, which picked the edits).
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
 JOIN roster_users r ON r.community_id = c.community_id
 JOIN edits e ON e.wiki = c.wiki AND e.user_id = r.user_id
-WHERE e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
+  AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
+WHERE NOT e.is_bot
 UNION ALL
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
-JOIN edit_hashtags h ON h.wiki = c.wiki AND h.hashtag = c.rule
-JOIN edits e ON e.wiki = h.wiki AND e.revision_id = h.revision_id
-WHERE c.kind = 'hashtag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
-  AND e.user_id IS NOT NULL
+JOIN (SELECT h.hashtag AS rule, x.*
+      FROM edit_hashtags h
+      JOIN edits x ON x.wiki = h.wiki AND x.revision_id = h.revision_id
+      WHERE NOT x.is_bot AND x.user_id IS NOT NULL) e
+  ON e.wiki = c.wiki AND e.rule = c.rule AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
+WHERE c.kind = 'hashtag'
 UNION ALL
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
-JOIN edit_tags t ON t.wiki = c.wiki AND t.tag = c.rule
-JOIN edits e ON e.wiki = t.wiki AND e.revision_id = t.revision_id
-WHERE c.kind = 'tag' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
-  AND e.user_id IS NOT NULL
+JOIN (SELECT t.tag AS rule, x.*
+      FROM edit_tags t
+      JOIN edits x ON x.wiki = t.wiki AND x.revision_id = t.revision_id
+      WHERE NOT x.is_bot AND x.user_id IS NOT NULL) e
+  ON e.wiki = c.wiki AND e.rule = c.rule AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
+WHERE c.kind = 'tag'
 UNION ALL
 SELECT c.community_id, e.wiki, e.revision_id, e.edited_at, e.user_id, e.registered_at, e.central_user_id, e.namespace,
        e.page_id, e.page_title, e.creates_page, e.bytes_diff, e.reverted_after, c.start_at, c.end_at
 FROM communities c
-JOIN category_pages p ON p.wiki = c.wiki AND p.category = c.rule
-JOIN edits e ON e.wiki = p.wiki AND e.page_id = p.page_id
-WHERE c.kind = 'category' AND e.edited_at >= c.start_at AND e.edited_at < c.end_at AND NOT e.is_bot
-  AND e.user_id IS NOT NULL
+JOIN (SELECT p.category AS rule, x.*
+      FROM category_pages p
+      JOIN edits x ON x.wiki = p.wiki AND x.page_id = p.page_id
+      WHERE NOT x.is_bot AND x.user_id IS NOT NULL) e
+  ON e.wiki = c.wiki AND e.rule = c.rule AND e.edited_at >= c.start_at AND e.edited_at < c.end_at
+WHERE c.kind = 'category'
 
 -- table: participants
 SELECT community_id, wiki, user_id, MIN(edited_at) AS first_at, MAX(registered_at) AS registered_at,

@@ -213,6 +213,9 @@ pub struct Edit {
     pub page_title: String,
     /// Created the page (no parent revision).
     pub creates_page: bool,
+    /// The parent revision (`revision_parent_id`; 0 when there is none): kept so that the
+    /// data lake's layout (`lake::wmf`) can be written from the dumps as the lake has it.
+    pub parent: i64,
     /// Size change in bytes.
     pub bytes_diff: i64,
     /// Reverted, and after how many seconds.
@@ -412,6 +415,7 @@ impl Parser {
                 crate::pageviews::normalise_title(t)
             },
             creates_page: int(15)?.unwrap_or(0) == 0,
+            parent: int(15)?.unwrap_or(0),
             bytes_diff: int(16)?.unwrap_or(0),
             reverted_after,
             comment: used(4).to_string(),

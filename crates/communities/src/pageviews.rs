@@ -51,6 +51,12 @@ const WIKIMEDIA_SITES: [&str; 13] = [
     "wikimania",
 ];
 
+/// Whether `name` is one of the Wikimedia sites whose database name is `NAMEwiki` and whose
+/// domain is `NAME.wikimedia.org` (`commons`, `meta`, ...).
+pub fn is_wikimedia_site(name: &str) -> bool {
+    WIKIMEDIA_SITES.contains(&name)
+}
+
 /// A page title as both sources write it: underscores for spaces.
 pub fn normalise_title(title: &str) -> String {
     title.trim().replace(' ', "_")

@@ -219,7 +219,8 @@ fn write_impact(
     Ok(())
 }
 
-fn write_categories(dir: &Path, file: Option<&Path>) -> Result<(), LakeError> {
+/// The category pages of `file` (or none) as the `category_pages` table of `dir`.
+pub(crate) fn write_categories(dir: &Path, file: Option<&Path>) -> Result<(), LakeError> {
     let rows = match file {
         Some(f) => communities::dump::read_categories(f)
             .map_err(|source| LakeError::Dump { path: f.to_path_buf(), source })?,

@@ -9,6 +9,8 @@ use communities::sql::{
 use datafusion::arrow::array::{Array, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
 use crate::LakeError;
@@ -93,27 +95,184 @@ fn threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
+/// The environment variable that bounds DataFusion's memory pool: bytes, or a number with
+/// `K`, `M` or `G` (powers of 1024), e.g. `6G`.
+pub const MEMORY_ENV: &str = "THROUGHLINE_LAKE_MEMORY";
+/// The environment variable naming the folder DataFusion spills into (default: a `.spill`
+/// folder inside the lake folder, removed after the run).
+pub const SPILL_ENV: &str = "THROUGHLINE_LAKE_SPILL_DIR";
+
+/// How a run may use the machine: threads (and partitions), the memory pool's size and where
+/// operators spill when it is full.
+///
+/// Why a pool: without one DataFusion allocates until the kernel kills the process (and, on
+/// a shared machine, other processes with it). With a pool, sorts and aggregates spill to
+/// disk when it is full, and an operator that cannot spill fails with
+/// [`LakeError::Memory`], which names the limit and how to raise it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Worker threads and partitions.
+    pub threads: usize,
+    /// The pool's size in bytes.
+    pub memory: usize,
+    /// Where to spill; `None`: `LAKE_DIR/.spill`.
+    pub spill_dir: Option<PathBuf>,
+}
+
+impl RunOptions {
+    /// One thread per core; the memory limit from [`MEMORY_ENV`] if set, else
+    /// [`default_memory`]; the spill folder from [`SPILL_ENV`] if set.
+    pub fn from_env() -> Result<RunOptions, LakeError> {
+        let memory = match std::env::var(MEMORY_ENV) {
+            Ok(v) => parse_bytes(&v).ok_or_else(|| LakeError::Setting {
+                name: MEMORY_ENV,
+                value: v.clone(),
+                expected: "a size in bytes, or a number with K, M or G (e.g. 6G)",
+            })?,
+            Err(_) => default_memory(),
+        };
+        let spill_dir = std::env::var_os(SPILL_ENV).map(PathBuf::from);
+        Ok(RunOptions { threads: threads(), memory, spill_dir })
+    }
+}
+
+/// A size such as `6G`, `512M`, `2048K` or `1000000` (bytes); `None` when it is not one or is 0.
+pub fn parse_bytes(text: &str) -> Option<usize> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit() && *c != '.') {
+        Some((i, _)) => (&t[..i], t[i..].trim()),
+        None => (t, ""),
+    };
+    let number: f64 = digits.parse().ok()?;
+    let scale: f64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        "T" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let bytes = number * scale;
+    (bytes >= 1.0 && bytes.is_finite()).then_some(bytes as usize)
+}
+
+/// Half the memory this process may use (the machine's, or its control group's limit when
+/// lower), 2 GiB when neither can be read: room for what the pool does not track (the
+/// materialised statements, Parquet buffers) and for the rest of the machine.
+pub fn default_memory() -> usize {
+    let total = physical_memory();
+    let limit = cgroup_limit();
+    match (total, limit) {
+        (Some(t), Some(l)) => t.min(l) / 2,
+        (Some(t), None) => t / 2,
+        (None, Some(l)) => l / 2,
+        (None, None) => 2 << 30,
+    }
+}
+
+fn physical_memory() -> Option<usize> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn cgroup_limit() -> Option<usize> {
+    let text = std::fs::read_to_string("/sys/fs/cgroup/memory.max").ok()?;
+    text.trim().parse().ok()
+}
+
 /// Runs the metric definitions over the lake folder `dir` (data tables and the communities
-/// of the run), on DataFusion, with one thread per core.
+/// of the run), on DataFusion, with one thread per core and the memory of
+/// [`RunOptions::from_env`].
 pub fn metrics(dir: &Path) -> Result<Results, LakeError> {
-    metrics_with_threads(dir, threads())
+    metrics_with(dir, &RunOptions::from_env()?)
 }
 
 /// [`metrics`] on `threads` worker threads (and as many partitions): benchmarks compare engines
 /// at equal thread counts.
 pub fn metrics_with_threads(dir: &Path, threads: usize) -> Result<Results, LakeError> {
-    let threads = threads.max(1);
+    metrics_with(dir, &RunOptions { threads, ..RunOptions::from_env()? })
+}
+
+/// [`metrics`] with explicit threads, memory pool and spill folder.
+pub fn metrics_with(dir: &Path, options: &RunOptions) -> Result<Results, LakeError> {
+    metrics_of(dir, options, &metric_statements())
+}
+
+/// [`metrics_with`] running `statements` instead of the compiled-in `metrics.sql` (for
+/// measuring another version of the file against this one).
+pub fn metrics_of(
+    dir: &Path,
+    options: &RunOptions,
+    statements: &[communities::sql::Statement],
+) -> Result<Results, LakeError> {
+    let threads = options.threads.max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()
         .build()
         .map_err(|source| LakeError::Io { path: PathBuf::from(dir), source })?;
-    runtime.block_on(run(dir, threads))
+    let spill = options.spill_dir.clone().unwrap_or_else(|| dir.join(".spill"));
+    std::fs::create_dir_all(&spill)
+        .map_err(|source| LakeError::Io { path: spill.clone(), source })?;
+    let result = runtime.block_on(run(dir, threads, options.memory, &spill, statements));
+    if options.spill_dir.is_none() {
+        // DataFusion removes its own files; the folder made here goes too (best effort).
+        let _ = std::fs::remove_dir(&spill);
+    }
+    result
 }
 
-async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
-    let config = SessionConfig::new().with_target_partitions(threads);
-    let ctx = SessionContext::new_with_config(config);
+/// The context every statement runs in: `threads` partitions, a fair spill pool of `memory`
+/// bytes (the five largest consumers named when it is exhausted), spilling into `spill`.
+pub(crate) fn context(
+    threads: usize,
+    memory: usize,
+    spill: &Path,
+) -> Result<SessionContext, LakeError> {
+    let pool = TrackConsumersPool::new(
+        FairSpillPool::new(memory),
+        std::num::NonZeroUsize::new(5).unwrap_or(std::num::NonZeroUsize::MIN),
+    );
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_pool(std::sync::Arc::new(pool))
+        .with_temp_file_path(spill)
+        .build_arc()
+        .map_err(|e| LakeError::Query { statement: "set up".into(), why: e.to_string() })?;
+    // Joins build on the side the SQL writes first (`metrics.sql` puts the smaller input
+    // there): with file statistics DataFusion swapped them and built hash tables of every edit
+    // (1.1 GB at 2 million rows, against 0.2 GB).
+    let config =
+        SessionConfig::new().with_target_partitions(threads).with_collect_statistics(false);
+    Ok(SessionContext::new_with_config_rt(config, runtime))
+}
+
+/// A DataFusion error as a [`LakeError`]: running out of the pool is [`LakeError::Memory`],
+/// with the limit and how to raise it.
+fn query_error(
+    statement: &str,
+    memory: usize,
+    e: &datafusion::error::DataFusionError,
+) -> LakeError {
+    if matches!(e.find_root(), datafusion::error::DataFusionError::ResourcesExhausted(_)) {
+        return LakeError::Memory {
+            statement: statement.to_string(),
+            limit_mib: memory >> 20,
+            why: e.to_string(),
+        };
+    }
+    LakeError::Query { statement: statement.to_string(), why: e.to_string() }
+}
+
+async fn run(
+    dir: &Path,
+    threads: usize,
+    memory: usize,
+    spill: &Path,
+    statements: &[communities::sql::Statement],
+) -> Result<Results, LakeError> {
+    let ctx = context(threads, memory, spill)?;
     for table in DATA_TABLES.iter().chain(&DEFINITION_TABLES) {
         let file = path(dir, table);
         if !file.exists() {
@@ -125,13 +284,20 @@ async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
             .await
             .map_err(|e| query(e.to_string()))?;
     }
+    run_statements(&ctx, statements, memory).await
+}
+
+/// Runs `statements` in order in `ctx` (tables materialised, views registered) and reads the
+/// three outputs.
+pub(crate) async fn run_statements(
+    ctx: &SessionContext,
+    statements: &[communities::sql::Statement],
+    memory: usize,
+) -> Result<Results, LakeError> {
     // THROUGHLINE_LAKE_TIMINGS=1 prints how long each materialised statement took.
     let timings = std::env::var_os("THROUGHLINE_LAKE_TIMINGS").is_some();
-    for statement in metric_statements() {
-        let fail = |e: datafusion::error::DataFusionError| LakeError::Query {
-            statement: statement.name.clone(),
-            why: e.to_string(),
-        };
+    for statement in statements {
+        let fail = |e: datafusion::error::DataFusionError| query_error(&statement.name, memory, &e);
         let df = ctx.sql(&statement.sql).await.map_err(fail)?;
         let started = std::time::Instant::now();
         let df = match statement.keep {
@@ -139,19 +305,18 @@ async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
             Keep::View => df,
         };
         if timings {
-            eprintln!("{:>8.3} s  {}", started.elapsed().as_secs_f64(), statement.name);
+            eprintln!(
+                "{:>8.3} s  {:<20} peak RSS so far {} MiB",
+                started.elapsed().as_secs_f64(),
+                statement.name,
+                peak_rss_mib()
+            );
         }
         ctx.register_table(statement.name.as_str(), df.into_view()).map_err(fail)?;
     }
-    let collect = |name: &'static str| {
-        let ctx = &ctx;
-        async move {
-            let fail = |e: datafusion::error::DataFusionError| LakeError::Query {
-                statement: name.into(),
-                why: e.to_string(),
-            };
-            ctx.table(name).await.map_err(fail)?.collect().await.map_err(fail)
-        }
+    let collect = |name: &'static str| async move {
+        let fail = |e: datafusion::error::DataFusionError| query_error(name, memory, &e);
+        ctx.table(name).await.map_err(fail)?.collect().await.map_err(fail)
     };
     let started = std::time::Instant::now();
     let metric_batches = collect("metrics").await?;
@@ -164,6 +329,17 @@ async fn run(dir: &Path, threads: usize) -> Result<Results, LakeError> {
         communities: read_metrics(&metric_batches, &read_retention(&retention_batches)?)?,
         totals: read_totals(&total_batches)?,
     })
+}
+
+/// The process's peak resident memory in MiB (Linux; 0 elsewhere), for the timings.
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// Results another engine printed as JSON (`{"metrics": [rows], "totals": {...}}`, rows with

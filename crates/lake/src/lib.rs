@@ -1,7 +1,8 @@
 //! The community metrics at scale (issue 7): the history dumps converted once to Parquet
 //! ([`convert`]), and the SQL definitions of `crates/communities/sql/metrics.sql` run on Apache
 //! DataFusion ([`engine`]). The same Parquet files and the same SQL run on Spark
-//! (`tests/spark/metrics.py`) and DuckDB (`bench/communities_peer.py`).
+//! (`tests/spark/metrics.py`) and DuckDB (`bench/communities_peer.py`). [`wmf`] writes and
+//! reads the Wikimedia data lake's own layout, so the SQL an analyst runs there is tested here.
 //!
 //! This crate is the heavy edge of the workspace (DataFusion, Arrow, Parquet): the CLI only
 //! links it with its `lake` feature. Nothing here defines a metric; the reference
@@ -11,6 +12,7 @@
 pub mod convert;
 pub mod engine;
 pub mod tables;
+pub mod wmf;
 
 use std::path::PathBuf;
 
@@ -46,6 +48,31 @@ pub enum LakeError {
         path: PathBuf,
         /// What went wrong.
         why: String,
+    },
+    /// A statement needed more memory than DataFusion's pool allows, and the operator could
+    /// not spill to disk.
+    #[error(
+        "query `{statement}` needed more memory than the limit of {limit_mib} MiB: set \
+         THROUGHLINE_LAKE_MEMORY higher (e.g. 8G) on a machine with that much free memory, or \
+         measure fewer communities per run ({why})"
+    )]
+    Memory {
+        /// The statement's name in the SQL file.
+        statement: String,
+        /// The pool's size, in MiB.
+        limit_mib: usize,
+        /// DataFusion's report (the largest consumers).
+        why: String,
+    },
+    /// A setting from the environment is not valid.
+    #[error("{name}={value:?} is not valid: expected {expected}")]
+    Setting {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it should look like.
+        expected: &'static str,
     },
     /// The query engine failed.
     #[error("query `{statement}`: {why}")]

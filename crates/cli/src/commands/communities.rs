@@ -38,6 +38,51 @@ struct Report<'a> {
     summary: &'a Summary,
 }
 
+/// `communities --emit-sql spark --snapshot YYYY-MM`: the model's communities as one Spark SQL
+/// script over the data lake's tables (`communities::sql::spark_script`), on stdout.
+pub fn emit_sql(dir: &Path, snapshot: Option<&str>, color: bool) -> anyhow::Result<ExitCode> {
+    let Some(snapshot) = snapshot else {
+        eprintln!(
+            "error: --emit-sql needs --snapshot YYYY-MM: the data lake snapshot the script \
+             reads (e.g. --snapshot 2026-09)"
+        );
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    };
+    if !communities::sql::is_snapshot(snapshot) {
+        eprintln!(
+            "error: --snapshot {snapshot}: expected a month as the lake names its snapshots, \
+             YYYY-MM (e.g. 2026-09)"
+        );
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    let checked = match load_checked(dir, color) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let model = &checked.model;
+    let defined: Vec<communities::metrics::Community> = model
+        .communities
+        .iter()
+        .flat_map(|c| communities::metrics::Community::all_from_model(c, &model.meta))
+        .collect();
+    if defined.is_empty() {
+        eprintln!(
+            "error: {} defines no communities; add a `communities:` list (see docs/communities.md)",
+            dir.display()
+        );
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    let categories = match analysis::communities::categories_file(dir) {
+        Some(file) => communities::dump::read_categories(&file)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?,
+        None => Vec::new(),
+    };
+    let tables = communities::sql::LakeTables::wmf(snapshot);
+    let script = communities::sql::spark_script(&defined, &categories, &tables);
+    std::io::stdout().write_all(script.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(dir: &Path, opts: Options) -> anyhow::Result<ExitCode> {
     let checked = match load_checked(dir, opts.color) {
         Ok(c) => c,

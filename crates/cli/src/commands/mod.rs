@@ -130,7 +130,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Evaluate { dir, initiative, method, write, json } => {
             evaluate::run(&dir, &initiative, method.map(|m| m.to_model()), write, json, color)
         }
-        Command::Communities { dir, engine, coverage_end, level, json, export } => {
+        Command::Communities { dir, emit_sql: Some(_), snapshot, .. } => {
+            communities::emit_sql(&dir, snapshot.as_deref(), color)
+        }
+        Command::Communities { dir, engine, coverage_end, level, json, export, .. } => {
             communities::run(
                 &dir,
                 communities::Options { engine, end: coverage_end, level, json, export, color },
