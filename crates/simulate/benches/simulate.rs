@@ -6,7 +6,10 @@
 //! `bench/simulate_peer.py`, an idiomatic NumPy implementation of the same algorithm (links
 //! grouped by height, one generator call per distribution kind per chunk, no Python loop over
 //! links, nodes or initiatives; links whose source no delivery reaches left out, as the engine
-//! leaves them out) reading the same compiled plan (`Plan::to_json`). The peer runs
+//! leaves them out) reading the same compiled plan (`Plan::to_json`), keeping every sample and
+//! returning the summaries `simulate::run` returns (mean, sd, se, 5th/50th/95th percentiles and
+//! share above zero of every initiative's value, cost and cost-effectiveness, each goal and the
+//! portfolio), timed, so both sides produce the same outputs. The peer runs
 //! twice per round: in double precision and with `--f32` (draws and propagation in single
 //! precision; the engine draws in single and propagates in double, so `--f32` gives the peer
 //! less work than the engine).
