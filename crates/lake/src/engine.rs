@@ -207,6 +207,22 @@ pub fn metrics_of(
     options: &RunOptions,
     statements: &[communities::sql::Statement],
 ) -> Result<Results, LakeError> {
+    on_runtime(dir, options, |threads, spill| async move {
+        run(dir, threads, options.memory, &spill, statements).await
+    })
+}
+
+/// Runs `work` on a runtime of `options.threads` workers (at least one), handing it the thread
+/// count and the spill folder: `options.spill_dir`, or `.spill` under `dir`, made here and
+/// removed afterwards (best effort; DataFusion removes its own files).
+pub(crate) fn on_runtime<T, F>(
+    dir: &Path,
+    options: &RunOptions,
+    work: impl FnOnce(usize, PathBuf) -> F,
+) -> Result<T, LakeError>
+where
+    F: std::future::Future<Output = Result<T, LakeError>>,
+{
     let threads = options.threads.max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
@@ -216,9 +232,8 @@ pub fn metrics_of(
     let spill = options.spill_dir.clone().unwrap_or_else(|| dir.join(".spill"));
     std::fs::create_dir_all(&spill)
         .map_err(|source| LakeError::Io { path: spill.clone(), source })?;
-    let result = runtime.block_on(run(dir, threads, options.memory, &spill, statements));
+    let result = runtime.block_on(work(threads, spill.clone()));
     if options.spill_dir.is_none() {
-        // DataFusion removes its own files; the folder made here goes too (best effort).
         let _ = std::fs::remove_dir(&spill);
     }
     result

@@ -545,16 +545,7 @@ pub fn metrics(
     tables: &LakeTables,
     options: &RunOptions,
 ) -> Result<Results, LakeError> {
-    let threads = options.threads.max(1);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
-        .enable_all()
-        .build()
-        .map_err(|source| LakeError::Io { path: root.to_path_buf(), source })?;
-    let spill = options.spill_dir.clone().unwrap_or_else(|| run_dir.join(".spill"));
-    std::fs::create_dir_all(&spill)
-        .map_err(|source| LakeError::Io { path: spill.clone(), source })?;
-    let result = runtime.block_on(async {
+    crate::engine::on_runtime(run_dir, options, |threads, spill| async move {
         let ctx = crate::engine::context(threads, options.memory, &spill)?;
         register(&ctx, root, run_dir).await?;
         crate::engine::run_statements(
@@ -563,11 +554,7 @@ pub fn metrics(
             options.memory,
         )
         .await
-    });
-    if options.spill_dir.is_none() {
-        let _ = std::fs::remove_dir(&spill);
-    }
-    result
+    })
 }
 
 /// Registers the layout's tables (with their partition columns, so a filter on `snapshot` or
