@@ -312,18 +312,7 @@ fn repair(
             }
         }
     }
-    loop {
-        let mut changed = false;
-        for b in 0..p.items.len() {
-            if chosen[b] && p.items[b].depends_on.iter().any(|&a| !chosen[a]) {
-                chosen[b] = false;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    drop_orphans(p, &mut chosen);
     let n = p.items.len();
     let musts = (0..n).all(|i| !p.items[i].must || chosen[i]);
     let covers = p.covers.iter().all(|c| c.members.iter().any(|&i| chosen[i]));
@@ -961,18 +950,7 @@ fn repaired(
         bins[t] = team_bins;
     }
     // Whatever depends on a dropped item goes too.
-    loop {
-        let mut changed = false;
-        for b in 0..p.items.len() {
-            if chosen[b] && p.items[b].depends_on.iter().any(|&a| !chosen[a]) {
-                chosen[b] = false;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    drop_orphans(p, &mut chosen);
     let start: Vec<Option<usize>> = chosen.iter().map(|&c| c.then_some(0)).collect();
     let mut v = point(p, pb, cols, &start)?;
     for (t, layout) in layouts.iter().enumerate() {
@@ -990,6 +968,23 @@ fn repaired(
         }
     }
     Some(v)
+}
+
+/// Unchooses every item that depends on an unchosen one, until none does (a dependency chain
+/// falls as a whole).
+fn drop_orphans(p: &Problem, chosen: &mut [bool]) {
+    loop {
+        let mut changed = false;
+        for b in 0..p.items.len() {
+            if chosen[b] && p.items[b].depends_on.iter().any(|&a| !chosen[a]) {
+                chosen[b] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]
