@@ -33,8 +33,9 @@ fn the_example_is_measured_and_the_planted_deviants_lead_the_ranking() {
     assert_eq!(v["format"], "throughline.communities.v1");
     assert_eq!(v["definitions_version"], 1);
     let rows = v["communities"].as_array().unwrap();
-    // 30 communities, three of them measured with four definitions side by side.
-    assert_eq!(rows.len(), 39);
+    // 34 communities (four on Wikidata), four of them measured with four definitions side by
+    // side.
+    assert_eq!(rows.len(), 46);
     let keys: Vec<&str> = rows.iter().map(|r| r["definition"]["key"].as_str().unwrap()).collect();
     for key in ["throughline_v1", "event_metrics", "global_metrics_2014", "dashboard"] {
         assert!(keys.contains(&key), "{key}");
@@ -45,6 +46,16 @@ fn the_example_is_measured_and_the_planted_deviants_lead_the_ranking() {
     for figure in ["articles_created", "articles_improved", "files_in_use", "views_to_created"] {
         let sum: i64 = rows.iter().map(|r| r["outcome"]["metrics"][figure].as_i64().unwrap()).sum();
         assert!(sum > 0, "{figure} is 0 everywhere");
+    }
+    // Wikidata's communities create and edit items (titled `Q…`), and the items they created
+    // are viewed.
+    let wikidata: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["wiki"] == "wikidatawiki").collect();
+    assert_eq!(wikidata.len(), 7, "four communities, one with four definitions");
+    for figure in ["articles_created", "articles_improved", "views_to_created"] {
+        let sum: i64 =
+            wikidata.iter().map(|r| r["outcome"]["metrics"][figure].as_i64().unwrap()).sum();
+        assert!(sum > 0, "{figure} is 0 on Wikidata");
     }
     // The example's communities say they are made up (`data: synthetic`), and so does the JSON.
     assert!(rows.iter().all(|r| r["provenance"] == "synthetic"), "{}", rows[0]);
@@ -71,14 +82,17 @@ fn without_dumps_every_community_is_missing_not_zero() {
     let out = run(dir.path(), &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.matches("(not zero)").count(), 39, "{text}");
+    assert_eq!(text.matches("(not zero)").count(), 46, "{text}");
     assert!(text.contains("data: none loaded"));
     // Missing or not, a made-up community is marked, and the table says what the mark means.
-    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 39, "{text}");
-    assert!(text.contains("39 of 39 communities are marked synthetic data."), "{text}");
+    assert_eq!(text.matches("(not zero)  (synthetic data)").count(), 46, "{text}");
+    assert!(text.contains("46 of 46 communities are marked synthetic data."), "{text}");
     // No figure of a missing community is shown, not even in the Global Metrics table.
     assert!(!text.contains("impact figures"), "{text}");
-    assert!(text.contains("hashtag_camp2_2@global_metrics_2014        –        –"), "{text}");
+    // The Global Metrics table is the last to list the row.
+    let gm = text.lines().rev().find(|l| l.starts_with("hashtag_camp2_2@global_metrics_2014 "));
+    let cells: Vec<&str> = gm.expect("a Global Metrics row").split_whitespace().collect();
+    assert_eq!(cells[1..7], ["–"; 6], "{text}");
 }
 
 #[test]
@@ -108,7 +122,7 @@ fn every_table_is_exported_as_csv_and_json_with_its_definition_in_the_header() {
         head,
         "id,name,wiki,active_editors,new_editors,individuals,media_in_articles,articles,bytes,missing_reason,provenance"
     );
-    assert_eq!(gm.lines().filter(|l| !l.starts_with('#')).count(), 4, "{gm}");
+    assert_eq!(gm.lines().filter(|l| !l.starts_with('#')).count(), 5, "{gm}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("impact figures (from each community's edits"), "{text}");
     assert!(text.contains("Global Metrics 2014 (published order):"), "{text}");
@@ -147,8 +161,9 @@ fn a_wiki_whose_dump_fails_is_flagged_and_the_others_are_still_measured() {
 #[test]
 fn a_failed_source_leaves_its_wikis_communities_missing_with_the_reason() {
     let dir = example();
-    // The example's only dump, replaced by one that fails on its first row: every wiki it
-    // held is unknown, so every community is missing (never zero), with the reason.
+    // The example's Commons and French dump, replaced by one that fails on its first row: the
+    // wikis it held are unknown, so their communities are missing (never zero), with the
+    // reason, while Wikidata's own dump is still measured.
     let history = dir.path().join("data/history");
     std::fs::remove_file(history.join("sample.tsv.bz2")).unwrap();
     std::fs::write(history.join("2026-08.commonswiki.all-time.tsv"), "enwiki\trevision\tcreate\n")
@@ -159,7 +174,11 @@ fn a_failed_source_leaves_its_wikis_communities_missing_with_the_reason() {
     assert!(text.contains("source failed: "), "{text}");
     assert!(text.contains("(commonswiki): line 1: 3 fields"), "{text}");
     assert!(text.contains("missing: the source for commonswiki failed: "), "{text}");
-    assert!(text.contains("total: no community was measured"), "not zero totals: {text}");
+    let row = |id: &str| text.lines().find(|l| l.split_whitespace().next() == Some(id));
+    assert!(row("category_cat_0_0").unwrap().contains("missing: "), "{text}");
+    let wikidata = row("wikidata_hashtag_camp1_1").unwrap();
+    assert!(!wikidata.contains("missing"), "Wikidata's dump loaded: {text}");
+    assert!(text.contains("\ntotal: ") && !text.contains("no community was measured"), "{text}");
 }
 
 #[cfg(not(feature = "lake"))]
@@ -193,7 +212,7 @@ fn the_report_has_a_communities_page() {
     assert!(page.contains("Positive deviance"));
     assert!(page.contains("category_cat_0_0"));
     assert!(page.contains("Event Metrics (event_metrics, v1)"), "{page}");
-    assert!(page.contains("of 39 communities are marked synthetic data."), "{page}");
+    assert!(page.contains("of 46 communities are marked synthetic data."), "{page}");
     assert!(page.contains("<small class=\"warn\">synthetic data</small>"));
 }
 

@@ -19,22 +19,36 @@ fn main() {
     spec.users = 400;
     spec.communities = 30;
     spec.edits = 24_000;
-    let world = World::new(spec);
+    let world = World::new(spec.clone());
+    // Wikidata, in a dump of its own as the dumps site publishes one per wiki: items created and
+    // edited by a few communities of its own (the same people, by central id, as elsewhere).
+    let mut wd = spec;
+    wd.seed = 2030;
+    wd.wikis = vec![synthetic::dumps::WIKIDATA.into()];
+    wd.users = 120;
+    wd.communities = 4;
+    wd.edits = 4_000;
+    let wikidata = World::new(wd);
     let history = dir.join("data").join("history");
     std::fs::create_dir_all(&history).unwrap();
-    let file = std::fs::File::create(history.join("sample.tsv.bz2")).unwrap();
-    let mut enc =
-        bzip2::write::BzEncoder::new(std::io::BufWriter::new(file), bzip2::Compression::best());
     let mut sources = Sources::new(Sources::monthly(world.spec.start, world.spec.end));
-    let rows = world
-        .write_observed(&mut enc, communities::dump::Layout::Current, &mut |r| sources.observe(r))
-        .unwrap();
-    enc.finish().unwrap().flush().unwrap();
+    let mut rows = 0;
     let mut cats = String::from(
         "# SYNTHETIC category pages for the example communities: wiki, category, page id.\n",
     );
-    for (w, c, p) in &world.categories {
-        let _ = writeln!(cats, "{w}\t{}\t{p}", c.replace('_', " "));
+    for (w, file) in [(&world, "sample.tsv.bz2"), (&wikidata, "wikidata.tsv.bz2")] {
+        let file = std::fs::File::create(history.join(file)).unwrap();
+        let mut enc =
+            bzip2::write::BzEncoder::new(std::io::BufWriter::new(file), bzip2::Compression::best());
+        rows += w
+            .write_observed(&mut enc, communities::dump::Layout::Current, &mut |r| {
+                sources.observe(r)
+            })
+            .unwrap();
+        enc.finish().unwrap().flush().unwrap();
+        for (wiki, c, p) in &w.categories {
+            let _ = writeln!(cats, "{wiki}\t{}\t{p}", c.replace('_', " "));
+        }
     }
     std::fs::write(history.join("categories.tsv"), cats).unwrap();
     // The impact figures' SYNTHETIC sources, made from the same rows: link dumps and monthly
@@ -61,7 +75,9 @@ fn main() {
          communities:\n",
     );
     let date = |secs: i64| model::Date::from_day_number(secs.div_euclid(DAY));
-    for (k, c) in world.communities.iter().enumerate() {
+    let all = world.communities.iter().enumerate().map(|(k, c)| (k, c, false));
+    let all = all.chain(wikidata.communities.iter().enumerate().map(|(k, c)| (k, c, true)));
+    for (k, c, on_wikidata) in all {
         let (id, name, kind, audience) = match (&c.members, k % 3) {
             (Members::Roster(_), 0) => {
                 (format!("course_{k}"), format!("Wikipedia course {k}"), "course", "educators")
@@ -88,6 +104,19 @@ fn main() {
                 "glam",
             ),
         };
+        // Wikidata's own: courses that teach librarians and GLAM staff to model their
+        // collections as items, and item drives.
+        let (id, name, audience) = if on_wikidata {
+            let name =
+                name.replace("Wikipedia course", "course").replace("Edit-a-thon", "item drive");
+            (
+                format!("wikidata_{id}"),
+                format!("Wikidata {name}"),
+                if kind == "course" { audience } else { "glam" },
+            )
+        } else {
+            (id, name, audience)
+        };
         let _ = writeln!(
             yaml,
             "  - id: {id}\n    name: \"{name}\"\n    wiki: {}\n    kind: {kind}",
@@ -110,10 +139,10 @@ fn main() {
             let _ = writeln!(yaml, "    cost: {cost}");
         }
         let _ = writeln!(yaml, "    audience: {audience}\n    data: synthetic");
-        // Three communities measured with four definitions side by side (rows
+        // Three communities (and a Wikidata course) measured with four definitions side by side (rows
         // `id@definition`): throughline's own, Event Metrics', Global Metrics 2014 (its table
         // in the published order) and the Dashboard's.
-        if (1..=3).contains(&k) {
+        if if on_wikidata { k == 0 } else { (1..=3).contains(&k) } {
             let _ = writeln!(
                 yaml,
                 "    definitions: [throughline_v1, event_metrics, global_metrics_2014, {{ preset: dashboard, retention_days: [7, 30] }}]"
@@ -121,5 +150,8 @@ fn main() {
         }
     }
     std::fs::write(dir.join("communities.yaml"), yaml).unwrap();
-    eprintln!("wrote {rows} rows and {} communities", world.communities.len());
+    eprintln!(
+        "wrote {rows} rows and {} communities",
+        world.communities.len() + wikidata.communities.len()
+    );
 }

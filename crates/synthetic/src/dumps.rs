@@ -164,7 +164,8 @@ pub fn line_in(r: &Row, layout: Layout) -> String {
 pub struct Spec {
     /// Seed of every random choice.
     pub seed: u64,
-    /// Wikis (the first is Commons-like: uploads happen there).
+    /// Wikis. Files are uploaded on `commonswiki`; on `wikidatawiki` the main namespace holds
+    /// items, titled `Q…` as Wikidata's are.
     pub wikis: Vec<String>,
     /// People per wiki.
     pub users: usize,
@@ -399,7 +400,8 @@ impl World {
         let pool = if self.rules == Rules::SharedFanOut { 7 } else { pairs.min(64) };
         let tags_pool: Vec<String> = (0..pool).map(|k| format!("camp{k}")).collect();
         let tags_pool: Vec<&str> = tags_pool.iter().map(String::as_str).collect();
-        for (w, wiki) in self.spec.wikis.iter().enumerate() {
+        for wiki in &self.spec.wikis {
+            let commons = wiki == communities::links::COMMONS;
             let mut people: Vec<Person> =
                 (1..=self.spec.users as i64).map(|id| self.person(&mut rng, id)).collect();
             // People who join a community edit inside its window, so communities have members.
@@ -429,7 +431,7 @@ impl World {
                         if keep && at < self.spec.end {
                             revision += 1;
                             let mut row =
-                                self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
+                                self.row(&mut rng, p, wiki, commons, at, revision, &tags_pool);
                             self.mark(&mut row, c, wiki);
                             emit(out, &row)?;
                             written += 1;
@@ -465,7 +467,8 @@ impl World {
                             continue;
                         }
                         revision += 1;
-                        let mut row = self.row(&mut rng, p, wiki, w == 0, at, revision, &tags_pool);
+                        let mut row =
+                            self.row(&mut rng, p, wiki, commons, at, revision, &tags_pool);
                         // Inside the home window, half the edits carry the community's rule.
                         if let Some(c) =
                             home.filter(|c| at >= c.start && at < c.end && rng.below(2) == 0)
@@ -486,6 +489,7 @@ impl World {
                 row.user = None;
                 row.comment = format!("#{}", tags_pool[rng.below(tags_pool.len())]);
                 row.page = 1 + rng.below(self.pages as usize) as i64;
+                row.title = item_title(wiki, row.page);
                 emit(out, &row)?;
                 written += 1;
             }
@@ -508,6 +512,7 @@ impl World {
                     && cn == name
                 {
                     row.page = *page;
+                    row.title = item_title(wiki, *page);
                 }
             }
             Members::Roster(_) => {}
@@ -551,6 +556,7 @@ impl World {
             1 => vec!["mobile edit".to_string(), format!("campaign-{}", rng.below(n_tags))],
             _ => Vec::new(),
         };
+        let page = 1 + rng.below(self.pages as usize) as i64;
         Row {
             wiki: wiki.into(),
             at,
@@ -561,7 +567,7 @@ impl World {
             temporary: p.temporary,
             registered: p.registered,
             bot: p.bot,
-            page: 1 + rng.below(self.pages as usize) as i64,
+            page,
             namespace: if commons && creates && rng.below(2) == 0 {
                 6
             } else {
@@ -577,10 +583,19 @@ impl World {
             revision,
             comment,
             tags,
-            title: String::new(),
+            title: item_title(wiki, page),
         }
     }
 }
+
+/// Wikidata's pages are items, titled by their id (`Q42`); other wikis' titles follow from the
+/// page id ([`page_title`], kept empty on the row).
+fn item_title(wiki: &str, page: i64) -> String {
+    if wiki == WIKIDATA { format!("Q{page}") } else { String::new() }
+}
+
+/// The wiki whose main namespace holds items.
+pub const WIKIDATA: &str = "wikidatawiki";
 
 /// Generated central ids are this plus the local id (so they never equal a local id).
 pub const CENTRAL_BASE: i64 = 1_000_000;

@@ -174,12 +174,14 @@ pub fn text(s: &Summary, currency: &str) -> String {
             seen.push(&r.definition);
         }
     }
+    // Ids are the model's own and may be long: the first column is as wide as the longest.
+    let w = id_width(s.communities.iter().map(|r| r.id.as_str()));
     for def in seen {
         let _ = writeln!(out, "\ndefinition: {} — {}", def.title(), def.parameter_text());
         let _ = writeln!(out, "source: {}", def.source);
         let windows: Vec<&str> = def.windows.iter().map(|w| w.key.as_str()).collect();
         let mut head = format!(
-            "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
+            "{:<w$} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
             "community", "kind", "wiki", "participants", "new", "edits", "surviving"
         );
         for w in &windows {
@@ -192,7 +194,7 @@ pub fn text(s: &Summary, currency: &str) -> String {
                     let why = r.missing.as_deref().unwrap_or("no data was loaded");
                     let _ = writeln!(
                         out,
-                        "{:<24} {:<8} {:<12} missing: {why} (not zero){}",
+                        "{:<w$} {:<8} {:<12} missing: {why} (not zero){}",
                         r.id,
                         r.kind,
                         r.wiki,
@@ -201,7 +203,7 @@ pub fn text(s: &Summary, currency: &str) -> String {
                 }
                 Outcome::Measured { metrics: m, .. } => {
                     let mut line = format!(
-                        "{:<24} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
+                        "{:<w$} {:<8} {:<12} {:>12} {:>6} {:>7} {:>9}",
                         r.id,
                         r.kind,
                         r.wiki,
@@ -257,9 +259,10 @@ pub fn text(s: &Summary, currency: &str) -> String {
         d.expectation.label(),
         100.0 * d.level
     );
+    let w = id_width(d.communities.iter().take(15).map(|c| c.id.as_str()));
     let _ = writeln!(
         out,
-        "{:<24} {:>8} {:>16} {:>9} {:>8}",
+        "{:<w$} {:>8} {:>16} {:>9} {:>8}",
         "community", "share", "interval", "expected", "margin"
     );
     for c in d.communities.iter().take(15) {
@@ -270,7 +273,7 @@ pub fn text(s: &Summary, currency: &str) -> String {
             .map_or(model::Provenance::Measured, |r| r.provenance);
         let _ = writeln!(
             out,
-            "{:<24} {:>8} {:>16} {:>9} {:>+8.2}{}{}",
+            "{:<w$} {:>8} {:>16} {:>9} {:>+8.2}{}{}",
             c.id,
             share(Some(c.share)),
             format!("{}–{}", share(Some(c.low)), share(Some(c.high))),
@@ -290,11 +293,17 @@ pub fn text(s: &Summary, currency: &str) -> String {
     out
 }
 
+/// The width of a table's first column: its longest id, at least 24 characters.
+fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(|id| id.chars().count()).max().unwrap_or(0).max(24)
+}
+
 /// The impact figures, once per community (they count the community's edits, the same under
 /// every definition), and the Global Metrics 2014 table when a community is measured with it.
 fn impact_text(out: &mut String, s: &Summary) {
     let mut seen: Vec<&str> = Vec::new();
     let mut lines = Vec::new();
+    let w = id_width(s.communities.iter().map(|r| r.community.as_str()));
     for r in &s.communities {
         let Outcome::Measured { metrics: m, .. } = &r.outcome else { continue };
         if seen.contains(&r.community.as_str()) {
@@ -303,7 +312,7 @@ fn impact_text(out: &mut String, s: &Summary) {
         seen.push(&r.community);
         let mark = r.provenance.mark().map(|m| format!("  ({m})")).unwrap_or_default();
         lines.push(format!(
-            "{:<24} {:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>6} {:>9}{mark}",
+            "{:<w$} {:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>6} {:>9}{mark}",
             r.community,
             r.wiki,
             m.articles_created,
@@ -322,7 +331,7 @@ fn impact_text(out: &mut String, s: &Summary) {
         );
         let _ = writeln!(
             out,
-            "{:<24} {:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>6} {:>9}",
+            "{:<w$} {:<12} {:>8} {:>8} {:>9} {:>9} {:>8} {:>6} {:>9}",
             "community",
             "wiki",
             "created",
@@ -345,13 +354,14 @@ fn impact_text(out: &mut String, s: &Summary) {
     for (k, (_, wording)) in communities::global_metrics::METRICS.iter().enumerate() {
         let _ = writeln!(out, "  {}. {wording}", k + 1);
     }
-    let mut head = format!("{:<32}", "community");
+    let w = id_width(gm.iter().map(|r| r.id.as_str()));
+    let mut head = format!("{:<w$}", "community");
     for k in 1..=6 {
         head.push_str(&format!(" {k:>8}"));
     }
     let _ = writeln!(out, "{head} {:>8}", 7);
     for r in gm {
-        let mut line = format!("{:<32}", r.id);
+        let mut line = format!("{:<w$}", r.id);
         for f in r.figures {
             line.push_str(&format!(" {:>8}", f.map_or("–".to_string(), |v| v.to_string())));
         }
