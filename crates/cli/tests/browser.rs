@@ -327,12 +327,19 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     driver.go(&format!("{base}/goals/g_media.html"));
     driver.wait_for(&loaded("/goals/g_media.html"), "the goal page after restoring");
     driver.wait_for("return document.readyState === 'complete' && document.querySelector('h1') !== null && document.querySelector('h1').innerText.includes('Freely licensed media') && document.querySelector('.updating') === null;", "the restored name after the rebuild");
-    // The check-in as a meeting: the team writes the story and the decision for a key result
-    // of the page's quarter; the page then shows them beside the curve.
+    // The check-in as a meeting, through the form under the curves: the team writes the story
+    // behind the curve, the decision, and its own status with the reason, for a key result of
+    // the page's quarter, and presses the form's button; the page then shows them beside the
+    // curve, with the team's status beside the computed one.
     driver.go(&format!("{base}/checkin.html"));
     driver.wait_for(&loaded("/checkin.html"), "the check-in page");
-    driver.run("const f = document.querySelector('form[action=\\'/checkin\\']'); f.querySelector('[name=quarter]').value = document.querySelector('h1').innerText.replace('Check-in ', ''); f.querySelector('[name=key_result]').value = 'ind_new_readers'; f.querySelector('[name=story]').value = 'Data prices fell in two target countries'; f.querySelector('[name=decision]').value = 'change'; f.submit(); return true;");
+    driver.run("const f = document.querySelector('form[action=\\'/checkin\\']'); f.querySelector('[name=quarter]').value = document.querySelector('h1').innerText.replace('Check-in ', ''); f.querySelector('[name=key_result]').value = 'ind_new_readers'; f.querySelector('[name=story]').value = 'Data prices fell in two target countries'; f.querySelector('[name=decision]').value = 'change'; f.querySelector('[name=status]').value = 'at_risk'; f.querySelector('[name=reason]').value = 'Two partner schools closed for the term'; f.querySelector('button[type=submit]').click(); return true;");
+    driver.wait_for("return document.readyState === 'complete' && location.pathname === '/checkin.html' && document.querySelector('.saved') !== null;", "the saved check-in");
     driver.wait_for("return document.readyState === 'complete' && location.pathname === '/checkin.html' && document.body.innerText.includes('Data prices fell in two target countries') && document.querySelector('.updating') === null;", "the team's account on the check-in page");
+    let shown = driver.run("return document.body.innerText;");
+    let shown = shown.as_str().unwrap();
+    assert!(shown.contains("Two partner schools closed for the term"), "the reason: {shown}");
+    assert!(shown.contains("(team; computed:"), "the team's status beside the computed one");
     assert_eq!(
         driver.run("return document.querySelector('a[href=\\'/api/v1/sheets.xlsx\\']') !== null;"),
         Value::Bool(true)
@@ -363,7 +370,11 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     let exported = tmp.path().join("exported");
     cli(&["serve".as_ref(), model.as_os_str(), "--export".as_ref(), exported.as_os_str()]);
     let notes = std::fs::read_to_string(exported.join("checkins.yaml")).unwrap();
-    assert!(notes.contains("Data prices fell"), "the export carries the note: {notes}");
+    for written in
+        ["Data prices fell", "decision: change", "at_risk", "Two partner schools closed"]
+    {
+        assert!(notes.contains(written), "the export carries {written}: {notes}");
+    }
     cli(&["check".as_ref(), exported.as_os_str()]);
 
     // The refused edit's 422 is the one expected error.
