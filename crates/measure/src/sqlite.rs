@@ -522,7 +522,9 @@ mod tests {
             modified: None,
         };
         store.write("a", &[m("old", "2026-01-01", 1.0)], &[st("old")]).unwrap();
-        store.write("a", &[m("old", "2026-01-01", 2.0), m("other", "2026-01-01", 3.0)], &[]).unwrap();
+        store
+            .write("a", &[m("old", "2026-01-01", 2.0), m("other", "2026-01-01", 3.0)], &[])
+            .unwrap();
         assert_eq!(store.rename("old", "new").unwrap(), 3);
         assert!(store.series("old").unwrap().is_empty());
         assert_eq!(store.points("new").unwrap().len(), 1);

@@ -385,7 +385,11 @@ impl Who {
     fn role(&self, role: Role) -> Result<&workspace::accounts::Session, AppError> {
         let s = self.session.as_ref().ok_or(AppError::Unauthorized)?;
         if s.account.role < role {
-            return Err(AppError::Forbidden(t!(lang::current(), "throughline-ws-needs-role", role.key())));
+            return Err(AppError::Forbidden(t!(
+                lang::current(),
+                "throughline-ws-needs-role",
+                role.key()
+            )));
         }
         Ok(s)
     }
@@ -732,8 +736,8 @@ async fn api_edit(
             ));
         }
     };
-    let rev = state.ws()?.edit(kind, item_id(&id)?, &body.changes, &base, &s.account.name)?;
-    Ok(Json(rev).into_response())
+    let edited = state.ws()?.edit(kind, item_id(&id)?, &body.changes, &base, &s.account.name)?;
+    Ok(Json(edited.revision).into_response())
 }
 
 async fn api_revisions(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {

@@ -1127,9 +1127,12 @@ pub(crate) async fn edit_submit(
     }
     let result = state.ws()?.edit(kind, &id, &changes, &base, &s.account.name);
     match result {
-        Ok(_) => {
+        Ok(edited) => {
             // The query goes before a `#node-…` fragment.
-            let page = item_page_in(&state, kind, &id);
+            let page = match &edited.node {
+                Some(n) => node_page(n),
+                None => item_page(kind, &id),
+            };
             let saved = match page.split_once('#') {
                 Some((path, fragment)) => format!("{path}?saved#{fragment}"),
                 None => format!("{page}?saved"),
@@ -1195,15 +1198,20 @@ pub(crate) fn item_page_in(state: &AppState, kind: ItemKind, id: &str) -> String
         let checked = state.ws().ok().and_then(|w| w.checked().ok());
         if let Some(n) =
             checked.as_ref().and_then(|c| c.model.nodes.iter().find(|n| n.id.as_str() == id))
-            && n.kind != model::NodeKind::Goal
         {
-            return match &n.program {
-                Some(p) => format!("/programs/{p}.html#node-{id}"),
-                None => "/".into(),
-            };
+            return node_page(n);
         }
     }
     item_page(kind, id)
+}
+
+/// Where a step is shown: a goal on its own page, another step on its program's diagram.
+fn node_page(n: &model::Node) -> String {
+    match (&n.program, &n.kind) {
+        (_, model::NodeKind::Goal) => item_page(ItemKind::Node, n.id.as_str()),
+        (Some(p), _) => format!("/programs/{p}.html#node-{}", n.id),
+        (None, _) => "/".into(),
+    }
 }
 
 /// Where an item is shown, from its kind alone (a node is taken for a goal: see

@@ -97,7 +97,9 @@ fn form_fields(kind: ItemKind) -> Vec<(&'static str, &'static Field, Option<Stri
                 Some(Some(t!(crate::lang::current(), "throughline-ws-delivers-hint")))
             }
             (Shape::Record(_), ItemKind::Indicator, "baseline" | "target") => Some(None),
-            (Shape::List(Shape::OneOf(_)), _, _) => Some(Some(list_hint(crate::lang::current(), Some(&f.shape)))),
+            (Shape::List(Shape::OneOf(_)), _, _) => {
+                Some(Some(list_hint(crate::lang::current(), Some(&f.shape))))
+            }
             (Shape::List(inner), _, _)
                 if !matches!(
                     inner,
@@ -526,7 +528,11 @@ pub(crate) async fn rename_submit(
         Ok(()) => ws.rename(kind, &id, &new_id, &Base::Item(f.digest.clone()), &s.account.name),
         Err(crate::MoveError::Taken) => Err(EditError::Invalid(vec![FieldError {
             field: Some("id".into()),
-            message: t!(crate::lang::current(), "throughline-ws-rename-data-taken", new_id.as_str()),
+            message: t!(
+                crate::lang::current(),
+                "throughline-ws-rename-data-taken",
+                new_id.as_str()
+            ),
             help: None,
         }])),
         Err(crate::MoveError::Failed(e)) => return Err(AppError::Internal(e)),

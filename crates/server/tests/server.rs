@@ -1123,6 +1123,19 @@ fn a_check_in_meeting_is_recorded_from_the_form_and_shown_beside_its_curve() {
         )
         .unwrap();
     assert_eq!(r.status().as_u16(), 422);
+    // The API takes the form's fields (one `NoteInput`): a note without its key result or
+    // quarter is refused on those fields, as the form's is.
+    let mut r = agent()
+        .post(&format!("{}/api/v1/checkins", s.base))
+        .header("Cookie", &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .send_json(json!({ "story": "No key result" }))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.body_mut().read_json().unwrap();
+    let fields: Vec<&str> =
+        body["fields"].as_array().unwrap().iter().filter_map(|f| f["field"].as_str()).collect();
+    assert!(fields.contains(&"key_result") && fields.contains(&"quarter"), "{body}");
 }
 
 #[test]
@@ -1473,6 +1486,45 @@ fn a_spreadsheet_file_is_uploaded_or_comes_back_with_its_cells() {
     assert!(body.contains("no file was chosen"), "{body}");
     let (status, _) = upload(&[("table", "teams")], ("teams.csv", csv));
     assert_eq!(status, 403);
+}
+
+/// What the server answers a person, refusals and errors included, is in the request's
+/// language; English stays as it was.
+#[test]
+fn replies_speak_the_request_language() {
+    let s = start();
+    let (eve, csrf) = login(&s, "eve", "editor password 1");
+    let (viewer, _) = login(&s, "val", "viewer password 1");
+    let (content_type, body) = multipart(&[("csrf", &csrf)], ("", b""));
+    let mut resp = agent()
+        .post(&format!("{}/import/file?uselang=de", s.base))
+        .header("Cookie", &eve)
+        .header("Content-Type", &content_type)
+        .send(&body[..])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+    let page = resp.body_mut().read_to_string().unwrap();
+    assert!(page.contains("Es wurde keine Datei ausgewählt"), "{page}");
+    assert!(page.contains("Wähle eine .xlsx- oder .csv-Datei aus"), "{page}");
+    // The 404 page, and a refusal by role, in Arabic; the same refusal in English.
+    let ask = |path: &str, cookie: &str, lang: &str| {
+        let mut resp = agent()
+            .get(&format!("{}{path}", s.base))
+            .header("Cookie", cookie)
+            .header("Accept-Language", lang)
+            .call()
+            .unwrap();
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    };
+    let (status, page) = ask("/programs/nothing.html", "", "ar");
+    assert_eq!(status, 404);
+    assert!(page.contains("لا توجد صفحة programs/nothing.html"), "{page}");
+    let (status, body) = ask("/import", &viewer, "ar");
+    assert_eq!(status, 403);
+    assert!(body.contains("يتطلب هذا دور editor"), "{body}");
+    let (status, body) = ask("/import", &viewer, "en");
+    assert_eq!(status, 403);
+    assert!(body.contains("this needs the editor role"), "{body}");
 }
 
 /// The language of a page: `?uselang=` (remembered in a cookie), else the cookie, else

@@ -12,10 +12,10 @@ use modelfile::Span;
 use modelfile::sourcemap::ItemSpans;
 use serde::Serialize;
 
+use crate::db::Exec;
 use crate::edit::{
     Base, EditError, FieldError, ItemKind, item_extent, line_end, line_start, locate,
 };
-use crate::db::Exec;
 use crate::{Revision, Workspace, WorkspaceError, write_file};
 
 /// What the workspace keeps under an item's id outside the model files, as `UPDATE`s from the
