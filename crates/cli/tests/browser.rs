@@ -130,8 +130,9 @@ impl Driver {
     fn choose_file(&self, selector: &str, file: &Path) {
         let found =
             post(&self.url("element"), json!({ "using": "css selector", "value": selector }));
-        let id =
-            found["value"]["element-6066-11e4-a52f-4a5e4a5f5c61"].as_str().unwrap().to_string();
+        // The element reference is the one value of the object WebDriver returns.
+        let id = found["value"].as_object().and_then(|o| o.values().next()).and_then(Value::as_str);
+        let id = id.unwrap_or_else(|| panic!("no element {selector}: {found}")).to_string();
         post(
             &self.url(&format!("element/{id}/value")),
             json!({ "text": file.display().to_string() }),
@@ -535,10 +536,10 @@ fn a_model_is_built_from_nothing_in_a_real_browser() {
     driver.go(&format!("{base}/import"));
     driver.wait_for("return location.pathname === '/import' && document.readyState === 'complete' && document.querySelector('#u-file') !== null;", "the import page");
     driver.choose_file("#u-file", &teams);
-    driver.run("document.querySelector('#u-table').value = 'teams'; document.querySelector('form[action=\'/import/file\'] button[type=submit]').click(); return true;");
+    driver.run("document.querySelector('#u-table').value = 'teams'; document.querySelector('form[action=\\'/import/file\\'] button[type=submit]').click(); return true;");
     driver.wait_for("return location.pathname === '/revisions' && document.readyState === 'complete' && document.body.innerText.includes('added 1 teams from a spreadsheet');", "the uploaded team's revision");
     driver.go(&format!("{base}/edit/team/editing"));
-    driver.wait_for("return location.pathname === '/edit/team/editing' && document.readyState === 'complete' && document.querySelector('[name=\'f.name\']') !== null && document.querySelector('[name=\'f.name\']').value === 'Editing tools';", "the uploaded team's form");
+    driver.wait_for("return location.pathname === '/edit/team/editing' && document.readyState === 'complete' && document.querySelector('[name=\\'f.name\\']') !== null && document.querySelector('[name=\\'f.name\\']').value === 'Editing tools';", "the uploaded team's form");
 
     // Checked: the program's page is built (no error page) and shows its diagram.
     driver.go(&format!("{base}/programs/reading.html"));
