@@ -1348,6 +1348,24 @@ fn items_are_added_renamed_and_deleted_through_forms() {
     );
     assert_eq!((status, location.as_str()), (303, "/edit/node/wlm_renamed_step?saved"), "{body}");
     assert_eq!(get(&s, "/api/v1/items/link/wlm_uploads:wlm_renamed_step", None).0, 200);
+    // An edit of a step returns to its program's diagram (where `Workspace::edit` says it is).
+    let edit = get(&s, "/edit/node/wlm_renamed_step", Some(&eve)).1;
+    let (status, location, body) = post_form(
+        &s,
+        "/edit/node/wlm_renamed_step",
+        &eve,
+        &[
+            ("csrf", &csrf),
+            ("digest", &hidden(&edit, "digest")),
+            ("orig.name", "A new step"),
+            ("f.name", "A renamed step"),
+        ],
+    );
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/programs/wiki_loves_monuments.html?saved#node-wlm_renamed_step"),
+        "{body}"
+    );
     // Delete: the page lists the link; without asking to remove it, nothing is deleted.
     let page = get(&s, "/delete/node/wlm_renamed_step", Some(&eve)).1;
     assert!(page.contains("link wlm_uploads:wlm_renamed_step"), "{page}");
