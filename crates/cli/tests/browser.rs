@@ -125,6 +125,20 @@ impl Driver {
         }
     }
 
+    /// Chooses `file` in the page's file input `selector`, as a person does in the file
+    /// dialog: WebDriver's Element Send Keys, which sets an `<input type=file>`'s files.
+    fn choose_file(&self, selector: &str, file: &Path) {
+        let found =
+            post(&self.url("element"), json!({ "using": "css selector", "value": selector }));
+        // The element reference is the one value of the object WebDriver returns.
+        let id = found["value"].as_object().and_then(|o| o.values().next()).and_then(Value::as_str);
+        let id = id.unwrap_or_else(|| panic!("no element {selector}: {found}")).to_string();
+        post(
+            &self.url(&format!("element/{id}/value")),
+            json!({ "text": file.display().to_string() }),
+        );
+    }
+
     fn run(&self, script: &str) -> Value {
         post(&self.url("execute/sync"), json!({ "script": script, "args": [] }))["value"].clone()
     }
@@ -168,6 +182,44 @@ fn base64_decode(s: &str) -> Vec<u8> {
         out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
     }
     out
+}
+
+/// `throughline serve` of a model folder on a free port, stopped when dropped.
+struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serves `model` (with the admin account `ada` when `admin`) and waits until it answers.
+fn serve(model: &Path, admin: bool) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_throughline"));
+    command.arg("serve");
+    if admin {
+        command.args(["--admin", "ada"]).env("THROUGHLINE_ADMIN_PASSWORD", "a long admin password");
+    }
+    let child = command
+        .args(["-n", "200", "--addr", &format!("127.0.0.1:{port}")])
+        .arg(model)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let served = Served { child, base: format!("http://127.0.0.1:{port}") };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ureq::get(&format!("{}/login", served.base)).call().is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    served
 }
 
 const INSPECT: &str = r#"
@@ -254,30 +306,9 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let model = tmp.path().join("model");
     common::copy_example(&model);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let Some(driver) = start(&tmp.path().join("profile")) else { return };
-    let mut server = Command::new(env!("CARGO_BIN_EXE_throughline"))
-        .args(["serve", "--admin", "ada", "-n", "200", "--addr", &format!("127.0.0.1:{port}")])
-        .arg(&model)
-        .env("THROUGHLINE_ADMIN_PASSWORD", "a long admin password")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Kill(Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _guard = Kill(std::mem::replace(&mut server, Command::new("true").spawn().unwrap()));
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while ureq::get(&format!("{base}/login")).call().is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let server = serve(&model, true);
+    let base = &server.base;
     let loaded = |path: &str| {
         format!("return location.pathname === '{path}' && document.readyState === 'complete';")
     };
@@ -327,12 +358,19 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     driver.go(&format!("{base}/goals/g_media.html"));
     driver.wait_for(&loaded("/goals/g_media.html"), "the goal page after restoring");
     driver.wait_for("return document.readyState === 'complete' && document.querySelector('h1') !== null && document.querySelector('h1').innerText.includes('Freely licensed media') && document.querySelector('.updating') === null;", "the restored name after the rebuild");
-    // The check-in as a meeting: the team writes the story and the decision for a key result
-    // of the page's quarter; the page then shows them beside the curve.
+    // The check-in as a meeting, through the form under the curves: the team writes the story
+    // behind the curve, the decision, and its own status with the reason, for a key result of
+    // the page's quarter, and presses the form's button; the page then shows them beside the
+    // curve, with the team's status beside the computed one.
     driver.go(&format!("{base}/checkin.html"));
     driver.wait_for(&loaded("/checkin.html"), "the check-in page");
-    driver.run("const f = document.querySelector('form[action=\\'/checkin\\']'); f.querySelector('[name=quarter]').value = document.querySelector('h1').innerText.replace('Check-in ', ''); f.querySelector('[name=key_result]').value = 'ind_new_readers'; f.querySelector('[name=story]').value = 'Data prices fell in two target countries'; f.querySelector('[name=decision]').value = 'change'; f.submit(); return true;");
+    driver.run("const f = document.querySelector('form[action=\\'/checkin\\']'); f.querySelector('[name=quarter]').value = document.querySelector('h1').innerText.replace('Check-in ', ''); f.querySelector('[name=key_result]').value = 'ind_new_readers'; f.querySelector('[name=story]').value = 'Data prices fell in two target countries'; f.querySelector('[name=decision]').value = 'change'; f.querySelector('[name=status]').value = 'at_risk'; f.querySelector('[name=reason]').value = 'Two partner schools closed for the term'; f.querySelector('button[type=submit]').click(); return true;");
+    driver.wait_for("return document.readyState === 'complete' && location.pathname === '/checkin.html' && document.querySelector('.saved') !== null;", "the saved check-in");
     driver.wait_for("return document.readyState === 'complete' && location.pathname === '/checkin.html' && document.body.innerText.includes('Data prices fell in two target countries') && document.querySelector('.updating') === null;", "the team's account on the check-in page");
+    let shown = driver.run("return document.body.innerText;");
+    let shown = shown.as_str().unwrap();
+    assert!(shown.contains("Two partner schools closed for the term"), "the reason: {shown}");
+    assert!(shown.contains("(team; computed:"), "the team's status beside the computed one");
     assert_eq!(
         driver.run("return document.querySelector('a[href=\\'/api/v1/sheets.xlsx\\']') !== null;"),
         Value::Bool(true)
@@ -363,7 +401,10 @@ fn the_workspace_end_to_end_in_a_real_browser() {
     let exported = tmp.path().join("exported");
     cli(&["serve".as_ref(), model.as_os_str(), "--export".as_ref(), exported.as_os_str()]);
     let notes = std::fs::read_to_string(exported.join("checkins.yaml")).unwrap();
-    assert!(notes.contains("Data prices fell"), "the export carries the note: {notes}");
+    for written in ["Data prices fell", "decision: change", "at_risk", "Two partner schools closed"]
+    {
+        assert!(notes.contains(written), "the export carries {written}: {notes}");
+    }
     cli(&["check".as_ref(), exported.as_os_str()]);
 
     // The refused edit's 422 is the one expected error.
@@ -393,30 +434,9 @@ fn a_model_is_built_from_nothing_in_a_real_browser() {
         "format_version: 1\nmodel:\n  name: Built in the browser\n  data: illustrative\n",
     )
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let Some(driver) = start(&tmp.path().join("profile")) else { return };
-    let server = Command::new(env!("CARGO_BIN_EXE_throughline"))
-        .args(["serve", "--admin", "ada", "-n", "200", "--addr", &format!("127.0.0.1:{port}")])
-        .arg(&model)
-        .env("THROUGHLINE_ADMIN_PASSWORD", "a long admin password")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Kill(Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _guard = Kill(server);
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while ureq::get(&format!("{base}/login")).call().is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let server = serve(&model, true);
+    let base = &server.base;
     driver.go(&format!("{base}/login"));
     driver.wait_for(
         "return location.pathname === '/login' && document.readyState === 'complete';",
@@ -510,6 +530,17 @@ fn a_model_is_built_from_nothing_in_a_real_browser() {
         "/edit/indicator/monthly_readers",
     );
 
+    // A spreadsheet file chosen in the import page's file input, as a person uploads one.
+    let teams = tmp.path().join("teams.csv");
+    std::fs::write(&teams, "id,name,capacity\nediting,Editing tools,3\n").unwrap();
+    driver.go(&format!("{base}/import"));
+    driver.wait_for("return location.pathname === '/import' && document.readyState === 'complete' && document.querySelector('#u-file') !== null;", "the import page");
+    driver.choose_file("#u-file", &teams);
+    driver.run("document.querySelector('#u-table').value = 'teams'; document.querySelector('form[action=\\'/import/file\\'] button[type=submit]').click(); return true;");
+    driver.wait_for("return location.pathname === '/revisions' && document.readyState === 'complete' && document.body.innerText.includes('added 1 teams from a spreadsheet');", "the uploaded team's revision");
+    driver.go(&format!("{base}/edit/team/editing"));
+    driver.wait_for("return location.pathname === '/edit/team/editing' && document.readyState === 'complete' && document.querySelector('[name=\\'f.name\\']') !== null && document.querySelector('[name=\\'f.name\\']').value === 'Editing tools';", "the uploaded team's form");
+
     // Checked: the program's page is built (no error page) and shows its diagram.
     driver.go(&format!("{base}/programs/reading.html"));
     driver.wait_for("return location.pathname === '/programs/reading.html' && document.readyState === 'complete' && document.querySelector('svg') !== null && document.querySelector('.updating') === null;", "the new program's page");
@@ -552,7 +583,8 @@ fn a_model_is_built_from_nothing_in_a_real_browser() {
     let exported = tmp.path().join("exported");
     cli(&["serve".as_ref(), model.as_os_str(), "--export".as_ref(), exported.as_os_str()]);
     let built = std::fs::read_to_string(exported.join("model.yaml")).unwrap();
-    for id in ["reading", "apps", "build", "habit", "offline", "lite", "monthly_readers"] {
+    for id in ["reading", "apps", "editing", "build", "habit", "offline", "lite", "monthly_readers"]
+    {
         assert!(built.contains(&format!("id: {id}")), "{id} in {built}");
     }
     let notes = std::fs::read_to_string(exported.join("checkins.yaml")).unwrap();
@@ -574,29 +606,9 @@ fn the_example_in_three_languages_in_a_real_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tmp.path().join("model");
     common::copy_example(&model);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let Some(driver) = start(&tmp.path().join("profile")) else { return };
-    let server = Command::new(env!("CARGO_BIN_EXE_throughline"))
-        .args(["serve", "-n", "200", "--addr", &format!("127.0.0.1:{port}")])
-        .arg(&model)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    struct Kill(Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _guard = Kill(server);
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while ureq::get(&format!("{base}/login")).call().is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let server = serve(&model, false);
+    let base = &server.base;
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/report-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let state = "const h = document.documentElement; return [h.lang, h.dir, getComputedStyle(h).direction, document.querySelector('#goals') && document.querySelector('#goals').innerText, document.querySelector('nav a').innerText, document.querySelector('.languages strong').innerText];";

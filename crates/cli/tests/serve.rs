@@ -176,3 +176,68 @@ fn a_change_made_on_disk_shows_after_a_restart() {
     let rev = &ws.revisions(Some("throughline.yaml"), 1).unwrap()[0];
     assert_eq!(rev.author, "folder");
 }
+
+/// Renaming an indicator in the browser moves the measurements stored under its id in the
+/// folder's store to the new id; a rename onto an id the store already holds values under is
+/// refused next to the id, with nothing moved.
+#[test]
+fn renaming_an_indicator_moves_its_stored_measurements() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    common::copy_example(&model);
+    let value = |series: &str| measure::Measurement {
+        series: series.into(),
+        date: model::Date::parse("2025-06-30").unwrap(),
+        value: 1.55e9,
+        source: "test".into(),
+        provenance: measure::Provenance::Measured,
+    };
+    let mut store = measure::Store::open_in(&model).unwrap();
+    store.write("test", &[value("ind_unique_devices"), value("ind_orphan")], &[]).unwrap();
+    drop(store);
+    let db = tmp.path().join("ws.sqlite");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = spawn(&model, &db, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let resp = agent()
+        .post(&format!("{base}/login"))
+        .send_form([("name", "ada"), ("password", "a long admin password")])
+        .unwrap();
+    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let html = agent()
+        .get(&format!("{base}/edit/indicator/ind_unique_devices"))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let hidden = |name: &str| {
+        let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+        html[at..].split('"').next().unwrap().to_string()
+    };
+    let (csrf, digest) = (hidden("csrf"), hidden("digest"));
+    let rename = |new_id: &str| {
+        let mut resp = agent()
+            .post(&format!("{base}/rename/indicator/ind_unique_devices"))
+            .header("Cookie", &cookie)
+            .send_form([("csrf", csrf.as_str()), ("digest", &digest), ("new_id", new_id)])
+            .unwrap();
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    };
+    let (status, body) = rename("ind_orphan");
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("already holds values under `ind_orphan`"), "{body}");
+    let (status, body) = rename("ind_devices");
+    assert_eq!(status, 303, "{body}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let store = measure::Store::open_in(&model).unwrap();
+    assert!(store.series("ind_unique_devices").unwrap().is_empty());
+    assert_eq!(store.points("ind_devices").unwrap().len(), 1);
+    assert_eq!(store.points("ind_orphan").unwrap().len(), 1);
+    let ws = workspace::Workspace::open(&db).unwrap();
+    assert!(ws.item(workspace::edit::ItemKind::Indicator, "ind_devices").is_ok());
+}

@@ -159,6 +159,12 @@ pub enum StoreError {
         /// Value.
         value: f64,
     },
+    /// A rename to an id the store already holds data under.
+    #[error(
+        "the measurement store already holds values under `{0}`; nothing was moved (remove them, \
+         or choose another id)"
+    )]
+    Taken(String),
     /// A stored row that does not read back (edited by hand, or corrupted).
     #[error("the measurement store holds an unreadable row: {0}")]
     Corrupt(String),
@@ -189,6 +195,8 @@ pub trait Backend: Send {
     fn statuses(&self) -> Result<Vec<TrackerStatus>, StoreError>;
     /// Past imports, newest first.
     fn runs(&self) -> Result<Vec<ImportRun>, StoreError>;
+    /// Moves what is stored under `from` to `to` in one transaction: see [`Store::rename`].
+    fn rename(&mut self, from: &str, to: &str) -> Result<u64, StoreError>;
 }
 
 /// The measurement store of a model.
@@ -286,6 +294,14 @@ impl Store {
     /// Past imports, newest first.
     pub fn runs(&self) -> Result<Vec<ImportRun>, StoreError> {
         self.backend.runs()
+    }
+
+    /// Moves every value, replaced value and tracker status stored under the id `from` (an
+    /// indicator's series, an initiative's tasks) to `to`, in one transaction, when the model
+    /// renames the id: the data belong to the item, not to its old name. Refused, with nothing
+    /// moved, when something is already stored under `to`. Returns the number of rows moved.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<u64, StoreError> {
+        self.backend.rename(from, to)
     }
 }
 

@@ -300,6 +300,35 @@ impl Backend for Sqlite {
         rows.collect::<Result<_, _>>().map_err(corrupt)
     }
 
+    fn rename(&mut self, from: &str, to: &str) -> Result<u64, StoreError> {
+        const TABLES: [(&str, &str); 3] = [
+            ("measurement", "series"),
+            ("measurement_history", "series"),
+            ("tracker_status", "initiative"),
+        ];
+        // Dropping the transaction without commit rolls everything back.
+        let tx = self.conn.transaction()?;
+        for (table, column) in TABLES {
+            let taken: i64 = tx.query_row(
+                &format!("SELECT count(*) FROM {table} WHERE {column} = ?1"),
+                [to],
+                |r| r.get(0),
+            )?;
+            if taken > 0 {
+                return Err(StoreError::Taken(to.to_string()));
+            }
+        }
+        let mut moved = 0;
+        for (table, column) in TABLES {
+            moved += tx.execute(
+                &format!("UPDATE {table} SET {column} = ?1 WHERE {column} = ?2"),
+                [to, from],
+            )? as u64;
+        }
+        tx.commit()?;
+        Ok(moved)
+    }
+
     fn statuses(&self) -> Result<Vec<TrackerStatus>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT initiative, task, status, modified FROM tracker_status ORDER BY initiative, task",
@@ -481,6 +510,29 @@ mod tests {
         store.write("phabricator", &[], &[st("open")]).unwrap();
         store.write("phabricator", &[], &[st("resolved")]).unwrap();
         assert_eq!(store.statuses().unwrap(), vec![st("resolved")]);
+    }
+
+    #[test]
+    fn a_rename_moves_values_history_and_statuses_unless_the_new_id_holds_some() {
+        let mut store = Store::in_memory().unwrap();
+        let st = |initiative: &str| TrackerStatus {
+            initiative: initiative.into(),
+            task: "T1".into(),
+            status: "open".into(),
+            modified: None,
+        };
+        store.write("a", &[m("old", "2026-01-01", 1.0)], &[st("old")]).unwrap();
+        store
+            .write("a", &[m("old", "2026-01-01", 2.0), m("other", "2026-01-01", 3.0)], &[])
+            .unwrap();
+        assert_eq!(store.rename("old", "new").unwrap(), 3);
+        assert!(store.series("old").unwrap().is_empty());
+        assert_eq!(store.points("new").unwrap().len(), 1);
+        assert_eq!(store.history("new").unwrap().len(), 1);
+        assert_eq!(store.statuses().unwrap(), vec![st("new")]);
+        // Onto an id that already holds values: refused, nothing moved.
+        assert!(matches!(store.rename("new", "other"), Err(StoreError::Taken(_))));
+        assert_eq!(store.points("new").unwrap().len(), 1);
     }
 
     #[test]

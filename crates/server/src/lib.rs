@@ -31,6 +31,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use report::page::t;
 use serde::{Deserialize, Serialize};
 use workspace::edit::{EditError, ItemKind};
 use workspace::{Role, Workspace, limits};
@@ -83,6 +84,21 @@ pub trait MeasuredSource: Send + Sync {
     /// The check-in, evaluations and communities of `model` (may import local files into the
     /// store; runs on a blocking thread).
     fn measured(&self, model: &model::Model) -> report::Measured;
+    /// Moves the data stored under an id the model renames (an indicator's series, an
+    /// initiative's tracker tasks) to the new id, in the store's own transaction. The default
+    /// has nothing to move.
+    fn rename(&self, _from: &str, _to: &str) -> Result<(), MoveError> {
+        Ok(())
+    }
+}
+
+/// Why [`MeasuredSource::rename`] moved nothing.
+#[derive(Debug)]
+pub enum MoveError {
+    /// Data are already stored under the new id.
+    Taken,
+    /// The store failed; the detail is for the log.
+    Failed(String),
 }
 
 impl MeasuredSource for report::Measured {
@@ -292,21 +308,25 @@ struct ErrorBody {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        // The request's language: a person may read these in the browser after a form.
+        let lang = lang::current();
         let (status, error, fields) = match self {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m, vec![]),
-            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "log in first".into(), vec![]),
+            AppError::Unauthorized => {
+                (StatusCode::UNAUTHORIZED, t!(lang, "throughline-ws-log-in-first"), vec![])
+            }
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m, vec![]),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m, vec![]),
             AppError::Conflict(m) => (StatusCode::CONFLICT, m, vec![]),
             AppError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than {} KiB", BODY_LIMIT / 1024),
+                t!(lang, "throughline-ws-too-large", BODY_LIMIT / 1024),
                 vec![],
             ),
             AppError::TooMany(wait) => {
                 let secs = wait.as_secs() + 1;
                 let body = ErrorBody {
-                    error: format!("too many failed logins; try again in {secs} seconds"),
+                    error: t!(lang, "throughline-ws-login-throttled", secs),
                     fields: vec![],
                 };
                 return (
@@ -318,16 +338,12 @@ impl IntoResponse for AppError {
             }
             AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m, vec![]),
             AppError::Invalid(f) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "the change was not saved".into(), f)
+                (StatusCode::UNPROCESSABLE_ENTITY, t!(lang, "throughline-ws-not-saved"), f)
             }
             AppError::Upstream(m) => (StatusCode::BAD_GATEWAY, m, vec![]),
             AppError::Internal(detail) => {
                 eprintln!("internal error: {detail}");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "something went wrong on the server".into(),
-                    vec![],
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, t!(lang, "throughline-ws-server-error"), vec![])
             }
         };
         (status, Json(ErrorBody { error, fields })).into_response()
@@ -369,7 +385,11 @@ impl Who {
     fn role(&self, role: Role) -> Result<&workspace::accounts::Session, AppError> {
         let s = self.session.as_ref().ok_or(AppError::Unauthorized)?;
         if s.account.role < role {
-            return Err(AppError::Forbidden(format!("this needs the {} role", role.key())));
+            return Err(AppError::Forbidden(t!(
+                lang::current(),
+                "throughline-ws-needs-role",
+                role.key()
+            )));
         }
         Ok(s)
     }
@@ -382,9 +402,7 @@ impl Who {
     ) -> Result<&workspace::accounts::Session, AppError> {
         let s = self.role(role)?;
         if !csrf.is_some_and(|c| same_token(c, &s.csrf)) {
-            return Err(AppError::Forbidden(
-                "the form is stale or forged (CSRF token); reload the page".into(),
-            ));
+            return Err(AppError::Forbidden(t!(lang::current(), "throughline-ws-csrf-stale")));
         }
         Ok(s)
     }
@@ -566,8 +584,9 @@ async fn login(
     let Form(form) = body(payload)?;
     if form.name.chars().count() > limits::NAME || form.password.chars().count() > limits::PASSWORD
     {
-        return Err(AppError::BadRequest(format!(
-            "a name has at most {} characters and a password at most {}",
+        return Err(AppError::BadRequest(t!(
+            lang::current(),
+            "throughline-ws-login-too-long",
             limits::NAME,
             limits::PASSWORD
         )));
@@ -594,7 +613,7 @@ async fn login(
         return Ok((
             StatusCode::UNAUTHORIZED,
             Html(pages::login_html(
-                Some(&report::page::t!(lang::current(), "throughline-ws-login-wrong")),
+                Some(&t!(lang::current(), "throughline-ws-login-wrong")),
                 state.oauth.is_some(),
             )),
         )
@@ -614,7 +633,7 @@ async fn login(
 /// The login form again, with 429 and `Retry-After`.
 fn too_many_logins(state: &AppState, wait: Duration) -> Response {
     let secs = wait.as_secs() + 1;
-    let message = format!("Too many failed logins. Try again in {secs} seconds.");
+    let message = t!(lang::current(), "throughline-ws-login-throttled", secs);
     (
         StatusCode::TOO_MANY_REQUESTS,
         [(header::RETRY_AFTER, secs.to_string())],
@@ -717,8 +736,8 @@ async fn api_edit(
             ));
         }
     };
-    let rev = state.ws()?.edit(kind, item_id(&id)?, &body.changes, &base, &s.account.name)?;
-    Ok(Json(rev).into_response())
+    let edited = state.ws()?.edit(kind, item_id(&id)?, &body.changes, &base, &s.account.name)?;
+    Ok(Json(edited.revision).into_response())
 }
 
 async fn api_revisions(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
@@ -764,40 +783,6 @@ async fn api_comment(
     Ok((StatusCode::CREATED, Json(made)).into_response())
 }
 
-/// A check-in note as the API takes it (`workspace::checkin::NoteInput`).
-#[derive(Deserialize)]
-struct CheckinBody {
-    key_result: String,
-    quarter: String,
-    #[serde(default)]
-    story: String,
-    #[serde(default)]
-    partners: String,
-    #[serde(default)]
-    what_works: String,
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    reason: String,
-}
-
-impl From<CheckinBody> for workspace::checkin::NoteInput {
-    fn from(b: CheckinBody) -> Self {
-        workspace::checkin::NoteInput {
-            key_result: b.key_result,
-            quarter: b.quarter,
-            story: b.story,
-            partners: b.partners,
-            what_works: b.what_works,
-            decision: b.decision,
-            status: b.status,
-            reason: b.reason,
-        }
-    }
-}
-
 async fn api_checkins(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
     Ok(Json(state.ws()?.checkin_notes(None)?).into_response())
 }
@@ -805,11 +790,11 @@ async fn api_checkins(State(state): State<Arc<AppState>>) -> Result<Response, Ap
 async fn api_checkin(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    payload: Result<Json<CheckinBody>, axum::extract::rejection::JsonRejection>,
+    payload: Result<Json<workspace::checkin::NoteInput>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
     let (s, body) = w.authorise_json(Role::Editor, &headers, payload)?;
-    let note = state.ws()?.record_checkin(&body.into(), &s.account.name)?;
+    let note = state.ws()?.record_checkin(&body, &s.account.name)?;
     Ok((StatusCode::CREATED, Json(note)).into_response())
 }
 

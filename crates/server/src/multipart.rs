@@ -2,6 +2,8 @@
 //! file: read with `multer` after the role check (so the handler keeps its order: role, body,
 //! CSRF token). Bodies are bounded by the server's body limit before they get here.
 
+use report::page::t;
+
 /// One part of a body: a form field or a file.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Part {
@@ -14,13 +16,17 @@ pub(crate) struct Part {
 }
 
 /// The parts of a body whose `Content-Type` is `content_type`, read by `multer` (the parser
-/// behind axum's own multipart extractor); an `Err` says what is wrong, in words for the page.
+/// behind axum's own multipart extractor); an `Err` says what is wrong, in the request's
+/// language (the parser's own detail stays English).
 pub(crate) async fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String> {
+    let lang = crate::lang::current();
+    let malformed = |detail: &dyn std::fmt::Display| {
+        t!(lang, "throughline-ws-upload-malformed", detail.to_string())
+    };
     if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
-        return Err("the upload must be sent as multipart/form-data".into());
+        return Err(t!(lang, "throughline-ws-upload-not-multipart"));
     }
-    let boundary =
-        multer::parse_boundary(content_type).map_err(|_| "the multipart body has no boundary")?;
+    let boundary = multer::parse_boundary(content_type).map_err(|e| malformed(&e))?;
     let bytes = bytes::Bytes::copy_from_slice(body);
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
     let mut form = multer::Multipart::new(stream, boundary);
@@ -29,12 +35,11 @@ pub(crate) async fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, 
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => return Ok(parts),
-            Err(e) => return Err(format!("the multipart body is malformed: {e}")),
+            Err(e) => return Err(malformed(&e)),
         };
-        let name = field.name().ok_or("a part has no name")?.to_string();
+        let name = field.name().ok_or_else(|| malformed(&"a part has no name"))?.to_string();
         let filename = field.file_name().map(str::to_string);
-        let content =
-            field.bytes().await.map_err(|e| format!("the multipart body is malformed: {e}"))?;
+        let content = field.bytes().await.map_err(|e| malformed(&e))?;
         parts.push(Part { name, filename, content: content.to_vec() });
     }
 }

@@ -382,7 +382,7 @@ async fn serve_page(
     let (site, stale) = site(&state).await?;
     let mut resp = match page_of(&state, &headers, &path, &site, stale, saved) {
         // A browser asking for a page that does not exist gets a page, not JSON.
-        Err(AppError::NotFound(why)) => not_found(&why),
+        Err(AppError::NotFound(_)) => not_found(&path),
         other => other?,
     };
     resp.headers_mut().insert(REVISION_HEADER, site.head.into());
@@ -584,25 +584,12 @@ fn checkin_form(
     }
 }
 
+/// The check-in form: the note's fields as the API takes them, and the CSRF token.
 #[derive(serde::Deserialize)]
 pub(crate) struct CheckinForm {
     csrf: Option<String>,
-    #[serde(default)]
-    key_result: String,
-    #[serde(default)]
-    quarter: String,
-    #[serde(default)]
-    story: String,
-    #[serde(default)]
-    partners: String,
-    #[serde(default)]
-    what_works: String,
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    reason: String,
+    #[serde(flatten)]
+    note: workspace::checkin::NoteInput,
 }
 
 impl crate::Csrf for CheckinForm {
@@ -617,17 +604,7 @@ pub(crate) async fn checkin_submit(
     payload: Result<Form<CheckinForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    let (s, f) = w.authorise_form(Role::Editor, payload)?;
-    let note = workspace::checkin::NoteInput {
-        key_result: f.key_result,
-        quarter: f.quarter,
-        story: f.story,
-        partners: f.partners,
-        what_works: f.what_works,
-        decision: f.decision,
-        status: f.status,
-        reason: f.reason,
-    };
+    let (s, CheckinForm { note, .. }) = w.authorise_form(Role::Editor, payload)?;
     let result = state.ws()?.record_checkin(&note, &s.account.name);
     match result {
         // No #fragment: a stale page refreshes itself, and a browser does not reload a URL
@@ -727,10 +704,10 @@ pub(crate) async fn import_form(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
-    if s.account.role < Role::Editor {
-        return Err(AppError::Forbidden("adding items needs the editor role".into()));
-    }
+    let s = match crate::structure::editor(&w)? {
+        Ok(s) => s,
+        Err(login) => return Ok(login),
+    };
     Ok(Html(import_html(&s.csrf, "initiatives", "", &[])).into_response())
 }
 
@@ -840,6 +817,7 @@ pub(crate) async fn import_upload(
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let parts = crate::multipart::parse(content_type, &body).await.map_err(AppError::BadRequest)?;
+    let lang = crate::lang::current();
     let text = |name: &str| {
         parts.iter().find(|p| p.name == name).and_then(|p| std::str::from_utf8(&p.content).ok())
     };
@@ -852,8 +830,8 @@ pub(crate) async fn import_upload(
         return Ok(upload_refused(
             &s.csrf,
             table,
-            "no file was chosen",
-            "choose an .xlsx or .csv file, then upload",
+            &t!(lang, "throughline-ws-upload-no-file"),
+            &t!(lang, "throughline-ws-upload-no-file-fix"),
         ));
     };
     let name = file.filename.clone().unwrap_or_default().to_ascii_lowercase();
@@ -867,8 +845,8 @@ pub(crate) async fn import_upload(
                 return Ok(upload_refused(
                     &s.csrf,
                     table,
-                    "the file is neither an XLSX workbook nor UTF-8 CSV",
-                    "save the sheet as XLSX, or as CSV (comma-separated, UTF-8)",
+                    &t!(lang, "throughline-ws-upload-unreadable"),
+                    &t!(lang, "throughline-ws-upload-unreadable-fix"),
                 ));
             }
         }
@@ -917,7 +895,7 @@ pub(crate) async fn page(
         return Err(AppError::NotFound(format!("no API route /{}", truncate(&path))));
     }
     if path.contains("..") {
-        return Ok(not_found("no such page"));
+        return Ok(not_found(&path));
     }
     serve_page(state, headers, path, saved(&query)).await
 }
@@ -926,13 +904,13 @@ fn truncate(s: &str) -> String {
     s.chars().take(limits::ID).collect()
 }
 
-/// The 404 page for browsers: what was not found, and the way back.
-fn not_found(why: &str) -> Response {
+/// The 404 page for browsers: which page was not found, and the way back.
+fn not_found(path: &str) -> Response {
     let lang = crate::lang::current();
     let title = t!(lang, "throughline-ws-not-found");
     let body = html! {
         h1 { (title) }
-        p { (truncate(why)) }
+        p { (t!(lang, "throughline-ws-no-page", truncate(path))) }
         p { a href="/" { (t!(lang, "throughline-ws-back")) } }
     };
     (StatusCode::NOT_FOUND, Html(shell(&title, body))).into_response()
@@ -1099,10 +1077,10 @@ pub(crate) async fn edit_form(
     query: RawQuery,
 ) -> Result<Response, AppError> {
     let w = who(&state, &headers)?;
-    let Some(s) = &w.session else { return Ok(Redirect::to("/login").into_response()) };
-    if s.account.role < Role::Editor {
-        return Err(AppError::Forbidden("editing needs the editor role".into()));
-    }
+    let s = match crate::structure::editor(&w)? {
+        Ok(s) => s,
+        Err(login) => return Ok(login),
+    };
     let kind = kind_of(&kind)?;
     let item = state.ws()?.item(kind, crate::item_id(&id)?)?;
     Ok(Html(edit_html(
@@ -1149,9 +1127,12 @@ pub(crate) async fn edit_submit(
     }
     let result = state.ws()?.edit(kind, &id, &changes, &base, &s.account.name);
     match result {
-        Ok(_) => {
+        Ok(edited) => {
             // The query goes before a `#node-…` fragment.
-            let page = item_page_in(&state, kind, &id);
+            let page = match &edited.node {
+                Some(n) => node_page(n),
+                None => item_page(kind, &id),
+            };
             let saved = match page.split_once('#') {
                 Some((path, fragment)) => format!("{path}?saved#{fragment}"),
                 None => format!("{page}?saved"),
@@ -1189,7 +1170,7 @@ pub(crate) async fn edit_submit(
             let item = state.ws()?.item(kind, &id)?;
             let errors = vec![FieldError {
                 field: None,
-                message: "Someone saved this file after you opened the form. Your values are below; the form now shows the current revision — save again to apply them.".into(),
+                message: t!(crate::lang::current(), "throughline-ws-file-changed"),
                 help: None,
             }];
             Ok((
@@ -1217,15 +1198,20 @@ pub(crate) fn item_page_in(state: &AppState, kind: ItemKind, id: &str) -> String
         let checked = state.ws().ok().and_then(|w| w.checked().ok());
         if let Some(n) =
             checked.as_ref().and_then(|c| c.model.nodes.iter().find(|n| n.id.as_str() == id))
-            && n.kind != model::NodeKind::Goal
         {
-            return match &n.program {
-                Some(p) => format!("/programs/{p}.html#node-{id}"),
-                None => "/".into(),
-            };
+            return node_page(n);
         }
     }
     item_page(kind, id)
+}
+
+/// Where a step is shown: a goal on its own page, another step on its program's diagram.
+fn node_page(n: &model::Node) -> String {
+    match (&n.program, &n.kind) {
+        (_, model::NodeKind::Goal) => item_page(ItemKind::Node, n.id.as_str()),
+        (Some(p), _) => format!("/programs/{p}.html#node-{}", n.id),
+        (None, _) => "/".into(),
+    }
 }
 
 /// Where an item is shown, from its kind alone (a node is taken for a goal: see

@@ -18,13 +18,19 @@ use workspace::structure::Referrer;
 use crate::pages::{alert, csrf_field, edit_html, form_value, item_page, list_hint, shell};
 use crate::{AppError, AppState, Who, kind_of, who};
 
-/// The session of an editor, or the response to send instead (log in; forbidden).
-fn editor(w: &Who) -> Result<Result<&workspace::accounts::Session, Response>, AppError> {
-    let Some(s) = &w.session else { return Ok(Err(Redirect::to("/login").into_response())) };
-    if s.account.role < Role::Editor {
-        return Err(AppError::Forbidden("changing the model needs the editor role".into()));
+/// The session of an editor for a form page, or the response to send instead: the login page
+/// without a session (a form is reached by a link, so log in first), forbidden below the role.
+pub(crate) fn editor(w: &Who) -> Result<Result<&workspace::accounts::Session, Response>, AppError> {
+    if w.session.is_none() {
+        return Ok(Err(Redirect::to("/login").into_response()));
     }
-    Ok(Ok(s))
+    w.role(Role::Editor).map(Ok)
+}
+
+/// Why a form's change was refused: the item changed since the form was opened
+/// (`EditError::ItemChanged`, whose own text is English, for logs and the API).
+fn item_changed(kind: ItemKind, id: &str) -> String {
+    t!(crate::lang::current(), "throughline-ws-item-changed", kind.name(), id)
 }
 
 /// What to call a kind on the "add" page.
@@ -87,12 +93,13 @@ fn form_fields(kind: ItemKind) -> Vec<(&'static str, &'static Field, Option<Stri
     let mut out = Vec::new();
     for f in kind.record().fields {
         let cell = match (&f.shape, kind, f.key) {
-            (_, ItemKind::Initiative, "delivers") => Some(Some(
-                "Steps it delivers, separated by ;, each `node`, `node=amount` or `node=amount@probability`."
-                    .to_string(),
-            )),
+            (_, ItemKind::Initiative, "delivers") => {
+                Some(Some(t!(crate::lang::current(), "throughline-ws-delivers-hint")))
+            }
             (Shape::Record(_), ItemKind::Indicator, "baseline" | "target") => Some(None),
-            (Shape::List(Shape::OneOf(_)), _, _) => Some(Some(list_hint(crate::lang::current(), Some(&f.shape)))),
+            (Shape::List(Shape::OneOf(_)), _, _) => {
+                Some(Some(list_hint(crate::lang::current(), Some(&f.shape))))
+            }
             (Shape::List(inner), _, _)
                 if !matches!(
                     inner,
@@ -275,8 +282,9 @@ pub(crate) async fn new_submit(
             if value.chars().count() > workspace::limits::VALUE {
                 return Err(AppError::Invalid(vec![FieldError {
                     field: Some(key.chars().take(workspace::limits::ID).collect()),
-                    message: format!(
-                        "the value is too long: at most {} characters",
+                    message: t!(
+                        crate::lang::current(),
+                        "throughline-ws-value-too-long",
                         workspace::limits::VALUE
                     ),
                     help: None,
@@ -462,15 +470,13 @@ pub(crate) async fn delete_submit(
     match result {
         Ok(_) => Ok(Redirect::to("/revisions").into_response()),
         Err(EditError::Referenced { .. }) => again(&ws, StatusCode::CONFLICT, vec![]),
-        Err(e @ EditError::ItemChanged { .. }) => again(
+        Err(EditError::ItemChanged { .. }) => again(
             &ws,
             StatusCode::CONFLICT,
             vec![FieldError {
                 field: None,
-                message: e.to_string(),
-                help: Some(
-                    "This page now shows it as it is; delete again if you still want to.".into(),
-                ),
+                message: item_changed(kind, &id),
+                help: Some(t!(crate::lang::current(), "throughline-ws-delete-again")),
             }],
         ),
         Err(EditError::Invalid(errors)) => again(&ws, StatusCode::UNPROCESSABLE_ENTITY, errors),
@@ -506,20 +512,47 @@ pub(crate) async fn rename_submit(
     let id = crate::item_id(&id)?.to_string();
     let new_id = f.new_id.trim().to_string();
     if new_id.chars().count() > workspace::limits::ID {
-        return Err(AppError::BadRequest(format!(
-            "an id has at most {} characters",
+        return Err(AppError::BadRequest(t!(
+            crate::lang::current(),
+            "throughline-ws-id-too-long",
             workspace::limits::ID
         )));
     }
     let mut ws = state.ws()?;
-    let result = ws.rename(kind, &id, &new_id, &Base::Item(f.digest.clone()), &s.account.name);
+    // The measurements stored under the id move first, in the store's own transaction (another
+    // database), and move back if the model refuses the rename: they belong to the item.
+    let moves = new_id != id && matches!(kind, ItemKind::Indicator | ItemKind::Initiative);
+    let moved = if moves { state.measured.rename(&id, &new_id) } else { Ok(()) };
+    let back = moves && moved.is_ok();
+    let result = match moved {
+        Ok(()) => ws.rename(kind, &id, &new_id, &Base::Item(f.digest.clone()), &s.account.name),
+        Err(crate::MoveError::Taken) => Err(EditError::Invalid(vec![FieldError {
+            field: Some("id".into()),
+            message: t!(
+                crate::lang::current(),
+                "throughline-ws-rename-data-taken",
+                new_id.as_str()
+            ),
+            help: None,
+        }])),
+        Err(crate::MoveError::Failed(e)) => return Err(AppError::Internal(e)),
+    };
+    if back
+        && result.is_err()
+        && let Err(e) = state.measured.rename(&new_id, &id)
+    {
+        eprintln!("the measurements of {new_id} could not move back to {id}: {e:?}");
+    }
     let typed: BTreeMap<String, String> = [("new_id".to_string(), new_id.clone())].into();
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/edit/{}/{new_id}?saved", kind.name())).into_response()),
-        Err(e @ EditError::ItemChanged { .. }) => {
+        Err(EditError::ItemChanged { .. }) => {
             let item = ws.item(kind, &id)?;
-            let errors =
-                vec![FieldError { field: Some("id".into()), message: e.to_string(), help: None }];
+            let errors = vec![FieldError {
+                field: Some("id".into()),
+                message: item_changed(kind, &id),
+                help: None,
+            }];
             Ok((
                 StatusCode::CONFLICT,
                 Html(edit_html(

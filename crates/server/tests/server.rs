@@ -1123,6 +1123,19 @@ fn a_check_in_meeting_is_recorded_from_the_form_and_shown_beside_its_curve() {
         )
         .unwrap();
     assert_eq!(r.status().as_u16(), 422);
+    // The API takes the form's fields (one `NoteInput`): a note without its key result or
+    // quarter is refused on those fields, as the form's is.
+    let mut r = agent()
+        .post(&format!("{}/api/v1/checkins", s.base))
+        .header("Cookie", &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .send_json(json!({ "story": "No key result" }))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body: Value = r.body_mut().read_json().unwrap();
+    let fields: Vec<&str> =
+        body["fields"].as_array().unwrap().iter().filter_map(|f| f["field"].as_str()).collect();
+    assert!(fields.contains(&"key_result") && fields.contains(&"quarter"), "{body}");
 }
 
 #[test]
@@ -1335,6 +1348,24 @@ fn items_are_added_renamed_and_deleted_through_forms() {
     );
     assert_eq!((status, location.as_str()), (303, "/edit/node/wlm_renamed_step?saved"), "{body}");
     assert_eq!(get(&s, "/api/v1/items/link/wlm_uploads:wlm_renamed_step", None).0, 200);
+    // An edit of a step returns to its program's diagram (where `Workspace::edit` says it is).
+    let edit = get(&s, "/edit/node/wlm_renamed_step", Some(&eve)).1;
+    let (status, location, body) = post_form(
+        &s,
+        "/edit/node/wlm_renamed_step",
+        &eve,
+        &[
+            ("csrf", &csrf),
+            ("digest", &hidden(&edit, "digest")),
+            ("orig.name", "A new step"),
+            ("f.name", "A renamed step"),
+        ],
+    );
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/programs/wiki_loves_monuments.html?saved#node-wlm_renamed_step"),
+        "{body}"
+    );
     // Delete: the page lists the link; without asking to remove it, nothing is deleted.
     let page = get(&s, "/delete/node/wlm_renamed_step", Some(&eve)).1;
     assert!(page.contains("link wlm_uploads:wlm_renamed_step"), "{page}");
@@ -1473,6 +1504,45 @@ fn a_spreadsheet_file_is_uploaded_or_comes_back_with_its_cells() {
     assert!(body.contains("no file was chosen"), "{body}");
     let (status, _) = upload(&[("table", "teams")], ("teams.csv", csv));
     assert_eq!(status, 403);
+}
+
+/// What the server answers a person, refusals and errors included, is in the request's
+/// language; English stays as it was.
+#[test]
+fn replies_speak_the_request_language() {
+    let s = start();
+    let (eve, csrf) = login(&s, "eve", "editor password 1");
+    let (viewer, _) = login(&s, "val", "viewer password 1");
+    let (content_type, body) = multipart(&[("csrf", &csrf)], ("", b""));
+    let mut resp = agent()
+        .post(&format!("{}/import/file?uselang=de", s.base))
+        .header("Cookie", &eve)
+        .header("Content-Type", &content_type)
+        .send(&body[..])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+    let page = resp.body_mut().read_to_string().unwrap();
+    assert!(page.contains("Es wurde keine Datei ausgewählt"), "{page}");
+    assert!(page.contains("Wähle eine .xlsx- oder .csv-Datei aus"), "{page}");
+    // The 404 page, and a refusal by role, in Arabic; the same refusal in English.
+    let ask = |path: &str, cookie: &str, lang: &str| {
+        let mut resp = agent()
+            .get(&format!("{}{path}", s.base))
+            .header("Cookie", cookie)
+            .header("Accept-Language", lang)
+            .call()
+            .unwrap();
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    };
+    let (status, page) = ask("/programs/nothing.html", "", "ar");
+    assert_eq!(status, 404);
+    assert!(page.contains("لا توجد صفحة programs/nothing.html"), "{page}");
+    let (status, body) = ask("/import", &viewer, "ar");
+    assert_eq!(status, 403);
+    assert!(body.contains("يتطلب هذا دور editor"), "{body}");
+    let (status, body) = ask("/import", &viewer, "en");
+    assert_eq!(status, 403);
+    assert!(body.contains("this needs the editor role"), "{body}");
 }
 
 /// The language of a page: `?uselang=` (remembered in a cookie), else the cookie, else

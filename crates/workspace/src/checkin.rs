@@ -7,7 +7,7 @@
 //! anything is written: a note that would add an error is refused with the field it concerns.
 
 use model::Keyword;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::Exec;
 use crate::edit::{EditError, FieldError, added_errors};
@@ -16,8 +16,11 @@ use crate::{Workspace, WorkspaceError, limits, write_file};
 /// The model file check-in notes are written to.
 pub const FILE: &str = "checkins.yaml";
 
-/// What the check-in form sends.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What the check-in form and `POST /api/v1/checkins` send. Every field may be missing (an
+/// empty text): a note without a key result or quarter is refused by
+/// [`Workspace::record_checkin`] with errors on those fields, so the form can show them.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct NoteInput {
     /// The key result (an indicator id).
     pub key_result: String,

@@ -143,8 +143,9 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
         path TEXT PRIMARY KEY,
         text TEXT NOT NULL
     );",
-    // 3: what teams said at check-in meetings, one row per note, never updated (the history;
-    // the model file `checkins.yaml` gets the same note in the same transaction).
+    // 3: what teams said at check-in meetings, one row per note, never updated but for a
+    // rename of its key result (the history; the model file `checkins.yaml` gets the same note
+    // in the same transaction).
     "CREATE TABLE checkin_note (
         id INTEGER PRIMARY KEY,
         key_result TEXT NOT NULL,

@@ -470,7 +470,7 @@ impl Workspace {
         changes: &BTreeMap<String, String>,
         base: &Base,
         author: &str,
-    ) -> Result<Revision, EditError> {
+    ) -> Result<Edited, EditError> {
         let before = self.checked()?;
         let loc = locate(&before, kind, id)
             .ok_or_else(|| EditError::NotFound { kind: kind.name(), id: id.into() })?;
@@ -661,6 +661,24 @@ impl Workspace {
             }
             write_file(tx, &loc.path, Some(text), Some(&new_text), author, &at, &summary)
         })?;
-        Ok(Revision { id: rev, path: loc.path, author: author.into(), at, summary })
+        let node = match kind {
+            ItemKind::Node => after.model.nodes.into_iter().find(|n| n.id.as_str() == id),
+            _ => None,
+        };
+        Ok(Edited {
+            revision: Revision { id: rev, path: loc.path, author: author.into(), at, summary },
+            node,
+        })
     }
+}
+
+/// A saved edit: its revision and, for a step, the step as the checked model has it after
+/// the edit, so the caller knows which page shows it (a goal's own page, or its program's
+/// diagram) without checking the model again.
+#[derive(Clone, Debug)]
+pub struct Edited {
+    /// The new revision of the item's file.
+    pub revision: Revision,
+    /// The edited node, when the item is one.
+    pub node: Option<model::Node>,
 }

@@ -12,10 +12,26 @@ use modelfile::Span;
 use modelfile::sourcemap::ItemSpans;
 use serde::Serialize;
 
+use crate::db::Exec;
 use crate::edit::{
     Base, EditError, FieldError, ItemKind, item_extent, line_end, line_start, locate,
 };
 use crate::{Revision, Workspace, WorkspaceError, write_file};
+
+/// What the workspace keeps under an item's id outside the model files, as `UPDATE`s from the
+/// old id (`$2`) to the new (`$1`): a rename moves it in the same transaction as the files, so
+/// an indicator's check-in notes and an item's comments stay with it.
+fn stored_under_id(kind: ItemKind) -> &'static [&'static str] {
+    const NOTES: &str = "UPDATE checkin_note SET key_result = $1 WHERE key_result = $2";
+    const COMMENTS: &str = "UPDATE comment SET target = $1 WHERE target = $2";
+    const ROUNDS: &str = "UPDATE round SET scope = $1 WHERE scope = $2";
+    match kind {
+        ItemKind::Indicator => &[NOTES],
+        ItemKind::Node | ItemKind::Initiative => &[COMMENTS],
+        ItemKind::Program => &[COMMENTS, ROUNDS],
+        ItemKind::Link | ItemKind::Team | ItemKind::Audience => &[],
+    }
+}
 
 /// Something that refers to an item by its id.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -289,7 +305,7 @@ impl Workspace {
             }
         }
         let summary = format!("deleted {} {id}", kind.name());
-        self.write_splices(&before, splices, author, &summary)
+        self.write_splices(&before, splices, author, &summary, |_| Ok(()))
     }
 
     /// Renames an item's id, and every reference to it, in every file.
@@ -335,17 +351,24 @@ impl Workspace {
             });
         }
         let summary = format!("renamed {} {id} to {new_id}", kind.name());
-        self.write_splices(&before, splices, author, &summary)
+        self.write_splices(&before, splices, author, &summary, |tx| {
+            for sql in stored_under_id(kind) {
+                tx.exec(sql, &[new_id.into(), id.into()])?;
+            }
+            Ok(())
+        })
     }
 
     /// Applies splices, re-checks the model and writes the changed files (one revision each, in
-    /// one transaction, each refused if its file changed in between).
+    /// one transaction, each refused if its file changed in between); `also` runs in the same
+    /// transaction, after the files.
     fn write_splices(
         &mut self,
         before: &modelfile::Checked,
         splices: BTreeMap<String, Vec<Splice>>,
         author: &str,
         summary: &str,
+        also: impl FnOnce(&mut dyn Exec) -> Result<(), WorkspaceError>,
     ) -> Result<Vec<Revision>, EditError> {
         let mut files = self.files()?;
         let changed = apply(&mut files, splices);
@@ -384,6 +407,7 @@ impl Workspace {
                     write_file(tx, path, Some(old), Some(new), author, &at, summary)?,
                 ));
             }
+            also(tx)?;
             Ok(ids)
         })?;
         Ok(ids

@@ -227,3 +227,35 @@ fn lists_are_shown_and_edited_as_entries() {
     assert_eq!(e[0].field.as_deref(), Some("audiences"), "{err}");
     assert_eq!(program(&ws), before);
 }
+
+#[test]
+fn renaming_moves_what_the_workspace_keeps_under_the_id() {
+    let mut ws = fixture();
+    let note = workspace::checkin::NoteInput {
+        key_result: "uses".into(),
+        quarter: "2026Q1".into(),
+        story: "More people came back".into(),
+        ..Default::default()
+    };
+    ws.record_checkin(&note, "ada").unwrap();
+    ws.contribute(None, "build", workspace::consult::Kind::Concern, "Too big", "bob").unwrap();
+    let round = ws.open_round("p", "Spring", "ada").unwrap();
+    // The indicator's check-in notes move with it: the history and `checkins.yaml` alike.
+    let base = digest(&ws, ItemKind::Indicator, "uses");
+    ws.rename(ItemKind::Indicator, "uses", "monthly_uses", &base, "ada").unwrap();
+    assert!(ws.checkin_notes(Some("uses")).unwrap().is_empty());
+    let moved = ws.checkin_notes(Some("monthly_uses")).unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].story.as_deref(), Some("More people came back"));
+    let notes = ws.files().unwrap().into_iter().find(|f| f.name == "checkins.yaml").unwrap();
+    assert!(notes.text.contains("key_result: monthly_uses"), "{}", notes.text);
+    // An initiative's comments, and a program's comments and rounds, move with them too.
+    let base = digest(&ws, ItemKind::Initiative, "build");
+    ws.rename(ItemKind::Initiative, "build", "make", &base, "ada").unwrap();
+    assert!(ws.contributions(Some("build")).unwrap().is_empty());
+    assert_eq!(ws.contributions(Some("make")).unwrap()[0].body, "Too big");
+    let base = digest(&ws, ItemKind::Program, "p");
+    ws.rename(ItemKind::Program, "p", "reading", &base, "ada").unwrap();
+    let scope = ws.rounds().unwrap().into_iter().find(|r| r.id == round.id).unwrap().scope;
+    assert_eq!(scope, "reading");
+}

@@ -89,6 +89,7 @@ fn an_edit_changes_only_its_value_and_is_a_revision(fresh: &Fresh) {
             "ada",
         )
         .unwrap();
+    let rev = rev.revision;
     assert_eq!(rev.author, "ada");
     let after = ws.files().unwrap().into_iter().find(|f| f.name == item.path).unwrap().text;
     let changed: Vec<(&str, &str)> =
@@ -643,7 +644,7 @@ mod properties {
                     Ok(rev) => {
                         prop_assert!(errors(&ws) <= base_errors, "an accepted edit added errors: {kind:?} {id} {key}={value:?}");
                         for (a, b) in before.iter().zip(ws.files().unwrap()) {
-                            if a.name != rev.path {
+                            if a.name != rev.revision.path {
                                 prop_assert_eq!(&a.text, &b.text);
                             }
                         }

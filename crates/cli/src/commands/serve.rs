@@ -126,4 +126,17 @@ impl server::MeasuredSource for FolderData {
             report::Measured::default()
         })
     }
+
+    fn rename(&self, from: &str, to: &str) -> Result<(), server::MoveError> {
+        let failed = |e: measure::StoreError| server::MoveError::Failed(e.to_string());
+        // A folder without a store has nothing to move; opening must not create one.
+        let Some(mut store) = measure::Store::open_existing_in(&self.dir).map_err(failed)? else {
+            return Ok(());
+        };
+        match store.rename(from, to) {
+            Ok(_) => Ok(()),
+            Err(measure::StoreError::Taken(_)) => Err(server::MoveError::Taken),
+            Err(e) => Err(failed(e)),
+        }
+    }
 }
