@@ -322,6 +322,19 @@ pub struct Marginal {
     pub added: String,
     /// Objective gained.
     pub gain: f64,
+    /// What was added, for a page that says it in its own language (`resource` and `added` are
+    /// the English).
+    #[serde(skip)]
+    pub more: More,
+}
+
+/// What a marginal value adds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum More {
+    /// One more person in every quarter in the team with this id.
+    Person(String),
+    /// 10% more budget: this amount.
+    Budget(f64),
 }
 
 /// The marginal value of one more FTE in each team (every quarter) and of 10% more budget.
@@ -347,6 +360,7 @@ pub fn marginals_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Marginal> {
                 resource: format!("team `{}`", p.teams[t].id),
                 added: "one more FTE in every quarter".into(),
                 gain,
+                more: More::Person(p.teams[t].id.clone()),
             });
         }
     }
@@ -355,6 +369,7 @@ pub fn marginals_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Marginal> {
             resource: "budget".into(),
             added: format!("10% more ({})", num(b * 0.1)),
             gain: r.objective - s.objective,
+            more: More::Budget(b * 0.1),
         });
     }
     out

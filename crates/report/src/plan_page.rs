@@ -1,7 +1,7 @@
 //! The annual plan page: summary, timeline per team, team load, balance, objectives and key
 //! results, the efficient frontier, and why each initiative is in or out.
 
-use portfolio::{AnnualPlan, Outcome};
+use portfolio::{AnnualPlan, Asks, More, Outcome};
 
 use crate::page::{Arg, Col, Lang, Markup, f1, html, leaf, list, num, pct, rich, t, table, warn};
 
@@ -194,12 +194,11 @@ fn balance(lang: Lang, plan: &AnnualPlan) -> Markup {
             html! {
                 tr {
                     th scope="row" { (x.name.replace('`', "")) }
-                    td { (x.rule) }
+                    td { (asks(lang, x.asks)) }
                     td class="num" {
-                        @if x.rule.contains('%') {
-                            (pct(lang, x.achieved))
-                        } @else {
-                            (lang.int(x.achieved.round() as i64))
+                        @match x.asks {
+                            Asks::Share { .. } => (pct(lang, x.achieved)),
+                            Asks::AtLeastOne => (lang.int(x.achieved.round() as i64)),
                         }
                     }
                 }
@@ -445,8 +444,16 @@ fn marginals(lang: Lang, plan: &AnnualPlan, unit: &str) -> Markup {
         plan.marginals.iter().map(|m| {
             html! {
                 tr {
-                    th scope="row" { (m.resource.replace('`', "")) }
-                    td { (m.added) }
+                    @match &m.more {
+                        More::Person(team) => {
+                            th scope="row" { (t!(lang, "throughline-plan-resource-team", team)) }
+                            td { (t!(lang, "throughline-plan-added-person")) }
+                        }
+                        More::Budget(b) => {
+                            th scope="row" { (t!(lang, "throughline-plan-resource-budget")) }
+                            td { (t!(lang, "throughline-plan-added-budget", num(lang, *b))) }
+                        }
+                    }
                     td class="num" { (num(lang, m.gain)) }
                 }
             }
@@ -729,5 +736,25 @@ fn against_target(lang: Lang, k: &portfolio::KeyResult) -> String {
             t!(lang, "throughline-plan-kr-against", change, signed(gap), covers, p)
         }
         _ => t!(lang, "throughline-plan-kr-no-baseline", change),
+    }
+}
+
+/// What a balance rule asks ([`portfolio::BalanceCheck::rule`] in the page's language).
+fn asks(lang: Lang, a: Asks) -> String {
+    let Asks::Share { min, max, of } = a else {
+        return t!(lang, "throughline-plan-asks-one");
+    };
+    let of = match of {
+        model::ShareOf::Effort => t!(lang, "throughline-plan-asks-of-effort"),
+        model::ShareOf::Cost => t!(lang, "throughline-plan-asks-of-cost"),
+        model::ShareOf::Count => t!(lang, "throughline-plan-asks-of-initiatives"),
+    };
+    match (min, max) {
+        (Some(a), Some(b)) => {
+            t!(lang, "throughline-plan-asks-between", pct(lang, a), pct(lang, b), of)
+        }
+        (Some(a), None) => t!(lang, "throughline-plan-asks-at-least", pct(lang, a), of),
+        (None, Some(b)) => t!(lang, "throughline-plan-asks-at-most", pct(lang, b), of),
+        (None, None) => String::new(),
     }
 }

@@ -628,7 +628,7 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
         "\n"
         @for row in &r.sensitivity {
             tr {
-                th scope="row" { (row.input.replace('`', "")) }
+                th scope="row" { (moved(lang, &row.moved)) }
                 td class="num" { (fixed(lang, row.low, 2)) }
                 td class="num" { (fixed(lang, row.high, 2)) }
                 td {
@@ -704,6 +704,50 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
             "\n"
         }
         (incomplete(lang, &r.gaps))
+    }
+}
+
+/// An input of the SROI ratio and how the sensitivity table moves it
+/// ([`views::sroi::SensitivityRow::input`] in the page's language).
+fn moved(lang: Lang, m: &views::sroi::Moved) -> String {
+    use views::sroi::{Moved, Share};
+    match m {
+        Moved::Proxy { outcome } => t!(lang, "throughline-sroi-moved-proxy", outcome),
+        Moved::Quantity { outcome } => t!(lang, "throughline-sroi-moved-quantity", outcome),
+        Moved::Share { outcome, share, current, low, high } => {
+            let (current, low, high) = (pct(lang, *current), pct(lang, *low), pct(lang, *high));
+            match share {
+                Share::Deadweight => {
+                    t!(lang, "throughline-sroi-moved-deadweight", outcome, current, low, high)
+                }
+                Share::Displacement => {
+                    t!(lang, "throughline-sroi-moved-displacement", outcome, current, low, high)
+                }
+                Share::Attribution => {
+                    t!(lang, "throughline-sroi-moved-attribution", outcome, current, low, high)
+                }
+                Share::DropOff => {
+                    t!(lang, "throughline-sroi-moved-drop-off", outcome, current, low, high)
+                }
+            }
+        }
+        Moved::Duration { outcome, years } => t!(
+            lang,
+            "throughline-sroi-moved-duration",
+            outcome,
+            *years,
+            years.saturating_sub(1),
+            years.saturating_add(1)
+        ),
+        Moved::DiscountRate { rate } => {
+            t!(
+                lang,
+                "throughline-sroi-moved-rate",
+                pct(lang, *rate),
+                pct(lang, 2.0 * rate),
+                pct(lang, 0.0)
+            )
+        }
     }
 }
 
