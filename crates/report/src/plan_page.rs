@@ -482,7 +482,7 @@ fn reasons(lang: Lang, plan: &AnnualPlan) -> Markup {
                     th scope="row" { a href={ "initiatives/" (r.id) ".html" } { (r.id) } }
                     td { (if r.selected { t!(lang, "throughline-yes") } else { t!(lang, "throughline-no") }) }
                     td { @if let Some(q) = plan.solution.start[i] { (plan.quarters[q]) } }
-                    td { (r.text.replace('`', "")) }
+                    td { (reason(lang, r)) }
                 }
             }
         }),
@@ -757,4 +757,78 @@ fn asks(lang: Lang, a: Asks) -> String {
         (None, Some(b)) => t!(lang, "throughline-plan-asks-at-most", pct(lang, b), of),
         (None, None) => String::new(),
     }
+}
+
+/// Why an initiative is in or out ([`portfolio::Reason::text`] in the page's language).
+fn reason(lang: Lang, r: &portfolio::Reason) -> String {
+    use portfolio::explain::Why;
+    use portfolio::problem::Barred;
+    let mut text = match &r.why {
+        Why::MustDo => t!(lang, "throughline-reason-must-do"),
+        Why::NeededBy(b) => t!(lang, "throughline-reason-needed-by", b),
+        Why::AboveCutoff { ratio, cutoff } => {
+            t!(lang, "throughline-reason-above-cutoff", num(lang, *ratio), num(lang, *cutoff))
+        }
+        Why::PaidTime { value, effort } => {
+            t!(lang, "throughline-reason-paid-time", num(lang, *value), num(lang, *effort))
+        }
+        Why::Free { value } => t!(lang, "throughline-reason-free", num(lang, *value)),
+        Why::Barred(b) => {
+            let why = match b {
+                Barred::Already(status) => t!(lang, "throughline-barred-already", status),
+                Barred::Cancelled => t!(lang, "throughline-barred-cancelled"),
+                Barred::TooLong { needs, team, quarters } => {
+                    t!(lang, "throughline-barred-too-long", *needs, team, *quarters)
+                }
+                Barred::NoCapacity(team) => t!(lang, "throughline-barred-no-capacity", team),
+                Barred::Excluded => t!(lang, "throughline-barred-excluded"),
+            };
+            t!(lang, "throughline-reason-barred", why)
+        }
+        Why::BarredBecause(why) => t!(lang, "throughline-reason-barred", why.replace('`', "")),
+        Why::Excludes(x) => t!(lang, "throughline-reason-excludes", x),
+        Why::NeedsMissing(a) => t!(lang, "throughline-reason-needs-missing", a),
+        Why::NoValue { value } => t!(lang, "throughline-reason-no-value", num(lang, *value)),
+        Why::BelowCutoff { ratio, cutoff } => {
+            t!(lang, "throughline-reason-below-cutoff", num(lang, *ratio), num(lang, *cutoff))
+        }
+        Why::NoRoom { team, effort } => {
+            t!(lang, "throughline-reason-no-room", team, num(lang, *effort))
+        }
+        Why::OverBudget => t!(lang, "throughline-reason-over-budget"),
+        Why::Rules => t!(lang, "throughline-reason-rules"),
+    };
+    if let Some(l) = &r.learning {
+        // The standard error as the model writes it (small effects need all their digits).
+        let measures: Vec<String> = l
+            .measures
+            .iter()
+            .map(|(link, se)| t!(lang, "throughline-reason-measures", link, se.to_string()))
+            .collect();
+        text.push_str(&t!(
+            lang,
+            "throughline-reason-research",
+            num(lang, l.evsi),
+            num(lang, l.se),
+            measures.join(", ")
+        ));
+        if l.changes.is_empty() {
+            text.push_str(&t!(lang, "throughline-reason-research-no-change"));
+        } else {
+            let changes: Vec<String> =
+                l.changes.iter().map(|(id, p)| format!("{id} ({})", pct(lang, *p))).collect();
+            text.push_str(&t!(lang, "throughline-reason-research-changes", changes.join(", ")));
+        }
+    }
+    if let Some(d) = r.delay_cost {
+        text.push_str(&t!(lang, "throughline-reason-delay", num(lang, d)));
+    }
+    match (r.forcible, r.cost_of_forcing) {
+        (Some(true), Some(loss)) => {
+            text.push_str(&t!(lang, "throughline-reason-forcing", num(lang, loss)));
+        }
+        (Some(false), _) => text.push_str(&t!(lang, "throughline-reason-not-forcible")),
+        _ => {}
+    }
+    text
 }
