@@ -351,7 +351,7 @@ fn objective_tables(lang: Lang, o: &portfolio::ObjectivePlan) -> Markup {
                     @if let Some(sc) = &k.scope { br; span class="legend" { (sc) } }
                 }
                 td class="num" { (r.baseline.as_deref().unwrap_or("—")) }
-                td class="num" { (r.target.as_deref().unwrap_or("—")) }
+                td class="num" { (target(lang, k).unwrap_or_else(|| "—".into())) }
                 td class="num" { (num(lang, r.expected_change)) }
                 td class="num" {
                     @match r.gap {
@@ -831,4 +831,17 @@ fn reason(lang: Lang, r: &portfolio::Reason) -> String {
         _ => {}
     }
     text
+}
+
+/// A structured key result's target as the table shows it: a target written as a change from
+/// the baseline says so, in the page's language; any other as the plan writes it.
+fn target(lang: Lang, k: &portfolio::StructuredKeyResult) -> Option<String> {
+    // The checker refuses a key result with both an absolute and a relative target.
+    match (k.target_change, k.result.target_value) {
+        (Some(c), Some(t)) => {
+            let change = if c > 0.0 { format!("+{}", pct(lang, c)) } else { pct(lang, c) };
+            Some(t!(lang, "throughline-plan-target-relative", num(lang, t), change))
+        }
+        _ => k.result.target.clone(),
+    }
 }
