@@ -301,8 +301,8 @@ pub enum Command {
         /// Budget for the value-of-information decision [default: half the total expected cost].
         #[arg(long, value_parser = non_negative)]
         budget: Option<f64>,
-        /// Language of the HTML report's words: a shipped language's code (en, de, ar) or one
-        /// that falls back to it (de-at); the model's own text is shown as written.
+        /// Language of the report's words (HTML or wikitext): a shipped language's code (en, de,
+        /// ar) or one that falls back to it (de-at); the model's own text is shown as written.
         #[arg(long, default_value = "en", value_parser = language)]
         lang: i18n::Lang,
     },

@@ -14,14 +14,60 @@ use crate::trend::{Forecast, Status, forecast, status, with_plan};
 /// Level of the forecast interval shown at check-ins.
 pub const FORECAST_LEVEL: f64 = 0.8;
 
-/// The questions Results-Based Accountability asks of every curve ("turn the curve").
-pub const RBA_PROMPTS: [&str; 5] = [
-    "What is the story behind the curve: what pushes it up or down?",
-    "Who are the partners with a role to play in turning the curve?",
-    "What works to turn the curve (evidence, and what communities already do)?",
-    "What do we propose to do next quarter, including no-cost and low-cost actions?",
-    "What data do we still need?",
-];
+/// A question Results-Based Accountability asks of every curve ("turn the curve"). The
+/// terminal and JSON show its English [`text`](RbaPrompt::text); a page shows its own
+/// language's words for the variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RbaPrompt {
+    /// The story behind the curve.
+    Story,
+    /// Partners with a role in turning it.
+    Partners,
+    /// What works to turn it.
+    WhatWorks,
+    /// What to do next quarter.
+    NextQuarter,
+    /// What data are still needed.
+    Data,
+}
+
+impl RbaPrompt {
+    /// Every question, in the order they are asked.
+    pub const ALL: [RbaPrompt; 5] = [
+        RbaPrompt::Story,
+        RbaPrompt::Partners,
+        RbaPrompt::WhatWorks,
+        RbaPrompt::NextQuarter,
+        RbaPrompt::Data,
+    ];
+
+    /// The question in English.
+    pub fn text(self) -> &'static str {
+        match self {
+            RbaPrompt::Story => "What is the story behind the curve: what pushes it up or down?",
+            RbaPrompt::Partners => "Who are the partners with a role to play in turning the curve?",
+            RbaPrompt::WhatWorks => {
+                "What works to turn the curve (evidence, and what communities already do)?"
+            }
+            RbaPrompt::NextQuarter => {
+                "What do we propose to do next quarter, including no-cost and low-cost actions?"
+            }
+            RbaPrompt::Data => "What data do we still need?",
+        }
+    }
+}
+
+impl std::fmt::Display for RbaPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+impl Serialize for RbaPrompt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
 
 /// An initiative behind a key result.
 #[derive(Clone, Debug, Serialize)]
@@ -126,7 +172,7 @@ pub struct CheckIn {
     /// Key results.
     pub key_results: Vec<KeyResult>,
     /// Questions for the story behind each curve.
-    pub prompts: Vec<&'static str>,
+    pub prompts: Vec<RbaPrompt>,
 }
 
 impl CheckIn {
@@ -251,5 +297,5 @@ pub fn checkin_with_plan(
             initiatives,
         });
     }
-    CheckIn { quarter, as_of, key_results, prompts: RBA_PROMPTS.to_vec() }
+    CheckIn { quarter, as_of, key_results, prompts: RbaPrompt::ALL.to_vec() }
 }

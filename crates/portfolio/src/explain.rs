@@ -25,6 +25,117 @@ pub struct Reason {
     /// For an item that is in, when value depends on time: the expected value lost if it
     /// shipped one quarter later, `value · (S(t) − S(t + 1))`, exact from the formula.
     pub delay_cost: Option<f64>,
+    /// The reason, for a page that says it in its own language (`text` is the English).
+    #[serde(skip)]
+    pub why: Why,
+    /// For research: what it would teach (the end of `text`).
+    #[serde(skip)]
+    pub learning: Option<crate::problem::Learning>,
+    /// For an item that is out, when forcing it in was tried: whether a plan can include it.
+    #[serde(skip)]
+    pub forcible: Option<bool>,
+}
+
+/// Why an item is in the plan or out of it (values and costs per 1,000 of cost where said).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Why {
+    /// In: it must be done.
+    MustDo,
+    /// In: an item of the plan (this id) needs it.
+    NeededBy(String),
+    /// In: its value per 1,000 of cost is at or above the plan's cut-off.
+    AboveCutoff {
+        /// Value per 1,000 of cost.
+        ratio: f64,
+        /// The cut-off.
+        cutoff: f64,
+    },
+    /// In: positive value for its team's paid time and no other spend.
+    PaidTime {
+        /// Expected value.
+        value: f64,
+        /// Person-quarters.
+        effort: f64,
+    },
+    /// In: positive value at no cost.
+    Free {
+        /// Expected value.
+        value: f64,
+    },
+    /// Out: it cannot be in the plan.
+    Barred(crate::problem::Barred),
+    /// Out: it excludes this item, which is in.
+    Excludes(String),
+    /// Out: it needs this item, which is out.
+    NeedsMissing(String),
+    /// Out: its expected value is not positive.
+    NoValue {
+        /// Expected value.
+        value: f64,
+    },
+    /// Out: below the cut-off, and the budget is spent.
+    BelowCutoff {
+        /// Value per 1,000 of cost.
+        ratio: f64,
+        /// The cut-off.
+        cutoff: f64,
+    },
+    /// Out: its team has no room for it in any quarter.
+    NoRoom {
+        /// The team's id.
+        team: String,
+        /// Person-quarters it needs.
+        effort: f64,
+    },
+    /// Out: it does not fit in what is left of the budget.
+    OverBudget,
+    /// Out: it would break a balance rule or displace more value.
+    Rules,
+    /// Out: it cannot be in the plan, for a reason given only in English (a problem built by
+    /// hand, without [`crate::problem::Item::why_barred`]).
+    BarredBecause(String),
+}
+
+impl Why {
+    /// The reason in English, as [`Reason::text`] begins.
+    pub fn text(&self) -> String {
+        match self {
+            Why::MustDo => "in: it must be done (must_do or --require)".into(),
+            Why::NeededBy(b) => format!("in: `{b}` needs it"),
+            Why::AboveCutoff { ratio, cutoff } => format!(
+                "in: {} value per 1k of cost, at or above the cut-off {}",
+                num(*ratio),
+                num(*cutoff)
+            ),
+            Why::PaidTime { value, effort } => format!(
+                "in: expected value {} for {} person-quarters of its team's paid time and no \
+                 other spend",
+                num(*value),
+                num(*effort)
+            ),
+            Why::Free { value } => format!("in: expected value {} at no cost", num(*value)),
+            Why::Barred(b) => format!("out: {}", b.text()),
+            Why::BarredBecause(why) => format!("out: {why}"),
+            Why::Excludes(x) => format!("out: it excludes `{x}`, which is in"),
+            Why::NeedsMissing(a) => format!("out: it needs `{a}`, which is out"),
+            Why::NoValue { value } => {
+                format!("out: expected value {} is not positive", num(*value))
+            }
+            Why::BelowCutoff { ratio, cutoff } => format!(
+                "out: {} value per 1k of cost is below the cut-off {} and the budget is spent",
+                num(*ratio),
+                num(*cutoff)
+            ),
+            Why::NoRoom { team, effort } => format!(
+                "out: team `{team}` has no room for {} person-quarters in any quarter",
+                num(*effort)
+            ),
+            Why::OverBudget => "out: it does not fit in what is left of the budget".into(),
+            Why::Rules => {
+                "out: including it would break a balance rule or displace more value".into()
+            }
+        }
+    }
 }
 
 /// The what-ifs behind a plan's explanations, solved: each left-out item forced in, one more
@@ -161,48 +272,30 @@ pub fn reasons_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Reason> {
     let mut out = Vec::with_capacity(n);
     for (i, it) in p.items.iter().enumerate() {
         let id = it.id.clone();
-        let r = |kind: &'static str, selected: bool, text: String| Reason {
+        let r = |kind: &'static str, selected: bool, why: Why| Reason {
             id: id.clone(),
             selected,
             kind,
-            text,
+            text: why.text(),
             cost_of_forcing: None,
             delay_cost: None,
+            why,
+            learning: it.learning.clone(),
+            forcible: None,
         };
         if let Some(q) = s.start[i] {
             let mut reason = if it.must {
-                r("must_do", true, "in: it must be done (must_do or --require)".into())
+                r("must_do", true, Why::MustDo)
             } else if let Some(b) = needed_by(i)
                 && (value(i) <= 0.0 || ratio(i).is_some_and(|x| x < cutoff))
             {
-                r("needed_by", true, format!("in: `{}` needs it", p.items[b].id))
+                r("needed_by", true, Why::NeededBy(p.items[b].id.clone()))
             } else if let Some(x) = ratio(i) {
-                r(
-                    "value_per_cost",
-                    true,
-                    format!(
-                        "in: {} value per 1k of cost, at or above the cut-off {}",
-                        num(x * 1e3),
-                        num(cutoff * 1e3)
-                    ),
-                )
+                r("value_per_cost", true, Why::AboveCutoff { ratio: x * 1e3, cutoff: cutoff * 1e3 })
             } else if it.staff > 0.0 {
-                r(
-                    "positive_value",
-                    true,
-                    format!(
-                        "in: expected value {} for {} person-quarters of its team's paid time \
-                         and no other spend",
-                        num(value(i)),
-                        num(it.effort)
-                    ),
-                )
+                r("positive_value", true, Why::PaidTime { value: value(i), effort: it.effort })
             } else {
-                r(
-                    "positive_value",
-                    true,
-                    format!("in: expected value {} at no cost", num(value(i))),
-                )
+                r("positive_value", true, Why::Free { value: value(i) })
             };
             if let Some(l) = &it.learning {
                 reason.text.push_str(&learning_text(l));
@@ -215,50 +308,36 @@ pub fn reasons_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Reason> {
             continue;
         }
         let mut reason = if let Some(why) = &it.barred {
-            r("barred", false, format!("out: {why}"))
+            let why = match &it.why_barred {
+                Some(b) => Why::Barred(b.clone()),
+                None => Why::BarredBecause(why.clone()),
+            };
+            r("barred", false, why)
         } else if let Some(&x) = it.excludes.iter().find(|&&x| chosen(x)) {
-            r("excluded_by", false, format!("out: it excludes `{}`, which is in", p.items[x].id))
+            r("excluded_by", false, Why::Excludes(p.items[x].id.clone()))
         } else if let Some(&a) = it.depends_on.iter().find(|&&a| !chosen(a)) {
-            r("needs_missing", false, format!("out: it needs `{}`, which is out", p.items[a].id))
+            r("needs_missing", false, Why::NeedsMissing(p.items[a].id.clone()))
         } else if value(i) <= 0.0 {
-            r("no_value", false, format!("out: expected value {} is not positive", num(value(i))))
+            r("no_value", false, Why::NoValue { value: value(i) })
         } else if budget_slack.is_some_and(|slack| slack < it.cost)
             && ratio(i).is_some_and(|x| x < cutoff)
         {
-            r(
-                "budget",
-                false,
-                format!(
-                    "out: {} value per 1k of cost is below the cut-off {} and the budget is spent",
-                    num(ratio(i).unwrap_or(0.0) * 1e3),
-                    num(cutoff * 1e3)
-                ),
-            )
+            let ratio = ratio(i).unwrap_or(0.0) * 1e3;
+            r("budget", false, Why::BelowCutoff { ratio, cutoff: cutoff * 1e3 })
         } else if let Some(t) = it.team
             && full_every_quarter(p, &load, i)
         {
-            r(
-                "capacity",
-                false,
-                format!(
-                    "out: team `{}` has no room for {} person-quarters in any quarter",
-                    p.teams[t].id,
-                    num(it.effort)
-                ),
-            )
+            r("capacity", false, Why::NoRoom { team: p.teams[t].id.clone(), effort: it.effort })
         } else if budget_slack.is_some_and(|slack| slack < it.cost) {
-            r("budget", false, "out: it does not fit in what is left of the budget".into())
+            r("budget", false, Why::OverBudget)
         } else {
-            r(
-                "rules",
-                false,
-                "out: including it would break a balance rule or displace more value".into(),
-            )
+            r("rules", false, Why::Rules)
         };
         if let Some(l) = &it.learning {
             reason.text.push_str(&learning_text(l));
         }
         if let Some(forced) = w.forced.get(i).and_then(Option::as_ref) {
+            reason.forcible = Some(forced.has_plan());
             if forced.has_plan() {
                 let loss = s.objective - forced.objective;
                 reason.cost_of_forcing = Some(loss);
@@ -322,6 +401,19 @@ pub struct Marginal {
     pub added: String,
     /// Objective gained.
     pub gain: f64,
+    /// What was added, for a page that says it in its own language (`resource` and `added` are
+    /// the English).
+    #[serde(skip)]
+    pub more: More,
+}
+
+/// What a marginal value adds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum More {
+    /// One more person in every quarter in the team with this id.
+    Person(String),
+    /// 10% more budget: this amount.
+    Budget(f64),
 }
 
 /// The marginal value of one more FTE in each team (every quarter) and of 10% more budget.
@@ -347,6 +439,7 @@ pub fn marginals_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Marginal> {
                 resource: format!("team `{}`", p.teams[t].id),
                 added: "one more FTE in every quarter".into(),
                 gain,
+                more: More::Person(p.teams[t].id.clone()),
             });
         }
     }
@@ -355,6 +448,7 @@ pub fn marginals_from(p: &Problem, s: &Solution, w: &WhatIfs) -> Vec<Marginal> {
             resource: "budget".into(),
             added: format!("10% more ({})", num(b * 0.1)),
             gain: r.objective - s.objective,
+            more: More::Budget(b * 0.1),
         });
     }
     out

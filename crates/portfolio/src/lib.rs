@@ -25,7 +25,7 @@ use model::display::pct;
 use model::graph::ModelGraph;
 use serde::Serialize;
 
-pub use explain::{FrontierPoint, Marginal, Reason};
+pub use explain::{FrontierPoint, Marginal, More, Reason};
 pub use milp::Solver;
 pub use problem::{Problem, WhatIf, WhatIfError};
 pub use solve::{Options, Outcome, Solution};
@@ -266,6 +266,25 @@ pub struct BalanceCheck {
     pub achieved: f64,
     /// What the rule asks, in words.
     pub rule: String,
+    /// What the rule asks, for a page that says it in its own language (`rule` is the English).
+    #[serde(skip)]
+    pub asks: Asks,
+}
+
+/// What a balance rule asks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Asks {
+    /// A share of the plan's effort, cost or initiatives within bounds (shares of 1).
+    Share {
+        /// Lower bound.
+        min: Option<f64>,
+        /// Upper bound.
+        max: Option<f64>,
+        /// What the share is of.
+        of: model::ShareOf,
+    },
+    /// At least one initiative of a set.
+    AtLeastOne,
 }
 
 /// An item of the schedule.
@@ -565,6 +584,7 @@ fn balance(p: &Problem, s: &Solution) -> Vec<BalanceCheck> {
             name: r.name.clone(),
             achieved: if total > 0.0 { part / total } else { 0.0 },
             rule,
+            asks: Asks::Share { min: r.min, max: r.max, of: r.of },
         });
     }
     for c in &p.covers {
@@ -572,6 +592,7 @@ fn balance(p: &Problem, s: &Solution) -> Vec<BalanceCheck> {
             name: c.name.clone(),
             achieved: c.members.iter().filter(|&&i| s.selected(i)).count() as f64,
             rule: "at least one initiative".into(),
+            asks: Asks::AtLeastOne,
         });
     }
     out

@@ -34,6 +34,10 @@ pub struct Item {
     pub must: bool,
     /// Cannot be in the plan, and why.
     pub barred: Option<String>,
+    /// Why it cannot be in the plan, for a page that says it in its own language (`barred` is
+    /// the English).
+    #[serde(skip)]
+    pub why_barred: Option<Barred>,
     /// Items that must be finished first.
     pub depends_on: Vec<usize>,
     /// Items it cannot be combined with.
@@ -61,11 +65,48 @@ pub struct Learning {
     pub changes: Vec<(String, f64)>,
 }
 
+impl Barred {
+    /// Why, in English (the terminal's words and [`Item::barred`]).
+    pub fn text(&self) -> String {
+        match self {
+            Barred::Already(status) => format!("already {status}"),
+            Barred::Cancelled => "cancelled".into(),
+            Barred::TooLong { needs, team, quarters } => format!(
+                "needs {needs} quarters of team `{team}` at full capacity; the plan has {quarters}"
+            ),
+            Barred::NoCapacity(team) => format!("team `{team}` has no capacity"),
+            Barred::Excluded => "excluded for this run (--exclude)".into(),
+        }
+    }
+}
+
 impl Item {
     /// Effort per quarter while it runs.
     pub fn load(&self) -> f64 {
         self.effort / self.duration as f64
     }
+}
+
+/// Why an item cannot be in the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Barred {
+    /// It has shipped or been evaluated: its status word.
+    Already(String),
+    /// It was cancelled.
+    Cancelled,
+    /// Its team would need more quarters at full capacity than the plan has.
+    TooLong {
+        /// Quarters it needs.
+        needs: usize,
+        /// The team's id.
+        team: String,
+        /// Quarters the plan has.
+        quarters: usize,
+    },
+    /// Its team has no capacity: the team's id.
+    NoCapacity(String),
+    /// Left out of this run by `--exclude`.
+    Excluded,
 }
 
 /// A team's capacity.
@@ -309,24 +350,25 @@ impl Problem {
             } else {
                 usize::MAX
             };
-            let mut barred = match ini.status {
-                Status::Shipped | Status::Evaluated => Some(format!("already {}", ini.status)),
-                Status::Cancelled => Some("cancelled".to_string()),
+            let mut why_barred = match ini.status {
+                Status::Shipped | Status::Evaluated => {
+                    Some(Barred::Already(ini.status.to_string()))
+                }
+                Status::Cancelled => Some(Barred::Cancelled),
                 _ => None,
             };
-            if barred.is_none() && duration > quarters {
-                barred = Some(if cap > 0.0 {
-                    format!(
-                        "needs {duration} quarters of team `{}` at full capacity; the plan has {quarters}",
-                        ini.team
-                    )
+            if why_barred.is_none() && duration > quarters {
+                let team = ini.team.to_string();
+                why_barred = Some(if cap > 0.0 {
+                    Barred::TooLong { needs: duration, team, quarters }
                 } else {
-                    format!("team `{}` has no capacity", ini.team)
+                    Barred::NoCapacity(team)
                 });
             }
             if what_if.exclude.iter().any(|x| x == ini.id.as_str()) {
-                barred = Some("excluded for this run (--exclude)".to_string());
+                why_barred = Some(Barred::Excluded);
             }
+            let barred = why_barred.as_ref().map(Barred::text);
             let must = ini.must_do || what_if.require.iter().any(|x| x == ini.id.as_str());
             let learning = learning(model, plan, sim, &decision, i);
             items.push(Item {
@@ -340,6 +382,7 @@ impl Problem {
                 duration: duration.min(quarters.max(1)),
                 must,
                 barred,
+                why_barred,
                 depends_on: ini.depends_on.iter().filter_map(|d| index(d.as_str())).collect(),
                 excludes: Vec::new(),
                 learning,

@@ -1003,6 +1003,7 @@ mod tests {
             duration: 1,
             must: false,
             barred: None,
+            why_barred: None,
             depends_on,
             excludes: Vec::new(),
             learning: None,

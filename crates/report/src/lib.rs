@@ -36,7 +36,7 @@ pub struct Options {
     pub budget: Option<f64>,
     /// The check-in and evaluations, read from the measurement store by the caller.
     pub measured: Measured,
-    /// The language of the pages (the HTML report; wikitext is English).
+    /// The language of the pages' words (the HTML report and the wikitext alike).
     pub lang: i18n::Lang,
 }
 
@@ -78,7 +78,7 @@ pub fn build(
         Format::Wikitext => {
             let graph = ModelGraph::build(model);
             let (plan, sim) = analysis::decide::simulation(model, &opts.settings, progress)?;
-            wikitext::build(model, &graph, &sim, &plan)
+            wikitext::build(model, &graph, &sim, &plan, opts.lang)
         }
     })
 }

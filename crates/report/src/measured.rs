@@ -2,7 +2,7 @@
 //! baseline, forecast, target) and the evaluations of shipped work (observed against the
 //! counterfactual, and each tested link's effect before and after).
 
-use evaluate::checkin::{CheckIn, KeyResult};
+use evaluate::checkin::{CheckIn, KeyResult, RbaPrompt};
 use model::Date;
 
 pub use analysis::{EvaluationShown, Measured};
@@ -432,7 +432,19 @@ pub(crate) fn checkin_body(
         }
         h2 { (t!(lang, "throughline-checkin-stories")) }
         p { (t!(lang, "throughline-checkin-rba-asks")) }
-        ul { @for p in &ci.prompts { li { (p) } } }
+        ul {
+            @for p in &ci.prompts {
+                li {
+                    @match p {
+                        RbaPrompt::Story => (t!(lang, "throughline-rba-prompt-story")),
+                        RbaPrompt::Partners => (t!(lang, "throughline-rba-prompt-partners")),
+                        RbaPrompt::WhatWorks => (t!(lang, "throughline-rba-prompt-what-works")),
+                        RbaPrompt::NextQuarter => (t!(lang, "throughline-rba-prompt-next")),
+                        RbaPrompt::Data => (t!(lang, "throughline-rba-prompt-data")),
+                    }
+                }
+            }
+        }
     }
 }
 

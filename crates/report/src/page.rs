@@ -232,6 +232,18 @@ pub fn percent(lang: Lang, percent: f64, digits: usize) -> String {
     t!(lang, "throughline-percent", lang.decimal(percent, digits))
 }
 
+/// A share (`0.125`) as a percentage with at most one decimal, rounded as
+/// [`model::display::pct`] rounds it (which English keeps exactly), in the language's way
+/// (`12.5%`, `12,5 %`, `١٢٫٥٪`).
+pub fn pct(lang: Lang, share: f64) -> String {
+    let english = model::display::pct(share);
+    if lang == Lang::EN {
+        return english;
+    }
+    let v: f64 = english.trim_end_matches('%').parse().unwrap_or(0.0);
+    percent(lang, v, usize::from(v.fract() != 0.0))
+}
+
 /// A column of a table's head: its label and whether it holds numbers.
 pub type Col<'a> = (&'a str, bool);
 
@@ -385,6 +397,15 @@ pub fn num(lang: Lang, x: f64) -> String {
         Ok((v, digits, suffix)) => format!("{}{suffix}", lang.decimal(v, digits)),
         Err(special) => special.to_string(),
     }
+}
+
+/// A number with `digits` decimals (a ratio, `2.35`): in English exactly as the report always
+/// wrote it, in the language's digits and separators elsewhere.
+pub fn fixed(lang: Lang, x: f64, digits: usize) -> String {
+    if lang == Lang::EN {
+        return format!("{x:.digits$}");
+    }
+    lang.decimal(x, digits)
 }
 
 /// A coordinate with one decimal, as the charts write them.

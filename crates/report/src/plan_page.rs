@@ -1,11 +1,9 @@
 //! The annual plan page: summary, timeline per team, team load, balance, objectives and key
 //! results, the efficient frontier, and why each initiative is in or out.
 
-use model::display::pct;
+use portfolio::{AnnualPlan, Asks, More, Outcome};
 
-use portfolio::{AnnualPlan, Outcome};
-
-use crate::page::{Arg, Col, Lang, Markup, f1, html, leaf, list, num, rich, t, table, warn};
+use crate::page::{Arg, Col, Lang, Markup, f1, html, leaf, list, num, pct, rich, t, table, warn};
 
 /// Colours of the timeline bars: blue for initiatives in their own right, amber for must-do.
 const BAR: &str = "#1f5f99";
@@ -29,7 +27,12 @@ pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Marku
     });
     let time = match plan.horizon {
         Some(h) => {
-            t!(lang, "throughline-plan-horizon", (h.quarters / 4).to_string(), pct(h.discount_rate))
+            t!(
+                lang,
+                "throughline-plan-horizon",
+                (h.quarters / 4).to_string(),
+                pct(lang, h.discount_rate)
+            )
         }
         None => t!(lang, "throughline-plan-no-horizon"),
     };
@@ -62,29 +65,57 @@ pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Marku
         }
     };
     let st = &plan.staffing;
+    let cost = html! { strong { (num(lang, s.cost)) " " (cur) } };
+    let cost = if st.paid > 0.0 {
+        let staff = num(lang, st.staff_cost);
+        rich(
+            lang,
+            "throughline-plan-summary-spend",
+            &[Arg::Slot, staff.into(), cur.into()],
+            &[(1, cost)],
+        )
+    } else {
+        rich(lang, "throughline-plan-summary-cost", &[Arg::Slot], &[(1, cost)])
+    };
+    let risk = if p.risk.is_some() {
+        t!(lang, "throughline-plan-summary-risk", num(lang, s.objective))
+    } else {
+        String::new()
+    };
+    let hired = if st.hired > 0.0 {
+        t!(lang, "throughline-plan-summary-hired", num(lang, st.hired))
+    } else {
+        String::new()
+    };
+    let summary = rich(
+        lang,
+        "throughline-plan-summary",
+        &[
+            Arg::Slot,
+            p.items.len().into(),
+            Arg::Slot,
+            Arg::Slot,
+            risk.into(),
+            Arg::Slot,
+            hired.into(),
+        ],
+        &[
+            (1, html! { strong { (lang.int(count(plan.schedule.len()))) } }),
+            (3, html! { strong { (num(lang, s.value)) " " (unit) } }),
+            (4, cost),
+            (6, html! { strong { (pct(lang, st.share_used)) } }),
+        ],
+    );
     html! {
         (head)
         (status)
-        p {
-            strong { (plan.schedule.len()) } " of " (p.items.len()) " initiatives; expected value "
-            strong { (num(lang, s.value)) " " (unit) } "; "
-            @if st.paid > 0.0 {
-                "spend " strong { (num(lang, s.cost)) " " (cur) } " from the budget, besides "
-                (num(lang, st.staff_cost)) " " (cur) " of the teams' paid time"
-            } @else {
-                "cost " strong { (num(lang, s.cost)) " " (cur) }
-            }
-            @if p.risk.is_some() { "; risk-adjusted objective " (num(lang, s.objective)) }
-            "; " strong { (pct(st.share_used)) } " of the teams' person-quarters used"
-            @if st.hired > 0.0 { ", " (num(lang, st.hired)) " hired beyond capacity" }
-            "."
-        }
+        p { (summary) }
         "\n"
         h2 id="timeline" { (t!(lang, "throughline-plan-timeline")) } "\n"
         (timeline_svg(lang, model, plan))
         (load(lang, plan))
         (people(lang, plan, cur))
-        @if !plan.balance.is_empty() { (balance(plan)) }
+        @if !plan.balance.is_empty() { (balance(lang, plan)) }
         @if plan.audiences.iter().any(|a| a.initiatives > 0) { (audiences(lang, plan)) }
         @if !plan.structure.is_empty() { (structure(lang, plan)) }
         @else if !plan.objectives.is_empty() { (objectives(lang, plan)) }
@@ -93,8 +124,13 @@ pub(crate) fn body(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Marku
             (frontier_svg(lang, plan, cur, unit))
         }
         @if !plan.marginals.is_empty() { (marginals(lang, plan, unit)) }
-        (reasons(plan))
+        (reasons(lang, plan))
     }
+}
+
+/// A count as [`Lang::int`] takes it.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// Person-quarters used of those available, per team and quarter.
@@ -102,10 +138,10 @@ fn load(lang: Lang, plan: &AnnualPlan) -> Markup {
     let p = &plan.problem;
     html! {
         table {
-            caption { "Load per team: person-quarters used of those available" }
+            caption { (t!(lang, "throughline-plan-load-caption")) }
             thead {
                 tr {
-                    th scope="col" { "Team" }
+                    th scope="col" { (t!(lang, "throughline-fact-team")) }
                     @for q in &plan.quarters { th class="num" scope="col" { (q) } }
                 }
             }
@@ -144,22 +180,25 @@ fn section(
 }
 
 /// The balance rules as the plan meets them.
-fn balance(plan: &AnnualPlan) -> Markup {
+fn balance(lang: Lang, plan: &AnnualPlan) -> Markup {
     section(
         "balance",
-        "Balance",
-        "Balance rules as the plan meets them",
-        &[("Rule", false), ("Asks", false), ("Achieved", true)],
+        &t!(lang, "throughline-plan-balance"),
+        &t!(lang, "throughline-plan-balance-caption"),
+        &[
+            (&t!(lang, "throughline-plan-col-rule"), false),
+            (&t!(lang, "throughline-plan-col-asks"), false),
+            (&t!(lang, "throughline-plan-col-achieved"), true),
+        ],
         plan.balance.iter().map(|x| {
             html! {
                 tr {
                     th scope="row" { (x.name.replace('`', "")) }
-                    td { (x.rule) }
+                    td { (asks(lang, x.asks)) }
                     td class="num" {
-                        @if x.rule.contains('%') {
-                            ((x.achieved * 1000.0).round() / 10.0) "%"
-                        } @else {
-                            (x.achieved)
+                        @match x.asks {
+                            Asks::Share { .. } => (pct(lang, x.achieved)),
+                            Asks::AtLeastOne => (lang.int(x.achieved.round() as i64)),
                         }
                     }
                 }
@@ -173,28 +212,31 @@ fn audiences(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
         h2 id="audiences" { (t!(lang, "throughline-fact-audiences")) }
         table {
-            caption { "Share of the plan's effort spent on initiatives serving each audience (an initiative serving several counts for each)" }
+            caption { (t!(lang, "throughline-plan-audiences-caption")) }
             thead {
                 tr {
-                    th scope="col" { "Audience" }
-                    th scope="col" { "Kind" }
-                    th class="num" scope="col" { "Initiatives" }
-                    th class="num" scope="col" { "Share of effort" }
-                    th scope="col" { span class="sr-only" { "Bar" } }
+                    th scope="col" { (t!(lang, "throughline-plan-col-audience")) }
+                    th scope="col" { (t!(lang, "throughline-plan-col-kind")) }
+                    th class="num" scope="col" { (t!(lang, "throughline-plan-col-initiatives")) }
+                    th class="num" scope="col" { (t!(lang, "throughline-plan-col-share-effort")) }
+                    th scope="col" { span class="sr-only" { (t!(lang, "throughline-plan-col-bar")) } }
                 }
             }
             tbody {
                 "\n"
                 @for a in plan.audiences.iter().filter(|a| a.initiatives > 0) {
                     @let end_users = a.kind == model::AudienceKind::EndUsers;
-                    @let share = (a.effort_share * 1000.0).round() / 10.0;
+                    @let share = pct(lang, a.effort_share);
                     tr {
                         th scope="row" { (a.name) }
-                        td { (if end_users { "end users" } else { "organizing community" }) }
-                        td class="num" { (a.initiatives) }
-                        td class="num" { (share) "%" }
                         td {
-                            svg xmlns="http://www.w3.org/2000/svg" width="200" height="12" role="img" aria-label={ (share) "% of effort" } {
+                            @if end_users { (t!(lang, "throughline-audience-end-users")) }
+                            @else { (t!(lang, "throughline-audience-organizing")) }
+                        }
+                        td class="num" { (lang.int(count(a.initiatives))) }
+                        td class="num" { (share) }
+                        td {
+                            svg xmlns="http://www.w3.org/2000/svg" width="200" height="12" role="img" aria-label=(t!(lang, "throughline-plan-share-of-effort", &share)) {
                                 (leaf("rect", &[
                                     ("width", &(a.effort_share.clamp(0.0, 1.0) * 200.0).round()),
                                     ("height", &12),
@@ -218,19 +260,29 @@ fn objectives(lang: Lang, plan: &AnnualPlan) -> Markup {
         @for o in &plan.objectives {
             h3 { a href={ "goals/" (o.goal) ".html" } { (o.name) } }
             p {
-                "Expected change from the plan: " strong { (num(lang, o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
-                ", by " (o.initiatives.len()) " initiatives."
+                (rich(
+                    lang,
+                    "throughline-plan-objective-change",
+                    &[Arg::Slot, o.initiatives.len().into()],
+                    &[(1, html! { strong { (num(lang, o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) } })],
+                ))
             }
             "\n"
             @if o.key_results.is_empty() {
-                (warn("No indicator with a target measures this goal or the outcomes the plan reaches on the way."))
+                (warn(&t!(lang, "throughline-plan-objective-no-indicator")))
                 "\n"
             } @else {
                 ul {
                     @for kr in &o.key_results {
                         li {
-                            (kr.name) ": from " (kr.baseline.as_deref().unwrap_or("no baseline"))
-                            " to " (kr.target.as_deref().unwrap_or("no target")) "; " (kr.against_target())
+                            (t!(
+                                lang,
+                                "throughline-plan-kr-line",
+                                &kr.name,
+                                kr.baseline.clone().unwrap_or_else(|| t!(lang, "throughline-plan-no-baseline")),
+                                kr.target.clone().unwrap_or_else(|| t!(lang, "throughline-plan-no-target")),
+                                against_target(lang, kr),
+                            ))
                         }
                     }
                 }
@@ -246,12 +298,7 @@ fn objectives(lang: Lang, plan: &AnnualPlan) -> Markup {
 fn structure(lang: Lang, plan: &AnnualPlan) -> Markup {
     html! {
         h2 id="okrs" { (t!(lang, "throughline-plan-against-targets")) } "\n"
-        p {
-            "Goal → bucket → objective → key result → hypotheses, as the plan's structure is written. "
-            "For each key result: the plan's expected change in what its indicator measures, the gap from the baseline to the target "
-            "(a target written as a change from the baseline is converted: baseline × (1 + change)), and P(target reached | plan) "
-            "from the simulation's paired samples."
-        }
+        p { (t!(lang, "throughline-plan-structure-intro")) }
         "\n"
         @for g in &plan.structure {
             @match (&g.goal, &g.name) {
@@ -259,12 +306,12 @@ fn structure(lang: Lang, plan: &AnnualPlan) -> Markup {
                     h3 { a href={ "goals/" (id) ".html" } { (name) } }
                     p {
                         @match g.expected_change {
-                            Some(x) => { "Expected change from the plan: " strong { (num(lang, x)) " " (g.unit.as_deref().unwrap_or("")) } "." }
-                            None => { "No initiative in the plan serves this goal." }
+                            Some(x) => (rich(lang, "throughline-plan-goal-change", &[Arg::Slot], &[(1, html! { strong { (num(lang, x)) " " (g.unit.as_deref().unwrap_or("")) } })])),
+                            None => (t!(lang, "throughline-plan-goal-unserved")),
                         }
                     }
                 }
-                _ => { h3 { "Buckets without a goal" } }
+                _ => { h3 { (t!(lang, "throughline-plan-buckets-without-goal")) } }
             }
             "\n"
             @for b in &g.buckets {
@@ -276,8 +323,8 @@ fn structure(lang: Lang, plan: &AnnualPlan) -> Markup {
         }
         @let others: Vec<&portfolio::Objective> = plan.objectives_outside_structure().collect();
         @if !others.is_empty() {
-            h3 { "Other goals the plan moves" } "\n"
-            p { "No bucket of the plan names these goals; the plan's expected change in each:" }
+            h3 { (t!(lang, "throughline-plan-other-goals")) } "\n"
+            p { (t!(lang, "throughline-plan-other-goals-intro")) }
             ul {
                 @for o in others {
                     li { a href={ "goals/" (o.goal) ".html" } { (o.name) } ": " (num(lang, o.expected_change)) " " (o.unit.as_deref().unwrap_or("")) }
@@ -290,9 +337,9 @@ fn structure(lang: Lang, plan: &AnnualPlan) -> Markup {
 
 /// One objective's key results, then their hypotheses.
 fn objective_tables(lang: Lang, o: &portfolio::ObjectivePlan) -> Markup {
-    let caption = format!("{} {}: key results", o.id, o.name);
+    let caption = t!(lang, "throughline-plan-kr-caption", &o.id, &o.name);
     if o.key_results.is_empty() {
-        return html! { p { strong { (o.id) } " " (o.name) } (warn("This objective has no key results.")) "\n" };
+        return html! { p { strong { (o.id) } " " (o.name) } (warn(&t!(lang, "throughline-plan-objective-no-kr"))) "\n" };
     }
     let rows = html! {
         "\n"
@@ -304,18 +351,18 @@ fn objective_tables(lang: Lang, o: &portfolio::ObjectivePlan) -> Markup {
                     @if let Some(sc) = &k.scope { br; span class="legend" { (sc) } }
                 }
                 td class="num" { (r.baseline.as_deref().unwrap_or("—")) }
-                td class="num" { (r.target.as_deref().unwrap_or("—")) }
+                td class="num" { (target(lang, k).unwrap_or_else(|| "—".into())) }
                 td class="num" { (num(lang, r.expected_change)) }
                 td class="num" {
                     @match r.gap {
                         Some(gap) => {
                             (num(lang, gap))
-                            @if gap != 0.0 { " " span class="legend" { "(" (pct(r.expected_change / gap)) " of it)" } }
+                            @if gap != 0.0 { " " span class="legend" { (t!(lang, "throughline-plan-share-of-gap", pct(lang, r.expected_change / gap))) } }
                         }
                         None => "—",
                     }
                 }
-                td class="num" { (r.p_reached_text().unwrap_or_else(|| "—".into())) }
+                td class="num" { (p_reached(lang, r).unwrap_or_else(|| "—".into())) }
                 td { (initiatives(lang, &k.initiatives)) }
             }
             "\n"
@@ -330,29 +377,29 @@ fn objective_tables(lang: Lang, o: &portfolio::ObjectivePlan) -> Markup {
         (table(
             &caption,
             &[
-                ("Key result", false),
-                ("Baseline", true),
-                ("Target", true),
-                ("The plan's change", true),
-                ("Gap", true),
-                ("P(target reached | plan)", true),
-                ("Carried by", false),
+                (&t!(lang, "throughline-plan-col-key-result"), false),
+                (&t!(lang, "throughline-col-baseline"), true),
+                (&t!(lang, "throughline-col-target"), true),
+                (&t!(lang, "throughline-plan-col-change"), true),
+                (&t!(lang, "throughline-plan-col-gap"), true),
+                (&t!(lang, "throughline-plan-col-p-reached"), true),
+                (&t!(lang, "throughline-plan-col-carried-by"), false),
             ],
             rows,
         ))
         "\n"
         @if !hypotheses.is_empty() {
             (table(
-                &format!("{} {}: hypotheses", o.id, o.name),
+                &t!(lang, "throughline-plan-hypotheses-caption", &o.id, &o.name),
                 &[
-                    ("Hypothesis", false),
-                    ("Key result", false),
-                    ("Quarter", false),
-                    ("Owner", false),
-                    ("Test", false),
-                    ("Result", false),
-                    ("In the plan", false),
-                    ("Left out", false),
+                    (&t!(lang, "throughline-plan-col-hypothesis"), false),
+                    (&t!(lang, "throughline-plan-col-key-result"), false),
+                    (&t!(lang, "throughline-plan-col-quarter"), false),
+                    (&t!(lang, "throughline-plan-col-owner"), false),
+                    (&t!(lang, "throughline-plan-col-test"), false),
+                    (&t!(lang, "throughline-plan-col-result"), false),
+                    (&t!(lang, "throughline-plan-col-in-plan"), false),
+                    (&t!(lang, "throughline-plan-col-left-out"), false),
                 ],
                 html! {
                     "\n"
@@ -363,7 +410,7 @@ fn objective_tables(lang: Lang, o: &portfolio::ObjectivePlan) -> Markup {
                             td { (h.quarter) }
                             td { (h.owner.as_deref().unwrap_or("—")) }
                             td { (h.test.as_deref().unwrap_or("—")) }
-                            td { (h.result.word()) }
+                            td { (hypothesis_result(lang, h.result)) }
                             td { (initiatives(lang, &h.initiatives)) }
                             td { (initiatives(lang, &h.left_out)) }
                         }
@@ -387,14 +434,26 @@ fn initiatives(lang: Lang, ids: &[String]) -> Markup {
 fn marginals(lang: Lang, plan: &AnnualPlan, unit: &str) -> Markup {
     section(
         "marginal",
-        "What more would buy",
-        "Expected value gained by one more unit of each resource",
-        &[("Resource", false), ("Added", false), (&format!("Gain ({unit})"), true)],
+        &t!(lang, "throughline-plan-marginal"),
+        &t!(lang, "throughline-plan-marginal-caption"),
+        &[
+            (&t!(lang, "throughline-plan-col-resource"), false),
+            (&t!(lang, "throughline-plan-col-added"), false),
+            (&t!(lang, "throughline-plan-col-gain", unit), true),
+        ],
         plan.marginals.iter().map(|m| {
             html! {
                 tr {
-                    th scope="row" { (m.resource.replace('`', "")) }
-                    td { (m.added) }
+                    @match &m.more {
+                        More::Person(team) => {
+                            th scope="row" { (t!(lang, "throughline-plan-resource-team", team)) }
+                            td { (t!(lang, "throughline-plan-added-person")) }
+                        }
+                        More::Budget(b) => {
+                            th scope="row" { (t!(lang, "throughline-plan-resource-budget")) }
+                            td { (t!(lang, "throughline-plan-added-budget", num(lang, *b))) }
+                        }
+                    }
                     td class="num" { (num(lang, m.gain)) }
                 }
             }
@@ -403,22 +462,27 @@ fn marginals(lang: Lang, plan: &AnnualPlan, unit: &str) -> Markup {
 }
 
 /// Why each initiative is in the plan or out of it, selected ones first.
-fn reasons(plan: &AnnualPlan) -> Markup {
+fn reasons(lang: Lang, plan: &AnnualPlan) -> Markup {
     let mut order: Vec<usize> = (0..plan.reasons.len()).collect();
     order.sort_by_key(|&i| (!plan.reasons[i].selected, i));
     section(
         "reasons",
-        "Why each initiative is in or out",
-        "The reason for every decision",
-        &[("Initiative", false), ("In", false), ("Quarter", false), ("Why", false)],
+        &t!(lang, "throughline-plan-reasons"),
+        &t!(lang, "throughline-plan-reasons-caption"),
+        &[
+            (&t!(lang, "throughline-col-initiative"), false),
+            (&t!(lang, "throughline-plan-col-in"), false),
+            (&t!(lang, "throughline-plan-col-quarter"), false),
+            (&t!(lang, "throughline-plan-col-why"), false),
+        ],
         order.into_iter().map(|i| {
             let r = &plan.reasons[i];
             html! {
                 tr {
                     th scope="row" { a href={ "initiatives/" (r.id) ".html" } { (r.id) } }
-                    td { (if r.selected { "yes" } else { "no" }) }
+                    td { (if r.selected { t!(lang, "throughline-yes") } else { t!(lang, "throughline-no") }) }
                     td { @if let Some(q) = plan.solution.start[i] { (plan.quarters[q]) } }
-                    td { (r.text.replace('`', "")) }
+                    td { (reason(lang, r)) }
                 }
             }
         }),
@@ -431,13 +495,21 @@ fn people(lang: Lang, plan: &AnnualPlan, cur: &str) -> Markup {
     let st = &plan.staffing;
     let rates = st.teams.iter().any(|t| t.rate.is_some());
     let hires = st.hired > 0.0;
-    let idle_cost = format!("Idle ({cur})");
-    let mut cols = vec![("Team", false), ("Used", true), ("Available", true), ("Idle", true)];
+    let labels = [
+        t!(lang, "throughline-fact-team"),
+        t!(lang, "throughline-plan-col-used"),
+        t!(lang, "throughline-plan-col-available"),
+        t!(lang, "throughline-plan-col-idle"),
+        t!(lang, "throughline-plan-col-hired"),
+        t!(lang, "throughline-plan-col-idle-cost", cur),
+    ];
+    let mut cols: Vec<Col<'_>> =
+        vec![(&labels[0], false), (&labels[1], true), (&labels[2], true), (&labels[3], true)];
     if hires {
-        cols.push(("Hired", true));
+        cols.push((&labels[4], true));
     }
     if rates {
-        cols.push((&idle_cost, true));
+        cols.push((&labels[5], true));
     }
     let row = |name: &str, used: f64, available: f64, idle: f64, hired: f64, cost: Option<f64>| {
         html! {
@@ -454,12 +526,12 @@ fn people(lang: Lang, plan: &AnnualPlan, cur: &str) -> Markup {
     };
     html! {
         (table(
-            "People: person-quarters over the plan; a team's capacity is paid whether used or not",
+            &t!(lang, "throughline-plan-people-caption"),
             &cols,
             html! {
                 @for t in &st.teams { (row(&t.team, t.used, t.available, t.idle, t.hired, t.idle_cost)) }
                 (row(
-                    &format!("All teams ({} used)", pct(st.share_used)),
+                    &t!(lang, "throughline-plan-all-teams", pct(lang, st.share_used)),
                     st.used,
                     st.available,
                     st.idle,
@@ -527,9 +599,17 @@ fn timeline_svg(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Markup {
                 };
                 g {
                     title {
-                        (name) " (" (x.id) ") — team " (x.team.as_deref().unwrap_or("")) ", " (x.duration)
-                        " quarter(s) from " (x.label) ", " (num(lang, x.load)) " person-quarters a quarter"
-                        @if must { ", must do" }
+                        (t!(
+                            lang,
+                            "throughline-plan-bar-tooltip",
+                            name,
+                            &x.id,
+                            x.team.as_deref().unwrap_or(""),
+                            x.duration,
+                            &x.label,
+                            num(lang, x.load),
+                        ))
+                        @if must { (t!(lang, "throughline-plan-bar-must")) }
                     }
                     (leaf("rect", &[
                         ("x", &f1(bx)),
@@ -545,7 +625,7 @@ fn timeline_svg(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Markup {
         });
         y += row_h;
     }
-    let title = "Timeline of the plan by team and quarter";
+    let title = t!(lang, "throughline-plan-timeline-title");
     let content = html! {
         @for (q, label) in plan.quarters.iter().enumerate() {
             @let x = label_w + col_w * q as f64;
@@ -556,10 +636,8 @@ fn timeline_svg(lang: Lang, model: &model::Model, plan: &AnnualPlan) -> Markup {
     };
     html! {
         figure {
-            div class="diagram" { (crate::page::svg(w, total_h, title, Some(title), 11, content)) }
-            figcaption class="legend" {
-                "Each bar is an initiative in the quarters its team works on it; amber bars are must-do work. Hover a bar for its details."
-            }
+            div class="diagram" { (crate::page::svg(w, total_h, &title, Some(&title), 11, content)) }
+            figcaption class="legend" { (t!(lang, "throughline-plan-timeline-caption")) }
         }
         "\n"
     }
@@ -570,7 +648,7 @@ fn frontier_svg(lang: Lang, plan: &AnnualPlan, cur: &str, unit: &str) -> Markup 
     let pts: Vec<(f64, f64)> =
         plan.frontier.iter().filter_map(|f| f.objective.map(|v| (f.budget, v))).collect();
     if pts.len() < 2 {
-        return html! { p { "Not enough feasible budgets to draw the frontier." } };
+        return html! { p { (t!(lang, "throughline-plan-frontier-too-few")) } };
     }
     let (w, h, left, bottom, top, right) = (640.0, 300.0, 70.0, 40.0, 14.0, 20.0);
     let max_x = pts.iter().map(|p| p.0).fold(0.0, f64::max).max(1e-9);
@@ -587,7 +665,7 @@ fn frontier_svg(lang: Lang, plan: &AnnualPlan, cur: &str, unit: &str) -> Markup 
         (leaf("polyline", &[("points", &path.join(" ")), ("fill", &"none"), ("stroke", &BAR), ("stroke-width", &2)]))
         @for &(x, y) in &pts {
             circle cx=(f1(sx(x))) cy=(f1(sy(y))) r="3" fill=(BAR) {
-                title { "budget " (num(lang, x)) " " (cur) ": value " (num(lang, y)) " " (unit) }
+                title { (t!(lang, "throughline-plan-frontier-point", num(lang, x), cur, num(lang, y), unit)) }
             }
         }
         @if let Some(b) = plan.problem.budget.filter(|&b| b <= max_x) {
@@ -599,21 +677,171 @@ fn frontier_svg(lang: Lang, plan: &AnnualPlan, cur: &str, unit: &str) -> Markup 
                 ("stroke", &MUST),
                 ("stroke-dasharray", &"4 3"),
             ]))
-            text x=(f1(sx(b) + 4.0)) y=(f1(top + 10.0)) fill=(MUST) { "this plan's budget" }
+            text x=(f1(sx(b) + 4.0)) y=(f1(top + 10.0)) fill=(MUST) { (t!(lang, "throughline-plan-frontier-this-budget")) }
         }
-        text x=(f1((left + w - right) / 2.0)) y=(f1(h - 8.0)) text-anchor="middle" fill="#333" { "budget (" (cur) ")" }
-        text x=(left) y=(f1(h - bottom + 14.0)) text-anchor="middle" fill="#333" { "0" }
+        text x=(f1((left + w - right) / 2.0)) y=(f1(h - 8.0)) text-anchor="middle" fill="#333" { (t!(lang, "throughline-plan-frontier-x-axis", cur)) }
+        text x=(left) y=(f1(h - bottom + 14.0)) text-anchor="middle" fill="#333" { (lang.int(0)) }
         text x=(f1(w - right)) y=(f1(h - bottom + 14.0)) text-anchor="end" fill="#333" { (num(lang, max_x)) }
         text x=(f1(left - 4.0)) y=(f1(sy(max_y) + 4.0)) text-anchor="end" fill="#333" { (num(lang, max_y)) }
         text x=(f1(left - 4.0)) y=(f1(sy(min_y) + 4.0)) text-anchor="end" fill="#333" { (num(lang, min_y)) }
-        text x="12" y=(f1(h / 2.0)) fill="#333" transform={ "rotate(-90 12 " (f1(h / 2.0)) ")" } text-anchor="middle" { "value (" (unit) ")" }
+        text x="12" y=(f1(h / 2.0)) fill="#333" transform={ "rotate(-90 12 " (f1(h / 2.0)) ")" } text-anchor="middle" { (t!(lang, "throughline-plan-frontier-y-axis", unit)) }
     };
     html! {
         figure {
-            (crate::page::svg(w, h, "Efficient frontier: best expected value at each budget", Some("Efficient frontier"), 11, content))
-            figcaption class="legend" {
-                "The best plan's expected value at each budget, every other rule held fixed. Where the curve flattens, more money buys little; budgets left of the first point cannot pay for the must-do work and the balance rules."
-            }
+            (crate::page::svg(w, h, &t!(lang, "throughline-plan-frontier-label"), Some(&t!(lang, "throughline-plan-frontier")), 11, content))
+            figcaption class="legend" { (t!(lang, "throughline-plan-frontier-caption")) }
         }
+    }
+}
+
+/// A hypothesis's result: the files' word in English, the language's word elsewhere.
+fn hypothesis_result(lang: Lang, r: model::HypothesisResult) -> String {
+    use model::HypothesisResult as R;
+    match r {
+        R::Pending => t!(lang, "throughline-hypothesis-pending"),
+        R::Confirmed => t!(lang, "throughline-hypothesis-confirmed"),
+        R::Rejected => t!(lang, "throughline-hypothesis-rejected"),
+        R::Inconclusive => t!(lang, "throughline-hypothesis-inconclusive"),
+    }
+}
+
+/// P(target reached | plan) in words ([`portfolio::KeyResult::p_reached_text`], which the
+/// terminal shows, in the page's language); `None` without a baseline or target.
+fn p_reached(lang: Lang, k: &portfolio::KeyResult) -> Option<String> {
+    let (p, se) = (k.p_reached?, k.p_reached_se?);
+    Some(if p == 0.0 {
+        t!(lang, "throughline-plan-p-none", k.samples)
+    } else if p == 1.0 {
+        t!(lang, "throughline-plan-p-all", k.samples)
+    } else {
+        format!("{} ± {}", pct(lang, p), pct(lang, se))
+    })
+}
+
+/// The plan against a key result's target in a sentence
+/// ([`portfolio::KeyResult::against_target`] in the page's language).
+fn against_target(lang: Lang, k: &portfolio::KeyResult) -> String {
+    let signed = |x: f64| if x > 0.0 { format!("+{}", num(lang, x)) } else { num(lang, x) };
+    let change = t!(lang, "throughline-plan-kr-the-plan", signed(k.expected_change));
+    match (k.gap, p_reached(lang, k)) {
+        (Some(gap), Some(p)) => {
+            let covers = if gap != 0.0 {
+                format!(
+                    " {}",
+                    t!(lang, "throughline-plan-share-of-gap", pct(lang, k.expected_change / gap))
+                )
+            } else {
+                String::new()
+            };
+            t!(lang, "throughline-plan-kr-against", change, signed(gap), covers, p)
+        }
+        _ => t!(lang, "throughline-plan-kr-no-baseline", change),
+    }
+}
+
+/// What a balance rule asks ([`portfolio::BalanceCheck::rule`] in the page's language).
+fn asks(lang: Lang, a: Asks) -> String {
+    let Asks::Share { min, max, of } = a else {
+        return t!(lang, "throughline-plan-asks-one");
+    };
+    let of = match of {
+        model::ShareOf::Effort => t!(lang, "throughline-plan-asks-of-effort"),
+        model::ShareOf::Cost => t!(lang, "throughline-plan-asks-of-cost"),
+        model::ShareOf::Count => t!(lang, "throughline-plan-asks-of-initiatives"),
+    };
+    match (min, max) {
+        (Some(a), Some(b)) => {
+            t!(lang, "throughline-plan-asks-between", pct(lang, a), pct(lang, b), of)
+        }
+        (Some(a), None) => t!(lang, "throughline-plan-asks-at-least", pct(lang, a), of),
+        (None, Some(b)) => t!(lang, "throughline-plan-asks-at-most", pct(lang, b), of),
+        (None, None) => String::new(),
+    }
+}
+
+/// Why an initiative is in or out ([`portfolio::Reason::text`] in the page's language).
+fn reason(lang: Lang, r: &portfolio::Reason) -> String {
+    use portfolio::explain::Why;
+    use portfolio::problem::Barred;
+    let mut text = match &r.why {
+        Why::MustDo => t!(lang, "throughline-reason-must-do"),
+        Why::NeededBy(b) => t!(lang, "throughline-reason-needed-by", b),
+        Why::AboveCutoff { ratio, cutoff } => {
+            t!(lang, "throughline-reason-above-cutoff", num(lang, *ratio), num(lang, *cutoff))
+        }
+        Why::PaidTime { value, effort } => {
+            t!(lang, "throughline-reason-paid-time", num(lang, *value), num(lang, *effort))
+        }
+        Why::Free { value } => t!(lang, "throughline-reason-free", num(lang, *value)),
+        Why::Barred(b) => {
+            let why = match b {
+                Barred::Already(status) => t!(lang, "throughline-barred-already", status),
+                Barred::Cancelled => t!(lang, "throughline-barred-cancelled"),
+                Barred::TooLong { needs, team, quarters } => {
+                    t!(lang, "throughline-barred-too-long", *needs, team, *quarters)
+                }
+                Barred::NoCapacity(team) => t!(lang, "throughline-barred-no-capacity", team),
+                Barred::Excluded => t!(lang, "throughline-barred-excluded"),
+            };
+            t!(lang, "throughline-reason-barred", why)
+        }
+        Why::BarredBecause(why) => t!(lang, "throughline-reason-barred", why.replace('`', "")),
+        Why::Excludes(x) => t!(lang, "throughline-reason-excludes", x),
+        Why::NeedsMissing(a) => t!(lang, "throughline-reason-needs-missing", a),
+        Why::NoValue { value } => t!(lang, "throughline-reason-no-value", num(lang, *value)),
+        Why::BelowCutoff { ratio, cutoff } => {
+            t!(lang, "throughline-reason-below-cutoff", num(lang, *ratio), num(lang, *cutoff))
+        }
+        Why::NoRoom { team, effort } => {
+            t!(lang, "throughline-reason-no-room", team, num(lang, *effort))
+        }
+        Why::OverBudget => t!(lang, "throughline-reason-over-budget"),
+        Why::Rules => t!(lang, "throughline-reason-rules"),
+    };
+    if let Some(l) = &r.learning {
+        // The standard error as the model writes it (small effects need all their digits).
+        let measures: Vec<String> = l
+            .measures
+            .iter()
+            .map(|(link, se)| t!(lang, "throughline-reason-measures", link, se.to_string()))
+            .collect();
+        text.push_str(&t!(
+            lang,
+            "throughline-reason-research",
+            num(lang, l.evsi),
+            num(lang, l.se),
+            measures.join(", ")
+        ));
+        if l.changes.is_empty() {
+            text.push_str(&t!(lang, "throughline-reason-research-no-change"));
+        } else {
+            let changes: Vec<String> =
+                l.changes.iter().map(|(id, p)| format!("{id} ({})", pct(lang, *p))).collect();
+            text.push_str(&t!(lang, "throughline-reason-research-changes", changes.join(", ")));
+        }
+    }
+    if let Some(d) = r.delay_cost {
+        text.push_str(&t!(lang, "throughline-reason-delay", num(lang, d)));
+    }
+    match (r.forcible, r.cost_of_forcing) {
+        (Some(true), Some(loss)) => {
+            text.push_str(&t!(lang, "throughline-reason-forcing", num(lang, loss)));
+        }
+        (Some(false), _) => text.push_str(&t!(lang, "throughline-reason-not-forcible")),
+        _ => {}
+    }
+    text
+}
+
+/// A structured key result's target as the table shows it: a target written as a change from
+/// the baseline says so, in the page's language; any other as the plan writes it.
+fn target(lang: Lang, k: &portfolio::StructuredKeyResult) -> Option<String> {
+    // The checker refuses a key result with both an absolute and a relative target.
+    match (k.target_change, k.result.target_value) {
+        (Some(c), Some(t)) => {
+            let change = if c > 0.0 { format!("+{}", pct(lang, c)) } else { pct(lang, c) };
+            Some(t!(lang, "throughline-plan-target-relative", num(lang, t), change))
+        }
+        _ => k.result.target.clone(),
     }
 }

@@ -1,7 +1,5 @@
 //! The static HTML site: pages built in memory from the model, its views and a simulation.
 
-use model::display::pct;
-
 use rayon::prelude::*;
 
 use model::graph::ModelGraph;
@@ -14,8 +12,8 @@ use views::trace::{Path, Trace};
 
 use crate::diagram;
 use crate::page::{
-    self, Arg, Lang, Markup, Page, Site, f1, figure, html, incomplete, leaf, list, num, rich,
-    summary_cells, t, table, warn,
+    self, Arg, Lang, Markup, Page, Site, f1, figure, fixed, html, incomplete, leaf, list, num, pct,
+    rich, summary_cells, t, table, warn,
 };
 use crate::{File, Options};
 
@@ -602,6 +600,7 @@ fn program(ctx: &Ctx<'_>, id: &str) -> Markup {
 /// The SROI impact map, totals and sensitivity of a program.
 fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
     let cur = r.currency.as_str();
+    let from_model = t!(lang, "throughline-sroi-from-model");
     let map = html! {
         "\n"
         @for o in &r.outcomes {
@@ -610,20 +609,16 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
                 td { (o.stakeholders.join(", ")) }
                 td class="num" {
                     (num(lang, o.quantity)) " " (o.unit.as_deref().unwrap_or("")) " "
-                    span class="legend" { "(" (o.quantity_from) ")" }
+                    span class="legend" { "(" (quantity_from(lang, o.quantity_from)) ")" }
                 }
                 td class="num" {
                     (num(lang, o.proxy)) " "
-                    span class="legend" { "(90%: " (num(lang, o.proxy_low)) " – " (num(lang, o.proxy_high)) ")" }
+                    span class="legend" { (t!(lang, "throughline-sroi-proxy-interval", num(lang, o.proxy_low), num(lang, o.proxy_high))) }
                 }
                 td {
-                    "deadweight " (pct(o.deadweight)) ", displacement " (pct(o.displacement))
-                    ", attribution " (pct(o.attribution))
+                    (t!(lang, "throughline-sroi-taken-off", pct(lang, o.deadweight), pct(lang, o.displacement), pct(lang, o.attribution)))
                 }
-                td {
-                    (o.duration) " year" (if o.duration == 1 { "" } else { "s" })
-                    ", drop-off " (pct(o.drop_off)) " a year"
-                }
+                td { (t!(lang, "throughline-sroi-lasts", o.duration, pct(lang, o.drop_off))) }
                 td class="num" { (num(lang, o.present_value)) }
             }
             "\n"
@@ -633,12 +628,12 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
         "\n"
         @for row in &r.sensitivity {
             tr {
-                th scope="row" { (row.input.replace('`', "")) }
-                td class="num" { (format_args!("{:.2}", row.low)) }
-                td class="num" { (format_args!("{:.2}", row.high)) }
+                th scope="row" { (moved(lang, &row.moved)) }
+                td class="num" { (fixed(lang, row.low, 2)) }
+                td class="num" { (fixed(lang, row.high, 2)) }
                 td {
                     @match row.break_even {
-                        Some(x) if row.share => (pct(x)),
+                        Some(x) if row.share => (pct(lang, x)),
                         Some(x) => { (num(lang, x)) " " (cur) }
                         None => "—",
                     }
@@ -647,14 +642,24 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
             "\n"
         }
     };
+    let default_rate = if r.discount_rate_stated {
+        String::new()
+    } else {
+        format!(" {}", t!(lang, "throughline-sroi-default-rate"))
+    };
+    let ratio = match r.ratio {
+        Some(x) => format!("{} : 1", fixed(lang, x, 2)),
+        None => format!("— ({})", t!(lang, "throughline-sroi-no-investment")),
+    };
     html! {
         h2 id="sroi" { (t!(lang, "throughline-sroi")) }
         p {
-            "Investment: " strong { (num(lang, r.investment)) " " (cur) }
-            ", the expected cost of the program's initiatives. Present values are discounted at "
-            (pct(r.discount_rate)) " a year"
-            @if !r.discount_rate_stated { " (the default)" }
-            ". Quantities marked “model” are the changes the program's initiatives cause in the model, which already exclude what would have happened anyway."
+            (rich(
+                lang,
+                "throughline-sroi-investment",
+                &[Arg::Slot, pct(lang, r.discount_rate).into(), default_rate.into(), from_model.into()],
+                &[(1, html! { strong { (num(lang, r.investment)) " " (cur) } })],
+            ))
         }
         "\n"
         (table(
@@ -679,16 +684,15 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
         }
         "\n"
         p {
-            "Total present value " strong { (num(lang, r.present_value)) " " (cur) }
-            "; net present value " (num(lang, r.net_present_value)) " " (cur) "; "
-            strong {
-                "SROI ratio "
-                @match r.ratio {
-                    Some(x) => (format_args!("{x:.2} : 1")),
-                    None => "— (no investment stated)",
-                }
-            }
-            "."
+            (rich(
+                lang,
+                "throughline-sroi-totals",
+                &[Arg::Slot, num(lang, r.net_present_value).into(), cur.into(), Arg::Slot],
+                &[
+                    (1, html! { strong { (num(lang, r.present_value)) " " (cur) } }),
+                    (4, html! { strong { (t!(lang, "throughline-sroi-ratio", ratio)) } }),
+                ],
+            ))
         }
         "\n"
         @if !r.sensitivity.is_empty() {
@@ -700,6 +704,60 @@ fn sroi_section(lang: Lang, r: &views::sroi::Sroi) -> Markup {
             "\n"
         }
         (incomplete(lang, &r.gaps))
+    }
+}
+
+/// An input of the SROI ratio and how the sensitivity table moves it
+/// ([`views::sroi::SensitivityRow::input`] in the page's language).
+fn moved(lang: Lang, m: &views::sroi::Moved) -> String {
+    use views::sroi::{Moved, Share};
+    match m {
+        Moved::Proxy { outcome } => t!(lang, "throughline-sroi-moved-proxy", outcome),
+        Moved::Quantity { outcome } => t!(lang, "throughline-sroi-moved-quantity", outcome),
+        Moved::Share { outcome, share, current, low, high } => {
+            let (current, low, high) = (pct(lang, *current), pct(lang, *low), pct(lang, *high));
+            match share {
+                Share::Deadweight => {
+                    t!(lang, "throughline-sroi-moved-deadweight", outcome, current, low, high)
+                }
+                Share::Displacement => {
+                    t!(lang, "throughline-sroi-moved-displacement", outcome, current, low, high)
+                }
+                Share::Attribution => {
+                    t!(lang, "throughline-sroi-moved-attribution", outcome, current, low, high)
+                }
+                Share::DropOff => {
+                    t!(lang, "throughline-sroi-moved-drop-off", outcome, current, low, high)
+                }
+            }
+        }
+        Moved::Duration { outcome, years } => t!(
+            lang,
+            "throughline-sroi-moved-duration",
+            outcome,
+            *years,
+            years.saturating_sub(1),
+            years.saturating_add(1)
+        ),
+        Moved::DiscountRate { rate } => {
+            t!(
+                lang,
+                "throughline-sroi-moved-rate",
+                pct(lang, *rate),
+                pct(lang, 2.0 * rate),
+                pct(lang, 0.0)
+            )
+        }
+    }
+}
+
+/// Where an SROI quantity comes from (`model` or `stated`, [`views::sroi::SroiOutcome`]), in
+/// the page's language.
+pub(crate) fn quantity_from(lang: Lang, from: &str) -> String {
+    match from {
+        "model" => t!(lang, "throughline-sroi-from-model"),
+        "stated" => t!(lang, "throughline-sroi-from-stated"),
+        other => other.to_string(),
     }
 }
 
@@ -800,13 +858,13 @@ fn tornado_svg(lang: Lang, t: &Tornado, unit: &str) -> Markup {
         @for (k, b) in t.bars.iter().enumerate() {
             @let y = k as f64 * row_h + 4.0;
             @let label = match &b.input {
-                Input::Effect { from, to } => format!("effect {from} → {to}"),
-                Input::LinkWorks { from, to } => format!("works? {from} → {to}"),
-                Input::Amount { node } => format!("amount of {node}"),
+                Input::Effect { from, to } => t!(lang, "throughline-tornado-effect", from, to),
+                Input::LinkWorks { from, to } => t!(lang, "throughline-tornado-works", from, to),
+                Input::Amount { node } => t!(lang, "throughline-tornado-amount", node),
             };
             @let (a, z) = (x(b.low.min(b.high)), x(b.low.max(b.high)));
             g {
-                title { (label) ": " (num(lang, b.low)) " to " (num(lang, b.high)) " " (unit) }
+                title { (t!(lang, "throughline-tornado-bar", &label, num(lang, b.low), num(lang, b.high), unit)) }
                 text x=(f1(label_w - 6.0)) y=(f1(y + 13.0)) text-anchor="end" fill="#222" { (label) }
                 (leaf("rect", &[
                     ("x", &f1(a)),
@@ -826,12 +884,12 @@ fn tornado_svg(lang: Lang, t: &Tornado, unit: &str) -> Markup {
             ("stroke", &"#333"),
             ("stroke-dasharray", &"3 2"),
         ]))
-        text x=(f1(bx)) y=(f1(h - 4.0)) text-anchor="middle" fill="#333" { "base " (num(lang, t.base)) }
+        text x=(f1(bx)) y=(f1(h - 4.0)) text-anchor="middle" fill="#333" { (t!(lang, "throughline-tornado-base", num(lang, t.base))) }
     };
     page::svg(
         label_w + bar_w + 120.0,
         h,
-        &format!("Tornado: inputs that move the value of {} most", t.initiative),
+        &t!(lang, "throughline-tornado-label", &t.initiative),
         None,
         11,
         bars,
@@ -841,14 +899,19 @@ fn tornado_svg(lang: Lang, t: &Tornado, unit: &str) -> Markup {
 /// The facts table of an initiative: the rows that have a value.
 /// The hypotheses of the plan's structure an initiative carries, each with its key result and
 /// quarter, linked to the plan page where they stand against their targets.
-fn plan_hypotheses(m: &model::Model, ini: &model::Initiative) -> Option<Markup> {
+fn plan_hypotheses(lang: Lang, m: &model::Model, ini: &model::Initiative) -> Option<Markup> {
     let carried: Vec<(&model::PlanKeyResult, &model::Hypothesis)> =
         m.planning.hypotheses().filter(|(_, h)| ini.hypotheses.contains(&h.id)).collect();
     (!carried.is_empty()).then(|| {
         html! {
             @for (n, (k, h)) in carried.iter().enumerate() {
                 @if n > 0 { br; }
-                a href="../plan.html#okrs" { (h.id) } " (key result " (k.id) ", " (h.quarter) "): " (h.name)
+                (rich(
+                    lang,
+                    "throughline-initiative-hypothesis",
+                    &[Arg::Slot, k.id.as_str().into(), h.quarter.to_string().into(), (&h.name).into()],
+                    &[(1, html! { a href="../plan.html#okrs" { (h.id) } })],
+                ))
             }
         }
     })
@@ -911,7 +974,7 @@ fn facts(ctx: &Ctx<'_>, ini: &model::Initiative) -> Markup {
             t!(lang, "throughline-fact-benefits"),
             joined(ini.benefits.iter().map(|(c, s)| format!("{} {s}/5", c.word())).collect()),
         ),
-        (t!(lang, "throughline-fact-hypotheses"), plan_hypotheses(m, ini)),
+        (t!(lang, "throughline-fact-hypotheses"), plan_hypotheses(lang, m, ini)),
     ];
     html! {
         table {
@@ -1001,8 +1064,14 @@ fn initiative(ctx: &Ctx<'_>, i: usize) -> Markup {
             (path_list(ctx, &w.paths[..w.paths.len().min(PATHS_SHOWN)]))
             @if w.paths.len() > PATHS_SHOWN || w.truncated {
                 p class="legend" {
-                    (PATHS_SHOWN) " of " (w.paths.len()) (if w.truncated { "+" } else { "" })
-                    " paths shown; `throughline trace " (ini.id) "` lists them all."
+                    (t!(
+                        lang,
+                        "throughline-paths-shown",
+                        PATHS_SHOWN,
+                        w.paths.len(),
+                        if w.truncated { "+" } else { "" },
+                        format!("`throughline trace {}`", ini.id),
+                    ))
                 }
                 "\n"
             }
@@ -1128,7 +1197,13 @@ fn rba(ctx: &Ctx<'_>) -> Markup {
                                 td { (x.measures) }
                                 td { (x.indicator.baseline.as_deref().unwrap_or("—")) }
                                 td { (x.indicator.target.as_deref().unwrap_or("—")) }
-                                td { (x.better) }
+                                td {
+                                    @match x.better {
+                                        "higher" => (t!(lang, "throughline-rba-higher")),
+                                        "lower" => (t!(lang, "throughline-rba-lower")),
+                                        other => (other),
+                                    }
+                                }
                                 td { (x.indicator.verification.as_deref().unwrap_or("—")) }
                             }
                         }

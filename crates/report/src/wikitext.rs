@@ -1,5 +1,6 @@
 //! The report as MediaWiki wikitext: one page per section, tables in the `wikitable` class,
 //! links between pages as wiki links under a common prefix the reader chooses when importing.
+//! Its words are the report's messages in the report's language, like the HTML pages'.
 
 use std::fmt::Write;
 
@@ -9,7 +10,7 @@ use simulate::Simulation;
 use views::frameworks;
 
 use crate::File;
-use crate::page::{Lang, num};
+use crate::page::{Lang, fixed, num, pct, t};
 
 /// Escapes text that would otherwise be read as wiki markup.
 fn w(s: &str) -> String {
@@ -21,9 +22,9 @@ fn w(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
-fn list(items: &[String]) -> String {
+fn list(lang: Lang, items: &[String]) -> String {
     if items.is_empty() {
-        "''none''".into()
+        format!("''{}''", t!(lang, "throughline-none"))
     } else {
         items.iter().map(|i| format!("* {}", w(i))).collect::<Vec<_>>().join("\n")
     }
@@ -34,9 +35,12 @@ pub(crate) fn build(
     graph: &ModelGraph<'_>,
     sim: &Simulation,
     plan: &simulate::Plan,
+    lang: Lang,
 ) -> Vec<File> {
     let mut files = Vec::new();
-    let unit = model.value.unit.as_deref().unwrap_or("value");
+    let list = |items: &[String]| list(lang, items);
+    let value = t!(lang, "throughline-value-unit-default");
+    let unit = model.value.unit.as_deref().unwrap_or(&value);
     let mut s = String::new();
     let _ = writeln!(s, "'''{}'''\n", w(&model.meta.name));
     if let Some(m) = &model.meta.mission {
@@ -44,7 +48,12 @@ pub(crate) fn build(
     }
     let _ = writeln!(
         s,
-        "== Goals ==\n{{| class=\"wikitable sortable\"\n! Goal !! Expected change !! 90% interval !! Unit"
+        "== {} ==\n{{| class=\"wikitable sortable\"\n! {} !! {} !! {} !! {}",
+        t!(lang, "throughline-nav-goals"),
+        t!(lang, "throughline-col-goal"),
+        t!(lang, "throughline-col-expected-change"),
+        t!(lang, "throughline-col-interval90"),
+        t!(lang, "throughline-col-unit"),
     );
     for g in &sim.goals {
         let name = model.node(&g.id).map_or(g.id.clone(), |n| n.name.clone());
@@ -52,17 +61,22 @@ pub(crate) fn build(
             s,
             "|-\n| {} || {} || {} – {} || {}",
             w(&name),
-            num(Lang::EN, g.change.mean),
-            num(Lang::EN, g.change.p5),
-            num(Lang::EN, g.change.p95),
+            num(lang, g.change.mean),
+            num(lang, g.change.p5),
+            num(lang, g.change.p95),
             w(g.unit.as_deref().unwrap_or(""))
         );
     }
     let _ = writeln!(
         s,
-        "|}}\n\n== Initiatives ==\n{{| class=\"wikitable sortable\"\n! Initiative !! Program !! Value ({}) !! 90% interval !! Cost ({}) !! Per 1k",
-        w(unit),
-        w(&model.meta.currency)
+        "|}}\n\n== {} ==\n{{| class=\"wikitable sortable\"\n! {} !! {} !! {} !! {} !! {} !! {}",
+        t!(lang, "throughline-nav-initiatives"),
+        t!(lang, "throughline-col-initiative"),
+        t!(lang, "throughline-col-program"),
+        t!(lang, "throughline-wiki-value-in", w(unit)),
+        t!(lang, "throughline-col-interval90"),
+        t!(lang, "throughline-cost-in", w(&model.meta.currency)),
+        t!(lang, "throughline-col-per-1k"),
     );
     let mut order: Vec<usize> = (0..sim.initiatives.len()).collect();
     order.sort_by(|&a, &b| {
@@ -76,28 +90,29 @@ pub(crate) fn build(
             "|-\n| {} || {} || {} || {} – {} || {} || {}",
             w(&ini.name),
             w(ini.program.as_ref().map_or("", |p| p.as_str())),
-            num(Lang::EN, r.value.mean),
-            num(Lang::EN, r.value.p5),
-            num(Lang::EN, r.value.p95),
-            r.cost.map_or("—".into(), |c| num(Lang::EN, c.mean)),
+            num(lang, r.value.mean),
+            num(lang, r.value.p5),
+            num(lang, r.value.p95),
+            r.cost.map_or("—".into(), |c| num(lang, c.mean)),
             r.cost_effectiveness
                 .as_ref()
-                .map_or("—".into(), |c| num(Lang::EN, c.ratio_of_means * 1000.0))
+                .map_or("—".into(), |c| num(lang, c.ratio_of_means * 1000.0))
         );
     }
-    let _ = writeln!(s, "|}}\n\n== Programs ==");
+    let _ = writeln!(s, "|}}\n\n== {} ==", t!(lang, "throughline-nav-programs"));
     for p in &model.programs {
         let _ = writeln!(s, "* [[/{}|{}]]", p.id, w(&p.name));
     }
     let gaps = views::gaps::gaps(model, graph);
-    let _ = writeln!(
-        s,
-        "\n== Gaps ==\n* Work with no path to a goal: {}\n* Goals no initiative serves: {}\n* Outcomes nobody measures: {}\n* Links whose assumptions have no evidence: {}",
-        gaps.unjustified_work.len(),
-        gaps.unserved_goals.len(),
-        gaps.unmeasured_outcomes.len(),
-        gaps.assumptions_without_evidence.len()
-    );
+    let _ = writeln!(s, "\n== {} ==", t!(lang, "throughline-nav-gaps"));
+    for (what, n) in [
+        (t!(lang, "throughline-gaps-unjustified"), gaps.unjustified_work.len()),
+        (t!(lang, "throughline-gaps-unserved"), gaps.unserved_goals.len()),
+        (t!(lang, "throughline-wiki-gaps-unmeasured"), gaps.unmeasured_outcomes.len()),
+        (t!(lang, "throughline-gaps-no-evidence"), gaps.assumptions_without_evidence.len()),
+    ] {
+        let _ = writeln!(s, "* {}", t!(lang, "throughline-wiki-gap-count", what, n));
+    }
     files.push(File { path: "index.wiki".into(), contents: s });
 
     for p in &model.programs {
@@ -114,7 +129,13 @@ pub(crate) fn build(
                 .collect();
             let _ = writeln!(
                 s,
-                "== Logic model ==\n{{| class=\"wikitable\"\n! Inputs !! Activities !! Outputs !! Outcomes !! Impact\n|-\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|}}",
+                "== {} ==\n{{| class=\"wikitable\"\n! {} !! {} !! {} !! {} !! {}\n|-\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|\n{}\n|}}",
+                t!(lang, "throughline-logic-model"),
+                t!(lang, "throughline-col-inputs"),
+                t!(lang, "throughline-col-activities"),
+                t!(lang, "throughline-col-outputs"),
+                t!(lang, "throughline-col-outcomes"),
+                t!(lang, "throughline-col-impact"),
                 list(&lm.inputs),
                 list(&names(&lm.activities)),
                 list(&names(&lm.outputs)),
@@ -123,15 +144,23 @@ pub(crate) fn build(
             );
             let _ = writeln!(
                 s,
-                "\n=== Assumptions ===\n{}\n\n=== External factors ===\n{}",
+                "\n=== {} ===\n{}\n\n=== {} ===\n{}",
+                t!(lang, "throughline-assumptions"),
                 list(&lm.assumptions),
+                t!(lang, "throughline-external-factors"),
                 list(&lm.external_factors)
             );
         }
         if let Some(lf) = frameworks::logframe(model, graph, p.id.as_str()) {
             let _ = writeln!(
                 s,
-                "\n== Logical framework ==\n{{| class=\"wikitable\"\n! Level !! Narrative summary !! Indicators !! Means of verification !! Assumptions"
+                "\n== {} ==\n{{| class=\"wikitable\"\n! {} !! {} !! {} !! {} !! {}",
+                t!(lang, "throughline-logframe"),
+                t!(lang, "throughline-col-level"),
+                t!(lang, "throughline-col-narrative"),
+                t!(lang, "throughline-col-indicators"),
+                t!(lang, "throughline-col-verification"),
+                t!(lang, "throughline-assumptions"),
             );
             for r in &lf.rows {
                 let _ = writeln!(
@@ -152,35 +181,51 @@ pub(crate) fn build(
             let cur = w(&r.currency);
             let _ = writeln!(
                 s,
-                "\n== Social Return on Investment ==\n{{| class=\"wikitable\"\n! Outcome !! Quantity a year !! Proxy ({cur}) !! Deadweight / displacement / attribution !! Years, drop-off !! Present value ({cur})"
+                "\n== {} ==\n{{| class=\"wikitable\"\n! {} !! {} !! {} !! {} !! {} !! {}",
+                t!(lang, "throughline-sroi"),
+                t!(lang, "throughline-col-outcome"),
+                t!(lang, "throughline-col-quantity-year"),
+                t!(lang, "throughline-col-proxy", &cur),
+                t!(lang, "throughline-wiki-col-shares"),
+                t!(lang, "throughline-wiki-col-years"),
+                t!(lang, "throughline-col-present-value", &cur),
             );
             for o in &r.outcomes {
-                let pct = |x: f64| format!("{}%", (x * 1000.0).round() / 10.0);
+                let pct = |x: f64| pct(lang, x);
                 let _ = writeln!(
                     s,
-                    "|-\n| {} || {} {} ({}) || {} || {} / {} / {} || {}, {} a year || {}",
+                    "|-\n| {} || {} {} ({}) || {} || {} / {} / {} || {} || {}",
                     w(&o.name),
-                    num(Lang::EN, o.quantity),
+                    num(lang, o.quantity),
                     w(o.unit.as_deref().unwrap_or("")),
-                    o.quantity_from,
-                    num(Lang::EN, o.proxy),
+                    crate::site::quantity_from(lang, o.quantity_from),
+                    num(lang, o.proxy),
                     pct(o.deadweight),
                     pct(o.displacement),
                     pct(o.attribution),
-                    o.duration,
-                    pct(o.drop_off),
-                    num(Lang::EN, o.present_value)
+                    t!(
+                        lang,
+                        "throughline-wiki-years-drop-off",
+                        lang.int(o.duration.into()),
+                        pct(o.drop_off)
+                    ),
+                    num(lang, o.present_value)
                 );
             }
-            let ratio =
-                r.ratio.map_or("no investment stated".to_string(), |x| format!("{x:.2} : 1"));
-            let _ = writeln!(
-                s,
-                "|}}\nInvestment {} {cur}; total present value {} {cur} (discount rate {}%); '''SROI ratio {ratio}'''.",
-                num(Lang::EN, r.investment),
-                num(Lang::EN, r.present_value),
-                (r.discount_rate * 1000.0).round() / 10.0
+            let ratio = r.ratio.map_or_else(
+                || t!(lang, "throughline-sroi-no-investment"),
+                |x| format!("{} : 1", fixed(lang, x, 2)),
             );
+            let totals = t!(
+                lang,
+                "throughline-wiki-sroi-totals",
+                num(lang, r.investment),
+                &cur,
+                num(lang, r.present_value),
+                pct(lang, r.discount_rate),
+                format!("'''{}'''", t!(lang, "throughline-sroi-ratio", ratio)),
+            );
+            let _ = writeln!(s, "|}}\n{totals}");
         }
         files.push(File { path: format!("{}.wiki", p.id), contents: s });
     }

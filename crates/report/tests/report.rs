@@ -108,9 +108,9 @@ fn site() -> Vec<report::File> {
     .unwrap()
 }
 
-/// The overview and a program page in every shipped language from one simulation: the
-/// model's own text as written, the page's words from the language's messages, `lang` and
-/// `dir` set (English is the snapshot above).
+/// The overview, a program, the plan and an initiative page in every shipped language from one
+/// simulation: the model's own text as written, the page's words from the language's messages,
+/// `lang` and `dir` set (English is the snapshot above).
 #[test]
 fn the_report_speaks_each_language() {
     let opts = report::Options { settings: samples(2_000), ..report::Options::default() };
@@ -131,6 +131,11 @@ fn the_report_speaks_each_language() {
         }
         insta::assert_snapshot!(format!("index_html_{code}"), page("index.html"));
         insta::assert_snapshot!(format!("program_html_{code}"), page("programs/new_readers.html"));
+        insta::assert_snapshot!(format!("plan_html_{code}"), page("plan.html"));
+        insta::assert_snapshot!(
+            format!("initiative_html_{code}"),
+            page("initiatives/pf_ve_mobile_default.html")
+        );
     }
 }
 

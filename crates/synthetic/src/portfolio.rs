@@ -149,6 +149,7 @@ pub fn problem(spec: &Spec) -> Problem {
             duration: duration.min(spec.quarters),
             must: false,
             barred: None,
+            why_barred: None,
             depends_on,
             excludes: Vec::new(),
             learning: None,

@@ -75,6 +75,63 @@ pub struct SensitivityRow {
     pub break_even: Option<f64>,
     /// Whether the input is a share (shown as a percentage) rather than money.
     pub share: bool,
+    /// The input and how it is moved, for a page that says it in its own language (`input` is
+    /// the English).
+    #[serde(skip)]
+    pub moved: Moved,
+}
+
+/// An input of the SROI ratio and how the sensitivity moves it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Moved {
+    /// The outcome's financial proxy, to its 5th and 95th percentile.
+    Proxy {
+        /// Outcome (node) id.
+        outcome: String,
+    },
+    /// A stated quantity, to its 5th and 95th percentile.
+    Quantity {
+        /// Outcome (node) id.
+        outcome: String,
+    },
+    /// A share taken off (or lost each year), from `current` to `worse` and `better`.
+    Share {
+        /// Outcome (node) id.
+        outcome: String,
+        /// Which share.
+        share: Share,
+        /// Its value.
+        current: f64,
+        /// The low setting of the share (the better case).
+        low: f64,
+        /// The high setting of the share (the worse case).
+        high: f64,
+    },
+    /// How many years the outcome lasts, one fewer and one more.
+    Duration {
+        /// Outcome (node) id.
+        outcome: String,
+        /// Its duration in years.
+        years: u32,
+    },
+    /// The discount rate, doubled and at 0.
+    DiscountRate {
+        /// The rate used.
+        rate: f64,
+    },
+}
+
+/// A share the SROI method takes off an outcome's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Share {
+    /// What would have happened anyway.
+    Deadweight,
+    /// Value displaced elsewhere.
+    Displacement,
+    /// Value owed to others.
+    Attribution,
+    /// Lost each year after the first.
+    DropOff,
 }
 
 /// The SROI of one program.
@@ -277,11 +334,11 @@ fn sensitivity(
 ) -> Vec<SensitivityRow> {
     let total = |xs: &[Inputs], r: f64| xs.iter().map(|x| x.pv(r)).sum::<f64>() / investment;
     let mut rows = Vec::new();
-    let shares: [(&str, ShareField); 4] = [
-        ("deadweight", |x| &mut x.deadweight),
-        ("displacement", |x| &mut x.displacement),
-        ("attribution", |x| &mut x.attribution),
-        ("drop-off", |x| &mut x.drop_off),
+    let shares: [(&str, Share, ShareField); 4] = [
+        ("deadweight", Share::Deadweight, |x| &mut x.deadweight),
+        ("displacement", Share::Displacement, |x| &mut x.displacement),
+        ("attribution", Share::Attribution, |x| &mut x.attribution),
+        ("drop-off", Share::DropOff, |x| &mut x.drop_off),
     ];
     for (k, o) in outcomes.iter().enumerate() {
         let with = |f: &dyn Fn(&mut Inputs)| {
@@ -301,6 +358,7 @@ fn sensitivity(
             high: with(&|x| x.proxy = o.proxy_high),
             break_even,
             share: false,
+            moved: Moved::Proxy { outcome: o.id.clone() },
         });
         if o.quantity_from == "stated"
             && let Some(q) = model.nodes[nodes[k]].sroi.as_ref().and_then(|v| v.quantity.as_ref())
@@ -312,9 +370,10 @@ fn sensitivity(
                 high: with(&|x| x.quantity = quantile(q, 0.95)),
                 break_even: (o.present_value > 0.0 && scale >= 0.0).then_some(o.quantity * scale),
                 share: false,
+                moved: Moved::Quantity { outcome: o.id.clone() },
             });
         }
-        for (name, field) in shares {
+        for (name, which, field) in shares {
             // The model's changes are net of deadweight already; varying it would be meaningless.
             if name == "deadweight" && o.quantity_from == "model" {
                 continue;
@@ -337,6 +396,13 @@ fn sensitivity(
                 high: with(&|x| *field(x) = lo),
                 break_even,
                 share: true,
+                moved: Moved::Share {
+                    outcome: o.id.clone(),
+                    share: which,
+                    current,
+                    low: lo,
+                    high: hi,
+                },
             });
         }
         if o.duration > 1 {
@@ -352,6 +418,7 @@ fn sensitivity(
                 high: with(&|x| x.duration += 1),
                 break_even: None,
                 share: false,
+                moved: Moved::Duration { outcome: o.id.clone(), years: o.duration },
             });
         }
     }
@@ -361,6 +428,7 @@ fn sensitivity(
         high: total(inputs, 0.0),
         break_even: None,
         share: true,
+        moved: Moved::DiscountRate { rate },
     });
     rows.retain(|r| (r.high - r.low).abs() > 1e-12 || r.break_even.is_some());
     rows.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
