@@ -367,7 +367,7 @@ pub(crate) fn communities_body(
             p { (t!(lang, "throughline-communities-no-retention")) }
         } @else {
             p {
-                (t!(lang, "throughline-communities-deviance-intro", expectation_label(lang, d.expectation), percent(lang, 100.0 * d.level, 0)))
+                (t!(lang, "throughline-communities-deviance-intro", expectation_label(lang, d.expectation), lang.decimal(100.0 * d.level, 0)))
             }
             figure { (deviance_chart(lang, s)) }
             (table(

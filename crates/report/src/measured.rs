@@ -505,7 +505,7 @@ fn effect_path_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
         @if let Some(d) = ev.deployed { (f.deployed(d)) }
     };
     Some(chart(
-        &t!(lang, "throughline-eval-path-chart", &ev.indicator, percent(lang, est.level * 100.0, 0)),
+        &t!(lang, "throughline-eval-path-chart", &ev.indicator, lang.decimal(est.level * 100.0, 0)),
         content,
     ))
 }
@@ -563,7 +563,7 @@ fn design_paragraph(lang: Lang, ev: &EvaluationShown) -> Markup {
             "throughline-eval-in-time",
             t.date.to_string(),
             num(lang, t.effect),
-            percent(lang, est.level * 100.0, 0),
+            lang.decimal(est.level * 100.0, 0),
             num(lang, t.low),
             num(lang, t.high),
             p_value(lang, t.p_value)
@@ -614,7 +614,7 @@ fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
                         Arg::Text(method_name(lang, est.method)),
                         Arg::Slot,
                         Arg::Text(est.relative().map(|r| format!(" ({})", t!(lang, "throughline-percent", signed(lang, r * 100.0, 1)))).unwrap_or_default()),
-                        Arg::Text(percent(lang, est.level * 100.0, 0)),
+                        Arg::Text(lang.decimal(est.level * 100.0, 0)),
                         Arg::Text(num(lang, est.low)),
                         Arg::Text(num(lang, est.high)),
                         Arg::Text(p_value(lang, est.p_value)),
@@ -630,7 +630,7 @@ fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
                 (figure(&chart, &t!(lang, "throughline-eval-effect-caption")))
             }
             @if let Some(path) = effect_path_chart(lang, ev) {
-                (figure(&path, &t!(lang, "throughline-eval-path-caption", percent(lang, est.level * 100.0, 0))))
+                (figure(&path, &t!(lang, "throughline-eval-path-caption", lang.decimal(est.level * 100.0, 0))))
             }
             table {
                 caption { (t!(lang, "throughline-eval-details")) }
