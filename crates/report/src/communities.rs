@@ -84,7 +84,9 @@ fn missing_reason(lang: Lang, s: &Summary, r: &Row) -> String {
         return t!(lang, "throughline-communities-no-data");
     }
     match s.failures.iter().find(|f| f.wiki.as_deref() == Some(r.wiki.as_str())) {
-        Some(f) => t!(lang, "throughline-communities-source-failed-for", &r.wiki, &f.file, &f.reason),
+        Some(f) => {
+            t!(lang, "throughline-communities-source-failed-for", &r.wiki, &f.file, &f.reason)
+        }
         None => t!(lang, "throughline-communities-no-data-for", &r.wiki),
     }
 }
@@ -196,9 +198,9 @@ fn definition_table(lang: Lang, model: &model::Model, s: &Summary, def: &Definit
         (t!(lang, "throughline-communities-col-surviving"), true),
     ];
     cols.extend(
-        def.windows
-            .iter()
-            .map(|w| (t!(lang, "throughline-communities-col-retained", window_label(lang, w)), true)),
+        def.windows.iter().map(|w| {
+            (t!(lang, "throughline-communities-col-retained", window_label(lang, w)), true)
+        }),
     );
     cols.push((t!(lang, "throughline-communities-col-cost-per-retained"), true));
     let cols: Vec<(&str, bool)> = cols.iter().map(|(c, n)| (c.as_str(), *n)).collect();

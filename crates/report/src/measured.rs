@@ -8,8 +8,8 @@ use model::Date;
 pub use analysis::{EvaluationShown, Measured};
 
 use crate::page::{
-    Arg, Col, Lang, Markup, Rows, f1, figure, html, leaf, mark, mark_words, meaning, num, percent,
-    rich, signed, t, table, table_note, warn,
+    Arg, Col, Lang, Markup, Rows, f1, figure, html, leaf, mark, mark_words, meaning, num, rich,
+    signed, t, table, table_note, warn,
 };
 
 const LINE: &str = "#1f5f99";
@@ -139,7 +139,7 @@ fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
         @if let (Some(fc), Some(&(d, v))) = (&k.forecast, k.history.last()) {
             polygon points=(f.points([(day(d), v), (day(fc.date), fc.high), (day(fc.date), fc.low)])) fill=(LINE) fill-opacity="0.15" {
                 title {
-                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(lang, fc.low)) " to " (num(lang, fc.high))
+                    (t!(lang, "throughline-checkin-forecast-interval", lang.decimal(fc.level * 100.0, 0), num(lang, fc.low), num(lang, fc.high)))
                 }
             }
             (f.polyline(&[(day(d), v), (day(fc.date), fc.mean)], LINE, true))
@@ -154,7 +154,7 @@ fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
                 ("stroke", &MUTED),
                 ("stroke-dasharray", &"2 3"),
             ]))
-            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(lang, b.value)) }
+            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { (t!(lang, "throughline-checkin-chart-baseline", num(lang, b.value))) }
         }
         @if pts.len() > 1 { (f.polyline(&pts, LINE, false)) }
         @for &(x, y) in &pts {
@@ -163,12 +163,25 @@ fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
         @if let Some(t) = &k.target {
             @let (x, y) = (f.x(day(t.date)), f.y(t.value));
             path d=(format!("M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z", y - 6.0, x + 6.0, y + 6.0, x - 6.0)) fill=(TARGET) {
-                title { "target " (num(lang, t.value)) " by " (t.date) }
+                title { (t!(lang, "throughline-checkin-chart-target-by", num(lang, t.value), t.date.to_string())) }
             }
-            text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { "target" }
+            text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { (t!(lang, "throughline-checkin-chart-target")) }
         }
     };
-    Some(chart(&format!("{}: history, baseline, forecast and target", k.name), content))
+    Some(chart(&t!(lang, "throughline-checkin-chart-label", &k.name), content))
+}
+
+/// A key result's computed status in the page's language (the words of
+/// [`evaluate::trend::Status`]).
+fn status_word(lang: Lang, s: evaluate::trend::Status) -> String {
+    use evaluate::trend::Status;
+    match s {
+        Status::Met => t!(lang, "throughline-checkin-met"),
+        Status::OnTrack => t!(lang, "throughline-light-on-track"),
+        Status::AtRisk => t!(lang, "throughline-light-at-risk"),
+        Status::OffTrack => t!(lang, "throughline-light-off-track"),
+        Status::NoData => t!(lang, "throughline-light-no-data"),
+    }
 }
 
 fn status_class(k: &KeyResult) -> &'static str {
@@ -190,22 +203,28 @@ fn planned_part(lang: Lang, k: &KeyResult) -> Markup {
     html! {
         @if let Some(t) = &k.trend {
             p {
-                "Forecast = the trend's " (num(lang, t.mean)) " " (unit) " + the plan's "
-                (num(lang, pl.mean)) " " (unit) " (sd " (num(lang, pl.sd)) ") from work shipping by the target date."
+                (t!(lang, "throughline-checkin-forecast-sum", num(lang, t.mean), unit, num(lang, pl.mean), num(lang, pl.sd)))
             }
         }
         p {
-            "Carried by: "
-            @if pl.carriers.is_empty() { "nothing in the plan reaches it." }
+            (t!(lang, "throughline-checkin-carried-by")) " "
+            @if pl.carriers.is_empty() { (t!(lang, "throughline-checkin-carried-by-nothing")) }
             @for (n, c) in pl.carriers.iter().enumerate() {
                 @if n > 0 { ", " }
                 a href={ "initiatives/" (c.id) ".html" } { (c.id) }
-                " (" (num(lang, c.expected_change)) " " (unit) ", ships " (c.ships) ", "
-                (match c.counted {
-                    Counted::InForecast => "in the forecast",
-                    Counted::InData => "already in the data",
-                    Counted::AfterTarget => "too late for the target date",
-                })
+                " ("
+                (t!(
+                    lang,
+                    "throughline-checkin-carrier",
+                    num(lang, c.expected_change),
+                    unit,
+                    c.ships.to_string(),
+                    match c.counted {
+                        Counted::InForecast => t!(lang, "throughline-checkin-in-forecast"),
+                        Counted::InData => t!(lang, "throughline-checkin-in-data"),
+                        Counted::AfterTarget => t!(lang, "throughline-checkin-too-late"),
+                    }
+                ))
                 ")"
             }
         }
@@ -248,9 +267,9 @@ fn checkin_row(
                 // The team's call, with the computed status beside it: a disagreement shown,
                 // not hidden.
                 Some(t) => td class=(team_status_class(t)) {
-                    (t!(lang, "throughline-checkin-team-computed", team_status_word(lang, t), k.status.to_string()))
+                    (t!(lang, "throughline-checkin-team-computed", team_status_word(lang, t), status_word(lang, k.status)))
                 },
-                None => td class=(status_class(k)) { (k.status) },
+                None => td class=(status_class(k)) { (status_word(lang, k.status)) },
             }
         }
     }
@@ -338,7 +357,15 @@ pub(crate) fn checkin_body(
             }
         };
     };
-    let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
+    // In the order of the statuses' English words, as `CheckIn::counts` keeps them.
+    let counts: Vec<String> = ci
+        .counts()
+        .iter()
+        .filter_map(|(word, n)| {
+            let k = ci.key_results.iter().find(|k| k.status.to_string() == *word)?;
+            Some(t!(lang, "throughline-checkin-count", *n, status_word(lang, k.status)))
+        })
+        .collect();
     let heads = [
         t!(lang, "throughline-ws-checkin-key-result"),
         t!(lang, "throughline-col-baseline"),
@@ -394,17 +421,26 @@ pub(crate) fn checkin_body(
     html! {
         h1 { (t!(lang, "throughline-checkin-title", ci.quarter.to_string())) }
         p {
-            "Data up to " (ci.as_of) ". Status rule: " strong { "met" }
-            " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline, plus the saved plan's expected change from work shipping after this check-in and before the target date) gives the probability of meeting the target by its date: "
-            strong { "on track" } " ≥ 50%, " strong { "at risk" } " 10–50%, " strong { "off track" }
-            " below 10%. " strong { "No data" } " means nothing was measured, never zero."
+            @let word = |text: String| html! { strong { (text) } };
+            (rich(
+                lang,
+                "throughline-checkin-status-rule",
+                &[Arg::Text(ci.as_of.to_string()), Arg::Slot, Arg::Slot, Arg::Slot, Arg::Slot, Arg::Slot],
+                &[
+                    (2, word(t!(lang, "throughline-checkin-met"))),
+                    (3, word(t!(lang, "throughline-light-on-track"))),
+                    (4, word(t!(lang, "throughline-light-at-risk"))),
+                    (5, word(t!(lang, "throughline-light-off-track"))),
+                    (6, word(t!(lang, "throughline-checkin-rule-no-data"))),
+                ],
+            ))
         }
         p { strong { (counts.join(", ")) } }
         (table_note(lang, ci.provenances(), Rows::KeyResults))
         (tables)
         @for k in &ci.key_results {
             section id=(k.indicator) {
-                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(lang, k.provenance)) }
+                h2 { (k.name) " " span class=(status_class(k)) { (status_word(lang, k.status)) } (mark(lang, k.provenance)) }
                 @match rba_chart(lang, k) {
                     None => p { (t!(lang, "throughline-checkin-nothing-to-draw")) },
                     Some(chart) => (figure(&chart, &t!(
