@@ -522,6 +522,21 @@ mod tests {
     }
 
     #[test]
+    fn the_table_note_says_in_english_what_the_terminal_says() {
+        use Provenance::{Illustrative, Measured, Synthetic};
+        for rows in [vec![Synthetic, Measured], vec![Illustrative, Synthetic, Measured, Synthetic]]
+        {
+            let english = model::provenance::table_note(rows.iter().copied(), "communities");
+            let page = table_note(Lang::EN, rows.iter().copied(), Rows::Communities).into_string();
+            assert_eq!(page, warn(&english.unwrap_or_default()).into_string());
+        }
+        assert_eq!(table_note(Lang::EN, [Measured], Rows::KeyResults).into_string(), "");
+        let de = Lang::from_code("de").unwrap_or_default();
+        let note = table_note(de, [Synthetic, Measured], Rows::KeyResults).into_string();
+        assert!(note.contains("1 von 2 Schlüsselergebnissen ist als synthetische Daten"), "{note}");
+    }
+
+    #[test]
     fn only_web_links_leave_the_site() {
         assert_eq!(outside_link("javascript:alert(1)", "x").into_string(), "<a href=\"#\">x</a>");
         assert_eq!(
