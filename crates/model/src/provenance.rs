@@ -125,16 +125,37 @@ pub fn model_note(data: Provenance) -> Option<String> {
     Some(format!("The model's own figures are marked {}. {meaning}", data.mark()?))
 }
 
+/// What a table note says, before it is worded: how many rows are marked, of how many, and
+/// which marks occur. Front ends in other languages word it themselves ([`table_note`] is the
+/// English).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marked {
+    /// Rows whose data are not measured.
+    pub marked: usize,
+    /// All rows.
+    pub rows: usize,
+    /// The provenances that occur besides measured, each once, real first.
+    pub marks: Vec<Provenance>,
+}
+
+/// How many of `rows` carry the mark, and which marks; `None` when no row does.
+pub fn marked(rows: impl IntoIterator<Item = Provenance>) -> Option<Marked> {
+    let rows: Vec<Provenance> = rows.into_iter().collect();
+    let mut marks: Vec<Provenance> = rows.iter().copied().filter(|p| !p.is_measured()).collect();
+    let marked = marks.len();
+    marks.sort();
+    marks.dedup();
+    (marked > 0).then_some(Marked { marked, rows: rows.len(), marks })
+}
+
 /// The sentence above a table whose rows may carry the mark: how many of the rows (`what`, in
 /// the plural) are marked, with which marks, and what they mean. `None` when no row is marked.
 pub fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> Option<String> {
-    let rows: Vec<Provenance> = rows.into_iter().collect();
-    let caveat = caveat(rows.iter().copied())?;
-    let mut marks: Vec<&str> = rows.iter().filter_map(|p| p.mark()).collect();
-    let marked = marks.len();
+    let m = marked(rows)?;
+    let caveat = caveat(m.marks.iter().copied())?;
+    let mut marks: Vec<&str> = m.marks.iter().filter_map(|p| p.mark()).collect();
     marks.sort_unstable();
-    marks.dedup();
-    Some(format!("{marked} of {} {what} are marked {}. {caveat}", rows.len(), marks.join(" or ")))
+    Some(format!("{} of {} {what} are marked {}. {caveat}", m.marked, m.rows, marks.join(" or ")))
 }
 
 #[cfg(test)]
@@ -168,6 +189,15 @@ mod tests {
         assert!(both.starts_with("Synthetic data are generated"), "{both}");
         assert!(both.contains(" Illustrative data are made up"), "{both}");
         assert_eq!(table_note([Provenance::Measured], "rows"), None);
+        assert_eq!(marked([Provenance::Measured]), None);
+        assert_eq!(
+            marked([Provenance::Illustrative, Provenance::Measured, Provenance::Synthetic]),
+            Some(Marked {
+                marked: 2,
+                rows: 3,
+                marks: vec![Provenance::Synthetic, Provenance::Illustrative]
+            })
+        );
         let note = table_note(
             [Provenance::Synthetic, Provenance::Measured, Provenance::Synthetic],
             "key results",

@@ -2,19 +2,98 @@
 //! coverage next to the numbers, totals without double counting, and positive deviance as an
 //! interval chart (observed share with its interval against the expected share).
 
-use communities::definition::Definition;
+use communities::definition::{Anchor, Definition, Window};
+use communities::deviance::Expectation;
 use communities::metrics::Outcome;
 use communities::summary::{Row, Summary};
 
-use crate::page::{Lang, Markup, html, leaf, mark, num, outside_link, t, table, table_note};
+use crate::page::{
+    Arg, Lang, Markup, Rows, html, leaf, mark, num, outside_link, percent, rich, signed, t, table,
+    table_note,
+};
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |s| format!("{:.0}%", 100.0 * s))
+fn pct(lang: Lang, v: Option<f64>) -> String {
+    v.map_or("–".into(), |s| percent(lang, 100.0 * s, 0))
+}
+
+/// A count in the language's digits, as [`Arg::Count`] writes the counts beside it.
+fn count(lang: Lang, n: u64) -> String {
+    lang.int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// Seconds in a day, as the definitions count their windows.
+const DAY: i64 = 86_400;
+
+/// How a window is read, in the page's language: the definition's own label
+/// ([`Window::label`]) worded from the window's anchor and bounds, the label as written when
+/// no wording fits.
+fn window_label(lang: Lang, w: &Window) -> String {
+    let days = |secs: i64| (secs + 1).div_euclid(DAY);
+    match (w.anchor, w.to) {
+        (Anchor::FirstEdit, _) => match w.key.as_str() {
+            "d7" => t!(lang, "throughline-window-days", 7),
+            "d30" => t!(lang, "throughline-window-days", 30),
+            "month2" => t!(lang, "throughline-window-second-month"),
+            "month6" => t!(lang, "throughline-window-months", 6),
+            "year1" => t!(lang, "throughline-window-years", 1),
+            _ => w.label.clone(),
+        },
+        (Anchor::End, None) => t!(lang, "throughline-window-after-end", days(w.from)),
+        // Rolling windows end a second before a whole day, surviving ones on it.
+        (Anchor::Registration, Some(to)) if (to + 1) % DAY == 0 => {
+            t!(lang, "throughline-window-active-within", w.min_edits, days(to))
+        }
+        (Anchor::Registration, Some(to)) => {
+            t!(lang, "throughline-window-surviving", days(w.from), to / DAY)
+        }
+        (Anchor::Start, Some(-1)) => {
+            t!(lang, "throughline-window-active-before", w.min_edits, -days(w.from))
+        }
+        _ => w.label.clone(),
+    }
+}
+
+/// The model behind the expected shares, in the page's language ([`Expectation::label`]).
+fn expectation_label(lang: Lang, e: Expectation) -> String {
+    match e {
+        Expectation::SizeAndCost => t!(lang, "throughline-communities-expect-size-cost"),
+        Expectation::Size => t!(lang, "throughline-communities-expect-size"),
+        Expectation::Pooled => t!(lang, "throughline-communities-expect-pooled"),
+    }
+}
+
+/// A Global Metrics 2014 figure's published wording, in the page's language
+/// ([`communities::global_metrics::METRICS`]); as published for a key without a message.
+fn global_metric(lang: Lang, key: &str, published: &str) -> String {
+    match key {
+        "active_editors" => t!(lang, "throughline-gm-active-editors"),
+        "new_editors" => t!(lang, "throughline-gm-new-editors"),
+        "individuals" => t!(lang, "throughline-gm-individuals"),
+        "media_in_articles" => t!(lang, "throughline-gm-media-in-articles"),
+        "articles" => t!(lang, "throughline-gm-articles"),
+        "bytes" => t!(lang, "throughline-gm-bytes"),
+        "learning_question" => t!(lang, "throughline-gm-learning-question"),
+        _ => published.to_string(),
+    }
+}
+
+/// Why a community's counts are missing, in the page's language: its wiki's source failed, or
+/// no data for its wiki was loaded (the reasons of [`Row::missing`]).
+fn missing_reason(lang: Lang, s: &Summary, r: &Row) -> String {
+    if r.missing.is_none() {
+        return t!(lang, "throughline-communities-no-data");
+    }
+    match s.failures.iter().find(|f| f.wiki.as_deref() == Some(r.wiki.as_str())) {
+        Some(f) => {
+            t!(lang, "throughline-communities-source-failed-for", &r.wiki, &f.file, &f.reason)
+        }
+        None => t!(lang, "throughline-communities-no-data-for", &r.wiki),
+    }
 }
 
 /// The deviance chart: one row per community, the interval as a bar, the share as a dot, the
 /// expectation as a tick. Positive deviants (the interval clears the tick) in blue.
-fn deviance_chart(s: &Summary) -> Markup {
+fn deviance_chart(lang: Lang, s: &Summary) -> Markup {
     let rows: Vec<_> = s.deviance.communities.iter().take(25).collect();
     if rows.is_empty() {
         return html! {};
@@ -23,10 +102,10 @@ fn deviance_chart(s: &Summary) -> Markup {
     let height = 30.0 + row_h * rows.len() as f64;
     let x = |v: f64| left + v.clamp(0.0, 1.0) * width;
     html! {
-        svg class="chart" role="img" aria-label="Second-month retention against expectation" viewBox={ "0 0 " (left + width + 20.0) " " (height) } width=(left + width + 20.0) height=(height) {
+        svg class="chart" role="img" aria-label=(t!(lang, "throughline-communities-chart-label")) viewBox={ "0 0 " (left + width + 20.0) " " (height) } width=(left + width + 20.0) height=(height) {
             @for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
                 (leaf("line", &[("x1", &x(t)), ("x2", &x(t)), ("y1", &14), ("y2", &(height - 4.0)), ("stroke", &"#ddd")]))
-                text x=(x(t)) y="10" font-size="10" text-anchor="middle" { (format_args!("{:.0}%", t * 100.0)) }
+                text x=(x(t)) y="10" font-size="10" text-anchor="middle" { (percent(lang, t * 100.0, 0)) }
             }
             @for (i, d) in rows.iter().enumerate() {
                 @let y = 26.0 + row_h * i as f64;
@@ -52,7 +131,7 @@ pub(crate) fn definitions(s: &Summary) -> Vec<&Definition> {
 }
 
 /// A community's row of metrics; "missing" across the row when its wiki's data were not loaded.
-fn metrics_row(lang: Lang, model: &model::Model, r: &Row) -> Markup {
+fn metrics_row(lang: Lang, model: &model::Model, s: &Summary, r: &Row) -> Markup {
     let currency = model.meta.currency.as_str();
     // Links that cite this community as evidence: where its numbers feed the model.
     let cited: Vec<String> = model
@@ -70,13 +149,13 @@ fn metrics_row(lang: Lang, model: &model::Model, r: &Row) -> Markup {
             th scope="row" {
                 (r.name) (mark(lang, r.provenance)) br;
                 small { (r.id) " · " (r.kind) " · " (r.wiki) }
-                @if !cited.is_empty() { br; small { "evidence for " (cited.join(", ")) } }
+                @if !cited.is_empty() { br; small { (t!(lang, "throughline-communities-evidence-for", cited.join(", "))) } }
             }
             td { (r.start) " – " (r.end) }
             @match &r.outcome {
                 Outcome::Missing => {
                     td colspan=(7 + r.definition.windows.len()) class="missing" {
-                        "missing: " (r.missing.as_deref().unwrap_or("no data was loaded")) " (unknown, not zero)"
+                        (t!(lang, "throughline-communities-missing", missing_reason(lang, s, r)))
                     }
                 }
                 Outcome::Measured { metrics: m, .. } => {
@@ -85,12 +164,12 @@ fn metrics_row(lang: Lang, model: &model::Model, r: &Row) -> Markup {
                     td class="num" { (m.edits) }
                     td class="num" { (num(lang, m.bytes_added as f64)) " / " (num(lang, m.bytes_removed as f64)) }
                     td class="num" { (m.pages_created) " / " (m.files_created) }
-                    td class="num" { (pct(r.surviving)) }
+                    td class="num" { (pct(lang, r.surviving)) }
                     @for (ret, share) in m.retention.iter().zip(&r.retention) {
                         td class="num" {
-                            (pct(*share))
-                            @if ret.pending > 0 { " " small { "+" (ret.pending) " pending" } }
-                            br; small { (ret.retained) " of " (ret.observed) }
+                            (pct(lang, *share))
+                            @if ret.pending > 0 { " " small { (t!(lang, "throughline-communities-pending", ret.pending)) } }
+                            br; small { (t!(lang, "throughline-communities-of", ret.retained, ret.observed)) }
                         }
                     }
                     td class="num" {
@@ -108,31 +187,39 @@ fn metrics_row(lang: Lang, model: &model::Model, r: &Row) -> Markup {
 /// One definition's table: its name, version, parameters and source above the rows measured
 /// with it, one column per window of the definition.
 fn definition_table(lang: Lang, model: &model::Model, s: &Summary, def: &Definition) -> Markup {
-    let mut cols: Vec<(String, bool)> = [
-        ("Community", false),
-        ("Window", false),
-        ("Participants", true),
-        ("New", true),
-        ("Edits", true),
-        ("Bytes + / −", true),
-        ("Pages / files", true),
-        ("Surviving", true),
-    ]
-    .iter()
-    .map(|&(c, n)| (c.to_string(), n))
-    .collect();
-    cols.extend(def.windows.iter().map(|w| (format!("Retained {}", w.label), true)));
-    cols.push(("Cost per retained".into(), true));
+    let mut cols: Vec<(String, bool)> = vec![
+        (t!(lang, "throughline-communities-col-community"), false),
+        (t!(lang, "throughline-communities-col-window"), false),
+        (t!(lang, "throughline-communities-col-participants"), true),
+        (t!(lang, "throughline-communities-col-new"), true),
+        (t!(lang, "throughline-communities-col-edits"), true),
+        (t!(lang, "throughline-communities-col-bytes"), true),
+        (t!(lang, "throughline-communities-col-pages-files"), true),
+        (t!(lang, "throughline-communities-col-surviving"), true),
+    ];
+    cols.extend(
+        def.windows.iter().map(|w| {
+            (t!(lang, "throughline-communities-col-retained", window_label(lang, w)), true)
+        }),
+    );
+    cols.push((t!(lang, "throughline-communities-col-cost-per-retained"), true));
     let cols: Vec<(&str, bool)> = cols.iter().map(|(c, n)| (c.as_str(), *n)).collect();
     html! {
         h2 id={ "definition-" (def.key) } { (def.title()) }
         p {
-            small { "Parameters: " (def.parameter_text()) " · source: " code { (def.source) } }
+            small {
+                (rich(
+                    lang,
+                    "throughline-communities-parameters",
+                    &[Arg::Text(def.parameter_text()), Arg::Slot],
+                    &[(2, html! { code { (def.source) } })],
+                ))
+            }
         }
         (table(
-            &format!("Metrics per community, {}", def.name),
+            &t!(lang, "throughline-communities-metrics-caption", def.name),
             &cols,
-            html! { @for r in s.communities.iter().filter(|r| r.definition == *def) { (metrics_row(lang, model, r)) } },
+            html! { @for r in s.communities.iter().filter(|r| r.definition == *def) { (metrics_row(lang, model, s, r)) } },
         ))
     }
 }
@@ -156,11 +243,20 @@ fn impact_tables(lang: Lang, s: &Summary) -> Markup {
         @if !rows.is_empty() {
             h2 id="impact" { (t!(lang, "throughline-communities-impact")) }
             p {
-                "Counted from each community's edits on its wiki (" code { "docs/communities.md" } ", \"Impact figures\"): articles created and improved (on Wikidata, items), bytes net and absolute, files uploaded and those an article shows (link dumps), views to the articles created (hourly pageview dumps)."
+                (rich(lang, "throughline-communities-impact-intro", &[Arg::Slot], &[(1, html! { code { "docs/communities.md" } })]))
             }
             (table(
-                "Impact figures per community",
-                &[("Community", false), ("Articles created", true), ("Improved", true), ("Bytes net", true), ("Bytes absolute", true), ("Files uploaded", true), ("In use in articles", true), ("Views to created", true)],
+                &t!(lang, "throughline-communities-impact-caption"),
+                &[
+                    (&t!(lang, "throughline-communities-col-community"), false),
+                    (&t!(lang, "throughline-communities-col-articles-created"), true),
+                    (&t!(lang, "throughline-communities-col-improved"), true),
+                    (&t!(lang, "throughline-communities-col-bytes-net"), true),
+                    (&t!(lang, "throughline-communities-col-bytes-absolute"), true),
+                    (&t!(lang, "throughline-communities-col-files-uploaded"), true),
+                    (&t!(lang, "throughline-communities-col-in-use"), true),
+                    (&t!(lang, "throughline-communities-col-views"), true),
+                ],
                 html! {
                     @for r in &rows {
                         @if let Outcome::Measured { metrics: m, .. } = &r.outcome {
@@ -182,11 +278,10 @@ fn impact_tables(lang: Lang, s: &Summary) -> Markup {
         @if !gm.is_empty() {
             h2 id="global-metrics" { "Global Metrics 2014" }
             p {
-                "The figures grantees reported from late 2014, in the published order ("
-                (outside_link("https://meta.wikimedia.org/wiki/Grants:Learning_patterns/Calculating_global_metrics", "Grants:Learning patterns/Calculating global metrics"))
-                "). The seventh, the learning question, is a written answer."
+                (rich(lang, "throughline-communities-gm-intro", &[Arg::Slot], &[(1, outside_link("https://meta.wikimedia.org/wiki/Grants:Learning_patterns/Calculating_global_metrics", "Grants:Learning patterns/Calculating global metrics"))]))
             }
-            @let cols: Vec<(&str, bool)> = std::iter::once(("Community", false)).chain(communities::global_metrics::METRICS.iter().map(|(_, w)| (*w, true))).collect();
+            @let heads: Vec<(String, bool)> = std::iter::once((t!(lang, "throughline-communities-col-community"), false)).chain(communities::global_metrics::METRICS.iter().map(|(k, w)| (global_metric(lang, k, w), true))).collect();
+            @let cols: Vec<(&str, bool)> = heads.iter().map(|(c, n)| (c.as_str(), *n)).collect();
             (table(
                 "Global Metrics 2014",
                 &cols,
@@ -197,7 +292,7 @@ fn impact_tables(lang: Lang, s: &Summary) -> Markup {
                             @for f in r.figures {
                                 td class="num" { @match f { Some(v) => (v), None => "–" } }
                             }
-                            td { "written by the organisers" }
+                            td { (t!(lang, "throughline-communities-gm-written")) }
                         }
                     }
                 },
@@ -215,57 +310,78 @@ pub(crate) fn communities_body(
     let intro = html! {
         h1 { (t!(lang, "throughline-nav-communities")) }
         p {
-            "Campaigns, events, courses and hashtags measured from the public MediaWiki history dumps with one written definition per metric ("
-            code { "docs/communities.md" }
-            "). A wiki whose data was not loaded is shown as missing, never as zero; retention windows that end after the data are pending, not low."
+            (rich(lang, "throughline-communities-intro", &[Arg::Slot], &[(1, html! { code { "docs/communities.md" } })]))
         }
     };
     let Some(s) = summary else {
-        return html! { (intro) p { "The model defines no communities." } };
+        return html! { (intro) p { (t!(lang, "throughline-communities-none-defined")) } };
     };
-    let coverage: Vec<String> = s.coverage.iter().map(|(w, d)| format!("{w} up to {d}")).collect();
+    let coverage: Vec<String> = s
+        .coverage
+        .iter()
+        .map(|(w, d)| t!(lang, "throughline-communities-up-to", w, d.to_string()))
+        .collect();
     let t = &s.totals;
     let d = &s.deviance;
     html! {
         (intro)
         p {
-            "Counted by the " (s.engine) " engine · data: "
-            @if coverage.is_empty() { "none loaded" } @else { (coverage.join(", ")) }
-            "."
+            (t!(
+                lang,
+                "throughline-communities-counted-by",
+                s.engine.to_string(),
+                if coverage.is_empty() { t!(lang, "throughline-communities-none-loaded") } else { coverage.join(", ") }
+            ))
         }
         @for f in &s.failures {
             p class="warn" {
-                "Source failed: " code { (f.file) } " (" (f.wiki.as_deref().unwrap_or("wiki unknown")) "): " (f.reason)
-                ". Its communities are shown as missing; every other wiki is measured."
+                (rich(
+                    lang,
+                    "throughline-communities-source-failed",
+                    &[
+                        Arg::Slot,
+                        Arg::Text(f.wiki.clone().unwrap_or_else(|| t!(lang, "throughline-communities-wiki-unknown"))),
+                        Arg::Text(f.reason.clone()),
+                    ],
+                    &[(1, html! { code { (f.file) } })],
+                ))
             }
         }
-        (table_note(s.communities.iter().map(|r| r.provenance), "communities"))
+        (table_note(lang, s.communities.iter().map(|r| r.provenance), Rows::Communities))
         @for def in definitions(s) {
             (definition_table(lang, model, s, def))
         }
         (impact_tables(lang, s))
         @if s.communities.iter().any(|r| matches!(r.outcome, Outcome::Measured { .. })) {
             p {
-                "Across all communities: " strong { (t.participants) } " people (" (t.participants_summed)
-                " if each community's participants were summed), " (t.new_contributors) " new contributors, "
-                strong { (t.edits) } " edits (" (t.edits_summed) " summed). Each person and edit is counted once."
+                (rich(
+                    lang,
+                    "throughline-communities-totals",
+                    &[Arg::Slot, Arg::from(t.participants_summed), Arg::from(t.new_contributors), Arg::Slot, Arg::from(t.edits_summed)],
+                    &[(1, html! { strong { (count(lang, t.participants)) } }), (4, html! { strong { (count(lang, t.edits)) } })],
+                ))
             }
         } @else {
-            p { "No community was measured: totals are unknown, not zero." }
+            p { (t!(lang, "throughline-communities-no-totals")) }
         }
         h2 id="deviance" { (t!(lang, "throughline-communities-deviance")) }
         @if d.communities.is_empty() {
-            p { "No community has observable second-month retention yet." }
+            p { (t!(lang, "throughline-communities-no-retention")) }
         } @else {
             p {
-                "Second-month retention of new contributors against the share expected for a community of its size and cost (logistic regression on the other communities; expectation: "
-                (d.expectation.label()) "). Bars are " (format_args!("{:.0}", 100.0 * d.level))
-                "% exact (Clopper–Pearson) intervals, dots the observed share, ticks the expectation. Ranked by the interval's lower end minus the expectation, so a small community with one lucky participant does not top the list. Communities in blue beat the expectation beyond their uncertainty: look at what they do."
+                (t!(lang, "throughline-communities-deviance-intro", expectation_label(lang, d.expectation), lang.decimal(100.0 * d.level, 0)))
             }
-            figure { (deviance_chart(s)) }
+            figure { (deviance_chart(lang, s)) }
             (table(
-                "Ranking",
-                &[("Community", false), ("Share", true), ("Interval", true), ("Expected", true), ("Margin", true), ("Observed", true)],
+                &t!(lang, "throughline-communities-ranking"),
+                &[
+                    (&t!(lang, "throughline-communities-col-community"), false),
+                    (&t!(lang, "throughline-communities-col-share"), true),
+                    (&t!(lang, "throughline-communities-col-interval"), true),
+                    (&t!(lang, "throughline-communities-col-expected"), true),
+                    (&t!(lang, "throughline-communities-col-margin"), true),
+                    (&t!(lang, "throughline-communities-col-observed"), true),
+                ],
                 html! {
                     @for c in &d.communities {
                         @let provenance = s.communities.iter().find(|r| r.id == c.id).map_or(model::Provenance::Measured, |r| r.provenance);
@@ -275,15 +391,31 @@ pub(crate) fn communities_body(
                                 @if c.is_positive() { " ★" }
                                 (mark(lang, provenance))
                             }
-                            td class="num" { (pct(Some(c.share))) }
-                            td class="num" { (pct(Some(c.low))) " – " (pct(Some(c.high))) }
-                            td class="num" { (pct(Some(c.expected))) }
-                            td class="num" { (format_args!("{:+.2}", c.margin)) }
+                            td class="num" { (pct(lang, Some(c.share))) }
+                            td class="num" { (pct(lang, Some(c.low))) " – " (pct(lang, Some(c.high))) }
+                            td class="num" { (pct(lang, Some(c.expected))) }
+                            td class="num" { (signed(lang, c.margin, 2)) }
                             td class="num" { (c.observed) }
                         }
                     }
                 },
             ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_window_reads_in_english_as_its_definition_labels_it() {
+        for p in model::MetricPreset::ALL {
+            let preset = model::CommunityDefinition::preset(p);
+            let Ok(def) = Definition::of(&preset) else { panic!("{p:?} lowers") };
+            for w in &def.windows {
+                assert_eq!(window_label(Lang::EN, w), w.label, "{p:?}");
+            }
         }
     }
 }

@@ -8,7 +8,8 @@ use model::Date;
 pub use analysis::{EvaluationShown, Measured};
 
 use crate::page::{
-    Col, Lang, Markup, f1, figure, html, leaf, mark, num, t, table, table_note, warn,
+    Arg, Col, Lang, Markup, Rows, f1, figure, html, leaf, mark, mark_words, meaning, num, rich,
+    signed, t, table, table_note, warn,
 };
 
 const LINE: &str = "#1f5f99";
@@ -138,7 +139,7 @@ fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
         @if let (Some(fc), Some(&(d, v))) = (&k.forecast, k.history.last()) {
             polygon points=(f.points([(day(d), v), (day(fc.date), fc.high), (day(fc.date), fc.low)])) fill=(LINE) fill-opacity="0.15" {
                 title {
-                    (format_args!("{:.0}", fc.level * 100.0)) "% forecast interval: " (num(lang, fc.low)) " to " (num(lang, fc.high))
+                    (t!(lang, "throughline-checkin-forecast-interval", lang.decimal(fc.level * 100.0, 0), num(lang, fc.low), num(lang, fc.high)))
                 }
             }
             (f.polyline(&[(day(d), v), (day(fc.date), fc.mean)], LINE, true))
@@ -153,7 +154,7 @@ fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
                 ("stroke", &MUTED),
                 ("stroke-dasharray", &"2 3"),
             ]))
-            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { "baseline " (num(lang, b.value)) }
+            text x=(f1(LEFT + 4.0)) y=(f1(f.y(b.value) - 3.0)) fill=(MUTED) { (t!(lang, "throughline-checkin-chart-baseline", num(lang, b.value))) }
         }
         @if pts.len() > 1 { (f.polyline(&pts, LINE, false)) }
         @for &(x, y) in &pts {
@@ -162,12 +163,25 @@ fn rba_chart(lang: Lang, k: &KeyResult) -> Option<Markup> {
         @if let Some(t) = &k.target {
             @let (x, y) = (f.x(day(t.date)), f.y(t.value));
             path d=(format!("M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z", y - 6.0, x + 6.0, y + 6.0, x - 6.0)) fill=(TARGET) {
-                title { "target " (num(lang, t.value)) " by " (t.date) }
+                title { (t!(lang, "throughline-checkin-chart-target-by", num(lang, t.value), t.date.to_string())) }
             }
-            text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { "target" }
+            text x=(f1(x - 8.0)) y=(f1(y - 6.0)) text-anchor="end" fill=(TARGET) { (t!(lang, "throughline-checkin-chart-target")) }
         }
     };
-    Some(chart(&format!("{}: history, baseline, forecast and target", k.name), content))
+    Some(chart(&t!(lang, "throughline-checkin-chart-label", &k.name), content))
+}
+
+/// A key result's computed status in the page's language (the words of
+/// [`evaluate::trend::Status`]).
+fn status_word(lang: Lang, s: evaluate::trend::Status) -> String {
+    use evaluate::trend::Status;
+    match s {
+        Status::Met => t!(lang, "throughline-checkin-met"),
+        Status::OnTrack => t!(lang, "throughline-light-on-track"),
+        Status::AtRisk => t!(lang, "throughline-light-at-risk"),
+        Status::OffTrack => t!(lang, "throughline-light-off-track"),
+        Status::NoData => t!(lang, "throughline-light-no-data"),
+    }
 }
 
 fn status_class(k: &KeyResult) -> &'static str {
@@ -189,22 +203,28 @@ fn planned_part(lang: Lang, k: &KeyResult) -> Markup {
     html! {
         @if let Some(t) = &k.trend {
             p {
-                "Forecast = the trend's " (num(lang, t.mean)) " " (unit) " + the plan's "
-                (num(lang, pl.mean)) " " (unit) " (sd " (num(lang, pl.sd)) ") from work shipping by the target date."
+                (t!(lang, "throughline-checkin-forecast-sum", num(lang, t.mean), unit, num(lang, pl.mean), num(lang, pl.sd)))
             }
         }
         p {
-            "Carried by: "
-            @if pl.carriers.is_empty() { "nothing in the plan reaches it." }
+            (t!(lang, "throughline-checkin-carried-by")) " "
+            @if pl.carriers.is_empty() { (t!(lang, "throughline-checkin-carried-by-nothing")) }
             @for (n, c) in pl.carriers.iter().enumerate() {
                 @if n > 0 { ", " }
                 a href={ "initiatives/" (c.id) ".html" } { (c.id) }
-                " (" (num(lang, c.expected_change)) " " (unit) ", ships " (c.ships) ", "
-                (match c.counted {
-                    Counted::InForecast => "in the forecast",
-                    Counted::InData => "already in the data",
-                    Counted::AfterTarget => "too late for the target date",
-                })
+                " ("
+                (t!(
+                    lang,
+                    "throughline-checkin-carrier",
+                    num(lang, c.expected_change),
+                    unit,
+                    c.ships.to_string(),
+                    match c.counted {
+                        Counted::InForecast => t!(lang, "throughline-checkin-in-forecast"),
+                        Counted::InData => t!(lang, "throughline-checkin-in-data"),
+                        Counted::AfterTarget => t!(lang, "throughline-checkin-too-late"),
+                    }
+                ))
                 ")"
             }
         }
@@ -247,9 +267,9 @@ fn checkin_row(
                 // The team's call, with the computed status beside it: a disagreement shown,
                 // not hidden.
                 Some(t) => td class=(team_status_class(t)) {
-                    (t!(lang, "throughline-checkin-team-computed", team_status_word(lang, t), k.status.to_string()))
+                    (t!(lang, "throughline-checkin-team-computed", team_status_word(lang, t), status_word(lang, k.status)))
                 },
-                None => td class=(status_class(k)) { (k.status) },
+                None => td class=(status_class(k)) { (status_word(lang, k.status)) },
             }
         }
     }
@@ -337,7 +357,15 @@ pub(crate) fn checkin_body(
             }
         };
     };
-    let counts: Vec<String> = ci.counts().iter().map(|(k, v)| format!("{v} {k}")).collect();
+    // In the order of the statuses' English words, as `CheckIn::counts` keeps them.
+    let counts: Vec<String> = ci
+        .counts()
+        .iter()
+        .filter_map(|(word, n)| {
+            let k = ci.key_results.iter().find(|k| k.status.to_string() == *word)?;
+            Some(t!(lang, "throughline-checkin-count", *n, status_word(lang, k.status)))
+        })
+        .collect();
     let heads = [
         t!(lang, "throughline-ws-checkin-key-result"),
         t!(lang, "throughline-col-baseline"),
@@ -393,17 +421,26 @@ pub(crate) fn checkin_body(
     html! {
         h1 { (t!(lang, "throughline-checkin-title", ci.quarter.to_string())) }
         p {
-            "Data up to " (ci.as_of) ". Status rule: " strong { "met" }
-            " when the latest value meets the target; otherwise the forecast (a linear trend with AR(1) errors through the values since the baseline, plus the saved plan's expected change from work shipping after this check-in and before the target date) gives the probability of meeting the target by its date: "
-            strong { "on track" } " ≥ 50%, " strong { "at risk" } " 10–50%, " strong { "off track" }
-            " below 10%. " strong { "No data" } " means nothing was measured, never zero."
+            @let word = |text: String| html! { strong { (text) } };
+            (rich(
+                lang,
+                "throughline-checkin-status-rule",
+                &[Arg::Text(ci.as_of.to_string()), Arg::Slot, Arg::Slot, Arg::Slot, Arg::Slot, Arg::Slot],
+                &[
+                    (2, word(t!(lang, "throughline-checkin-met"))),
+                    (3, word(t!(lang, "throughline-light-on-track"))),
+                    (4, word(t!(lang, "throughline-light-at-risk"))),
+                    (5, word(t!(lang, "throughline-light-off-track"))),
+                    (6, word(t!(lang, "throughline-checkin-rule-no-data"))),
+                ],
+            ))
         }
         p { strong { (counts.join(", ")) } }
-        (table_note(ci.provenances(), "key results"))
+        (table_note(lang, ci.provenances(), Rows::KeyResults))
         (tables)
         @for k in &ci.key_results {
             section id=(k.indicator) {
-                h2 { (k.name) " " span class=(status_class(k)) { (k.status) } (mark(lang, k.provenance)) }
+                h2 { (k.name) " " span class=(status_class(k)) { (status_word(lang, k.status)) } (mark(lang, k.provenance)) }
                 @match rba_chart(lang, k) {
                     None => p { (t!(lang, "throughline-checkin-nothing-to-draw")) },
                     Some(chart) => (figure(&chart, &t!(
@@ -464,10 +501,10 @@ fn effect_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
         (f.polyline(&obs, LINE, false))
         @if let Some(d) = ev.deployed {
             (f.deployed(d))
-            text x=(f1(f.x(day(d)) + 4.0)) y=(f1(TOP + 10.0)) fill=(TARGET) { "deployed " (d) }
+            text x=(f1(f.x(day(d)) + 4.0)) y=(f1(TOP + 10.0)) fill=(TARGET) { (t!(lang, "throughline-eval-deployed", d.to_string())) }
         }
     };
-    Some(chart(&format!("{}: observed and without the change", ev.indicator), content))
+    Some(chart(&t!(lang, "throughline-eval-effect-chart", &ev.indicator), content))
 }
 
 /// The effect by period: the treated series' effect with its pointwise band, each placebo's
@@ -500,7 +537,7 @@ fn effect_path_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
         @if let Some(ps) = &est.placebos {
             @for u in &ps.units {
                 polyline points=(f.points(xs.iter().copied().zip(u.path.iter().copied()))) fill="none" stroke=(MUTED) stroke-opacity="0.5" stroke-width="1" {
-                    title { "placebo: " (u.name) }
+                    title { (t!(lang, "throughline-eval-placebo", &u.name)) }
                 }
             }
         }
@@ -516,22 +553,38 @@ fn effect_path_chart(lang: Lang, ev: &EvaluationShown) -> Option<Markup> {
         @if let Some(d) = ev.deployed { (f.deployed(d)) }
     };
     Some(chart(
-        &format!(
-            "{}: effect by period with its {:.0}% band, and placebos",
-            ev.indicator,
-            est.level * 100.0
-        ),
+        &t!(lang, "throughline-eval-path-chart", &ev.indicator, lang.decimal(est.level * 100.0, 0)),
         content,
     ))
 }
 
-fn strength_word(s: model::Strength) -> &'static str {
+/// An evidence strength as the design's verdict names it, in the page's language.
+fn strength_word(lang: Lang, s: model::Strength) -> String {
     match s {
-        model::Strength::Strong => "strong",
-        model::Strength::Moderate => "moderate",
-        model::Strength::Weak => "weak",
-        model::Strength::Anecdotal => "anecdotal",
+        model::Strength::Strong => t!(lang, "throughline-eval-strong"),
+        model::Strength::Moderate => t!(lang, "throughline-eval-moderate"),
+        model::Strength::Weak => t!(lang, "throughline-eval-weak"),
+        model::Strength::Anecdotal => t!(lang, "throughline-eval-anecdotal"),
     }
+}
+
+/// An estimator's name as the page shows it ([`evaluate::Method`]'s words, in the page's
+/// language).
+fn method_name(lang: Lang, m: evaluate::Method) -> String {
+    use evaluate::Method;
+    match m {
+        Method::InterruptedTimeSeries => t!(lang, "throughline-eval-method-its"),
+        Method::DifferenceInDifferences => t!(lang, "throughline-eval-method-did"),
+        Method::SyntheticControl => t!(lang, "throughline-eval-method-synth"),
+        Method::SyntheticControlClassic => t!(lang, "throughline-eval-method-synth-classic"),
+        Method::SyntheticDid => t!(lang, "throughline-eval-method-sdid"),
+        Method::TwoGroup => t!(lang, "throughline-eval-method-two-group"),
+    }
+}
+
+/// A p-value as the page writes it: three decimals, in the language's digits.
+fn p_value(lang: Lang, p: f64) -> String {
+    lang.decimal(p, 3)
 }
 
 /// Whether the data are real (from the store's provenance of the series used), the design's
@@ -542,33 +595,39 @@ fn design_paragraph(lang: Lang, ev: &EvaluationShown) -> Markup {
     // One paragraph for the design checks: in-space placebos, then the in-time placebo.
     let mut checks = Vec::new();
     if let Some(p) = &est.placebos {
-        checks.push(format!(
-            "In-space placebos: each of the {} comparison series treated in turn; the treated series' post/pre RMSPE ratio ({}) ranks {} of {} (p = {:.3}).",
+        checks.push(t!(
+            lang,
+            "throughline-eval-in-space",
             p.units.len(),
             num(lang, p.ratio),
             p.rank,
             p.units.len() + 1,
-            p.p_value
+            p_value(lang, p.p_value)
         ));
     }
     if let Some(t) = &est.in_time {
-        checks.push(format!(
-            "In-time placebo (a fake deployment on {}): {} ({:.0}% interval {} to {}, p = {:.3}).",
-            t.date,
+        checks.push(t!(
+            lang,
+            "throughline-eval-in-time",
+            t.date.to_string(),
             num(lang, t.effect),
-            est.level * 100.0,
+            lang.decimal(est.level * 100.0, 0),
             num(lang, t.low),
             num(lang, t.high),
-            t.p_value
+            p_value(lang, t.p_value)
         ));
     }
     html! {
-        @if let (Some(m), Some(caveat)) = (ev.data.mark(), model::provenance::caveat([ev.data])) {
-            p class="warn" { strong { "On " (m) "." } " " (caveat) }
+        @if let (Some(m), Some(caveat)) = (mark_words(lang, ev.data), meaning(lang, ev.data)) {
+            p class="warn" { strong { (t!(lang, "throughline-eval-on-data", m)) } " " (caveat) }
         }
         p {
-            "Evidence strength from the design: " strong { (strength_word(j.strength)) }
-            @if j.reasons.is_empty() { "." } @else { ", because:" }
+            @let word = html! { strong { (strength_word(lang, j.strength)) } };
+            @if j.reasons.is_empty() {
+                (rich(lang, "throughline-eval-strength", &[Arg::Slot], &[(1, word)]))
+            } @else {
+                (rich(lang, "throughline-eval-strength-because", &[Arg::Slot], &[(1, word)]))
+            }
         }
         @if !j.reasons.is_empty() { ul { @for r in &j.reasons { li { (r) } } } }
         @if !checks.is_empty() { p { (checks.join(" ")) } }
@@ -577,7 +636,7 @@ fn design_paragraph(lang: Lang, ev: &EvaluationShown) -> Markup {
 
 fn dist(lang: Lang, d: &model::Distribution) -> String {
     let (lo, hi) = (simulate::sampler::quantile(d, 0.05), simulate::sampler::quantile(d, 0.95));
-    format!("mean {} (90%: {} – {})", num(lang, d.mean()), num(lang, lo), num(lang, hi))
+    t!(lang, "throughline-eval-distribution", num(lang, d.mean()), num(lang, lo), num(lang, hi))
 }
 
 /// One evaluation: the estimate, the design's verdict, the charts, the details and the link
@@ -586,29 +645,43 @@ fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
     let est = &ev.estimate;
     html! {
         section id=(ev.initiative) {
-            h2 { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } " on " (ev.indicator) (mark(lang, ev.data)) }
+            h2 {
+                (rich(
+                    lang,
+                    "throughline-eval-heading",
+                    &[Arg::Slot, Arg::Text(ev.indicator.to_string())],
+                    &[(1, html! { a href={ "initiatives/" (ev.initiative) ".html" } { (ev.initiative) } })],
+                ))
+                (mark(lang, ev.data))
+            }
             p {
-                (est.method) ": " strong { (num(lang, est.effect)) } " per period"
-                @if let Some(r) = est.relative() { (format_args!(" ({:+.1}%)", r * 100.0)) }
-                ", " (format_args!("{:.0}", est.level * 100.0)) "% interval " (num(lang, est.low)) " to " (num(lang, est.high))
-                " (p = " (format_args!("{:.3}", est.p_value)) ")."
+                (rich(
+                    lang,
+                    "throughline-eval-estimate",
+                    &[
+                        Arg::Text(method_name(lang, est.method)),
+                        Arg::Slot,
+                        Arg::Text(est.relative().map(|r| format!(" ({})", t!(lang, "throughline-percent", signed(lang, r * 100.0, 1)))).unwrap_or_default()),
+                        Arg::Text(lang.decimal(est.level * 100.0, 0)),
+                        Arg::Text(num(lang, est.low)),
+                        Arg::Text(num(lang, est.high)),
+                        Arg::Text(p_value(lang, est.p_value)),
+                    ],
+                    &[(2, html! { strong { (num(lang, est.effect)) } })],
+                ))
                 @if let Some(p) = ev.predicted {
-                    " In the node's unit (× " (num(lang, ev.scale)) "): " (num(lang, est.effect * ev.scale))
-                    " observed against " (num(lang, p)) " predicted by the model's priors."
+                    " " (t!(lang, "throughline-eval-in-unit", num(lang, ev.scale), num(lang, est.effect * ev.scale), num(lang, p)))
                 }
             }
             (design_paragraph(lang, ev))
             @if let Some(chart) = effect_chart(lang, ev) {
-                (figure(&chart, "Solid: observed. Dashed: the estimated series without the change. Vertical line: the deployment."))
+                (figure(&chart, &t!(lang, "throughline-eval-effect-caption")))
             }
             @if let Some(path) = effect_path_chart(lang, ev) {
-                (figure(&path, &format!(
-                    "The effect by period (observed minus the counterfactual; before the deployment, the misfit) with its {:.0}% pointwise band. Grey: the placebos, each comparison series treated as if it had received the change. Vertical line: the deployment.",
-                    est.level * 100.0
-                )))
+                (figure(&path, &t!(lang, "throughline-eval-path-caption", lang.decimal(est.level * 100.0, 0))))
             }
             table {
-                caption { "Estimate details" }
+                caption { (t!(lang, "throughline-eval-details")) }
                 tbody {
                     @for t in &est.terms {
                         tr {
@@ -622,8 +695,12 @@ fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
             @match &ev.updates {
                 Ok(ups) if !ups.is_empty() => {
                     (table(
-                        "Prior and posterior of the tested links",
-                        &[("Link", false), ("Prior (as written)", false), ("Posterior (used by simulate and plan)", false)],
+                        &t!(lang, "throughline-eval-updates-caption"),
+                        &[
+                            (&t!(lang, "throughline-eval-col-link"), false),
+                            (&t!(lang, "throughline-eval-col-prior"), false),
+                            (&t!(lang, "throughline-eval-col-posterior"), false),
+                        ],
                         html! {
                             @for u in ups {
                                 tr {
@@ -636,7 +713,7 @@ fn evaluation(lang: Lang, ev: &EvaluationShown) -> Markup {
                     ))
                 }
                 Ok(_) => {}
-                Err(why) => (warn(&format!("No link updated: {why}"))),
+                Err(why) => (warn(&t!(lang, "throughline-eval-no-update", why))),
             }
         }
     }
@@ -647,12 +724,15 @@ pub(crate) fn evaluations_body(lang: Lang, evals: &[EvaluationShown]) -> Markup 
     html! {
         h1 { (t!(lang, "throughline-nav-evaluations")) }
         p {
-            "What shipped work did to its indicator, estimated from the measurement store, and how each result updated the effects of the links on the chain it tested (a conjugate normal update; recorded in "
-            code { "evaluations.yaml" } " by " code { "throughline evaluate --write" }
-            "). The effect is the average over the post-period of observed minus counterfactual."
+            (rich(
+                lang,
+                "throughline-eval-intro",
+                &[Arg::Slot, Arg::Slot],
+                &[(1, html! { code { "evaluations.yaml" } }), (2, html! { code { "throughline evaluate --write" } })],
+            ))
         }
         @if evals.is_empty() {
-            p { "No shipped initiative has an evaluation design with data yet." }
+            p { (t!(lang, "throughline-eval-none")) }
         }
         @for ev in evals { (evaluation(lang, ev)) }
     }

@@ -340,37 +340,64 @@ pub fn incomplete(lang: Lang, gaps: &[String]) -> Markup {
     html! { @if !gaps.is_empty() { (warn(&t!(lang, "throughline-incomplete", gaps.join("; ")))) "\n" } }
 }
 
-/// The mark beside a row or heading whose figures come from data that are not measured
-/// ([`Provenance::mark`], in the page's language); nothing for measured data.
-pub fn mark(lang: Lang, p: Provenance) -> Markup {
-    let m = match p {
+/// The words of the mark for data of provenance `p` ([`Provenance::mark`], in the page's
+/// language); `None` for measured data.
+pub fn mark_words(lang: Lang, p: Provenance) -> Option<String> {
+    match p {
         Provenance::Measured => None,
         Provenance::Synthetic => Some(t!(lang, "throughline-mark-synthetic")),
         Provenance::Illustrative => Some(t!(lang, "throughline-mark-illustrative")),
-    };
-    html! { @if let Some(m) = m { " " small class="warn" { (m) } } }
+    }
+}
+
+/// What the mark means, one sentence ([`Provenance::meaning`], in the page's language); `None`
+/// for measured data.
+pub fn meaning(lang: Lang, p: Provenance) -> Option<String> {
+    match p {
+        Provenance::Measured => None,
+        Provenance::Synthetic => Some(t!(lang, "throughline-meaning-synthetic")),
+        Provenance::Illustrative => Some(t!(lang, "throughline-meaning-illustrative")),
+    }
+}
+
+/// The mark beside a row or heading whose figures come from data that are not measured
+/// ([`mark_words`]); nothing for measured data.
+pub fn mark(lang: Lang, p: Provenance) -> Markup {
+    html! { @if let Some(m) = mark_words(lang, p) { " " small class="warn" { (m) } } }
 }
 
 /// The sentence under every computed output's title when the model's own figures are not
 /// measured ([`model::provenance::model_note`], in the page's language).
 pub fn model_note(lang: Lang, p: Provenance) -> Option<String> {
-    let (marked, meaning) = match p {
-        Provenance::Measured => return None,
-        Provenance::Synthetic => {
-            (t!(lang, "throughline-mark-synthetic"), t!(lang, "throughline-meaning-synthetic"))
-        }
-        Provenance::Illustrative => (
-            t!(lang, "throughline-mark-illustrative"),
-            t!(lang, "throughline-meaning-illustrative"),
-        ),
-    };
-    Some(t!(lang, "throughline-model-note", marked, meaning))
+    Some(t!(lang, "throughline-model-note", mark_words(lang, p)?, meaning(lang, p)?))
 }
 
-/// The paragraph above a table some of whose rows carry the mark
-/// ([`model::provenance::table_note`]); nothing when none does.
-pub fn table_note(rows: impl IntoIterator<Item = Provenance>, what: &str) -> Markup {
-    html! { @if let Some(n) = model::provenance::table_note(rows, what) { (warn(&n)) } }
+/// What the rows of a table with a [`table_note`] are: each its own message, so that the
+/// noun agrees with the counts in every language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rows {
+    /// The communities page's rows.
+    Communities,
+    /// The check-in's key results.
+    KeyResults,
+}
+
+/// The paragraph above a table some of whose rows carry the mark: how many rows, which marks
+/// and what they mean ([`model::provenance::marked`]; in English the words of
+/// [`model::provenance::table_note`]); nothing when no row does.
+pub fn table_note(lang: Lang, rows: impl IntoIterator<Item = Provenance>, what: Rows) -> Markup {
+    let Some(m) = model::provenance::marked(rows) else { return html! {} };
+    // The marks in alphabetical order of their words, as the terminal lists them.
+    let mut words: Vec<String> = m.marks.iter().filter_map(|&p| mark_words(lang, p)).collect();
+    words.sort();
+    let marks =
+        words.into_iter().reduce(|a, b| t!(lang, "throughline-mark-or", a, b)).unwrap_or_default();
+    let count = match what {
+        Rows::Communities => t!(lang, "throughline-note-communities", m.marked, m.rows, marks),
+        Rows::KeyResults => t!(lang, "throughline-note-key-results", m.marked, m.rows, marks),
+    };
+    let meanings: Vec<String> = m.marks.iter().filter_map(|&p| meaning(lang, p)).collect();
+    warn(&format!("{count} {}", meanings.join(" ")))
 }
 
 /// An outside link's target if links may point there ([`model::link_target::is_allowed`]):
@@ -406,6 +433,16 @@ pub fn fixed(lang: Lang, x: f64, digits: usize) -> String {
         return format!("{x:.digits$}");
     }
     lang.decimal(x, digits)
+}
+
+/// A number with its sign always written (`+0.12`, `-3.4`) and `digits` decimals, in the
+/// language's digits; English exactly as Rust's `{:+.digits$}` writes it, as the pages did.
+pub fn signed(lang: Lang, x: f64, digits: usize) -> String {
+    if lang == Lang::EN {
+        return format!("{x:+.digits$}");
+    }
+    let text = fixed(lang, x, digits);
+    if x.is_sign_positive() && !x.is_nan() { format!("+{text}") } else { text }
 }
 
 /// A coordinate with one decimal, as the charts write them.
@@ -503,6 +540,21 @@ mod tests {
         let empty = s.render(&s.pages[0], Slots::default()).into_string();
         assert!(empty.contains("</ul></nav>\n</header>"));
         assert!(empty.contains("<h1>&quot;Goal&quot;</h1>\n<footer>Made.</footer>\n</main>"));
+    }
+
+    #[test]
+    fn the_table_note_says_in_english_what_the_terminal_says() {
+        use Provenance::{Illustrative, Measured, Synthetic};
+        for rows in [vec![Synthetic, Measured], vec![Illustrative, Synthetic, Measured, Synthetic]]
+        {
+            let english = model::provenance::table_note(rows.iter().copied(), "communities");
+            let page = table_note(Lang::EN, rows.iter().copied(), Rows::Communities).into_string();
+            assert_eq!(page, warn(&english.unwrap_or_default()).into_string());
+        }
+        assert_eq!(table_note(Lang::EN, [Measured], Rows::KeyResults).into_string(), "");
+        let de = Lang::from_code("de").unwrap_or_default();
+        let note = table_note(de, [Synthetic, Measured], Rows::KeyResults).into_string();
+        assert!(note.contains("1 von 2 Schlüsselergebnissen ist als synthetische Daten"), "{note}");
     }
 
     #[test]
