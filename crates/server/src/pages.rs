@@ -208,7 +208,7 @@ fn errors_page(errors: &[(&'static modelfile::rules::Rule, String)]) -> String {
         html! {
             h1 { (t!(lang, "throughline-ws-errors-heading")) }
             p { (t!(lang, "throughline-ws-errors-fix")) }
-            ul { @for (rule, message) in errors { li { (finding(Some(rule), message)) } } }
+            ul { @for (rule, message) in errors { li { (finding(Some(*rule), message)) } } }
             p { a href="/revisions" { (t!(lang, "throughline-nav-revisions")) } }
         },
     )
