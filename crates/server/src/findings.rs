@@ -1,6 +1,6 @@
 //! The model checker's findings as a person reads them in the workspace. The checker words its
 //! findings in English with the model's own ids (`Diagnostic::message`); a reader of another
-//! language gets the finding's rule, its summary and its fix, in their language, followed by the
+//! language gets the summary and fix of the finding's rule in their language, followed by the
 //! checker's sentence marked as English, so that nothing of the meaning is lost and the ids stay
 //! exact. In English the checker's sentence shows alone, as it always did. The JSON API keeps
 //! the checker's English.
