@@ -1572,7 +1572,8 @@ fn the_checkers_findings_speak_the_request_language() {
     let detail = "no team has the id `nobody`";
     let english = save("");
     assert!(
-        english.contains(&format!("<span class=\"bad field-error\" role=\"alert\">{detail}</span>")),
+        english
+            .contains(&format!("<span class=\"bad field-error\" role=\"alert\">{detail}</span>")),
         "{english}"
     );
     assert!(!english.contains("lang=\"en\" dir=\"ltr\">"), "{english}");

@@ -186,7 +186,12 @@ impl Workspace {
         let after = modelfile::check(after_files);
         let new_errors: Vec<FieldError> = added_errors(&before, &after)
             .into_iter()
-            .map(|d| FieldError { field: None, message: d.message.clone(), help: d.help.clone(), rule: Some(d.rule) })
+            .map(|d| FieldError {
+                field: None,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                rule: Some(d.rule),
+            })
             .collect();
         if !new_errors.is_empty() {
             return Err(EditError::Invalid(new_errors));

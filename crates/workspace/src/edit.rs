@@ -562,7 +562,12 @@ impl Workspace {
             let value = match written {
                 Ok(v) => v,
                 Err(message) => {
-                    problems.push(FieldError { field: Some(key.clone()), message, help: None, rule: None });
+                    problems.push(FieldError {
+                        field: Some(key.clone()),
+                        message,
+                        help: None,
+                        rule: None,
+                    });
                     continue;
                 }
             };

@@ -324,7 +324,12 @@ impl Workspace {
             .ok_or_else(|| EditError::NotFound { kind: kind.name(), id: id.into() })?;
         self.check_base(&loc, kind, id, base)?;
         let bad = |message: String| {
-            EditError::Invalid(vec![FieldError { field: Some("id".into()), message, help: None, rule: None }])
+            EditError::Invalid(vec![FieldError {
+                field: Some("id".into()),
+                message,
+                help: None,
+                rule: None,
+            }])
         };
         if kind == ItemKind::Link {
             return Err(bad(
