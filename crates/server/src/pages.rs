@@ -648,7 +648,7 @@ fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellErro
             ]))
         }
         @if !problems.is_empty() {
-            (alert(&t!(lang, "throughline-ws-import-nothing-saved")))
+            (alert(t!(lang, "throughline-ws-import-nothing-saved")))
             table {
                 (thead(&[(&t!(lang, "throughline-ws-col-sheet"), false), (&t!(lang, "throughline-ws-col-row"), false), (&t!(lang, "throughline-ws-col-column"), false), (&t!(lang, "throughline-ws-col-problem"), false), (&t!(lang, "throughline-ws-col-fix"), false)]))
                 tbody {
