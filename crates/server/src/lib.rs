@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use workspace::edit::{EditError, ItemKind};
 use workspace::{Role, Workspace, limits};
 
+mod findings;
 mod lang;
 mod multipart;
 mod oauth;
@@ -128,8 +129,9 @@ pub(crate) struct Pages {
     pub paths: HashMap<String, usize>,
     /// Files that are not pages (the stylesheet), by path.
     pub assets: HashMap<String, String>,
-    /// The model's errors, when it has some (the overview lists them instead of the report).
-    pub errors: Vec<String>,
+    /// The model's errors, when it has some (the overview lists them instead of the report):
+    /// each with the rule that found it.
+    pub errors: Vec<(&'static modelfile::rules::Rule, String)>,
     /// For editors: the edit links of each program page, by the page's path.
     pub edit_links: HashMap<(i18n::Lang, String), maud::Markup>,
     /// Why the pages of this revision could not be built, if they could not.

@@ -15,6 +15,7 @@ use workspace::Role;
 use workspace::edit::{FieldError, ItemKind, ItemView};
 use workspace::limits;
 
+use crate::findings::{finding, help};
 use crate::{AppError, AppState, Who, kind_of, who};
 
 /// Rules for the server's own markup, appended to the report's stylesheet (the pages carry no
@@ -191,7 +192,7 @@ fn build(
             .diagnostics
             .iter()
             .filter(|d| d.severity() == modelfile::Severity::Error)
-            .map(|d| d.message.clone())
+            .map(|d| (d.rule, d.message.clone()))
             .collect();
     }
     // Taken after the measurements were read: reading imports local files into the store.
@@ -200,14 +201,14 @@ fn build(
 }
 
 /// The overview of a model with errors: what to fix, and where.
-fn errors_page(errors: &[String]) -> String {
+fn errors_page(errors: &[(&'static modelfile::rules::Rule, String)]) -> String {
     let lang = crate::lang::current();
     shell(
         &t!(lang, "throughline-ws-errors-title"),
         html! {
             h1 { (t!(lang, "throughline-ws-errors-heading")) }
             p { (t!(lang, "throughline-ws-errors-fix")) }
-            ul { @for e in errors { li { (e) } } }
+            ul { @for (rule, message) in errors { li { (finding(Some(*rule), message)) } } }
             p { a href="/revisions" { (t!(lang, "throughline-nav-revisions")) } }
         },
     )
@@ -511,7 +512,7 @@ fn checkin_form(
     let err = |key: &str| -> Markup {
         html! {
             @for e in errors.iter().filter(|e| e.field.as_deref() == Some(key)) {
-                br; span class="bad field-error" role="alert" { (e.message) }
+                br; span class="bad field-error" role="alert" { (finding(e.rule, &e.message)) }
             }
         }
     };
@@ -534,7 +535,7 @@ fn checkin_form(
             p class="legend" {
                 (rich(lang, "throughline-ws-checkin-intro", &[Arg::Slot], &[(1, html! { code { "checkins.yaml" } })]))
             }
-            @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
+            @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(finding(e.rule, &e.message))) }
             form method="post" action="/checkin" {
                 (csrf_field(csrf))
                 p {
@@ -647,7 +648,7 @@ fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellErro
             ]))
         }
         @if !problems.is_empty() {
-            (alert(&t!(lang, "throughline-ws-import-nothing-saved")))
+            (alert(t!(lang, "throughline-ws-import-nothing-saved")))
             table {
                 (thead(&[(&t!(lang, "throughline-ws-col-sheet"), false), (&t!(lang, "throughline-ws-col-row"), false), (&t!(lang, "throughline-ws-col-column"), false), (&t!(lang, "throughline-ws-col-problem"), false), (&t!(lang, "throughline-ws-col-fix"), false)]))
                 tbody {
@@ -656,8 +657,8 @@ fn import_html(csrf: &str, table: &str, text: &str, problems: &[sheets::CellErro
                             td { (p.sheet) }
                             td class="num" { @if p.row > 0 { (p.row) } }
                             td { (p.column.as_deref().unwrap_or("")) }
-                            td class="bad field-error" { (p.message) }
-                            td { (p.fix) }
+                            td class="bad field-error" { (finding(p.rule, &p.message)) }
+                            td { (help(p.rule, &p.fix)) }
                         }
                     }
                 }
@@ -783,6 +784,7 @@ fn import_tables(
                     column: None,
                     message: e.message,
                     fix: e.help.unwrap_or_default(),
+                    rule: e.rule,
                 })
                 .collect(),
         )),
@@ -798,6 +800,7 @@ fn upload_refused(csrf: &str, table: &str, message: &str, fix: &str) -> Response
         column: None,
         message: message.to_string(),
         fix: fix.to_string(),
+        rule: None,
     };
     (StatusCode::UNPROCESSABLE_ENTITY, Html(import_html(csrf, table, "", &[problem])))
         .into_response()
@@ -917,7 +920,7 @@ fn not_found(path: &str) -> Response {
 }
 
 /// A form's alert: what went wrong, next to where it went wrong.
-pub(crate) fn alert(message: &str) -> Markup {
+pub(crate) fn alert(message: impl maud::Render) -> Markup {
     html! { p class="bad" role="alert" { (message) } }
 }
 
@@ -996,7 +999,7 @@ pub(crate) fn edit_html(
         p class="legend" {
             (rich(lang, "throughline-ws-edit-where", &[item.path.as_str().into(), item.revision.to_string().into(), Arg::Slot], &[(3, html! { code { "throughline check" } })]))
         }
-        @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(&e.message)) }
+        @for e in errors.iter().filter(|e| e.field.is_none()) { (alert(finding(e.rule, &e.message))) }
         form method="post" {
             (csrf_field(csrf))
             input type="hidden" name="digest" value=(item.digest);
@@ -1031,8 +1034,8 @@ pub(crate) fn edit_html(
                     }
                     @for e in field_errors {
                         br;
-                        span class="bad field-error" role="alert" { (e.message) }
-                        @if let Some(h) = &e.help { " " span class="legend" { (h) } }
+                        span class="bad field-error" role="alert" { (finding(e.rule, &e.message)) }
+                        @if let Some(h) = &e.help { " " span class="legend" { (help(e.rule, h)) } }
                     }
                 }
             }
@@ -1048,7 +1051,7 @@ pub(crate) fn edit_html(
                     br;
                     input id="r-id" name="new_id" value=(typed.get("new_id").map_or(item.id.as_str(), String::as_str)) size="40" aria-invalid=[errors.iter().any(|e| e.field.as_deref() == Some("id")).then_some("true")];
                     @for e in errors.iter().filter(|e| e.field.as_deref() == Some("id")) {
-                        br; span class="bad field-error" role="alert" { (e.message) }
+                        br; span class="bad field-error" role="alert" { (finding(e.rule, &e.message)) }
                     }
                     " " button type="submit" { (t!(lang, "throughline-ws-rename")) }
                 }
@@ -1172,6 +1175,7 @@ pub(crate) async fn edit_submit(
                 field: None,
                 message: t!(crate::lang::current(), "throughline-ws-file-changed"),
                 help: None,
+                rule: None,
             }];
             Ok((
                 StatusCode::CONFLICT,

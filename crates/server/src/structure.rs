@@ -15,6 +15,7 @@ use workspace::Role;
 use workspace::edit::{Base, EditError, FieldError, ItemKind, ItemView};
 use workspace::structure::Referrer;
 
+use crate::findings::{finding, help};
 use crate::pages::{alert, csrf_field, edit_html, form_value, item_page, list_hint, shell};
 use crate::{AppError, AppState, Who, kind_of, who};
 
@@ -181,8 +182,8 @@ fn input(
             }
             @for e in mine {
                 br;
-                span class="bad field-error" role="alert" { (e.message) }
-                @if let Some(h) = &e.help { " " span class="legend" { (h) } }
+                span class="bad field-error" role="alert" { (finding(e.rule, &e.message)) }
+                @if let Some(h) = &e.help { " " span class="legend" { (help(e.rule, h)) } }
             }
         }
     }
@@ -221,8 +222,8 @@ fn new_html(
             (rich(lang, "throughline-ws-add-form-intro", &[Arg::Slot], &[(1, html! { code { "throughline check" } })]))
         }
         @for e in errors.iter().filter(|e| e.field.is_none()) {
-            (alert(&e.message))
-            @if let Some(h) = &e.help { p class="legend" { (h) } }
+            (alert(finding(e.rule, &e.message)))
+            @if let Some(h) = &e.help { p class="legend" { (help(e.rule, h)) } }
         }
         form method="post" action={ "/new/" (kind.name()) } {
             (csrf_field(csrf))
@@ -288,6 +289,7 @@ pub(crate) async fn new_submit(
                         workspace::limits::VALUE
                     ),
                     help: None,
+                    rule: None,
                 }]));
             }
             typed.insert(key.to_string(), value.clone());
@@ -329,6 +331,7 @@ pub(crate) async fn new_submit(
                     field: key_of(p.column.as_deref()),
                     message: p.message.clone(),
                     help: Some(p.fix.clone()),
+                    rule: p.rule,
                 })
                 .collect();
             return Ok(refused(errors, &model));
@@ -383,7 +386,7 @@ fn delete_html(
     let cancel = t!(lang, "throughline-ws-cancel");
     let body = html! {
         h1 { (rich(lang, "throughline-ws-delete-heading", &[Arg::Slot], &[(1, html! { code { (item.id) } })])) }
-        @for e in errors { (alert(&e.message)) @if let Some(h) = &e.help { p class="legend" { (h) } } }
+        @for e in errors { (alert(finding(e.rule, &e.message))) @if let Some(h) = &e.help { p class="legend" { (help(e.rule, h)) } } }
         @if referrers.is_empty() {
             p { (t!(lang, "throughline-ws-delete-free", item.path.as_str())) }
         } @else {
@@ -477,6 +480,7 @@ pub(crate) async fn delete_submit(
                 field: None,
                 message: item_changed(kind, &id),
                 help: Some(t!(crate::lang::current(), "throughline-ws-delete-again")),
+                rule: None,
             }],
         ),
         Err(EditError::Invalid(errors)) => again(&ws, StatusCode::UNPROCESSABLE_ENTITY, errors),
@@ -534,6 +538,7 @@ pub(crate) async fn rename_submit(
                 new_id.as_str()
             ),
             help: None,
+            rule: None,
         }])),
         Err(crate::MoveError::Failed(e)) => return Err(AppError::Internal(e)),
     };
@@ -552,6 +557,7 @@ pub(crate) async fn rename_submit(
                 field: Some("id".into()),
                 message: item_changed(kind, &id),
                 help: None,
+                rule: None,
             }];
             Ok((
                 StatusCode::CONFLICT,

@@ -1545,6 +1545,67 @@ fn replies_speak_the_request_language() {
     assert!(body.contains("this needs the editor role"), "{body}");
 }
 
+/// A save the checker refuses shows, next to the field, the rule's summary and fix in the
+/// reader's language and the checker's own sentence in English; in English the sentence alone,
+/// and the JSON API keeps the checker's English and nothing more.
+#[test]
+fn the_checkers_findings_speak_the_request_language() {
+    let s = start();
+    let (eve, csrf) = login(&s, "eve", "editor password 1");
+    let path = "/edit/initiative/wlm_jury_tools";
+    let save = |query: &str| {
+        let form = get(&s, path, Some(&eve)).1;
+        let (status, _, body) = post_form(
+            &s,
+            &format!("{path}{query}"),
+            &eve,
+            &[
+                ("csrf", &csrf),
+                ("digest", &hidden(&form, "digest")),
+                ("orig.team", &hidden(&form, "orig.team")),
+                ("f.team", "nobody"),
+            ],
+        );
+        assert_eq!(status, 422, "{body}");
+        body
+    };
+    let detail = "no team has the id `nobody`";
+    let english = save("");
+    assert!(
+        english
+            .contains(&format!("<span class=\"bad field-error\" role=\"alert\">{detail}</span>")),
+        "{english}"
+    );
+    assert!(!english.contains("<span lang=\"en\""), "{english}");
+    let german = save("?uselang=de");
+    let summary = "Ein Verweis auf eine ID, die nirgends im Modell definiert ist oder die die \
+                   falsche Art von Eintrag bezeichnet.";
+    let fix = "Korrigiere die ID (der Hinweis schlägt die ähnlichste definierte vor) oder \
+               definiere den fehlenden Eintrag.";
+    assert!(
+        german.contains(&format!(
+            "role=\"alert\">{summary} {fix} <span lang=\"en\" dir=\"ltr\">{detail}</span></span>"
+        )),
+        "{german}"
+    );
+    // The API: the checker's English, and no more than before.
+    let item = file_text(&s, "initiative", "wlm_jury_tools");
+    let mut resp = agent()
+        .put(&format!("{}/api/v1/items/initiative/wlm_jury_tools", s.base))
+        .header("Cookie", &eve)
+        .header("X-CSRF-Token", &csrf)
+        .header("Accept-Language", "de")
+        .send_json(json!({ "revision": item["revision"], "changes": { "team": "nobody" } }))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 422);
+    let body: Value = resp.body_mut().read_json().unwrap();
+    let field = body["fields"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = field.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["field", "help", "message"], "{body}");
+    assert_eq!(field["message"], detail);
+}
+
 /// The language of a page: `?uselang=` (remembered in a cookie), else the cookie, else
 /// `Accept-Language`, else English; the page says it in `lang`, `dir` and `Content-Language`.
 #[test]

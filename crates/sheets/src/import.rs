@@ -29,6 +29,9 @@ pub struct CellError {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// The checker's rule that found it, when the model checker did: the workspace shows its
+    /// summary and fix in the reader's language.
+    pub rule: Option<&'static modelfile::rules::Rule>,
 }
 
 impl fmt::Display for CellError {
@@ -192,6 +195,7 @@ pub fn import(
                     fix: "name the sheet (or the CSV file) programs, teams, audiences, nodes, \
                           links, initiatives or indicators"
                         .into(),
+                    rule: None,
                 });
             }
             continue;
@@ -232,6 +236,7 @@ pub fn import(
             column,
             message,
             fix: d.help.clone().unwrap_or_else(|| d.rule.fix.to_string()),
+            rule: Some(d.rule),
         });
     }
     if !problems.is_empty() {
@@ -258,6 +263,7 @@ fn rows(kind: Kind, t: &RawTable, items: &mut Vec<Item>, problems: &mut Vec<Cell
         column,
         message,
         fix,
+        rule: None,
     };
     // The header: every column must be a key (or one of the sheet's extra columns).
     let record = kind.record();

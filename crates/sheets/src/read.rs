@@ -48,6 +48,7 @@ pub fn read_csv(sheet: &str, text: &str) -> Result<RawTable, ImportError> {
                 column: None,
                 message: format!("this is not CSV: {e}"),
                 fix: "save the sheet as CSV (comma-separated, UTF-8)".into(),
+                rule: None,
             }])
         })?;
         let line = i + 1;
@@ -70,6 +71,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawTable>, ImportError> {
             column: None,
             message: format!("this is not an XLSX workbook: {e}"),
             fix: "save the workbook as Excel (.xlsx), or each sheet as CSV".into(),
+            rule: None,
         }])
     };
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;

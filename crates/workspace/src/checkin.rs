@@ -70,7 +70,7 @@ pub struct StoredNote {
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: Some(field.into()), message: message.into(), help: None }
+    FieldError { field: Some(field.into()), message: message.into(), help: None, rule: None }
 }
 
 fn opt(s: &str) -> Option<&str> {
@@ -144,6 +144,7 @@ impl Workspace {
                 field: None,
                 message: "write the story, the partners, what works, a decision or a status".into(),
                 help: None,
+                rule: None,
             });
         }
         if !problems.is_empty() {
@@ -185,7 +186,12 @@ impl Workspace {
         let after = modelfile::check(after_files);
         let new_errors: Vec<FieldError> = added_errors(&before, &after)
             .into_iter()
-            .map(|d| FieldError { field: None, message: d.message.clone(), help: d.help.clone() })
+            .map(|d| FieldError {
+                field: None,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                rule: Some(d.rule),
+            })
             .collect();
         if !new_errors.is_empty() {
             return Err(EditError::Invalid(new_errors));

@@ -128,6 +128,10 @@ pub struct FieldError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The checker's rule that found it, when the model checker did: pages show its summary and
+    /// fix in the reader's language. Not in the JSON API, which keeps the checker's English.
+    #[serde(skip)]
+    pub rule: Option<&'static modelfile::rules::Rule>,
 }
 
 /// Why an edit was refused. Nothing was written.
@@ -493,6 +497,7 @@ impl Workspace {
                     field: Some(key.chars().take(limits::ID).collect()),
                     message: format!("the value is too long: at most {} characters", limits::VALUE),
                     help: None,
+                    rule: None,
                 });
                 continue;
             }
@@ -501,6 +506,7 @@ impl Workspace {
                     field: Some(key.clone()),
                     message: format!("a {} has no key `{key}`", kind.name()),
                     help: None,
+                    rule: None,
                 });
                 continue;
             };
@@ -510,6 +516,7 @@ impl Workspace {
                     field: Some(key.clone()),
                     message: format!("`{key}` cannot be changed here"),
                     help: Some("edit it in the model files".into()),
+                    rule: None,
                 });
                 continue;
             }
@@ -520,6 +527,7 @@ impl Workspace {
                         field: Some(key.clone()),
                         message: format!("`{key}` is required"),
                         help: None,
+                        rule: None,
                     }),
                     Some(s) if !flow && s.start.line == s.end.line => {
                         // Remove the whole `key: value` line.
@@ -530,6 +538,7 @@ impl Workspace {
                                 field: Some(key.clone()),
                                 message: format!("`{key}` starts the item and cannot be removed"),
                                 help: None,
+                                rule: None,
                             });
                         } else {
                             splices.push((start, end, String::new(), key.clone()));
@@ -539,6 +548,7 @@ impl Workspace {
                         field: Some(key.clone()),
                         message: format!("`{key}` cannot be removed here"),
                         help: Some("edit it in the model files".into()),
+                        rule: None,
                     }),
                     None => {}
                 }
@@ -552,7 +562,12 @@ impl Workspace {
             let value = match written {
                 Ok(v) => v,
                 Err(message) => {
-                    problems.push(FieldError { field: Some(key.clone()), message, help: None });
+                    problems.push(FieldError {
+                        field: Some(key.clone()),
+                        message,
+                        help: None,
+                        rule: None,
+                    });
                     continue;
                 }
             };
@@ -604,6 +619,7 @@ impl Workspace {
                 field: None,
                 message: "nothing to change".into(),
                 help: None,
+                rule: None,
             }]));
         }
         // Apply from the end so earlier offsets stay valid, and remember where each value lands
@@ -640,6 +656,7 @@ impl Workspace {
                     .map(|(_, _, key)| key.to_string()),
                 message: d.message.clone(),
                 help: d.help.clone(),
+                rule: Some(d.rule),
             })
             .collect();
         if !new_errors.is_empty() {

@@ -405,6 +405,7 @@ impl Workspace {
                 field: None,
                 message: d.message.clone(),
                 help: d.help.clone(),
+                rule: Some(d.rule),
             })
             .collect();
         if !added.is_empty() {
@@ -441,6 +442,7 @@ impl Workspace {
                     "{path} already has the text of revision {id}; there is nothing to restore"
                 ),
                 help: None,
+                rule: None,
             }]));
         }
         let mut restored: Vec<modelfile::SourceFile> =
@@ -457,6 +459,7 @@ impl Workspace {
                 field: None,
                 message: d.message.clone(),
                 help: d.help.clone(),
+                rule: Some(d.rule),
             })
             .collect();
         if !added.is_empty() {

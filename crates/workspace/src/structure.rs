@@ -267,6 +267,7 @@ impl Workspace {
                     loc.path
                 ),
                 help: Some("delete it in the model files".into()),
+                rule: None,
             }])
         })?;
         let mut splices: BTreeMap<String, Vec<Splice>> = BTreeMap::new();
@@ -284,6 +285,7 @@ impl Workspace {
                             field: None,
                             message: format!("the link {} → {} in {} is not written as an entry of a list, so it cannot be removed here", l.from, l.to, file.name),
                             help: Some("delete it in the model files".into()),
+                            rule: None,
                         }])
                     })?;
                     splices.entry(file.name.clone()).or_default().push(Splice {
@@ -322,7 +324,12 @@ impl Workspace {
             .ok_or_else(|| EditError::NotFound { kind: kind.name(), id: id.into() })?;
         self.check_base(&loc, kind, id, base)?;
         let bad = |message: String| {
-            EditError::Invalid(vec![FieldError { field: Some("id".into()), message, help: None }])
+            EditError::Invalid(vec![FieldError {
+                field: Some("id".into()),
+                message,
+                help: None,
+                rule: None,
+            }])
         };
         if kind == ItemKind::Link {
             return Err(bad(
@@ -384,6 +391,7 @@ impl Workspace {
                     field: None,
                     message: format!("{}{}", d.message, at.unwrap_or_default()),
                     help: d.help.clone(),
+                    rule: Some(d.rule),
                 }
             })
             .collect();
