@@ -266,8 +266,6 @@ pub enum AppError {
     Conflict(String),
     /// 413: the body is larger than [`BODY_LIMIT`].
     TooLarge,
-    /// 429: too many failed logins; try again after the duration.
-    TooMany(Duration),
     /// 503: try again later.
     Unavailable(String),
     /// 422 with field errors.
@@ -325,19 +323,6 @@ impl IntoResponse for AppError {
                 t!(lang, "throughline-ws-too-large", BODY_LIMIT / 1024),
                 vec![],
             ),
-            AppError::TooMany(wait) => {
-                let secs = wait.as_secs() + 1;
-                let body = ErrorBody {
-                    error: t!(lang, "throughline-ws-login-throttled", secs),
-                    fields: vec![],
-                };
-                return (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::RETRY_AFTER, secs.to_string())],
-                    Json(body),
-                )
-                    .into_response();
-            }
             AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m, vec![]),
             AppError::Invalid(f) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, t!(lang, "throughline-ws-not-saved"), f)
