@@ -49,7 +49,13 @@ fn check_folder(dir: &Path) -> Result<(), String> {
     let actual = short(dir);
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expected_path, &actual).expect("write expected.txt");
+        // Only when changed, and whole: another test reads these files at the same time, and
+        // must never see one truncated mid-write.
+        if std::fs::read_to_string(&expected_path).ok().as_deref() != Some(actual.as_str()) {
+            let tmp = dir.join("expected.txt.tmp");
+            std::fs::write(&tmp, &actual).expect("write expected.txt.tmp");
+            std::fs::rename(&tmp, &expected_path).expect("replace expected.txt");
+        }
         return Ok(());
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
