@@ -46,6 +46,16 @@ fn spawn(model: &Path, db: &Path, port: u16) -> Child {
     child
 }
 
+/// Logs the admin in; the session cookie to send back.
+fn login(base: &str) -> String {
+    let resp = agent()
+        .post(&format!("{base}/login"))
+        .send_form([("name", "ada"), ("password", "a long admin password")])
+        .unwrap();
+    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
 #[test]
 fn killing_the_server_during_a_burst_of_edits_loses_no_acknowledged_revision() {
     let tmp = tempfile::tempdir().unwrap();
@@ -55,20 +65,7 @@ fn killing_the_server_during_a_burst_of_edits_loses_no_acknowledged_revision() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = spawn(&model, &db, port);
     let base = format!("http://127.0.0.1:{port}");
-    let resp = agent()
-        .post(&format!("{base}/login"))
-        .send_form([("name", "ada"), ("password", "a long admin password")])
-        .unwrap();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = login(&base);
     let html = agent()
         .get(&format!("{base}/revisions"))
         .header("Cookie", &cookie)
@@ -199,12 +196,7 @@ fn renaming_an_indicator_moves_its_stored_measurements() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = spawn(&model, &db, port);
     let base = format!("http://127.0.0.1:{port}");
-    let resp = agent()
-        .post(&format!("{base}/login"))
-        .send_form([("name", "ada"), ("password", "a long admin password")])
-        .unwrap();
-    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_string();
+    let cookie = login(&base);
     let html = agent()
         .get(&format!("{base}/edit/indicator/ind_unique_devices"))
         .header("Cookie", &cookie)
